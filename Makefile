@@ -1,0 +1,63 @@
+# Grassroots: `make run` serves the demo on SQLite, `make test` runs every check and test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# PostgreSQL used by the second test run (pytest-django creates and drops test_grassroots).
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/grassroots
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup run test lint typecheck checks test-sqlite test-postgres bench lock clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build/.built: node_modules/.installed scripts/build-assets.mjs $(shell find frontend -type f)
+	npm run --silent build
+	touch $@
+
+setup: $(BIN)/.installed build/.built
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) scripts/serve-demo.sh
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy grassroots bench
+
+checks: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	scripts/check-deploy.sh
+
+test-sqlite: setup
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	DATABASE_URL=$(PG_TEST_URL) scripts/require-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck checks test-sqlite test-postgres
+
+bench: setup
+	$(BIN)/python -m bench
+
+lock:
+	rm -rf var/lockenv && $(PYTHON) -m venv var/lockenv
+	var/lockenv/bin/pip install --quiet '.[dev]'
+	var/lockenv/bin/pip freeze --exclude-editable | grep -v '^grassroots' > requirements.lock
+	rm -rf var/lockenv
+
+clean:
+	rm -rf $(VENV) node_modules build var/static

@@ -1,0 +1,1 @@
+"""Grassroots: community collaboration for UK local democracy."""

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.places.models import Ward
+from grassroots.places.selectors import LookupProblem, ward_for_postcode
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        help_text=_("Other people see this next to what you write. You can use your first name."),
+        error_messages={
+            "required": _("Enter a display name"),
+            "max_length": _("Display name must be 80 characters or fewer"),
+        },
+    )
+    postcode = forms.CharField(
+        label=_("Postcode (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_("We use it to find your ward. We never show it to anyone."),
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "spellcheck": "false"}),
+    )
+
+    ward: Ward | None = None
+
+    def clean_postcode(self) -> str:
+        text: str = self.cleaned_data.get("postcode", "").strip()
+        if not text:
+            return ""
+        result = ward_for_postcode(text)
+        if result.problem is LookupProblem.NOT_A_POSTCODE:
+            raise forms.ValidationError(_("Enter a real postcode, like SW1A 1AA"))
+        if result.problem in (LookupProblem.UNKNOWN, LookupProblem.TERMINATED):
+            raise forms.ValidationError(
+                _("We could not find the postcode %(postcode)s. Check it and try again."),
+                params={"postcode": result.postcode},
+            )
+        self.ward = result.ward  # None when the area is not covered yet: still saved, privately
+        return result.postcode or ""
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that deleting my account cannot be undone"),
+        error_messages={"required": _("Confirm that you want to delete your account")},
+    )

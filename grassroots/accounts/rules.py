@@ -1,0 +1,44 @@
+"""Who may do what with accounts and roles (rules predicates; see the matrix tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from grassroots.accounts.selectors import user_roles
+
+
+@rules.predicate
+def is_councillor(user: Any) -> bool:
+    """Holds a current councillor term and has MFA set up."""
+    roles = user_roles(user)
+    return roles.councillor and roles.has_totp
+
+
+@rules.predicate
+def is_officer(user: Any) -> bool:
+    roles = user_roles(user)
+    return roles.officer and roles.has_totp
+
+
+@rules.predicate
+def is_site_admin(user: Any) -> bool:
+    roles = user_roles(user)
+    return roles.site_admin and roles.has_totp
+
+
+@rules.predicate
+def is_moderator(user: Any) -> bool:
+    return user_roles(user).moderator or bool(is_site_admin(user))
+
+
+@rules.predicate
+def is_self(user: Any, other: Any) -> bool:
+    return bool(user.is_authenticated and other is not None and user.pk == other.pk)
+
+
+rules.add_perm("accounts.edit_profile", rules.is_authenticated & is_self)
+rules.add_perm("accounts.delete_account", rules.is_authenticated & is_self)
+rules.add_perm("accounts.export_data", rules.is_authenticated & is_self)
+rules.add_perm("accounts.grant_roles", is_site_admin)

@@ -1,0 +1,110 @@
+"""Writes about accounts: profile changes, erasure and export (each in one transaction)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from grassroots.accounts.models import OfficerPost, User
+from grassroots.core.audit import audit_record
+from grassroots.core.models import AuditEntry
+from grassroots.places.models import Ward
+from grassroots.places.postcodes import normalise_postcode
+
+
+@transaction.atomic
+def profile_update(*, user: User, display_name: str, postcode: str, ward: Ward | None) -> User:
+    """Save the display name and the private postcode (with the ward it was resolved to)."""
+    user.display_name = display_name.strip()
+    user.postcode = normalise_postcode(postcode) or ""
+    user.ward = ward if user.postcode else None
+    user.save(update_fields=["display_name", "postcode", "ward"])
+    return user
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Erase personal data but keep contributions, shown as by a former member."""
+    now = timezone.now()
+    user_id = user.pk
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    OfficerPost.objects.filter(user=user).delete()
+    if hasattr(user, "councillor"):
+        councillor = user.councillor
+        councillor.user = None
+        councillor.save(update_fields=["user"])
+    user.email = f"deleted-{user_id}@invalid.grassroots"
+    user.display_name = ""
+    user.postcode = ""
+    user.ward = None
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.is_moderator = False
+    user.anonymised_at = now
+    user.set_unusable_password()
+    user.save()
+    # Sign the person out everywhere: sessions store the user id under this key.
+    for session in Session.objects.filter(expire_date__gt=now).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user_id):
+            session.delete()
+    audit_record(actor=None, action="account.deleted", obj=user, summary=f"Account {user_id} erased")
+
+
+def data_export(*, user: User) -> dict[str, Any]:
+    """Everything Grassroots holds about `user`, as plain JSON-ready data."""
+    councillor = getattr(user, "councillor", None)
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "postcode": user.postcode,
+            "ward": user.ward.name if user.ward else None,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user)
+        ],
+        "two_factor_methods": [
+            a.get_type_display()  # type: ignore[attr-defined]
+            for a in Authenticator.objects.filter(user=user)
+        ],
+        "roles": {
+            "moderator": user.is_moderator,
+            "site_admin": user.is_superuser,
+            "councillor": (
+                [
+                    {
+                        "ward": t.ward.name,
+                        "starts_on": t.starts_on.isoformat(),
+                        "ends_on": t.ends_on.isoformat() if t.ends_on else None,
+                    }
+                    for t in councillor.terms.select_related("ward")
+                ]
+                if councillor
+                else []
+            ),
+            "officer": [
+                {
+                    "department": p.department.name,
+                    "job_title": p.job_title,
+                    "starts_on": p.starts_on.isoformat(),
+                    "ends_on": p.ends_on.isoformat() if p.ends_on else None,
+                }
+                for p in user.officer_posts.select_related("department")
+            ],
+        },
+        "activity": [
+            {"when": e.created_at.isoformat(), "action": e.action, "summary": e.summary}
+            for e in AuditEntry.objects.filter(actor=user).order_by("created_at")
+        ],
+    }

@@ -1,0 +1,115 @@
+"""Reads about places: postcode and point look-ups, and the querysets behind each page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from grassroots.places import geometry
+from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
+from grassroots.places.postcodes import normalise_postcode
+
+
+class LookupProblem(Enum):
+    NOT_A_POSTCODE = "not_a_postcode"
+    UNKNOWN = "unknown"
+    TERMINATED = "terminated"
+    NOT_COVERED = "not_covered"
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    postcode: str | None
+    ward: Ward | None
+    problem: LookupProblem | None = None
+    terminated_on: str | None = None
+
+
+def ward_for_point(*, lon: float, lat: float) -> Ward | None:
+    """The current ward whose boundary contains the point, found with shapely."""
+    candidates = (
+        Ward.objects.current()
+        .filter(min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat)
+        .select_related("council")
+    )
+    for ward in candidates:
+        if ward.geometry and geometry.contains(ward.geometry, lon, lat):
+            return ward
+    return None
+
+
+def ward_for_postcode(text: str) -> LookupResult:
+    """Find the ward for what somebody typed in the postcode box, or say what is wrong."""
+    postcode = normalise_postcode(text)
+    if postcode is None:
+        return LookupResult(None, None, LookupProblem.NOT_A_POSTCODE)
+    row = Postcode.objects.filter(postcode=postcode).first()
+    if row is None:
+        return LookupResult(postcode, None, LookupProblem.UNKNOWN)
+    if row.terminated_on is not None:
+        return LookupResult(
+            postcode, None, LookupProblem.TERMINATED, terminated_on=f"{row.terminated_on:%B %Y}"
+        )
+    ward = (
+        Ward.objects.current().select_related("council").filter(gss_code=row.ward_code).first()
+        if row.ward_code
+        else None
+    )
+    if ward is None and row.latitude is not None and row.longitude is not None:
+        # The directory names a ward we have not imported (or that has since been redrawn):
+        # fall back to the boundaries we do hold.
+        ward = ward_for_point(lon=row.longitude, lat=row.latitude)
+    if ward is None:
+        return LookupResult(postcode, None, LookupProblem.NOT_COVERED)
+    return LookupResult(postcode, ward)
+
+
+def councils_list() -> QuerySet[Council]:
+    return Council.objects.annotate(
+        ward_count=Count("wards", filter=Q(wards__retired_at__isnull=True))
+    ).order_by("name")
+
+
+def council_wards(council: Council) -> QuerySet[Ward]:
+    return council.wards.current().order_by("name")
+
+
+def current_terms() -> QuerySet[CouncillorTerm]:
+    return CouncillorTerm.objects.current()
+
+
+def ward_detail(*, council_slug: str, slug: str) -> Ward | None:
+    today = timezone.localdate()
+    return (
+        Ward.objects.current()
+        .select_related("council")
+        .prefetch_related(
+            Prefetch(
+                "terms",
+                queryset=CouncillorTerm.objects.current(today)
+                .select_related("councillor")
+                .order_by("councillor__name"),
+                to_attr="current_terms",
+            )
+        )
+        .filter(council__slug=council_slug, slug=slug)
+        .first()
+    )
+
+
+def councillor_detail(*, slug: str) -> Councillor | None:
+    return (
+        Councillor.objects.prefetch_related(
+            Prefetch(
+                "terms",
+                queryset=CouncillorTerm.objects.select_related("ward__council").order_by(
+                    "-starts_on"
+                ),
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )

@@ -1,0 +1,70 @@
+"""Pages about places: find your area, councils, wards and councillors."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from grassroots.places import maps, selectors
+from grassroots.places.forms import FindAreaForm, PointForm
+from grassroots.places.models import Council
+
+
+@require_GET
+def find_area(request: HttpRequest) -> HttpResponse:
+    """Postcode (or map point) to ward. Errors re-show the form with what was typed."""
+    if "lat" in request.GET or "lon" in request.GET:
+        point = PointForm(request.GET)
+        if point.is_valid():
+            ward = selectors.ward_for_point(
+                lon=point.cleaned_data["lon"], lat=point.cleaned_data["lat"]
+            )
+            if ward is not None:
+                return redirect(ward)
+        return render(
+            request,
+            "core/home.html",
+            {"form": FindAreaForm(), "point_error": _("We could not find a ward at that location.")},
+        )
+    form = FindAreaForm(request.GET)
+    if form.is_valid() and form.ward is not None:
+        return redirect(form.ward)
+    return render(request, "core/home.html", {"form": form})
+
+
+@require_GET
+def council_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "places/council_list.html", {"councils": selectors.councils_list()})
+
+
+@require_GET
+def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    council = get_object_or_404(Council, slug=slug)
+    wards = list(selectors.council_wards(council))
+    return render(
+        request,
+        "places/council_detail.html",
+        {"council": council, "wards": wards, "map": maps.ward_map(wards)},
+    )
+
+
+@require_GET
+def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
+    ward = selectors.ward_detail(council_slug=council, slug=slug)
+    if ward is None:
+        raise Http404
+    return render(
+        request,
+        "places/ward_detail.html",
+        {"ward": ward, "terms": ward.current_terms, "map": maps.ward_map([ward])},  # type: ignore[attr-defined]
+    )
+
+
+@require_GET
+def councillor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    councillor = selectors.councillor_detail(slug=slug)
+    if councillor is None:
+        raise Http404
+    return render(request, "places/councillor_detail.html", {"councillor": councillor})

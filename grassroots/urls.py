@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from grassroots.core import views as core_views
+
+handler400 = "grassroots.core.views.bad_request"
+handler403 = "grassroots.core.views.permission_denied"
+handler404 = "grassroots.core.views.page_not_found"
+handler500 = "grassroots.core.views.server_error"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accessibility", core_views.accessibility, name="accessibility"),
+    path("privacy", core_views.privacy, name="privacy"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("grassroots.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("grassroots.places.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,43 @@
+// Builds the front-end assets into build/ (served as static files by Django/WhiteNoise).
+// GOV.UK Frontend is compiled from Sass with the council's own font stack: the GDS Transport
+// font and the crown belong to GOV.UK only.
+import { mkdirSync, copyFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "build");
+const nm = join(root, "node_modules");
+
+mkdirSync(join(out, "css"), { recursive: true });
+mkdirSync(join(out, "js"), { recursive: true });
+mkdirSync(join(out, "vendor", "leaflet", "images"), { recursive: true });
+
+const css = sass.compile(join(root, "frontend", "scss", "app.scss"), {
+  loadPaths: [nm],
+  style: "compressed",
+  quietDeps: true,
+  silenceDeprecations: ["import"],
+});
+writeFileSync(join(out, "css", "app.css"), css.css);
+
+const copies = [
+  ["govuk-frontend/dist/govuk/govuk-frontend.min.js", "js/govuk-frontend.min.js"],
+  ["htmx.org/dist/htmx.min.js", "js/htmx.min.js"],
+  ["leaflet/dist/leaflet.js", "vendor/leaflet/leaflet.js"],
+  ["leaflet/dist/leaflet.css", "vendor/leaflet/leaflet.css"],
+  ["leaflet/dist/images/marker-icon.png", "vendor/leaflet/images/marker-icon.png"],
+  ["leaflet/dist/images/marker-icon-2x.png", "vendor/leaflet/images/marker-icon-2x.png"],
+  ["leaflet/dist/images/marker-shadow.png", "vendor/leaflet/images/marker-shadow.png"],
+  ["axe-core/axe.min.js", "test/axe.min.js"],
+  ["../frontend/js/body-start.js", "js/body-start.js"],
+  ["../frontend/js/app.mjs", "js/app.mjs"],
+  ["../frontend/js/map.mjs", "js/map.mjs"],
+  ["../frontend/img/favicon.svg", "img/favicon.svg"],
+];
+for (const [from, to] of copies) {
+  mkdirSync(dirname(join(out, to)), { recursive: true });
+  copyFileSync(join(nm, from), join(out, to));
+}
+console.log("assets built in build/");

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Serves the demo: the task worker (sends email, in the background) and the web server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/python manage.py db_worker --interval 1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+echo "Grassroots demo: http://${HOST:-127.0.0.1}:${PORT:-8000}/ (sign-ins are in README.md; Ctrl+C stops)"
+.venv/bin/python manage.py runserver "${HOST:-127.0.0.1}:${PORT:-8000}"
