@@ -1,0 +1,50 @@
+"""Factories for users and roles."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import factory
+from allauth.account.models import EmailAddress
+
+from grassroots.accounts.models import Department, OfficerPost, User
+from grassroots.places.tests.factories import CouncilFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """A verified primary email, as after sign-up; pass verified=False to skip."""
+        if create:
+            self.save()
+            if extracted is not False:
+                EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    council = factory.SubFactory(CouncilFactory)
+    name = factory.Sequence(lambda n: f"Department {n}")
+
+
+class OfficerPostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfficerPost
+
+    user = factory.SubFactory(UserFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    job_title = "Officer"
+    starts_on = datetime.date(2024, 1, 1)
