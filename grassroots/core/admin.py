@@ -11,7 +11,15 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ["created_at", "actor", "action", "summary"]
     list_filter = ["action"]
     search_fields = ["summary", "object_id"]
-    readonly_fields = ["created_at", "actor", "action", "object_type", "object_id", "summary", "data"]
+    readonly_fields = [
+        "created_at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "summary",
+        "data",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

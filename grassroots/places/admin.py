@@ -52,7 +52,9 @@ class CouncillorAdmin(admin.ModelAdmin[Councillor]):
     inlines = [CouncillorTermInline]
     raw_id_fields = ["user"]
 
-    def save_model(self, request: HttpRequest, obj: Councillor, form: ModelForm[Any], change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Councillor, form: ModelForm[Any], change: bool
+    ) -> None:
         super().save_model(request, obj, form, change)
         if "user" in form.changed_data:
             audit_record(
@@ -62,7 +64,9 @@ class CouncillorAdmin(admin.ModelAdmin[Councillor]):
                 summary=f"Councillor {obj.name} linked to account {obj.user_id}",
             )
 
-    def save_formset(self, request: HttpRequest, form: ModelForm[Any], formset: Any, change: bool) -> None:
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm[Any], formset: Any, change: bool
+    ) -> None:
         instances = formset.save()
         for term in instances:
             audit_record(

@@ -109,7 +109,9 @@ class Postcode(models.Model):
         _("terminated"),
         null=True,
         blank=True,
-        help_text=_("Set for postcodes Royal Mail no longer uses; these are never used for lookups."),
+        help_text=_(
+            "Set for postcodes Royal Mail no longer uses; these are never used for lookups."
+        ),
     )
 
     class Meta:

@@ -29,7 +29,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save()
             if extracted is not False:
-                EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+                EmailAddress.objects.create(
+                    user=self, email=self.email, verified=True, primary=True
+                )
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

@@ -43,6 +43,8 @@ def assert_accessible(page: Any) -> None:
 def visit(page: Any, url: str) -> Any:
     """Go to `url`, insist it answered without a server error, and check it with axe."""
     response = page.goto(url)
-    assert response is not None and response.status < 500, f"{url} answered {response and response.status}"
+    assert response is not None and response.status < 500, (
+        f"{url} answered {response and response.status}"
+    )
     assert_accessible(page)
     return response

@@ -71,7 +71,9 @@ class PostcodeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Postcode
 
-    postcode = factory.Sequence(lambda n: f"GR{1 + n // 900} {1 + (n // 90) % 9}{chr(65 + (n // 9) % 10)}{chr(65 + n % 9)}")
+    postcode = factory.Sequence(
+        lambda n: f"GR{1 + n // 900} {1 + (n // 90) % 9}{chr(65 + (n // 9) % 10)}{chr(65 + n % 9)}"
+    )
     ward_code = ""
     latitude = 52.005
     longitude = -0.995
