@@ -46,7 +46,7 @@ def mfa_totp() -> Any:
     def activate(user: Any) -> str:
         secret = generate_totp_secret()
         TOTP.activate(user, secret)
-        return secret
+        return str(secret)
 
     return activate
 

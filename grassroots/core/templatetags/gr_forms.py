@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms, template
 from django.utils.safestring import SafeString
 
@@ -17,7 +19,8 @@ def widget_type(field: forms.BoundField) -> str:
         return "radio"
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxmultiple"
-    return widget.__class__.__name__.lower().removesuffix("input").removesuffix("widget")
+    name: str = type(widget).__name__
+    return name.lower().removesuffix("input").removesuffix("widget")
 
 
 @register.simple_tag
@@ -33,7 +36,7 @@ def render_control(field: forms.BoundField, base_class: str, extra: str = "") ->
         described.append(f"{field.auto_id}-hint")
     if field.errors:
         described.append(f"{field.auto_id}-error")
-    attrs: dict[str, str] = {"class": " ".join(classes)}
+    attrs: dict[str, Any] = {"class": " ".join(classes)}
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
