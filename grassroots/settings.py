@@ -185,6 +185,12 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # --- Email: console by default; EMAIL_URL=smtp://user:pass@host:587 or notify:// in production.
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(environ.Env.email_url_config(EMAIL_URL))
+# GOV.UK Notify for councils: set the API key and the id of a plain "((subject)) ((body))"
+# email template in Notify; this replaces EMAIL_URL.
+GOVUK_NOTIFY_API_KEY = env.str("GOVUK_NOTIFY_API_KEY", default="")
+GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = env.str("GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID", default="")
+if GOVUK_NOTIFY_API_KEY:
+    EMAIL_BACKEND = "django_gov_notify.backends.NotifyEmailBackend"
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Grassroots <noreply@grassroots.localhost>"
 )
