@@ -182,7 +182,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 
-# --- Email: console by default; EMAIL_URL=smtp://user:pass@host:587 or notify:// in production.
+# --- Email: console by default; EMAIL_URL=smtp+tls://user:pass@host:587 in production.
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(environ.Env.email_url_config(EMAIL_URL))
 # GOV.UK Notify for councils: set the API key and the id of a plain "((subject)) ((body))"
