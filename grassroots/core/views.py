@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from grassroots.places.forms import FindAreaForm
 
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"form": FindAreaForm()})
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers: 200 when the database answers, 503 with the reason when not."""
     try:
@@ -30,19 +32,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except DatabaseError as exc:
         logger.error("Health check failed: database unavailable: %s", exc)
+        # Say what is wrong, but not the connection details in the exception's message.
         return JsonResponse(
-            {"status": "error", "database": "unavailable", "detail": exc.__class__.__name__},
+            {
+                "status": "error",
+                "database": "unavailable",
+                "detail": f"The database did not answer ({exc.__class__.__name__}).",
+            },
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@require_GET
+@require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 
@@ -61,4 +68,5 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Render without the request context: whatever broke may break the context processors too.
-    return render(None, "500.html", status=500)  # type: ignore[arg-type]
+    context = {"SITE_NAME": settings.SITE_NAME, "COUNCIL_NAME": settings.COUNCIL_NAME}
+    return HttpResponseServerError(loader.render_to_string("500.html", context))

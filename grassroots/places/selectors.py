@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from grassroots.places import geometry
@@ -82,34 +82,40 @@ def current_terms() -> QuerySet[CouncillorTerm]:
 
 
 def ward_detail(*, council_slug: str, slug: str) -> Ward | None:
-    today = timezone.localdate()
+    """A current ward with its council; retired wards are history, not pages."""
     return (
         Ward.objects.current()
         .select_related("council")
-        .prefetch_related(
-            Prefetch(
-                "terms",
-                queryset=CouncillorTerm.objects.current(today)
-                .select_related("councillor")
-                .order_by("councillor__name"),
-                to_attr="current_terms",
-            )
-        )
         .filter(council__slug=council_slug, slug=slug)
         .first()
     )
 
 
+def ward_current_terms(ward: Ward) -> list[CouncillorTerm]:
+    """The terms of the ward's sitting councillors today, one per councillor, by name."""
+    terms = (
+        CouncillorTerm.objects.current(timezone.localdate())
+        .filter(ward=ward)
+        .select_related("councillor")
+        .order_by("councillor__name", "-starts_on")
+    )
+    seen: set[int] = set()
+    unique = []
+    for term in terms:
+        if term.councillor_id not in seen:
+            seen.add(term.councillor_id)
+            unique.append(term)
+    return unique
+
+
 def councillor_detail(*, slug: str) -> Councillor | None:
-    return (
-        Councillor.objects.prefetch_related(
-            Prefetch(
-                "terms",
-                queryset=CouncillorTerm.objects.select_related("ward__council").order_by(
-                    "-starts_on"
-                ),
-            )
-        )
-        .filter(slug=slug)
-        .first()
+    return Councillor.objects.filter(slug=slug).first()
+
+
+def councillor_terms(councillor: Councillor) -> list[CouncillorTerm]:
+    """Every term the councillor has held or holds, newest first, with ward and council."""
+    return list(
+        CouncillorTerm.objects.filter(councillor=councillor)
+        .select_related("ward__council")
+        .order_by("-starts_on", "ward__name")
     )
