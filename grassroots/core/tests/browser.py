@@ -43,8 +43,7 @@ def assert_accessible(page: Any) -> None:
 def visit(page: Any, url: str) -> Any:
     """Go to `url`, insist it answered without a server error, and check it with axe."""
     response = page.goto(url)
-    assert response is not None and response.status < 500, (
-        f"{url} answered {response and response.status}"
-    )
+    assert response is not None, f"{url} gave no response"
+    assert response.status < 500, f"{url} answered {response.status}"
     assert_accessible(page)
     return response

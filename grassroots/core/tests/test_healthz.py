@@ -1,0 +1,153 @@
+"""/healthz for load balancers: 200 when the database answers, 503 saying so when it does not.
+
+The 503 cases run the real application under gunicorn, configured for production, with
+DATABASE_URL pointing at a database that cannot be reached: nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def production_server(database_url: str, log: Path) -> Iterator[str]:
+    """Run the site under gunicorn with production settings; yield its base URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "healthz-test-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "CONN_MAX_AGE": "0",
+    }
+    with log.open("wb") as out:
+        server = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "grassroots.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "30",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if server.poll() is not None:
+                    pytest.fail(f"gunicorn exited early:\n{log.read_text()}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"gunicorn did not start:\n{log.read_text()}")
+                    time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def get(url: str) -> tuple[int, str, dict[str, Any]]:
+    """GET `url`; return status, content type and the JSON body."""
+    try:
+        with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 - local http
+            return response.status, response.headers["Content-Type"], json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], json.load(error)
+
+
+@pytest.mark.django_db
+def test_it_answers_200_when_the_database_answers(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_it_answers_head_requests_from_load_balancers(client: Client) -> None:
+    assert client.head("/healthz").status_code == 200
+
+
+def test_the_production_server_answers_200_with_a_database(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'up.sqlite3'}"
+    with production_server(database, tmp_path / "server.log") as base:
+        status, content_type, body = get(base + "/healthz")
+    assert (status, content_type) == (200, "application/json")
+    assert body == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_the_production_server_answers_200_with_this_test_database(tmp_path: Path) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQLite test database lives in this process's memory")
+    db = connection.settings_dict
+    login = quote(db["USER"], safe="") + (
+        f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    )
+    url = f"postgres://{login}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    with production_server(url, tmp_path / "server.log") as base:
+        status, _, body = get(base + "/healthz")
+    assert (status, body) == (200, {"status": "ok", "database": "ok"})
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [
+        pytest.param("sqlite:////nonexistent-directory/grassroots.sqlite3", id="sqlite-no-file"),
+        # Port 1 on this machine: nothing listens there, so connections are refused.
+        pytest.param("postgres://postgres@127.0.0.1:1/grassroots", id="postgres-refused"),
+    ],
+)
+def test_it_answers_503_saying_the_database_is_unavailable(
+    tmp_path: Path, database_url: str
+) -> None:
+    log = tmp_path / "server.log"
+    with production_server(database_url, log) as base:
+        status, content_type, body = get(base + "/healthz")
+        # The server itself stays up: it answers again, the same way.
+        again, _, _ = get(base + "/healthz")
+    assert (status, again, content_type) == (503, 503, "application/json")
+    assert body["status"] == "error"
+    assert body["database"] == "unavailable"
+    assert body["detail"] == "The database did not answer (OperationalError)."
+    # The reason is logged for the operator, without the password-bearing URL in the body.
+    assert "Health check failed: database unavailable" in log.read_text()
+    assert "127.0.0.1:1" not in json.dumps(body)
