@@ -170,9 +170,23 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "grassroots.accounts.adapter.AccountAdapter"
+# One email address per account; "change" replaces it once the new one is confirmed.
+ACCOUNT_CHANGE_EMAIL = True
+# GOV.UK wording on allauth's forms (grassroots/accounts/auth_forms.py); behaviour is allauth's.
+ACCOUNT_FORMS = {
+    "login": "grassroots.accounts.auth_forms.LoginForm",
+    "signup": "grassroots.accounts.auth_forms.SignupForm",
+    "add_email": "grassroots.accounts.auth_forms.AddEmailForm",
+    "change_password": "grassroots.accounts.auth_forms.ChangePasswordForm",
+    "set_password": "grassroots.accounts.auth_forms.SetPasswordForm",
+    "reset_password": "grassroots.accounts.auth_forms.ResetPasswordForm",
+    "reset_password_from_key": "grassroots.accounts.auth_forms.ResetPasswordKeyForm",
+    "reauthenticate": "grassroots.accounts.auth_forms.ReauthenticateForm",
+}
 ACCOUNT_RATE_LIMITS = {
-    # Failed sign-ins: at most 5 a minute per address and 20 an hour per IP.
-    "login_failed": "5/m/key,20/h/ip",
+    # Failed sign-ins: at most 5 per address in 5 minutes (the wait our error message
+    # names) and 20 an hour per IP.
+    "login_failed": "5/5m/key,20/h/ip",
     "login": "30/m/ip",
     "signup": "10/h/ip",
     "reset_password": "5/h/ip,3/h/key",
@@ -180,6 +194,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+MFA_ADAPTER = "grassroots.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "grassroots.accounts.auth_forms.MFAAuthenticateForm",
+    "reauthenticate": "grassroots.accounts.auth_forms.MFAReauthenticateForm",
+    "activate_totp": "grassroots.accounts.auth_forms.ActivateTOTPForm",
+}
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 
 # --- Email: console by default; EMAIL_URL=smtp+tls://user:pass@host:587 in production.

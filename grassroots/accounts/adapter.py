@@ -1,15 +1,71 @@
-"""allauth adapter: Grassroots sends mail through the task queue, after the commit."""
+"""allauth adapters: mail goes through the task queue after the commit; plain-English errors;
+role holders cannot turn off the two-factor authentication their role requires."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.accounts.selectors import user_roles
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": _("This account is closed"),
+        "email_password_mismatch": _("The email address or password is not correct"),
+        "email_taken": _("There is already an account with this email address"),
+        "enter_current_password": _("Enter your current password"),
+        "incorrect_code": _("The code is not correct. Check it and try again"),
+        "incorrect_password": _("The password is not correct"),
+        "invalid_or_expired_key": _("This link has expired or has already been used"),
+        "invalid_password_reset": _("This link has expired or has already been used"),
+        "rate_limited": _("You have made too many requests. Wait a few minutes, then try again"),
+        "same_as_current": _("Enter a different email address from your current one"),
+        "too_many_login_attempts": _(
+            "You have tried to sign in too many times. Wait 5 minutes, then try again"
+        ),
+        "unknown_email": _("There is no account with this email address"),
+        "unverified_primary_email": _("Confirm your email address first"),
+    }
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render now (while we have the request), send from the worker after the commit."""
         from grassroots.core.mail import send_rendered_later
 
-        msg = self.render_mail(template_prefix, email, context)
-        send_rendered_later(msg)
+        request = allauth_context.request
+        ctx: dict[str, Any] = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            "site_name": settings.SITE_NAME,
+        }
+        ctx.update(context)
+        send_rendered_later(self.render_mail(template_prefix, email, ctx))
+
+
+class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "You cannot turn off two-factor authentication while you are a councillor, "
+            "council officer or site admin"
+        ),
+        "incorrect_code": _("The code is not correct. Check your app and try again"),
+        "unverified_email": _(
+            "Confirm your email address before you set up two-factor authentication"
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """Councillors, officers and site admins must keep their authenticator app."""
+        if authenticator.type == Authenticator.Type.TOTP:
+            return not user_roles(authenticator.user).needs_mfa
+        return True
