@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.forms import ModelForm
@@ -12,6 +13,11 @@ from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.core.audit import audit_record
 
 _ROLE_FIELDS = ("is_staff", "is_superuser", "is_moderator", "is_active")
+
+# Staff sign in through allauth (rate limits, two-factor authentication), never through the
+# admin's own password-only form: its login page sends people to ours, and answers 403 to a
+# signed-in non-staff user.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
 class OfficerPostInline(admin.TabularInline[OfficerPost, User]):
@@ -38,7 +44,9 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     inlines = [OfficerPostInline]
     filter_horizontal = ()
 
-    def save_model(self, request: HttpRequest, obj: User, form: ModelForm[Any], change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[Any], change: bool
+    ) -> None:
         changed = [f for f in _ROLE_FIELDS if f in form.changed_data]
         super().save_model(request, obj, form, change)
         if changed:
@@ -51,7 +59,9 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
                 data={f: getattr(obj, f) for f in changed},
             )
 
-    def save_formset(self, request: HttpRequest, form: ModelForm[Any], formset: Any, change: bool) -> None:
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm[Any], formset: Any, change: bool
+    ) -> None:
         for post in formset.save():
             audit_record(
                 actor=request.user, action="role.officer_post_saved", obj=post, summary=str(post)

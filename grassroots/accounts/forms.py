@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,10 +24,22 @@ class ProfileForm(forms.Form):
         required=False,
         max_length=20,
         help_text=_("We use it to find your ward. We never show it to anyone."),
+        error_messages={"max_length": _("Enter a real postcode, like SW1A 1AA")},
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "spellcheck": "false"}),
     )
 
     ward: Ward | None = None
+
+    def clean_display_name(self) -> str:
+        name: str = self.cleaned_data["display_name"]
+        # Angle brackets only ever come from pasted markup; control characters break layouts.
+        if "<" in name or ">" in name:
+            raise forms.ValidationError(_("Display name must not include < or >"))
+        if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+            raise forms.ValidationError(
+                _("Display name must only include letters, numbers, spaces and punctuation")
+            )
+        return name
 
     def clean_postcode(self) -> str:
         text: str = self.cleaned_data.get("postcode", "").strip()

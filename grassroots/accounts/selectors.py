@@ -46,14 +46,10 @@ def user_roles(user: Any) -> Roles:
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(
-            _cllr=Exists(
-                CouncillorTerm.objects.filter(current, councillor__user=OuterRef("pk"))
-            ),
+            _cllr=Exists(CouncillorTerm.objects.filter(current, councillor__user=OuterRef("pk"))),
             _officer=Exists(OfficerPost.objects.filter(current, user=OuterRef("pk"))),
             _totp=Exists(
-                Authenticator.objects.filter(
-                    user=OuterRef("pk"), type=Authenticator.Type.TOTP
-                )
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
             ),
         )
         .values("_cllr", "_officer", "_totp", "is_superuser", "is_staff", "is_moderator")

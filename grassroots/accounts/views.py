@@ -32,7 +32,9 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    return render(request, "accounts/profile.html", {"profile_user": user, "roles": user_roles(user)})
+    return render(
+        request, "accounts/profile.html", {"profile_user": user, "roles": user_roles(user)}
+    )
 
 
 @login_required
@@ -58,7 +60,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@reauthentication_required  # type: ignore[misc]
+@reauthentication_required  # type: ignore[untyped-decorator]
 @require_GET
 def data_download(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -72,7 +74,7 @@ def data_download(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@reauthentication_required  # type: ignore[misc]
+@reauthentication_required  # type: ignore[untyped-decorator]
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     user = _user(request)
