@@ -50,3 +50,48 @@ class OfficerPostFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
     job_title = "Officer"
     starts_on = datetime.date(2024, 1, 1)
+
+
+# --- Role holders, as a site admin would set them up. Each returns the user.
+
+
+def make_councillor(
+    user: User | None = None,
+    *,
+    starts_on: datetime.date = datetime.date(2024, 5, 2),
+    ends_on: datetime.date | None = None,
+    **term: Any,
+) -> User:
+    """A user linked to a councillor with one term of office (current unless `ends_on` passed)."""
+    from grassroots.places.tests.factories import CouncillorTermFactory
+
+    user = user or UserFactory()
+    CouncillorTermFactory(councillor__user=user, starts_on=starts_on, ends_on=ends_on, **term)
+    return user
+
+
+def make_officer(
+    user: User | None = None,
+    *,
+    starts_on: datetime.date = datetime.date(2024, 1, 1),
+    ends_on: datetime.date | None = None,
+) -> User:
+    """A user with an officer post in a council department."""
+    user = user or UserFactory()
+    OfficerPostFactory(user=user, starts_on=starts_on, ends_on=ends_on)
+    return user
+
+
+def make_site_admin(user: User | None = None) -> User:
+    user = user or UserFactory()
+    user.is_staff = True
+    user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+def make_moderator(user: User | None = None) -> User:
+    user = user or UserFactory()
+    user.is_moderator = True
+    user.save(update_fields=["is_moderator"])
+    return user

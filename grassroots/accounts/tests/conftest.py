@@ -1,0 +1,35 @@
+"""Fixtures for the accounts tests: signing in through allauth for real, and TOTP codes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.test import Client
+
+from grassroots.accounts.models import User
+from grassroots.accounts.tests.factories import PASSWORD
+
+
+def totp_code(secret: str, *, at: float | None = None) -> str:
+    """The code an authenticator app would show now for `secret` (allauth's own HOTP maths)."""
+    return str(format_hotp_value(hotp_value(secret, int(at or time.time()) // 30)))
+
+
+def sign_in(client: Client, user: User, password: str = PASSWORD) -> Any:
+    """Sign in through allauth's login form, as a person would (so allauth records it)."""
+    return client.post("/accounts/login/", {"login": user.email, "password": password})
+
+
+@pytest.fixture
+def reauthenticate(client: Client) -> Callable[[], None]:
+    """Confirm the password again, as allauth asks before downloads and deletion."""
+
+    def confirm(password: str = PASSWORD) -> None:
+        response = client.post("/accounts/reauthenticate/", {"password": password})
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    return confirm
