@@ -32,6 +32,12 @@ class WardMap:
     height: float
     areas: list[MapArea]
 
+    @property
+    def view_box(self) -> str:
+        # A margin of a few units so boundary strokes on the edge are not cut in half.
+        margin = 4
+        return f"{-margin} {-margin} {self.width + 2 * margin:g} {self.height + 2 * margin:g}"
+
 
 def _with_shape(wards: Sequence[Ward]) -> tuple[list[Ward], BBox | None]:
     drawn = [

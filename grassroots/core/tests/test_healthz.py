@@ -39,7 +39,7 @@ def production_server(database_url: str, log: Path) -> Iterator[str]:
     """Run the site under gunicorn with production settings; yield its base URL."""
     port = _free_port()
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "false",
         "SECRET_KEY": "healthz-test-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
