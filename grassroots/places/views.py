@@ -31,6 +31,9 @@ def find_area(request: HttpRequest) -> HttpResponse:
                 _("We could not find a ward at that location. Enter a postcode instead.")
             )
         return render(request, "core/home.html", {"form": form})
+    if "postcode" not in request.GET:
+        # Nothing was asked yet (a bookmark or a typed address): the question is on the home page.
+        return redirect("home")
     form = FindAreaForm(request.GET)
     if form.is_valid() and form.ward is not None:
         return redirect(form.ward)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import path
-from pytest_django.fixtures import DjangoAssertNumQueries, Settings
+from pytest_django.fixtures import DjangoAssertNumQueries
 
 from grassroots import urls as site_urls
+from grassroots.core.tests.browser import assert_accessible
 
 pytestmark = pytest.mark.django_db
 
@@ -94,10 +95,8 @@ def test_permission_denied_is_403_in_the_site_design(client: Client) -> None:
     assert b'href="/accounts/login/"' in response.content
 
 
-def test_a_form_without_its_csrf_token_is_403_in_the_site_design(settings: Settings) -> None:
-    # Needs CSRF_FAILURE_VIEW = "grassroots.core.views.csrf_failure" in settings; set here so
-    # the view and template are proven either way.
-    settings.CSRF_FAILURE_VIEW = "grassroots.core.views.csrf_failure"
+def test_a_form_without_its_csrf_token_is_403_in_the_site_design() -> None:
+    # Django renders templates/403_csrf.html, with the request, for CSRF failures.
     client = Client(enforce_csrf_checks=True)
     response = client.post("/accounts/login/", {"login": "a@example.com", "password": "x"})
     assert response.status_code == 403
@@ -129,3 +128,26 @@ def test_error_pages_keep_the_security_headers(client: Client, url: str) -> None
     response = client.get(url)
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@with_test_views
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/no/such/page", 404),
+        ("/test-only/suspicious", 400),
+        ("/test-only/forbidden", 403),
+        ("/test-only/broken", 500),
+    ],
+)
+def test_error_pages_are_accessible(browser: Any, live_server: Any, url: str, status: int) -> None:
+    page = browser.new_page()
+    try:
+        response = page.goto(live_server.url + url)
+        assert response is not None
+        assert response.status == status
+        assert_accessible(page)
+    finally:
+        page.close()

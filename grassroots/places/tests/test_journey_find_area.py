@@ -121,13 +121,13 @@ def journey(page: Any, base: str, places: dict[str, Any], *, javascript: bool) -
 
     # Home: asks for a postcode.
     visit(page, base + "/")
-    assert page.title() == "Find your area – Grassroots"
+    assert page.title() == "Find your ward and councillors – Grassroots"
     # GOV.UK Frontend's marker that scripts ran (body-start.js) is there only with JavaScript.
     assert ("js-enabled" in page.evaluate("document.body.className")) is javascript
 
     # A postcode we do not know: one error summary, the field's own message, the value kept.
     submit_postcode(page, "mc1 9zz")
-    assert page.title() == "Error: Find your area – Grassroots"
+    assert page.title() == "Error: Find your ward and councillors – Grassroots"
     summary = page.locator(".govuk-error-summary")
     assert summary.count() == 1
     assert summary.get_by_role("heading", name="There is a problem").is_visible()
@@ -255,7 +255,7 @@ def test_a_map_point_that_is_nowhere_explains_itself(
 ) -> None:
     page, _ = with_js
     visit(page, live_server.url + "/find-your-area?lat=51.5&lon=-0.1")
-    assert page.title() == "Error: Find your area – Grassroots"
+    assert page.title() == "Error: Find your ward and councillors – Grassroots"
     assert (
         "We could not find a ward at that location"
         in page.locator(".govuk-error-summary").inner_text()

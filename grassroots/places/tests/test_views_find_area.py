@@ -115,8 +115,10 @@ def test_an_empty_postcode_asks_for_one(client: Client, typed: str) -> None:
     assert_error_page(response, "Enter a postcode")
 
 
-def test_no_postcode_parameter_at_all_asks_for_one(client: Client) -> None:
-    assert_error_page(find(client), "Enter a postcode")
+def test_the_look_up_address_on_its_own_goes_to_the_question(client: Client) -> None:
+    response = find(client)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
 
 
 def test_huge_input_is_refused_clearly(client: Client) -> None:
@@ -223,6 +225,7 @@ def test_a_map_point_far_away_is_refused_clearly(client: Client, params: dict[st
         "postcode=a&postcode=b",
         "lat=%00&lon=%00",
         "lat[]=1&lon[]=2",
+        "postcode[]=SW1A+1AA",
         "postcode=" + "%E2%80%8B" * 3000,
     ],
 )
