@@ -57,7 +57,7 @@ lock:
 	rm -rf var/lockenv && $(PYTHON) -m venv var/lockenv
 	var/lockenv/bin/pip install --quiet '.[dev]'
 	var/lockenv/bin/pip freeze --exclude-editable | grep -v '^grassroots' > requirements.lock
-	rm -rf var/lockenv
+	rm -rf var/lockenv build/lib build/bdist.*
 
 clean:
 	rm -rf $(VENV) node_modules build var/static

@@ -1,4 +1,5 @@
-// Builds the front-end assets into build/ (served as static files by Django/WhiteNoise).
+// Builds the front-end assets into build/static/ (served by Django/WhiteNoise) and the test-only
+// axe-core script into build/test/ (never served).
 // GOV.UK Frontend is compiled from Sass with the council's own font stack: the GDS Transport
 // font and the crown belong to GOV.UK only.
 import { mkdirSync, copyFileSync, writeFileSync } from "node:fs";
@@ -7,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import * as sass from "sass";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "build");
+const out = join(root, "build", "static");
+const testOut = join(root, "build", "test");
 const nm = join(root, "node_modules");
 
 mkdirSync(join(out, "css"), { recursive: true });
@@ -30,7 +32,6 @@ const copies = [
   ["leaflet/dist/images/marker-icon.png", "vendor/leaflet/images/marker-icon.png"],
   ["leaflet/dist/images/marker-icon-2x.png", "vendor/leaflet/images/marker-icon-2x.png"],
   ["leaflet/dist/images/marker-shadow.png", "vendor/leaflet/images/marker-shadow.png"],
-  ["axe-core/axe.min.js", "test/axe.min.js"],
   ["../frontend/js/body-start.js", "js/body-start.js"],
   ["../frontend/js/app.mjs", "js/app.mjs"],
   ["../frontend/js/map.mjs", "js/map.mjs"],
@@ -40,4 +41,6 @@ for (const [from, to] of copies) {
   mkdirSync(dirname(join(out, to)), { recursive: true });
   copyFileSync(join(nm, from), join(out, to));
 }
-console.log("assets built in build/");
+mkdirSync(testOut, { recursive: true });
+copyFileSync(join(nm, "axe-core", "axe.min.js"), join(testOut, "axe.min.js"));
+console.log("assets built in build/static/");

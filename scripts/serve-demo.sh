@@ -2,6 +2,7 @@
 # Serves the demo: the task worker (sends email, in the background) and the web server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export COUNCIL_NAME="${COUNCIL_NAME:-Brookmere Borough Council}"
 .venv/bin/python manage.py db_worker --interval 1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
