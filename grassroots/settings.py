@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "grassroots.core",
     "grassroots.accounts",
     "grassroots.places",
+    "grassroots.initiatives",
+    "grassroots.support",
+    "grassroots.notifications",
 ]
 
 MIDDLEWARE = [

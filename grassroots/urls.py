@@ -17,6 +17,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("grassroots.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("initiatives/", include("grassroots.initiatives.urls")),
+    path("support/", include("grassroots.support.urls")),
+    path("notifications/", include("grassroots.notifications.urls")),
     path("", include("grassroots.places.urls")),
 ]
 

@@ -1,0 +1,95 @@
+"""Who may see an initiative: the one definition every surface uses.
+
+A public initiative is visible to everybody. A safeguarded one (for example on domestic abuse
+or mental health) is visible only to:
+- its approved members (leads included);
+- councillors supporting it: with a support offered, planned, in progress or done, or invited
+  by its leads, or representing one of its wards while a help request is waiting.
+
+Everybody else gets exactly what they would get for an initiative that does not exist: no
+page (404), no row in any list, count, search, map, feed, sitemap, API answer, export or
+notification. Always filter with `visible_initiatives()` or ask `can_view()`; never test
+`visibility` by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from grassroots.initiatives.models import Initiative, Membership, MembershipStatus, Visibility
+from grassroots.places.models import CouncillorTerm
+
+_SUPPORTING_STATUSES = ("offered", "planned", "in_progress", "done")
+
+
+def _insider_condition(user: Any) -> Q:
+    """Q matching safeguarded initiatives that `user` is inside of."""
+    from grassroots.support.models import HelpRequest, Invitation, Support
+
+    member = Exists(
+        Membership.objects.filter(
+            initiative=OuterRef("pk"), user=user, status=MembershipStatus.APPROVED
+        )
+    )
+    condition = Q(member)
+    councillor_id = _councillor_id(user)
+    if councillor_id is not None:
+        today = timezone.localdate()
+        current_wards = CouncillorTerm.objects.current(today).filter(councillor_id=councillor_id)
+        condition |= Q(
+            Exists(
+                Support.objects.filter(
+                    initiative=OuterRef("pk"),
+                    councillor_id=councillor_id,
+                    status__in=_SUPPORTING_STATUSES,
+                )
+            )
+        )
+        condition |= Q(
+            Exists(
+                Invitation.objects.filter(initiative=OuterRef("pk"), councillor_id=councillor_id)
+            )
+        )
+        condition |= Q(
+            Exists(
+                HelpRequest.objects.filter(
+                    initiative=OuterRef("pk"),
+                    status="waiting",
+                    initiative__wards__in=current_wards.values("ward_id"),
+                )
+            )
+        )
+    return condition
+
+
+def _councillor_id(user: Any) -> int | None:
+    cached = getattr(user, "_grassroots_councillor_id", False)
+    if cached is not False:
+        return cached
+    from grassroots.places.models import Councillor
+
+    value = Councillor.objects.filter(user=user).values_list("pk", flat=True).first()
+    user._grassroots_councillor_id = value
+    return value
+
+
+def visible_initiatives(
+    user: Any, queryset: QuerySet[Initiative] | None = None
+) -> QuerySet[Initiative]:
+    """The initiatives `user` may know exist (anonymous users: public ones only)."""
+    qs = queryset if queryset is not None else Initiative.objects.all()
+    public = Q(visibility=Visibility.PUBLIC)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.filter(public)
+    return qs.filter(public | (Q(visibility=Visibility.SAFEGUARDED) & _insider_condition(user)))
+
+
+def can_view(user: Any, initiative: Initiative) -> bool:
+    if initiative.visibility == Visibility.PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return visible_initiatives(user, Initiative.objects.filter(pk=initiative.pk)).exists()

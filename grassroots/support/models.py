@@ -1,0 +1,202 @@
+"""Councillors supporting initiatives from the back seat: facilitate, connect, advocate."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.accounts.models import Department
+from grassroots.initiatives.models import Initiative
+from grassroots.places.models import Councillor
+
+
+class SupportKind(models.TextChoices):
+    FACILITATE = "facilitate", _("Facilitate")  # convene, host, mediate
+    CONNECT = "connect", _("Connect")  # introduce to a person, organisation or officer
+    ADVOCATE = "advocate", _("Advocate")  # raise it inside the council
+
+
+class SupportStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PLANNED = "planned", _("Planned")  # accepted by the leads
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+ACCEPTED_STATUSES = (SupportStatus.PLANNED, SupportStatus.IN_PROGRESS, SupportStatus.DONE)
+
+
+class Helped(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class Support(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="supports")
+    councillor = models.ForeignKey(Councillor, on_delete=models.PROTECT, related_name="supports")
+    kind = models.CharField(_("kind of support"), max_length=12, choices=SupportKind.choices)
+    description = models.TextField(_("what you will do"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=SupportStatus.choices, default=SupportStatus.OFFERED
+    )
+    help_request = models.OneToOneField(
+        "HelpRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support",
+    )
+    offered_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    # Feedback from the initiative's leads once the support is done.
+    helped = models.CharField(_("did it help?"), max_length=6, choices=Helped.choices, blank=True)
+    feedback = models.TextField(_("feedback"), blank=True)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    feedback_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-offered_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(helped="") | Q(status="done"), name="feedback_only_when_done"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.councillor} for {self.initiative}"
+
+
+class Invitation(models.Model):
+    """Leads invite a councillor from outside the initiative's wards to support it."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="invitations")
+    councillor = models.ForeignKey(Councillor, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "councillor"], name="invitation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.councillor_id} invited to {self.initiative_id}"
+
+
+class HelpRequestStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    TAKEN = "taken", _("Taken")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class HelpRequest(models.Model):
+    """Leads ask their ward councillors for a kind of help; one councillor takes it."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="help_requests"
+    )
+    kind = models.CharField(_("kind of help"), max_length=12, choices=SupportKind.choices)
+    message = models.TextField(_("what you need help with"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=HelpRequestStatus.choices, default=HelpRequestStatus.WAITING
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    taken_by = models.ForeignKey(
+        Councillor, null=True, blank=True, on_delete=models.PROTECT, related_name="help_taken"
+    )
+    taken_at = models.DateTimeField(null=True, blank=True)
+    # Set when the request passed the configured number of working days unanswered.
+    overdue_since = models.DateTimeField(null=True, blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="helprequest_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="taken") | Q(taken_by__isnull=False, taken_at__isnull=False),
+                name="taken_request_has_taker",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} help for {self.initiative}"
+
+
+class CaseStatus(models.TextChoices):
+    RAISED = "raised", _("Raised")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    UNDER_CONSIDERATION = "under_consideration", _("Under consideration")
+    DECIDED = "decided", _("Decided")
+    CLOSED = "closed", _("Closed")
+
+
+class Decision(models.TextChoices):
+    AGREED = "agreed", _("Agreed")
+    PARTLY_AGREED = "partly_agreed", _("Partly agreed")
+    DECLINED = "declined", _("Declined")
+
+
+class AdvocacyCase(models.Model):
+    """An advocate support raised with a council department."""
+
+    support = models.OneToOneField(Support, on_delete=models.CASCADE, related_name="case")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="cases", verbose_name=_("department")
+    )
+    ask = models.TextField(_("what you are asking for"))
+    evidence = models.TextField(_("evidence"))
+    outcome_wanted = models.TextField(_("the outcome wanted"))
+    wanted_by = models.DateField(_("wanted by"))
+    status = models.CharField(
+        max_length=20, choices=CaseStatus.choices, default=CaseStatus.RAISED, db_index=True
+    )
+    decision = models.CharField(max_length=14, choices=Decision.choices, blank=True)
+    decision_reasons = models.TextField(_("reasons"), blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["raised", "acknowledged", "under_consideration"])
+                | (~Q(decision="") & ~Q(decision_reasons="")),
+                name="decided_case_has_decision_and_reasons",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}: {self.ask[:40]}"
+
+
+class CaseMessage(models.Model):
+    """The case thread. Internal notes are seen only by officers of the department."""
+
+    case = models.ForeignKey(AdvocacyCase, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("message"))
+    internal = models.BooleanField(_("internal note"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
