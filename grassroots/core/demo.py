@@ -974,6 +974,8 @@ def _codes(wards: Iterable[Ward]) -> str:
     return ", ".join(sorted(ward.gss_code for ward in wards))
 
 
+from grassroots.initiatives.demo import seed_initiatives  # noqa: E402 - needs Borough above
+
 # The order matters: each step may use what the steps before it wrote.
 STEPS: list[SeedStep] = [
     seed_wards,
@@ -982,6 +984,7 @@ STEPS: list[SeedStep] = [
     seed_departments,
     seed_residents,
     seed_accounts,
+    seed_initiatives,
 ]
 
 

@@ -28,6 +28,8 @@ from shapely.ops import unary_union
 from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.accounts.selectors import user_roles
 from grassroots.core import demo
+from grassroots.initiatives.demo import DEMO_SLUG_PREFIX
+from grassroots.initiatives.models import Initiative
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
 from grassroots.places.selectors import LookupProblem, ward_for_point, ward_for_postcode
@@ -315,6 +317,7 @@ def _natural_snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 def _wipe_demo() -> None:
     council = Council.objects.filter(gss_code=demo.COUNCIL_GSS)
+    Initiative.objects.filter(slug__startswith=DEMO_SLUG_PREFIX).delete()
     User.objects.filter(**DEMO_USERS).delete()
     CouncillorTerm.objects.filter(ward__council__in=council).delete()
     Councillor.objects.filter(email__endswith=demo.PUBLIC_DOMAIN).delete()
