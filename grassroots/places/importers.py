@@ -152,6 +152,7 @@ class WardImportResult:
     updated: int
     reinstated: int
     retired: int
+    terms_ended: int = 0
 
     @property
     def total(self) -> int:
@@ -373,6 +374,16 @@ def _save_wards(
     in_file = set(codes)
     to_retire = [w.pk for w in current if w.gss_code not in in_file]
     Ward.objects.filter(pk__in=to_retire).update(retired_at=now)
+    # Nobody represents a ward that no longer exists: open terms there end on the day before
+    # (a term's end date is its last day in office).
+    today = timezone.localdate(now)
+    open_terms = CouncillorTerm.objects.filter(ward_id__in=to_retire, starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    yesterday = today - datetime.timedelta(days=1)
+    terms_ended = open_terms.filter(starts_on__lte=yesterday).update(ends_on=yesterday)
+    # A term that would have started today never began: it ends on its first day.
+    terms_ended += open_terms.filter(starts_on=today).update(ends_on=today)
     taken = {w.slug for w in current if w.gss_code in in_file}
 
     created = updated = reinstated = 0
@@ -424,6 +435,7 @@ def _save_wards(
         updated=updated,
         reinstated=reinstated,
         retired=len(to_retire),
+        terms_ended=terms_ended,
     )
 
 
@@ -725,6 +737,11 @@ def _parse_councillor_row(values: dict[str, str], wards: dict[str, Ward]) -> _Co
             return f"bad term_end {values['term_end']!r} (expected YYYY-MM-DD)"
         if ends_on < starts_on:
             return f"term ends ({ends_on}) before it starts ({starts_on})"
+    if ward.retired_at is not None:
+        # A retired ward is kept for history: only terms that ended by its retirement fit it.
+        retired_on = timezone.localdate(ward.retired_at)
+        if ends_on is None or ends_on > retired_on:
+            return f"ward {ward_code} was retired on {retired_on}; a term there must end by then"
     return _CouncillorRow(ward, name, party, email, phone, starts_on, ends_on)
 
 

@@ -208,3 +208,25 @@ def test_a_file_without_the_columns_is_refused_and_changes_nothing(
         run(write(tmp_path, text))
 
     assert not Councillor.objects.exists()
+
+
+def test_a_retired_ward_takes_only_terms_that_ended_by_its_retirement(
+    medway: dict[str, str], tmp_path: Path
+) -> None:
+    river = medway["River"]
+    Ward.objects.filter(gss_code=river).update(
+        retired_at=datetime.datetime(2023, 5, 4, 12, tzinfo=datetime.UTC)
+    )
+    path = write(
+        tmp_path,
+        HEADER
+        + f"{river},Past Member,Independent,,2015-05-07,2019-05-02,\n"  # line 2: history
+        + f"{river},Open Ended,Independent,,2023-05-04,,\n"  # line 3
+        + f"{river},Too Late,Independent,,2019-05-02,2023-05-10,\n",  # line 4
+    )
+
+    output = run(path)
+
+    assert list(Councillor.objects.values_list("name", flat=True)) == ["Past Member"]
+    assert f"line 3: ward {river} was retired on 2023-05-04" in output
+    assert f"line 4: ward {river} was retired on 2023-05-04" in output

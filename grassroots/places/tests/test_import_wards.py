@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from io import StringIO
 from pathlib import Path
@@ -10,11 +11,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 from grassroots.places import selectors
-from grassroots.places.models import Council, Ward
+from grassroots.places.models import Council, CouncillorTerm, Ward
+from grassroots.places.tests.factories import CouncillorTermFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +181,30 @@ def test_it_retires_wards_missing_from_a_newer_vintage(shared_data: Path, tmp_pa
     found = selectors.ward_for_point(lon=lon, lat=lat)
     assert found is not None
     assert found.name == "Rochester West and Borstal"
+
+
+def test_retiring_a_ward_ends_the_terms_of_its_councillors(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    run(real_file(shared_data, MEDWAY), "--council-name", "Medway")
+    river = Ward.objects.get(name="River")
+    kept = Ward.objects.get(name="Strood South")
+    sitting = CouncillorTermFactory(ward=river, starts_on=datetime.date(2023, 5, 8))
+    former = CouncillorTermFactory(
+        ward=river, starts_on=datetime.date(2015, 5, 8), ends_on=datetime.date(2019, 5, 5)
+    )
+    elsewhere = CouncillorTermFactory(ward=kept, starts_on=datetime.date(2023, 5, 8))
+
+    output = run(medway_2023(shared_data, tmp_path))
+
+    assert "Ended 1 councillor terms in the retired wards." in output
+    sitting.refresh_from_db()
+    former.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert sitting.ends_on == timezone.localdate() - datetime.timedelta(days=1)
+    assert former.ends_on == datetime.date(2019, 5, 5)
+    assert elsewhere.ends_on is None
+    assert not CouncillorTerm.objects.current().filter(ward=river).exists()
 
 
 def test_a_retired_ward_is_hidden_from_postcode_and_page_lookups(

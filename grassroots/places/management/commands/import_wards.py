@@ -52,3 +52,5 @@ class Command(BaseCommand):
                 f"{result.reinstated} reinstated; {result.retired} retired."
             )
         )
+        if result.terms_ended:
+            self.stdout.write(f"Ended {result.terms_ended} councillor terms in the retired wards.")
