@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from grassroots.core import views as core_views
+from grassroots.initiatives.api import api
+from grassroots.initiatives.sitemaps import SITEMAPS
 
 handler400 = "grassroots.core.views.bad_request"
 handler403 = "grassroots.core.views.permission_denied"
@@ -18,6 +21,13 @@ urlpatterns = [
     path("account/", include("grassroots.accounts.urls")),
     path("admin/", admin.site.urls),
     path("initiatives/", include("grassroots.initiatives.urls")),
+    path("api/", api.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("support/", include("grassroots.support.urls")),
     path("notifications/", include("grassroots.notifications.urls")),
     path("", include("grassroots.places.urls")),

@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 
 from grassroots.core.tasks import send_email
 from grassroots.initiatives.models import Initiative
-from grassroots.initiatives.visibility import can_view
 from grassroots.notifications.models import Kind, Notification, Preference
+from grassroots.notifications.selectors import insider_ids
 
 
 def notify(
@@ -35,7 +35,9 @@ def notify(
     if exclude is not None:
         people.pop(exclude.pk, None)
     if initiative is not None and initiative.is_safeguarded:
-        people = {pk: u for pk, u in people.items() if can_view(u, initiative)}
+        # One query for all recipients: the same rule as can_view(), asked about many users.
+        insiders = insider_ids(initiative, people)
+        people = {pk: u for pk, u in people.items() if pk in insiders}
     if not people:
         return []
     created = Notification.objects.bulk_create(
@@ -67,3 +69,48 @@ def notify(
             )
         )
     return created
+
+
+def notification_mark_all_read(*, user: Any) -> int:
+    """Mark every unread notification of `user` as read; returns how many changed."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from grassroots.core.audit import audit_record
+
+    with transaction.atomic():
+        changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        if changed:
+            audit_record(
+                actor=user,
+                action="notifications.mark_all_read",
+                obj=user,
+                summary=f"Marked {changed} notifications as read",
+            )
+    return changed
+
+
+def preferences_save(*, user: Any, email_kinds: Iterable[str]) -> None:
+    """Email `user` about exactly the kinds in `email_kinds` (one query for all kinds)."""
+    from django.db import transaction
+
+    from grassroots.core.audit import audit_record
+
+    wanted = set(email_kinds)
+    rows = [Preference(user=user, kind=kind, email=kind in wanted) for kind in Kind.values]
+    with transaction.atomic():
+        Preference.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["user", "kind"],
+            update_fields=["email"],
+        )
+        audit_record(
+            actor=user,
+            action="notifications.preferences_save",
+            obj=user,
+            summary="Changed which notifications are emailed",
+            data={"email": sorted(wanted)},
+        )

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from grassroots.notifications import views
 
 app_name = "notifications"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read-all", views.mark_all_read, name="mark_all_read"),
+    path("settings", views.preferences, name="preferences"),
+]

@@ -1,0 +1,231 @@
+"""Finding initiatives: the filtered list, the map with its list, and the CSV export.
+
+All three read the same GET form, so a filtered list can be mapped or downloaded as it stands.
+Nothing here needs JavaScript.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from grassroots.initiatives import selectors_list
+from grassroots.initiatives.models import Initiative, NeedKind, Stage, Theme
+from grassroots.places.geometry import Projection, union_bbox
+from grassroots.places.maps import MAP_WIDTH, WardMap, ward_map
+from grassroots.places.models import Ward
+
+PAGE_SIZE = 20
+MAX_QUERY_LENGTH = 200
+
+
+class WardChoiceField(forms.ModelChoiceField[Ward]):
+    def label_from_instance(self, obj: Ward) -> str:
+        return f"{obj.name}, {obj.council.name}"
+
+
+class InitiativeFilterForm(forms.Form):
+    """The filters of the list, the map, the export and the API (all optional)."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Search"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        help_text=gettext_lazy("Words from the title or description"),
+        error_messages={
+            "max_length": gettext_lazy("Search must be %(limit_value)d characters or fewer")
+        },
+    )
+    ward = WardChoiceField(
+        label=gettext_lazy("Ward"),
+        queryset=Ward.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Any ward"),
+        error_messages={"invalid_choice": gettext_lazy("Select a ward from the list")},
+    )
+    theme = forms.MultipleChoiceField(
+        label=gettext_lazy("Theme"),
+        choices=Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": gettext_lazy("Select themes from the list")},
+    )
+    stage = forms.MultipleChoiceField(
+        label=gettext_lazy("Stage"),
+        choices=Stage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": gettext_lazy("Select stages from the list")},
+    )
+    need = forms.MultipleChoiceField(
+        label=gettext_lazy("Needs help with"),
+        choices=NeedKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": gettext_lazy("Select needs from the list")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["ward"]
+        assert isinstance(field, WardChoiceField)
+        field.queryset = selectors_list.wards_with_initiatives()
+
+    def filters(self) -> selectors_list.ListFilters:
+        """The valid part of what was asked (a field with an error is not applied)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return selectors_list.ListFilters(
+            text=data.get("q") or "",
+            ward=data.get("ward"),
+            themes=tuple(data.get("theme") or ()),
+            stages=tuple(data.get("stage") or ()),
+            need_kinds=tuple(data.get("need") or ()),
+        )
+
+
+def read_filters(request: HttpRequest) -> tuple[InitiativeFilterForm, selectors_list.ListFilters]:
+    form = InitiativeFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    return form, form.filters()
+
+
+def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
+    # get_page() turns a bad or out-of-range page number into the nearest real page.
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@require_safe
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    form, filters = read_filters(request)
+    page = paginate(request, selectors_list.initiative_list(request.user, filters))
+    return render(
+        request,
+        "initiatives/list.html",
+        {"form": form, "filters": filters, "page": page, "initiatives": list(page)},
+    )
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    initiative: Initiative
+    x: float
+    y: float
+
+
+def _points_map(initiatives: list[Initiative]) -> tuple[WardMap | None, list[MapPoint]]:
+    """The wards of these initiatives drawn as in places.maps, with each initiative's point."""
+    wards = {w.pk: w for i in initiatives for w in i.wards.all()}
+    drawn = ward_map(list(wards.values()))
+    if drawn is None:
+        return None, []
+    # The same bounding box ward_map() projected, so points land on the right shapes.
+    bbox = union_bbox(
+        (w.min_lon, w.min_lat, w.max_lon, w.max_lat)
+        for w in wards.values()
+        if w.geometry
+        and w.min_lon is not None
+        and w.min_lat is not None
+        and w.max_lon is not None
+        and w.max_lat is not None
+    )
+    assert bbox is not None
+    projection = Projection(bbox, width=MAP_WIDTH)
+    points = []
+    for initiative in initiatives:
+        lon, lat = initiative.longitude, initiative.latitude
+        if lon is None or lat is None:
+            continue
+        if not (bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]):
+            continue  # Outside every drawn ward: it is still in the list.
+        x, y = projection.point(lon, lat)
+        points.append(MapPoint(initiative=initiative, x=x, y=y))
+    return drawn, points
+
+
+@require_safe
+def initiative_map(request: HttpRequest) -> HttpResponse:
+    form, filters = read_filters(request)
+    page = paginate(request, selectors_list.initiative_list(request.user, filters))
+    initiatives = list(page)
+    drawn, points = _points_map(initiatives)
+    return render(
+        request,
+        "initiatives/map.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "initiatives": initiatives,
+            "map": drawn,
+            "points": points,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+EXPORT_HEADER = (
+    gettext_lazy("Title"),
+    gettext_lazy("Address"),
+    gettext_lazy("Theme"),
+    gettext_lazy("Stage"),
+    gettext_lazy("Wards"),
+    gettext_lazy("Councils"),
+    gettext_lazy("Backers"),
+    gettext_lazy("Open needs"),
+    gettext_lazy("Started"),
+)
+
+
+def export_rows(request: HttpRequest, initiatives: Any) -> Iterator[list[str]]:
+    yield [str(h) for h in EXPORT_HEADER]
+    for initiative in initiatives:
+        wards = list(initiative.wards.all())
+        yield [
+            _cell(v)
+            for v in (
+                initiative.title,
+                request.build_absolute_uri(initiative.get_absolute_url()),
+                initiative.get_theme_display(),
+                initiative.get_stage_display(),
+                "; ".join(w.name for w in wards),
+                "; ".join(sorted({w.council.name for w in wards})),
+                initiative.backers_count,
+                initiative.open_needs_count,
+                f"{timezone.localtime(initiative.created_at):%Y-%m-%d}",
+            )
+        ]
+
+
+@require_safe
+def initiative_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered list as CSV: what the reader may see, and no personal data at all."""
+    _form, filters = read_filters(request)
+    queryset = selectors_list.initiative_list(request.user, filters)
+    writer = csv.writer(_Echo())
+    # iterator() with a chunk size keeps prefetching wards in batches: bounded memory and queries.
+    rows = (writer.writerow(row) for row in export_rows(request, queryset.iterator(500)))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,86 @@
+"""Reads for notifications: the inbox, the unread count, preferences, and who may be told."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from grassroots.initiatives.models import Initiative, Membership, MembershipStatus
+from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.notifications.models import Kind, Notification, Preference
+
+
+def inbox(user: Any) -> QuerySet[Notification]:
+    """The user's notifications, newest first, leaving out any about an initiative the user can
+    no longer see (for example a safeguarded one they have left)."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .filter(
+            Q(initiative__isnull=True) | Q(initiative__in=visible_initiatives(user).values("pk"))
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def unread_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return inbox(user).filter(read_at__isnull=True).count()
+
+
+def email_kinds(user: Any) -> set[str]:
+    """The kinds the user is emailed about (every kind unless turned off)."""
+    off = set(Preference.objects.filter(user=user, email=False).values_list("kind", flat=True))
+    return {k for k in Kind.values if k not in off}
+
+
+def insider_ids(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` may see `initiative`, in one query whatever their number.
+
+    The same rule as visibility.can_view() (test_visibility_property checks they agree): for
+    a safeguarded initiative, approved members and supporting councillors only.
+    """
+    from grassroots.places.models import Councillor, CouncillorTerm
+    from grassroots.support.models import HelpRequest, Invitation, Support
+
+    ids = list(user_ids)
+    if not initiative.is_safeguarded:
+        return set(ids)
+    today = timezone.localdate()
+    members = Membership.objects.filter(
+        initiative=initiative, status=MembershipStatus.APPROVED, user_id__in=ids
+    ).values("user_id")
+    waiting_help = HelpRequest.objects.filter(initiative=initiative, status="waiting")
+    councillors = Councillor.objects.filter(user_id__in=ids).filter(
+        Q(
+            Exists(
+                Support.objects.filter(
+                    initiative=initiative,
+                    councillor=OuterRef("pk"),
+                    status__in=("offered", "planned", "in_progress", "done"),
+                )
+            )
+        )
+        | Q(Exists(Invitation.objects.filter(initiative=initiative, councillor=OuterRef("pk"))))
+        | (
+            Q(Exists(waiting_help))
+            & Q(
+                Exists(
+                    CouncillorTerm.objects.current(today).filter(
+                        councillor=OuterRef("pk"),
+                        ward__in=initiative.wards.values("pk"),
+                    )
+                )
+            )
+        )
+    )
+    from grassroots.accounts.models import User
+
+    return set(
+        User.objects.filter(
+            Q(pk__in=members) | Q(pk__in=councillors.values("user_id"))
+        ).values_list("pk", flat=True)
+    )

@@ -1,0 +1,46 @@
+"""Your notifications: the inbox and which ones you are emailed about."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from grassroots.notifications import selectors, services
+from grassroots.notifications.forms import PreferencesForm
+
+PAGE_SIZE = 20
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/inbox.html", {"page": page, "notifications": list(page)})
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    changed = services.notification_mark_all_read(user=request.user)
+    if changed:
+        messages.success(request, _("All your notifications are marked as read"))
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            services.preferences_save(user=request.user, email_kinds=form.cleaned_data["email"])
+            messages.success(request, _("Your email settings have been saved"))
+            return redirect("notifications:preferences")
+    else:
+        form = PreferencesForm(initial={"email": sorted(selectors.email_kinds(request.user))})
+    return render(request, "notifications/preferences.html", {"form": form})
