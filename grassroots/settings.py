@@ -299,3 +299,5 @@ LOGGING = {
 
 # --- Product settings.
 POSTCODE_IMPORT_BATCH_SIZE = env.int("POSTCODE_IMPORT_BATCH_SIZE", default=5000)
+# Help requests unanswered after this many working days (England and Wales) are flagged.
+HELP_REQUEST_WORKING_DAYS = env.int("HELP_REQUEST_WORKING_DAYS", default=5)
