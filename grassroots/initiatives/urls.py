@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grassroots.initiatives import feeds, views_list
+from grassroots.initiatives import feeds, views, views_list
 
 app_name = "initiatives"
 
@@ -11,4 +11,50 @@ urlpatterns: list[object] = [
     path("export.csv", views_list.initiative_export, name="export"),
     path("feed.atom", feeds.NewInitiativesFeed(), name="feed"),
     path("feed/ward/<slug:council>/<slug:slug>.atom", feeds.WardActivityFeed(), name="ward_feed"),
+    # One initiative's own pages and actions ("create/" before "<slug>/", which would take it).
+    path("create/", views.create, name="create"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/edit/", views.edit, name="edit"),
+    path("<slug:slug>/stage/", views.change_stage, name="change_stage"),
+    path("<slug:slug>/join/", views.join, name="join"),
+    path("<slug:slug>/leave/", views.leave, name="leave"),
+    path("<slug:slug>/back/", views.back, name="back"),
+    path("<slug:slug>/step-down/", views.step_down, name="step_down"),
+    path(
+        "<slug:slug>/members/<int:pk>/approve/",
+        views.decide,
+        {"decision": "approve"},
+        name="approve",
+    ),
+    path(
+        "<slug:slug>/members/<int:pk>/decline/",
+        views.decide,
+        {"decision": "decline"},
+        name="decline",
+    ),
+    path("<slug:slug>/members/<int:pk>/make-lead/", views.make_lead, name="make_lead"),
+    path("<slug:slug>/needs/add/", views.need_add, name="need_add"),
+    path("<slug:slug>/needs/<int:pk>/edit/", views.need_edit, name="need_edit"),
+    path("<slug:slug>/needs/<int:pk>/met/", views.need_status, {"status": "met"}, name="need_met"),
+    path(
+        "<slug:slug>/needs/<int:pk>/reopen/",
+        views.need_status,
+        {"status": "open"},
+        name="need_reopen",
+    ),
+    path("<slug:slug>/updates/add/", views.update_add, name="update_add"),
+    path("<slug:slug>/milestones/add/", views.milestone_add, name="milestone_add"),
+    path(
+        "<slug:slug>/milestones/<int:pk>/done/",
+        views.milestone_done,
+        {"done": "done"},
+        name="milestone_done",
+    ),
+    path(
+        "<slug:slug>/milestones/<int:pk>/not-done/",
+        views.milestone_done,
+        {"done": "not_done"},
+        name="milestone_not_done",
+    ),
+    path("<slug:slug>/outcome/", views.outcome, name="outcome"),
 ]

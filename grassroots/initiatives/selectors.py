@@ -1,0 +1,111 @@
+"""Reads for an initiative's own pages, shaped so each page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from grassroots.initiatives.models import (
+    Initiative,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    Milestone,
+    Need,
+    StageChange,
+    Update,
+)
+from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.places.models import Ward
+
+
+def initiative_for(user: Any, slug: str) -> Initiative | None:
+    """The initiative with `slug` if `user` may see it (None exactly as for a missing slug)."""
+    initiative = (
+        visible_initiatives(user, Initiative.objects.filter(slug=slug))
+        .prefetch_related("wards")
+        .first()
+    )
+    if initiative is not None:
+        initiative._gr_visible_to = getattr(user, "pk", None)  # type: ignore[attr-defined]
+    return initiative
+
+
+@dataclass
+class People:
+    leads: list[Membership]
+    members: list[Membership]
+    requests: list[Membership]
+
+
+def initiative_detail(user: Any, slug: str) -> Initiative | None:
+    """Everything the detail page shows, in a fixed number of queries."""
+    initiative = (
+        visible_initiatives(user, Initiative.objects.filter(slug=slug))
+        .select_related("outcome", "outcome__recorded_by")
+        .annotate(backers_count=Count("backings", distinct=True))
+        .prefetch_related(
+            Prefetch("wards", queryset=Ward.objects.select_related("council")),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("user").order_by("requested_at", "id"),
+            ),
+            Prefetch("needs", queryset=Need.objects.order_by("status", "created_at", "id")),
+            Prefetch(
+                "updates",
+                queryset=Update.objects.select_related("author").order_by("-created_at", "-id"),
+            ),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id")),
+            Prefetch(
+                "stage_changes",
+                queryset=StageChange.objects.select_related("changed_by").order_by(
+                    "changed_at", "id"
+                ),
+            ),
+        )
+        .first()
+    )
+    if initiative is None:
+        return None
+    initiative._gr_visible_to = getattr(user, "pk", None)  # type: ignore[attr-defined]
+    # The rules look memberships up here instead of asking the database once per question.
+    by_user: dict[int, Membership | None] = {m.user_id: m for m in initiative.memberships.all()}
+    if getattr(user, "is_authenticated", False):
+        by_user.setdefault(user.pk, None)
+    initiative._gr_memberships = by_user  # type: ignore[attr-defined]
+    return initiative
+
+
+def people(initiative: Initiative) -> People:
+    """Leads, members and waiting requests from the prefetched memberships."""
+    rows = list(initiative.memberships.all())
+    approved = [m for m in rows if m.status == MembershipStatus.APPROVED]
+    return People(
+        leads=[m for m in approved if m.role == MemberRole.LEAD],
+        members=[m for m in approved if m.role != MemberRole.LEAD],
+        requests=[m for m in rows if m.status == MembershipStatus.REQUESTED],
+    )
+
+
+def backs(user: Any, initiative: Initiative) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return initiative.backings.filter(user=user).exists()
+
+
+def ward_choices(*, user: Any, initiative: Initiative | None = None) -> QuerySet[Ward]:
+    """Current wards offered on the form: the user's council's, and the initiative's councils'."""
+    council_ids: set[int] = set()
+    ward = getattr(user, "ward", None)
+    if ward is not None:
+        council_ids.add(ward.council_id)
+    if initiative is not None:
+        council_ids.update(initiative.wards.values_list("council_id", flat=True))
+    return (
+        Ward.objects.current()
+        .filter(council_id__in=council_ids)
+        .select_related("council")
+        .order_by("council__name", "name")
+    )

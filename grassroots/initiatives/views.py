@@ -1,0 +1,561 @@
+"""An initiative's own pages: start, read, edit, and the actions its people take."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from grassroots.initiatives import selectors, services
+from grassroots.initiatives.forms import (
+    InitiativeEditForm,
+    InitiativeForm,
+    JoinForm,
+    MilestoneForm,
+    NeedForm,
+    OutcomeForm,
+    StageForm,
+    UpdateForm,
+)
+from grassroots.initiatives.models import (
+    Initiative,
+    Membership,
+    Milestone,
+    Need,
+    NeedKind,
+    NeedStatus,
+    Stage,
+)
+from grassroots.initiatives.services import EditConflict, InitiativeError
+
+
+def _visible(request: HttpRequest, slug: str) -> Initiative:
+    """The initiative if the user may see it; otherwise the same 404 as a missing slug."""
+    initiative = selectors.initiative_for(request.user, slug)
+    if initiative is None:
+        raise Http404
+    return initiative
+
+
+def _require(request: HttpRequest, perm: str, initiative: Initiative) -> None:
+    if not request.user.has_perm(perm, initiative):
+        raise PermissionDenied
+
+
+def _detail(initiative: Initiative, anchor: str = "") -> HttpResponse:
+    return redirect(initiative.get_absolute_url() + (f"#{anchor}" if anchor else ""))
+
+
+def _form_page(
+    request: HttpRequest,
+    initiative: Initiative,
+    form: forms.Form,
+    *,
+    heading: str,
+    button: str,
+    multipart: bool = False,
+    intro: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "initiatives/action_form.html",
+        {
+            "initiative": initiative,
+            "form": form,
+            "heading": heading,
+            "button": button,
+            "multipart": multipart,
+            "intro": intro,
+        },
+    )
+
+
+# --- Start, read, edit -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("initiatives.create_initiative"):
+        raise PermissionDenied
+    wards = selectors.ward_choices(user=request.user)
+    if request.method == "POST":
+        form = InitiativeForm(request.POST, wards=wards)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                initiative = services.initiative_create(
+                    creator=request.user,
+                    title=data["title"],
+                    problem=data["problem"],
+                    change_wanted=data["change_wanted"],
+                    who_for=data["who_for"],
+                    theme=data["theme"],
+                    wards=form.ward_list,
+                    area_description=data["area_description"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    location_text=form.location_text,
+                    visibility=data["visibility"],
+                )
+            except InitiativeError as exc:
+                form.add_error(form.ward_error_field, exc.message)
+            else:
+                messages.success(request, _("Your initiative has been started"))
+                return redirect(initiative)
+    else:
+        own = getattr(request.user, "ward_id", None)
+        form = InitiativeForm(wards=wards, initial={"wards": [own] if own else []})
+    return render(request, "initiatives/form.html", {"form": form, "editing": False})
+
+
+def pounds(pence: int) -> str:
+    """12550 → "£125.50"; whole pounds without pence: 25000 → "£250"."""
+    whole, part = divmod(pence, 100)
+    return f"£{whole:,}" if part == 0 else f"£{whole:,}.{part:02d}"
+
+
+def _with_amounts(needs: list[Need]) -> list[Need]:
+    for need in needs:
+        need.amount_text = pounds(need.amount_pence) if need.amount_pence else ""  # type: ignore[attr-defined]
+    return needs
+
+
+@require_safe
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = selectors.initiative_detail(request.user, slug)
+    if initiative is None:
+        raise Http404
+    user = request.user
+    people = selectors.people(initiative)
+    can = {
+        name: user.has_perm(f"initiatives.{name}", initiative)
+        for name in (
+            "change_initiative",
+            "change_stage",
+            "decide_membership",
+            "make_lead",
+            "step_down",
+            "request_membership",
+            "leave",
+            "back",
+            "manage_needs",
+            "post_update",
+            "manage_milestones",
+            "record_outcome",
+        )
+    }
+    mine = getattr(initiative, "_gr_memberships", {}).get(getattr(user, "pk", None))
+    return render(
+        request,
+        "initiatives/detail.html",
+        {
+            "initiative": initiative,
+            "people": people,
+            "can": can,
+            "mine": mine,
+            "backs": selectors.backs(user, initiative),
+            "outcome": getattr(initiative, "outcome", None),
+            "needs": _with_amounts(list(initiative.needs.all())),
+            "updates": initiative.updates.all(),
+            "milestones": initiative.milestones.all(),
+            "timeline": initiative.stage_changes.all(),
+            "Stage": Stage,
+            "NeedKind": NeedKind,
+            "NeedStatus": NeedStatus,
+        },
+    )
+
+
+def _initial(initiative: Initiative) -> dict[str, Any]:
+    return {
+        "title": initiative.title,
+        "problem": initiative.problem,
+        "change_wanted": initiative.change_wanted,
+        "who_for": initiative.who_for,
+        "theme": initiative.theme,
+        "wards": [w.pk for w in initiative.wards.all()],
+        "area_description": initiative.area_description,
+        "place": initiative.location_text,
+        "latitude": initiative.latitude,
+        "longitude": initiative.longitude,
+        "visibility": initiative.visibility,
+        "version": initiative.version,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.change_initiative", initiative)
+    wards = selectors.ward_choices(user=request.user, initiative=initiative)
+    conflict: Initiative | None = None
+    if request.method == "POST":
+        form = InitiativeEditForm(request.POST, wards=wards)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.initiative_update(
+                    initiative=initiative,
+                    actor=request.user,
+                    version=data["version"],
+                    wards=form.ward_list,
+                    title=data["title"],
+                    problem=data["problem"],
+                    change_wanted=data["change_wanted"],
+                    who_for=data["who_for"],
+                    theme=data["theme"],
+                    area_description=data["area_description"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    location_text=form.location_text,
+                    visibility=data["visibility"],
+                )
+            except EditConflict as exc:
+                conflict = exc.current
+                # Keep what they typed, but let a resubmission build on the version saved now.
+                post = request.POST.copy()
+                post["version"] = str(conflict.version)
+                form = InitiativeEditForm(post, wards=wards)
+                form.is_valid()
+            except InitiativeError as exc:
+                form.add_error(form.ward_error_field, exc.message)
+            else:
+                messages.success(request, _("Your changes have been saved"))
+                return redirect(initiative)
+    else:
+        form = InitiativeEditForm(wards=wards, initial=_initial(initiative))
+    return render(
+        request,
+        "initiatives/form.html",
+        {
+            "form": form,
+            "editing": True,
+            "initiative": initiative,
+            "conflict": conflict,
+            "conflict_wards": list(conflict.wards.all()) if conflict else [],
+        },
+    )
+
+
+# --- Stage -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_stage(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.change_stage", initiative)
+    choices = [(s, Stage(s).label) for s in services.allowed_stages(initiative)]
+    form = StageForm(request.POST or None, stages=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.initiative_change_stage(
+                initiative=initiative,
+                actor=request.user,
+                to_stage=form.cleaned_data["stage"],
+                note=form.cleaned_data["note"],
+            )
+        except InitiativeError as exc:
+            form.add_error("stage", exc.message)
+        else:
+            messages.success(request, _("The stage has been changed"))
+            return _detail(initiative, "timeline")
+    return _form_page(
+        request,
+        initiative,
+        form,
+        heading=_("Change the stage"),
+        button=_("Change the stage"),
+        intro=_("It is at the stage: %(stage)s.") % {"stage": initiative.get_stage_display()},
+    )
+
+
+# --- People ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.request_membership", initiative)
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_request(
+                initiative=initiative, user=request.user, message=form.cleaned_data["message"]
+            )
+        except InitiativeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your request has been sent to the leads"))
+            return _detail(initiative, "people")
+    return _form_page(request, initiative, form, heading=_("Ask to join"), button=_("Send request"))
+
+
+def _membership(initiative: Initiative, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, initiative=initiative
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, slug: str, pk: int, decision: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.decide_membership", initiative)
+    membership = _membership(initiative, pk)
+    try:
+        services.membership_decide(
+            membership=membership, actor=request.user, approve=decision == "approve"
+        )
+    except InitiativeError as exc:
+        messages.error(request, exc.message)
+    else:
+        name = membership.user.public_name
+        messages.success(
+            request,
+            _("%(name)s is now a member") % {"name": name}
+            if decision == "approve"
+            else _("You declined the request from %(name)s") % {"name": name},
+        )
+    return _detail(initiative, "people")
+
+
+@login_required
+@require_POST
+def make_lead(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.make_lead", initiative)
+    membership = _membership(initiative, pk)
+    try:
+        services.membership_make_lead(membership=membership, actor=request.user)
+    except InitiativeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("%(name)s is now a lead") % {"name": membership.user.public_name}
+        )
+    return _detail(initiative, "people")
+
+
+@login_required
+@require_POST
+def step_down(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.step_down", initiative)
+    try:
+        services.membership_step_down(initiative=initiative, user=request.user)
+    except InitiativeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("You are no longer a lead"))
+    return _detail(initiative, "people")
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.leave", initiative)
+    try:
+        services.membership_leave(initiative=initiative, user=request.user)
+    except InitiativeError as exc:
+        messages.error(request, exc.message)
+        return _detail(initiative, "people")
+    messages.success(request, _("You have left the initiative"))
+    if selectors.initiative_for(request.user, slug) is None:
+        return redirect("home")  # a safeguarded initiative is no longer theirs to see
+    return _detail(initiative, "people")
+
+
+@login_required
+@require_POST
+def back(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.back", initiative)
+    if services.backing_toggle(initiative=initiative, user=request.user):
+        messages.success(request, _("You back this initiative"))
+    else:
+        messages.success(request, _("You no longer back this initiative"))
+    return _detail(initiative, "backing")
+
+
+# --- Needs -------------------------------------------------------------------------------------
+
+
+def _need(initiative: Initiative, pk: int) -> Need:
+    return get_object_or_404(Need, pk=pk, initiative=initiative)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_add(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.manage_needs", initiative)
+    form = NeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.need_create(
+            initiative=initiative,
+            actor=request.user,
+            kind=data["kind"],
+            description=data["description"],
+            volunteers_wanted=data["volunteers_wanted"],
+            when=data["when"],
+            amount_pence=data["amount"],
+        )
+        messages.success(request, _("The need has been added"))
+        return _detail(initiative, "needs")
+    return _form_page(request, initiative, form, heading=_("Add a need"), button=_("Add need"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.manage_needs", initiative)
+    need = _need(initiative, pk)
+    initial = {
+        "kind": need.kind,
+        "description": need.description,
+        "volunteers_wanted": need.volunteers_wanted,
+        "when": need.when,
+        "amount": f"{need.amount_pence // 100}.{need.amount_pence % 100:02d}"
+        if need.amount_pence is not None
+        else "",
+    }
+    form = NeedForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.need_update(
+            need=need,
+            actor=request.user,
+            kind=data["kind"],
+            description=data["description"],
+            volunteers_wanted=data["volunteers_wanted"],
+            when=data["when"],
+            amount_pence=data["amount"],
+        )
+        messages.success(request, _("The need has been changed"))
+        return _detail(initiative, "needs")
+    return _form_page(
+        request, initiative, form, heading=_("Change a need"), button=_("Save changes")
+    )
+
+
+@login_required
+@require_POST
+def need_status(request: HttpRequest, slug: str, pk: int, status: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.manage_needs", initiative)
+    need = _need(initiative, pk)
+    services.need_set_status(need=need, actor=request.user, met=status == "met")
+    messages.success(
+        request,
+        _("The need is marked as met") if status == "met" else _("The need is open again"),
+    )
+    return _detail(initiative, "needs")
+
+
+# --- Updates, milestones, outcome ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_add(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.post_update", initiative)
+    form = UpdateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.update_create(
+            initiative=initiative,
+            author=request.user,
+            text=data["text"],
+            photo=data["photo"],
+            photo_alt=data["photo_alt"],
+        )
+        messages.success(request, _("Your update has been posted"))
+        return _detail(initiative, "updates")
+    return _form_page(
+        request,
+        initiative,
+        form,
+        heading=_("Post an update"),
+        button=_("Post update"),
+        multipart=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.manage_milestones", initiative)
+    form = MilestoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.milestone_create(
+            initiative=initiative,
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            due_on=form.cleaned_data["due_on"],
+        )
+        messages.success(request, _("The milestone has been added"))
+        return _detail(initiative, "milestones")
+    return _form_page(
+        request, initiative, form, heading=_("Add a milestone"), button=_("Add milestone")
+    )
+
+
+@login_required
+@require_POST
+def milestone_done(request: HttpRequest, slug: str, pk: int, done: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.manage_milestones", initiative)
+    milestone = get_object_or_404(Milestone, pk=pk, initiative=initiative)
+    services.milestone_set_done(milestone=milestone, actor=request.user, done=done == "done")
+    messages.success(
+        request,
+        _("The milestone is marked as done")
+        if done == "done"
+        else _("The milestone is marked as not done"),
+    )
+    return _detail(initiative, "milestones")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.record_outcome", initiative)
+    existing = getattr(initiative, "outcome", None)
+    initial = (
+        {
+            "what_changed": existing.what_changed,
+            "for_whom": existing.for_whom,
+            "evidence": existing.evidence,
+        }
+        if existing
+        else None
+    )
+    form = OutcomeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_record(initiative=initiative, actor=request.user, **form.cleaned_data)
+        except InitiativeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The outcome has been saved"))
+            return _detail(initiative, "outcome")
+    return _form_page(
+        request, initiative, form, heading=_("Record the outcome"), button=_("Save outcome")
+    )
