@@ -1,0 +1,532 @@
+"""Load benchmark: the main pages on the national data set, served by gunicorn on PostgreSQL.
+
+    python -m bench.national --scale 0.01    # first: the data set (or at 1.0, the whole country)
+    python -m bench.load                      # then: 8 clients, 15 s a page
+    python -m bench.load --clients 16 --duration 30 --workers 3 --threads 4
+
+It migrates the national database (BENCH_NATIONAL_URL, as bench.national), picks the busiest
+ward, initiative, councillor and advocacy case in it, starts gunicorn on a free port of
+127.0.0.1 with production settings (DEBUG off, a SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, no SSL
+redirect; gthread workers) serving bench.refapp - the product unchanged, plus /bench/ok, a
+minimal Django view returning "ok" through the same middleware, measured in the same run as
+the reference. Each page is then fetched for a fixed time by several concurrent clients
+(threads, each with its own keep-alive connection; http.client, no other dependency), after
+a short warm-up, and at most --max-requests times. A page whose URL is not built yet (no
+route, or a 404) is skipped with a note. The case page is fetched as an officer of the
+case's department, signed in through a session created with Django's SessionStore and
+holding a TOTP authenticator (roles need one); both are removed at the end.
+
+Prints p50/p95/p99 latency (ms), requests a second and errors per page, and writes the same
+as JSON to var/bench/. Only loopback addresses are used; every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.national import DEFAULT_URL, ROOT, database_name, environment, setup_django
+
+HOST = "127.0.0.1"
+REFERENCE_PATH = "/bench/ok"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str
+    signed_in: bool = False
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    signed_in: bool
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    bytes_per_response: int = 0
+    latencies_ms: list[float] = field(default_factory=list, repr=False)
+    note: str = ""
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies_ms:
+            return 0.0
+        ordered = sorted(self.latencies_ms)
+        index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+        return ordered[index]
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["latencies_ms"]
+        data.update(
+            p50_ms=round(self.percentile(50), 1),
+            p95_ms=round(self.percentile(95), 1),
+            p99_ms=round(self.percentile(99), 1),
+            requests_per_second=round(self.per_second, 1),
+        )
+        return data
+
+
+# --- Choosing the pages (in this process, with Django set up against the national db) ----------
+
+
+def _reverse(name: str, *kwarg_options: dict[str, Any]) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    for kwargs in kwarg_options or ({},):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+@dataclass
+class Plan:
+    targets: list[Target]
+    skipped: list[Result]
+    cookie: str
+    cleanup: Callable[[], None]
+
+
+def plan() -> Plan:
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.db.models import Count
+
+    from grassroots.accounts.models import OfficerPost, User
+    from grassroots.initiatives.models import Initiative, InitiativeWard, Update, Visibility
+    from grassroots.places.models import Councillor, Ward
+    from grassroots.support.models import AdvocacyCase
+
+    targets = [Target("reference: minimal view", REFERENCE_PATH)]
+    skipped: list[Result] = []
+
+    def add(name: str, path: str | None, *, signed_in: bool = False, why: str = "") -> None:
+        if path is None:
+            skipped.append(Result(name, "", signed_in, note=why or "no URL for it yet"))
+        else:
+            targets.append(Target(name, path, signed_in))
+
+    busiest = (
+        InitiativeWard.objects.values("ward").annotate(n=Count("id")).order_by("-n", "ward")[:1]
+    )
+    ward = Ward.objects.select_related("council").get(pk=busiest[0]["ward"]) if busiest else None
+    if ward is None:
+        raise SystemExit("The national data set is empty: run python -m bench.national first")
+    add("ward page", ward.get_absolute_url())
+
+    listing = _reverse("initiatives:list")
+    add("initiative list", listing)
+    if listing:
+        add(
+            "list: theme + stage",
+            f"{listing}?{urlencode({'theme': 'green_spaces'})}&stage=planning",
+        )
+        add("list: ward", f"{listing}?{urlencode({'ward': ward.pk})}")
+        add("list: open need", f"{listing}?{urlencode({'need': 'volunteers'})}")
+        add("list: search", f"{listing}?{urlencode({'q': 'community garden'})}")
+        add("list: page 50", f"{listing}?page=50")
+
+    public = Initiative.objects.filter(visibility=Visibility.PUBLIC)
+    top = (
+        Update.objects.filter(initiative__in=public.filter(pk__lte=2000))
+        .values("initiative")
+        .annotate(n=Count("id"))
+        .order_by("-n", "initiative")[:1]
+    )
+    initiative = Initiative.objects.get(pk=top[0]["initiative"]) if top else public.first()
+    if initiative is not None:
+        add("initiative detail", _reverse("initiatives:detail", {"slug": initiative.slug}))
+
+    councillor = Councillor.objects.annotate(n=Count("supports")).order_by("-n", "pk").first()
+    if councillor is not None:
+        add("councillor page", councillor.get_absolute_url())
+
+    case = (
+        AdvocacyCase.objects.filter(support__initiative__visibility=Visibility.PUBLIC)
+        .annotate(n=Count("messages"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    cookie = ""
+    session_key = ""
+    officer: User | None = None
+    created_totp = False
+    if case is not None:
+        post = OfficerPost.objects.filter(department=case.department_id).first()
+        officer = post.user if post else None
+        options = [{"pk": case.pk}, {"case_id": case.pk}, {"id": case.pk}]
+        path = None
+        for name in ("support:case", "support:case_detail", "support:advocacy_case"):
+            path = path or _reverse(name, *options)
+        if officer is None:
+            add("case page (officer)", None, why="no officer in the case's department")
+        else:
+            add("case page (officer)", path, signed_in=True)
+            add("reference (signed in)", REFERENCE_PATH, signed_in=True)
+            from allauth.mfa.models import Authenticator
+            from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+            if not Authenticator.objects.filter(user=officer, type="totp").exists():
+                TOTP.activate(officer, generate_totp_secret())
+                created_totp = True
+            store = import_module(settings.SESSION_ENGINE).SessionStore()
+            store[SESSION_KEY] = str(officer.pk)
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[HASH_SESSION_KEY] = officer.get_session_auth_hash()
+            store.create()
+            session_key = store.session_key or ""
+            cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
+    else:
+        add("case page (officer)", None, why="no advocacy case in the data set")
+
+    def cleanup() -> None:
+        if session_key:
+            import_module(settings.SESSION_ENGINE).SessionStore(session_key).delete()
+        if created_totp and officer is not None:
+            from allauth.mfa.models import Authenticator
+
+            Authenticator.objects.filter(user=officer, type="totp").delete()
+
+    return Plan(targets, skipped, cookie, cleanup)
+
+
+# --- The server -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def collect_static(env: dict[str, str]) -> str:
+    """Run the release step `collectstatic`; "" when it worked, else what the bench did instead.
+
+    DEBUG off means hashed static file names from the manifest, as in production. If the
+    manifest can't be built, pages would fail on {% static %}; the bench then serves them with
+    Django's plain storage (unhashed names: a dictionary lookup less a tag) and says so.
+    """
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode == 0:
+        return ""
+    last = [line for line in done.stderr.splitlines() if line.strip()][-6:]
+    reason = next((line for line in last if "Error" in line), last[-1] if last else "")
+    return f"collectstatic failed ({reason.strip()}); static storage: {PLAIN_STATIC_STORAGE}"
+
+
+def server_environment(url: str, static_note: str) -> dict[str, str]:
+    env = dict(
+        environment(url),
+        SECURE_SSL_REDIRECT="false",
+        CONN_MAX_AGE="600",
+        LOG_LEVEL="WARNING",
+    )
+    if static_note:
+        env["BENCH_STATIC_STORAGE"] = PLAIN_STATIC_STORAGE
+    return env
+
+
+def start_gunicorn(
+    url: str, port: int, workers: int, threads: int, static_note: str
+) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "bench.refapp:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=server_environment(url, static_note))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start (exit {process.returncode})")
+        with contextlib.suppress(OSError):
+            status, _, _ = fetch_once(port, REFERENCE_PATH, "")
+            if status == 200:
+                return process
+        time.sleep(0.5)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# --- The clients ------------------------------------------------------------------------------
+
+
+def fetch_once(port: int, path: str, cookie: str) -> tuple[int, bytes, str]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        return response.status, response.read(), response.getheader("Location") or ""
+    finally:
+        conn.close()
+
+
+def run_target(
+    port: int,
+    target: Target,
+    cookie: str,
+    *,
+    clients: int,
+    duration: float,
+    warmup: float,
+    max_requests: int,
+) -> Result:
+    result = Result(target.name, target.path, target.signed_in)
+    headers = {"Cookie": cookie} if target.signed_in and cookie else {}
+    lock = threading.Lock()
+    sizes: list[int] = []
+    start_at = time.monotonic() + warmup
+    stop_at = start_at + duration
+    budget = [max_requests]
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        latencies: list[float] = []
+        errors = 0
+        while True:
+            now = time.monotonic()
+            if now >= stop_at:
+                break
+            measured = now >= start_at
+            if measured:
+                with lock:
+                    if budget[0] <= 0:
+                        break
+                    budget[0] -= 1
+            began = time.perf_counter()
+            try:
+                conn.request("GET", target.path, headers=headers)
+                response = conn.getresponse()
+                body = response.read()
+                ok = response.status == 200
+                if response.will_close:
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                ok, body = False, b""
+                conn.close()
+            elapsed = (time.perf_counter() - began) * 1000
+            if measured:
+                if ok:
+                    latencies.append(elapsed)
+                    if len(sizes) < 10:
+                        sizes.append(len(body))
+                else:
+                    errors += 1
+        conn.close()
+        with lock:
+            result.latencies_ms.extend(latencies)
+            result.errors += errors
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=warmup + duration + 120)
+    result.seconds = max(0.0, min(duration, time.monotonic() - start_at))
+    result.requests = len(result.latencies_ms) + result.errors
+    result.bytes_per_response = round(sum(sizes) / len(sizes)) if sizes else 0
+    return result
+
+
+def preflight(port: int, target: Target, cookie: str) -> str:
+    """Why this page can't be measured, or "" when it answers 200."""
+    status, _, location = fetch_once(port, target.path, cookie if target.signed_in else "")
+    if status == 200:
+        return ""
+    if status == 404:
+        return "404: not built yet (skipped)"
+    return f"{status}{' to ' + location if location else ''} (skipped)"
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def print_table(results: Sequence[Result], out: Callable[[str], None] = print) -> None:
+    out(
+        f"{'page':<26}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
+        f"{'p99 ms':>8}{'KB':>6}  path"
+    )
+    for r in results:
+        if not r.requests:
+            out(f"{r.name:<26}{r.note}  {r.path}".rstrip())
+            continue
+        out(
+            f"{r.name:<26}{r.requests:>9,}{r.errors:>7}{r.per_second:>8.1f}"
+            f"{r.percentile(50):>8.1f}{r.percentile(95):>8.1f}{r.percentile(99):>8.1f}"
+            f"{r.bytes_per_response / 1024:>6.0f}  {r.path}  {r.note}".rstrip()
+        )
+
+
+def row_counts() -> dict[str, int]:
+    from django.db import connection
+
+    from grassroots.accounts.models import User
+    from grassroots.initiatives.models import Initiative, Update
+    from grassroots.places.models import Councillor, Ward
+
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for model in (Ward, Councillor, User, Initiative, Update):
+            # The planner's estimate: exact counts of millions of rows take seconds.
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
+                [model._meta.db_table],
+            )
+            row = cursor.fetchone()
+            counts[model._meta.db_table] = int(row[0]) if row else 0
+    return counts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=(__doc__ or "").split("\n")[0]
+    )
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds a page (15)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds not measured (2)")
+    parser.add_argument("--max-requests", type=int, default=50_000, help="cap a page (50,000)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--threads", type=int, default=4, help="threads a worker (4)")
+    parser.add_argument("--only", nargs="*", help="measure only pages whose name has one of these")
+    args = parser.parse_args(argv)
+
+    url = os.environ.get("BENCH_NATIONAL_URL", DEFAULT_URL)
+    env = environment(url)
+    try:
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+    except subprocess.CalledProcessError as error:
+        print(f"Could not migrate {database_name(url)}: {error}", file=sys.stderr)
+        return 1
+    static_note = collect_static(env)
+    setup_django(url)
+    chosen = plan()
+    counts = row_counts()
+    targets = [t for t in chosen.targets if not args.only or any(o in t.name for o in args.only)]
+    results: list[Result] = []
+    port = free_port()
+    if static_note:
+        print(f"NOTE: {static_note}", flush=True)
+    server = start_gunicorn(url, port, args.workers, args.threads, static_note)
+    try:
+        for target in targets:
+            note = preflight(port, target, chosen.cookie)
+            if note:
+                results.append(Result(target.name, target.path, target.signed_in, note=note))
+                print(f"{target.name}: {note}", flush=True)
+                continue
+            result = run_target(
+                port,
+                target,
+                chosen.cookie,
+                clients=args.clients,
+                duration=args.duration,
+                warmup=args.warmup,
+                max_requests=args.max_requests,
+            )
+            results.append(result)
+            print_table([result])
+    finally:
+        stop(server)
+        chosen.cleanup()
+    results += chosen.skipped
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    sized = ", ".join(f"{table} ~{n:,}" for table, n in counts.items())
+    print()
+    print(
+        f"Load on {database_name(url)} ({sized}); gunicorn {args.workers} workers x "
+        f"{args.threads} threads (gthread), {args.clients} clients, {args.duration:.0f} s a page "
+        f"after {args.warmup:.0f} s warm-up; {os.cpu_count()} CPUs shared by server, clients "
+        f"and PostgreSQL; load average now {load}"
+    )
+    print_table(results)
+    if static_note:
+        print(f"NOTE: {static_note}")
+    out_dir = ROOT / "var" / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = out_dir / f"load-{stamp}.json"
+    report.write_text(
+        json.dumps(
+            {
+                "database": database_name(url),
+                "rows": counts,
+                "clients": args.clients,
+                "duration_s": args.duration,
+                "warmup_s": args.warmup,
+                "gunicorn": {"workers": args.workers, "threads": args.threads},
+                "cpus": os.cpu_count(),
+                "note": static_note,
+                "load_average": os.getloadavg(),
+                "results": [r.summary() for r in results],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"Written to {report.relative_to(ROOT)}")
+    return 0 if all(r.errors == 0 for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
