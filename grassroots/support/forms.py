@@ -1,0 +1,263 @@
+"""Forms for councillor support, with plain-English GOV.UK error messages."""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.accounts.models import Department
+from grassroots.places.models import Councillor
+from grassroots.support.models import CaseStatus, Decision, Helped, SupportKind, SupportStatus
+
+
+def _text(label: Any, required: Any, too_long: Any, max_length: int) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": required, "max_length": too_long},
+    )
+
+
+class CleanTextMixin:
+    """Refuse null and control characters that only come from pasted junk."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and any(
+                unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value
+            ):
+                self.add_error(name, _("Remove the control characters"))  # type: ignore[attr-defined]
+        return cleaned
+
+
+def _kind_field(label: Any, required_message: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=SupportKind.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Facilitate: convene or host a conversation or meeting, or mediate between groups. "
+            "Connect: introduce people to a person, organisation or council officer, or share a "
+            "resource. Advocate: raise it inside the council."
+        ),
+        error_messages={
+            "required": required_message,
+            "invalid_choice": required_message,
+        },
+    )
+
+
+class OfferForm(CleanTextMixin, forms.Form):
+    kind = _kind_field(_("How will you support it?"), _("Select how you will support it"))
+    description = _text(
+        _("What you will do"),
+        _("Enter what you will do"),
+        _("What you will do must be 2000 characters or fewer"),
+        2000,
+    )
+
+
+class InviteForm(CleanTextMixin, forms.Form):
+    councillor = forms.CharField(
+        label=_("Councillor's name"),
+        max_length=200,
+        help_text=_("Type the councillor's full name, for example Jo Bloggs."),
+        error_messages={
+            "required": _("Enter the councillor's name"),
+            "max_length": _("The councillor's name must be 200 characters or fewer"),
+        },
+    )
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Message must be 1000 characters or fewer")},
+    )
+
+    chosen: Councillor | None = None
+
+    def clean_councillor(self) -> str:
+        name: str = self.cleaned_data["councillor"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter the councillor's name"))
+        matches = list(Councillor.objects.filter(name__iexact=name)[:2])
+        if not matches:
+            raise forms.ValidationError(
+                _("We could not find a councillor called %(name)s"), params={"name": name}
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                _("More than one councillor is called %(name)s. Contact us to invite them"),
+                params={"name": name},
+            )
+        if matches[0].user_id is None:
+            raise forms.ValidationError(
+                _("%(name)s does not use this site yet"), params={"name": matches[0].name}
+            )
+        self.chosen = matches[0]
+        return name
+
+
+class HelpRequestForm(CleanTextMixin, forms.Form):
+    kind = _kind_field(_("What kind of help do you need?"), _("Select the kind of help you need"))
+    message = _text(
+        _("What you need help with"),
+        _("Enter what you need help with"),
+        _("What you need help with must be 2000 characters or fewer"),
+        2000,
+    )
+
+
+class TakeForm(CleanTextMixin, forms.Form):
+    description = forms.CharField(
+        label=_("What you will do (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("What you will do must be 2000 characters or fewer")},
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (SupportStatus.IN_PROGRESS.value, SupportStatus.IN_PROGRESS.label),
+            (SupportStatus.DONE.value, SupportStatus.DONE.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the new status"),
+            "invalid_choice": _("Select the new status"),
+        },
+    )
+
+
+class FeedbackForm(CleanTextMixin, forms.Form):
+    helped = forms.ChoiceField(
+        label=_("Did it help?"),
+        choices=Helped.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select whether the support helped"),
+            "invalid_choice": _("Select whether the support helped"),
+        },
+    )
+    comment = _text(
+        _("Your feedback"),
+        _("Enter your feedback"),
+        _("Your feedback must be 2000 characters or fewer"),
+        2000,
+    )
+
+
+class CaseForm(CleanTextMixin, forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Council department"),
+        queryset=Department.objects.none(),
+        empty_label=_("Choose a department"),
+        error_messages={
+            "required": _("Select the council department"),
+            "invalid_choice": _("Select the council department"),
+        },
+    )
+    ask = _text(
+        _("What you are asking for"),
+        _("Enter what you are asking for"),
+        _("What you are asking for must be 4000 characters or fewer"),
+        4000,
+    )
+    evidence = _text(
+        _("Evidence"),
+        _("Enter the evidence"),
+        _("Evidence must be 8000 characters or fewer"),
+        8000,
+    )
+    outcome_wanted = _text(
+        _("The outcome wanted"),
+        _("Enter the outcome wanted"),
+        _("The outcome wanted must be 4000 characters or fewer"),
+        4000,
+    )
+    wanted_by = forms.DateField(
+        label=_("Wanted by"),
+        help_text=_("For example, 27 3 2027. Use the format day month year or 2027-03-27."),
+        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Enter the date the outcome is wanted by"),
+            "invalid": _("Date wanted by must be a real date"),
+        },
+    )
+
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = departments
+
+    def clean_wanted_by(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["wanted_by"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("Date wanted by must be today or in the future"))
+        return value
+
+
+class CaseMoveForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[
+            (CaseStatus.ACKNOWLEDGED.value, CaseStatus.ACKNOWLEDGED.label),
+            (CaseStatus.UNDER_CONSIDERATION.value, CaseStatus.UNDER_CONSIDERATION.label),
+            (CaseStatus.CLOSED.value, CaseStatus.CLOSED.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the new status"),
+            "invalid_choice": _("Select the new status"),
+        },
+    )
+
+
+class DecideForm(CleanTextMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the decision"),
+            "invalid_choice": _("Select the decision"),
+        },
+    )
+    reasons = _text(
+        _("Reasons"),
+        _("Enter the reasons for the decision"),
+        _("Reasons must be 4000 characters or fewer"),
+        4000,
+    )
+
+
+class CaseMessageForm(CleanTextMixin, forms.Form):
+    text = _text(
+        _("Message"),
+        _("Enter a message"),
+        _("Message must be 4000 characters or fewer"),
+        4000,
+    )
+    internal = forms.BooleanField(
+        label=_("Internal note: only officers of this department will see it"), required=False
+    )
+
+    def __init__(self, *args: Any, allow_internal: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not allow_internal:
+            del self.fields["internal"]

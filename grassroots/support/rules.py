@@ -1,0 +1,210 @@
+"""Who may do what with councillor support (rules predicates; see tests/test_rules_support.py).
+
+Every predicate that touches an initiative first asks whether the user may see it at all:
+a councillor can never act on a safeguarded initiative they are not entitled to see.
+Look-ups are cached on the user object for the rest of the request, so a page that asks about
+many supports on one initiative costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.utils import timezone
+
+from grassroots.accounts.models import OfficerPost
+from grassroots.accounts.rules import is_councillor, is_officer
+from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
+from grassroots.initiatives.visibility import can_view
+from grassroots.places.models import CouncillorTerm
+from grassroots.support.models import (
+    ACCEPTED_STATUSES,
+    AdvocacyCase,
+    HelpRequest,
+    Invitation,
+    Support,
+    SupportKind,
+)
+
+
+def _cache(user: Any, name: str) -> dict[Any, Any]:
+    store: dict[str, dict[Any, Any]] = user.__dict__.setdefault("_gr_support_rules", {})
+    return store.setdefault(name, {})
+
+
+def forget(user: Any) -> None:
+    """Drop cached answers (after a change made with the same user object)."""
+    user.__dict__.pop("_gr_support_rules", None)
+    user.__dict__.pop("_grassroots_councillor_id", None)
+
+
+def _initiative_of(obj: Any) -> Initiative | None:
+    if isinstance(obj, Initiative):
+        return obj
+    if isinstance(obj, (Support, HelpRequest, Invitation)):
+        return obj.initiative
+    if isinstance(obj, AdvocacyCase):
+        return obj.support.initiative
+    return None
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _sees(user: Any, initiative: Initiative) -> bool:
+    cache = _cache(user, "sees")
+    if initiative.pk not in cache:
+        cache[initiative.pk] = can_view(user, initiative)
+    return bool(cache[initiative.pk])
+
+
+def _leads(user: Any, initiative: Initiative) -> bool:
+    cache = _cache(user, "leads")
+    if initiative.pk not in cache:
+        cache[initiative.pk] = Membership.objects.filter(
+            initiative=initiative,
+            user=user,
+            role=MemberRole.LEAD,
+            status=MembershipStatus.APPROVED,
+        ).exists()
+    return bool(cache[initiative.pk])
+
+
+def councillor_id_of(user: Any) -> int | None:
+    """The Councillor row linked to `user`, if any (cached)."""
+    if not _signed_in(user):
+        return None
+    cache = _cache(user, "councillor")
+    if "id" not in cache:
+        from grassroots.places.models import Councillor
+
+        cache["id"] = Councillor.objects.filter(user=user).values_list("pk", flat=True).first()
+    value: int | None = cache["id"]
+    return value
+
+
+def _represents(user: Any, initiative: Initiative) -> bool:
+    """A councillor currently representing one of the initiative's wards."""
+    councillor_id = councillor_id_of(user)
+    if councillor_id is None:
+        return False
+    cache = _cache(user, "represents")
+    if initiative.pk not in cache:
+        cache[initiative.pk] = (
+            CouncillorTerm.objects.current(timezone.localdate())
+            .filter(councillor_id=councillor_id, ward__initiativeward__initiative=initiative)
+            .exists()
+        )
+    return bool(cache[initiative.pk])
+
+
+def _invited(user: Any, initiative: Initiative) -> bool:
+    councillor_id = councillor_id_of(user)
+    if councillor_id is None:
+        return False
+    cache = _cache(user, "invited")
+    if initiative.pk not in cache:
+        cache[initiative.pk] = Invitation.objects.filter(
+            initiative=initiative, councillor_id=councillor_id
+        ).exists()
+    return bool(cache[initiative.pk])
+
+
+def _officer_of(user: Any, department_id: int) -> bool:
+    cache = _cache(user, "officer_of")
+    if department_id not in cache:
+        cache[department_id] = (
+            OfficerPost.objects.current(timezone.localdate())
+            .filter(user=user, department_id=department_id)
+            .exists()
+        )
+    return bool(cache[department_id])
+
+
+@rules.predicate
+def sees_initiative(user: Any, obj: Any) -> bool:
+    initiative = _initiative_of(obj)
+    return initiative is not None and _signed_in(user) and _sees(user, initiative)
+
+
+@rules.predicate
+def is_lead(user: Any, obj: Any) -> bool:
+    initiative = _initiative_of(obj)
+    return initiative is not None and _signed_in(user) and _leads(user, initiative)
+
+
+@rules.predicate
+def is_ward_councillor(user: Any, obj: Any) -> bool:
+    initiative = _initiative_of(obj)
+    return initiative is not None and _represents(user, initiative)
+
+
+@rules.predicate
+def is_invited_councillor(user: Any, obj: Any) -> bool:
+    initiative = _initiative_of(obj)
+    return initiative is not None and _invited(user, initiative)
+
+
+@rules.predicate
+def is_supporting_councillor(user: Any, obj: Any) -> bool:
+    """The councillor who gave this support (or raised this case)."""
+    support = obj.support if isinstance(obj, AdvocacyCase) else obj
+    if not isinstance(support, Support):
+        return False
+    councillor_id = councillor_id_of(user)
+    return councillor_id is not None and support.councillor_id == councillor_id
+
+
+@rules.predicate
+def is_case_officer(user: Any, case: Any) -> bool:
+    """An officer with a current post in the department the case is addressed to."""
+    return (
+        isinstance(case, AdvocacyCase)
+        and _signed_in(user)
+        and _officer_of(user, case.department_id)
+    )
+
+
+@rules.predicate
+def is_advocate_support_accepted(user: Any, support: Any) -> bool:
+    return (
+        isinstance(support, Support)
+        and support.kind == SupportKind.ADVOCATE
+        and support.status in ACCEPTED_STATUSES
+    )
+
+
+# --- Support offers (object: the initiative, or the support).
+may_offer = is_councillor & sees_initiative & (is_ward_councillor | is_invited_councillor)
+rules.add_perm("support.offer_support", may_offer & ~is_lead)
+rules.add_perm("support.invite_councillor", is_lead)
+rules.add_perm(
+    "support.withdraw_support", is_councillor & sees_initiative & is_supporting_councillor
+)
+rules.add_perm("support.decide_support", is_lead)  # accept or decline an offer
+rules.add_perm(
+    "support.move_support",
+    (is_councillor & sees_initiative & is_supporting_councillor) | is_lead,
+)
+rules.add_perm("support.give_feedback", is_lead)
+
+# --- Help requests (object: the initiative, or the request).
+rules.add_perm("support.ask_for_help", is_lead)
+rules.add_perm("support.take_help_request", is_councillor & is_ward_councillor & sees_initiative)
+rules.add_perm("support.withdraw_help_request", is_lead)
+
+# --- Advocacy cases (object: the support for opening, the case otherwise).
+rules.add_perm(
+    "support.open_case",
+    is_councillor & sees_initiative & is_supporting_councillor & is_advocate_support_accepted,
+)
+case_officer = is_officer & is_case_officer
+case_party = (is_councillor & is_supporting_councillor) | is_lead
+rules.add_perm("support.view_case", case_officer | case_party)
+rules.add_perm("support.post_case_message", case_officer | case_party)
+rules.add_perm("support.move_case", case_officer)
+rules.add_perm("support.decide_case", case_officer)
+rules.add_perm("support.post_internal_note", case_officer)
+rules.add_perm("support.view_internal_notes", case_officer)

@@ -1,0 +1,258 @@
+"""Reads for councillor support, shaped so each page costs a bounded number of queries."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from grassroots.accounts.models import Department, OfficerPost
+from grassroots.initiatives.models import Initiative, Need, NeedStatus, Stage
+from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.places.models import Councillor, Ward
+from grassroots.support.models import (
+    AdvocacyCase,
+    CaseMessage,
+    Decision,
+    Helped,
+    HelpRequest,
+    HelpRequestStatus,
+    Support,
+    SupportKind,
+    SupportStatus,
+)
+from grassroots.support.workdays import working_days_between
+
+
+@dataclass
+class WaitingRequest:
+    request: HelpRequest
+    working_days: int
+    overdue: bool
+
+
+def waiting_info(request: HelpRequest, today: datetime.date | None = None) -> WaitingRequest:
+    today = today or timezone.localdate()
+    days = working_days_between(timezone.localdate(request.created_at), today)
+    overdue = request.overdue_since is not None or days >= settings.HELP_REQUEST_WORKING_DAYS
+    return WaitingRequest(request=request, working_days=days, overdue=overdue)
+
+
+def _visible_ids(user: Any) -> QuerySet[Initiative, Any]:
+    return visible_initiatives(user, Initiative.objects.all()).values("pk")
+
+
+# --- The initiative's support section ---------------------------------------------------------
+
+
+@dataclass
+class InitiativeSupport:
+    supports: list[Support]
+    waiting: list[WaitingRequest]
+    taken: list[HelpRequest]
+    cases: list[AdvocacyCase]
+
+
+def initiative_support(initiative: Initiative) -> InitiativeSupport:
+    """Support, help requests and case summaries for one (already visible) initiative."""
+    supports = list(
+        Support.objects.filter(initiative=initiative)
+        .exclude(status=SupportStatus.WITHDRAWN)
+        .select_related("councillor", "help_request", "case__department")
+        .order_by("-offered_at", "-pk")
+    )
+    requests = list(
+        HelpRequest.objects.filter(initiative=initiative)
+        .exclude(status=HelpRequestStatus.WITHDRAWN)
+        .select_related("taken_by")
+        .order_by("created_at", "pk")
+    )
+    today = timezone.localdate()
+    cases = []
+    for support in supports:
+        support.initiative = initiative  # the same row: no query per support
+        with contextlib.suppress(AdvocacyCase.DoesNotExist):
+            cases.append(support.case)
+    return InitiativeSupport(
+        supports=supports,
+        waiting=[waiting_info(r, today) for r in requests if r.status == HelpRequestStatus.WAITING],
+        taken=[r for r in requests if r.status == HelpRequestStatus.TAKEN],
+        cases=cases,
+    )
+
+
+def initiative_by_slug(user: Any, slug: str) -> Initiative | None:
+    """The initiative, only if `user` may see it (otherwise None, exactly like a missing one)."""
+    return visible_initiatives(user, Initiative.objects.filter(slug=slug)).first()
+
+
+def support_for(user: Any, pk: int) -> Support | None:
+    visible = _visible_ids(user)
+    return (
+        Support.objects.filter(pk=pk, initiative__in=visible)
+        .select_related("initiative", "councillor")
+        .first()
+    )
+
+
+def help_request_for(user: Any, pk: int) -> HelpRequest | None:
+    visible = _visible_ids(user)
+    return (
+        HelpRequest.objects.filter(pk=pk, initiative__in=visible)
+        .select_related("initiative", "taken_by")
+        .first()
+    )
+
+
+def case_by_id(pk: int) -> AdvocacyCase | None:
+    """A case with what its page shows; the caller checks support.view_case (404 otherwise)."""
+    return (
+        AdvocacyCase.objects.filter(pk=pk)
+        .select_related("support__initiative", "support__councillor", "department__council")
+        .first()
+    )
+
+
+def case_thread(case: AdvocacyCase, *, with_internal: bool) -> list[CaseMessage]:
+    messages = CaseMessage.objects.filter(case=case).select_related("author")
+    if not with_internal:
+        messages = messages.filter(internal=False)
+    return list(messages.order_by("created_at", "pk"))
+
+
+def departments_for(support: Support) -> QuerySet[Department]:
+    """Departments of the councils whose wards the initiative is in (all, if none match)."""
+    councils = support.initiative.wards.values("council_id")
+    qs = Department.objects.filter(council_id__in=councils).select_related("council")
+    return qs if qs.exists() else Department.objects.select_related("council")
+
+
+def officer_department_ids(user: Any) -> set[int]:
+    return set(
+        OfficerPost.objects.current(timezone.localdate())
+        .filter(user=user)
+        .values_list("department_id", flat=True)
+    )
+
+
+# --- The councillor's public record ---------------------------------------------------------
+
+
+@dataclass
+class CouncillorRecord:
+    by_kind: list[tuple[str, int]]
+    total: int
+    requests_taken: int
+    median_wait: datetime.timedelta | None
+    cases: list[AdvocacyCase]
+    case_outcomes: list[tuple[str, int]]
+    helped: list[tuple[str, int]]
+    feedback: list[Support] = field(default_factory=list)
+
+
+def _median(values: list[datetime.timedelta]) -> datetime.timedelta | None:
+    if not values:
+        return None
+    seconds = statistics.median(v.total_seconds() for v in values)
+    return datetime.timedelta(seconds=seconds)
+
+
+def councillor_record(viewer: Any, councillor: Councillor) -> CouncillorRecord:
+    """What the councillor did, counting only supports on initiatives `viewer` may see."""
+    accepted = Support.objects.filter(
+        councillor=councillor,
+        initiative__in=_visible_ids(viewer),
+        status__in=[SupportStatus.PLANNED, SupportStatus.IN_PROGRESS, SupportStatus.DONE],
+    )
+    kinds = dict(
+        accepted.values("kind").annotate(n=Count("pk")).values_list("kind", "n").order_by()
+    )
+    waits = [
+        taken - created
+        for created, taken in accepted.filter(help_request__isnull=False).values_list(
+            "help_request__created_at", "help_request__taken_at"
+        )
+        if created and taken
+    ]
+    cases = list(
+        AdvocacyCase.objects.filter(support__in=accepted)
+        .select_related("department", "support__initiative")
+        .order_by("-raised_at")[:50]
+    )
+    outcome_counts = Counter(
+        accepted.filter(case__isnull=False).values_list("case__decision", flat=True)
+    )
+    feedback_rows = accepted.exclude(helped="")
+    helped_counts = dict(
+        feedback_rows.values("helped").annotate(n=Count("pk")).values_list("helped", "n").order_by()
+    )
+    comments = list(
+        feedback_rows.exclude(feedback="")
+        .select_related("initiative")
+        .order_by("-feedback_at")[:50]
+    )
+    return CouncillorRecord(
+        by_kind=[(str(label), kinds.get(value, 0)) for value, label in SupportKind.choices],
+        total=sum(kinds.values()),
+        requests_taken=len(waits),
+        median_wait=_median(waits),
+        cases=cases,
+        case_outcomes=[
+            (str(label), outcome_counts.get(value, 0)) for value, label in Decision.choices
+        ]
+        + [(str(_pending_label()), outcome_counts.get("", 0))],
+        helped=[(str(label), helped_counts.get(value, 0)) for value, label in Helped.choices],
+        feedback=comments,
+    )
+
+
+def _pending_label() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Not decided yet")
+
+
+# --- The ward page ------------------------------------------------------------------------------
+
+
+@dataclass
+class WardSupport:
+    by_stage: list[tuple[str, list[Initiative]]]
+    open_needs: list[Need]
+    waiting: list[WaitingRequest]
+
+
+WARD_LIST_LIMIT = 200
+
+
+def ward_support(viewer: Any, ward: Ward) -> WardSupport:
+    """Visible initiatives in the ward by stage, their open needs and waiting help requests."""
+    in_ward = visible_initiatives(viewer, Initiative.objects.filter(wards=ward))
+    initiatives = list(in_ward.order_by("title", "pk")[:WARD_LIST_LIMIT])
+    by_stage = []
+    for value, label in Stage.choices:
+        rows = [i for i in initiatives if i.stage == value]
+        if rows:
+            by_stage.append((str(label), rows))
+    needs = list(
+        Need.objects.filter(status=NeedStatus.OPEN, initiative__in=in_ward.values("pk"))
+        .select_related("initiative")
+        .order_by("created_at", "pk")[:WARD_LIST_LIMIT]
+    )
+    today = timezone.localdate()
+    waiting = [
+        waiting_info(r, today)
+        for r in HelpRequest.objects.filter(
+            status=HelpRequestStatus.WAITING, initiative__in=in_ward.values("pk")
+        )
+        .select_related("initiative")
+        .order_by("created_at", "pk")[:WARD_LIST_LIMIT]
+    ]
+    return WardSupport(by_stage=by_stage, open_needs=needs, waiting=waiting)

@@ -1,0 +1,93 @@
+"""{% initiative_support initiative %}: the support section of an initiative's page.
+
+Costs a fixed number of queries whatever the number of supports, requests and cases.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from grassroots.initiatives.models import Initiative
+from grassroots.support import selectors
+from grassroots.support.forms import HelpRequestForm, InviteForm, OfferForm
+from grassroots.support.rules import councillor_id_of
+
+register = template.Library()
+
+
+def build_context(user: Any, initiative: Initiative) -> dict[str, Any]:
+    data = selectors.initiative_support(initiative)
+    councillor_id = councillor_id_of(user)
+    is_lead = user.has_perm("support.decide_support", initiative)
+    rows = []
+    for support in data.supports:
+        own = councillor_id is not None and support.councillor_id == councillor_id
+        rows.append(
+            {
+                "support": support,
+                "can_withdraw": own and user.has_perm("support.withdraw_support", support),
+                "can_decide": is_lead and support.status == "offered",
+                "can_move": support.status in ("planned", "in_progress")
+                and user.has_perm("support.move_support", support),
+                "can_feedback": is_lead and support.status == "done" and not support.helped,
+                "can_open_case": own
+                and not hasattr(support, "case")
+                and user.has_perm("support.open_case", support),
+            }
+        )
+    may_take = bool(data.waiting) and user.has_perm(
+        "support.take_help_request", data.waiting[0].request
+    )
+    return {
+        "initiative": initiative,
+        "rows": rows,
+        "waiting": data.waiting,
+        "taken": data.taken,
+        "cases": [
+            {"case": case, "can_open": user.has_perm("support.view_case", case)}
+            for case in data.cases
+        ],
+        "is_lead": is_lead,
+        "may_offer": user.has_perm("support.offer_support", initiative),
+        "may_take": may_take,
+        # Own id prefixes: several forms share field names on one page.
+        "offer_form": OfferForm(auto_id="offer_%s"),
+        "invite_form": InviteForm(auto_id="invite_%s"),
+        "help_form": HelpRequestForm(auto_id="help_%s"),
+    }
+
+
+@register.inclusion_tag("support/includes/initiative_support.html", takes_context=True)
+def initiative_support(context: template.Context, initiative: Initiative) -> dict[str, Any]:
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    result = build_context(user, initiative)
+    result["request"] = request
+    result["user"] = user
+    result["csrf_token"] = context.get("csrf_token")
+    return result
+
+
+@register.filter
+def working_days(days: int) -> str:
+    return ngettext("%(n)s working day", "%(n)s working days", days) % {"n": days}
+
+
+@register.filter
+def duration(value: datetime.timedelta | None) -> str:
+    """A wait in plain words: "3 days 4 hours", "2 hours", "under an hour"."""
+    if value is None:
+        return ""
+    hours = int(value.total_seconds() // 3600)
+    days, hours = divmod(hours, 24)
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)s day", "%(n)s days", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours})
+    return " ".join(parts) if parts else _("under an hour")
