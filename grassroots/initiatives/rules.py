@@ -75,8 +75,10 @@ def initiative_ward_ids(initiative: Initiative) -> frozenset[int]:
 def may_view(user: Any, initiative: Initiative | None) -> bool:
     if initiative is None:
         return False
-    if getattr(initiative, "_gr_visible_to", None) == getattr(user, "pk", False):
-        return True  # fetched through visible_initiatives(user) by the selector
+    if hasattr(initiative, "_gr_visible_to") and initiative._gr_visible_to == getattr(
+        user, "pk", None
+    ):
+        return True  # fetched through visible_initiatives(user) by the selector, for this user
     return can_view(user, initiative)
 
 
