@@ -75,6 +75,8 @@ def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
             "ward": ward,
             "terms": selectors.ward_current_terms(ward),
             "map": maps.ward_map([ward]),
+            # Initiatives by stage, open needs and waiting help requests (visible ones only).
+            "activity": selectors.ward_activity(request.user, ward),
         },
     )
 
@@ -93,5 +95,7 @@ def councillor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "councillor": councillor,
             "current_terms": [t for t in terms if t.ends_on is None or t.ends_on >= today],
             "past_terms": [t for t in terms if t.ends_on is not None and t.ends_on < today],
+            # What the councillor did, counted only on initiatives this viewer may see.
+            "record": selectors.councillor_record(request.user, councillor),
         },
     )

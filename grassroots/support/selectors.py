@@ -5,12 +5,11 @@ from __future__ import annotations
 import contextlib
 import datetime
 import statistics
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from grassroots.accounts.models import Department, OfficerPost
@@ -171,8 +170,12 @@ def councillor_record(viewer: Any, councillor: Councillor) -> CouncillorRecord:
         initiative__in=_visible_ids(viewer),
         status__in=[SupportStatus.PLANNED, SupportStatus.IN_PROGRESS, SupportStatus.DONE],
     )
-    kinds = dict(
-        accepted.values("kind").annotate(n=Count("pk")).values_list("kind", "n").order_by()
+    # One aggregate query for every count on the page.
+    counts = accepted.aggregate(
+        **{f"kind_{v}": Count("pk", filter=Q(kind=v)) for v in SupportKind.values},
+        **{f"helped_{v}": Count("pk", filter=Q(helped=v)) for v in Helped.values},
+        **{f"case_{v}": Count("case", filter=Q(case__decision=v)) for v in Decision.values},
+        case_pending=Count("case", filter=Q(case__decision="")),
     )
     waits = [
         taken - created
@@ -186,29 +189,22 @@ def councillor_record(viewer: Any, councillor: Councillor) -> CouncillorRecord:
         .select_related("department", "support__initiative")
         .order_by("-raised_at")[:50]
     )
-    outcome_counts = Counter(
-        accepted.filter(case__isnull=False).values_list("case__decision", flat=True)
-    )
     feedback_rows = accepted.exclude(helped="")
-    helped_counts = dict(
-        feedback_rows.values("helped").annotate(n=Count("pk")).values_list("helped", "n").order_by()
-    )
     comments = list(
         feedback_rows.exclude(feedback="")
         .select_related("initiative")
         .order_by("-feedback_at")[:50]
     )
+    by_kind = [(str(label), counts[f"kind_{value}"]) for value, label in SupportKind.choices]
     return CouncillorRecord(
-        by_kind=[(str(label), kinds.get(value, 0)) for value, label in SupportKind.choices],
-        total=sum(kinds.values()),
+        by_kind=by_kind,
+        total=sum(n for _, n in by_kind),
         requests_taken=len(waits),
         median_wait=_median(waits),
         cases=cases,
-        case_outcomes=[
-            (str(label), outcome_counts.get(value, 0)) for value, label in Decision.choices
-        ]
-        + [(str(_pending_label()), outcome_counts.get("", 0))],
-        helped=[(str(label), helped_counts.get(value, 0)) for value, label in Helped.choices],
+        case_outcomes=[(str(label), counts[f"case_{value}"]) for value, label in Decision.choices]
+        + [(_pending_label(), counts["case_pending"])],
+        helped=[(str(label), counts[f"helped_{value}"]) for value, label in Helped.choices],
         feedback=comments,
     )
 

@@ -155,7 +155,7 @@ def _set_status(support: Support, status: str, actor: Any, action: str) -> None:
 
 def _lock(support: Support) -> Support:
     return (
-        Support.objects.select_for_update()
+        Support.objects.select_for_update(of=("self",))
         .select_related("initiative", "councillor")
         .get(pk=support.pk)
     )
@@ -523,7 +523,7 @@ def _case_parties(case: AdvocacyCase) -> list[User]:
 
 def _lock_case(case: AdvocacyCase) -> AdvocacyCase:
     return (
-        AdvocacyCase.objects.select_for_update()
+        AdvocacyCase.objects.select_for_update(of=("self",))
         .select_related("support__initiative", "support__councillor__user", "department")
         .get(pk=case.pk)
     )

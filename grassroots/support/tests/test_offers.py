@@ -285,7 +285,8 @@ def test_bad_feedback_is_explained_and_nothing_is_saved(
     assert message in summary
     assert f'href="#id_{field}"' in summary
     support.refresh_from_db()
-    assert support.helped == "" and support.feedback == ""
+    assert support.helped == ""
+    assert support.feedback == ""
 
 
 def test_bad_status_is_explained(client: Client, world: World) -> None:

@@ -1,0 +1,301 @@
+"""Help requests: leads ask their ward councillors; one takes it; unanswered ones are flagged."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from grassroots.core.models import AuditEntry
+from grassroots.initiatives.models import Visibility
+from grassroots.notifications.models import Kind, Notification
+from grassroots.support import services, tasks
+from grassroots.support.models import HelpRequest, HelpRequestStatus, Support, SupportStatus
+from grassroots.support.services import SupportError
+from grassroots.support.tests.conftest import (
+    ROLES,
+    World,
+    build_world,
+    councillor_user,
+    error_summary,
+    post_as,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _ask(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    url = reverse("support:ask", kwargs={"slug": w.initiative.slug})
+    data = {"kind": "advocate", "message": "Please ask about the gate"}
+    return url, data, lambda: HelpRequest.objects.filter(initiative=w.initiative).exists()
+
+
+def _take(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    request = w.help_request()
+    url = reverse("support:take", kwargs={"pk": request.pk})
+    return url, {}, lambda: HelpRequest.objects.get(pk=request.pk).status == "taken"
+
+
+def _withdraw(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    request = w.help_request()
+    url = reverse("support:help_withdraw", kwargs={"pk": request.pk})
+    return url, {}, lambda: HelpRequest.objects.get(pk=request.pk).status == "withdrawn"
+
+
+ACTIONS: dict[str, tuple[Callable[[World], Any], set[str]]] = {
+    "ask for help": (_ask, {"lead"}),
+    "take": (_take, {"ward councillor"}),
+    "withdraw request": (_withdraw, {"lead"}),
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "role"),
+    [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in ROLES],
+)
+def test_only_the_right_people_can_act_on_help_requests(
+    client: Client, action: str, role: str
+) -> None:
+    world = build_world()
+    setup, allowed = ACTIONS[action]
+    url, data, changed = setup(world)
+    post_as(client, world, role, url, data)
+    assert changed() is (role in allowed)
+
+
+def test_every_ward_councillor_is_asked_and_the_wait_is_shown(client: Client, world: World) -> None:
+    second = councillor_user(world.ward)
+    client.force_login(world.lead)
+    client.post(
+        reverse("support:ask", kwargs={"slug": world.initiative.slug}),
+        {"kind": "connect", "message": "Who runs the community hall?"},
+    )
+    told = set(
+        Notification.objects.filter(kind=Kind.HELP_REQUEST).values_list("recipient", flat=True)
+    )
+    assert told == {
+        world.user("ward councillor").pk,
+        world.user("ward councillor without MFA").pk,
+        second.pk,
+    }
+    request = HelpRequest.objects.get()
+    assert AuditEntry.objects.filter(
+        action="help_request.created", object_id=str(request.pk)
+    ).exists()
+    body = client.get(reverse("support:initiative", kwargs={"slug": world.initiative.slug})).content
+    assert b"Waiting 0 working days" in body
+
+
+def test_taking_a_request_makes_it_planned_support(client: Client, world: World) -> None:
+    request = world.help_request()
+    client.force_login(world.user("ward councillor"))
+    response = client.post(
+        reverse("support:take", kwargs={"pk": request.pk}), {"description": "I'll find out"}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == HelpRequestStatus.TAKEN
+    assert request.taken_by == world.councillor()
+    support = Support.objects.get()
+    assert support.help_request == request
+    assert support.status == SupportStatus.PLANNED
+    assert support.description == "I'll find out"
+    assert Notification.objects.filter(recipient=world.lead, kind=Kind.SUPPORT_UPDATE).exists()
+    body = client.get(response["Location"]).content.decode()
+    assert f"Taken by {world.councillor().name} after" in body
+
+
+def test_a_taken_request_cannot_be_taken_again(client: Client, world: World) -> None:
+    other = councillor_user(world.ward, name="Second Councillor")
+    request = world.help_request()
+    first = world.user("ward councillor")
+    # Both councillors loaded the request while it was waiting; the first takes it.
+    stale = HelpRequest.objects.get(pk=request.pk)
+    services.help_request_take(actor=first, help_request=request)
+    with pytest.raises(SupportError) as error:
+        services.help_request_take(actor=other, help_request=stale)
+    assert error.value.message == f"{world.councillor().name} has already taken this request"
+    assert Support.objects.count() == 1
+    client.force_login(other)
+    response = client.post(reverse("support:take", kwargs={"pk": request.pk}))
+    assert f"{world.councillor().name} has already taken this request" in error_summary(
+        response.content.decode()
+    )
+    assert Support.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_councillors_taking_at_once_get_one_winner() -> None:
+    if connection.vendor != "postgresql":
+        # The SQLite test database lives in shared-cache memory, which reports "table is
+        # locked" instead of waiting; the stale-read test above covers SQLite.
+        pytest.skip("two real threads writing at once need the PostgreSQL test database")
+    world = build_world()
+    other = councillor_user(world.ward, name="Second Councillor")
+    request = world.help_request()
+    users = [world.user("ward councillor"), other]
+    barrier = threading.Barrier(2)
+    outcomes: list[Any] = []
+
+    def take(user: Any) -> None:
+        try:
+            barrier.wait()
+            outcomes.append(services.help_request_take(actor=user, help_request=request))
+        except SupportError as error:
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(u,)) for u in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [o for o in outcomes if isinstance(o, Support)]
+    losers = [o for o in outcomes if isinstance(o, SupportError)]
+    assert len(winners) == 1
+    assert len(losers) == 1
+    assert "has already taken this request" in losers[0].message
+    assert Support.objects.count() == 1
+
+
+def test_a_withdrawn_request_cannot_be_taken(client: Client, world: World) -> None:
+    request = world.help_request(status=HelpRequestStatus.WITHDRAWN)
+    client.force_login(world.user("ward councillor"))
+    response = client.post(reverse("support:take", kwargs={"pk": request.pk}))
+    assert "This request has been withdrawn" in error_summary(response.content.decode())
+    assert not Support.objects.exists()
+
+
+def test_a_taken_request_cannot_be_withdrawn(client: Client, world: World) -> None:
+    request = world.help_request()
+    services.help_request_take(actor=world.user("ward councillor"), help_request=request)
+    client.force_login(world.lead)
+    response = client.post(reverse("support:help_withdraw", kwargs={"pk": request.pk}))
+    assert "Only a request nobody has taken can be withdrawn" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == HelpRequestStatus.TAKEN
+
+
+ASK_BAD_INPUT = [
+    pytest.param({}, "kind", "Select the kind of help you need", id="nothing"),
+    pytest.param(
+        {"kind": "money", "message": "x"}, "kind", "Select the kind of help you need", id="bad kind"
+    ),
+    pytest.param(
+        {"kind": "connect", "message": ""},
+        "message",
+        "Enter what you need help with",
+        id="no message",
+    ),
+    pytest.param(
+        {"kind": "connect", "message": "x" * 2001},
+        "message",
+        "What you need help with must be 2000 characters or fewer",
+        id="too long",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "field", "message"), ASK_BAD_INPUT)
+def test_bad_requests_are_explained_and_nothing_is_saved(
+    client: Client, world: World, data: dict[str, Any], field: str, message: str
+) -> None:
+    client.force_login(world.lead)
+    response = client.post(reverse("support:ask", kwargs={"slug": world.initiative.slug}), data)
+    assert response.status_code == 200
+    summary = error_summary(response.content.decode())
+    assert message in summary
+    assert f'href="#id_{field}"' in summary
+    assert not HelpRequest.objects.exists()
+
+
+def test_take_with_a_too_long_description_is_explained(client: Client, world: World) -> None:
+    request = world.help_request()
+    client.force_login(world.user("ward councillor"))
+    response = client.post(
+        reverse("support:take", kwargs={"pk": request.pk}), {"description": "x" * 2001}
+    )
+    assert "What you will do must be 2000 characters or fewer" in error_summary(
+        response.content.decode()
+    )
+    request.refresh_from_db()
+    assert request.status == HelpRequestStatus.WAITING
+
+
+def _age(request: HelpRequest, days: int) -> None:
+    HelpRequest.objects.filter(pk=request.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=days)
+    )
+
+
+def test_the_reminder_flags_old_requests_once_a_day(client: Client, world: World) -> None:
+    old = world.help_request()
+    _age(old, 14)  # at least 7 working days, whatever the holidays
+    fresh = world.help_request(message="Brand new")
+    taken = world.help_request(message="Taken already")
+    _age(taken, 14)
+    services.help_request_take(actor=world.user("ward councillor"), help_request=taken)
+    Notification.objects.all().delete()
+
+    call_command("remind_help_requests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.overdue_since is not None
+    assert old.last_reminded_at is not None
+    assert fresh.overdue_since is None
+    reminders = Notification.objects.filter(
+        recipient=world.user("ward councillor"), kind=Kind.HELP_REQUEST
+    )
+    assert reminders.count() == 1
+    assert "Still waiting" in reminders.get().text
+
+    # The same day again (as a task this time): nothing new.
+    tasks.remind_help_requests.enqueue()
+    assert reminders.count() == 1
+
+    # The next day: reminded again, still flagged since the first time.
+    first_flag = old.overdue_since
+    assert services.help_requests_remind(now=timezone.now() + datetime.timedelta(days=1)) == 1
+    assert reminders.count() == 2
+    old.refresh_from_db()
+    assert old.overdue_since == first_flag
+    assert AuditEntry.objects.filter(action="help_request.reminded").count() == 2
+
+    ward_page = client.get(world.ward.get_absolute_url()).content.decode()
+    assert "Overdue" in ward_page
+    assert "Riverside garden" in ward_page
+
+
+def test_the_number_of_working_days_comes_from_settings(world: World, settings: Any) -> None:
+    request = world.help_request()
+    _age(request, 14)
+    settings.HELP_REQUEST_WORKING_DAYS = 30
+    assert services.help_requests_remind() == 0
+    settings.HELP_REQUEST_WORKING_DAYS = 1
+    assert services.help_requests_remind() == 1
+
+
+def test_reminders_about_safeguarded_initiatives_reach_only_ward_councillors(world: World) -> None:
+    world.initiative.visibility = Visibility.SAFEGUARDED
+    world.initiative.save(update_fields=["visibility"])
+    request = world.help_request()
+    _age(request, 14)
+    services.help_requests_remind()
+    recipients = set(Notification.objects.values_list("recipient", flat=True))
+    assert recipients == {
+        world.user("ward councillor").pk,
+        world.user("ward councillor without MFA").pk,
+    }
+    assert not mail.outbox or all(
+        world.user("other councillor").email not in m.to for m in mail.outbox
+    )

@@ -1,0 +1,118 @@
+"""The support section of an initiative (support/includes/initiative_support.html)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from grassroots.places.tests.factories import CouncillorTermFactory
+from grassroots.support.models import (
+    AdvocacyCase,
+    HelpRequest,
+    Support,
+    SupportKind,
+    SupportStatus,
+)
+from grassroots.support.tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client: Client, world: World) -> str:
+    url = reverse("support:initiative", kwargs={"slug": world.initiative.slug})
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_leads_see_the_forms_to_answer_offers_and_ask_for_help(
+    client: Client, world: World
+) -> None:
+    world.support()
+    world.support(status=SupportStatus.DONE, kind=SupportKind.CONNECT)
+    client.force_login(world.lead)
+    body = _page(client, world)
+    assert "Accept offer" in body
+    assert "Decline offer" in body
+    assert "Give feedback on this support" in body
+    assert "Ask your ward councillors for help" in body
+    assert "Invite a councillor from another ward" in body
+    assert "Offer your support" not in body
+
+
+def test_a_ward_councillor_sees_the_offer_form_and_can_take_waiting_requests(
+    client: Client, world: World
+) -> None:
+    world.help_request()
+    client.force_login(world.user("ward councillor"))
+    body = _page(client, world)
+    assert "Offer your support" in body
+    assert "Take this request" in body
+    assert "Accept offer" not in body
+
+
+def test_the_public_sees_support_but_no_forms(client: Client, world: World) -> None:
+    world.support(status=SupportStatus.PLANNED)
+    world.help_request()
+    body = _page(client, world)
+    assert "Host a meeting at the library" in body
+    assert "Waiting 0 working days" in body
+    for text in ("Offer your support", "Take this request", "Accept offer", "Send request"):
+        assert text not in body
+
+
+def test_withdrawn_offers_are_not_listed(client: Client, world: World) -> None:
+    world.support(status=SupportStatus.WITHDRAWN)
+    assert "Host a meeting at the library" not in _page(client, world)
+
+
+def test_the_include_works_in_any_page_with_the_initiative(world: World) -> None:
+    request = RequestFactory().get("/")
+    request.user = world.lead
+    html = Template("{% load support_tags %}{% initiative_support initiative %}").render(
+        Context({"initiative": world.initiative, "request": request, "user": world.lead})
+    )
+    assert "Support from councillors" in html
+
+
+def test_the_support_section_costs_a_bounded_number_of_queries(
+    client: Client, world: World, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(10):
+        term = CouncillorTermFactory(ward=world.ward)
+        kind = [SupportKind.FACILITATE, SupportKind.CONNECT, SupportKind.ADVOCATE][n % 3]
+        status = [SupportStatus.OFFERED, SupportStatus.PLANNED, SupportStatus.DONE][n % 3]
+        support = Support.objects.create(
+            initiative=world.initiative,
+            councillor=term.councillor,
+            kind=kind,
+            description=f"Support {n}",
+            status=status,
+        )
+        if kind == SupportKind.ADVOCATE:
+            AdvocacyCase.objects.create(
+                support=support,
+                department=world.department,
+                ask="Ask",
+                evidence="Evidence",
+                outcome_wanted="Outcome",
+                wanted_by=datetime.date(2030, 1, 1),
+            )
+        HelpRequest.objects.create(
+            initiative=world.initiative, kind=kind, message=f"Request {n}", requested_by=world.lead
+        )
+    client.force_login(world.lead)
+    _page(client, world)
+    with django_assert_max_num_queries(14):
+        body = _page(client, world)
+    assert body.count("Support ") >= 10
+    client.force_login(world.user("ward councillor"))
+    with django_assert_max_num_queries(14):
+        _page(client, world)
+    with django_assert_max_num_queries(4):
+        _page(Client(), world)
