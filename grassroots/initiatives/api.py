@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 
 from grassroots.initiatives import selectors_list
@@ -144,21 +144,26 @@ def list_initiatives(request: HttpRequest, filters: Query[ListQuery]) -> Any:
             for field, messages in form.errors.items()
             for message in messages
         ]
-        return 422, {"detail": errors}
+        return Status(422, {"detail": errors})
     if filters.page < 1:
-        return 422, {"detail": [{"loc": ["query", "page"], "msg": "Page must be 1 or more"}]}
+        return Status(
+            422, {"detail": [{"loc": ["query", "page"], "msg": "Page must be 1 or more"}]}
+        )
     queryset = selectors_list.initiative_list(request.user, form.filters())
     paginator = Paginator(queryset, PAGE_SIZE)
     try:
         page = paginator.page(filters.page)
     except EmptyPage:
-        return 404, {"detail": "There is no page with that number"}
-    return 200, {
-        "count": paginator.count,
-        "page": page.number,
-        "pages": paginator.num_pages,
-        "results": [_initiative(request, i) for i in page],
-    }
+        return Status(404, {"detail": "There is no page with that number"})
+    return Status(
+        200,
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "results": [_initiative(request, i) for i in page],
+        },
+    )
 
 
 @api.get(
@@ -174,7 +179,7 @@ def get_initiative(request: HttpRequest, slug: str) -> Any:
     ).first()
     if initiative is None:
         # The same answer for "missing" and "safeguarded and you are outside it".
-        return 404, {"detail": "Not found"}
+        return Status(404, {"detail": "Not found"})
     body = _initiative(request, initiative)
     body.update(
         problem=initiative.problem,
@@ -195,7 +200,7 @@ def get_initiative(request: HttpRequest, slug: str) -> Any:
             if n.status == NeedStatus.OPEN
         ],
     )
-    return 200, body
+    return Status(200, body)
 
 
 @api.exception_handler(HttpError)

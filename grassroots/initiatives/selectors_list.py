@@ -54,14 +54,20 @@ def _count_of(model: Any, **conditions: Any) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def with_list_shape(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    """Annotate backers and open needs, prefetch wards with their councils: 2 queries a page."""
+def with_list_shape(
+    queryset: QuerySet[Initiative], *, geometry: bool = False
+) -> QuerySet[Initiative]:
+    """Annotate backers and open needs, prefetch wards with their councils: 2 queries a page.
+
+    Ward boundaries can be large, so they are only loaded when asked for (the map).
+    """
+    wards = Ward.objects.select_related("council").order_by("name")
+    if not geometry:
+        wards = wards.defer("geometry")
     return queryset.annotate(
         backers_count=_count_of(Backing),
         open_needs_count=_count_of(Need, status=NeedStatus.OPEN),
-    ).prefetch_related(
-        Prefetch("wards", queryset=Ward.objects.select_related("council").order_by("name"))
-    )
+    ).prefetch_related(Prefetch("wards", queryset=wards))
 
 
 def apply_filters(queryset: QuerySet[Initiative], filters: ListFilters) -> QuerySet[Initiative]:
@@ -88,10 +94,12 @@ def apply_filters(queryset: QuerySet[Initiative], filters: ListFilters) -> Query
     return queryset
 
 
-def initiative_list(user: Any, filters: ListFilters | None = None) -> QuerySet[Initiative]:
+def initiative_list(
+    user: Any, filters: ListFilters | None = None, *, geometry: bool = False
+) -> QuerySet[Initiative]:
     """The initiatives `user` may see, filtered and shaped for a list of rows."""
     queryset = apply_filters(visible_initiatives(user), filters or ListFilters())
-    return with_list_shape(queryset)
+    return with_list_shape(queryset, geometry=geometry)
 
 
 def public_initiatives() -> QuerySet[Initiative]:
@@ -121,6 +129,7 @@ def wards_with_initiatives() -> QuerySet[Ward]:
             )
         )
         .select_related("council")
+        .only("pk", "name", "council__name")
         .order_by("council__name", "name")
     )
 

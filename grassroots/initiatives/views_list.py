@@ -156,7 +156,7 @@ def _points_map(initiatives: list[Initiative]) -> tuple[WardMap | None, list[Map
 @require_safe
 def initiative_map(request: HttpRequest) -> HttpResponse:
     form, filters = read_filters(request)
-    page = paginate(request, selectors_list.initiative_list(request.user, filters))
+    page = paginate(request, selectors_list.initiative_list(request.user, filters, geometry=True))
     initiatives = list(page)
     drawn, points = _points_map(initiatives)
     return render(

@@ -37,6 +37,12 @@ def email_kinds(user: Any) -> set[str]:
     return {k for k in Kind.values if k not in off}
 
 
+def ids_of_active(user_ids: list[int]) -> set[int]:
+    from grassroots.accounts.models import User
+
+    return set(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
+
+
 def insider_ids(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
     """Which of `user_ids` may see `initiative`, in one query whatever their number.
 
@@ -48,7 +54,7 @@ def insider_ids(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
 
     ids = list(user_ids)
     if not initiative.is_safeguarded:
-        return set(ids)
+        return ids_of_active(ids)
     today = timezone.localdate()
     members = Membership.objects.filter(
         initiative=initiative, status=MembershipStatus.APPROVED, user_id__in=ids
@@ -80,7 +86,7 @@ def insider_ids(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
     from grassroots.accounts.models import User
 
     return set(
-        User.objects.filter(
-            Q(pk__in=members) | Q(pk__in=councillors.values("user_id"))
-        ).values_list("pk", flat=True)
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=members) | Q(pk__in=councillors.values("user_id")))
+        .values_list("pk", flat=True)
     )

@@ -15,10 +15,11 @@ def widget_type(field: forms.BoundField) -> str:
     widget = field.field.widget
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
-    if isinstance(widget, forms.RadioSelect):
-        return "radio"
+    # CheckboxSelectMultiple is a subclass of RadioSelect, so it must be asked about first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxmultiple"
+    if isinstance(widget, forms.RadioSelect):
+        return "radio"
     name: str = type(widget).__name__
     return name.lower().removesuffix("input").removesuffix("widget")
 

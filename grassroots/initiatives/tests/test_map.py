@@ -1,0 +1,117 @@
+"""The map of initiatives: points over ward shapes on a server-drawn SVG, the list beside it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from grassroots.accounts.tests.factories import UserFactory
+from grassroots.initiatives.models import Visibility
+from grassroots.initiatives.tests.factories import (
+    BackingFactory,
+    InitiativeFactory,
+    MembershipFactory,
+)
+from grassroots.places.tests.factories import WardFactory, square
+
+pytestmark = pytest.mark.django_db
+
+URL = "/initiatives/map/"
+
+
+def points(html: str) -> list[str]:
+    """The titles of the linked points drawn on the map."""
+    return re.findall(r'<a class="gr-map__link" href="[^"]+" aria-label="([^"]+)"><circle', html)
+
+
+@pytest.fixture
+def ward() -> Any:
+    return WardFactory(
+        name="Canalside",
+        geometry=square(-1.5, 52.5, 0.1),
+        min_lon=-1.5,
+        min_lat=52.5,
+        max_lon=-1.4,
+        max_lat=52.6,
+    )
+
+
+def test_it_draws_each_initiative_as_a_link_on_its_ward(client: Client, ward: Any) -> None:
+    InitiativeFactory(title="Lock garden", wards=[ward], latitude=52.55, longitude=-1.45)
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert points(html) == ["Lock garden"]
+    assert '<path class="gr-map__area"' in html
+    assert "<title>Canalside</title>" in html
+    # The point sits in the middle of the ward's square.
+    (point,) = response.context["points"]
+    drawn = response.context["map"]
+    assert point.x == pytest.approx(drawn.width / 2, abs=2)
+    assert point.y == pytest.approx(drawn.height / 2, abs=2)
+
+
+def test_the_list_beside_the_map_has_initiatives_without_a_point(client: Client, ward: Any) -> None:
+    InitiativeFactory(title="Lock garden", wards=[ward], latitude=52.55, longitude=-1.45)
+    InitiativeFactory(title="No point yet", wards=[ward])
+    html = client.get(URL).content.decode()
+    assert points(html) == ["Lock garden"]
+    assert "No point yet" in html
+    assert "2 initiatives" in html
+
+
+def test_a_safeguarded_initiative_is_never_on_the_map_for_outsiders(
+    client: Client, ward: Any
+) -> None:
+    hidden = InitiativeFactory(
+        title="Safe house support",
+        wards=[ward],
+        latitude=52.55,
+        longitude=-1.45,
+        visibility=Visibility.SAFEGUARDED,
+    )
+    for user in (None, UserFactory()):
+        if user is not None:
+            client.force_login(user)
+        html = client.get(URL).content.decode()
+        assert "Safe house support" not in html
+        assert points(html) == []
+    client.force_login(MembershipFactory(initiative=hidden).user)
+    assert points(client.get(URL).content.decode()) == ["Safe house support"]
+
+
+def test_it_takes_the_list_filters(client: Client, ward: Any) -> None:
+    InitiativeFactory(
+        title="Lock garden", wards=[ward], latitude=52.55, longitude=-1.45, theme="green_spaces"
+    )
+    InitiativeFactory(
+        title="Towpath art", wards=[ward], latitude=52.52, longitude=-1.42, theme="arts"
+    )
+    assert points(client.get(URL, {"theme": "arts"}).content.decode()) == ["Towpath art"]
+    bad = client.get(URL, {"stage": "nonsense"})
+    assert bad.status_code == 200
+    assert "Select stages from the list" in bad.content.decode()
+
+
+def test_without_boundaries_it_says_so_and_keeps_the_list(client: Client) -> None:
+    InitiativeFactory(title="Somewhere", wards=[WardFactory(geometry=None)])
+    html = client.get(URL).content.decode()
+    assert "there is no map" in html
+    assert "Somewhere" in html
+
+
+def test_the_map_runs_a_bounded_number_of_queries(
+    client: Client, ward: Any, django_assert_max_num_queries: Any
+) -> None:
+    others = WardFactory.create_batch(3)
+    for n in range(30):
+        initiative = InitiativeFactory(
+            wards=[ward, others[n % 3]], latitude=52.5 + n / 400, longitude=-1.45
+        )
+        BackingFactory(initiative=initiative)
+    with django_assert_max_num_queries(4):
+        response = client.get(URL)
+    assert len(response.context["points"]) == 20

@@ -1,0 +1,311 @@
+"""Property: nobody outside a safeguarded initiative ever learns it exists, on any surface.
+
+Hypothesis generates a safeguarded initiative (wards, members, backers, help requests, support,
+invitations, a map point) and a person (anonymous, residents, backers, people whose request to
+join was declined or who left, members, leads, leads of other initiatives, councillors of this
+or another ward with or without support, invitations or waiting help requests, past
+councillors, officers, site admins, moderators). An independent oracle, written from the rule
+in DESIGN.md rather than from visibility.py, says whether the person is inside. Then:
+
+- outsiders: the detail page and the API answer 404 exactly like a missing initiative; it is
+  absent from the list and its count, search, the map, the CSV export, the API list, and
+  notify() drops them (and the bulk rule agrees with can_view);
+- insiders: it shows in the list, search and API (so the property is not vacuous);
+- everybody: feeds and the sitemap never carry it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import AnonymousUser
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from grassroots.accounts.tests.factories import (
+    UserFactory,
+    make_moderator,
+    make_officer,
+    make_site_admin,
+)
+from grassroots.initiatives.models import Backing, MemberRole, Membership, Visibility
+from grassroots.initiatives.tests.factories import InitiativeFactory
+from grassroots.initiatives.visibility import can_view
+from grassroots.notifications.models import Kind, Notification
+from grassroots.notifications.selectors import insider_ids
+from grassroots.notifications.services import notify
+from grassroots.places.models import Councillor
+from grassroots.places.tests.factories import CouncillorTermFactory, WardFactory, square
+from grassroots.support.models import HelpRequest, Invitation, Support
+
+_counter = itertools.count()
+
+ROLES = (
+    "anonymous",
+    "resident",
+    "backer",
+    "member_requested",
+    "member_declined",
+    "member_left",
+    "member",
+    "lead",
+    "inactive_member",
+    "lead_elsewhere",
+    "councillor_here",
+    "councillor_here_past_term",
+    "councillor_elsewhere",
+    "officer",
+    "site_admin",
+    "moderator",
+)
+SUPPORT_STATUSES = ("none", "offered", "declined", "withdrawn", "planned", "in_progress", "done")
+HELP_STATUSES = ("none", "waiting", "taken", "withdrawn")
+# No shrinking: every example is a handful of page loads, and a failing World is already small
+# enough to read. Keeps the suite fast.
+FAST_PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
+
+
+@dataclass(frozen=True)
+class World:
+    role: str
+    wards: int
+    extra_members: int
+    backers: int
+    help_request: str
+    support: str  # the viewer's own support, when the viewer is a councillor
+    invited: bool  # the viewer is invited, when a councillor
+    has_point: bool
+
+
+worlds = st.builds(
+    World,
+    role=st.sampled_from(ROLES),
+    wards=st.integers(min_value=1, max_value=2),
+    extra_members=st.integers(min_value=0, max_value=2),
+    backers=st.integers(min_value=0, max_value=2),
+    help_request=st.sampled_from(HELP_STATUSES),
+    support=st.sampled_from(SUPPORT_STATUSES),
+    invited=st.booleans(),
+    has_point=st.booleans(),
+)
+
+
+def _with_totp(user: Any) -> Any:
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def _membership(initiative: Any, user: Any, status: str, role: str = MemberRole.MEMBER) -> None:
+    Membership.objects.create(initiative=initiative, user=user, status=status, role=role)
+
+
+def build(world: World) -> tuple[Any, Any, bool]:
+    """Create the initiative and the viewer; return them and whether the oracle says inside."""
+    n = next(_counter)
+    wards = [
+        WardFactory(
+            geometry=square(-2.0 + i * 0.02, 53.0),
+            min_lon=-2.0 + i * 0.02,
+            min_lat=53.0,
+            max_lon=-1.99 + i * 0.02,
+            max_lat=53.01,
+        )
+        for i in range(world.wards)
+    ]
+    initiative = InitiativeFactory(
+        title=f"Hushmarker{n} circle",
+        slug=f"hushmarker-{n}",
+        problem=f"Hushmarker{n} needs care",
+        visibility=Visibility.SAFEGUARDED,
+        wards=wards,
+        latitude=53.005 if world.has_point else None,
+        longitude=-1.995 if world.has_point else None,
+    )
+    for _ in range(world.extra_members):
+        _membership(initiative, UserFactory(), "approved")
+    for _ in range(world.backers):
+        Backing.objects.create(initiative=initiative, user=UserFactory())
+    if world.help_request != "none":
+        request = HelpRequest(
+            initiative=initiative,
+            kind="connect",
+            message="Who can help?",
+            requested_by=initiative.created_by,
+            status=world.help_request,
+        )
+        if world.help_request == "taken":
+            request.taken_by = CouncillorTermFactory(ward=wards[0]).councillor
+            request.taken_at = request.created_at or datetime.datetime.now(datetime.UTC)
+        request.save()
+
+    role = world.role
+    inside = False
+    viewer: Any
+    if role == "anonymous":
+        viewer = AnonymousUser()
+    elif role in ("resident", "backer"):
+        viewer = UserFactory(ward=wards[0])
+        if role == "backer":
+            Backing.objects.create(initiative=initiative, user=viewer)
+    elif role.startswith("member") or role in ("lead", "inactive_member"):
+        viewer = UserFactory()
+        status = {
+            "member_requested": "requested",
+            "member_declined": "declined",
+            "member_left": "left",
+        }.get(role, "approved")
+        _membership(
+            initiative, viewer, status, MemberRole.LEAD if role == "lead" else MemberRole.MEMBER
+        )
+        if role == "inactive_member":
+            viewer.is_active = False
+            viewer.save(update_fields=["is_active"])
+        inside = status == "approved" and role != "inactive_member"
+    elif role == "lead_elsewhere":
+        viewer = InitiativeFactory(wards=wards).created_by
+    elif role.startswith("councillor"):
+        viewer = _with_totp(UserFactory())
+        ward = wards[0] if role != "councillor_elsewhere" else WardFactory()
+        ended = datetime.date(2020, 5, 1) if role == "councillor_here_past_term" else None
+        term = CouncillorTermFactory(
+            councillor__user=viewer,
+            ward=ward,
+            starts_on=datetime.date(2016, 5, 5),
+            ends_on=ended,
+        )
+        councillor: Councillor = term.councillor
+        if world.support != "none":
+            Support.objects.create(
+                initiative=initiative,
+                councillor=councillor,
+                kind="facilitate",
+                description="Host a meeting",
+                status=world.support,
+            )
+        if world.invited:
+            Invitation.objects.create(
+                initiative=initiative, councillor=councillor, invited_by=initiative.created_by
+            )
+        # The rule (DESIGN.md, visibility.py docstring): supporting, invited, or a sitting
+        # councillor of one of its wards while a help request waits.
+        inside = (
+            world.support in ("offered", "planned", "in_progress", "done")
+            or world.invited
+            or (role == "councillor_here" and world.help_request == "waiting")
+        )
+    elif role == "officer":
+        viewer = _with_totp(make_officer())
+    elif role == "site_admin":
+        viewer = _with_totp(make_site_admin())
+    else:
+        viewer = make_moderator()
+    return initiative, viewer, inside
+
+
+class SafeguardedInitiativeTests(TestCase):
+    def _get(self, path: str, **params: Any) -> Any:
+        response = self.client.get(path, params)
+        assert response.status_code != 302, f"{path} redirected: {response}"
+        return response
+
+    def _body(self, response: Any) -> str:
+        if response.streaming:
+            return b"".join(response.streaming_content).decode()
+        return str(response.content.decode())
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+        phases=FAST_PHASES,
+    )
+    @given(world=worlds)
+    def test_no_outsider_ever_sees_a_safeguarded_initiative(self, world: World) -> None:
+        initiative, viewer, inside = build(world)
+        assert can_view(viewer, initiative) == inside, world
+        if viewer.is_authenticated and viewer.is_active:
+            self.client.force_login(viewer)
+        marker = initiative.title.split()[0]
+        ward = initiative.wards.first()
+
+        # Documents anybody may fetch never carry it, whoever asks.
+        for path in (
+            "/initiatives/feed.atom",
+            f"/initiatives/feed/ward/{ward.council.slug}/{ward.slug}.atom",
+            "/sitemap.xml",
+        ):
+            assert marker.lower() not in self._body(self._get(path)).lower(), path
+
+        listing = self._get("/initiatives/")
+        searched = self._get("/initiatives/", q=marker)
+        by_ward = self._get("/initiatives/", ward=ward.pk)
+        mapped = self._get("/initiatives/map/")
+        exported = self._body(self._get("/initiatives/export.csv"))
+        api_list = self._get("/api/initiatives").json()
+        api_search = self._get("/api/initiatives", q=marker).json()
+        detail = self._get(initiative.get_absolute_url())
+        api_detail = self._get(f"/api/initiatives/{initiative.slug}")
+
+        if inside:
+            assert initiative in listing.context["initiatives"]
+            assert [i.pk for i in searched.context["initiatives"]] == [initiative.pk]
+            assert detail.status_code == 200
+            assert api_detail.status_code == 200
+            assert api_search["count"] == 1
+            return
+
+        # Outsiders: indistinguishable from an initiative that does not exist.
+        missing = self._get(f"/initiatives/no-such-{initiative.slug}/")
+        assert detail.status_code == 404
+        assert self._body(detail).replace(initiative.slug, "x") == self._body(missing).replace(
+            f"no-such-{initiative.slug}", "x"
+        )
+        api_missing = self._get("/api/initiatives/no-such-thing")
+        assert (api_detail.status_code, api_detail.json()) == (
+            api_missing.status_code,
+            api_missing.json(),
+        )
+        for response in (listing, searched, by_ward, mapped):
+            if response is not searched:  # (the search page repeats the words searched for)
+                assert marker not in self._body(response)
+            assert initiative not in response.context["initiatives"]
+            # Counts leave it out too: every initiative counted is one that is listed.
+            assert initiative.pk not in [i.pk for i in response.context["page"].object_list]
+        assert searched.context["page"].paginator.count == 0
+        assert marker not in exported
+        assert marker not in str(api_list)
+        assert api_search["count"] == 0
+        assert listing.context["page"].paginator.count == api_list["count"]
+
+        # Notifications: notify() drops outsiders, and the bulk rule agrees with can_view.
+        if viewer.is_authenticated:
+            assert insider_ids(initiative, [viewer.pk]) == set()
+        created = notify(
+            recipients=[viewer] if viewer.is_authenticated else [],
+            kind=Kind.STAGE_CHANGE,
+            text=f"{marker} moved on",
+            url=initiative.get_absolute_url(),
+            initiative=initiative,
+        )
+        assert created == []
+        assert not Notification.objects.filter(text__contains=marker).exists()
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+        phases=FAST_PHASES,
+    )
+    @given(world=worlds)
+    def test_the_bulk_notification_rule_agrees_with_can_view(self, world: World) -> None:
+        initiative, viewer, inside = build(world)
+        if not viewer.is_authenticated:
+            return
+        expected = {viewer.pk} if can_view(viewer, initiative) else set()
+        assert insider_ids(initiative, [viewer.pk]) == expected
+        assert bool(expected) == inside
