@@ -62,7 +62,7 @@ def build_context(user: Any, initiative: Initiative) -> dict[str, Any]:
     }
 
 
-@register.inclusion_tag("support/includes/initiative_support.html", takes_context=True)
+@register.inclusion_tag("support/includes/initiative_support_section.html", takes_context=True)
 def initiative_support(context: template.Context, initiative: Initiative) -> dict[str, Any]:
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)

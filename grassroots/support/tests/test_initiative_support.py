@@ -74,10 +74,14 @@ def test_withdrawn_offers_are_not_listed(client: Client, world: World) -> None:
 def test_the_include_works_in_any_page_with_the_initiative(world: World) -> None:
     request = RequestFactory().get("/")
     request.user = world.lead
-    html = Template("{% load support_tags %}{% initiative_support initiative %}").render(
-        Context({"initiative": world.initiative, "request": request, "user": world.lead})
-    )
-    assert "Support from councillors" in html
+    context = {"initiative": world.initiative, "request": request, "user": world.lead}
+    for source in (
+        '{% include "support/includes/initiative_support.html" %}',
+        "{% load support_tags %}{% initiative_support initiative %}",
+    ):
+        html = Template(source).render(Context(context))
+        assert "Support from councillors" in html
+        assert "Ask your ward councillors for help" in html
 
 
 def test_the_support_section_costs_a_bounded_number_of_queries(

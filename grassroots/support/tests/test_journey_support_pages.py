@@ -1,0 +1,121 @@
+"""The support pages in a real browser, checked with axe-core (WCAG 2.2 A/AA, zero violations).
+
+A lead asks for help (with a mistake first), a ward councillor takes it, raises a case, an
+officer decides it, the lead gives feedback; the ward and councillor pages show the record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
+from django.utils import timezone
+
+from grassroots.core.tests.browser import assert_accessible, visit
+from grassroots.support.models import AdvocacyCase, Support, SupportStatus
+from grassroots.support.tests.conftest import World, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _page_as(browser: Any, live_server: Any, user: Any, *, javascript: bool = True) -> Any:
+    context = browser.new_context(java_script_enabled=javascript)
+    if user is not None:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session.session_key,
+                    "url": live_server.url,
+                }
+            ]
+        )
+    return context.new_page()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_help_to_case_to_feedback_in_the_browser(
+    browser: Any, live_server: Any, javascript: bool
+) -> None:
+    world: World = build_world()
+    base = live_server.url
+    support_url = base + reverse("support:initiative", kwargs={"slug": world.initiative.slug})
+
+    lead = _page_as(browser, live_server, world.lead, javascript=javascript)
+    visit(lead, support_url)
+    # A mistake first: nothing chosen.
+    lead.get_by_role("button", name="Send request").click()
+    assert "There is a problem" in lead.content()
+    assert_accessible(lead)
+    lead.get_by_label("Advocate").check()
+    lead.get_by_label("What you need help with").fill("Please ask the council to fix the gate")
+    lead.get_by_role("button", name="Send request").click()
+    assert "Your request has been sent" in lead.content()
+    assert_accessible(lead)
+
+    councillor = _page_as(
+        browser, live_server, world.user("ward councillor"), javascript=javascript
+    )
+    visit(councillor, support_url)
+    councillor.get_by_role("button", name="Take this request").click()
+    assert "You have taken this request" in councillor.content()
+    assert_accessible(councillor)
+    support = Support.objects.get()
+    visit(councillor, base + reverse("support:case_open", kwargs={"pk": support.pk}))
+    councillor.get_by_role("button", name="Raise the case").click()
+    assert "There is a problem" in councillor.content()
+    assert_accessible(councillor)
+    councillor.get_by_label("Council department").select_option(label=str(world.department))
+    councillor.get_by_label("What you are asking for").fill("Repair the gate")
+    councillor.get_by_label("Evidence").fill("Photos of the broken gate")
+    councillor.get_by_label("The outcome wanted").fill("A gate that shuts")
+    wanted = timezone.localdate() + datetime.timedelta(days=20)
+    councillor.get_by_label("Wanted by").fill(wanted.isoformat())
+    councillor.get_by_role("button", name="Raise the case").click()
+    assert "The case has been raised" in councillor.content()
+    assert_accessible(councillor)
+    case = AdvocacyCase.objects.get()
+
+    officer = _page_as(browser, live_server, world.user("officer"), javascript=javascript)
+    case_url = base + reverse("support:case", kwargs={"pk": case.pk})
+    visit(officer, case_url)
+    officer.get_by_role("button", name="Record decision").click()
+    assert "There is a problem" in officer.content()
+    assert_accessible(officer)
+    officer.get_by_label("Agreed", exact=True).check()
+    officer.get_by_label("Reasons").fill("The parks budget covers it")
+    officer.get_by_role("button", name="Record decision").click()
+    assert "The decision has been recorded" in officer.content()
+    assert_accessible(officer)
+
+    councillor.goto(support_url)
+    councillor.get_by_role("button", name="Mark as done").click()
+    support.refresh_from_db()
+    assert support.status == SupportStatus.DONE
+
+    visit(lead, support_url)
+    assert "The parks budget covers it" in lead.content()
+    lead.get_by_role("link", name="Give feedback on this support").click()
+    assert_accessible(lead)
+    lead.get_by_label("Yes").check()
+    lead.get_by_label("Your feedback").fill("The gate is fixed, thank you")
+    lead.get_by_role("button", name="Send feedback").click()
+    assert "Thank you for your feedback" in lead.content()
+
+    public = _page_as(browser, live_server, None, javascript=javascript)
+    visit(public, base + world.councillor().get_absolute_url())
+    assert "The gate is fixed, thank you" in public.content()
+    visit(public, base + world.ward.get_absolute_url())
+    visit(public, support_url)
+    for page in (lead, councillor, officer, public):
+        page.context.close()
