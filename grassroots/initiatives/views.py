@@ -49,6 +49,13 @@ def _require(request: HttpRequest, perm: str, initiative: Initiative) -> None:
         raise PermissionDenied
 
 
+def _posted(request: HttpRequest, *, files: bool = False) -> tuple[Any, ...]:
+    """The form data when posted (even if empty, so it is checked), else nothing: unbound."""
+    if request.method != "POST":
+        return ()
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _detail(initiative: Initiative, anchor: str = "") -> HttpResponse:
     return redirect(initiative.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 
@@ -255,7 +262,7 @@ def change_stage(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.change_stage", initiative)
     choices = [(s, Stage(s).label) for s in services.allowed_stages(initiative)]
-    form = StageForm(request.POST or None, stages=choices)
+    form = StageForm(*_posted(request), stages=choices)
     if request.method == "POST" and form.is_valid():
         try:
             services.initiative_change_stage(
@@ -287,7 +294,7 @@ def change_stage(request: HttpRequest, slug: str) -> HttpResponse:
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.request_membership", initiative)
-    form = JoinForm(request.POST or None)
+    form = JoinForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_request(
@@ -401,7 +408,7 @@ def _need(initiative: Initiative, pk: int) -> Need:
 def need_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.manage_needs", initiative)
-    form = NeedForm(request.POST or None)
+    form = NeedForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.need_create(
@@ -433,7 +440,7 @@ def need_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if need.amount_pence is not None
         else "",
     }
-    form = NeedForm(request.POST or None, initial=initial)
+    form = NeedForm(*_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.need_update(
@@ -474,7 +481,7 @@ def need_status(request: HttpRequest, slug: str, pk: int, status: str) -> HttpRe
 def update_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.post_update", initiative)
-    form = UpdateForm(request.POST or None, request.FILES or None)
+    form = UpdateForm(*_posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.update_create(
@@ -501,7 +508,7 @@ def update_add(request: HttpRequest, slug: str) -> HttpResponse:
 def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.manage_milestones", initiative)
-    form = MilestoneForm(request.POST or None)
+    form = MilestoneForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         services.milestone_create(
             initiative=initiative,
@@ -547,7 +554,7 @@ def outcome(request: HttpRequest, slug: str) -> HttpResponse:
         if existing
         else None
     )
-    form = OutcomeForm(request.POST or None, initial=initial)
+    form = OutcomeForm(*_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.outcome_record(initiative=initiative, actor=request.user, **form.cleaned_data)
