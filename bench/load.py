@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.national import DEFAULT_URL, ROOT, database_name, environment, setup_django
+from bench.national import DEFAULT_URL, ROOT, database_name, environment, setup_django, street
 
 HOST = "127.0.0.1"
 REFERENCE_PATH = "/bench/ok"
@@ -146,7 +146,8 @@ def plan() -> Plan:
         )
         add("list: ward", f"{listing}?{urlencode({'ward': ward.pk})}")
         add("list: open need", f"{listing}?{urlencode({'need': 'volunteers'})}")
-        add("list: search", f"{listing}?{urlencode({'q': 'community garden'})}")
+        add("list: search, rare", f"{listing}?{urlencode({'q': street(7).split()[0]})}")
+        add("list: search, common", f"{listing}?{urlencode({'q': 'community garden'})}")
         add("list: page 50", f"{listing}?page=50")
 
     public = Initiative.objects.filter(visibility=Visibility.PUBLIC)
