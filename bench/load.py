@@ -456,7 +456,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             check=True,
         )
     except subprocess.CalledProcessError as error:
-        print(f"Could not migrate {database_name(url)}: {error}", file=sys.stderr)
+        print(
+            f"Could not migrate {database_name(url)} ({error}): "
+            "create it first with python -m bench.national",
+            file=sys.stderr,
+        )
         return 1
     static_note = collect_static(env)
     setup_django(url)
