@@ -248,7 +248,7 @@ def collect_static(env: dict[str, str]) -> str:
     return f"collectstatic failed ({reason.strip()}); static storage: {PLAIN_STATIC_STORAGE}"
 
 
-def server_environment(url: str, static_note: str) -> dict[str, str]:
+def server_environment(url: str, static_note: str, pgoptions: str = "") -> dict[str, str]:
     env = dict(
         environment(url),
         SECURE_SSL_REDIRECT="false",
@@ -257,11 +257,13 @@ def server_environment(url: str, static_note: str) -> dict[str, str]:
     )
     if static_note:
         env["BENCH_STATIC_STORAGE"] = PLAIN_STATIC_STORAGE
+    if pgoptions:
+        env["PGOPTIONS"] = pgoptions  # libpq reads it: server settings for every connection
     return env
 
 
 def start_gunicorn(
-    url: str, port: int, workers: int, threads: int, static_note: str
+    url: str, port: int, workers: int, threads: int, static_note: str, pgoptions: str
 ) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
@@ -281,7 +283,9 @@ def start_gunicorn(
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=server_environment(url, static_note))
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=server_environment(url, static_note, pgoptions)
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -444,6 +448,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--threads", type=int, default=4, help="threads a worker (4)")
     parser.add_argument("--only", nargs="*", help="measure only pages whose name has one of these")
+    parser.add_argument(
+        "--pgoptions",
+        default="",
+        help='PostgreSQL settings for the server\'s connections, e.g. "-c jit=off" (PGOPTIONS)',
+    )
     args = parser.parse_args(argv)
 
     url = os.environ.get("BENCH_NATIONAL_URL", DEFAULT_URL)
@@ -471,7 +480,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     port = free_port()
     if static_note:
         print(f"NOTE: {static_note}", flush=True)
-    server = start_gunicorn(url, port, args.workers, args.threads, static_note)
+    server = start_gunicorn(url, port, args.workers, args.threads, static_note, args.pgoptions)
     try:
         for target in targets:
             note = preflight(port, target, chosen.cookie)
@@ -503,6 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.threads} threads (gthread), {args.clients} clients, {args.duration:.0f} s a page "
         f"after {args.warmup:.0f} s warm-up; {os.cpu_count()} CPUs shared by server, clients "
         f"and PostgreSQL; load average now {load}"
+        + (f"; PGOPTIONS={args.pgoptions}" if args.pgoptions else "")
     )
     print_table(results)
     if static_note:
@@ -520,6 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "duration_s": args.duration,
                 "warmup_s": args.warmup,
                 "gunicorn": {"workers": args.workers, "threads": args.threads},
+                "pgoptions": args.pgoptions,
                 "cpus": os.cpu_count(),
                 "note": static_note,
                 "load_average": os.getloadavg(),
