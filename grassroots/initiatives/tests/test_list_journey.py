@@ -1,0 +1,129 @@
+"""Finding an initiative and reading notifications in a real browser, JavaScript on and off.
+
+list → filter by theme (checkboxes) → a bad search → clear filters → next page → map → a point
+on the map → sign in → notifications (unread count in the header) → mark all as read → email
+settings. Every page is checked with axe-core (WCAG 2.2 A/AA) and must not break the CSP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from grassroots.accounts.tests.factories import PASSWORD, UserFactory
+from grassroots.core.tests.browser import assert_accessible, visit
+from grassroots.initiatives.tests.factories import (
+    BackingFactory,
+    InitiativeFactory,
+    NeedFactory,
+)
+from grassroots.notifications.models import Kind
+from grassroots.notifications.services import notify
+from grassroots.places.tests.factories import WardFactory, square
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    ward = WardFactory(
+        name="Canalside",
+        geometry=square(-1.5, 52.5, 0.1),
+        min_lon=-1.5,
+        min_lat=52.5,
+        max_lon=-1.4,
+        max_lat=52.6,
+    )
+    garden = InitiativeFactory(
+        title="Lock keeper's garden",
+        wards=[ward],
+        latitude=52.55,
+        longitude=-1.45,
+        theme="green_spaces",
+    )
+    BackingFactory.create_batch(2, initiative=garden)
+    NeedFactory(initiative=garden, kind="equipment")
+    InitiativeFactory(
+        title="Towpath murals", wards=[ward], latitude=52.52, longitude=-1.42, theme="arts"
+    )
+    InitiativeFactory.create_batch(22, wards=[ward], theme="transport")
+    reader = UserFactory(email="reader@example.org")
+    notify(
+        recipients=[reader],
+        kind=Kind.STAGE_CHANGE,
+        text="Lock keeper's garden is now in action",
+        url=garden.get_absolute_url(),
+        initiative=garden,
+    )
+    return {"ward": ward, "garden": garden, "reader": reader}
+
+
+@pytest.fixture(params=[True, False], ids=["with-js", "without-js"])
+def page(request: Any, browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(java_script_enabled=request.param)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    yield page
+    context.close()
+    assert problems == []
+
+
+def submit(page: Any, button: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+    assert_accessible(page)
+
+
+def test_find_an_initiative_and_read_notifications(
+    page: Any, live_server: Any, world: dict[str, Any]
+) -> None:
+    base = live_server.url
+    visit(page, base + "/initiatives/")
+    assert page.get_by_role("heading", name="24 initiatives").is_visible()
+
+    page.get_by_label("Green spaces").check()
+    page.get_by_label("Arts and culture").check()
+    submit(page, "Apply filters")
+    assert page.get_by_role("heading", name="2 initiatives").is_visible()
+    assert page.get_by_role("link", name="Lock keeper's garden").is_visible()
+    assert page.get_by_text("2 backers").is_visible()
+
+    page.get_by_label("Search").fill("x" * 201)
+    submit(page, "Apply filters")
+    assert page.get_by_role("alert").get_by_text("Search must be 200 characters or fewer")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Clear filters").click()
+    assert page.get_by_role("heading", name="24 initiatives").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Next page").click()
+    assert_accessible(page)
+    assert "page=2" in page.url
+
+    visit(page, base + "/initiatives/map/?theme=green_spaces&theme=arts")
+    with page.expect_navigation():
+        page.locator('a.gr-map__link[aria-label="Lock keeper\'s garden"]').click()
+    assert page.url.endswith(world["garden"].get_absolute_url())
+
+    visit(page, base + "/accounts/login/")
+    page.get_by_label("Email address").fill("reader@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    submit(page, "Sign in")
+    visit(page, base + "/notifications/")
+    assert page.get_by_role("link", name="Notifications 1 unread").is_visible()
+    assert page.get_by_text("New", exact=True).is_visible()
+    submit(page, "Mark all as read")
+    assert page.get_by_text("All your notifications are marked as read").is_visible()
+    assert page.get_by_role("link", name="Notifications", exact=True).is_visible()
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Choose which notifications you get by email").click()
+    assert_accessible(page)
+    page.get_by_label("Stage changes of initiatives you back or belong to").uncheck()
+    submit(page, "Save settings")
+    assert page.get_by_text("Your email settings have been saved").is_visible()
+    assert not page.get_by_label("Stage changes of initiatives you back or belong to").is_checked()
