@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from grassroots.core import views as core_views
@@ -22,11 +22,19 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("initiatives/", include("grassroots.initiatives.urls")),
     path("api/", api.urls),
+    # A sitemap index: each section is its own file (at most 50,000 addresses a page), so
+    # national numbers of initiatives and wards stay within the sitemaps protocol.
     path(
         "sitemap.xml",
-        sitemap,
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
         {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
+        name="sitemap_section",
     ),
     path("support/", include("grassroots.support.urls")),
     path("notifications/", include("grassroots.notifications.urls")),

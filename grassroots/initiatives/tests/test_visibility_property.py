@@ -238,6 +238,7 @@ class SafeguardedInitiativeTests(TestCase):
             "/initiatives/feed.atom",
             f"/initiatives/feed/ward/{ward.council.slug}/{ward.slug}.atom",
             "/sitemap.xml",
+            "/sitemap-initiatives.xml",
         ):
             assert marker.lower() not in self._body(self._get(path)).lower(), path
 
