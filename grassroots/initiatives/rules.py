@@ -118,9 +118,11 @@ def is_achieved(user: Any, initiative: Initiative | None) -> bool:
 signed_in = rules.predicate(_signed_in)
 acting_lead = signed_in & is_lead & ~represents_a_ward_of
 
+# Named apart from Django's model permissions (view_initiative, change_initiative), which the
+# admin site asks about and which rules would otherwise answer.
 rules.add_perm("initiatives.create_initiative", signed_in)
-rules.add_perm("initiatives.view_initiative", may_view)
-rules.add_perm("initiatives.change_initiative", acting_lead)
+rules.add_perm("initiatives.see_initiative", may_view)
+rules.add_perm("initiatives.edit_initiative", acting_lead)
 rules.add_perm("initiatives.change_stage", acting_lead)
 rules.add_perm("initiatives.decide_membership", acting_lead)
 rules.add_perm("initiatives.make_lead", acting_lead)

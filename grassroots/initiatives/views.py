@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -49,11 +49,9 @@ def _require(request: HttpRequest, perm: str, initiative: Initiative) -> None:
         raise PermissionDenied
 
 
-def _posted(request: HttpRequest, *, files: bool = False) -> tuple[Any, ...]:
-    """The form data when posted (even if empty, so it is checked), else nothing: unbound."""
-    if request.method != "POST":
-        return ()
-    return (request.POST, request.FILES) if files else (request.POST,)
+def _data(request: HttpRequest) -> QueryDict | None:
+    """The posted form data (even if empty, so it is checked); None on a first visit."""
+    return request.POST if request.method == "POST" else None
 
 
 def _detail(initiative: Initiative, anchor: str = "") -> HttpResponse:
@@ -145,7 +143,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     can = {
         name: user.has_perm(f"initiatives.{name}", initiative)
         for name in (
-            "change_initiative",
+            "edit_initiative",
             "change_stage",
             "decide_membership",
             "make_lead",
@@ -202,7 +200,7 @@ def _initial(initiative: Initiative) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.change_initiative", initiative)
+    _require(request, "initiatives.edit_initiative", initiative)
     wards = selectors.ward_choices(user=request.user, initiative=initiative)
     conflict: Initiative | None = None
     if request.method == "POST":
@@ -262,7 +260,7 @@ def change_stage(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.change_stage", initiative)
     choices = [(s, Stage(s).label) for s in services.allowed_stages(initiative)]
-    form = StageForm(*_posted(request), stages=choices)
+    form = StageForm(_data(request), stages=choices)
     if request.method == "POST" and form.is_valid():
         try:
             services.initiative_change_stage(
@@ -294,7 +292,7 @@ def change_stage(request: HttpRequest, slug: str) -> HttpResponse:
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.request_membership", initiative)
-    form = JoinForm(*_posted(request))
+    form = JoinForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_request(
@@ -408,7 +406,7 @@ def _need(initiative: Initiative, pk: int) -> Need:
 def need_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.manage_needs", initiative)
-    form = NeedForm(*_posted(request))
+    form = NeedForm(_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.need_create(
@@ -440,7 +438,7 @@ def need_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if need.amount_pence is not None
         else "",
     }
-    form = NeedForm(*_posted(request), initial=initial)
+    form = NeedForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.need_update(
@@ -481,7 +479,7 @@ def need_status(request: HttpRequest, slug: str, pk: int, status: str) -> HttpRe
 def update_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.post_update", initiative)
-    form = UpdateForm(*_posted(request, files=True))
+    form = UpdateForm(_data(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.update_create(
@@ -508,7 +506,7 @@ def update_add(request: HttpRequest, slug: str) -> HttpResponse:
 def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.manage_milestones", initiative)
-    form = MilestoneForm(*_posted(request))
+    form = MilestoneForm(_data(request))
     if request.method == "POST" and form.is_valid():
         services.milestone_create(
             initiative=initiative,
@@ -554,7 +552,7 @@ def outcome(request: HttpRequest, slug: str) -> HttpResponse:
         if existing
         else None
     )
-    form = OutcomeForm(*_posted(request), initial=initial)
+    form = OutcomeForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.outcome_record(initiative=initiative, actor=request.user, **form.cleaned_data)

@@ -67,7 +67,8 @@ def _elected_lead(initiative: Initiative) -> User:
 
 
 def _lead_elsewhere(initiative: Initiative) -> User:
-    return InitiativeFactory().created_by
+    lead: User = InitiativeFactory().created_by
+    return lead
 
 
 ROLES: dict[str, Callable[[Initiative], Any]] = {

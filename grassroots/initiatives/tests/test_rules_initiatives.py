@@ -21,8 +21,8 @@ COUNCILLORS_OF_THIS_WARD = {
 
 # Actions on a public initiative at the "idea" stage.
 PUBLIC: dict[str, set[str]] = {
-    "initiatives.view_initiative": set(ROLES),
-    "initiatives.change_initiative": LEADS,
+    "initiatives.see_initiative": set(ROLES),
+    "initiatives.edit_initiative": LEADS,
     "initiatives.change_stage": LEADS,
     "initiatives.decide_membership": LEADS,
     "initiatives.make_lead": LEADS,
@@ -40,7 +40,7 @@ PUBLIC: dict[str, set[str]] = {
 # A safeguarded initiative: outsiders may not even know it exists.
 SAFEGUARDED: dict[str, set[str]] = {
     **PUBLIC,
-    "initiatives.view_initiative": MEMBERS,
+    "initiatives.see_initiative": MEMBERS,
     "initiatives.request_membership": set(),
     "initiatives.back": MEMBERS,
 }

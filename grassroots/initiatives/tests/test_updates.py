@@ -62,7 +62,7 @@ def test_a_member_posts_an_update_with_a_described_photo(
     )
     assert response.status_code == 302
     update = Update.objects.get()
-    assert update.photo.name.startswith(f"initiatives/{initiative.pk}/updates/")
+    assert (update.photo.name or "").startswith(f"initiatives/{initiative.pk}/updates/")
     page = member.get(initiative.get_absolute_url()).content.decode()
     assert "We planted 200 bulbs" in page
     assert 'alt="Bulbs by the gate"' in page
