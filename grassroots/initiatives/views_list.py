@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -33,6 +34,15 @@ class WardChoiceField(forms.ModelChoiceField[Ward]):
     def label_from_instance(self, obj: Ward) -> str:
         return f"{obj.name}, {obj.council.name}"
 
+    def to_python(self, value: Any) -> Ward | None:
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            # Whatever was wrong with it (even null characters), say the same plain thing.
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from error
+
 
 class InitiativeFilterForm(forms.Form):
     """The filters of the list, the map, the export and the API (all optional)."""
@@ -43,7 +53,10 @@ class InitiativeFilterForm(forms.Form):
         max_length=MAX_QUERY_LENGTH,
         help_text=gettext_lazy("Words from the title or description"),
         error_messages={
-            "max_length": gettext_lazy("Search must be %(limit_value)d characters or fewer")
+            "max_length": gettext_lazy("Search must be %(limit_value)d characters or fewer"),
+            "null_characters_not_allowed": gettext_lazy(
+                "Enter a search using letters, numbers and spaces"
+            ),
         },
     )
     ward = WardChoiceField(
@@ -51,7 +64,9 @@ class InitiativeFilterForm(forms.Form):
         queryset=Ward.objects.none(),
         required=False,
         empty_label=gettext_lazy("Any ward"),
-        error_messages={"invalid_choice": gettext_lazy("Select a ward from the list")},
+        error_messages={
+            "invalid_choice": gettext_lazy("Select a ward from the list"),
+        },
     )
     theme = forms.MultipleChoiceField(
         label=gettext_lazy("Theme"),

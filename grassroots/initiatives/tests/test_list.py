@@ -117,6 +117,8 @@ def test_nothing_found_says_so(client: Client) -> None:
         ({"stage": "finished"}, "Select stages from the list"),
         ({"need": "unicorns"}, "Select needs from the list"),
         ({"q": "x" * 201}, "Search must be 200 characters or fewer"),
+        ({"q": "garden\x00"}, "Enter a search using letters, numbers and spaces"),
+        ({"ward": "\x00"}, "Select a ward from the list"),
     ],
 )
 def test_bad_filters_get_a_clear_message_not_an_error(
