@@ -201,7 +201,7 @@ def _cell(value: object) -> str:
 
 EXPORT_HEADER = (
     gettext_lazy("Title"),
-    gettext_lazy("Address"),
+    gettext_lazy("Web page"),
     gettext_lazy("Theme"),
     gettext_lazy("Stage"),
     gettext_lazy("Wards"),

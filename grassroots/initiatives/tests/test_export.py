@@ -40,7 +40,7 @@ def test_it_exports_a_wards_initiatives(client: Client) -> None:
     InitiativeFactory(title="Elsewhere")
     (row,) = rows(client.get(URL, {"ward": ward.pk}))
     assert row["Title"] == "Market stalls"
-    assert row["Address"] == f"http://testserver{initiative.get_absolute_url()}"
+    assert row["Web page"] == f"http://testserver{initiative.get_absolute_url()}"
     assert row["Theme"] == "Tourism and local economy"
     assert row["Wards"] == "Old Town"
     assert row["Councils"] == ward.council.name

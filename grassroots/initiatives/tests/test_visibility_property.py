@@ -126,6 +126,8 @@ def build(world: World) -> tuple[Any, Any, bool]:
         latitude=53.005 if world.has_point else None,
         longitude=-1.995 if world.has_point else None,
     )
+    # A public initiative beside it: everybody sees this one, whoever they are.
+    InitiativeFactory(title=f"Openmarker{n} club", slug=f"openmarker-{n}", wards=wards)
     for _ in range(world.extra_members):
         _membership(initiative, UserFactory(), "approved")
     for _ in range(world.backers):
@@ -242,6 +244,12 @@ class SafeguardedInitiativeTests(TestCase):
         ):
             assert marker.lower() not in self._body(self._get(path)).lower(), path
 
+        # Place pages that list or count a ward's initiatives.
+        for path in (ward.get_absolute_url(), ward.council.get_absolute_url()):
+            body = self._body(self._get(path))
+            if not inside:
+                assert marker not in body, path
+
         listing = self._get("/initiatives/")
         searched = self._get("/initiatives/", q=marker)
         by_ward = self._get("/initiatives/", ward=ward.pk)
@@ -250,6 +258,15 @@ class SafeguardedInitiativeTests(TestCase):
         api_list = self._get("/api/initiatives").json()
         api_search = self._get("/api/initiatives", q=marker).json()
         detail = self._get(initiative.get_absolute_url())
+
+        # The public one beside it is found by everybody, on every surface.
+        public_marker = marker.replace("Hushmarker", "Openmarker")
+        assert public_marker in self._body(by_ward)
+        assert public_marker in self._body(mapped)
+        assert public_marker in exported
+        assert public_marker in str(api_list)
+        public_slug = initiative.slug.replace("hushmarker", "openmarker")
+        assert self._get(f"/initiatives/{public_slug}/").status_code == 200
         api_detail = self._get(f"/api/initiatives/{initiative.slug}")
 
         if inside:
