@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import datetime
 import http.client
+import importlib
 import json
 import os
 import socket
@@ -62,6 +63,8 @@ class Result:
     bytes_per_response: int = 0
     latencies_ms: list[float] = field(default_factory=list, repr=False)
     note: str = ""
+    queries: int | None = None  # SQL queries for one request, counted in this process
+    single_ms: float = 0.0  # that one request's time, with no other load from the benchmark
 
     def percentile(self, p: float) -> float:
         if not self.latencies_ms:
@@ -388,6 +391,24 @@ def run_target(
     return result
 
 
+def single_request(target: Target, cookie: str) -> tuple[int | None, float]:
+    """Queries and time of one request, in this process (Django's test client), warmed up."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST)
+    if target.signed_in and cookie:
+        name, _, value = cookie.partition("=")
+        client.cookies[name] = value
+    client.get(target.path)
+    with CaptureQueriesContext(connection) as queries:
+        began = time.perf_counter()
+        response = client.get(target.path)
+        elapsed = (time.perf_counter() - began) * 1000
+    return (len(queries.captured_queries) if response.status_code == 200 else None), elapsed
+
+
 def preflight(port: int, target: Target, cookie: str) -> str:
     """Why this page can't be measured, or "" when it answers 200."""
     status, _, location = fetch_once(port, target.path, cookie if target.signed_in else "")
@@ -404,7 +425,7 @@ def preflight(port: int, target: Target, cookie: str) -> str:
 def print_table(results: Sequence[Result], out: Callable[[str], None] = print) -> None:
     out(
         f"{'page':<26}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
-        f"{'p99 ms':>8}{'KB':>6}  path"
+        f"{'p99 ms':>8}{'KB':>6}{'queries':>8}{'1 req ms':>9}  path"
     )
     for r in results:
         if not r.requests:
@@ -413,7 +434,9 @@ def print_table(results: Sequence[Result], out: Callable[[str], None] = print) -
         out(
             f"{r.name:<26}{r.requests:>9,}{r.errors:>7}{r.per_second:>8.1f}"
             f"{r.percentile(50):>8.1f}{r.percentile(95):>8.1f}{r.percentile(99):>8.1f}"
-            f"{r.bytes_per_response / 1024:>6.0f}  {r.path}  {r.note}".rstrip()
+            f"{r.bytes_per_response / 1024:>6.0f}"
+            f"{'' if r.queries is None else r.queries:>8}{r.single_ms:>9.0f}"
+            f"  {r.path}  {r.note}".rstrip()
         )
 
 
@@ -472,10 +495,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     static_note = collect_static(env)
+    # This process serves single requests too (to count their queries), as gunicorn will.
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
+    if static_note:
+        os.environ["BENCH_STATIC_STORAGE"] = PLAIN_STATIC_STORAGE
     setup_django(url)
+    importlib.import_module("bench.refapp")  # its URLconf (and static storage) here too
     chosen = plan()
     counts = row_counts()
     targets = [t for t in chosen.targets if not args.only or any(o in t.name for o in args.only)]
+    single = {t.name: single_request(t, chosen.cookie) for t in targets}
     results: list[Result] = []
     port = free_port()
     if static_note:
@@ -497,6 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 warmup=args.warmup,
                 max_requests=args.max_requests,
             )
+            result.queries, result.single_ms = single[target.name]
             results.append(result)
             print_table([result])
     finally:
