@@ -16,8 +16,10 @@ route, or a 404) is skipped with a note. The case page is fetched as an officer 
 case's department, signed in through a session created with Django's SessionStore and
 holding a TOTP authenticator (roles need one); both are removed at the end.
 
-Prints p50/p95/p99 latency (ms), requests a second and errors per page, and writes the same
-as JSON to var/bench/. Only loopback addresses are used; every loop is bounded.
+Prints p50/p95/p99 latency (ms), requests a second and errors per page, with the SQL
+queries and time of one request to the same page made beforehand in this process (Django's
+test client, same settings), and writes the same as JSON to var/bench/. Only loopback
+addresses are used; every loop is bounded.
 """
 
 from __future__ import annotations
