@@ -317,9 +317,16 @@ def membership_request(*, initiative: Initiative, user: Any, message: str = "") 
                 raise InitiativeError(_("The leads have already answered your request to join"))
             raise InitiativeError(_("You have already asked to join, or you are a member"))
         if membership is None:
-            membership = Membership.objects.create(
-                initiative=initiative, user=user, message=message
-            )
+            try:
+                with transaction.atomic():
+                    membership = Membership.objects.create(
+                        initiative=initiative, user=user, message=message
+                    )
+            except IntegrityError:
+                # The same request sent twice at once (a double click): the first one counts.
+                raise InitiativeError(
+                    _("You have already asked to join, or you are a member")
+                ) from None
         else:
             membership.status, membership.role = MembershipStatus.REQUESTED, MemberRole.MEMBER
             membership.message, membership.decided_at, membership.decided_by = message, None, None

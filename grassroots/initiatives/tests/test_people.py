@@ -247,3 +247,12 @@ def test_a_long_join_message_is_explained() -> None:
     assert response.status_code == 200
     assert "Message must be 1,000 characters or fewer" in response.content.decode()
     assert Membership.objects.filter(initiative=initiative).count() == 1
+
+
+def test_asking_twice_is_refused_with_a_reason() -> None:
+    initiative = InitiativeFactory()
+    resident = UserFactory()
+    services.membership_request(initiative=initiative, user=resident)
+    with pytest.raises(services.InitiativeError, match="already asked to join"):
+        services.membership_request(initiative=initiative, user=resident)
+    assert Membership.objects.filter(initiative=initiative, user=resident).count() == 1
