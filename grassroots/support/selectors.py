@@ -252,3 +252,40 @@ def ward_support(viewer: Any, ward: Ward) -> WardSupport:
         .order_by("created_at", "pk")[:WARD_LIST_LIMIT]
     ]
     return WardSupport(by_stage=by_stage, open_needs=needs, waiting=waiting)
+
+
+# --- Case lists -------------------------------------------------------------------------------
+
+CASE_FILTERS = {
+    "open": Q(status__in=["raised", "acknowledged", "under_consideration"]),
+    "overdue": Q(status__in=["raised", "acknowledged", "under_consideration"])
+    & Q(overdue_flagged_at__isnull=False),
+    "decided": Q(status__in=["decided", "closed"]),
+    "all": Q(),
+}
+
+
+def cases_for(user: Any, *, show: str = "open") -> QuerySet[AdvocacyCase]:
+    """The cases `user` works on: their department's (officers), the ones they raised
+    (councillors) and those on initiatives they lead. Empty for everyone else."""
+    from grassroots.accounts.selectors import user_roles
+
+    if not getattr(user, "is_authenticated", False):
+        return AdvocacyCase.objects.none()
+    roles = user_roles(user)
+    mine = Q(
+        support__initiative__memberships__user=user,
+        support__initiative__memberships__role="lead",
+        support__initiative__memberships__status="approved",
+    )
+    if roles.officer and roles.has_totp:
+        mine |= Q(department_id__in=list(officer_department_ids(user)))
+    if roles.councillor and roles.has_totp:
+        mine |= Q(support__councillor__user=user)
+    ids = AdvocacyCase.objects.filter(mine).values("pk")
+    return (
+        AdvocacyCase.objects.filter(pk__in=ids)
+        .filter(CASE_FILTERS.get(show, CASE_FILTERS["open"]))
+        .select_related("support__initiative", "support__councillor", "department")
+        .order_by("wanted_by", "pk")
+    )

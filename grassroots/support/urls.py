@@ -17,6 +17,7 @@ urlpatterns = [
     path("offers/<int:pk>/case", views.case_open, name="case_open"),
     path("help/<int:pk>/take", views.help_take, name="take"),
     path("help/<int:pk>/withdraw", views.help_withdraw, name="help_withdraw"),
+    path("cases/", views.case_list, name="cases"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/status", views.case_move, name="case_move"),
     path("cases/<int:pk>/decide", views.case_decide, name="case_decide"),

@@ -464,3 +464,27 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The decision has been recorded"))
         return redirect(services.case_url(case))
     return _case_page(request, case, decide_form=form)
+
+
+@login_required
+@require_safe
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The cases you work on: officers see their department's, councillors and leads their own."""
+    show = request.GET.get("show", "open")
+    if show not in selectors.CASE_FILTERS:
+        show = "open"
+    cases = list(selectors.cases_for(request.user, show=show))
+    return render(
+        request,
+        "support/case_list.html",
+        {
+            "cases": cases,
+            "show": show,
+            "filters": [
+                ("open", _("Open")),
+                ("overdue", _("Overdue")),
+                ("decided", _("Decided or closed")),
+                ("all", _("All")),
+            ],
+        },
+    )

@@ -88,7 +88,11 @@ def test_help_to_case_to_feedback_in_the_browser(
 
     officer = _page_as(browser, live_server, world.user("officer"), javascript=javascript)
     case_url = base + reverse("support:case", kwargs={"pk": case.pk})
-    visit(officer, case_url)
+    # The officer finds it in their department's list of cases.
+    visit(officer, base + reverse("support:cases"))
+    officer.get_by_role("link", name=f"Case {case.pk}").click()
+    assert officer.url == case_url
+    assert_accessible(officer)
     officer.get_by_role("button", name="Record decision").click()
     assert "There is a problem" in officer.content()
     assert_accessible(officer)

@@ -1,0 +1,74 @@
+"""'Your advocacy cases': each person sees the cases they work on, and no others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from grassroots.support.models import CaseStatus, Decision
+from grassroots.support.tests.conftest import ROLES, World
+
+URL = "/support/cases/"
+
+# Who sees the world's case (Parks department, raised by the ward councillor, on the lead's
+# initiative) in their list.
+SEES_CASE = {"lead", "ward councillor", "officer"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_people_working_on_a_case_see_it_listed(
+    client: Client, world: World, role: str
+) -> None:
+    case = world.case()
+    user = world.user(role)
+    if user.is_authenticated:
+        client.force_login(user)
+    response = client.get(URL)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+        return
+    if role == "ward councillor without MFA":
+        # Sent to set up two-factor authentication before using the role at all.
+        assert response.status_code == 302
+        assert "/accounts/2fa/" in response["Location"]
+        return
+    assert response.status_code == 200
+    listed = f'href="/support/cases/{case.pk}/"' in response.content.decode()
+    assert listed is (role in SEES_CASE), role
+
+
+def test_the_filters_choose_open_overdue_or_decided_cases(client: Client, world: World) -> None:
+    open_case = world.case(ask="Open one")
+    overdue = world.case(ask="Late one", overdue_flagged_at=timezone.now())
+    decided = world.case(
+        ask="Decided one",
+        status=CaseStatus.DECIDED,
+        decision=Decision.AGREED,
+        decision_reasons="Budget found",
+    )
+    client.force_login(world.user("officer"))
+
+    def listed(show: str) -> set[int]:
+        body = client.get(URL, {"show": show}).content.decode()
+        return {c.pk for c in (open_case, overdue, decided) if f"/support/cases/{c.pk}/" in body}
+
+    assert listed("open") == {open_case.pk, overdue.pk}
+    assert listed("overdue") == {overdue.pk}
+    assert listed("decided") == {decided.pk}
+    assert listed("all") == {open_case.pk, overdue.pk, decided.pk}
+    assert listed("<script>") == {open_case.pk, overdue.pk}  # unknown filter: open cases
+
+
+def test_the_list_costs_the_same_queries_for_many_cases(
+    client: Client, world: World, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(25):
+        world.case(ask=f"Case {n}")
+    client.force_login(world.user("officer"))
+    with django_assert_max_num_queries(8):
+        response = client.get(URL)
+    assert response.content.decode().count('href="/support/cases/') == 25
