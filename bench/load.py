@@ -499,6 +499,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     static_note = collect_static(env)
     # This process serves single requests too (to count their queries), as gunicorn will.
     os.environ["SECURE_SSL_REDIRECT"] = "false"
+    if args.pgoptions:
+        os.environ["PGOPTIONS"] = args.pgoptions
     if static_note:
         os.environ["BENCH_STATIC_STORAGE"] = PLAIN_STATIC_STORAGE
     setup_django(url)
