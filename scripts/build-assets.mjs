@@ -2,7 +2,7 @@
 // axe-core script into build/test/ (never served).
 // GOV.UK Frontend is compiled from Sass with the council's own font stack: the GDS Transport
 // font and the crown belong to GOV.UK only.
-import { mkdirSync, copyFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, copyFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -28,10 +28,9 @@ const copies = [
   ["govuk-frontend/dist/govuk/govuk-frontend.min.js", "js/govuk-frontend.min.js"],
   ["htmx.org/dist/htmx.min.js", "js/htmx.min.js"],
   ["leaflet/dist/leaflet.js", "vendor/leaflet/leaflet.js"],
+  // leaflet.js names its source map; the manifest storage of collectstatic needs it present.
+  ["leaflet/dist/leaflet.js.map", "vendor/leaflet/leaflet.js.map"],
   ["leaflet/dist/leaflet.css", "vendor/leaflet/leaflet.css"],
-  ["leaflet/dist/images/marker-icon.png", "vendor/leaflet/images/marker-icon.png"],
-  ["leaflet/dist/images/marker-icon-2x.png", "vendor/leaflet/images/marker-icon-2x.png"],
-  ["leaflet/dist/images/marker-shadow.png", "vendor/leaflet/images/marker-shadow.png"],
   ["../frontend/js/body-start.js", "js/body-start.js"],
   ["../frontend/js/app.mjs", "js/app.mjs"],
   ["../frontend/js/map.mjs", "js/map.mjs"],
@@ -43,4 +42,8 @@ for (const [from, to] of copies) {
 }
 mkdirSync(testOut, { recursive: true });
 copyFileSync(join(nm, "axe-core", "axe.min.js"), join(testOut, "axe.min.js"));
+// Every image leaflet.css refers to (layers, markers), so hashed static files resolve.
+for (const name of readdirSync(join(nm, "leaflet", "dist", "images"))) {
+  copyFileSync(join(nm, "leaflet", "dist", "images", name), join(out, "vendor", "leaflet", "images", name));
+}
 console.log("assets built in build/static/");
