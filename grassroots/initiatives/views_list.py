@@ -44,6 +44,10 @@ class WardChoiceField(forms.ModelChoiceField[Ward]):
             ) from error
 
 
+# Above this many wards with initiatives, the ward filter is reached from a ward's page instead.
+WARD_CHOICES_LIMIT = 150
+
+
 class InitiativeFilterForm(forms.Form):
     """The filters of the list, the map, the export and the API (all optional)."""
 
@@ -96,6 +100,24 @@ class InitiativeFilterForm(forms.Form):
         assert isinstance(field, WardChoiceField)
         field.queryset = selectors_list.wards_with_initiatives()
 
+    def limit_ward_choices(self) -> None:
+        """Offer a manageable list of wards: all of them while there are few, otherwise the
+        wards of the chosen ward's council (a national list would be thousands long)."""
+        field = self.fields["ward"]
+        assert isinstance(field, WardChoiceField)
+        chosen = self.cleaned_data.get("ward") if hasattr(self, "cleaned_data") else None
+        wards = list(
+            field.queryset.filter(council_id=chosen.council_id)  # type: ignore[union-attr]
+            if chosen is not None
+            else field.queryset[: WARD_CHOICES_LIMIT + 1]  # type: ignore[index]
+        )
+        self.too_many_wards = chosen is None and len(wards) > WARD_CHOICES_LIMIT
+        if self.too_many_wards:
+            wards = []
+        field.widget.choices = [("", field.empty_label or "")] + [
+            (w.pk, f"{w.name} ({w.council.name})") for w in wards
+        ]
+
     def filters(self) -> selectors_list.ListFilters:
         """The valid part of what was asked (a field with an error is not applied)."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
@@ -123,6 +145,7 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> 
 @require_safe
 def initiative_list(request: HttpRequest) -> HttpResponse:
     form, filters = read_filters(request)
+    form.limit_ward_choices()
     page = paginate(request, selectors_list.initiative_list(request.user, filters))
     return render(
         request,
@@ -171,6 +194,7 @@ def _points_map(initiatives: list[Initiative]) -> tuple[WardMap | None, list[Map
 @require_safe
 def initiative_map(request: HttpRequest) -> HttpResponse:
     form, filters = read_filters(request)
+    form.limit_ward_choices()
     page = paginate(request, selectors_list.initiative_list(request.user, filters, geometry=True))
     initiatives = list(page)
     drawn, points = _points_map(initiatives)
