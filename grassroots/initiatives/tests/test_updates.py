@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,7 @@ def test_bad_updates_are_explained_and_nothing_is_saved(
     response = member.post(_url(initiative, "updates/add/"), data)
     assert response.status_code == 200
     body = response.content.decode()
-    assert f'href="#id_{field}"' in body
+    assert re.search(rf'href="#id_{field}(_0)?"', body)  # a group links to its first option
     assert message in body
     assert not Update.objects.exists()
 
@@ -180,7 +181,7 @@ def test_bad_milestones_are_explained(
     response = member.post(_url(initiative, "milestones/add/"), data)
     assert response.status_code == 200
     body = response.content.decode()
-    assert f'href="#id_{field}"' in body
+    assert re.search(rf'href="#id_{field}(_0)?"', body)  # a group links to its first option
     assert message in body
     assert not Milestone.objects.exists()
 
