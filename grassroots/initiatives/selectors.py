@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from grassroots.initiatives.models import (
     Initiative,
+    InitiativeWard,
     MemberRole,
     Membership,
     MembershipStatus,
@@ -103,9 +104,9 @@ def ward_choices(*, user: Any, initiative: Initiative | None = None) -> QuerySet
         council_ids.add(ward.council_id)
     if initiative is not None:
         council_ids.update(initiative.wards.values_list("council_id", flat=True))
-    return (
-        Ward.objects.current()
-        .filter(council_id__in=council_ids)
-        .select_related("council")
-        .order_by("council__name", "name")
-    )
+    offered = Q(retired_at__isnull=True, council_id__in=council_ids)
+    if initiative is not None:
+        # Its own wards stay choosable after a boundary change retired them, so that editing
+        # anything else does not force the leads to pick new wards first.
+        offered |= Q(pk__in=InitiativeWard.objects.filter(initiative=initiative).values("ward_id"))
+    return Ward.objects.filter(offered).select_related("council").order_by("council__name", "name")

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.models import AuditEntry
@@ -60,6 +61,18 @@ def test_a_lead_saves_changes(client: Client, initiative: Initiative) -> None:
     assert initiative.version == 2
     assert AuditEntry.objects.filter(action="initiative.update").count() == 1
     assert "Your changes have been saved" in client.get(response["Location"]).content.decode()
+
+
+def test_a_lead_can_still_edit_after_a_boundary_change_retired_its_ward(
+    client: Client, initiative: Initiative
+) -> None:
+    initiative.wards.update(retired_at=timezone.now())
+    client.force_login(initiative.created_by)
+    response = client.post(_url(initiative), _form(initiative, title="Brook Street gardens"))
+    assert response.status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.title == "Brook Street gardens"
+    assert initiative.wards.count() == 1
 
 
 def test_two_leads_editing_from_the_same_version_never_overwrite_each_other(
