@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from grassroots.initiatives.models import Initiative, Membership, MembershipStatus, Visibility
 from grassroots.places.models import CouncillorTerm
+from grassroots.places.selectors import councillor_id_for
 
 _SUPPORTING_STATUSES = ("offered", "planned", "in_progress", "done")
 
@@ -35,7 +36,7 @@ def _insider_condition(user: Any) -> Q:
         )
     )
     condition = Q(member)
-    councillor_id = _councillor_id(user)
+    councillor_id = councillor_id_for(user)
     if councillor_id is not None:
         today = timezone.localdate()
         current_wards = CouncillorTerm.objects.current(today).filter(councillor_id=councillor_id)
@@ -63,17 +64,6 @@ def _insider_condition(user: Any) -> Q:
             )
         )
     return condition
-
-
-def _councillor_id(user: Any) -> int | None:
-    cached = getattr(user, "_grassroots_councillor_id", False)
-    if cached is not False:
-        return cached
-    from grassroots.places.models import Councillor
-
-    value = Councillor.objects.filter(user=user).values_list("pk", flat=True).first()
-    user._grassroots_councillor_id = value
-    return value
 
 
 def visible_initiatives(

@@ -71,6 +71,18 @@ def ward_for_postcode(text: str) -> LookupResult:
     return LookupResult(postcode, ward)
 
 
+def councillor_id_for(user: Any) -> int | None:
+    """The Councillor linked to a signed-in `user`, if any; cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = user.__dict__.get("_grassroots_councillor_id", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    value = Councillor.objects.filter(user=user).values_list("pk", flat=True).first()
+    user.__dict__["_grassroots_councillor_id"] = value
+    return value
+
+
 def councils_list() -> QuerySet[Council]:
     return Council.objects.annotate(
         ward_count=Count("wards", filter=Q(wards__retired_at__isnull=True))

@@ -18,6 +18,7 @@ from grassroots.accounts.rules import is_councillor, is_officer
 from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
 from grassroots.initiatives.visibility import can_view
 from grassroots.places.models import CouncillorTerm
+from grassroots.places.selectors import councillor_id_for
 from grassroots.support.models import (
     ACCEPTED_STATUSES,
     AdvocacyCase,
@@ -73,16 +74,8 @@ def _leads(user: Any, initiative: Initiative) -> bool:
 
 
 def councillor_id_of(user: Any) -> int | None:
-    """The Councillor row linked to `user`, if any (cached)."""
-    if not _signed_in(user):
-        return None
-    cache = _cache(user, "councillor")
-    if "id" not in cache:
-        from grassroots.places.models import Councillor
-
-        cache["id"] = Councillor.objects.filter(user=user).values_list("pk", flat=True).first()
-    value: int | None = cache["id"]
-    return value
+    """The Councillor row linked to `user`, if any (one cached look-up shared with visibility)."""
+    return councillor_id_for(user)
 
 
 def _represents(user: Any, initiative: Initiative) -> bool:
