@@ -8,13 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    JOIN_REQUEST = "join_request", _("Requests to join your initiatives")
+    JOIN_REQUEST = "join_request", _("Requests to join your initiatives and groups")
     JOIN_DECISION = "join_decision", _("Answers to your requests to join")
+    INVITATION = "invitation", _("Invitations to join an initiative or a group")
     SUPPORT_OFFER = "support_offer", _("Councillors offering support")
     SUPPORT_UPDATE = "support_update", _("Changes to support you offered or received")
     HELP_REQUEST = "help_request", _("Help requests in your wards")
     CASE_UPDATE = "case_update", _("Advocacy case updates")
     STAGE_CHANGE = "stage_change", _("Stage changes of initiatives you back or belong to")
+    CONVERSATION = "conversation", _("New replies in conversations you take part in")
+    ACTION = "action", _("Agreed actions and action items given to you")
+    EVENT = "event", _("Changes to events you are going to, and places from a waiting list")
+    EVENT_REMINDER = "event_reminder", _("Reminders the day before an event you are going to")
+    FOLLOWING = "following", _("News from initiatives, wards, groups and conversations you follow")
+    MODERATION = "moderation", _("Moderators' decisions about what you posted or reported")
 
 
 class Notification(models.Model):
