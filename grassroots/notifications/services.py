@@ -92,6 +92,17 @@ def notification_mark_all_read(*, user: Any) -> int:
     return changed
 
 
+def notification_mark_read(*, user: Any, notification: Notification) -> bool:
+    """Mark one of `user`'s notifications as read; False if it already was (nothing changes)."""
+    from django.utils import timezone
+
+    # A conditional update, so two clicks at once cannot both count as the first.
+    changed = Notification.objects.filter(
+        pk=notification.pk, recipient=user, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    return bool(changed)
+
+
 def preferences_save(*, user: Any, email_kinds: Iterable[str]) -> None:
     """Email `user` about exactly the kinds in `email_kinds` (one query for all kinds)."""
     from django.db import transaction

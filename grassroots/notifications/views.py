@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +30,31 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     changed = services.notification_mark_all_read(user=request.user)
     if changed:
         messages.success(request, _("All your notifications are marked as read"))
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_GET
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification's link, marking it read on the way.
+
+    Somebody else's notification, or one about an initiative you can no longer see, is a 404.
+    """
+    notification = get_object_or_404(selectors.inbox(request.user), pk=pk)
+    services.notification_mark_read(user=request.user, notification=notification)
+    if url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(notification.url)
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(selectors.inbox(request.user), pk=pk)
+    if services.notification_mark_read(user=request.user, notification=notification):
+        messages.success(request, _("Notification marked as read"))
     return redirect("notifications:inbox")
 
 
