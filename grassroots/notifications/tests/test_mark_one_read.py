@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def make(
-    user: object, url: str = "/initiatives/", text: str = "Something happened"
+    user: Any, url: str = "/initiatives/", text: str = "Something happened"
 ) -> Notification:
     return Notification.objects.create(recipient=user, kind=Kind.STAGE_CHANGE, text=text, url=url)
 
