@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "grassroots.initiatives",
     "grassroots.support",
     "grassroots.notifications",
+    "grassroots.groups",
+    "grassroots.conversations",
+    "grassroots.events",
+    "grassroots.following",
+    "grassroots.moderation",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,11 @@ urlpatterns = [
     ),
     path("support/", include("grassroots.support.urls")),
     path("notifications/", include("grassroots.notifications.urls")),
+    path("groups/", include("grassroots.groups.urls")),
+    path("conversations/", include("grassroots.conversations.urls")),
+    path("events/", include("grassroots.events.urls")),
+    path("following/", include("grassroots.following.urls")),
+    path("moderation/", include("grassroots.moderation.urls")),
     path("", include("grassroots.places.urls")),
 ]
 

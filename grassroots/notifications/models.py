@@ -35,6 +35,14 @@ class Notification(models.Model):
     initiative = models.ForeignKey(
         "initiatives.Initiative", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # Likewise the conversation (safeguarded ones are visible only inside their host).
+    conversation = models.ForeignKey(
+        "conversations.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

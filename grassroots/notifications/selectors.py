@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from grassroots.initiatives.models import Initiative, Membership, MembershipStatus
+from grassroots.initiatives.models import INSIDER_STATUSES, Initiative, Membership
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.notifications.models import Kind, Notification, Preference
 
@@ -16,10 +16,16 @@ from grassroots.notifications.models import Kind, Notification, Preference
 def inbox(user: Any) -> QuerySet[Notification]:
     """The user's notifications, newest first, leaving out any about an initiative the user can
     no longer see (for example a safeguarded one they have left)."""
+    from grassroots.conversations.visibility import visible_conversations
+
     return (
         Notification.objects.filter(recipient=user)
         .filter(
             Q(initiative__isnull=True) | Q(initiative__in=visible_initiatives(user).values("pk"))
+        )
+        .filter(
+            Q(conversation__isnull=True)
+            | Q(conversation__in=visible_conversations(user).values("pk"))
         )
         .order_by("-created_at", "-id")
     )
@@ -47,7 +53,8 @@ def insider_ids(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
     """Which of `user_ids` may see `initiative`, in one query whatever their number.
 
     The same rule as visibility.can_view() (test_visibility_property checks they agree): for
-    a safeguarded initiative, approved members and supporting councillors only.
+    a safeguarded initiative, approved members, people invited to join while the invitation
+    waits, and supporting councillors only.
     """
     from grassroots.places.models import Councillor, CouncillorTerm
     from grassroots.support.models import HelpRequest, Invitation, Support
@@ -57,7 +64,7 @@ def insider_ids(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
         return ids_of_active(ids)
     today = timezone.localdate()
     members = Membership.objects.filter(
-        initiative=initiative, status=MembershipStatus.APPROVED, user_id__in=ids
+        initiative=initiative, status__in=INSIDER_STATUSES, user_id__in=ids
     ).values("user_id")
     waiting_help = HelpRequest.objects.filter(initiative=initiative, status="waiting")
     councillors = Councillor.objects.filter(user_id__in=ids).filter(

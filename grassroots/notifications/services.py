@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from grassroots.conversations.models import Conversation
 from grassroots.core.tasks import send_email
 from grassroots.initiatives.models import Initiative
 from grassroots.notifications.models import Kind, Notification, Preference
@@ -22,12 +23,14 @@ def notify(
     text: str,
     url: str,
     initiative: Initiative | None = None,
+    conversation: Conversation | None = None,
     exclude: Any | None = None,
 ) -> list[Notification]:
     """Tell each recipient (once) in the site, and by email unless they turned that kind off.
 
     Recipients who may not see `initiative` are dropped: a safeguarded initiative never reaches
-    anyone outside it, whoever the caller named. `exclude` (usually the actor) is skipped.
+    anyone outside it, whoever the caller named; the same holds for a safeguarded
+    `conversation`. `exclude` (usually the actor) is skipped.
     """
     from django.db import transaction
 
@@ -38,11 +41,25 @@ def notify(
         # One query for all recipients: the same rule as can_view(), asked about many users.
         insiders = insider_ids(initiative, people)
         people = {pk: u for pk, u in people.items() if pk in insiders}
+    if conversation is not None:
+        from grassroots.conversations.visibility import insider_ids as conversation_insiders
+
+        if initiative is None and conversation.initiative_id is not None:
+            initiative = conversation.initiative
+        allowed = conversation_insiders(conversation, people)
+        people = {pk: u for pk, u in people.items() if pk in allowed}
     if not people:
         return []
     created = Notification.objects.bulk_create(
         [
-            Notification(recipient=u, kind=kind, text=text[:300], url=url, initiative=initiative)
+            Notification(
+                recipient=u,
+                kind=kind,
+                text=text[:300],
+                url=url,
+                initiative=initiative,
+                conversation=conversation,
+            )
             for u in people.values()
         ]
     )

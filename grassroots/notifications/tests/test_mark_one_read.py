@@ -16,9 +16,7 @@ from grassroots.notifications.services import notify
 pytestmark = pytest.mark.django_db
 
 
-def make(
-    user: Any, url: str = "/initiatives/", text: str = "Something happened"
-) -> Notification:
+def make(user: Any, url: str = "/initiatives/", text: str = "Something happened") -> Notification:
     return Notification.objects.create(recipient=user, kind=Kind.STAGE_CHANGE, text=text, url=url)
 
 

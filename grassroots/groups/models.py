@@ -1,0 +1,88 @@
+"""Resident groups: a named community that can host conversations and events."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.places.models import Council, Ward
+
+
+class Joining(models.TextChoices):
+    OPEN = "open", _("Anyone can join")
+    INVITE = "invite", _("By invitation from an organiser")
+
+
+class Group(models.Model):
+    council = models.ForeignKey(
+        Council, on_delete=models.PROTECT, related_name="groups", verbose_name=_("council")
+    )
+    wards = models.ManyToManyField(
+        Ward, blank=True, related_name="groups", verbose_name=_("wards it is active in")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    description = models.TextField(_("what the group is for"))
+    joining = models.CharField(
+        _("who can join"), max_length=10, choices=Joining.choices, default=Joining.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="groups_started",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:detail", kwargs={"slug": self.slug})
+
+
+class GroupRole(models.TextChoices):
+    ORGANISER = "organiser", _("Organiser")
+    MEMBER = "member", _("Member")
+
+
+class GroupMembershipStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACTIVE = "active", _("Member")
+    DECLINED = "declined", _("Declined the invitation")
+    LEFT = "left", _("Left")
+    REMOVED = "removed", _("Removed by an organiser")
+
+
+class GroupMembership(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships"
+    )
+    role = models.CharField(max_length=10, choices=GroupRole.choices, default=GroupRole.MEMBER)
+    status = models.CharField(
+        max_length=10, choices=GroupMembershipStatus.choices, default=GroupMembershipStatus.ACTIVE
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="group_membership_unique")
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="group_membership_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.group_id} ({self.role}, {self.status})"
