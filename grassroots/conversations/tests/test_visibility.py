@@ -1,0 +1,64 @@
+"""The safeguarding rule for conversations: who may know a conversation exists."""
+
+from __future__ import annotations
+
+import pytest
+
+from grassroots.accounts.tests.factories import UserFactory
+from grassroots.conversations.models import Conversation
+from grassroots.conversations.visibility import can_view, insider_ids, visible_conversations
+from grassroots.groups.models import GroupMembershipStatus
+from grassroots.groups.tests.factories import GroupFactory, GroupMembershipFactory
+from grassroots.initiatives.models import Visibility
+from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
+from grassroots.places.tests.factories import WardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_ordinary_conversation_is_visible_to_everybody() -> None:
+    conversation = Conversation.objects.create(ward=WardFactory(), question="Where to meet?")
+    stranger = UserFactory()
+    assert can_view(stranger, conversation)
+    assert list(visible_conversations(None)) == [conversation]
+
+
+def test_a_safeguarded_group_conversation_is_visible_only_to_active_members() -> None:
+    group = GroupFactory()
+    member = GroupMembershipFactory(group=group).user
+    invited = GroupMembershipFactory(group=group, status=GroupMembershipStatus.INVITED).user
+    left = GroupMembershipFactory(group=group, status=GroupMembershipStatus.LEFT).user
+    stranger = UserFactory()
+    conversation = Conversation.objects.create(
+        group=group, question="Support circle", is_safeguarded=True
+    )
+    assert can_view(member, conversation)
+    assert can_view(group.created_by, conversation)  # the organiser
+    for outsider in (invited, left, stranger):
+        assert not can_view(outsider, conversation)
+        assert not visible_conversations(outsider).exists()
+    assert not visible_conversations(None).exists()
+    everyone = [member.pk, invited.pk, left.pk, stranger.pk]
+    assert insider_ids(conversation, everyone) == {member.pk}
+
+
+def test_a_conversation_of_a_safeguarded_initiative_follows_the_initiative() -> None:
+    initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
+    member = MembershipFactory(initiative=initiative).user
+    stranger = UserFactory()
+    # Even if a caller forgot the flag, the host decides.
+    conversation = Conversation.objects.create(initiative=initiative, question="Next steps")
+    assert can_view(member, conversation)
+    assert not can_view(stranger, conversation)
+    assert list(visible_conversations(stranger)) == []
+    assert insider_ids(conversation, [member.pk, stranger.pk]) == {member.pk}
+
+
+def test_an_inactive_member_sees_nothing_private() -> None:
+    group = GroupFactory()
+    membership = GroupMembershipFactory(group=group)
+    membership.user.is_active = False
+    membership.user.save(update_fields=["is_active"])
+    conversation = Conversation.objects.create(group=group, question="Private", is_safeguarded=True)
+    assert not can_view(membership.user, conversation)
+    assert insider_ids(conversation, [membership.user.pk]) == set()
