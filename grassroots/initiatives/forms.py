@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cached_property
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.forms import GovukDateField
 from grassroots.initiatives.models import NeedKind, Theme, Visibility
 from grassroots.places.models import Postcode, Ward
 from grassroots.places.postcodes import normalise_postcode
@@ -20,6 +24,8 @@ MAX_TEXT = 5000
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PENCE = 1_000_000_000  # £10 million: far above any community need, well inside the column
+# Where the map picker opens when it knows nothing nearer: [[south, west], [north, east]].
+GREAT_BRITAIN = [[49.9, -8.2], [58.7, 1.8]]
 
 
 def _text(
@@ -162,6 +168,47 @@ class InitiativeForm(forms.Form):
         if not hasattr(self, "_has_ward_choices"):
             self._has_ward_choices = field.queryset is not None and field.queryset.exists()
         return self._has_ward_choices
+
+    @cached_property
+    def map_picker(self) -> dict[str, Any] | None:
+        """What the optional map for choosing the point needs; None without a tile server.
+
+        It opens on the point already given, else on the wards chosen, else on all the wards
+        offered (the user's council area), else on Great Britain.
+        """
+        if not settings.MAP_TILE_URL:
+            return None
+        point = self._point_given()
+        return {
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "point": point,
+            "bounds": None if point else (self._wards_bounds() or GREAT_BRITAIN),
+        }
+
+    def _point_given(self) -> list[float] | None:
+        try:
+            lat = float(self["latitude"].value())
+            lon = float(self["longitude"].value())
+        except (TypeError, ValueError):
+            return None
+        return [lat, lon] if 49 <= lat <= 61 and -9 <= lon <= 2.5 else None
+
+    def _wards_bounds(self) -> list[list[float]] | None:
+        field = self.fields["wards"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        if field.queryset is None:
+            return None
+        value = self["wards"].value() or []
+        chosen = [int(v) for v in value if str(v).isdigit()]
+        places = [field.queryset.filter(pk__in=chosen)] if chosen else []
+        for wards in [*places, field.queryset]:
+            box = wards.aggregate(
+                south=Min("min_lat"), west=Min("min_lon"), north=Max("max_lat"), east=Max("max_lon")
+            )
+            if None not in box.values():
+                return [[box["south"], box["west"]], [box["north"], box["east"]]]
+        return None
 
     @property
     def ward_error_field(self) -> str:
@@ -425,14 +472,10 @@ class MilestoneForm(forms.Form):
         200,
         help_text=_("For example, “First planting day”."),
     )
-    due_on = forms.DateField(
-        label=_("Date"),
-        help_text=_("For example, 27/3/2027"),
-        input_formats=["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"],
-        error_messages={
-            "required": _("Enter the date of the milestone"),
-            "invalid": _("Enter a real date, like 27/3/2027"),
-        },
+    due_on = GovukDateField(
+        label=_("Date of milestone"),
+        name=_("Date of milestone"),
+        required_message=_("Enter the date of the milestone"),
     )
 
 

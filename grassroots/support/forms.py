@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 import unicodedata
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.models import Department
+from grassroots.core.forms import GovukDateField
 from grassroots.places.models import Councillor
 from grassroots.support.models import CaseStatus, Decision, Helped, SupportKind, SupportStatus
 
@@ -188,15 +187,11 @@ class CaseForm(CleanTextMixin, forms.Form):
         _("The outcome wanted must be 4000 characters or fewer"),
         4000,
     )
-    wanted_by = forms.DateField(
-        label=_("Wanted by"),
-        help_text=_("For example, 27 3 2027. Use the format day month year or 2027-03-27."),
-        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": _("Enter the date the outcome is wanted by"),
-            "invalid": _("Date wanted by must be a real date"),
-        },
+    wanted_by = GovukDateField(
+        label=_("Date wanted by"),
+        name=_("Date wanted by"),
+        required_message=_("Enter the date the outcome is wanted by"),
+        not_before_today=True,
     )
 
     def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
@@ -204,12 +199,6 @@ class CaseForm(CleanTextMixin, forms.Form):
         field = self.fields["department"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = departments
-
-    def clean_wanted_by(self) -> datetime.date:
-        value: datetime.date = self.cleaned_data["wanted_by"]
-        if value < timezone.localdate():
-            raise forms.ValidationError(_("Date wanted by must be today or in the future"))
-        return value
 
 
 class CaseMoveForm(forms.Form):

@@ -29,6 +29,14 @@ from grassroots.support.tests.conftest import ROLES, World, build_world, error_s
 pytestmark = pytest.mark.django_db
 
 NEXT_MONTH = timezone.localdate() + datetime.timedelta(days=30)
+
+
+def _wanted_by(day: object, month: object, year: object) -> dict[str, Any]:
+    """The three boxes of the "date wanted by" question, as the browser posts them."""
+    return {"wanted_by_0": day, "wanted_by_1": month, "wanted_by_2": year}
+
+
+WANTED = _wanted_by(NEXT_MONTH.day, NEXT_MONTH.month, NEXT_MONTH.year)
 CASE_PARTIES = {"ward councillor", "lead", "officer"}
 
 
@@ -40,7 +48,7 @@ def _open(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
         "ask": "Repair the park gate",
         "evidence": "Photos",
         "outcome_wanted": "A gate that shuts",
-        "wanted_by": NEXT_MONTH.isoformat(),
+        **WANTED,
     }
     return url, data, lambda: AdvocacyCase.objects.filter(support=support).exists()
 
@@ -179,7 +187,7 @@ def test_the_life_of_a_case(client: Client, world: World) -> None:
             "ask": "Repair the gate",
             "evidence": "Photos",
             "outcome_wanted": "A gate that shuts",
-            "wanted_by": NEXT_MONTH.isoformat(),
+            **WANTED,
         },
     )
     case = AdvocacyCase.objects.get()
@@ -280,19 +288,19 @@ def test_a_second_case_for_the_same_support_is_refused(client: Client, world: Wo
             "ask": "Again",
             "evidence": "Photos",
             "outcome_wanted": "Gate",
-            "wanted_by": NEXT_MONTH.isoformat(),
+            **WANTED,
         },
     )
     assert "A case has already been opened for this support" in response.content.decode()
     assert AdvocacyCase.objects.count() == 1
 
 
-YESTERDAY = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 GOOD_CASE = {
     "ask": "Repair the gate",
     "evidence": "Photos",
     "outcome_wanted": "A gate that shuts",
-    "wanted_by": NEXT_MONTH.isoformat(),
+    **WANTED,
 }
 CASE_BAD_INPUT = [
     pytest.param({}, "department", "Select the council department", id="nothing"),
@@ -317,22 +325,43 @@ CASE_BAD_INPUT = [
         id="ask too long",
     ),
     pytest.param(
-        {"wanted_by": ""}, "wanted_by", "Enter the date the outcome is wanted by", id="no date"
+        _wanted_by("", "", ""),
+        "wanted_by",
+        "Enter the date the outcome is wanted by",
+        id="no date",
     ),
     pytest.param(
-        {"wanted_by": "31 February"},
+        _wanted_by("", "3", "2030"),
+        "wanted_by",
+        "Date wanted by must include a day",
+        id="no day",
+    ),
+    pytest.param(
+        _wanted_by("12", "", ""),
+        "wanted_by",
+        "Date wanted by must include a month and year",
+        id="no month or year",
+    ),
+    pytest.param(
+        _wanted_by("31", "2", "2030"),
         "wanted_by",
         "Date wanted by must be a real date",
-        id="not a date",
+        id="31 February",
     ),
     pytest.param(
-        {"wanted_by": "2027-02-30"},
+        _wanted_by("1", "Feb", "next year"),
         "wanted_by",
         "Date wanted by must be a real date",
-        id="impossible date",
+        id="letters",
     ),
     pytest.param(
-        {"wanted_by": YESTERDAY},
+        _wanted_by("1", "2", "30"),
+        "wanted_by",
+        "Year must include 4 numbers",
+        id="two-digit year",
+    ),
+    pytest.param(
+        _wanted_by(YESTERDAY.day, YESTERDAY.month, YESTERDAY.year),
         "wanted_by",
         "Date wanted by must be today or in the future",
         id="past",
@@ -353,7 +382,8 @@ def test_bad_cases_are_explained_and_nothing_is_saved(
     assert response.status_code == 200
     summary = error_summary(response.content.decode())
     assert message in summary
-    assert re.search(rf'href="#id_{field}(_0)?"', summary)  # a group links to its first option
+    # A group links to its first option; a date to its first box with the problem.
+    assert re.search(rf'href="#id_{field}(_[0-2])?"', summary)
     assert not AdvocacyCase.objects.exists()
 
 
