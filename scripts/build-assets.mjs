@@ -34,6 +34,7 @@ const copies = [
   ["../frontend/js/body-start.js", "js/body-start.js"],
   ["../frontend/js/app.mjs", "js/app.mjs"],
   ["../frontend/js/map.mjs", "js/map.mjs"],
+  ["../frontend/js/map-picker.mjs", "js/map-picker.mjs"],
   ["../frontend/img/favicon.svg", "img/favicon.svg"],
 ];
 for (const [from, to] of copies) {

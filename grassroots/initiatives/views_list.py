@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from grassroots.initiatives import selectors_list
-from grassroots.initiatives.models import Initiative, NeedKind, Stage, Theme
+from grassroots.initiatives.models import Initiative, NeedKind, Stage, Theme, Visibility
 from grassroots.places.geometry import Projection, union_bbox
 from grassroots.places.maps import MAP_WIDTH, WardMap, ward_map
 from grassroots.places.models import Ward
@@ -146,7 +147,10 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> 
 def initiative_list(request: HttpRequest) -> HttpResponse:
     form, filters = read_filters(request)
     form.limit_ward_choices()
-    page = paginate(request, selectors_list.initiative_list(request.user, filters))
+    # Counts up to COUNT_LIMIT and fetches the page by ids: fast at national scale.
+    page = selectors_list.initiative_page(
+        request.user, filters, request.GET.get("page"), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "initiatives/list.html",
@@ -198,6 +202,17 @@ def initiative_map(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors_list.initiative_list(request.user, filters, geometry=True))
     initiatives = list(page)
     drawn, points = _points_map(initiatives)
+    # The optional Leaflet map's points (GeoJSON). Public initiatives only, even for a member
+    # who sees a safeguarded one in the list: this block is data, easy to lift off the page.
+    markers = [
+        {
+            "type": "Feature",
+            "properties": {"name": i.title, "url": i.get_absolute_url()},
+            "geometry": {"type": "Point", "coordinates": [i.longitude, i.latitude]},
+        }
+        for i in initiatives
+        if i.visibility == Visibility.PUBLIC and i.latitude is not None and i.longitude is not None
+    ]
     return render(
         request,
         "initiatives/map.html",
@@ -208,6 +223,9 @@ def initiative_map(request: HttpRequest) -> HttpResponse:
             "initiatives": initiatives,
             "map": drawn,
             "points": points,
+            "markers": {"type": "FeatureCollection", "features": markers} if markers else None,
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -277,3 +278,73 @@ def test_nothing_posted_at_all_is_explained(client: Client, resident: User) -> N
     assert response.status_code == 200
     assert "Enter a title" in response.content.decode()
     assert not Initiative.objects.exists()
+
+
+# --- The optional map for choosing the point (js/map-picker.mjs) --------------------------------
+
+
+def _picker(body: str) -> dict[str, Any]:
+    match = re.search(r'<script id="map-picker-data" type="application/json">(.*?)</script>', body)
+    assert match, "no map picker data on the page"
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+def test_the_map_picker_opens_on_the_wards_offered(
+    client: Client, resident: User, ward: Ward, neighbour: Ward, settings: Any
+) -> None:
+    settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+    body = client.get(URL).content.decode()
+    # Hidden until the script shows it, with a name and a way round it for keyboard users.
+    holder = re.search(r"<div [^>]*data-map-picker [^>]*>", body)
+    assert holder
+    assert 'data-tile-url="https://tiles.example/{z}/{x}/{y}.png"' in holder.group(0)
+    assert 'data-latitude-input="id_latitude"' in holder.group(0)
+    assert 'data-longitude-input="id_longitude"' in holder.group(0)
+    assert holder.group(0).endswith(" hidden>")
+    assert 'aria-label="Map for choosing the point of the initiative"' in body
+    assert "You can type them in the boxes below instead." in body
+    assert "js/map-picker" in body
+    assert "vendor/leaflet/leaflet" in body
+    # Yours is ticked, so the map opens on your ward.
+    data = _picker(body)
+    assert data["point"] is None
+    assert data["bounds"] == [
+        [ward.min_lat, ward.min_lon],
+        [ward.max_lat, ward.max_lon],
+    ]
+
+
+def test_the_map_picker_opens_on_the_point_already_given(
+    client: Client, resident: User, ward: Ward, settings: Any
+) -> None:
+    settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+    response = client.post(URL, _form(title="", latitude="52.005", longitude="-0.995"))
+    assert response.status_code == 200  # no title: the form comes back
+    data = _picker(response.content.decode())
+    assert data["point"] == [52.005, -0.995]
+    assert data["bounds"] is None
+
+
+def test_the_map_picker_opens_on_great_britain_when_nothing_nearer_is_known(
+    client: Client, settings: Any
+) -> None:
+    settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+    client.force_login(UserFactory())  # no ward of their own: no wards offered
+    data = _picker(client.get(URL).content.decode())
+    assert data["bounds"] == [[49.9, -8.2], [58.7, 1.8]]
+
+
+def test_without_a_tile_server_there_is_no_map_and_the_boxes_still_work(
+    client: Client, resident: User, ward: Ward, settings: Any
+) -> None:
+    settings.MAP_TILE_URL = ""
+    body = client.get(URL).content.decode()
+    assert "data-map-picker" not in body
+    assert "map-picker-data" not in body
+    assert "leaflet" not in body
+    assert 'id="id_latitude"' in body
+    response = client.post(URL, _form(wards=[ward.pk], latitude="52.005", longitude="-0.995"))
+    assert response.status_code == 302
+    initiative = Initiative.objects.get()
+    assert (initiative.latitude, initiative.longitude) == (52.005, -0.995)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
@@ -199,3 +201,16 @@ def test_a_safeguarded_initiative_is_404_for_outsiders(client: Client) -> None:
     initiative = InitiativeFactory(visibility="safeguarded")
     client.force_login(UserFactory())
     assert client.get(_url(initiative)).status_code == 404
+
+
+def test_the_map_picker_opens_on_the_saved_point(
+    client: Client, initiative: Initiative, settings: Any
+) -> None:
+    settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+    initiative.latitude, initiative.longitude = 52.4862, -1.8904
+    initiative.save(update_fields=["latitude", "longitude"])
+    client.force_login(initiative.created_by)
+    body = client.get(_url(initiative)).content.decode()
+    match = re.search(r'<script id="map-picker-data" type="application/json">(.*?)</script>', body)
+    assert match
+    assert json.loads(match.group(1))["point"] == [52.4862, -1.8904]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -115,3 +116,77 @@ def test_the_map_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(4):
         response = client.get(URL)
     assert len(response.context["points"]) == 20
+
+
+# --- The optional Leaflet layer (js/map.mjs) ------------------------------------------------------
+
+
+def markers(html: str) -> list[dict[str, Any]]:
+    """The points in the Leaflet map's data block ([] when there is no block)."""
+    match = re.search(
+        r'<script id="initiative-markers" type="application/json">(.*?)</script>', html
+    )
+    if match is None:
+        return []
+    features: list[dict[str, Any]] = json.loads(match.group(1))["features"]
+    return features
+
+
+def test_with_a_tile_server_the_points_are_also_data_for_leaflet(
+    client: Client, ward: Any, settings: Any
+) -> None:
+    settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+    lock = InitiativeFactory(title="Lock garden", wards=[ward], latitude=52.55, longitude=-1.45)
+    InitiativeFactory(title="No point yet", wards=[ward])
+    html = client.get(URL).content.decode()
+    assert markers(html) == [
+        {
+            "type": "Feature",
+            "properties": {"name": "Lock garden", "url": lock.get_absolute_url()},
+            "geometry": {"type": "Point", "coordinates": [-1.45, 52.55]},
+        }
+    ]
+    holder = re.search(r"<div [^>]*data-leaflet-map[^>]*>", html)
+    assert holder
+    assert 'data-geojson-id="initiative-markers"' in holder.group(0)
+    assert holder.group(0).endswith(" hidden>")
+    assert "js/map.mjs" in html
+    # The server-drawn map stays, as what shows without JavaScript.
+    assert "data-map-fallback" in html
+    assert points(html) == ["Lock garden"]
+
+
+def test_without_a_tile_server_there_is_no_leaflet_layer(
+    client: Client, ward: Any, settings: Any
+) -> None:
+    settings.MAP_TILE_URL = ""
+    InitiativeFactory(title="Lock garden", wards=[ward], latitude=52.55, longitude=-1.45)
+    html = client.get(URL).content.decode()
+    assert markers(html) == []
+    assert "data-leaflet-map" not in html
+    assert "leaflet" not in html
+    assert points(html) == ["Lock garden"]
+
+
+def test_no_safeguarded_initiative_is_ever_in_the_leaflet_data(
+    client: Client, ward: Any, settings: Any
+) -> None:
+    settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+    InitiativeFactory(title="Lock garden", wards=[ward], latitude=52.55, longitude=-1.45)
+    hidden = InitiativeFactory(
+        title="Safe house support",
+        wards=[ward],
+        latitude=52.56,
+        longitude=-1.44,
+        visibility=Visibility.SAFEGUARDED,
+    )
+    member = MembershipFactory(initiative=hidden).user
+    for user in (None, UserFactory(), member):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        html = client.get(URL).content.decode()
+        assert [m["properties"]["name"] for m in markers(html)] == ["Lock garden"]
+        assert hidden.get_absolute_url() not in str(markers(html))
+    # Its own member still finds it in the list and on the server-drawn map.
+    assert "Safe house support" in points(html)
