@@ -224,11 +224,14 @@ vars().update(environ.Env.email_url_config(EMAIL_URL))
 GOVUK_NOTIFY_API_KEY = env.str("GOVUK_NOTIFY_API_KEY", default="")
 GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = env.str("GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID", default="")
 if GOVUK_NOTIFY_API_KEY:
-    EMAIL_BACKEND = "django_gov_notify.backends.NotifyEmailBackend"
+    EMAIL_BACKEND = "grassroots.core.mail.NotifyEmailBackend"  # keeps one-click unsubscribe
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Grassroots <noreply@grassroots.localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Safeguarding concerns go to the council's safeguarding contacts; with none set up, here
+# (docs/operations.md). Empty: the concern is recorded for site admins and an error is logged.
+SAFEGUARDING_FALLBACK_EMAIL = env.str("SAFEGUARDING_FALLBACK_EMAIL", default="")
 
 # --- Internationalisation: en-GB now, Welsh to come; times shown in Europe/London.
 LANGUAGE_CODE = "en-gb"

@@ -1,0 +1,43 @@
+"""Who may do what in moderation (rules predicates; see tests/test_rules_moderation.py).
+
+- Anyone signed in may report what they can see (the view checks "can see" and answers 404).
+- Moderators (and site admins, who are moderators too) work the queue: hide, restore, dismiss,
+  approve or reject held replies. Councillors and officers are participants, never moderators.
+- A safeguarding concern is seen only by the safeguarding contacts of its council who are
+  linked to an account, and by site admins. Moderators as such do not see concerns.
+- Only site admins export the moderation audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from grassroots.accounts.rules import is_moderator, is_site_admin
+from grassroots.moderation.models import SafeguardingContact
+
+
+@rules.predicate
+def is_safeguarding_contact(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return SafeguardingContact.objects.filter(user=user).exists()
+
+
+@rules.predicate
+def is_contact_for_concern(user: Any, concern: Any) -> bool:
+    if concern is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if concern.council_id is None:
+        return False
+    return SafeguardingContact.objects.filter(user=user, council_id=concern.council_id).exists()
+
+
+rules.add_perm("moderation.report", rules.is_authenticated)
+rules.add_perm("moderation.view_queue", is_moderator)
+rules.add_perm("moderation.decide", is_moderator)
+rules.add_perm("moderation.view_concerns", is_site_admin | is_safeguarding_contact)
+rules.add_perm("moderation.view_concern", is_site_admin | is_contact_for_concern)
+rules.add_perm("moderation.handle_concern", is_site_admin | is_contact_for_concern)
+rules.add_perm("moderation.export_audit", is_site_admin)
