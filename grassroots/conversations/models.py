@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.models import Hideable
@@ -96,6 +96,31 @@ class Conversation(Hideable):
 
     def get_absolute_url(self) -> str:
         return reverse("conversations:detail", kwargs={"pk": self.pk})
+
+    @property
+    def host(self) -> Initiative | Ward | Group:
+        """The community hosting the conversation (exactly one is set)."""
+        host = self.initiative or self.ward or self.group
+        assert host is not None
+        return host
+
+    @property
+    def host_name(self) -> str:
+        if self.ward is not None:
+            return str(_("%(ward)s ward") % {"ward": self.ward.name})
+        return str(self.host)
+
+    @property
+    def host_url(self) -> str:
+        """The host's page ("" while that page does not exist yet)."""
+        try:
+            return str(self.host.get_absolute_url())
+        except NoReverseMatch:
+            return ""
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Post(Hideable):

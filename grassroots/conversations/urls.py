@@ -1,5 +1,19 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from grassroots.conversations import views
 
 app_name = "conversations"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.conversation_list, name="list"),
+    path("start/<str:kind>/<str:key>/", views.start, name="start"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/reply/", views.reply, name="reply"),
+    path("<int:pk>/replies/<int:post_pk>/change/", views.edit, name="edit"),
+    path("<int:pk>/replies/<int:post_pk>/remove/", views.remove, name="remove"),
+    path("<int:pk>/replies/<int:post_pk>/agree/", views.agree, name="agree"),
+    path("<int:pk>/summary/", views.summary, name="summary"),
+    path("<int:pk>/actions/new/", views.action_new, name="action_new"),
+    path("<int:pk>/actions/<int:action_pk>/done/", views.action_done, name="action_done"),
+    path("<int:pk>/close/", views.close, name="close"),
+]

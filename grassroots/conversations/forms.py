@@ -1,0 +1,197 @@
+"""Forms for conversations, with plain-English GOV.UK error messages.
+
+The services check everything again (the forms only give the clear message first).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.accounts.models import User
+from grassroots.conversations.models import Audience
+from grassroots.conversations.services import MAX_BODY, MAX_QUESTION, MAX_SUMMARY
+from grassroots.core.forms import GovukDateField
+
+
+def _text(
+    label: Any, required_message: Any, too_long: Any, max_length: int, **kw: Any
+) -> forms.CharField:
+    messages: dict[str, Any] = {"max_length": too_long}
+    if required_message:
+        messages["required"] = required_message
+    return forms.CharField(label=label, max_length=max_length, error_messages=messages, **kw)
+
+
+def _no_control_characters(value: str) -> str:
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value):
+        raise forms.ValidationError(_("Remove the control characters from the text"))
+    return value
+
+
+class StartForm(forms.Form):
+    question = _text(
+        _("Question"),
+        _("Enter the question"),
+        _("The question must be 200 characters or fewer"),
+        MAX_QUESTION,
+        help_text=_("What you want to talk about, like “What should the park’s new bench say?”"),
+    )
+    description = _text(
+        _("Description (optional)"),
+        "",
+        _("The description must be 5,000 characters or fewer"),
+        MAX_BODY,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    audience = forms.ChoiceField(
+        label=_("Who can reply"),
+        choices=Audience.choices,
+        widget=forms.RadioSelect,
+        initial=Audience.EVERYONE,
+        error_messages={
+            "required": _("Choose who can reply"),
+            "invalid_choice": _("Choose who can reply"),
+        },
+        help_text=_("Anyone can read it unless it is safeguarded."),
+    )
+    is_safeguarded = forms.BooleanField(
+        label=_("Safeguarded: only members can see that it exists"),
+        required=False,
+        help_text=_("For sensitive subjects. Everybody else sees nothing at all."),
+    )
+
+    def __init__(self, *args: Any, host_kind: str, forced_safeguarding: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        audience = self.fields["audience"]
+        assert isinstance(audience, forms.ChoiceField)
+        if host_kind == "ward":
+            # A ward has residents but no members, and is everybody's: nothing private.
+            audience.choices = [c for c in Audience.choices if c[0] != Audience.MEMBERS]
+            del self.fields["is_safeguarded"]
+        elif forced_safeguarding:
+            del self.fields["is_safeguarded"]
+
+    def clean_question(self) -> str:
+        return _no_control_characters(self.cleaned_data["question"])
+
+    def clean_description(self) -> str:
+        return _no_control_characters(self.cleaned_data["description"])
+
+
+class ReplyForm(forms.Form):
+    body = _text(
+        _("Your reply"),
+        _("Enter your reply"),
+        _("Your reply must be 5,000 characters or fewer"),
+        MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Be kind and stick to the subject. Do not share anyone’s personal details."),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_body(self) -> str:
+        return _no_control_characters(self.cleaned_data["body"])
+
+
+class EditForm(forms.Form):
+    body = _text(
+        _("Your reply"),
+        _("Enter your reply"),
+        _("Your reply must be 5,000 characters or fewer"),
+        MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean_body(self) -> str:
+        return _no_control_characters(self.cleaned_data["body"])
+
+
+class SummaryForm(forms.Form):
+    summary = _text(
+        _("Summary"),
+        "",
+        _("The summary must be 5,000 characters or fewer"),
+        MAX_SUMMARY,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "What the conversation has said so far, pinned at the top. Leave it empty to take "
+            "the summary down."
+        ),
+    )
+
+    def clean_summary(self) -> str:
+        return _no_control_characters(self.cleaned_data["summary"])
+
+
+class AgreedActionForm(forms.Form):
+    what = _text(
+        _("What was agreed"),
+        _("Enter what was agreed"),
+        _("What was agreed must be 300 characters or fewer"),
+        300,
+        help_text=_("For example, “Ask the council to mend the gate”."),
+    )
+    owner = forms.TypedChoiceField(
+        label=_("Who will do it: someone taking part"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose someone taking part in the conversation")},
+    )
+    owner_name = _text(
+        _("Or: the name of someone else"),
+        "",
+        _("The name must be 200 characters or fewer"),
+        200,
+        required=False,
+        help_text=_("For example, “The school’s head teacher”."),
+    )
+    due_on = GovukDateField(
+        label=_("By when"),
+        name=_("By when"),
+        required_message=_("Enter the date it should be done by"),
+        not_before_today=True,
+    )
+
+    def __init__(self, *args: Any, people: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {p.pk: p for p in people}
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.TypedChoiceField)
+        owner.choices = [("", _("Choose a person")), *[(p.pk, p.public_name) for p in people]]
+
+    def clean_what(self) -> str:
+        return _no_control_characters(self.cleaned_data["what"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        owner, name = data.get("owner"), (data.get("owner_name") or "").strip()
+        if "owner" in self.errors or "owner_name" in self.errors:
+            return data
+        if owner is None and not name:
+            self.add_error(
+                "owner", _("Choose someone taking part, or type the name of someone else")
+            )
+        elif owner is not None and name:
+            self.add_error("owner_name", _("Choose someone taking part or type a name, not both"))
+        data["owner_user"] = self.people.get(owner) if owner is not None else None
+        return data
+
+
+class FilterForm(forms.Form):
+    """The list's filters (GET): a council, then one of its wards; open or closed."""
+
+    council = forms.CharField(required=False)
+    ward = forms.CharField(required=False)
+    status = forms.ChoiceField(
+        required=False,
+        label=_("Status"),
+        choices=[("", _("Open and closed")), ("open", _("Open")), ("closed", _("Closed"))],
+    )

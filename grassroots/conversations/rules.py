@@ -1,0 +1,343 @@
+"""Who may do what in a conversation (rules predicates; see tests/test_rules_conversations.py).
+
+- Reading follows `visibility.py` only (plus: a conversation a moderator hid is shown to
+  moderators and its starter alone).
+- Starting one: an initiative's acting leads, a group's organisers, or, for a ward, any
+  signed-in resident whose home ward it is and that ward's councillors.
+- Replying and agreeing follow the audience the host chose: everyone signed in; residents of
+  the host's wards with those wards' councillors and the council's officers; or members of the
+  initiative or group. `reply_refusal()` says in plain words why somebody may not.
+- The host (initiative leads, group organisers, the starter of a ward conversation) pins the
+  summary, records agreed actions and closes the conversation.
+- Councillors and officers take part as labelled participants: no moderating power comes
+  with the role. Moderators hide and restore (the moderation app), they do not host.
+
+Look-ups are cached on the user object for the rest of the request, so a page that asks many
+questions about one conversation costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import rules
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.accounts.models import OfficerPost
+from grassroots.accounts.rules import is_councillor, is_moderator, is_officer
+from grassroots.conversations.models import AgreedAction, Audience, Conversation, Post
+from grassroots.conversations.visibility import can_view
+from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
+from grassroots.initiatives.models import Initiative, Membership, MembershipStatus
+from grassroots.initiatives.rules import initiative_ward_ids, represented_ward_ids
+from grassroots.places.models import Ward
+
+# How long an author may change what they wrote (minutes). A site may set it in settings.
+DEFAULT_EDIT_WINDOW_MINUTES = 15
+
+
+def edit_window() -> datetime.timedelta:
+    minutes = getattr(settings, "CONVERSATION_EDIT_WINDOW_MINUTES", DEFAULT_EDIT_WINDOW_MINUTES)
+    return datetime.timedelta(minutes=int(minutes))
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _cache(user: Any, name: str) -> dict[Any, Any]:
+    store: dict[str, dict[Any, Any]] = user.__dict__.setdefault("_gr_conversation_rules", {})
+    return store.setdefault(name, {})
+
+
+def forget(user: Any) -> None:
+    """Drop cached answers (after a change made with the same user object)."""
+    user.__dict__.pop("_gr_conversation_rules", None)
+
+
+def _conversation_of(obj: Any) -> Conversation | None:
+    if isinstance(obj, Conversation):
+        return obj
+    if isinstance(obj, (Post, AgreedAction)):
+        return obj.conversation
+    return None
+
+
+# --- Facts about the host ----------------------------------------------------------------------
+
+
+def host_ward_ids(conversation: Conversation) -> frozenset[int]:
+    """The wards whose residents count as "residents of the area" (cached on the object)."""
+    cached: frozenset[int] | None = getattr(conversation, "_gr_host_wards", None)
+    if cached is None:
+        if conversation.ward_id is not None:
+            cached = frozenset({conversation.ward_id})
+        elif conversation.initiative is not None:
+            cached = initiative_ward_ids(conversation.initiative)
+        elif conversation.group is not None:
+            cached = group_ward_ids(conversation.group)
+        else:
+            cached = frozenset()
+        conversation._gr_host_wards = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def group_ward_ids(group: Group) -> frozenset[int]:
+    cached: frozenset[int] | None = getattr(group, "_gr_ward_ids", None)
+    if cached is None:
+        prefetched = getattr(group, "_prefetched_objects_cache", {}).get("wards")
+        if prefetched is not None:
+            cached = frozenset(w.pk for w in prefetched)
+        else:
+            cached = frozenset(group.wards.values_list("pk", flat=True))
+        group._gr_ward_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def host_council_ids(conversation: Conversation) -> frozenset[int]:
+    """The councils whose officers count as officers "of the area"."""
+    cached: frozenset[int] | None = getattr(conversation, "_gr_host_councils", None)
+    if cached is None:
+        if conversation.ward is not None:
+            cached = frozenset({conversation.ward.council_id})
+        elif conversation.group is not None:
+            cached = frozenset({conversation.group.council_id})
+        else:
+            cached = frozenset(
+                Ward.objects.filter(pk__in=host_ward_ids(conversation)).values_list(
+                    "council_id", flat=True
+                )
+            )
+        conversation._gr_host_councils = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def group_role(user: Any, group: Group) -> str | None:
+    """The user's role in `group` if they are an active member (cached), else None."""
+    if not _signed_in(user):
+        return None
+    cache = _cache(user, "group_role")
+    if group.pk not in cache:
+        cache[group.pk] = (
+            GroupMembership.objects.filter(
+                group=group, user=user, status=GroupMembershipStatus.ACTIVE
+            )
+            .values_list("role", flat=True)
+            .first()
+        )
+    role: str | None = cache[group.pk]
+    return role
+
+
+def _initiative_member(user: Any, initiative: Initiative) -> bool:
+    if not _signed_in(user):
+        return False
+    cache = _cache(user, "initiative_member")
+    if initiative.pk not in cache:
+        cache[initiative.pk] = Membership.objects.filter(
+            initiative=initiative, user=user, status=MembershipStatus.APPROVED
+        ).exists()
+    return bool(cache[initiative.pk])
+
+
+def _officer_council_ids(user: Any) -> frozenset[int]:
+    cache = _cache(user, "officer_councils")
+    if "ids" not in cache:
+        cache["ids"] = frozenset(
+            OfficerPost.objects.current(timezone.localdate())
+            .filter(user=user)
+            .values_list("department__council_id", flat=True)
+        )
+    ids: frozenset[int] = cache["ids"]
+    return ids
+
+
+def _leads_initiative(user: Any, initiative: Initiative) -> bool:
+    return bool(user.has_perm("initiatives.edit_initiative", initiative))
+
+
+def _organises(user: Any, group: Group) -> bool:
+    return group_role(user, group) == GroupRole.ORGANISER
+
+
+def _member_of_group(user: Any, group: Group) -> bool:
+    return group_role(user, group) is not None
+
+
+def councillor_of_wards(user: Any, ward_ids: frozenset[int]) -> bool:
+    """A councillor (with two-factor sign-in) currently representing one of `ward_ids`."""
+    return bool(represented_ward_ids(user) & ward_ids) and bool(is_councillor(user))
+
+
+def officer_of_councils(user: Any, council_ids: frozenset[int]) -> bool:
+    return bool(is_officer(user)) and bool(_officer_council_ids(user) & council_ids)
+
+
+# --- Predicates --------------------------------------------------------------------------------
+
+
+@rules.predicate
+def signed_in(user: Any) -> bool:
+    return _signed_in(user)
+
+
+@rules.predicate
+def may_start(user: Any, host: Any) -> bool:
+    """Whether `user` may start a conversation hosted by `host` (a Ward, Initiative or Group)."""
+    if not _signed_in(user):
+        return False
+    if isinstance(host, Initiative):
+        return _leads_initiative(user, host)
+    if isinstance(host, Group):
+        return _organises(user, host)
+    if isinstance(host, Ward):
+        if host.retired_at is not None:
+            return False
+        if user.ward_id == host.pk:
+            return True
+        return councillor_of_wards(user, frozenset({host.pk}))
+    return False
+
+
+@rules.predicate
+def may_see(user: Any, obj: Any) -> bool:
+    conversation = _conversation_of(obj)
+    if conversation is None:
+        return False
+    cache = _cache(user, "sees") if _signed_in(user) else None
+    if cache is not None and conversation.pk in cache:
+        return bool(cache[conversation.pk])
+    if getattr(conversation, "_gr_visible_to", object()) == getattr(user, "pk", None):
+        seen = True  # fetched through visible_conversations(user) by the selector
+    else:
+        seen = can_view(user, conversation)
+    if seen and conversation.is_hidden:
+        seen = bool(is_moderator(user)) or (
+            _signed_in(user) and conversation.started_by_id == user.pk
+        )
+    if cache is not None:
+        cache[conversation.pk] = seen
+    return seen
+
+
+@rules.predicate
+def is_host(user: Any, obj: Any) -> bool:
+    """Runs the conversation: initiative leads, group organisers, the starter of a ward one."""
+    conversation = _conversation_of(obj)
+    if conversation is None or not _signed_in(user):
+        return False
+    if conversation.initiative is not None:
+        return _leads_initiative(user, conversation.initiative)
+    if conversation.group is not None:
+        return _organises(user, conversation.group)
+    return bool(conversation.started_by_id == user.pk)
+
+
+@rules.predicate
+def in_audience(user: Any, obj: Any) -> bool:
+    """The audience the host chose allows `user` to take part."""
+    conversation = _conversation_of(obj)
+    if conversation is None or not _signed_in(user):
+        return False
+    if conversation.audience == Audience.EVERYONE:
+        return True
+    if conversation.audience == Audience.MEMBERS:
+        if conversation.initiative is not None:
+            return _initiative_member(user, conversation.initiative)
+        if conversation.group is not None:
+            return _member_of_group(user, conversation.group)
+        return False  # a ward has no members; the start form never offers it
+    wards = host_ward_ids(conversation)
+    return (
+        (user.ward_id is not None and user.ward_id in wards)
+        or councillor_of_wards(user, wards)
+        or officer_of_councils(user, host_council_ids(conversation))
+    )
+
+
+@rules.predicate
+def is_open(user: Any, obj: Any) -> bool:
+    conversation = _conversation_of(obj)
+    return conversation is not None and conversation.closed_at is None
+
+
+@rules.predicate
+def is_post_author(user: Any, post: Any) -> bool:
+    return isinstance(post, Post) and _signed_in(user) and post.author_id == user.pk
+
+
+@rules.predicate
+def post_is_live(user: Any, post: Any) -> bool:
+    """Neither removed by its author nor hidden by a moderator."""
+    return isinstance(post, Post) and post.removed_by_author_at is None and post.hidden_at is None
+
+
+@rules.predicate
+def within_edit_window(user: Any, post: Any) -> bool:
+    return isinstance(post, Post) and timezone.now() - post.created_at <= edit_window()
+
+
+@rules.predicate
+def post_is_public(user: Any, post: Any) -> bool:
+    """Shown to everybody who can read the conversation (not held for a moderator)."""
+    return isinstance(post, Post) and not post.held_for_review
+
+
+@rules.predicate
+def owns_action(user: Any, action: Any) -> bool:
+    return isinstance(action, AgreedAction) and _signed_in(user) and action.owner_id == user.pk
+
+
+@rules.predicate
+def not_hidden(user: Any, obj: Any) -> bool:
+    conversation = _conversation_of(obj)
+    return conversation is not None and conversation.hidden_at is None
+
+
+take_part = signed_in & may_see & not_hidden & is_open & in_audience
+
+rules.add_perm("conversations.start", may_start)
+rules.add_perm("conversations.see", may_see)
+rules.add_perm("conversations.reply", take_part)
+# Object: the post agreed with. Not your own, and only what everybody can see.
+rules.add_perm("conversations.agree", take_part & post_is_live & post_is_public & ~is_post_author)
+rules.add_perm(
+    "conversations.edit_post",
+    signed_in & may_see & is_open & is_post_author & post_is_live & within_edit_window,
+)
+rules.add_perm(
+    "conversations.remove_post",
+    signed_in & may_see & is_post_author & post_is_live,
+)
+rules.add_perm("conversations.pin_summary", signed_in & may_see & is_host)
+rules.add_perm("conversations.record_action", signed_in & may_see & is_host)
+# Object: the agreed action. The host, or the person who took it on.
+rules.add_perm("conversations.complete_action", signed_in & may_see & (is_host | owns_action))
+rules.add_perm("conversations.close", signed_in & may_see & is_host & is_open)
+
+
+def reply_refusal(user: Any, conversation: Conversation) -> str | None:
+    """Why `user` may not reply, in plain words (None if they may)."""
+    if not _signed_in(user):
+        return _("Sign in to reply.")
+    if conversation.closed_at is not None:
+        return _("This conversation is closed to new replies.")
+    if user.has_perm("conversations.reply", conversation):
+        return None
+    if conversation.audience == Audience.MEMBERS:
+        host = conversation.initiative or conversation.group
+        return _("Only members of %(host)s can reply.") % {"host": host}
+    if conversation.audience == Audience.AREA:
+        if user.ward_id is None:
+            return _(
+                "Only residents of the area, its councillors and council officers can reply. "
+                "Add your postcode to your profile so we know which ward you live in."
+            )
+        return _(
+            "Only residents of the area, its councillors and council officers can reply, "
+            "and your postcode is in another ward."
+        )
+    return _("You cannot reply to this conversation.")

@@ -1,0 +1,482 @@
+"""Writes for conversations: the single entry point for starting, replying, agreeing and hosting.
+
+Each function checks the permission (rules.py), changes state inside one transaction, writes
+the audit log and sends notifications through `notifications.services.notify`, always with
+`conversation=` so that a safeguarded conversation never reaches anyone outside it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.accounts.models import OfficerPost, User
+from grassroots.accounts.rules import is_councillor, is_officer
+from grassroots.conversations.models import (
+    MAX_DEPTH,
+    AgreedAction,
+    Audience,
+    Conversation,
+    Post,
+    Reaction,
+)
+from grassroots.conversations.rules import host_ward_ids
+from grassroots.core.audit import audit_record
+from grassroots.following.selectors import followers
+from grassroots.groups.models import Group
+from grassroots.initiatives.models import Initiative
+from grassroots.notifications.models import Kind
+from grassroots.notifications.services import notify
+from grassroots.places.models import CouncillorTerm, Ward
+
+MAX_BODY = 5000
+MAX_QUESTION = 200
+MAX_SUMMARY = 5000
+# Segments of Post.path: the zero-padded id, wide enough for any id a database will hand out.
+PATH_DIGITS = 12
+
+
+class ConversationError(Exception):
+    """A request that cannot be done in the current state; the message is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _require(user: Any, perm: str, obj: Any) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(perm)
+
+
+def clean_text(text: str, *, max_length: int, empty: str, too_long: str) -> str:
+    """Text as stored: trimmed, not empty, not too long, no control characters.
+
+    HTML is kept as typed and escaped when shown, so `<script>` is only ever text.
+    """
+    value = (text or "").strip()
+    if not value:
+        raise ConversationError(empty)
+    if len(value) > max_length:
+        raise ConversationError(too_long)
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value):
+        raise ConversationError(_("Remove the control characters from the text"))
+    return value
+
+
+def _clean_body(body: str) -> str:
+    return clean_text(
+        body,
+        max_length=MAX_BODY,
+        empty=_("Enter your reply"),
+        too_long=_("Your reply must be 5,000 characters or fewer"),
+    )
+
+
+def post_url(post: Post) -> str:
+    return f"{post.conversation.get_absolute_url()}#post-{post.pk}"
+
+
+# --- Starting and closing ----------------------------------------------------------------------
+
+
+def conversation_start(
+    *,
+    actor: Any,
+    initiative: Initiative | None = None,
+    ward: Ward | None = None,
+    group: Group | None = None,
+    question: str,
+    description: str = "",
+    audience: str = Audience.EVERYONE,
+    is_safeguarded: bool = False,
+) -> Conversation:
+    """Start a conversation hosted by exactly one of an initiative, a ward or a group."""
+    hosts = [h for h in (initiative, ward, group) if h is not None]
+    if len(hosts) != 1:
+        raise ValueError("A conversation has exactly one host.")
+    host = hosts[0]
+    _require(actor, "conversations.start", host)
+    question = clean_text(
+        question,
+        max_length=MAX_QUESTION,
+        empty=_("Enter the question"),
+        too_long=_("The question must be 200 characters or fewer"),
+    )
+    description = (description or "").strip()
+    if description:
+        description = clean_text(
+            description,
+            max_length=MAX_BODY,
+            empty="",
+            too_long=_("The description must be 5,000 characters or fewer"),
+        )
+    if audience not in Audience.values:
+        raise ConversationError(_("Choose who can take part"))
+    if ward is not None:
+        if audience == Audience.MEMBERS:
+            raise ConversationError(_("A ward has no members: choose everyone or its residents"))
+        is_safeguarded = False  # a ward is everybody's (a database constraint agrees)
+    if initiative is not None and initiative.is_safeguarded:
+        is_safeguarded = True  # a safeguarded initiative's conversations are always private
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            initiative=initiative,
+            ward=ward,
+            group=group,
+            question=question,
+            description=description,
+            audience=audience,
+            is_safeguarded=is_safeguarded,
+            started_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="conversations.start",
+            obj=conversation,
+            summary=f"Started a conversation: {question}",
+            data={"audience": audience, "safeguarded": is_safeguarded},
+        )
+        notify(
+            recipients=followers(initiative=initiative, ward=ward, group=group),
+            kind=Kind.FOLLOWING,
+            text=_("New conversation in %(host)s: %(question)s")
+            % {"host": conversation.host_name, "question": question},
+            url=conversation.get_absolute_url(),
+            conversation=conversation,
+            exclude=actor,
+        )
+    return conversation
+
+
+def conversation_close(*, actor: Any, conversation: Conversation) -> Conversation:
+    """Close the conversation to new replies (what was said stays readable)."""
+    _require(actor, "conversations.close", conversation)
+    with transaction.atomic():
+        changed = Conversation.objects.filter(pk=conversation.pk, closed_at__isnull=True).update(
+            closed_at=timezone.now()
+        )
+        if not changed:
+            raise ConversationError(_("This conversation is already closed"))
+        conversation.refresh_from_db(fields=["closed_at"])
+        audit_record(
+            actor=actor,
+            action="conversations.close",
+            obj=conversation,
+            summary="Closed the conversation to new replies",
+        )
+    return conversation
+
+
+# --- Replies -----------------------------------------------------------------------------------
+
+
+def speaker_label(user: Any, conversation: Conversation) -> str:
+    """The label a councillor or officer speaks under, worked out as they post.
+
+    A councillor is named for the host's ward they represent if there is one, else their first
+    ward; an officer for their department. Both need two-factor sign-in, as for every role power.
+    """
+    if is_councillor(user):
+        terms = list(
+            CouncillorTerm.objects.current(timezone.localdate())
+            .filter(councillor__user=user)
+            .select_related("ward")
+            .order_by("ward__name")
+        )
+        if terms:
+            wards = host_ward_ids(conversation)
+            term = next((t for t in terms if t.ward_id in wards), terms[0])
+            return _("Councillor for %(ward)s ward") % {"ward": term.ward.name}
+    if is_officer(user):
+        post = (
+            OfficerPost.objects.current(timezone.localdate())
+            .filter(user=user)
+            .select_related("department")
+            .order_by("department__name")
+            .first()
+        )
+        if post is not None:
+            name = post.department.name
+            if name.lower().endswith("department"):
+                return _("Officer, %(department)s") % {"department": name}
+            return _("Officer, %(department)s department") % {"department": name}
+    return ""
+
+
+def _replyable(post: Post, conversation: Conversation, actor: Any, what: str) -> None:
+    """A post one may answer or quote: in this conversation, live, and seen by everybody."""
+    names = {"what": what}
+    if post.conversation_id != conversation.pk:
+        problem = _("The reply you are %(what)s is not in this conversation")
+    elif post.removed_by_author_at is not None:
+        problem = _("The reply you are %(what)s was removed by its author")
+    elif post.hidden_at is not None:
+        problem = _("The reply you are %(what)s was hidden by a moderator")
+    elif post.held_for_review and post.author_id != getattr(actor, "pk", None):
+        problem = _("The reply you are %(what)s is waiting for a moderator")
+    else:
+        return
+    raise ConversationError(problem % names)
+
+
+def post_create(
+    *,
+    actor: Any,
+    conversation: Conversation,
+    body: str,
+    parent: Post | None = None,
+    quoted: Post | None = None,
+    held_for_review: bool = False,
+) -> Post:
+    """Reply in `conversation` (to `parent` if given), optionally quoting another reply.
+
+    A reply to a reply at the deepest level (MAX_DEPTH) joins that level, beside the reply it
+    answers, and quotes it so the context stays clear.
+
+    `held_for_review=True` keeps the reply out of sight (only its author and moderators see it)
+    and sends no notifications; whoever lets it through calls `post_released`. This is where the
+    moderation checks (rate limit, holding new accounts' first posts) belong: decide them before
+    the transaction below and pass the answer in.
+    """
+    _require(actor, "conversations.reply", conversation)
+    body = _clean_body(body)
+    answered = parent
+    if parent is not None:
+        _replyable(parent, conversation, actor, _("answering"))
+    if quoted is not None:
+        _replyable(quoted, conversation, actor, _("quoting"))
+    if parent is not None and parent.depth >= MAX_DEPTH - 1:
+        # The deepest level: join it beside the reply being answered.
+        parent = parent.parent
+        if quoted is None:
+            quoted = answered
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if locked.closed_at is not None:
+            raise ConversationError(_("This conversation is closed to new replies."))
+        post = Post.objects.create(
+            conversation=conversation,
+            parent=parent,
+            depth=0 if parent is None else parent.depth + 1,
+            author=actor,
+            speaker_label=speaker_label(actor, conversation),
+            body=body,
+            quoted=quoted,
+            held_for_review=held_for_review,
+        )
+        segment = f"{post.pk:0{PATH_DIGITS}d}"
+        post.path = segment if parent is None else f"{parent.path}.{segment}"
+        post.save(update_fields=["path"])
+        audit_record(
+            actor=actor,
+            action="conversations.post_create",
+            obj=post,
+            summary=f"Replied in conversation {conversation.pk}",
+            data={"held": held_for_review, "parent": getattr(answered, "pk", None)},
+        )
+        if not held_for_review:
+            _count_and_notify(post, answered=answered)
+    return post
+
+
+def _count_and_notify(post: Post, *, answered: Post | None) -> None:
+    conversation = post.conversation
+    Conversation.objects.filter(pk=conversation.pk).update(
+        reply_count=F("reply_count") + 1, last_reply_at=post.created_at
+    )
+    participants = User.objects.filter(conversation_posts__conversation=conversation).distinct()
+    recipients: list[Any] = [*participants, *followers(conversation=conversation)]
+    if conversation.started_by is not None:
+        recipients.append(conversation.started_by)
+    if answered is not None and answered.author is not None:
+        recipients.append(answered.author)
+    author = post.author
+    name = author.public_name if author is not None else _("Someone")
+    notify(
+        recipients=recipients,
+        kind=Kind.CONVERSATION,
+        text=_("%(name)s replied in “%(question)s”")
+        % {"name": name, "question": conversation.question},
+        url=post_url(post),
+        conversation=conversation,
+        exclude=author,
+    )
+
+
+def post_released(*, actor: Any, post: Post) -> Post:
+    """Let a held reply through: it becomes visible, counts, and notifies as a new one would.
+
+    For the moderation app (which checks the moderator's permission before calling this).
+    """
+    with transaction.atomic():
+        changed = Post.objects.filter(pk=post.pk, held_for_review=True).update(
+            held_for_review=False
+        )
+        if not changed:
+            return post
+        post.held_for_review = False
+        audit_record(
+            actor=actor,
+            action="conversations.post_release",
+            obj=post,
+            summary="Let a held reply through",
+        )
+        _count_and_notify(post, answered=post.parent)
+    return post
+
+
+def post_edit(*, actor: Any, post: Post, body: str) -> Post:
+    """Change one's own reply within the edit window; it then shows an "edited" mark."""
+    if not actor.has_perm("conversations.edit_post", post):
+        own = post.author_id == getattr(actor, "pk", None)
+        live = post.removed_by_author_at is None and post.hidden_at is None
+        if own and live and post.conversation.closed_at is None:
+            raise ConversationError(
+                _("Replies can only be changed in the first few minutes after posting")
+            )
+        raise PermissionDenied("conversations.edit_post")
+    body = _clean_body(body)
+    if body == post.body:
+        return post
+    with transaction.atomic():
+        post.body = body
+        post.edited_at = timezone.now()
+        post.save(update_fields=["body", "edited_at"])
+        audit_record(
+            actor=actor, action="conversations.post_edit", obj=post, summary="Changed a reply"
+        )
+    return post
+
+
+def post_remove(*, actor: Any, post: Post) -> Post:
+    """Remove one's own reply: its words go, a "removed by its author" mark and its answers stay."""
+    _require(actor, "conversations.remove_post", post)
+    with transaction.atomic():
+        post.removed_by_author_at = timezone.now()
+        post.body = ""
+        post.save(update_fields=["removed_by_author_at", "body"])
+        Reaction.objects.filter(post=post).delete()
+        audit_record(
+            actor=actor, action="conversations.post_remove", obj=post, summary="Removed a reply"
+        )
+    return post
+
+
+def reaction_toggle(*, actor: Any, post: Post) -> bool:
+    """Agree with a reply, or take the agreement back; returns whether `actor` now agrees."""
+    _require(actor, "conversations.agree", post)
+    with transaction.atomic():
+        deleted, _rows = Reaction.objects.filter(post=post, user=actor).delete()
+        if deleted:
+            return False
+        # get_or_create: two quick clicks at once cannot break the one-per-person rule.
+        Reaction.objects.get_or_create(post=post, user=actor)
+    return True
+
+
+# --- Hosting -----------------------------------------------------------------------------------
+
+
+def summary_pin(*, actor: Any, conversation: Conversation, summary: str) -> Conversation:
+    """Pin (or replace, or with empty text take down) the host's summary of the conversation."""
+    _require(actor, "conversations.pin_summary", conversation)
+    summary = (summary or "").strip()
+    if summary:
+        summary = clean_text(
+            summary,
+            max_length=MAX_SUMMARY,
+            empty="",
+            too_long=_("The summary must be 5,000 characters or fewer"),
+        )
+    with transaction.atomic():
+        conversation.summary = summary
+        conversation.summary_updated_at = timezone.now() if summary else None
+        conversation.save(update_fields=["summary", "summary_updated_at"])
+        audit_record(
+            actor=actor,
+            action="conversations.summary_pin",
+            obj=conversation,
+            summary="Pinned a summary" if summary else "Took the summary down",
+        )
+    return conversation
+
+
+def agreed_action_create(
+    *,
+    actor: Any,
+    conversation: Conversation,
+    what: str,
+    owner: Any | None = None,
+    owner_name: str = "",
+    due_on: datetime.date | None = None,
+) -> AgreedAction:
+    """Record something the conversation agreed to do: what, who (a participant or a name), when."""
+    _require(actor, "conversations.record_action", conversation)
+    what = clean_text(
+        what,
+        max_length=300,
+        empty=_("Enter what was agreed"),
+        too_long=_("What was agreed must be 300 characters or fewer"),
+    )
+    owner_name = (owner_name or "").strip()
+    if owner is not None and owner_name:
+        raise ConversationError(_("Choose a participant or type a name, not both"))
+    if owner is None and not owner_name:
+        raise ConversationError(_("Say who will do it"))
+    if len(owner_name) > 200:
+        raise ConversationError(_("The name must be 200 characters or fewer"))
+    if due_on is not None and due_on < timezone.localdate():
+        raise ConversationError(_("The date must be today or in the future"))
+    with transaction.atomic():
+        action = AgreedAction.objects.create(
+            conversation=conversation,
+            what=what,
+            owner=owner,
+            owner_name=owner_name,
+            due_on=due_on,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="conversations.agreed_action_create",
+            obj=action,
+            summary=f"Recorded an agreed action: {what}",
+        )
+        if owner is not None:
+            notify(
+                recipients=[owner],
+                kind=Kind.ACTION,
+                text=_("You agreed to do something in “%(question)s”: %(what)s")
+                % {"question": conversation.question, "what": what},
+                url=f"{conversation.get_absolute_url()}#agreed-actions",
+                conversation=conversation,
+                exclude=actor,
+            )
+    return action
+
+
+def agreed_action_complete(*, actor: Any, action: AgreedAction) -> AgreedAction:
+    """Mark an agreed action done (the host, or the person who took it on)."""
+    _require(actor, "conversations.complete_action", action)
+    with transaction.atomic():
+        changed = AgreedAction.objects.filter(pk=action.pk, done_at__isnull=True).update(
+            done_at=timezone.now()
+        )
+        if not changed:
+            raise ConversationError(_("This action is already done"))
+        action.refresh_from_db(fields=["done_at"])
+        audit_record(
+            actor=actor,
+            action="conversations.agreed_action_complete",
+            obj=action,
+            summary=f"Marked done: {action.what}",
+        )
+    return action

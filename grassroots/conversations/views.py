@@ -1,0 +1,477 @@
+"""Conversation pages: thin views that parse input, ask the rules and call the services.
+
+Anything a user can type gets a clear message and changes nothing; a conversation the user may
+not see is the same 404 as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from grassroots.conversations import selectors, services
+from grassroots.conversations.forms import (
+    AgreedActionForm,
+    EditForm,
+    FilterForm,
+    ReplyForm,
+    StartForm,
+    SummaryForm,
+)
+from grassroots.conversations.models import AgreedAction, Conversation, Post
+from grassroots.conversations.rules import reply_refusal
+from grassroots.conversations.services import ConversationError
+from grassroots.groups.models import Group
+from grassroots.initiatives.selectors import initiative_for
+from grassroots.places.models import Council, Ward
+
+PAGE_SIZE = 20
+
+
+def _conversation(request: HttpRequest, pk: int) -> Conversation:
+    conversation = selectors.conversation_detail(request.user, pk)
+    if conversation is None or not request.user.has_perm("conversations.see", conversation):
+        raise Http404
+    return conversation
+
+
+def safe_url(obj: Any) -> str:
+    """`obj`'s page, or "" while that page does not exist yet."""
+    try:
+        return str(obj.get_absolute_url())
+    except NoReverseMatch:
+        return ""
+
+
+def _require(request: HttpRequest, perm: str, obj: Any) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _back(conversation: Conversation, anchor: str = "") -> HttpResponse:
+    return redirect(conversation.get_absolute_url() + (f"#{anchor}" if anchor else ""))
+
+
+def _form_page(
+    request: HttpRequest,
+    conversation: Conversation,
+    form: forms.Form | None,
+    *,
+    heading: str,
+    button: str,
+    intro: str = "",
+    extra_errors: list[str] | None = None,
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "conversations/action_form.html",
+        {
+            "conversation": conversation,
+            "form": form,
+            "heading": heading,
+            "button": button,
+            "intro": intro,
+            "extra_errors": extra_errors or [],
+            **(context or {}),
+        },
+        status=status,
+    )
+
+
+# --- Lists -------------------------------------------------------------------------------------
+
+
+@require_safe
+def conversation_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    filters = selectors.ListFilters(status=data.get("status") or "")
+    council_slug = (request.GET.get("council") or "").strip()
+    ward_slug = (request.GET.get("ward") or "").strip()
+    if council_slug:
+        filters.council = Council.objects.filter(slug=council_slug).first()
+    if filters.council is not None and ward_slug:
+        filters.ward = selectors.council_wards(filters.council).filter(slug=ward_slug).first()
+    initiative_slug = (request.GET.get("initiative") or "").strip()
+    if initiative_slug:
+        # Only an initiative the user may see: the heading would name it.
+        filters.initiative = initiative_for(request.user, initiative_slug)
+    group_slug = (request.GET.get("group") or "").strip()
+    if group_slug:
+        filters.group = Group.objects.filter(slug=group_slug).first()
+    page = Paginator(selectors.conversation_list(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "conversations/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "councils": selectors.councils(),
+            "wards": selectors.council_wards(filters.council) if filters.council else [],
+            "status_choices": FilterForm.base_fields["status"].choices,  # type: ignore[attr-defined]
+        },
+    )
+
+
+# --- Start -------------------------------------------------------------------------------------
+
+
+def _host(request: HttpRequest, kind: str, key: str) -> Any:
+    if kind == "initiative":
+        initiative = initiative_for(request.user, key)
+        if initiative is None:
+            raise Http404
+        return initiative
+    if kind == "group":
+        return get_object_or_404(Group.objects.prefetch_related("wards"), slug=key)
+    if kind == "ward" and key.isdigit():
+        return get_object_or_404(Ward.objects.current().select_related("council"), pk=int(key))
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    host = _host(request, kind, key)
+    _require(request, "conversations.start", host)
+    forced = kind == "initiative" and host.is_safeguarded
+    form_kwargs: dict[str, Any] = {"host_kind": kind, "forced_safeguarding": forced}
+    extra_errors: list[str] = []
+    if request.method == "POST":
+        form = StartForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                conversation = services.conversation_start(
+                    actor=request.user,
+                    **{kind: host},
+                    question=data["question"],
+                    description=data["description"],
+                    audience=data["audience"],
+                    is_safeguarded=bool(data.get("is_safeguarded")),
+                )
+            except ConversationError as error:
+                extra_errors.append(error.message)
+            else:
+                messages.success(request, _("Your conversation has started"))
+                return redirect(conversation)
+    else:
+        form = StartForm(**form_kwargs)
+    host_name = _("%(ward)s ward") % {"ward": host.name} if kind == "ward" else str(host)
+    return render(
+        request,
+        "conversations/start.html",
+        {
+            "form": form,
+            "host_name": host_name,
+            "host_url": safe_url(host),
+            "forced_safeguarding": forced,
+            "extra_errors": extra_errors,
+        },
+    )
+
+
+# --- A conversation ----------------------------------------------------------------------------
+
+
+@require_safe
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    user = request.user
+    may_reply = user.has_perm("conversations.reply", conversation)
+    is_host = user.has_perm("conversations.pin_summary", conversation)
+    actions = selectors.agreed_actions(conversation)
+    for action in actions:
+        action.can_complete = action.done_at is None and (  # type: ignore[attr-defined]
+            is_host or (user.is_authenticated and action.owner_id == user.pk)
+        )
+    return render(
+        request,
+        "conversations/detail.html",
+        {
+            "conversation": conversation,
+            "posts": selectors.thread(user, conversation, may_take_part=may_reply),
+            "actions": actions,
+            "may_reply": may_reply,
+            "refusal": None if may_reply else reply_refusal(user, conversation),
+            "is_host": is_host,
+            "can_close": is_host and conversation.closed_at is None,
+            "form": ReplyForm() if may_reply else None,
+        },
+    )
+
+
+def _reply_context(
+    conversation: Conversation, to: Post | None, quote: Post | None
+) -> dict[str, Any]:
+    return {"answering": to, "quoting": quote}
+
+
+def _int(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    if not request.user.has_perm("conversations.reply", conversation):
+        return render(
+            request,
+            "conversations/refused.html",
+            {"conversation": conversation, "refusal": reply_refusal(request.user, conversation)},
+            status=403,
+        )
+    extra_errors: list[str] = []
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        parent_id = _int(request.POST.get("parent"))
+        quote_id = _int(request.POST.get("quote"))
+        parent, quote = selectors.post_any(parent_id), selectors.post_any(quote_id)
+        if (parent_id and parent is None) or (quote_id and quote is None):
+            extra_errors.append(_("The reply you are answering no longer exists"))
+        elif form.is_valid():
+            try:
+                post = services.post_create(
+                    actor=request.user,
+                    conversation=conversation,
+                    body=form.cleaned_data["body"],
+                    parent=parent,
+                    quoted=quote,
+                )
+            except ConversationError as error:
+                extra_errors.append(error.message)
+            else:
+                messages.success(request, _("Your reply has been posted"))
+                return _back(conversation, f"post-{post.pk}")
+        answering = parent if parent and parent.conversation_id == conversation.pk else None
+        quoting = quote if quote and quote.conversation_id == conversation.pk else None
+    else:
+        answering = selectors.post_in(conversation, _int(request.GET.get("to")))
+        quoting = selectors.post_in(conversation, _int(request.GET.get("quote")))
+        for shown in (answering, quoting):
+            if shown is not None and shown.held_for_review and shown.author_id != request.user.pk:
+                raise Http404
+        form = ReplyForm(
+            initial={
+                "parent": answering.pk if answering else None,
+                "quote": quoting.pk if quoting else None,
+            }
+        )
+    heading = _("Reply") if answering is None else _("Answer a reply")
+    return _form_page(
+        request,
+        conversation,
+        form,
+        heading=heading,
+        button=_("Post your reply"),
+        extra_errors=extra_errors,
+        context=_reply_context(conversation, answering, quoting),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    post = get_object_or_404(
+        Post.objects.select_related("author"), pk=post_pk, conversation=conversation
+    )
+    post.conversation = conversation
+    if post.author_id != request.user.pk:
+        raise PermissionDenied
+    heading = _("Change your reply")
+    if not request.user.has_perm("conversations.edit_post", post):
+        if post.removed_by_author_at is not None or post.hidden_at is not None:
+            raise PermissionDenied
+        return _form_page(
+            request,
+            conversation,
+            None,
+            heading=_("You can no longer change this reply"),
+            button="",
+            extra_errors=[
+                _("Replies can only be changed in the first few minutes after posting")
+                if conversation.closed_at is None
+                else _("This conversation is closed to new replies.")
+            ],
+        )
+    extra_errors: list[str] = []
+    if request.method == "POST":
+        form = EditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
+            except ConversationError as error:
+                extra_errors.append(error.message)
+            else:
+                messages.success(request, _("Your reply has been changed"))
+                return _back(conversation, f"post-{post.pk}")
+    else:
+        form = EditForm(initial={"body": post.body})
+    return _form_page(
+        request, conversation, form, heading=heading, button=_("Save"), extra_errors=extra_errors
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    post = get_object_or_404(Post, pk=post_pk, conversation=conversation)
+    post.conversation = conversation
+    _require(request, "conversations.remove_post", post)
+    if request.method == "POST":
+        services.post_remove(actor=request.user, post=post)
+        messages.success(request, _("Your reply has been removed"))
+        return _back(conversation, f"post-{post.pk}")
+    return _form_page(
+        request,
+        conversation,
+        None,
+        heading=_("Remove your reply?"),
+        button=_("Remove it"),
+        intro=_(
+            "Your words will be removed and “Removed by its author” shown instead. Answers to it "
+            "stay."
+        ),
+        context={"confirm": True, "quoting": post},
+    )
+
+
+@login_required
+@require_POST
+def agree(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    post = get_object_or_404(Post, pk=post_pk, conversation=conversation)
+    post.conversation = conversation
+    _require(request, "conversations.agree", post)
+    services.reaction_toggle(actor=request.user, post=post)
+    return _back(conversation, f"post-{post.pk}")
+
+
+# --- Hosting -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    _require(request, "conversations.pin_summary", conversation)
+    extra_errors: list[str] = []
+    if request.method == "POST":
+        form = SummaryForm(request.POST)
+        if form.is_valid():
+            try:
+                services.summary_pin(
+                    actor=request.user,
+                    conversation=conversation,
+                    summary=form.cleaned_data["summary"],
+                )
+            except ConversationError as error:
+                extra_errors.append(error.message)
+            else:
+                messages.success(request, _("The summary has been saved"))
+                return _back(conversation, "summary")
+    else:
+        form = SummaryForm(initial={"summary": conversation.summary})
+    return _form_page(
+        request,
+        conversation,
+        form,
+        heading=_("Pin a summary"),
+        button=_("Save the summary"),
+        extra_errors=extra_errors,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_new(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    _require(request, "conversations.record_action", conversation)
+    people = selectors.participants(conversation)
+    extra_errors: list[str] = []
+    if request.method == "POST":
+        form = AgreedActionForm(request.POST, people=people)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.agreed_action_create(
+                    actor=request.user,
+                    conversation=conversation,
+                    what=data["what"],
+                    owner=data.get("owner_user"),
+                    owner_name=data["owner_name"],
+                    due_on=data["due_on"],
+                )
+            except ConversationError as error:
+                extra_errors.append(error.message)
+            else:
+                messages.success(request, _("The agreed action has been recorded"))
+                return _back(conversation, "agreed-actions")
+    else:
+        form = AgreedActionForm(people=people)
+    return _form_page(
+        request,
+        conversation,
+        form,
+        heading=_("Record an agreed action"),
+        button=_("Record the action"),
+        extra_errors=extra_errors,
+    )
+
+
+@login_required
+@require_POST
+def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    action = get_object_or_404(AgreedAction, pk=action_pk, conversation=conversation)
+    action.conversation = conversation
+    _require(request, "conversations.complete_action", action)
+    try:
+        services.agreed_action_complete(actor=request.user, action=action)
+    except ConversationError:
+        pass  # already done: the page shows it so
+    else:
+        messages.success(request, _("The action is marked as done"))
+    return _back(conversation, "agreed-actions")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    _require(request, "conversations.close", conversation)
+    if request.method == "POST":
+        # Closed already (two clicks): the outcome is the same.
+        with contextlib.suppress(ConversationError):
+            services.conversation_close(actor=request.user, conversation=conversation)
+        messages.success(request, _("The conversation is closed to new replies"))
+        return _back(conversation)
+    return _form_page(
+        request,
+        conversation,
+        None,
+        heading=_("Close the conversation?"),
+        button=_("Close it"),
+        intro=_("Nobody will be able to reply any more. Everything said stays readable."),
+        context={"confirm": True},
+    )
