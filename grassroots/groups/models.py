@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,10 @@ class Group(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # Two groups of one council with the same name would be told apart by nobody.
+            models.UniqueConstraint("council", Lower("name"), name="group_name_unique_in_council")
+        ]
         verbose_name = _("group")
         verbose_name_plural = _("groups")
 
@@ -61,6 +66,7 @@ class GroupMembershipStatus(models.TextChoices):
     DECLINED = "declined", _("Declined the invitation")
     LEFT = "left", _("Left")
     REMOVED = "removed", _("Removed by an organiser")
+    WITHDRAWN = "withdrawn", _("Invitation withdrawn")
 
 
 class GroupMembership(models.Model):
@@ -75,6 +81,11 @@ class GroupMembership(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    # The organiser's note to the invitee, shown with the invitation.
+    invitation_message = models.TextField(blank=True)
+    # When the person last answered an invitation, joined, left or was removed.
+    decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

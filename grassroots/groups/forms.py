@@ -1,0 +1,221 @@
+"""Forms for resident groups, with plain-English messages."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.groups.models import Joining
+from grassroots.places.models import Council, Ward
+
+MAX_NAME = 120
+MAX_DESCRIPTION = 5000
+MAX_MESSAGE = 1000
+MAX_QUERY = 100
+# Each address an organiser looks up costs one of these an hour: enough to invite a committee
+# in one sitting, too few to learn who has an account by trying addresses.
+LOOKUPS_PER_HOUR = 30
+
+_EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value)
+
+
+def lookup_allowed(actor: Any) -> bool:
+    """Count one email look-up by `actor`; False once they have used this hour's allowance."""
+    key = f"gr:group-invite-lookups:{actor.pk}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr: a new hour starts
+        cache.set(key, 1, timeout=60 * 60)
+        used = 1
+    return used <= LOOKUPS_PER_HOUR
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the group"),
+        max_length=MAX_NAME,
+        help_text=_("A name neighbours will recognise, like “Friends of Brook Street park”."),
+        error_messages={
+            "required": _("Enter a name for the group"),
+            "max_length": _("Name must be 120 characters or fewer"),
+            "null_characters_not_allowed": _("Name must not contain control characters"),
+        },
+    )
+    description = forms.CharField(
+        label=_("What the group is for"),
+        max_length=MAX_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What you do together, when you meet and who is welcome."),
+        error_messages={
+            "required": _("Say what the group is for"),
+            "max_length": _("What the group is for must be 5,000 characters or fewer"),
+            "null_characters_not_allowed": _(
+                "What the group is for must not contain control characters"
+            ),
+        },
+    )
+    wards = forms.ModelMultipleChoiceField(
+        label=_("Wards (optional)"),
+        queryset=Ward.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose the wards the group is active in, if it is about particular places."),
+        error_messages={
+            "invalid_choice": _("Choose wards from the list"),
+            "invalid_pk_value": _("Choose wards from the list"),
+            "list": _("Choose wards from the list"),
+        },
+    )
+    joining = forms.ChoiceField(
+        label=_("Who can join"),
+        choices=Joining.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose who can join the group"),
+            "invalid_choice": _("Choose who can join the group"),
+        },
+    )
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        """`council`: the group's council area (chosen first; it does not change later)."""
+        super().__init__(*args, **kwargs)
+        self.council = council
+        ward_field = self.fields["wards"]
+        assert isinstance(ward_field, forms.ModelMultipleChoiceField)
+        ward_field.queryset = Ward.objects.current().filter(council=council).order_by("name")
+
+    def clean_name(self) -> str:
+        name: str = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter a name for the group"))
+        if _has_control_characters(name):
+            raise forms.ValidationError(_("Name must not contain control characters"))
+        return name
+
+    def clean_description(self) -> str:
+        description: str = self.cleaned_data["description"].strip()
+        if _has_control_characters(description):
+            raise forms.ValidationError(
+                _("What the group is for must not contain control characters")
+            )
+        return description
+
+
+class CouncilForm(forms.Form):
+    """The first question when starting a group: which council area it is in."""
+
+    council = forms.ModelChoiceField(
+        label=_("Which council area is the group in?"),
+        queryset=Council.objects.order_by("name"),
+        empty_label=_("Choose a council"),
+        to_field_name="slug",
+        error_messages={
+            "required": _("Choose the council area the group is in"),
+            "invalid_choice": _("Choose a council from the list"),
+        },
+    )
+
+
+class WardFilterField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.council.name})"
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The address they use to sign in to Grassroots."),
+        error_messages={
+            "required": _("Enter the email address of the person you want to invite"),
+            "invalid": _EMAIL_FORMAT,
+            "max_length": _("Email address must be 254 characters or fewer"),
+            "null_characters_not_allowed": _EMAIL_FORMAT,
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say why you are inviting them. They see it with the invitation."),
+        error_messages={
+            "max_length": _("Message must be 1,000 characters or fewer"),
+            "null_characters_not_allowed": _("Message must not contain control characters"),
+        },
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if email == (self.actor.email or "").lower():
+            raise forms.ValidationError(_("You cannot invite yourself"))
+        if not lookup_allowed(self.actor):
+            raise forms.ValidationError(
+                _(
+                    "You have tried to invite a lot of people in the last hour. "
+                    "Wait an hour, then try again"
+                )
+            )
+        return email
+
+    def clean_message(self) -> str:
+        message: str = self.cleaned_data["message"].strip()
+        if _has_control_characters(message):
+            raise forms.ValidationError(_("Message must not contain control characters"))
+        return message
+
+
+class FilterForm(forms.Form):
+    """The list page's filters: all optional; anything unusable is ignored with a message."""
+
+    q = forms.CharField(
+        label=_("Search by name"),
+        required=False,
+        max_length=MAX_QUERY,
+        error_messages={"max_length": _("Search must be 100 characters or fewer")},
+    )
+    council = forms.ModelChoiceField(
+        label=_("Council"),
+        queryset=Council.objects.none(),
+        required=False,
+        empty_label=_("All councils"),
+        to_field_name="slug",
+        error_messages={"invalid_choice": _("Choose a council from the list")},
+    )
+    ward = WardFilterField(
+        label=_("Ward"),
+        queryset=Ward.objects.none(),
+        required=False,
+        empty_label=_("All wards"),
+        error_messages={"invalid_choice": _("Choose a ward from the list")},
+    )
+
+    def __init__(
+        self, *args: Any, councils: QuerySet[Council], wards: QuerySet[Ward], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        council_field = self.fields["council"]
+        ward_field = self.fields["ward"]
+        assert isinstance(council_field, forms.ModelChoiceField)
+        assert isinstance(ward_field, forms.ModelChoiceField)
+        council_field.queryset = councils
+        ward_field.queryset = wards
+
+    def clean_q(self) -> str:
+        q: str = self.cleaned_data["q"]
+        return "" if _has_control_characters(q) else " ".join(q.split())

@@ -1,0 +1,202 @@
+"""Reads about resident groups, shaped so each page costs a fixed number of queries.
+
+Public helpers other apps may use:
+
+- `is_member(user, group)` — an active member (organisers count as members);
+- `is_organiser(user, group)` — an active organiser;
+- `groups_for_user(user)` — the groups the user is an active member of;
+- `member_ids(group)` / `organiser_ids(group)` — for notifications;
+
+For permissions ask the rules instead (`user.has_perm("groups.host_event", group)`, see
+`groups/rules.py`); these helpers answer questions of fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
+from grassroots.groups.rules import is_group_member, is_group_organiser
+from grassroots.places.models import Council, Ward
+
+ACTIVE = GroupMembershipStatus.ACTIVE
+
+
+def is_member(user: Any, group: Group) -> bool:
+    """Whether `user` is an active member of `group` (organisers are members too).
+
+    Anonymous and deactivated users are never members. The answer is cached on the group
+    object for the rest of the request.
+    """
+    return bool(is_group_member(user, group))
+
+
+def is_organiser(user: Any, group: Group) -> bool:
+    """Whether `user` is an active organiser of `group` (cached on the group object)."""
+    return bool(is_group_organiser(user, group))
+
+
+def groups_for_user(user: Any) -> QuerySet[Group]:
+    """The groups `user` is an active member or organiser of, by name (empty for anonymous)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Group.objects.none()
+    return (
+        Group.objects.filter(memberships__user=user, memberships__status=ACTIVE)
+        .select_related("council")
+        .order_by("name", "pk")
+    )
+
+
+def organised_by(user: Any) -> QuerySet[Group]:
+    """The groups `user` organises (for choosing a host of a conversation or an event)."""
+    return groups_for_user(user).filter(memberships__role=GroupRole.ORGANISER)
+
+
+def member_ids(group: Group) -> set[int]:
+    """Ids of the group's active members and organisers (one query)."""
+    return set(
+        GroupMembership.objects.filter(group=group, status=ACTIVE).values_list("user_id", flat=True)
+    )
+
+
+def organiser_ids(group: Group) -> set[int]:
+    """Ids of the group's active organisers (one query)."""
+    return set(
+        GroupMembership.objects.filter(
+            group=group, status=ACTIVE, role=GroupRole.ORGANISER
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _with_member_count(queryset: QuerySet[Group]) -> QuerySet[Group]:
+    return queryset.annotate(
+        member_count=Count("memberships", filter=Q(memberships__status=ACTIVE), distinct=True)
+    )
+
+
+def group_list(
+    *, council: Council | None = None, ward: Ward | None = None, q: str = ""
+) -> QuerySet[Group]:
+    """Groups for the list page, filtered by council, ward and words of the name."""
+    qs = Group.objects.all()
+    if council is not None:
+        qs = qs.filter(council=council)
+    if ward is not None:
+        qs = qs.filter(wards=ward)
+    for word in q.split()[:10]:
+        qs = qs.filter(name__icontains=word)
+    return (
+        _with_member_count(qs)
+        .select_related("council")
+        .prefetch_related(Prefetch("wards", queryset=Ward.objects.order_by("name")))
+        .order_by("name", "pk")
+    )
+
+
+def councils_with_groups() -> QuerySet[Council]:
+    return Council.objects.filter(groups__isnull=False).distinct().order_by("name")
+
+
+def wards_with_groups(council: Council | None = None) -> QuerySet[Ward]:
+    qs = Ward.objects.filter(groups__isnull=False)
+    if council is not None:
+        qs = qs.filter(council=council)
+    return qs.select_related("council").distinct().order_by("council__name", "name")
+
+
+def group_for(slug: str) -> Group | None:
+    """The group with `slug`, with its council and wards (None when there is none)."""
+    return (
+        Group.objects.filter(slug=slug)
+        .select_related("council")
+        .prefetch_related(Prefetch("wards", queryset=Ward.objects.order_by("name")))
+        .first()
+    )
+
+
+@dataclass
+class People:
+    organisers: list[GroupMembership]
+    members: list[GroupMembership]  # active, not organisers
+    invitations: list[GroupMembership]  # waiting for the invitee's answer
+
+    @property
+    def member_count(self) -> int:
+        return len(self.organisers) + len(self.members)
+
+
+def group_detail(user: Any, slug: str) -> tuple[Group, People] | None:
+    """The group page: the group, its people, and the viewer's own membership cached for rules."""
+    group = group_for(slug)
+    if group is None:
+        return None
+    rows = list(
+        GroupMembership.objects.filter(
+            group=group,
+            status__in=[ACTIVE, GroupMembershipStatus.INVITED],
+        )
+        .select_related("user", "invited_by")
+        .order_by("created_at", "pk")
+    )
+    people = People(
+        organisers=[m for m in rows if m.status == ACTIVE and m.role == GroupRole.ORGANISER],
+        members=[m for m in rows if m.status == ACTIVE and m.role == GroupRole.MEMBER],
+        invitations=[m for m in rows if m.status == GroupMembershipStatus.INVITED],
+    )
+    # The rules read the viewer's row from this cache instead of asking again.
+    cache: dict[int, GroupMembership | None] = {}
+    if getattr(user, "is_authenticated", False):
+        own = next((m for m in rows if m.user_id == user.pk), None)
+        if own is None:
+            own = GroupMembership.objects.filter(group=group, user=user).first()
+        cache[user.pk] = own
+    group._gr_memberships = cache  # type: ignore[attr-defined]
+    return group, people
+
+
+def own_membership(user: Any, group: Group) -> GroupMembership | None:
+    """The viewer's own row in `group` (any status), from the rules' cache when it is there."""
+    from grassroots.groups.rules import membership_of
+
+    return membership_of(user, group)
+
+
+def pending_invitations(user: Any) -> QuerySet[GroupMembership]:
+    """Invitations waiting for `user`'s answer, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return GroupMembership.objects.none()
+    return (
+        GroupMembership.objects.filter(user=user, status=GroupMembershipStatus.INVITED)
+        .select_related("group", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def group_conversations(user: Any, group: Group, *, limit: int = 10) -> list[Any]:
+    """The group's conversations `user` may see (safeguarded ones only to its members)."""
+    from grassroots.conversations.models import Conversation
+    from grassroots.conversations.visibility import visible_conversations
+
+    qs = visible_conversations(user, Conversation.objects.filter(group=group))
+    qs = qs.filter(hidden_at__isnull=True)
+    return list(qs.order_by("-created_at", "-pk")[:limit])
+
+
+def group_upcoming_events(group: Group, *, limit: int = 10) -> list[Any]:
+    """The group's coming events, not hidden nor cancelled (group events are public)."""
+    from grassroots.events.models import Event
+
+    return list(
+        Event.objects.filter(
+            group=group,
+            hidden_at__isnull=True,
+            cancelled_at__isnull=True,
+            ends_at__gt=timezone.now(),
+        )
+        .select_related("venue")
+        .order_by("starts_at", "pk")[:limit]
+    )

@@ -1,0 +1,515 @@
+"""Writes for resident groups: each change in one place, inside a transaction, in the audit log.
+
+A person has at most one GroupMembership row per group; its status tells where they stand
+(invited, active, declined, left, removed, withdrawn) and its role whether they organise. A
+group always keeps at least one active organiser: the last one can neither leave nor step down
+until they have made another member an organiser. Changes that could race on that rule lock
+the group row first.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from grassroots.accounts.models import User
+from grassroots.core.audit import audit_record
+from grassroots.groups.models import (
+    Group,
+    GroupMembership,
+    GroupMembershipStatus,
+    GroupRole,
+    Joining,
+)
+from grassroots.groups.rules import forget_membership
+from grassroots.notifications.models import Kind
+from grassroots.notifications.services import notify
+from grassroots.places.models import Council, Ward
+
+ACTIVE = GroupMembershipStatus.ACTIVE
+
+# Paths under /groups/ that are pages, not groups.
+RESERVED_SLUGS = frozenset({"create", "new", "invitations", "feed", "mine"})
+# At most this many invitations may wait for an answer in one group at a time: enough for a
+# group starting out, few enough that a group cannot be used to mail people in bulk.
+MAX_PENDING_INVITATIONS = 30
+# Somebody who turned an invitation down is not asked again by the same group for a while.
+REINVITE_AFTER = datetime.timedelta(days=30)
+
+
+class GroupError(Exception):
+    """A change the rules of groups do not allow; `message` is for the person who tried."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _name_taken(council: Council, name: str, *, exclude: Group | None = None) -> bool:
+    qs = Group.objects.filter(council=council, name__iexact=name.strip())
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.exists()
+
+
+def _name_taken_message(council: Council) -> str:
+    return _("%(council)s already has a group with this name. Choose a different name") % {
+        "council": council.name
+    }
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:120].strip("-") or "group"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-group"
+    slug, n = base, 2
+    while Group.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_wards(council: Council, wards: Iterable[Ward]) -> list[Ward]:
+    wards = list(wards)
+    if any(w.council_id != council.pk for w in wards):
+        raise GroupError(_("Choose wards of the group's council"))
+    return wards
+
+
+def group_create(
+    *,
+    creator: Any,
+    council: Council,
+    name: str,
+    description: str,
+    joining: str = Joining.OPEN,
+    wards: Iterable[Ward] = (),
+) -> Group:
+    """Start a group; its creator becomes its first organiser. The slug never changes after."""
+    name = name.strip()
+    ward_list = _check_wards(council, wards)
+    if _name_taken(council, name):
+        raise GroupError(_name_taken_message(council))
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                group = Group.objects.create(
+                    council=council,
+                    name=name,
+                    slug=_unique_slug(name),
+                    description=description,
+                    joining=joining,
+                    created_by=creator,
+                )
+                group.wards.set(ward_list)
+                GroupMembership.objects.create(
+                    group=group,
+                    user=creator,
+                    role=GroupRole.ORGANISER,
+                    status=ACTIVE,
+                    decided_at=timezone.now(),
+                )
+                audit_record(
+                    actor=creator,
+                    action="group.create",
+                    obj=group,
+                    summary=f"Started group {name!r}",
+                    data={"wards": [w.pk for w in ward_list], "joining": joining},
+                )
+                return group
+        except IntegrityError:
+            # The same name at the same moment, or a slug taken in between: look again.
+            if _name_taken(council, name):
+                raise GroupError(_name_taken_message(council)) from None
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def group_update(
+    *,
+    group: Group,
+    actor: Any,
+    name: str,
+    description: str,
+    joining: str,
+    wards: Iterable[Ward],
+) -> Group:
+    """An organiser changes the group's name, description, wards or how people join.
+
+    The slug stays as it was, so links to the group keep working after a rename. Opening an
+    invite-only group leaves waiting invitations as they are (they can still be accepted).
+    """
+    name = name.strip()
+    ward_list = _check_wards(group.council, wards)
+    if _name_taken(group.council, name, exclude=group):
+        raise GroupError(_name_taken_message(group.council))
+    with transaction.atomic():
+        before = {
+            "name": group.name,
+            "joining": group.joining,
+            "wards": sorted(group.wards.values_list("pk", flat=True)),
+        }
+        group.name, group.description, group.joining = name, description, joining
+        try:
+            with transaction.atomic():
+                group.save(update_fields=["name", "description", "joining", "updated_at"])
+        except IntegrityError:
+            raise GroupError(_name_taken_message(group.council)) from None
+        group.wards.set(ward_list)
+        audit_record(
+            actor=actor,
+            action="group.update",
+            obj=group,
+            summary=f"Edited group {name!r}",
+            data={
+                "before": before,
+                "after": {
+                    "name": name,
+                    "joining": joining,
+                    "wards": sorted(w.pk for w in ward_list),
+                },
+            },
+        )
+    return group
+
+
+def _organisers(group: Group) -> list[Any]:
+    return [
+        m.user
+        for m in GroupMembership.objects.filter(
+            group=group, role=GroupRole.ORGANISER, status=ACTIVE
+        ).select_related("user")
+    ]
+
+
+def _lock(group: Group) -> None:
+    """Serialise changes to one group's members (the last-organiser rule depends on it)."""
+    Group.objects.select_for_update().filter(pk=group.pk).first()
+
+
+def _other_organisers_exist(group: Group, user: Any) -> bool:
+    return (
+        GroupMembership.objects.filter(group=group, role=GroupRole.ORGANISER, status=ACTIVE)
+        .exclude(user=user)
+        .exists()
+    )
+
+
+def group_join(*, group: Group, user: Any) -> GroupMembership:
+    """Join an open group at once (a waiting invitation, if any, counts as accepted)."""
+    if group.joining != Joining.OPEN:
+        raise GroupError(_("Only an organiser can invite you to join this group"))
+    with transaction.atomic():
+        _lock(group)
+        m = GroupMembership.objects.filter(group=group, user=user).first()
+        if m is not None and m.status == ACTIVE:
+            raise GroupError(_("You are already a member of this group"))
+        if m is not None and m.status == GroupMembershipStatus.REMOVED:
+            raise GroupError(
+                _("An organiser removed you from this group. Only an organiser can invite you back")
+            )
+        now = timezone.now()
+        if m is None:
+            m = GroupMembership.objects.create(
+                group=group, user=user, role=GroupRole.MEMBER, status=ACTIVE, decided_at=now
+            )
+        else:
+            m.status, m.role, m.decided_at = ACTIVE, GroupRole.MEMBER, now
+            m.save(update_fields=["status", "role", "decided_at", "updated_at"])
+        forget_membership(group)
+        audit_record(actor=user, action="group.join", obj=m, summary=f"Joined {group.name!r}")
+        notify(
+            recipients=_organisers(group),
+            kind=Kind.JOIN_REQUEST,
+            text=_("%(name)s joined %(group)s") % {"name": user.public_name, "group": group.name},
+            url=group.get_absolute_url() + "#members",
+            exclude=user,
+        )
+    return m
+
+
+def group_leave(*, group: Group, user: Any) -> None:
+    """Leave a group (the last organiser must first make somebody else an organiser)."""
+    with transaction.atomic():
+        _lock(group)
+        m = GroupMembership.objects.filter(group=group, user=user, status=ACTIVE).first()
+        if m is None:
+            raise GroupError(_("You are not a member of this group"))
+        if m.role == GroupRole.ORGANISER and not _other_organisers_exist(group, user):
+            raise GroupError(
+                _(
+                    "You are the group's only organiser. Make another member an organiser "
+                    "before you leave"
+                )
+            )
+        m.status, m.role, m.decided_at = (
+            GroupMembershipStatus.LEFT,
+            GroupRole.MEMBER,
+            timezone.now(),
+        )
+        m.save(update_fields=["status", "role", "decided_at", "updated_at"])
+        forget_membership(group)
+        audit_record(actor=user, action="group.leave", obj=m, summary=f"Left {group.name!r}")
+
+
+def _active_row(membership: GroupMembership) -> GroupMembership:
+    m = GroupMembership.objects.select_related("group", "user").get(pk=membership.pk)
+    if m.status != ACTIVE:
+        raise GroupError(_("%(name)s is not a member of this group") % {"name": m.user.public_name})
+    return m
+
+
+def member_remove(*, membership: GroupMembership, actor: Any) -> GroupMembership:
+    """An organiser removes a member (or another organiser); they cannot rejoin on their own."""
+    with transaction.atomic():
+        _lock(membership.group)
+        m = _active_row(membership)
+        if m.user_id == actor.pk:
+            raise GroupError(_("You cannot remove yourself. Leave the group instead"))
+        m.status, m.role = GroupMembershipStatus.REMOVED, GroupRole.MEMBER
+        m.decided_at = timezone.now()
+        m.save(update_fields=["status", "role", "decided_at", "updated_at"])
+        forget_membership(membership.group)
+        audit_record(
+            actor=actor,
+            action="group.member_remove",
+            obj=m,
+            summary=f"Removed a member from {m.group.name!r}",
+            data={"user": m.user_id},
+        )
+        notify(
+            recipients=[m.user],
+            kind=Kind.JOIN_DECISION,
+            text=_("An organiser removed you from %(group)s") % {"group": m.group.name},
+            url=m.group.get_absolute_url(),
+        )
+    return m
+
+
+def member_make_organiser(*, membership: GroupMembership, actor: Any) -> GroupMembership:
+    """An organiser makes an active member an organiser too; the member is told."""
+    with transaction.atomic():
+        _lock(membership.group)
+        m = _active_row(membership)
+        if m.role == GroupRole.ORGANISER:
+            raise GroupError(_("%(name)s is already an organiser") % {"name": m.user.public_name})
+        m.role = GroupRole.ORGANISER
+        m.save(update_fields=["role", "updated_at"])
+        forget_membership(membership.group)
+        audit_record(
+            actor=actor,
+            action="group.make_organiser",
+            obj=m,
+            summary=f"Made a member an organiser of {m.group.name!r}",
+            data={"user": m.user_id},
+        )
+        notify(
+            recipients=[m.user],
+            kind=Kind.JOIN_DECISION,
+            text=_("You are now an organiser of %(group)s") % {"group": m.group.name},
+            url=m.group.get_absolute_url(),
+            exclude=actor,
+        )
+    return m
+
+
+def organiser_step_down(*, group: Group, user: Any) -> GroupMembership:
+    """An organiser becomes an ordinary member; a group is never left without an organiser."""
+    with transaction.atomic():
+        _lock(group)
+        m = GroupMembership.objects.filter(
+            group=group, user=user, status=ACTIVE, role=GroupRole.ORGANISER
+        ).first()
+        if m is None:
+            raise GroupError(_("You are not an organiser of this group"))
+        if not _other_organisers_exist(group, user):
+            raise GroupError(
+                _(
+                    "You are the group's only organiser. Make another member an organiser "
+                    "before you step down"
+                )
+            )
+        m.role = GroupRole.MEMBER
+        m.save(update_fields=["role", "updated_at"])
+        forget_membership(group)
+        audit_record(
+            actor=user, action="group.step_down", obj=m, summary=f"Stepped down in {group.name!r}"
+        )
+    return m
+
+
+# --- Invitations ---------------------------------------------------------------------------------
+#
+# Organisers invite a person by the email address of their Grassroots account. The invitation
+# lives on the person's GroupMembership row (status "invited"), so one row per person per group
+# still holds and an accepted invitation is an ordinary active membership.
+
+
+def _invitee_for(email: str) -> User | None:
+    return User.objects.filter(
+        email__iexact=email.strip(), is_active=True, anonymised_at__isnull=True
+    ).first()
+
+
+def invitation_create(
+    *, group: Group, actor: Any, email: str, message: str = ""
+) -> GroupMembership:
+    """An organiser invites the holder of a Grassroots account; they are told in the site and by
+    email, and accept or decline. Works for open groups too (accepting is joining)."""
+    invitee = _invitee_for(email)
+    if invitee is None:
+        raise GroupError(_("There is no Grassroots account with that email address"))
+    if invitee.pk == actor.pk:
+        raise GroupError(_("You cannot invite yourself"))
+    shown = invitee.email
+    with transaction.atomic():
+        _lock(group)
+        m = GroupMembership.objects.filter(group=group, user=invitee).first()
+        now = timezone.now()
+        if m is not None and m.status == ACTIVE:
+            raise GroupError(_("%(email)s is already a member of this group") % {"email": shown})
+        if m is not None and m.status == GroupMembershipStatus.INVITED:
+            raise GroupError(
+                _("%(email)s has already been invited and has not answered yet") % {"email": shown}
+            )
+        if (
+            m is not None
+            and m.status == GroupMembershipStatus.DECLINED
+            and m.decided_at is not None
+            and m.decided_at > now - REINVITE_AFTER
+        ):
+            again = timezone.localtime(m.decided_at + REINVITE_AFTER)
+            raise GroupError(
+                _(
+                    "%(email)s turned down an invitation to this group recently. "
+                    "You can invite them again from %(date)s"
+                )
+                % {"email": shown, "date": date_format(again, "j F Y")}
+            )
+        waiting = GroupMembership.objects.filter(
+            group=group, status=GroupMembershipStatus.INVITED
+        ).count()
+        if waiting >= MAX_PENDING_INVITATIONS:
+            raise GroupError(
+                _(
+                    "%(count)s invitations are already waiting for an answer, the most a group "
+                    "can have. Withdraw one before you invite somebody else"
+                )
+                % {"count": MAX_PENDING_INVITATIONS}
+            )
+        fields: dict[str, Any] = {
+            "status": GroupMembershipStatus.INVITED,
+            "role": GroupRole.MEMBER,
+            "invited_by": actor,
+            "invited_at": now,
+            "invitation_message": message,
+            "decided_at": None,
+        }
+        if m is None:
+            m = GroupMembership.objects.create(group=group, user=invitee, **fields)
+        else:
+            for field, value in fields.items():
+                setattr(m, field, value)
+            m.save(update_fields=[*fields, "updated_at"])
+        forget_membership(group)
+        audit_record(
+            actor=actor,
+            action="group.invitation_create",
+            obj=m,
+            summary=f"Invited a person to join {group.name!r}",
+            data={"user": invitee.pk},
+        )
+        notify(
+            recipients=[invitee],
+            kind=Kind.INVITATION,
+            text=_("%(name)s invited you to join %(group)s")
+            % {"name": actor.public_name, "group": group.name},
+            url=group.get_absolute_url() + "#invitation",
+        )
+    return m
+
+
+def _open_invitation(membership: GroupMembership) -> GroupMembership:
+    m = GroupMembership.objects.select_related("group", "user").get(pk=membership.pk)
+    if m.status != GroupMembershipStatus.INVITED:
+        raise GroupError(_("This invitation is no longer open"))
+    return m
+
+
+def invitation_accept(*, membership: GroupMembership, user: Any) -> GroupMembership:
+    """The invitee says yes and becomes an active member; the organisers are told."""
+    with transaction.atomic():
+        _lock(membership.group)
+        m = _open_invitation(membership)
+        if m.user_id != user.pk:
+            raise GroupError(_("This invitation is for somebody else"))
+        m.status, m.decided_at = ACTIVE, timezone.now()
+        m.save(update_fields=["status", "decided_at", "updated_at"])
+        forget_membership(membership.group)
+        audit_record(
+            actor=user,
+            action="group.invitation_accept",
+            obj=m,
+            summary=f"Accepted the invitation to join {m.group.name!r}",
+        )
+        notify(
+            recipients=_organisers(m.group),
+            kind=Kind.INVITATION,
+            text=_("%(name)s accepted the invitation to join %(group)s")
+            % {"name": user.public_name, "group": m.group.name},
+            url=m.group.get_absolute_url() + "#members",
+            exclude=user,
+        )
+    return m
+
+
+def invitation_decline(*, membership: GroupMembership, user: Any) -> GroupMembership:
+    """The invitee says no; the organisers are told."""
+    with transaction.atomic():
+        _lock(membership.group)
+        m = _open_invitation(membership)
+        if m.user_id != user.pk:
+            raise GroupError(_("This invitation is for somebody else"))
+        m.status, m.decided_at = GroupMembershipStatus.DECLINED, timezone.now()
+        m.save(update_fields=["status", "decided_at", "updated_at"])
+        forget_membership(membership.group)
+        audit_record(
+            actor=user,
+            action="group.invitation_decline",
+            obj=m,
+            summary=f"Turned down the invitation to join {m.group.name!r}",
+        )
+        notify(
+            recipients=_organisers(m.group),
+            kind=Kind.INVITATION,
+            text=_("%(name)s turned down the invitation to join %(group)s")
+            % {"name": user.public_name, "group": m.group.name},
+            url=m.group.get_absolute_url() + "#members",
+            exclude=user,
+        )
+    return m
+
+
+def invitation_withdraw(*, membership: GroupMembership, actor: Any) -> GroupMembership:
+    """An organiser withdraws an invitation that has not been answered yet."""
+    with transaction.atomic():
+        _lock(membership.group)
+        m = _open_invitation(membership)
+        m.status, m.decided_at = GroupMembershipStatus.WITHDRAWN, timezone.now()
+        m.save(update_fields=["status", "decided_at", "updated_at"])
+        forget_membership(membership.group)
+        audit_record(
+            actor=actor,
+            action="group.invitation_withdraw",
+            obj=m,
+            summary=f"Withdrew the invitation to join {m.group.name!r}",
+            data={"user": m.user_id},
+        )
+    return m

@@ -1,0 +1,340 @@
+"""Resident groups: the list, a group's page, starting and editing one, and its people."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from grassroots.groups import selectors, services
+from grassroots.groups.forms import CouncilForm, FilterForm, GroupForm, InviteForm
+from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus
+from grassroots.groups.services import GroupError
+from grassroots.places.models import Council
+
+PAGE_SIZE = 20
+
+
+def _group(slug: str) -> Group:
+    group = selectors.group_for(slug)
+    if group is None:
+        raise Http404
+    return group
+
+
+def _require(request: HttpRequest, perm: str, obj: Model | None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _back_to(group: Group, anchor: str = "") -> HttpResponse:
+    return redirect(group.get_absolute_url() + (f"#{anchor}" if anchor else ""))
+
+
+@require_safe
+def group_list(request: HttpRequest) -> HttpResponse:
+    councils = selectors.councils_with_groups()
+    form = FilterForm(request.GET or None, councils=councils, wards=selectors.wards_with_groups())
+    council = ward = None
+    q = ""
+    if form.is_bound and form.is_valid():
+        council, ward, q = (
+            form.cleaned_data["council"],
+            form.cleaned_data["ward"],
+            form.cleaned_data["q"],
+        )
+    # The ward choices follow the chosen council, so the list stays short at national scale.
+    ward_field = form.fields["ward"]
+    ward_field.queryset = selectors.wards_with_groups(council)  # type: ignore[attr-defined]
+    page = Paginator(selectors.group_list(council=council, ward=ward, q=q), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "groups/list.html",
+        {
+            "form": form,
+            "page": page,
+            "groups": page.object_list,
+            "query": query.urlencode(),
+            "filtered": bool(council or ward or q),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "groups.create_group", None)
+    council = _chosen_council(request)
+    if council is None:
+        choose = CouncilForm(request.GET if "council" in request.GET else None)
+        return render(request, "groups/choose_council.html", {"form": choose})
+    form = GroupForm(request.POST if request.method == "POST" else None, council=council)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            group = services.group_create(
+                creator=request.user,
+                council=council,
+                name=data["name"],
+                description=data["description"],
+                joining=data["joining"],
+                wards=data["wards"],
+            )
+        except GroupError as exc:
+            form.add_error("name", exc.message)
+        else:
+            messages.success(request, _("Your group has been started. You are its organiser"))
+            return redirect(group)
+    elif not form.is_bound:
+        own_ward = getattr(request.user, "ward_id", None)
+        form.initial = {"joining": "open", "wards": [own_ward] if own_ward else []}
+    return render(request, "groups/form.html", {"form": form, "council": council, "editing": False})
+
+
+def _chosen_council(request: HttpRequest) -> Council | None:
+    """The council from ?council=slug, else the council of the user's own ward."""
+    if "choose" in request.GET:
+        return None
+    slug = request.GET.get("council", "")
+    if slug:
+        return Council.objects.filter(slug=slug[:200]).first()
+    ward = getattr(request.user, "ward", None)
+    return ward.council if ward is not None else None
+
+
+@require_safe
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.group_detail(request.user, slug)
+    if found is None:
+        raise Http404
+    group, people = found
+    own = selectors.own_membership(request.user, group)
+    can = {
+        name: request.user.has_perm(f"groups.{name}", group)
+        for name in ("join", "leave", "step_down", "change_group", "manage_members")
+    }
+    return render(
+        request,
+        "groups/detail.html",
+        {
+            "group": group,
+            "people": people,
+            "own": own,
+            "can": can,
+            "is_invited": own is not None and own.status == GroupMembershipStatus.INVITED,
+            "conversations": selectors.group_conversations(request.user, group),
+            "events": selectors.group_upcoming_events(group),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    group = _group(slug)
+    _require(request, "groups.change_group", group)
+    if request.method == "POST":
+        form = GroupForm(request.POST, council=group.council)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.group_update(
+                    group=group,
+                    actor=request.user,
+                    name=data["name"],
+                    description=data["description"],
+                    joining=data["joining"],
+                    wards=data["wards"],
+                )
+            except GroupError as exc:
+                form.add_error("name", exc.message)
+            else:
+                messages.success(request, _("Your changes have been saved"))
+                return redirect(group)
+    else:
+        form = GroupForm(
+            council=group.council,
+            initial={
+                "name": group.name,
+                "description": group.description,
+                "joining": group.joining,
+                "wards": [w.pk for w in group.wards.all()],
+            },
+        )
+    return render(
+        request,
+        "groups/form.html",
+        {"form": form, "council": group.council, "editing": True, "group": group},
+    )
+
+
+# --- Joining and leaving -----------------------------------------------------------------------
+
+
+def _done(request: HttpRequest, group: Group, text: str, anchor: str = "") -> HttpResponse:
+    messages.success(request, text)
+    return _back_to(group, anchor)
+
+
+def _refused(request: HttpRequest, group: Group, exc: GroupError) -> HttpResponse:
+    messages.error(request, exc.message)
+    return _back_to(group)
+
+
+@login_required
+@require_POST
+def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+    group = _group(slug)
+    _require(request, "groups.join", group)
+    try:
+        services.group_join(group=group, user=request.user)
+    except GroupError as exc:
+        return _refused(request, group, exc)
+    return _done(request, group, _("You have joined %(group)s") % {"group": group.name})
+
+
+@login_required
+@require_POST
+def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    group = _group(slug)
+    _require(request, "groups.leave", group)
+    try:
+        services.group_leave(group=group, user=request.user)
+    except GroupError as exc:
+        return _refused(request, group, exc)
+    return _done(request, group, _("You have left %(group)s") % {"group": group.name})
+
+
+@login_required
+@require_POST
+def group_step_down(request: HttpRequest, slug: str) -> HttpResponse:
+    group = _group(slug)
+    _require(request, "groups.step_down", group)
+    try:
+        services.organiser_step_down(group=group, user=request.user)
+    except GroupError as exc:
+        return _refused(request, group, exc)
+    return _done(request, group, _("You are no longer an organiser of this group"))
+
+
+# --- Members -----------------------------------------------------------------------------------
+
+
+def _membership(group: Group, pk: int, status: str) -> GroupMembership:
+    m = get_object_or_404(
+        GroupMembership.objects.select_related("user", "group"), pk=pk, group=group, status=status
+    )
+    m.group = group  # the same object, so the rules' cache of the actor's row is shared
+    return m
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    group = _group(slug)
+    _require(request, "groups.manage_members", group)
+    m = _membership(group, pk, GroupMembershipStatus.ACTIVE)
+    try:
+        services.member_remove(membership=m, actor=request.user)
+    except GroupError as exc:
+        return _refused(request, group, exc)
+    return _done(
+        request,
+        group,
+        _("%(name)s is no longer a member") % {"name": m.user.public_name},
+        "members",
+    )
+
+
+@login_required
+@require_POST
+def member_make_organiser(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    group = _group(slug)
+    _require(request, "groups.manage_members", group)
+    m = _membership(group, pk, GroupMembershipStatus.ACTIVE)
+    try:
+        services.member_make_organiser(membership=m, actor=request.user)
+    except GroupError as exc:
+        return _refused(request, group, exc)
+    return _done(
+        request,
+        group,
+        _("%(name)s is now an organiser") % {"name": m.user.public_name},
+        "members",
+    )
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    group = _group(slug)
+    _require(request, "groups.manage_members", group)
+    form = InviteForm(request.POST if request.method == "POST" else None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(
+                group=group,
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                message=form.cleaned_data["message"],
+            )
+        except GroupError as exc:
+            form.add_error("email", exc.message)
+        else:
+            return _done(
+                request,
+                group,
+                _("Invitation sent to %(email)s") % {"email": form.cleaned_data["email"]},
+                "members",
+            )
+    return render(request, "groups/invite.html", {"group": group, "form": form})
+
+
+@login_required
+@require_POST
+def invitation_answer(request: HttpRequest, slug: str, pk: int, answer: str) -> HttpResponse:
+    group = _group(slug)
+    m = _membership(group, pk, GroupMembershipStatus.INVITED)
+    accept = answer == "accept"
+    _require(request, "groups.accept_invitation" if accept else "groups.decline_invitation", m)
+    try:
+        if accept:
+            services.invitation_accept(membership=m, user=request.user)
+        else:
+            services.invitation_decline(membership=m, user=request.user)
+    except GroupError as exc:
+        return _refused(request, group, exc)
+    if accept:
+        return _done(request, group, _("You are now a member of %(group)s") % {"group": group.name})
+    return _done(request, group, _("You turned down the invitation"))
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    group = _group(slug)
+    m = _membership(group, pk, GroupMembershipStatus.INVITED)
+    _require(request, "groups.withdraw_invitation", m)
+    try:
+        services.invitation_withdraw(membership=m, actor=request.user)
+    except GroupError as exc:
+        return _refused(request, group, exc)
+    return _done(
+        request,
+        group,
+        _("The invitation to %(name)s has been withdrawn") % {"name": m.user.public_name},
+        "members",
+    )
