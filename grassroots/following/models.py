@@ -78,3 +78,22 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"Follow {self.pk} by {self.user_id}"
+
+    @property
+    def kind(self) -> str:
+        """Which of the four targets this follow has."""
+        for name in ("initiative", "ward", "group", "conversation"):
+            if getattr(self, f"{name}_id") is not None:
+                return name
+        raise ValueError("A follow without a target")
+
+    @property
+    def target_id(self) -> int:
+        value: int = getattr(self, f"{self.kind}_id")
+        return value
+
+    @property
+    def target(self) -> models.Model:
+        """The followed object (load it with select_related to avoid a query per row)."""
+        value: models.Model = getattr(self, self.kind)
+        return value

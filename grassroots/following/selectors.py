@@ -1,11 +1,17 @@
-"""Reads for following: who follows a thing."""
+"""Reads for following: who follows a thing, what a person follows, and what may be followed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
+
+from grassroots.following.models import Follow
+
+# What can be followed, by the name used in addresses and in Follow's target fields.
+KINDS = ("initiative", "ward", "group", "conversation")
 
 
 def followers(
@@ -14,9 +20,11 @@ def followers(
     ward: Any | None = None,
     group: Any | None = None,
     conversation: Any | None = None,
+    wards: Iterable[Any] = (),
 ) -> QuerySet[Any]:
     """Active people following any of the given things (each person once).
 
+    `wards` adds the followers of several wards at once (for example an initiative's wards).
     Callers pass the result to `notifications.services.notify`, which still drops anyone who may
     not see a safeguarded initiative or conversation.
     """
@@ -29,4 +37,69 @@ def followers(
     ):
         if target is not None:
             match |= Q(**{f"follows__{field}": target})
+    ward_list = list(wards)
+    if ward_list:
+        match |= Q(follows__ward__in=ward_list)
     return get_user_model().objects.filter(match, is_active=True).distinct()
+
+
+def kind_of(target: Model) -> str:
+    """ "initiative", "ward", "group" or "conversation" for a followable object."""
+    label = target._meta.model_name
+    if label not in KINDS:
+        raise ValueError(f"{label} cannot be followed")
+    return str(label)
+
+
+def followable(user: Any, kind: str, pk: int) -> Model | None:
+    """The thing of `kind` with `pk` if `user` may see it (and so follow it); else None.
+
+    A safeguarded initiative or conversation outside the user's reach is None, exactly like
+    one that does not exist.
+    """
+    if kind == "initiative":
+        from grassroots.initiatives.visibility import visible_initiatives
+
+        return visible_initiatives(user).filter(pk=pk).first()
+    if kind == "ward":
+        from grassroots.places.models import Ward
+
+        return Ward.objects.current().select_related("council").filter(pk=pk).first()
+    if kind == "group":
+        from grassroots.groups.models import Group
+
+        return Group.objects.filter(pk=pk).first()
+    if kind == "conversation":
+        from grassroots.conversations.visibility import visible_conversations
+
+        return visible_conversations(user).filter(pk=pk, hidden_at__isnull=True).first()
+    return None
+
+
+def is_following(user: Any, target: Model) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Follow.objects.filter(user=user, **{kind_of(target): target}).exists()
+
+
+def follows_of(user: Any) -> list[Follow]:
+    """What `user` follows, in one query, leaving out anything they can no longer see."""
+    from grassroots.conversations.visibility import visible_conversations
+    from grassroots.initiatives.visibility import visible_initiatives
+
+    return list(
+        Follow.objects.filter(user=user)
+        .filter(
+            Q(initiative__isnull=True) | Q(initiative__in=visible_initiatives(user).values("pk"))
+        )
+        .filter(
+            Q(conversation__isnull=True)
+            | Q(
+                conversation__in=visible_conversations(user)
+                .filter(hidden_at__isnull=True)
+                .values("pk")
+            )
+        )
+        .select_related("initiative", "ward__council", "group", "conversation")
+        .order_by("-created_at", "-id")
+    )

@@ -1,0 +1,34 @@
+"""Who may follow what: anybody signed in, anything they can see.
+
+See tests/test_rules_following.py.
+
+Seeing is decided by `selectors.followable` (the safeguarding rules of initiatives and
+conversations); the views answer a 404 for anything outside it, like a missing page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from grassroots.following import selectors
+
+
+@rules.predicate
+def signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def can_see(user: Any, target: Any) -> bool:
+    if target is None:
+        return False
+    try:
+        kind = selectors.kind_of(target)
+    except ValueError:
+        return False
+    return selectors.followable(user, kind, target.pk) is not None
+
+
+rules.add_perm("following.follow", signed_in & can_see)

@@ -1,0 +1,59 @@
+"""Writes for following: start and stop following an initiative, a ward, a group or a
+conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+
+from grassroots.core.audit import audit_record
+from grassroots.following import selectors
+from grassroots.following.models import Follow
+
+
+class FollowError(Exception):
+    """The person may not follow this (it is hidden from them)."""
+
+
+def follow_start(*, user: Any, target: Model) -> Follow:
+    """Follow `target`; following it again changes nothing. Only what `user` can see."""
+    kind = selectors.kind_of(target)
+    if selectors.followable(user, kind, target.pk) is None:
+        raise FollowError
+    existing = Follow.objects.filter(user=user, **{kind: target}).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            follow = Follow.objects.create(user=user, **{kind: target})
+            audit_record(
+                actor=user,
+                action="following.start",
+                obj=follow,
+                summary=f"Followed {kind} {target.pk}",
+                data={"kind": kind, "id": target.pk},
+            )
+    except IntegrityError:
+        # Two clicks at once: the other one made it.
+        return Follow.objects.get(user=user, **{kind: target})
+    return follow
+
+
+def follow_stop(*, user: Any, target: Model) -> bool:
+    """Stop following `target`; False if the user was not following it."""
+    kind = selectors.kind_of(target)
+    with transaction.atomic():
+        follow = Follow.objects.filter(user=user, **{kind: target}).first()
+        if follow is None:
+            return False
+        audit_record(
+            actor=user,
+            action="following.stop",
+            obj=follow,
+            summary=f"Stopped following {kind} {target.pk}",
+            data={"kind": kind, "id": target.pk},
+        )
+        follow.delete()
+    return True
