@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from grassroots.initiatives.models import INSIDER_STATUSES, Initiative, Membership
 from grassroots.initiatives.visibility import visible_initiatives
-from grassroots.notifications.models import Kind, Notification, Preference
+from grassroots.notifications.models import Delivery, Kind, Notification, Preference
 
 
 def inbox(user: Any) -> QuerySet[Notification]:
@@ -37,10 +37,15 @@ def unread_count(user: Any) -> int:
     return inbox(user).filter(read_at__isnull=True).count()
 
 
+def deliveries(user: Any) -> dict[str, str]:
+    """How the user is emailed about each kind, in one query ("immediately" unless changed)."""
+    chosen = dict(Preference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {kind: chosen.get(kind, Delivery.IMMEDIATELY) for kind in Kind.values}
+
+
 def email_kinds(user: Any) -> set[str]:
-    """The kinds the user is emailed about (every kind unless turned off)."""
-    off = set(Preference.objects.filter(user=user, email=False).values_list("kind", flat=True))
-    return {k for k in Kind.values if k not in off}
+    """The kinds the user gets any email about (at once or in a digest)."""
+    return {kind for kind, how in deliveries(user).items() if how != Delivery.OFF}
 
 
 def ids_of_active(user_ids: list[int]) -> set[int]:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from grassroots.conversations.models import Conversation
 from grassroots.core.tasks import send_email
+from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
-from grassroots.notifications.models import Kind, Notification, Preference
+from grassroots.notifications import unsubscribe
+from grassroots.notifications.models import DIGESTS, Delivery, Kind, Notification, Preference
 from grassroots.notifications.selectors import insider_ids
+from grassroots.places.models import Ward
 
 
 def notify(
@@ -24,13 +28,18 @@ def notify(
     url: str,
     initiative: Initiative | None = None,
     conversation: Conversation | None = None,
+    ward: Ward | None = None,
+    group: Group | None = None,
     exclude: Any | None = None,
 ) -> list[Notification]:
-    """Tell each recipient (once) in the site, and by email unless they turned that kind off.
+    """Tell each recipient (once) in the site, and by email as they chose for this kind.
 
-    Recipients who may not see `initiative` are dropped: a safeguarded initiative never reaches
-    anyone outside it, whoever the caller named; the same holds for a safeguarded
-    `conversation`. `exclude` (usually the actor) is skipped.
+    "immediately": emailed by the worker after the commit; "daily"/"weekly": left for the
+    next digest (`notifications.digests`); "off": the site only. Recipients who may not see
+    `initiative` are dropped: a safeguarded initiative never reaches anyone outside it,
+    whoever the caller named; the same holds for a safeguarded `conversation`. `ward` and
+    `group` name the place it happened, for grouping digests. `exclude` (usually the actor)
+    is skipped.
     """
     from django.db import transaction
 
@@ -50,32 +59,46 @@ def notify(
         people = {pk: u for pk, u in people.items() if pk in allowed}
     if not people:
         return []
-    created = Notification.objects.bulk_create(
-        [
+    # One query for everybody's preferences (never one per recipient).
+    chosen = dict(
+        Preference.objects.filter(user_id__in=people, kind=kind).values_list("user_id", "delivery")
+    )
+    now = timezone.now()
+    rows, to_email = [], []
+    for user in people.values():
+        delivery = chosen.get(user.pk, Delivery.IMMEDIATELY)
+        can_email = bool(user.email) and not user.anonymised_at
+        at_once = can_email and delivery == Delivery.IMMEDIATELY
+        if at_once:
+            to_email.append(user)
+        rows.append(
             Notification(
-                recipient=u,
+                recipient=user,
                 kind=kind,
                 text=text[:300],
                 url=url,
                 initiative=initiative,
                 conversation=conversation,
+                ward=ward,
+                group=group,
+                emailed_at=now if at_once else None,
+                awaiting_digest=can_email and delivery in DIGESTS,
             )
-            for u in people.values()
-        ]
-    )
-    # One query for everybody's preferences (never one per recipient).
-    emails_off = set(
-        Preference.objects.filter(user_id__in=people, kind=kind, email=False).values_list(
-            "user_id", flat=True
         )
-    )
+    created = Notification.objects.bulk_create(rows)
     absolute = url if url.startswith("http") else settings.SITE_URL.rstrip("/") + url
-    for user in people.values():
-        if user.pk in emails_off or not user.email or user.anonymised_at:
-            continue
+    for user in to_email:
+        leave = unsubscribe.unsubscribe_url(user_id=user.pk, scope=kind)
         body = render_to_string(
             "notifications/email.txt",
-            {"text": text, "url": absolute, "user": user, "SITE_NAME": settings.SITE_NAME},
+            {
+                "text": text,
+                "url": absolute,
+                "user": user,
+                "SITE_NAME": settings.SITE_NAME,
+                "kind_label": Kind(kind).label,
+                "unsubscribe_url": leave,
+            },
         )
         transaction.on_commit(
             partial(
@@ -83,6 +106,7 @@ def notify(
                 subject=f"[{settings.SITE_NAME}] {text[:120]}",
                 body=body,
                 to=[user.email],
+                headers=unsubscribe.headers(leave),
             )
         )
     return created
@@ -120,25 +144,64 @@ def notification_mark_read(*, user: Any, notification: Notification) -> bool:
     return bool(changed)
 
 
-def preferences_save(*, user: Any, email_kinds: Iterable[str]) -> None:
-    """Email `user` about exactly the kinds in `email_kinds` (one query for all kinds)."""
+def preferences_save(*, user: Any, deliveries: Mapping[str, str]) -> None:
+    """Set how `user` is emailed about each kind named in `deliveries` (one upsert for all)."""
     from django.db import transaction
 
     from grassroots.core.audit import audit_record
 
-    wanted = set(email_kinds)
-    rows = [Preference(user=user, kind=kind, email=kind in wanted) for kind in Kind.values]
+    unknown = [
+        k for k, how in deliveries.items() if k not in Kind.values or how not in Delivery.values
+    ]
+    if unknown:
+        raise ValueError(f"Unknown kinds or deliveries: {unknown}")
+    rows = [Preference(user=user, kind=kind, delivery=how) for kind, how in deliveries.items()]
     with transaction.atomic():
         Preference.objects.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=["user", "kind"],
-            update_fields=["email"],
+            update_fields=["delivery"],
         )
         audit_record(
             actor=user,
             action="notifications.preferences_save",
             obj=user,
-            summary="Changed which notifications are emailed",
-            data={"email": sorted(wanted)},
+            summary="Changed how notifications are emailed",
+            data={"delivery": dict(sorted(deliveries.items()))},
         )
+
+
+def preferences_unsubscribe(*, user: Any, scope: str) -> list[str]:
+    """Turn off email for one kind, or for every kind sent in a digest (`unsubscribe.DIGESTS`).
+
+    Used by one-click unsubscribe links, so it needs no sign-in: the caller has checked the
+    signed token. Returns the kinds turned off (none if they already were).
+    """
+    from django.db import transaction
+
+    from grassroots.core.audit import audit_record
+    from grassroots.notifications.selectors import deliveries
+
+    current = deliveries(user)
+    if scope == unsubscribe.DIGESTS:
+        kinds = [kind for kind, how in current.items() if how in DIGESTS]
+    else:
+        kinds = [scope] if current.get(scope) != Delivery.OFF else []
+    if not kinds:
+        return []
+    with transaction.atomic():
+        Preference.objects.bulk_create(
+            [Preference(user=user, kind=kind, delivery=Delivery.OFF) for kind in kinds],
+            update_conflicts=True,
+            unique_fields=["user", "kind"],
+            update_fields=["delivery"],
+        )
+        audit_record(
+            actor=None,
+            action="notifications.unsubscribe",
+            obj=user,
+            summary="Turned off email from an unsubscribe link",
+            data={"scope": scope, "kinds": sorted(kinds)},
+        )
+    return kinds

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/read", views.mark_read, name="mark_read"),
     path("read-all", views.mark_all_read, name="mark_all_read"),
     path("settings", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>", views.unsubscribe_link, name="unsubscribe"),
 ]

@@ -1,4 +1,4 @@
-"""Your notifications: the inbox and which ones you are emailed about."""
+"""Your notifications: the inbox, how each kind is emailed, and one-click unsubscribe."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from grassroots.notifications import selectors, services
+from grassroots.accounts.models import User
+from grassroots.notifications import selectors, services, unsubscribe
 from grassroots.notifications.forms import PreferencesForm
+from grassroots.notifications.models import Kind
 
 PAGE_SIZE = 20
 
@@ -64,9 +67,40 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
-            services.preferences_save(user=request.user, email_kinds=form.cleaned_data["email"])
+            services.preferences_save(user=request.user, deliveries=form.deliveries())
             messages.success(request, _("Your email settings have been saved"))
             return redirect("notifications:preferences")
     else:
-        form = PreferencesForm(initial={"email": sorted(selectors.email_kinds(request.user))})
+        form = PreferencesForm(
+            initial=PreferencesForm.initial_from(selectors.deliveries(request.user))
+        )
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+@csrf_exempt  # mail providers post here with no session or CSRF token (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
+    """One-click unsubscribe, without signing in.
+
+    GET shows what the link will turn off and a button (it changes nothing: mail scanners
+    follow links); POST, from that button or straight from the mail provider, turns it off.
+    A tampered or expired link gets a page saying so (status 400), never an error.
+    """
+    try:
+        wanted = unsubscribe.read_token(token)
+    except unsubscribe.ExpiredToken:
+        return render(request, "notifications/unsubscribe_bad.html", {"expired": True}, status=400)
+    except unsubscribe.BadToken:
+        return render(request, "notifications/unsubscribe_bad.html", {"expired": False}, status=400)
+    user = User.objects.filter(pk=wanted.user_id, is_active=True).first()
+    if user is None:
+        return render(request, "notifications/unsubscribe_bad.html", {"expired": False}, status=400)
+    what = (
+        _("all your digest emails")
+        if wanted.scope == unsubscribe.DIGESTS
+        else _("emails about: %(kind)s") % {"kind": Kind(wanted.scope).label}
+    )
+    if request.method == "POST":
+        services.preferences_unsubscribe(user=user, scope=wanted.scope)
+        return render(request, "notifications/unsubscribe_done.html", {"what": what})
+    return render(request, "notifications/unsubscribe_confirm.html", {"what": what})

@@ -1,4 +1,5 @@
-"""notify(): stored for the site, emailed by the task after the commit, as each person chose."""
+"""notify(): stored for the site, emailed as each person chose (at once after the commit, in a
+digest later, or not at all)."""
 
 from __future__ import annotations
 
@@ -19,15 +20,19 @@ from grassroots.notifications.services import notify, preferences_save
 pytestmark = pytest.mark.django_db
 
 
-def test_emails_go_after_the_commit_only_to_people_with_email_on(
+def test_emails_go_after_the_commit_only_to_people_who_want_them_straight_away(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     keen, quiet = UserFactory(email="keen@example.org"), UserFactory(email="quiet@example.org")
-    preferences_save(user=quiet, email_kinds=[k for k in Kind.values if k != "stage_change"])
+    daily, weekly = UserFactory(email="daily@example.org"), UserFactory(email="weekly@example.org")
+    preferences_save(user=quiet, deliveries={"stage_change": "off"})
+    preferences_save(user=daily, deliveries={"stage_change": "daily"})
+    preferences_save(user=weekly, deliveries={"stage_change": "weekly"})
     initiative = InitiativeFactory()
+    everyone = [keen, quiet, daily, weekly]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notify(
-            recipients=[keen, quiet],
+            recipients=everyone,
             kind=Kind.STAGE_CHANGE,
             text="The garden is now in action",
             url=initiative.get_absolute_url(),
@@ -37,7 +42,7 @@ def test_emails_go_after_the_commit_only_to_people_with_email_on(
     assert len(callbacks) == 1
     with django_capture_on_commit_callbacks(execute=True):
         notify(
-            recipients=[keen, quiet],
+            recipients=everyone,
             kind=Kind.STAGE_CHANGE,
             text="The garden is now in action",
             url=initiative.get_absolute_url(),
@@ -45,7 +50,39 @@ def test_emails_go_after_the_commit_only_to_people_with_email_on(
         )
     assert [m.to for m in mail.outbox] == [["keen@example.org"]]
     assert "The garden is now in action" in mail.outbox[0].body
-    assert Notification.objects.filter(recipient=quiet).count() == 2  # in the site regardless
+    for person in everyone:  # in the site regardless
+        assert Notification.objects.filter(recipient=person).count() == 2
+    waiting = Notification.objects.filter(awaiting_digest=True)
+    assert {n.recipient for n in waiting} == {daily, weekly}
+    assert Notification.objects.filter(recipient=keen, emailed_at__isnull=False).count() == 2
+    assert not Notification.objects.filter(recipient=quiet, emailed_at__isnull=False).exists()
+    assert not Notification.objects.filter(recipient=quiet, awaiting_digest=True).exists()
+
+
+def test_every_email_carries_one_click_unsubscribe_for_its_kind(
+    django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.SITE_URL = "https://grassroots.example.gov.uk"
+    person = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[person], kind=Kind.FOLLOWING, text="News", url="/initiatives/")
+    [message] = mail.outbox
+    link = message.extra_headers["List-Unsubscribe"]
+    assert link.startswith("<https://grassroots.example.gov.uk/notifications/unsubscribe/")
+    assert link.endswith(">")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert link.strip("<>") in message.body
+    assert "https://grassroots.example.gov.uk/initiatives/" in message.body
+
+
+def test_people_without_an_email_are_never_queued_for_a_digest() -> None:
+    person = UserFactory()
+    preferences_save(user=person, deliveries={"following": "daily"})
+    type(person).objects.filter(pk=person.pk).update(email="")
+    person.refresh_from_db()
+    [created] = notify(recipients=[person], kind=Kind.FOLLOWING, text="News", url="/")
+    assert created.awaiting_digest is False
+    assert created.emailed_at is None
 
 
 def test_outsiders_of_a_safeguarded_initiative_are_never_told(
@@ -54,6 +91,7 @@ def test_outsiders_of_a_safeguarded_initiative_are_never_told(
     initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
     member = MembershipFactory(initiative=initiative).user
     outsider = UserFactory()
+    preferences_save(user=outsider, deliveries={"stage_change": "daily"})
     with django_capture_on_commit_callbacks(execute=True):
         created = notify(
             recipients=[member, outsider, AnonymousUser(), None],
@@ -64,6 +102,7 @@ def test_outsiders_of_a_safeguarded_initiative_are_never_told(
         )
     assert [n.recipient for n in created] == [member]
     assert [m.to for m in mail.outbox] == [[member.email]]
+    assert not Notification.objects.filter(recipient=outsider).exists()
 
 
 def _queries_to_notify(count: int, safeguarded: bool) -> int:
@@ -71,8 +110,10 @@ def _queries_to_notify(count: int, safeguarded: bool) -> int:
         visibility=Visibility.SAFEGUARDED if safeguarded else Visibility.PUBLIC
     )
     people = [MembershipFactory(initiative=initiative).user for _ in range(count)]
-    for person in people[::2]:
-        preferences_save(user=person, email_kinds=[])
+    for n, person in enumerate(people):
+        preferences_save(
+            user=person, deliveries={"stage_change": ["off", "daily", "weekly"][n % 3]}
+        )
     with CaptureQueriesContext(connection) as context:
         notify(recipients=people, kind=Kind.STAGE_CHANGE, text="x", url="/", initiative=initiative)
     return len(context.captured_queries)
