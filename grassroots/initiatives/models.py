@@ -134,6 +134,23 @@ class MembershipStatus(models.TextChoices):
     APPROVED = "approved", _("Member")
     DECLINED = "declined", _("Declined")
     LEFT = "left", _("Left")
+    # Leads invite a person by the email address of their account. While the invitation waits
+    # the person may see the initiative (even a safeguarded one) so that they can decide.
+    INVITED = "invited", _("Invited")
+    INVITATION_DECLINED = "refused", _("Turned down an invitation")
+    WITHDRAWN = "withdrawn", _("Invitation withdrawn")
+
+
+# Statuses that let a person see a safeguarded initiative (visibility.py and the bulk rule in
+# notifications/selectors.py both use this).
+INSIDER_STATUSES = (MembershipStatus.APPROVED, MembershipStatus.INVITED)
+# Statuses from which a person may ask to join (again): nothing waiting, not a member, and the
+# leads have not already said no to them.
+ASK_AGAIN_STATUSES = (
+    MembershipStatus.LEFT,
+    MembershipStatus.INVITATION_DECLINED,
+    MembershipStatus.WITHDRAWN,
+)
 
 
 class Membership(models.Model):
@@ -160,6 +177,18 @@ class Membership(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set when a lead invited the person (kept after they accept, so "joined by invitation"
+    # stays on record).
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    invitation_message = models.TextField(_("message from the leads"), blank=True)
 
     class Meta:
         ordering = ["requested_at"]

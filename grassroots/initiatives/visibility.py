@@ -2,7 +2,9 @@
 
 A public initiative is visible to everybody. A safeguarded one (for example on domestic abuse
 or mental health) is visible only to:
-- its approved members (leads included);
+- its approved members (leads included), and people its leads have invited to join while
+  the invitation waits for their answer (so they can decide; turned down or withdrawn, and
+  they are outside again);
 - councillors supporting it: with a support offered, planned, in progress or done, or invited
   by its leads, or representing one of its wards while a help request is waiting.
 
@@ -19,7 +21,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from grassroots.initiatives.models import Initiative, Membership, MembershipStatus, Visibility
+from grassroots.initiatives.models import INSIDER_STATUSES, Initiative, Membership, Visibility
 from grassroots.places.models import CouncillorTerm
 from grassroots.places.selectors import councillor_id_for
 
@@ -32,7 +34,7 @@ def _insider_condition(user: Any) -> Q:
 
     member = Exists(
         Membership.objects.filter(
-            initiative=OuterRef("pk"), user=user, status=MembershipStatus.APPROVED
+            initiative=OuterRef("pk"), user=user, status__in=INSIDER_STATUSES
         )
     )
     condition = Q(member)
