@@ -105,9 +105,9 @@ def _chosen_council(request: HttpRequest) -> Council | None:
     """The council from ?council=slug, else the council of the user's own ward."""
     if "choose" in request.GET:
         return None
-    slug = request.GET.get("council", "")
-    if slug:
-        return Council.objects.filter(slug=slug[:200]).first()
+    if "council" in request.GET:
+        slug = request.GET["council"][:200]
+        return Council.objects.filter(slug=slug).first() if slug else None
     ward = getattr(request.user, "ward", None)
     return ward.council if ward is not None else None
 
