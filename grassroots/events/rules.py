@@ -1,0 +1,181 @@
+"""Who may do what with venues and events (rules predicates; see tests/test_rules_events.py).
+
+Hosts run an event: a group's organisers, an initiative's leads, a ward's councillors, or the
+councillor holding a surgery. Councillors must have two-factor authentication set up before
+their role counts. Everything about an event of a safeguarded initiative first asks whether
+the user may see that initiative at all, so outsiders can do nothing with it (and the views
+answer 404, exactly as for a missing event).
+
+Venues: site admins manage every venue (in the Django admin and in the site); a group's
+organisers add venues for their group and edit those.
+
+Objects: `events.host_event` takes the host (a Group, Initiative, Ward or Councillor);
+`events.add_venue` takes a Group or None ("may add a venue for some group");
+`events.update_action` takes an ActionItem; the rest take the Event or the Venue.
+Answers are cached on the user object for the rest of the request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.utils import timezone
+
+from grassroots.accounts.rules import is_councillor, is_moderator, is_site_admin
+from grassroots.events.models import ActionItem, Event, Venue
+from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
+from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
+from grassroots.initiatives.visibility import can_view
+from grassroots.places.models import Councillor, CouncillorTerm, Ward
+from grassroots.places.selectors import councillor_id_for
+
+Host = Group | Initiative | Ward | Councillor
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _cache(user: Any, name: str) -> dict[Any, Any]:
+    store: dict[str, dict[Any, Any]] = user.__dict__.setdefault("_gr_events_rules", {})
+    return store.setdefault(name, {})
+
+
+def forget(user: Any) -> None:
+    """Drop cached answers (after a change made with the same user object)."""
+    user.__dict__.pop("_gr_events_rules", None)
+
+
+def host_of(event: Event) -> Host:
+    """The one host of an event (a check constraint guarantees exactly one)."""
+    host = event.group or event.initiative or event.ward or event.councillor
+    assert host is not None
+    return host
+
+
+def organised_group_ids(user: Any) -> set[int]:
+    """Groups the user organises (active organiser memberships), one query per request."""
+    if not _signed_in(user):
+        return set()
+    cache = _cache(user, "organises")
+    if "ids" not in cache:
+        cache["ids"] = set(
+            GroupMembership.objects.filter(
+                user=user, role=GroupRole.ORGANISER, status=GroupMembershipStatus.ACTIVE
+            ).values_list("group_id", flat=True)
+        )
+    ids: set[int] = cache["ids"]
+    return ids
+
+
+def led_initiative_ids(user: Any) -> set[int]:
+    if not _signed_in(user):
+        return set()
+    cache = _cache(user, "leads")
+    if "ids" not in cache:
+        cache["ids"] = set(
+            Membership.objects.filter(
+                user=user, role=MemberRole.LEAD, status=MembershipStatus.APPROVED
+            ).values_list("initiative_id", flat=True)
+        )
+    ids: set[int] = cache["ids"]
+    return ids
+
+
+def represented_ward_ids(user: Any) -> set[int]:
+    """Wards the user is a councillor for today (only with two-factor authentication on)."""
+    councillor_id = councillor_id_for(user)
+    if councillor_id is None or not is_councillor(user):
+        return set()
+    cache = _cache(user, "wards")
+    if "ids" not in cache:
+        cache["ids"] = set(
+            CouncillorTerm.objects.current(timezone.localdate())
+            .filter(councillor_id=councillor_id)
+            .values_list("ward_id", flat=True)
+        )
+    ids: set[int] = cache["ids"]
+    return ids
+
+
+def _sees_initiative(user: Any, initiative: Initiative) -> bool:
+    cache = _cache(user, "sees")
+    if initiative.pk not in cache:
+        cache[initiative.pk] = can_view(user, initiative)
+    return bool(cache[initiative.pk])
+
+
+def hosts(user: Any, host: Host) -> bool:
+    """Whether `user` may act for `host`."""
+    if not _signed_in(user):
+        return False
+    if isinstance(host, Group):
+        return host.pk in organised_group_ids(user)
+    if isinstance(host, Initiative):
+        return host.pk in led_initiative_ids(user) and _sees_initiative(user, host)
+    if isinstance(host, Ward):
+        return host.pk in represented_ward_ids(user)
+    if isinstance(host, Councillor):
+        return bool(is_councillor(user)) and councillor_id_for(user) == host.pk
+    return False
+
+
+def sees_event(user: Any, event: Event) -> bool:
+    """The visibility rule for one event (selectors.visible_events is the same for lists)."""
+    initiative = event.initiative if event.initiative_id is not None else None
+    if initiative is not None and not _sees_initiative(user, initiative):
+        return False
+    if event.hidden_at is not None:
+        return bool(is_moderator(user)) or hosts(user, host_of(event))
+    return True
+
+
+@rules.predicate
+def is_host(user: Any, obj: Any) -> bool:
+    if isinstance(obj, Event):
+        return hosts(user, host_of(obj))
+    if isinstance(obj, ActionItem):
+        return hosts(user, host_of(obj.event))
+    if isinstance(obj, Group | Initiative | Ward | Councillor):
+        return hosts(user, obj)
+    return False
+
+
+@rules.predicate
+def can_see(user: Any, obj: Any) -> bool:
+    if isinstance(obj, ActionItem):
+        obj = obj.event
+    return isinstance(obj, Event) and sees_event(user, obj)
+
+
+@rules.predicate
+def owns_action(user: Any, item: Any) -> bool:
+    return isinstance(item, ActionItem) and _signed_in(user) and item.owner_id == user.pk
+
+
+@rules.predicate
+def organises_venue_group(user: Any, obj: Any) -> bool:
+    """For a venue: organises the group that added it; for a group: organises it;
+    with no object: organises some group."""
+    if isinstance(obj, Venue):
+        return obj.group_id is not None and obj.group_id in organised_group_ids(user)
+    if isinstance(obj, Group):
+        return obj.pk in organised_group_ids(user)
+    if obj is None:
+        return bool(organised_group_ids(user))
+    return False
+
+
+signed_in = rules.predicate(_signed_in)
+
+rules.add_perm("events.view_event", can_see)
+rules.add_perm("events.host_event", signed_in & is_host)
+rules.add_perm("events.change_event", signed_in & can_see & is_host)
+rules.add_perm("events.cancel_event", signed_in & can_see & is_host)
+rules.add_perm("events.rsvp", signed_in & can_see)
+rules.add_perm("events.write_minutes", signed_in & can_see & is_host)
+rules.add_perm("events.add_action", signed_in & can_see & is_host)
+rules.add_perm("events.update_action", signed_in & can_see & (is_host | owns_action))
+rules.add_perm("events.add_venue", signed_in & (is_site_admin | organises_venue_group))
+rules.add_perm("events.change_venue", signed_in & (is_site_admin | organises_venue_group))

@@ -1,0 +1,247 @@
+"""Reads for venues and events, with bounded query counts.
+
+`visible_events` is THE list filter: events of a safeguarded initiative only for people who may
+see that initiative, and hidden events for nobody (their hosts and moderators reach a hidden
+event's page through `rules.sees_event`). Calendar feeds use it as an anonymous visitor would.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch
+from django.utils import timezone
+
+from grassroots.conversations.models import AgreedAction, Conversation
+from grassroots.conversations.visibility import visible_conversations
+from grassroots.events.models import (
+    ActionItem,
+    ActionStatus,
+    Event,
+    EventKind,
+    Rsvp,
+    RsvpStatus,
+    Venue,
+)
+from grassroots.events.rules import sees_event
+from grassroots.groups.models import Group
+from grassroots.initiatives.models import Initiative
+from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.places.models import Councillor, Ward
+
+HOST_RELATIONS = ("group", "initiative", "ward", "ward__council", "councillor", "venue")
+
+
+def visible_events(user: Any, queryset: QuerySet[Event] | None = None) -> QuerySet[Event]:
+    """The events `user` may find in lists, counts and feeds."""
+    qs = queryset if queryset is not None else Event.objects.all()
+    qs = qs.filter(hidden_at__isnull=True)
+    return qs.filter(
+        Q(initiative__isnull=True)
+        | Q(initiative__in=visible_initiatives(user, Initiative.objects.all()).values("pk"))
+    )
+
+
+def _count(status: str) -> Coalesce:
+    rows = (
+        Rsvp.objects.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def with_counts(qs: QuerySet[Event]) -> QuerySet[Event]:
+    """Annotate going_count and waiting_count (subqueries: no row multiplication)."""
+    return qs.annotate(going_count=_count(RsvpStatus.GOING), waiting_count=_count("waiting"))
+
+
+def event_list(
+    user: Any,
+    *,
+    past: bool = False,
+    ward: Ward | None = None,
+    group: Group | None = None,
+    councillor: Councillor | None = None,
+    kind: str | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Event]:
+    """Upcoming (or past) events the user may see, filtered, with RSVP counts."""
+    now = now or timezone.now()
+    qs = visible_events(user)
+    qs = qs.filter(ends_at__lt=now) if past else qs.filter(ends_at__gte=now)
+    if ward is not None:
+        in_ward = (
+            Q(ward=ward)
+            | Q(venue__ward=ward)
+            | Q(councillor__terms__ward=ward)
+            | Q(initiative__wards=ward)
+            | Q(group__wards=ward)
+        )
+        qs = qs.filter(pk__in=Event.objects.filter(in_ward).values("pk"))
+    if group is not None:
+        qs = qs.filter(group=group)
+    if councillor is not None:
+        qs = qs.filter(councillor=councillor)
+    if kind:
+        qs = qs.filter(kind=kind)
+    qs = with_counts(qs.select_related(*HOST_RELATIONS))
+    return qs.order_by("-starts_at", "-id") if past else qs.order_by("starts_at", "id")
+
+
+def event_for(user: Any, pk: int) -> Event | None:
+    """One event, if `user` may see it (None answers 404, like a missing one)."""
+    event = with_counts(Event.objects.select_related(*HOST_RELATIONS)).filter(pk=pk).first()
+    if event is None or not sees_event(user, event):
+        return None
+    return event
+
+
+def rsvp_of(user: Any, event: Event) -> Rsvp | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Rsvp.objects.filter(event=event, user=user).first()
+
+
+def waiting_position(rsvp: Rsvp) -> int:
+    """1 for the first on the waiting list."""
+    return (
+        Rsvp.objects.filter(event_id=rsvp.event_id, status=RsvpStatus.WAITING)
+        .filter(
+            Q(joined_list_at__lt=rsvp.joined_list_at)
+            | Q(joined_list_at=rsvp.joined_list_at, pk__lte=rsvp.pk)
+        )
+        .count()
+    )
+
+
+def waiting_list(event: Event) -> QuerySet[Rsvp]:
+    return Rsvp.objects.filter(event=event, status=RsvpStatus.WAITING).order_by(
+        "joined_list_at", "pk"
+    )
+
+
+def action_items(event: Event) -> QuerySet[ActionItem]:
+    return event.action_items.select_related("owner").order_by("due_on", "id")
+
+
+def places_left(event: Event) -> int | None:
+    """None when there is no limit."""
+    if event.capacity is None:
+        return None
+    going: int = (
+        getattr(event, "going_count", None) or event.rsvps.filter(status=RsvpStatus.GOING).count()
+    )
+    return max(event.capacity - going, 0)
+
+
+def calendar_events(
+    *,
+    ward: Ward | None = None,
+    group: Group | None = None,
+    councillor: Councillor | None = None,
+    event: Event | None = None,
+) -> QuerySet[Event]:
+    """Events for a public calendar feed: only what an anonymous visitor may see.
+
+    Cancelled events stay in feeds (STATUS:CANCELLED tells subscribed calendars to drop them).
+    """
+    qs = visible_events(AnonymousUser()).select_related(*HOST_RELATIONS)
+    if ward is not None:
+        qs = qs.filter(
+            pk__in=Event.objects.filter(
+                Q(ward=ward) | Q(venue__ward=ward) | Q(councillor__terms__ward=ward)
+            ).values("pk")
+        )
+    if group is not None:
+        qs = qs.filter(group=group)
+    if councillor is not None:
+        qs = qs.filter(councillor=councillor, kind=EventKind.SURGERY)
+    if event is not None:
+        qs = qs.filter(pk=event.pk)
+    return qs.order_by("starts_at", "id")
+
+
+def venue_list() -> QuerySet[Venue]:
+    return Venue.objects.select_related("ward", "group").order_by("name")
+
+
+def venue_for(pk: int) -> Venue | None:
+    return Venue.objects.select_related("ward", "group", "council").filter(pk=pk).first()
+
+
+def venue_upcoming_events(user: Any, venue: Venue) -> QuerySet[Event]:
+    return (
+        visible_events(user)
+        .filter(venue=venue, ends_at__gte=timezone.now(), cancelled_at__isnull=True)
+        .select_related(*HOST_RELATIONS)
+        .order_by("starts_at")[:20]
+    )
+
+
+def _conversation_url(conversation: Conversation) -> str:
+    try:
+        return conversation.get_absolute_url()
+    except NoReverseMatch:  # the conversation pages are not in this build
+        return ""
+
+
+@dataclass(frozen=True)
+class YourAction:
+    """One open action on the owner's dashboard, from a meeting or a conversation."""
+
+    what: str
+    due_on: datetime.date | None
+    status: str
+    source: str
+    url: str
+    item: ActionItem | None
+
+
+def your_actions(user: Any) -> list[YourAction]:
+    """Open action items from meetings and open agreed actions from conversations (2 queries)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = (
+        ActionItem.objects.filter(owner=user)
+        .exclude(status=ActionStatus.DONE)
+        .filter(event__in=visible_events(user).values("pk"))
+        .select_related("event")
+    )
+    agreed = (
+        AgreedAction.objects.filter(owner=user, done_at__isnull=True)
+        .filter(conversation__hidden_at__isnull=True)
+        .filter(conversation__in=visible_conversations(user).values("pk"))
+        .select_related("conversation")
+    )
+    rows = [
+        YourAction(
+            what=i.what,
+            due_on=i.due_on,
+            status=i.get_status_display(),
+            source=i.event.title,
+            url=i.event.get_absolute_url(),
+            item=i,
+        )
+        for i in items
+    ]
+    rows += [
+        YourAction(
+            what=a.what,
+            due_on=a.due_on,
+            status=str(ActionStatus.OPEN.label),
+            source=a.conversation.question,
+            url=_conversation_url(a.conversation),
+            item=None,
+        )
+        for a in agreed
+    ]
+    far = datetime.date.max
+    return sorted(rows, key=lambda r: (r.due_on or far, r.what))

@@ -1,0 +1,669 @@
+"""Pages and actions for venues and events. Thin: parse, check permission, call a service.
+
+An event the user may not see (of a safeguarded initiative, or hidden) answers 404, exactly
+like a missing one; an action the user may not take on an event they can see answers 403.
+Every action works without JavaScript: forms post to their own pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from grassroots.accounts.models import User
+from grassroots.accounts.rules import is_councillor, is_site_admin
+from grassroots.events import selectors, services
+from grassroots.events.calendar import calendar_response
+from grassroots.events.forms import (
+    ActionItemForm,
+    ActionStatusForm,
+    CancelForm,
+    EventForm,
+    MinutesForm,
+    VenueForm,
+)
+from grassroots.events.models import ActionItem, Event, EventKind, Minutes, RsvpStatus, Venue
+from grassroots.events.rules import (
+    Host,
+    host_of,
+    led_initiative_ids,
+    organised_group_ids,
+    represented_ward_ids,
+)
+from grassroots.events.services import EventError, host_label
+from grassroots.groups.models import Group, GroupMembershipStatus, GroupRole
+from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
+from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.places.models import Council, Councillor, CouncillorTerm, Ward
+from grassroots.places.selectors import councillor_id_for
+
+PAGE_SIZE = 25
+
+
+def _event(request: HttpRequest, pk: int) -> Event:
+    event = selectors.event_for(request.user, pk)
+    if event is None:
+        raise Http404
+    return event
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, template, context)
+
+
+# --- Lists and pages ----------------------------------------------------------------------------
+
+
+@require_safe
+def event_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming (or past) events, filtered by ward, group or type."""
+    past = request.GET.get("when") == "past"
+    ward = group = None
+    ward_id = request.GET.get("ward", "")
+    if ward_id.isdigit():
+        ward = Ward.objects.select_related("council").filter(pk=int(ward_id)).first()
+    group_slug = request.GET.get("group", "")
+    if group_slug:
+        group = Group.objects.filter(slug=group_slug).first()
+    kind = request.GET.get("kind", "")
+    if kind not in EventKind.values:
+        kind = ""
+    events = selectors.event_list(request.user, past=past, ward=ward, group=group, kind=kind)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "events/list.html",
+        {
+            "page": page,
+            "events": list(page.object_list),
+            "past": past,
+            "ward": ward,
+            "group": group,
+            "kind": kind,
+            "kinds": EventKind.choices,
+            "query": query.urlencode(),
+            "can_host": bool(_host_choices(request.user)),
+            "ward_calendar": ward,
+        },
+    )
+
+
+@require_safe
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    user = request.user
+    rsvp = selectors.rsvp_of(user, event)
+    position = (
+        selectors.waiting_position(rsvp)
+        if rsvp is not None and rsvp.status == RsvpStatus.WAITING
+        else None
+    )
+    minutes = Minutes.objects.filter(event=event).first()
+    is_host = user.has_perm("events.change_event", event)
+    items = list(selectors.action_items(event))
+    return render(
+        request,
+        "events/detail.html",
+        {
+            "event": event,
+            "host_label": host_label(event),
+            "host": host_of(event),
+            "rsvp": rsvp,
+            "position": position,
+            "places_left": selectors.places_left(event),
+            "minutes": minutes,
+            "action_items": [(item, user.has_perm("events.update_action", item)) for item in items],
+            "is_host": is_host,
+            "can_rsvp": user.has_perm("events.rsvp", event) and _open_for_rsvp(event),
+            "is_past": event.ends_at < _now(),
+            "has_started": event.starts_at <= _now(),
+        },
+    )
+
+
+def _now() -> Any:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _open_for_rsvp(event: Event) -> bool:
+    return event.cancelled_at is None and event.ends_at > _now()
+
+
+@require_safe
+def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    return calendar_response([event], name=event.title, filename=f"event-{event.pk}.ics")
+
+
+# --- Hosting ------------------------------------------------------------------------------------
+
+
+def _host_choices(user: Any) -> list[tuple[str, str]]:
+    """What the user may host for, as form choices ("group:3", "Friends of the park")."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    choices: list[tuple[str, str]] = []
+    for group in Group.objects.filter(pk__in=organised_group_ids(user)).order_by("name"):
+        choices.append((f"group:{group.pk}", group.name))
+    led = visible_initiatives(user, Initiative.objects.filter(pk__in=led_initiative_ids(user)))
+    for initiative in led.order_by("title"):
+        choices.append((f"initiative:{initiative.pk}", initiative.title))
+    for ward in Ward.objects.filter(pk__in=represented_ward_ids(user)).order_by("name"):
+        choices.append(
+            (f"ward:{ward.pk}", _("Councillors for %(ward)s ward") % {"ward": ward.name})
+        )
+    councillor_id = councillor_id_for(user)
+    if councillor_id is not None and is_councillor(user):
+        choices.append((f"councillor:{councillor_id}", _("Your surgery (as a councillor)")))
+    return choices
+
+
+def _host_from(value: str) -> Host | None:
+    kind, _sep, pk = value.partition(":")
+    if not pk.isdigit():
+        return None
+    model: Any = {
+        "group": Group,
+        "initiative": Initiative,
+        "ward": Ward,
+        "councillor": Councillor,
+    }.get(kind)
+    if model is None:
+        return None
+    host: Host | None = model.objects.filter(pk=int(pk)).first()
+    return host
+
+
+def _venues_for(user: Any, host: Host | None = None) -> QuerySet[Venue]:
+    """Venues in the councils the user hosts for (bounded at national scale)."""
+    councils: set[int] = set()
+    hosts = [host] if host is not None else [_host_from(v) for v, _label in _host_choices(user)]
+    for item in hosts:
+        if isinstance(item, Group | Ward):
+            councils.add(item.council_id)
+        elif isinstance(item, Initiative):
+            councils.update(item.wards.values_list("council_id", flat=True))
+        elif isinstance(item, Councillor):
+            councils.update(
+                CouncillorTerm.objects.filter(councillor=item).values_list(
+                    "ward__council_id", flat=True
+                )
+            )
+    return Venue.objects.filter(council_id__in=councils).order_by("name")
+
+
+def _event_values(form: EventForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "description": data["description"],
+        "starts_at": data["starts_at"],
+        "ends_at": data["ends_at"],
+        "venue": data.get("venue"),
+        "online_url": data.get("online_url") or "",
+        "capacity": data.get("capacity"),
+        "kind": data.get("kind") or EventKind.MEETING,
+    }
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: forms.BaseForm,
+    title: str,
+    button: str,
+    back: str,
+    caption: str = "",
+    extra_errors: list[str] | None = None,
+    intro: str = "",
+    template: str = "events/form.html",
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "title": title,
+            "button": button,
+            "back": back,
+            "caption": caption,
+            "extra_errors": extra_errors or [],
+            "intro": intro,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_new(request: HttpRequest) -> HttpResponse:
+    choices = _host_choices(request.user)
+    if not choices:
+        raise PermissionDenied
+    venues = _venues_for(request.user)
+    title, button = _("Put on an event"), _("Create event")
+    if request.method == "POST":
+        form = EventForm(request.POST, hosts=choices, venues=venues)
+        if form.is_valid():
+            host = _host_from(form.cleaned_data["host"])
+            if host is None or not request.user.has_perm("events.host_event", host):
+                raise PermissionDenied
+            try:
+                event = services.event_create(actor=request.user, host=host, **_event_values(form))
+            except EventError as error:
+                return _form_page(
+                    request,
+                    form=form,
+                    title=title,
+                    button=button,
+                    back=_list_url(),
+                    extra_errors=[error.message],
+                )
+            messages.success(request, _("Your event has been created"))
+            return redirect(event.get_absolute_url())
+    else:
+        initial = {"host": request.GET.get("host", "")}
+        if len(choices) == 1:
+            initial["host"] = choices[0][0]
+        form = EventForm(hosts=choices, venues=venues, initial=initial)
+    return _form_page(request, form=form, title=title, button=button, back=_list_url())
+
+
+def _list_url() -> str:
+    from django.urls import reverse
+
+    return reverse("events:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    if not request.user.has_perm("events.change_event", event):
+        raise PermissionDenied
+    going = event.rsvps.filter(status=RsvpStatus.GOING).count()
+    kwargs: dict[str, Any] = {
+        "venues": _venues_for(request.user, host_of(event))
+        | Venue.objects.filter(pk=event.venue_id or 0),
+        "going": going,
+        "original_start": event.starts_at,
+        "surgery": event.councillor_id is not None,
+    }
+    title, button = _("Change the event"), _("Save changes")
+    back = event.get_absolute_url()
+    if event.cancelled_at is not None:
+        messages.error(request, _("This event has been cancelled and cannot be changed"))
+        return redirect(back)
+    if request.method == "POST":
+        form = EventForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                services.event_update(actor=request.user, event=event, **_event_values(form))
+            except EventError as error:
+                return _form_page(
+                    request,
+                    form=form,
+                    title=title,
+                    button=button,
+                    back=back,
+                    caption=event.title,
+                    extra_errors=[error.message],
+                )
+            messages.success(request, _("The event has been changed"))
+            return redirect(back)
+    else:
+        form = EventForm(initial=EventForm.initial_for(event), **kwargs)
+    return _form_page(
+        request, form=form, title=title, button=button, back=back, caption=event.title
+    )
+
+
+def _run(
+    request: HttpRequest,
+    *,
+    event: Event,
+    perm: str,
+    perm_obj: Any = None,
+    form_class: type[forms.Form],
+    title: str,
+    button: str,
+    action: Any,
+    success: str,
+    form_kwargs: dict[str, Any] | None = None,
+    initial: dict[str, Any] | None = None,
+    intro: str = "",
+) -> HttpResponse:
+    """The shared shape of a form action: permission, form, service, message, redirect."""
+    if not request.user.has_perm(perm, perm_obj if perm_obj is not None else event):
+        raise PermissionDenied
+    back = event.get_absolute_url()
+    kwargs = form_kwargs or {}
+    if request.method == "POST":
+        form = form_class(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                action(form)
+            except EventError as error:
+                return _form_page(
+                    request,
+                    form=form,
+                    title=title,
+                    button=button,
+                    back=back,
+                    caption=event.title,
+                    extra_errors=[error.message],
+                    intro=intro,
+                )
+            messages.success(request, success)
+            return redirect(back)
+    else:
+        form = form_class(initial=initial, **kwargs)
+    return _form_page(
+        request,
+        form=form,
+        title=title,
+        button=button,
+        back=back,
+        caption=event.title,
+        intro=intro,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    return _run(
+        request,
+        event=event,
+        perm="events.cancel_event",
+        form_class=CancelForm,
+        title=_("Cancel the event"),
+        button=_("Cancel the event"),
+        action=lambda f: services.event_cancel(
+            actor=request.user, event=event, reason=f.cleaned_data["reason"]
+        ),
+        success=_("The event has been cancelled and everyone going has been told"),
+    )
+
+
+@login_required
+@require_POST
+def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    if not request.user.has_perm("events.rsvp", event):
+        raise PermissionDenied
+    try:
+        result = services.rsvp_going(user=request.user, event=event)
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        if result.status == RsvpStatus.GOING:
+            messages.success(request, _("You're going"))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The event is full. You're on the waiting list and we'll tell you "
+                    "if a place comes up"
+                ),
+            )
+    return redirect(event.get_absolute_url())
+
+
+@login_required
+@require_POST
+def rsvp_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    if not request.user.has_perm("events.rsvp", event):
+        raise PermissionDenied
+    services.rsvp_cancel(user=request.user, event=event)
+    messages.success(request, _("You're no longer going"))
+    return redirect(event.get_absolute_url())
+
+
+# --- After the meeting --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    existing = Minutes.objects.filter(event=event).first()
+    initial = {"text": existing.text, "decisions": existing.decisions} if existing else None
+    return _run(
+        request,
+        event=event,
+        perm="events.write_minutes",
+        form_class=MinutesForm,
+        title=_("Minutes and decisions"),
+        button=_("Save minutes"),
+        initial=initial,
+        action=lambda f: services.minutes_save(
+            actor=request.user,
+            event=event,
+            text=f.cleaned_data["text"],
+            decisions=f.cleaned_data["decisions"],
+        ),
+        success=_("The minutes have been saved"),
+    )
+
+
+def _people_for_actions(event: Event) -> list[User]:
+    """Who an action can be given to: the people who said they were going, and the hosts."""
+    going = User.objects.filter(rsvps__event=event, rsvps__status=RsvpStatus.GOING, is_active=True)
+    host = host_of(event)
+    if isinstance(host, Group):
+        hosts = User.objects.filter(
+            group_memberships__group=host,
+            group_memberships__role=GroupRole.ORGANISER,
+            group_memberships__status=GroupMembershipStatus.ACTIVE,
+        )
+    elif isinstance(host, Initiative):
+        hosts = User.objects.filter(
+            pk__in=Membership.objects.filter(
+                initiative=host, role=MemberRole.LEAD, status=MembershipStatus.APPROVED
+            ).values("user_id")
+        )
+    elif isinstance(host, Ward):
+        hosts = User.objects.filter(
+            councillor__terms__in=CouncillorTerm.objects.current().filter(ward=host)
+        )
+    else:
+        hosts = User.objects.filter(councillor=host)
+    people = (going | hosts).distinct().order_by("display_name", "pk")
+    return list(people[:500])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_new(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    return _run(
+        request,
+        event=event,
+        perm="events.add_action",
+        form_class=ActionItemForm,
+        form_kwargs={"people": _people_for_actions(event)},
+        title=_("Add an action"),
+        button=_("Add action"),
+        action=lambda f: services.action_item_add(
+            actor=request.user,
+            event=event,
+            what=f.cleaned_data["what"],
+            owner=f.cleaned_data["owner_user"],
+            owner_name=f.cleaned_data["owner_name"],
+            due_on=f.cleaned_data.get("due_on"),
+        ),
+        success=_("The action has been added"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ActionItem.objects.select_related("event"), pk=pk)
+    event = _event(request, item.event_id)
+    item.event = event
+    return _run(
+        request,
+        event=event,
+        perm="events.update_action",
+        perm_obj=item,
+        form_class=ActionStatusForm,
+        title=_("Update the action"),
+        button=_("Save status"),
+        initial={"status": item.status},
+        intro=item.what,
+        action=lambda f: services.action_item_set_status(
+            actor=request.user, item=item, status=f.cleaned_data["status"]
+        ),
+        success=_("The action has been updated"),
+    )
+
+
+# --- Venues -------------------------------------------------------------------------------------
+
+
+@require_safe
+def venue_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.venue_list(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/venue_list.html",
+        {
+            "page": page,
+            "venues": list(page.object_list),
+            "can_add": request.user.has_perm("events.add_venue", None),
+        },
+    )
+
+
+@require_safe
+def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = selectors.venue_for(pk)
+    if venue is None:
+        raise Http404
+    return render(
+        request,
+        "events/venue_detail.html",
+        {
+            "venue": venue,
+            "events": list(selectors.venue_upcoming_events(request.user, venue)),
+            "can_change": request.user.has_perm("events.change_venue", venue),
+        },
+    )
+
+
+def _venue_groups(user: Any) -> list[tuple[str, str]] | None:
+    groups = [
+        (str(g.pk), g.name)
+        for g in Group.objects.filter(pk__in=organised_group_ids(user)).order_by("name")
+    ]
+    if is_site_admin(user):
+        return [("", _("No group: a venue for everyone")), *groups]
+    return groups
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("events.add_venue", None):
+        raise PermissionDenied
+    groups = _venue_groups(request.user)
+    title, button, back = _("Add a venue"), _("Add venue"), _venue_list_url()
+    if request.method == "POST":
+        form = VenueForm(request.POST, groups=groups)
+        if form.is_valid():
+            group_id = form.cleaned_data.get("group") or ""
+            group = Group.objects.filter(pk=int(group_id)).first() if group_id else None
+            ward = form.cleaned_data.get("ward")
+            council = (
+                group.council
+                if group is not None
+                else (ward.council if ward is not None else Council.objects.order_by("pk").first())
+            )
+            if council is None:
+                raise Http404
+            fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
+            venue = services.venue_create(
+                actor=request.user, council=council, group=group, **fields
+            )
+            messages.success(request, _("The venue has been added"))
+            return redirect(venue.get_absolute_url())
+    else:
+        form = VenueForm(groups=groups)
+    return _form_page(request, form=form, title=title, button=button, back=back)
+
+
+def _venue_list_url() -> str:
+    from django.urls import reverse
+
+    return reverse("events:venues")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = selectors.venue_for(pk)
+    if venue is None:
+        raise Http404
+    if not request.user.has_perm("events.change_venue", venue):
+        raise PermissionDenied
+    title, button, back = _("Change the venue"), _("Save changes"), venue.get_absolute_url()
+    if request.method == "POST":
+        form = VenueForm(request.POST, instance=Venue.objects.get(pk=venue.pk))
+        if form.is_valid():
+            fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
+            services.venue_update(actor=request.user, venue=venue, **fields)
+            messages.success(request, _("The venue has been changed"))
+            return redirect(back)
+    else:
+        form = VenueForm(instance=venue)
+    return _form_page(request, form=form, title=title, button=button, back=back, caption=venue.name)
+
+
+# --- Calendar feeds -----------------------------------------------------------------------------
+
+
+@require_safe
+def ward_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    ward = get_object_or_404(Ward, pk=pk)
+    return calendar_response(
+        selectors.calendar_events(ward=ward),
+        name=_("Events in %(ward)s") % {"ward": ward.name},
+        filename=f"ward-{ward.pk}.ics",
+    )
+
+
+@require_safe
+def group_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    return calendar_response(
+        selectors.calendar_events(group=group),
+        name=_("Events of %(group)s") % {"group": group.name},
+        filename=f"group-{group.slug}.ics",
+    )
+
+
+@require_safe
+def councillor_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    councillor = get_object_or_404(Councillor, slug=slug)
+    return calendar_response(
+        selectors.calendar_events(councillor=councillor),
+        name=_("Surgeries of %(name)s") % {"name": councillor.name},
+        filename=f"councillor-{councillor.slug}.ics",
+    )
