@@ -245,7 +245,8 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         parent_id = _int(request.POST.get("parent"))
         quote_id = _int(request.POST.get("quote"))
         parent, quote = selectors.post_any(parent_id), selectors.post_any(quote_id)
-        if (parent_id and parent is None) or (quote_id and quote is None):
+        given = [(request.POST.get(name) or "").strip() for name in ("parent", "quote")]
+        if (given[0] and parent is None) or (given[1] and quote is None):
             extra_errors.append(_("The reply you are answering no longer exists"))
         elif form.is_valid():
             try:

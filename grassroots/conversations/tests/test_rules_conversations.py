@@ -1,4 +1,4 @@
-"""The permission matrix: every role × every action × every kind of host, each cell asserted."""
+"""The permission matrix: every role by every action by every kind of host, each cell asserted."""
 
 from __future__ import annotations
 
@@ -127,9 +127,7 @@ def test_the_host_or_the_owner_completes_an_action(world: World, host: str) -> N
         owner=world.user("ward councillor"),
         due_on=timezone.localdate(),
     )
-    got = {
-        role for role in ROLES if allowed(world, role, "conversations.complete_action", action)
-    }
+    got = {role for role in ROLES if allowed(world, role, "conversations.complete_action", action)}
     assert got == {"host", "ward councillor"}
 
 
