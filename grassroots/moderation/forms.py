@@ -43,7 +43,10 @@ class ReportForm(CleanTextMixin, forms.Form):
         max_length=2000,
         help_text=_("For example, what is wrong with it or who may be at risk."),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": _("Details must be 2000 characters or fewer")},
+        error_messages={
+            "max_length": _("Details must be 2000 characters or fewer"),
+            "null_characters_not_allowed": _("Remove the control characters"),
+        },
     )
 
 
