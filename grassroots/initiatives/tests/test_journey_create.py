@@ -5,10 +5,13 @@ sign in → the form → a mistake → the error summary → corrected → the i
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from PIL import Image
 
 from grassroots.accounts.tests.factories import PASSWORD, UserFactory
 from grassroots.core.tests.browser import assert_accessible, visit
@@ -18,9 +21,20 @@ from grassroots.places.tests.factories import WardFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _blank_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), (230, 230, 220)).save(out, format="PNG")
+    return out.getvalue()
+
+
 @pytest.fixture(params=[False, True], ids=["no-js", "js"])
 def page(request: Any, browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(java_script_enabled=request.param)
+    # The point picker's map tiles: a blank image, so nothing leaves the machine.
+    if settings.MAP_TILE_URL.startswith("http"):
+        tiles = "/".join(settings.MAP_TILE_URL.split("/")[:3])
+        tile = _blank_png()
+        context.route(f"{tiles}/**", lambda r: r.fulfill(body=tile, content_type="image/png"))
     errors: list[str] = []
     tab = context.new_page()
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -7,13 +7,16 @@ settings. Every page is checked with axe-core (WCAG 2.2 A/AA) and must not break
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from PIL import Image
 
 from grassroots.accounts.tests.factories import PASSWORD, UserFactory
-from grassroots.core.tests.browser import assert_accessible, visit
+from grassroots.core.tests.browser import assert_accessible, scripts_run, visit
 from grassroots.initiatives.tests.factories import (
     BackingFactory,
     InitiativeFactory,
@@ -24,6 +27,15 @@ from grassroots.notifications.services import notify
 from grassroots.places.tests.factories import WardFactory, square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _blank_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), (230, 230, 220)).save(out, format="PNG")
+    return out.getvalue()
+
+
+BLANK_TILE = _blank_png()
 
 
 @pytest.fixture
@@ -63,6 +75,10 @@ def world() -> dict[str, Any]:
 @pytest.fixture(params=[True, False], ids=["with-js", "without-js"])
 def page(request: Any, browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(java_script_enabled=request.param)
+    # The map's tiles: a blank image, so nothing leaves the machine.
+    if settings.MAP_TILE_URL.startswith("http"):
+        tiles = "/".join(settings.MAP_TILE_URL.split("/")[:3])
+        context.route(f"{tiles}/**", lambda r: r.fulfill(body=BLANK_TILE, content_type="image/png"))
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -106,7 +122,11 @@ def test_find_an_initiative_and_read_notifications(
 
     visit(page, base + "/initiatives/map/?theme=green_spaces&theme=arts")
     with page.expect_navigation():
-        page.locator('a.gr-map__link[aria-label="Lock keeper\'s garden"]').click()
+        # Leaflet's pin (a button), or the server-drawn map without JavaScript or tiles.
+        if settings.MAP_TILE_URL and scripts_run(page):
+            page.get_by_role("button", name="Lock keeper's garden").click()
+        else:
+            page.locator('a.gr-map__link[aria-label="Lock keeper\'s garden"]').click()
     assert page.url.endswith(world["garden"].get_absolute_url())
 
     visit(page, base + "/accounts/login/")
