@@ -1,0 +1,49 @@
+"""The data migration from email on/off to delivery: on → immediately, off → off, and back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("notifications", "0004_preference_add_delivery_notification_digest_fields")]
+AFTER = [("notifications", "0005_preference_backfill_delivery_from_email")]
+LATEST = [("notifications", "0006_preference_remove_email")]
+
+
+def migrate(targets: list[tuple[str, str]]) -> Any:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_choices_become_deliveries_and_back() -> None:
+    try:
+        apps = migrate(BEFORE)
+        User = apps.get_model("accounts", "User")
+        Preference = apps.get_model("notifications", "Preference")
+        person = User.objects.create(email="old@example.org")
+        Preference.objects.create(user=person, kind="stage_change", email=True)
+        Preference.objects.create(user=person, kind="case_update", email=False)
+
+        apps = migrate(AFTER)
+        Preference = apps.get_model("notifications", "Preference")
+        assert dict(Preference.objects.values_list("kind", "delivery")) == {
+            "stage_change": "immediately",
+            "case_update": "off",
+        }
+        # Going back keeps the meaning: anything emailed (now or in a digest) is "on".
+        Preference.objects.create(user_id=person.pk, kind="following", delivery="daily")
+        apps = migrate(BEFORE)
+        Preference = apps.get_model("notifications", "Preference")
+        assert dict(Preference.objects.values_list("kind", "email")) == {
+            "stage_change": True,
+            "case_update": False,
+            "following": True,
+        }
+    finally:
+        migrate(LATEST)
