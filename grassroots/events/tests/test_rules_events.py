@@ -1,4 +1,4 @@
-"""The permission matrix: every role × every data-changing action on events and venues.
+"""The permission matrix: every role by every data-changing action on events and venues.
 
 Each test checks one row of the table (an action on one kind of event) for every role at once
 and compares whole rows, so a failure shows exactly which cells are wrong.
