@@ -110,11 +110,14 @@ class InitiativeFilterForm(forms.Form):
         wards = list(
             field.queryset.filter(council_id=chosen.council_id)  # type: ignore[union-attr]
             if chosen is not None
-            else field.queryset[: WARD_CHOICES_LIMIT + 1]  # type: ignore[index]
+            # Unordered, the query stops at the limit's worth of wards; ordered, it had to find
+            # every ward with an initiative first (0.27 s of every list page at national scale).
+            else field.queryset.order_by()[: WARD_CHOICES_LIMIT + 1]  # type: ignore[union-attr]
         )
         self.too_many_wards = chosen is None and len(wards) > WARD_CHOICES_LIMIT
         if self.too_many_wards:
             wards = []
+        wards.sort(key=lambda w: (w.council.name, w.name))
         field.widget.choices = [("", field.empty_label or "")] + [
             (w.pk, f"{w.name} ({w.council.name})") for w in wards
         ]
