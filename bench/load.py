@@ -152,8 +152,16 @@ def plan() -> Plan:
         add("list: ward", f"{listing}?{urlencode({'ward': ward.pk})}")
         add("list: open need", f"{listing}?{urlencode({'need': 'volunteers'})}")
         add("list: search, rare", f"{listing}?{urlencode({'q': street(7).split()[0]})}")
+        # Two words each in about two thirds of the initiatives: ~45,000 matches.
         add("list: search, common", f"{listing}?{urlencode({'q': 'community garden'})}")
+        add(
+            "list: search, common, p50",
+            f"{listing}?{urlencode({'q': 'community garden', 'page': 50})}",
+        )
         add("list: page 50", f"{listing}?page=50")
+        add("list: page 500", f"{listing}?page=500")
+        # Signed in, the visibility rule adds its insider conditions to every query.
+        add("list: signed in", f"{listing}?{urlencode({'q': 'community garden'})}", signed_in=True)
 
     public = Initiative.objects.filter(visibility=Visibility.PUBLIC)
     top = (
