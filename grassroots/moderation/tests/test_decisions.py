@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -13,7 +15,7 @@ from grassroots.notifications.models import Kind, Notification
 MODERATORS = {"moderator", "site admin"}
 
 
-def hide(client: Client, kind: str, pk: int, reason: str = "Personal attack") -> object:
+def hide(client: Client, kind: str, pk: int, reason: str = "Personal attack") -> Any:
     return client.post(f"/moderation/item/{kind}/{pk}/hide/", {"hide-reason": reason})
 
 
