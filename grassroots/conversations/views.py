@@ -34,6 +34,8 @@ from grassroots.conversations.rules import reply_refusal
 from grassroots.conversations.services import ConversationError
 from grassroots.groups.models import Group
 from grassroots.initiatives.selectors import initiative_for
+from grassroots.moderation.policy import should_hold
+from grassroots.moderation.ratelimits import rate_limited
 from grassroots.places.models import Council, Ward
 
 PAGE_SIZE = 20
@@ -229,6 +231,7 @@ def _int(value: Any) -> int | None:
 
 
 @login_required
+@rate_limited("post")
 @require_http_methods(["GET", "POST"])
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
@@ -256,11 +259,17 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
                     body=form.cleaned_data["body"],
                     parent=parent,
                     quoted=quote,
+                    held_for_review=should_hold(request.user, conversation),
                 )
             except ConversationError as error:
                 extra_errors.append(error.message)
             else:
-                messages.success(request, _("Your reply has been posted"))
+                if post.held_for_review:
+                    messages.success(
+                        request, _("Your reply will be shown once a moderator has checked it")
+                    )
+                else:
+                    messages.success(request, _("Your reply has been posted"))
                 return _back(conversation, f"post-{post.pk}")
         answering = parent if parent and parent.conversation_id == conversation.pk else None
         quoting = quote if quote and quote.conversation_id == conversation.pk else None

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.conversations.models import Post
+from grassroots.conversations.services import post_released
 from grassroots.core.audit import audit_record
 from grassroots.core.mail import send_rendered_later
 from grassroots.moderation import targets
@@ -318,8 +319,8 @@ def held_post_approve(*, moderator: Any, post: Post) -> None:
     if not post.held_for_review:
         raise ModerationError(_("This reply is not waiting for review"))
     with transaction.atomic():
-        post.held_for_review = False
-        post.save(update_fields=["held_for_review"])
+        # The conversations app makes it count and tells the conversation, as for a new reply.
+        post_released(actor=moderator, post=post)
         audit_record(
             actor=moderator,
             action="moderation.approve",

@@ -213,7 +213,7 @@ def describe(item: Any) -> Description:
                 "question": item.conversation.question,
             },
             item.body,
-            f"{base}#reply-{item.pk}" if base else "",
+            f"{base}#post-{item.pk}" if base else "",
         )
     if isinstance(item, Conversation):
         return Description(_("Conversation"), item.question, item.description, _url(item))

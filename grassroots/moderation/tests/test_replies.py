@@ -1,0 +1,73 @@
+"""Moderation slotted into the conversations reply page: held first replies and the rate limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from grassroots.accounts.tests.factories import UserFactory
+from grassroots.conversations.models import Conversation, Post
+from grassroots.moderation.models import ModerationSettings
+from grassroots.moderation.tests.factories import World, login
+
+
+def reply(client: Client, conversation: Conversation, body: str) -> Any:
+    return client.post(f"/conversations/{conversation.pk}/reply/", {"body": body})
+
+
+def test_a_new_accounts_first_reply_waits_for_a_moderator_then_is_approved(
+    client: Client, world: World
+) -> None:
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"hold_first_posts": 1})
+    newcomer = UserFactory(display_name="New Neighbour")
+    client.force_login(newcomer)
+    response = reply(client, world.conversation, "Hello from a new neighbour")
+    assert response.status_code == 302
+    held = Post.objects.get(body="Hello from a new neighbour")
+    assert held.held_for_review
+    followed = client.get(response["Location"]).content.decode()
+    assert "Your reply will be shown once a moderator has checked it" in followed
+    # Others do not see it yet.
+    login(client, world, "resident")
+    page = client.get(f"/conversations/{world.conversation.pk}/").content.decode()
+    assert "Hello from a new neighbour" not in page
+    # The moderator approves it from the queue; the second reply is not held.
+    login(client, world, "moderator")
+    assert "Hello from a new neighbour" in client.get("/moderation/").content.decode()
+    assert client.post(f"/moderation/held/{held.pk}/approve/").status_code == 302
+    held.refresh_from_db()
+    assert not held.held_for_review
+    world.conversation.refresh_from_db()
+    assert world.conversation.reply_count == 1
+    login(client, world, "resident")
+    page = client.get(f"/conversations/{world.conversation.pk}/").content.decode()
+    assert "Hello from a new neighbour" in page
+    client.force_login(newcomer)
+    reply(client, world.conversation, "My second reply")
+    assert not Post.objects.get(body="My second reply").held_for_review
+
+
+def test_replying_too_often_gets_a_429_and_saves_nothing(
+    client: Client, world: World, settings: Any
+) -> None:
+    settings.GRASSROOTS_RATE_LIMITS = {"post": ["2/h"]}
+    login(client, world, "resident")
+    assert reply(client, world.conversation, "One").status_code == 302
+    assert reply(client, world.conversation, "Two").status_code == 302
+    third = reply(client, world.conversation, "Three")
+    assert third.status_code == 429
+    assert "Your reply has not been posted" in third.content.decode()
+    assert not Post.objects.filter(body="Three").exists()
+
+
+def test_replies_and_conversations_carry_a_report_link(client: Client, world: World) -> None:
+    login(client, world, "resident")
+    page = client.get(f"/conversations/{world.conversation.pk}/").content.decode()
+    assert f'href="/moderation/report/reply/{world.post.pk}/"' in page
+    assert f'href="/moderation/report/conversation/{world.conversation.pk}/"' in page
+    event = client.get(f"/events/{world.event.pk}/").content.decode()
+    assert f'href="/moderation/report/event/{world.event.pk}/"' in event
+    client.logout()
+    anonymous = client.get(f"/conversations/{world.conversation.pk}/").content.decode()
+    assert "/moderation/report/" not in anonymous
