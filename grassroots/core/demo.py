@@ -975,6 +975,7 @@ def _codes(wards: Iterable[Ward]) -> str:
 
 
 from grassroots.initiatives.demo import seed_initiatives  # noqa: E402 - needs Borough above
+from grassroots.moderation.demo import seed_moderation  # noqa: E402
 
 # The order matters: each step may use what the steps before it wrote.
 STEPS: list[SeedStep] = [
@@ -985,6 +986,7 @@ STEPS: list[SeedStep] = [
     seed_residents,
     seed_accounts,
     seed_initiatives,
+    seed_moderation,
 ]
 
 
