@@ -8,7 +8,12 @@ from django.test import override_settings
 from grassroots.conversations.models import Conversation, Post
 from grassroots.core import demo
 from grassroots.moderation.demo import HIDDEN_REASON, seed_moderation
-from grassroots.moderation.models import ConcernStatus, Report, SafeguardingConcern
+from grassroots.moderation.models import (
+    ConcernStatus,
+    Report,
+    SafeguardingConcern,
+    SafeguardingContact,
+)
 from grassroots.moderation.selectors import queue
 from grassroots.moderation.tests.factories import make_post
 
@@ -30,7 +35,7 @@ def test_the_demo_moderation_is_there_and_rerunnable() -> None:
     for n in range(5):
         make_post(conversation, borough.residents[n], f"Demo reply {n}")
     seed_moderation(borough)
-    contact = borough.council.safeguarding_contacts.get()
+    contact = SafeguardingContact.objects.get(council=borough.council)
     assert contact.user == borough.accounts["officer"]
     assert Post.objects.filter(hidden_reason=HIDDEN_REASON).count() == 1
     assert len(queue()) >= 4
