@@ -1,0 +1,94 @@
+"""A resident reports a safeguarding concern about a reply, in a real browser with axe.
+
+They make a mistake first, then send it, and are told what happens next and to call 999 in an
+emergency; the council's safeguarding contact gets the email and acknowledges the concern; a
+moderator's queue and item pages pass axe too and never show the concern.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.core import mail
+
+from grassroots.core.tests.browser import assert_accessible, visit
+from grassroots.moderation.models import ConcernStatus, SafeguardingConcern
+from grassroots.moderation.tests.factories import World, build_world, report_as
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _page_as(browser: Any, live_server: Any, user: Any, *, javascript: bool = True) -> Any:
+    context = browser.new_context(java_script_enabled=javascript)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.session_key,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context.new_page()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
+    browser: Any, live_server: Any, javascript: bool
+) -> None:
+    world: World = build_world()
+    base = live_server.url
+    resident = _page_as(browser, live_server, world.user("resident"), javascript=javascript)
+    visit(resident, f"{base}/conversations/{world.conversation.pk}/")
+    resident.get_by_role("link", name="Report this reply").click()
+    assert "Report a problem" in resident.content()
+    assert_accessible(resident)
+    # A mistake first: no reason chosen.
+    resident.get_by_role("button", name="Send report").click()
+    assert "There is a problem" in resident.content()
+    assert_accessible(resident)
+    resident.get_by_label("A safeguarding concern: someone may be at risk of harm").check()
+    resident.get_by_label("Tell us more (optional)").fill("They say they are not safe at home.")
+    resident.get_by_role("button", name="Send report").click()
+    body = resident.content()
+    assert "Your safeguarding concern has been sent" in body
+    assert "What happens next" in body
+    assert "call 999" in body
+    assert_accessible(resident)
+
+    concern = SafeguardingConcern.objects.get()
+    [message] = mail.outbox
+    assert message.to == ["safeguarding@council.example"]
+    assert "Rita Resident" in message.body
+    assert "rita@example.org" in message.body
+
+    contact = _page_as(
+        browser, live_server, world.user("safeguarding contact"), javascript=javascript
+    )
+    visit(contact, f"{base}/moderation/safeguarding/")
+    contact.get_by_role("link", name=str(concern.pk), exact=True).click()
+    assert "They say they are not safe at home." in contact.content()
+    assert_accessible(contact)
+    contact.get_by_role("button", name="Acknowledge").click()
+    assert_accessible(contact)
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.ACKNOWLEDGED
+
+    report_as(world.user("councillor"), world.event, "spam", "Selling tickets")
+    moderator = _page_as(browser, live_server, world.user("moderator"), javascript=javascript)
+    visit(moderator, f"{base}/moderation/")
+    assert "They say they are not safe at home." not in moderator.content()
+    moderator.get_by_role("link", name="Event: Litter pick").click()
+    assert_accessible(moderator)
+    moderator.get_by_role("button", name="Hide").click()  # without a reason: an error
+    assert "Enter the reason" in moderator.content()
+    assert_accessible(moderator)
