@@ -86,6 +86,11 @@ class Initiative(models.Model):
         indexes = [
             models.Index(fields=["visibility", "stage"], name="initiative_vis_stage_idx"),
             models.Index(fields=["visibility", "theme"], name="initiative_vis_theme_idx"),
+            # The list's order, covering the visibility test (PostgreSQL): a deep page's offset
+            # is skipped in the index alone (selectors_list.initiative_page).
+            models.Index(
+                fields=["-created_at", "-id"], include=["visibility"], name="initiative_newest_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

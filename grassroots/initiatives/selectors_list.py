@@ -315,7 +315,14 @@ def initiative_page(
 
     def ids_from(page: int) -> list[int]:
         start = (page - 1) * per_page
-        ordered = search.in_order(matches, filters.text, ranked=ranked, offset=start)
+        walk = bool(
+            filters.text
+            and paginator.capped
+            and not ranked
+            and search.can_rank(filters.text, 0)  # PostgreSQL, words to look for
+            and search.walks_newest_first(matches, start)
+        )
+        ordered = search.in_order(matches, filters.text, ranked=ranked, walk=walk)
         return list(ordered.values_list("pk", flat=True)[start : start + per_page + 1])
 
     ids = ids_from(number)
