@@ -1,0 +1,137 @@
+"""The conversation page: placeholders for hidden and held replies, and a bounded query count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from grassroots.accounts.tests.factories import UserFactory
+from grassroots.conversations.models import Conversation, Post, Reaction
+
+from .conftest import World, login
+from .factories import ConversationFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page_for(client: Any, world: World, role: str, host: str = "ward") -> str:
+    client.logout()
+    login(client, world.user(role))
+    response = client.get(world.conversation(host).get_absolute_url())
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+def test_a_hidden_reply_is_a_placeholder_to_others(client: Any, world: World) -> None:
+    post = world.post("ward")
+    Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now(), hidden_reason="Off topic")
+    for role in ("anonymous", "resident", "other author", "ward councillor", "host"):
+        page = page_for(client, world, role)
+        assert "This reply was hidden by a moderator" in page
+        assert "author says hello" not in page.replace("other author says hello", "")
+    for role in ("author", "moderator"):
+        page = page_for(client, world, role)
+        assert "author says hello" in page.replace("other author says hello", "")
+        assert "Hidden by a moderator" in page
+        assert "Off topic" in page
+
+
+def test_a_held_reply_shows_only_to_its_author_and_moderators(client: Any, world: World) -> None:
+    conversation = world.conversation("ward")
+    PostFactory(
+        conversation=conversation,
+        author=world.user("resident"),
+        body="Brand new account here",
+        held_for_review=True,
+    )
+    for role in ("anonymous", "author", "ward councillor", "host"):
+        assert "Brand new account here" not in page_for(client, world, role)
+    for role in ("resident", "moderator"):
+        page = page_for(client, world, role)
+        assert "Brand new account here" in page
+        assert "Waiting for a moderator" in page
+
+
+def test_a_hidden_conversation_is_not_found_except_by_its_starter_and_moderators(
+    client: Any, world: World
+) -> None:
+    Conversation.objects.filter(pk=world.conversations["ward"].pk).update(hidden_at=timezone.now())
+    url = world.conversation("ward").get_absolute_url()
+    for role, status in (
+        ("anonymous", 404),
+        ("resident", 404),
+        ("author", 404),
+        ("host", 200),
+        ("moderator", 200),
+    ):
+        client.logout()
+        login(client, world.user(role))
+        assert client.get(url).status_code == status, role
+    client.logout()
+    login(client, world.user("host"))
+    assert 'name="body"' not in client.get(url).content.decode()  # no replies while hidden
+
+
+def build_big_thread(conversation: Conversation, size: int) -> None:
+    """`size` replies in threads three deep, with agrees and quotes, from many people."""
+    people = [
+        UserFactory.build(email=f"reader{n}.{conversation.pk}@example.org") for n in range(20)
+    ]
+    for person in people:
+        person.save()
+    posts: list[Post] = []
+    roots = size // 3
+    for n in range(roots):
+        root = PostFactory(conversation=conversation, author=people[n % 20], body=f"root {n}")
+        child = PostFactory(
+            conversation=conversation, author=people[(n + 1) % 20], parent=root, body=f"c{n}"
+        )
+        grandchild = PostFactory(
+            conversation=conversation,
+            author=people[(n + 2) % 20],
+            parent=child,
+            body=f"g{n}",
+            quoted=root,
+        )
+        posts += [root, child, grandchild]
+    Reaction.objects.bulk_create(
+        [Reaction(post=post, user=people[k]) for post in posts[::2] for k in range(3)]
+    )
+
+
+@pytest.mark.parametrize("role", ["anonymous", "resident", "moderator"])
+def test_the_page_costs_a_fixed_number_of_queries(
+    client: Any, world: World, role: str, django_assert_max_num_queries: Any
+) -> None:
+    conversation = world.conversation("ward")
+    build_big_thread(conversation, 300)
+    assert Post.objects.filter(conversation=conversation).count() >= 300
+    login(client, world.user(role))
+    client.get("/")  # the session and user look-ups of a first request are not the page's
+    with django_assert_max_num_queries(16):
+        response = client.get(conversation.get_absolute_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('id="post-') >= 300
+    assert "g99" in body
+
+
+def test_the_query_count_does_not_grow_with_replies(
+    client: Any, world: World, django_assert_num_queries: Any
+) -> None:
+    small = ConversationFactory(ward=world.ward)
+    big = ConversationFactory(ward=world.ward)
+    build_big_thread(small, 9)
+    build_big_thread(big, 90)
+    login(client, world.user("resident"))
+    client.get(small.get_absolute_url())
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(small.get_absolute_url())
+    with CaptureQueriesContext(connection) as many:
+        client.get(big.get_absolute_url())
+    assert len(many) == len(few)
