@@ -34,6 +34,8 @@ from grassroots.initiatives.models import Initiative
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Councillor, Ward
 
+FEED_DAYS_BACK = 90
+FEED_LIMIT = 500
 HOST_RELATIONS = ("group", "initiative", "ward", "ward__council", "councillor", "venue")
 
 
@@ -152,8 +154,12 @@ def calendar_events(
     """Events for a public calendar feed: only what an anonymous visitor may see.
 
     Cancelled events stay in feeds (STATUS:CANCELLED tells subscribed calendars to drop them).
+    Feeds cover the last FEED_DAYS_BACK days onwards and at most FEED_LIMIT events.
     """
     qs = visible_events(AnonymousUser()).select_related(*HOST_RELATIONS)
+    if event is None:
+        since = timezone.now() - datetime.timedelta(days=FEED_DAYS_BACK)
+        qs = qs.filter(ends_at__gte=since)
     if ward is not None:
         qs = qs.filter(
             pk__in=Event.objects.filter(
@@ -166,7 +172,7 @@ def calendar_events(
         qs = qs.filter(councillor=councillor, kind=EventKind.SURGERY)
     if event is not None:
         qs = qs.filter(pk=event.pk)
-    return qs.order_by("starts_at", "id")
+    return qs.order_by("starts_at", "id")[:FEED_LIMIT]
 
 
 def venue_list() -> QuerySet[Venue]:

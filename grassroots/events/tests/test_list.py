@@ -1,0 +1,103 @@
+"""The list of events: upcoming and past, filters, and a bounded number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from grassroots.accounts.tests.factories import UserFactory
+from grassroots.events import services
+from grassroots.events.models import EventKind, Rsvp, RsvpStatus
+from grassroots.events.tests.conftest import World, make_event
+from grassroots.events.tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_upcoming_and_past(client: Any, world: World) -> None:
+    past_start = timezone.now() - datetime.timedelta(days=3)
+    past = make_event(
+        world.group,
+        title="Last week litter pick",
+        starts_at=past_start,
+        ends_at=past_start + datetime.timedelta(hours=1),
+    )
+    upcoming = client.get(reverse("events:list")).content.decode()
+    assert world.events["group"].title in upcoming
+    assert past.title not in upcoming
+    earlier = client.get(reverse("events:list") + "?when=past").content.decode()
+    assert past.title in earlier
+    assert world.events["group"].title not in earlier
+
+
+def test_filters(client: Any, world: World) -> None:
+    elsewhere = make_event(
+        world.other_group,
+        title="Hilltop singing",
+        venue=None,
+        online_url="https://meet.example.org/x",
+    )
+    surgeries = client.get(reverse("events:list") + "?kind=surgery").content.decode()
+    assert world.events["surgery"].title in surgeries
+    assert world.events["group"].title not in surgeries
+    in_ward = client.get(reverse("events:list") + f"?ward={world.ward.pk}").content.decode()
+    assert world.events["ward"].title in in_ward
+    assert elsewhere.title not in in_ward
+    by_group = client.get(reverse("events:list") + f"?group={world.other_group.slug}")
+    body = by_group.content.decode()
+    assert elsewhere.title in body
+    assert world.events["group"].title not in body
+    assert reverse("events:group_calendar", args=[world.other_group.slug]) in body
+    # Nonsense filters are ignored, never a 500.
+    assert client.get(reverse("events:list") + "?ward=x&kind=<b>&page=zz").status_code == 200
+
+
+def test_counts_in_the_list(client: Any, world: World) -> None:
+    event = EventFactory(capacity=2, title="Tiny workshop")
+    for _ in range(3):
+        services.rsvp_going(user=UserFactory(), event=event)
+    body = client.get(reverse("events:list")).content.decode()
+    assert "Full" in body
+    assert "1 waiting" in body
+
+
+def test_the_list_and_the_page_cost_a_bounded_number_of_queries(
+    client: Any, world: World, django_assert_max_num_queries: Any
+) -> None:
+    people = [UserFactory() for _ in range(10)]
+    start = timezone.now() + datetime.timedelta(days=2)
+    events = [
+        make_event(
+            host,
+            starts_at=start + datetime.timedelta(hours=n),
+            ends_at=start + datetime.timedelta(hours=n + 1),
+            capacity=5,
+        )
+        for n, host in enumerate(
+            [world.group, world.initiative, world.ward, world.surgery_councillor] * 6
+        )
+    ]
+    Rsvp.objects.bulk_create(
+        Rsvp(
+            event=e,
+            user=p,
+            status=RsvpStatus.GOING if i < 5 else RsvpStatus.WAITING,
+            joined_list_at=timezone.now(),
+        )
+        for e in events
+        for i, p in enumerate(people)
+    )
+    client.force_login(world.user("resident"))
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("events:list"))
+    assert response.content.decode().count('class="govuk-summary-card__title"') == 25
+    with django_assert_max_num_queries(14):
+        client.get(reverse("events:list") + f"?ward={world.ward.pk}&kind={EventKind.SURGERY}")
+    with django_assert_max_num_queries(22):
+        client.get(events[0].get_absolute_url())
+    with django_assert_max_num_queries(10):
+        client.get(reverse("events:ward_calendar", args=[world.ward.pk]))
