@@ -157,3 +157,9 @@ def action_for(world: World, kind: str) -> ActionItem:
 def error_summary(body: str) -> str:
     start = body.index('class="govuk-error-summary"')
     return body[start : body.index("</ul>", start)]
+
+
+def organiser_of(event: Event) -> Any:
+    """The organiser who started the group hosting `event` (from EventFactory)."""
+    assert event.group is not None
+    return event.group.created_by

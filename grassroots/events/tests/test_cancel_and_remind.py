@@ -15,7 +15,7 @@ from django.utils import timezone
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.events import services
 from grassroots.events.models import Event
-from grassroots.events.tests.conftest import World, error_summary
+from grassroots.events.tests.conftest import World, error_summary, organiser_of
 from grassroots.events.tests.factories import EventFactory
 from grassroots.initiatives.models import Visibility
 from grassroots.notifications.models import Kind, Notification
@@ -32,7 +32,7 @@ def test_cancelling_notifies_everyone_going_and_waiting(
         services.rsvp_going(user=user, event=event)
     services.rsvp_cancel(user=going, event=event)  # waiting is promoted, cancelled waits
     Notification.objects.all().delete()
-    client.force_login(event.group.created_by)
+    client.force_login(organiser_of(event))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("events:cancel", args=[event.pk]), {"reason": "Flooded"})
     assert response.status_code == 302
@@ -47,7 +47,7 @@ def test_cancelling_notifies_everyone_going_and_waiting(
 
 def test_cancelling_needs_a_reason(client: Any) -> None:
     event = EventFactory()
-    client.force_login(event.group.created_by)
+    client.force_login(organiser_of(event))
     response = client.post(reverse("events:cancel", args=[event.pk]), {"reason": ""})
     assert "Enter why the event is cancelled" in error_summary(response.content.decode())
     event.refresh_from_db()
@@ -56,7 +56,7 @@ def test_cancelling_needs_a_reason(client: Any) -> None:
 
 def test_cancelling_twice_is_explained(client: Any) -> None:
     event = EventFactory()
-    client.force_login(event.group.created_by)
+    client.force_login(organiser_of(event))
     client.post(reverse("events:cancel", args=[event.pk]), {"reason": "Flooded"})
     response = client.post(reverse("events:cancel", args=[event.pk]), {"reason": "Again"})
     assert "already been cancelled" in error_summary(response.content.decode())
@@ -99,7 +99,7 @@ def test_reminders_go_once_to_people_going_a_day_before(
 def test_no_reminder_for_a_cancelled_event() -> None:
     event = _soon(5)
     services.rsvp_going(user=UserFactory(), event=event)
-    services.event_cancel(actor=event.group.created_by, event=event, reason="Flooded")
+    services.event_cancel(actor=organiser_of(event), event=event, reason="Flooded")
     assert services.event_reminders_send() == 0
 
 

@@ -3,6 +3,8 @@ get the same 404 as for a missing event."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_answers_every_role(client, world: World, role: str) -> None:
+def test_every_page_answers_every_role(client: Any, world: World, role: str) -> None:
     user = world.user(role)
     if user.is_authenticated:
         client.force_login(user)
@@ -25,7 +27,7 @@ def test_every_page_answers_every_role(client, world: World, role: str) -> None:
         assert client.get(url).status_code == 200, url
 
 
-def test_the_event_page_shows_places_and_your_reply(client, world: World) -> None:
+def test_the_event_page_shows_places_and_your_reply(client: Any, world: World) -> None:
     event = world.events["group"]
     client.force_login(world.user("going resident"))
     body = client.get(event.get_absolute_url()).content.decode()
@@ -34,7 +36,7 @@ def test_the_event_page_shows_places_and_your_reply(client, world: World) -> Non
     assert "Riverside library" in body
 
 
-def test_html_in_a_title_is_shown_as_text(client, world: World) -> None:
+def test_html_in_a_title_is_shown_as_text(client: Any, world: World) -> None:
     event = world.events["group"]
     event.title = "<script>alert(1)</script>"
     event.description = "<b>bold</b>"
@@ -45,7 +47,7 @@ def test_html_in_a_title_is_shown_as_text(client, world: World) -> None:
     assert "&lt;b&gt;bold&lt;/b&gt;" in body
 
 
-def test_a_safeguarded_initiatives_event_is_a_404_to_outsiders(client, world: World) -> None:
+def test_a_safeguarded_initiatives_event_is_a_404_to_outsiders(client: Any, world: World) -> None:
     world.initiative.visibility = Visibility.SAFEGUARDED
     world.initiative.save(update_fields=["visibility"])
     event = world.events["initiative"]
@@ -66,7 +68,7 @@ def test_a_safeguarded_initiatives_event_is_a_404_to_outsiders(client, world: Wo
             assert event.title not in listing, role
 
 
-def test_a_hidden_event_is_a_404_except_to_its_hosts_and_moderators(client, world: World) -> None:
+def test_a_hidden_event_is_a_404_except_to_hosts_and_moderators(client: Any, world: World) -> None:
     from django.utils import timezone
 
     event = world.events["group"]

@@ -13,7 +13,7 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.events import services
 from grassroots.events.models import Event, Rsvp, RsvpStatus
 from grassroots.events.services import EventError
-from grassroots.events.tests.conftest import World
+from grassroots.events.tests.conftest import World, organiser_of
 from grassroots.events.tests.factories import EventFactory
 from grassroots.notifications.models import Kind, Notification
 
@@ -92,7 +92,7 @@ def test_coming_back_after_cancelling_joins_the_end_of_the_list() -> None:
 
 def test_raising_the_capacity_promotes_the_waiting_list(world: World) -> None:
     event, _going, queue = _full_event()
-    host = event.group.created_by
+    host = organiser_of(event)
     services.event_update(actor=host, event=event, capacity=3)
     statuses = _statuses(event)
     assert statuses[queue[0].pk] == RsvpStatus.GOING
@@ -104,7 +104,7 @@ def test_raising_the_capacity_promotes_the_waiting_list(world: World) -> None:
 def test_capacity_cannot_go_below_the_people_going() -> None:
     event, _going, _queue = _full_event()
     with pytest.raises(EventError, match="at least 2"):
-        services.event_update(actor=event.group.created_by, event=event, capacity=1)
+        services.event_update(actor=organiser_of(event), event=event, capacity=1)
     event.refresh_from_db()
     assert event.capacity == 2
     assert event.sequence == 0
@@ -112,7 +112,7 @@ def test_capacity_cannot_go_below_the_people_going() -> None:
 
 def test_no_replies_to_a_cancelled_or_finished_event() -> None:
     event, _going, _queue = _full_event()
-    services.event_cancel(actor=event.group.created_by, event=event, reason="Flooded")
+    services.event_cancel(actor=organiser_of(event), event=event, reason="Flooded")
     with pytest.raises(EventError, match="cancelled"):
         services.rsvp_going(user=UserFactory(), event=event)
 
