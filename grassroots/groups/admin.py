@@ -75,3 +75,5 @@ class GroupAdmin(admin.ModelAdmin[Group]):
         self, request: HttpRequest, form: ModelForm[Group], formsets: Any, change: bool
     ) -> None:
         """The wards were set by the service; the membership inline is read-only."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

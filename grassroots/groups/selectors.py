@@ -42,18 +42,24 @@ def is_organiser(user: Any, group: Group) -> bool:
 
 def groups_for_user(user: Any) -> QuerySet[Group]:
     """The groups `user` is an active member or organiser of, by name (empty for anonymous)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Group.objects.none()
-    return (
-        Group.objects.filter(memberships__user=user, memberships__status=ACTIVE)
-        .select_related("council")
-        .order_by("name", "pk")
-    )
+    return _groups_of(user)
 
 
 def organised_by(user: Any) -> QuerySet[Group]:
     """The groups `user` organises (for choosing a host of a conversation or an event)."""
-    return groups_for_user(user).filter(memberships__role=GroupRole.ORGANISER)
+    return _groups_of(user, role=GroupRole.ORGANISER)
+
+
+def _groups_of(user: Any, **role: str) -> QuerySet[Group]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Group.objects.none()
+    # One filter() over the membership join: the same row must match user, status and role.
+    rows = GroupMembership.objects.filter(user=user, status=ACTIVE, **role)
+    return (
+        Group.objects.filter(pk__in=rows.values("group_id"))
+        .select_related("council")
+        .order_by("name", "pk")
+    )
 
 
 def member_ids(group: Group) -> set[int]:
