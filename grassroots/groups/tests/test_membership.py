@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -17,7 +19,7 @@ from grassroots.notifications.models import Kind, Notification
 pytestmark = pytest.mark.django_db
 
 
-def _row(group: object, user: object) -> GroupMembership:
+def _row(group: Any, user: Any) -> GroupMembership:
     return GroupMembership.objects.get(group=group, user=user)
 
 
