@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.models import Hideable
 from grassroots.places.models import Ward
 
 
@@ -43,7 +44,9 @@ class Visibility(models.TextChoices):
     SAFEGUARDED = "safeguarded", _("Safeguarded")
 
 
-class Initiative(models.Model):
+class Initiative(Hideable):
+    # Hideable: a moderator can hide it with a reason; visibility.py keeps it from everyone but
+    # its leads and moderators while hidden.
     title = models.CharField(_("title"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=170, unique=True)
     problem = models.TextField(_("the problem"))

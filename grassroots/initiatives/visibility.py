@@ -8,6 +8,9 @@ or mental health) is visible only to:
 - councillors supporting it: with a support offered, planned, in progress or done, or invited
   by its leads, or representing one of its wards while a help request is waiting.
 
+An initiative a moderator has hidden is seen only by its leads (with a banner saying why) and
+by moderators who could otherwise see it; to everybody else it is as if it did not exist.
+
 Everybody else gets exactly what they would get for an initiative that does not exist: no
 page (404), no row in any list, count, search, map, feed, sitemap, API answer, export or
 notification. Always filter with `visible_initiatives()` or ask `can_view()`; never test
@@ -21,7 +24,14 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from grassroots.initiatives.models import INSIDER_STATUSES, Initiative, Membership, Visibility
+from grassroots.initiatives.models import (
+    INSIDER_STATUSES,
+    Initiative,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    Visibility,
+)
 from grassroots.places.models import CouncillorTerm
 from grassroots.places.selectors import councillor_id_for
 
@@ -75,12 +85,30 @@ def visible_initiatives(
     qs = queryset if queryset is not None else Initiative.objects.all()
     public = Q(visibility=Visibility.PUBLIC)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.filter(public)
-    return qs.filter(public | (Q(visibility=Visibility.SAFEGUARDED) & _insider_condition(user)))
+        return qs.filter(public, hidden_at__isnull=True)
+    visible = qs.filter(public | (Q(visibility=Visibility.SAFEGUARDED) & _insider_condition(user)))
+    return visible.filter(_shown_condition(user))
+
+
+def _shown_condition(user: Any) -> Q:
+    """Hidden by a moderator: still seen by its leads (with a banner) and by moderators."""
+    from grassroots.accounts.rules import is_moderator
+
+    if is_moderator(user):
+        return Q()
+    lead = Exists(
+        Membership.objects.filter(
+            initiative=OuterRef("pk"),
+            user=user,
+            role=MemberRole.LEAD,
+            status=MembershipStatus.APPROVED,
+        )
+    )
+    return Q(hidden_at__isnull=True) | Q(lead)
 
 
 def can_view(user: Any, initiative: Initiative) -> bool:
-    if initiative.visibility == Visibility.PUBLIC:
+    if initiative.visibility == Visibility.PUBLIC and initiative.hidden_at is None:
         return True
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
