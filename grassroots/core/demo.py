@@ -974,6 +974,7 @@ def _codes(wards: Iterable[Ward]) -> str:
     return ", ".join(sorted(ward.gss_code for ward in wards))
 
 
+from grassroots.groups.demo import seed_groups  # noqa: E402
 from grassroots.initiatives.demo import seed_initiatives  # noqa: E402 - needs Borough above
 from grassroots.moderation.demo import seed_moderation  # noqa: E402
 
@@ -986,6 +987,7 @@ STEPS: list[SeedStep] = [
     seed_residents,
     seed_accounts,
     seed_initiatives,
+    seed_groups,
     seed_moderation,
 ]
 
