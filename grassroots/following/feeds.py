@@ -142,7 +142,10 @@ def conversations(where: Q) -> list[Item]:
 def upcoming_events(where: Q) -> list[Item]:
     rows = (
         Event.objects.filter(where)
-        .filter(Q(initiative__isnull=True) | Q(initiative__visibility=Visibility.PUBLIC))
+        .filter(
+            Q(initiative__isnull=True)
+            | Q(initiative__visibility=Visibility.PUBLIC, initiative__hidden_at__isnull=True)
+        )
         .filter(hidden_at__isnull=True, cancelled_at__isnull=True, starts_at__gte=timezone.now())
         .order_by("starts_at", "pk")[:FEED_SIZE]
     )

@@ -130,7 +130,9 @@ def wards_with_initiatives() -> QuerySet[Ward]:
         .filter(
             Exists(
                 InitiativeWard.objects.filter(
-                    ward=OuterRef("pk"), initiative__visibility=Visibility.PUBLIC
+                    ward=OuterRef("pk"),
+                    initiative__visibility=Visibility.PUBLIC,
+                    initiative__hidden_at__isnull=True,
                 )
             )
         )
@@ -150,6 +152,7 @@ def ward_public_activity(ward: Ward, *, limit: int = 50) -> list[dict[str, Any]]
     changes = list(
         StageChange.objects.filter(
             initiative__visibility=Visibility.PUBLIC,
+            initiative__hidden_at__isnull=True,
             initiative__in=InitiativeWard.objects.filter(ward=ward).values("initiative_id"),
         )
         .exclude(from_stage="")

@@ -3,8 +3,12 @@ moderators still see it; restoring brings it back."""
 
 from __future__ import annotations
 
-from django.test import Client
+import datetime
 
+from django.test import Client
+from django.utils import timezone
+
+from grassroots.events.models import Event
 from grassroots.initiatives.visibility import can_view, visible_initiatives
 from grassroots.moderation import services
 from grassroots.moderation.tests.factories import World, login, report_as
@@ -53,3 +57,37 @@ def test_a_hidden_safeguarded_initiative_stays_invisible_to_moderators(world: Wo
     assert not can_view(world.user("moderator"), initiative)
     assert can_view(initiative.created_by, initiative)  # its lead
     assert not can_view(world.user("resident"), initiative)  # a member, not a lead
+
+
+def test_a_hidden_initiative_leaves_the_ward_feeds(client: Client, world: World) -> None:
+    from grassroots.initiatives.models import StageChange
+
+    initiative = world.initiative
+    StageChange.objects.create(
+        initiative=initiative,
+        from_stage="idea",
+        to_stage="planning",
+        changed_by=initiative.created_by,
+    )
+    start = timezone.now() + datetime.timedelta(days=3)
+    Event.objects.create(
+        initiative=initiative,
+        title="Garden planting day",
+        description="Bring gloves.",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+    )
+    ward, council = world.ward, world.ward.council
+    feeds = [
+        f"/initiatives/feed/ward/{council.slug}/{ward.slug}.atom",
+        f"/following/feeds/ward/{council.slug}/{ward.slug}.atom",
+    ]
+    assert any(initiative.title in client.get(url).content.decode() for url in feeds)
+    assert "Garden planting day" in client.get(feeds[1]).content.decode()
+    services.item_hide(moderator=world.user("moderator"), item=initiative, reason="Misleading")
+    for url in feeds:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert initiative.title not in body, url
+        assert "Garden planting day" not in body, url
