@@ -3,8 +3,9 @@
     python -m bench                  # every benchmark except the opt-in ones below
     python -m bench national load    # the named ones only (national data set, then load)
 
-The national data set and the load benchmark on it take minutes and need PostgreSQL, so they
-run only when named; bench.refapp is the load benchmark's WSGI module, not a benchmark.
+The national data set, the load benchmark on it and the digest job (bench.digest) take
+minutes and need PostgreSQL, so they run only when named; bench.refapp is the load
+benchmark's WSGI module, not a benchmark.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
-OPT_IN = {"national", "load", "refapp"}
+OPT_IN = {"national", "load", "refapp", "digest"}
 
 
 def main(argv: list[str] | None = None) -> int:
