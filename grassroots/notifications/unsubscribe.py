@@ -10,6 +10,7 @@ change their settings while signed in.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -62,12 +63,16 @@ def read_token(token: str) -> Unsubscribe:
     return Unsubscribe(user_id=user_id, scope=scope)
 
 
+@functools.cache
+def _path_before_token() -> str:
+    # Reversed once: the digest job builds one link per person.
+    return reverse("notifications:unsubscribe", kwargs={"token": "-"}).removesuffix("-")
+
+
 def unsubscribe_url(*, user_id: int, scope: str) -> str:
     """The absolute link (https in production, where SITE_URL is https)."""
-    path = reverse(
-        "notifications:unsubscribe", kwargs={"token": make_token(user_id=user_id, scope=scope)}
-    )
-    return str(settings.SITE_URL).rstrip("/") + path
+    token = make_token(user_id=user_id, scope=scope)
+    return str(settings.SITE_URL).rstrip("/") + _path_before_token() + token
 
 
 def headers(url: str) -> dict[str, str]:
