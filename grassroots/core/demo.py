@@ -974,6 +974,8 @@ def _codes(wards: Iterable[Ward]) -> str:
     return ", ".join(sorted(ward.gss_code for ward in wards))
 
 
+from grassroots.events.demo import seed_events  # noqa: E402
+from grassroots.following.demo import seed_following  # noqa: E402
 from grassroots.groups.demo import seed_groups  # noqa: E402
 from grassroots.initiatives.demo import seed_initiatives  # noqa: E402 - needs Borough above
 from grassroots.moderation.demo import seed_moderation  # noqa: E402
@@ -988,6 +990,8 @@ STEPS: list[SeedStep] = [
     seed_accounts,
     seed_initiatives,
     seed_groups,
+    seed_events,
+    seed_following,
     seed_moderation,
 ]
 

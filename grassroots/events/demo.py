@@ -1,0 +1,405 @@
+"""Demo venues and events in the Brookmere demo borough (a step of `grassroots.core.demo.STEPS`).
+
+Venues with different accessibility; upcoming and past events hosted by groups, initiatives,
+wards and councillors (surgeries, several for the demo councillor); a full event with a waiting
+list; past meetings with minutes, decisions and action items, some owned by the demo resident
+(so they show under "Your actions" on the account page); one cancelled event; one event of the
+safeguarded initiative, which only its insiders can see.
+
+Venues are kept by (council, name) and events by a UID derived from the seed, so their ids
+survive a re-run; replies, minutes and actions are rebuilt each time. Dates are counted from
+today, at fixed local times, so the demo always has something coming up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from grassroots.accounts.models import User
+from grassroots.events.models import (
+    ActionItem,
+    ActionStatus,
+    Event,
+    EventKind,
+    Minutes,
+    Rsvp,
+    RsvpStatus,
+    Venue,
+)
+from grassroots.groups.models import Group
+from grassroots.initiatives.models import Initiative, Visibility
+from grassroots.places.models import Councillor, Ward
+
+if TYPE_CHECKING:
+    from grassroots.core.demo import Borough
+
+_UID_NAMESPACE = uuid.UUID("8c0f6a52-54a4-4b0e-9a43-6d1f2b7f0e11")
+
+
+@dataclass(frozen=True)
+class VenueSpec:
+    name: str
+    address: str
+    postcode: str
+    facts: frozenset[str]
+    access_notes: str
+    opening: str
+    group_slug: str = ""
+
+
+VENUES: tuple[VenueSpec, ...] = (
+    VenueSpec(
+        "Brookmere Library",
+        "12 Market Street\nBrookmere",
+        "GR1 2LB",
+        frozenset({"step_free", "accessible_toilet", "hearing_loop", "public_transport"}),
+        "Automatic doors and a lift to the first-floor meeting room.",
+        "Monday to Saturday, 9am to 7pm. Meeting room bookings at the front desk.",
+        "brookmere-repair-cafe",
+    ),
+    VenueSpec(
+        "Riverside Community Centre",
+        "Riverside Walk\nBrookmere",
+        "GR2 4RC",
+        frozenset(
+            {
+                "step_free",
+                "accessible_toilet",
+                "hearing_loop",
+                "parking",
+                "public_transport",
+                "quiet_room",
+            }
+        ),
+        "Blue badge spaces by the main door. The quiet room is next to the hall.",
+        "Open every day 8am to 10pm.",
+    ),
+    VenueSpec(
+        "St Anne's church hall",
+        "Church Lane\nBrookmere",
+        "GR3 1SA",
+        frozenset({"parking"}),
+        "Three steps up to the hall; there is no ramp yet. Toilets are upstairs.",
+        "Evenings and Saturdays by arrangement with the parish office.",
+        "brookmere-park-friends",
+    ),
+    VenueSpec(
+        "The Old Bakery café",
+        "3 Bridge Street\nBrookmere",
+        "GR1 3OB",
+        frozenset({"public_transport", "step_free"}),
+        "Level entrance; the back room is small and can be noisy at lunchtime.",
+        "Tuesday to Sunday, 8am to 4pm.",
+    ),
+    VenueSpec(
+        "Eastmoor Primary School hall",
+        "School Road\nEastmoor",
+        "GR4 2EP",
+        frozenset({"step_free", "accessible_toilet", "parking"}),
+        "Use the side gate on School Road after 6pm.",
+        "Evenings after 6pm and weekends in term time.",
+    ),
+)
+FACTS = (
+    "step_free",
+    "accessible_toilet",
+    "hearing_loop",
+    "parking",
+    "public_transport",
+    "quiet_room",
+)
+
+
+def _at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """Local wall-clock time `days` from today (negative: in the past)."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def seed_venues(borough: Borough) -> dict[str, Venue]:
+    groups = {g.slug: g for g in Group.objects.filter(council=borough.council)}
+    wards = list(borough.wards.values())
+    venues: dict[str, Venue] = {}
+    for index, spec in enumerate(VENUES):
+        values: dict[str, Any] = {
+            "address": spec.address,
+            "postcode": spec.postcode,
+            "ward": wards[index % len(wards)] if wards else None,
+            "accessibility_notes": spec.access_notes,
+            "opening_notes": spec.opening,
+            "group": groups.get(spec.group_slug),
+        }
+        values.update({fact: fact in spec.facts for fact in FACTS})
+        venue, _created = Venue.objects.update_or_create(
+            council=borough.council, name=spec.name, defaults=values
+        )
+        venues[spec.name] = venue
+    return venues
+
+
+@dataclass
+class _Seeder:
+    borough: Borough
+    venues: dict[str, Venue]
+    count: int = 0
+
+    def event(self, key: str, *, host: Any, title: str, description: str, **extra: Any) -> Event:
+        """Create or update the event known by `key` (its UID is derived from it)."""
+        uid = uuid.uuid5(_UID_NAMESPACE, f"{self.borough.dataset.seed}:{key}")
+        hosts = {"group": None, "initiative": None, "ward": None, "councillor": None}
+        name = {Group: "group", Initiative: "initiative", Ward: "ward", Councillor: "councillor"}
+        hosts[name[type(host)]] = host
+        values: dict[str, Any] = {
+            "title": title,
+            "description": description,
+            "kind": EventKind.SURGERY if isinstance(host, Councillor) else EventKind.MEETING,
+            "online_url": "",
+            "capacity": None,
+            "cancelled_at": None,
+            "cancel_reason": "",
+            "reminder_sent_at": None,
+            "sequence": 0,
+            **hosts,
+            **extra,
+        }
+        event, _created = Event.objects.update_or_create(uid=uid, defaults=values)
+        Rsvp.objects.filter(event=event).delete()
+        Minutes.objects.filter(event=event).delete()
+        ActionItem.objects.filter(event=event).delete()
+        self.count += 1
+        return event
+
+
+def _reply(event: Event, people: list[User], status: str, start: datetime.datetime) -> None:
+    Rsvp.objects.bulk_create(
+        Rsvp(
+            event=event,
+            user=user,
+            status=status,
+            joined_list_at=start + datetime.timedelta(minutes=n),
+        )
+        for n, user in enumerate(people)
+    )
+
+
+def seed_events(borough: Borough) -> None:
+    """Venues, events, surgeries, a waiting list, and past meetings with minutes and actions."""
+    rng = borough.rng("events")
+    venues = seed_venues(borough)
+    seeder = _Seeder(borough, venues)
+    residents = list(borough.residents)
+    resident = borough.accounts.get("resident")
+    councillor_user = borough.accounts.get("councillor")
+    groups = {g.slug: g for g in Group.objects.filter(council=borough.council)}
+    initiatives = {
+        i.title: i for i in Initiative.objects.filter(wards__council=borough.council).distinct()
+    }
+    wards = list(borough.wards.values())
+    demo_councillor = (
+        Councillor.objects.filter(user=councillor_user).first() if councillor_user else None
+    )
+    home_ward = resident.ward if resident is not None and resident.ward else wards[0]
+    booked = _at(-10, 9)  # when the early replies came in
+    people = rng.sample(residents, 24)
+    library = venues["Brookmere Library"]
+    centre = venues["Riverside Community Centre"]
+    hall = venues["St Anne's church hall"]
+    cafe = venues["The Old Bakery café"]
+    school = venues["Eastmoor Primary School hall"]
+
+    park = groups.get("brookmere-park-friends")
+    repair = groups.get("brookmere-repair-cafe")
+    if park is not None:
+        pick = seeder.event(
+            "park-litter-pick",
+            host=park,
+            title="Spring litter pick in Brookmere Park",
+            description="Gloves, pickers and bags provided. Meet at the bandstand; tea after.",
+            kind=EventKind.ACTIVITY,
+            starts_at=_at(5, 10),
+            ends_at=_at(5, 12),
+            venue=centre,
+            capacity=30,
+        )
+        _reply(pick, people[:8], RsvpStatus.GOING, booked)
+        # A meeting that happened: minutes, decisions and actions, some the demo resident's.
+        agm = seeder.event(
+            "park-agm",
+            host=park,
+            title="Friends of Brookmere Park: annual meeting",
+            description="Looking back at the year, and choosing what to ask the council for.",
+            starts_at=_at(-21, 19),
+            ends_at=_at(-21, 20, 30),
+            venue=hall,
+        )
+        _reply(agm, [*people[:10], *([resident] if resident else [])], RsvpStatus.GOING, booked)
+        Minutes.objects.create(
+            event=agm,
+            text=(
+                "Eighteen people came. We heard about the bulb planting (1,200 bulbs), the new "
+                "bins by the play area, and the state of the old bandstand."
+            ),
+            decisions=(
+                "Ask the council for a survey of the bandstand before winter.\n"
+                "Hold litter picks monthly from March."
+            ),
+            written_by=resident or people[0],
+        )
+        ActionItem.objects.bulk_create(
+            [
+                ActionItem(
+                    event=agm,
+                    what="Write to the parks department about a bandstand survey",
+                    owner=resident,
+                    owner_name="" if resident else "The chair",
+                    due_on=timezone.localdate() + datetime.timedelta(days=14),
+                ),
+                ActionItem(
+                    event=agm,
+                    what="Book the community centre for the spring litter pick",
+                    owner=people[1],
+                    status=ActionStatus.DONE,
+                ),
+                ActionItem(
+                    event=agm,
+                    what="Ask the school about a poster competition",
+                    owner_name="Mrs Patel (head teacher)",
+                    status=ActionStatus.IN_PROGRESS,
+                    due_on=timezone.localdate() + datetime.timedelta(days=30),
+                ),
+            ]
+        )
+    if repair is not None:
+        # Full, with a waiting list: six places, six going and three waiting.
+        cafe_event = seeder.event(
+            "repair-cafe",
+            host=repair,
+            title="Repair Café: bikes and small electricals",
+            description="Bring one thing that is broken. Volunteers fix it with you.",
+            starts_at=_at(9, 10),
+            ends_at=_at(9, 13),
+            venue=library,
+            capacity=6,
+        )
+        _reply(cafe_event, people[8:14], RsvpStatus.GOING, booked)
+        _reply(cafe_event, people[14:17], RsvpStatus.WAITING, booked + datetime.timedelta(days=1))
+        seeder.event(
+            "repair-cafe-cancelled",
+            host=repair,
+            title="Repair Café: sewing and mending",
+            description="Bring clothes that need mending.",
+            starts_at=_at(16, 10),
+            ends_at=_at(16, 12),
+            venue=cafe,
+            capacity=10,
+            cancelled_at=timezone.now() - datetime.timedelta(days=1),
+            cancel_reason="Our volunteers are ill; we will set a new date soon.",
+            sequence=1,
+        )
+
+    orchard = initiatives.get("Fennick Lane community orchard")
+    if orchard is not None:
+        pruning = seeder.event(
+            "orchard-pruning",
+            host=orchard,
+            title="Winter pruning at the orchard",
+            description="Learn to prune apple trees with a volunteer from the allotment society.",
+            kind=EventKind.ACTIVITY,
+            starts_at=_at(12, 10),
+            ends_at=_at(12, 12),
+            venue=school,
+            capacity=12,
+        )
+        _reply(pruning, people[17:21], RsvpStatus.GOING, booked)
+    for initiative in initiatives.values():
+        if initiative.visibility == Visibility.SAFEGUARDED:
+            # Only the initiative's insiders can see this one (lists, feeds, notifications).
+            seeder.event(
+                "safeguarded-session",
+                host=initiative,
+                title="Peer support session",
+                description="A confidential session with a trained facilitator.",
+                starts_at=_at(7, 18),
+                ends_at=_at(7, 20),
+                venue=centre,
+            )
+            break
+
+    ward_meeting = seeder.event(
+        "ward-meeting",
+        host=home_ward,
+        title=f"{home_ward.name} ward meeting",
+        description="Your councillors report back and take questions. Join in the room or online.",
+        starts_at=_at(14, 19),
+        ends_at=_at(14, 20, 30),
+        venue=centre,
+        online_url="https://meet.brookmere.example/ward-meeting",
+    )
+    _reply(ward_meeting, people[2:7], RsvpStatus.GOING, booked)
+    past_ward = seeder.event(
+        "ward-meeting-past",
+        host=home_ward,
+        title=f"{home_ward.name} ward meeting: traffic and parking",
+        description="What residents want done about school-run parking.",
+        starts_at=_at(-35, 19),
+        ends_at=_at(-35, 20, 30),
+        venue=school,
+    )
+    _reply(past_ward, [*people[5:12], *([resident] if resident else [])], RsvpStatus.GOING, booked)
+    Minutes.objects.create(
+        event=past_ward,
+        text="Thirty residents came. Most concern was about parking on School Road at 3pm.",
+        decisions="Ask the council for a school street trial on School Road.",
+        written_by=councillor_user,
+    )
+    ActionItem.objects.bulk_create(
+        [
+            ActionItem(
+                event=past_ward,
+                what="Count cars on School Road for two weeks",
+                owner=resident,
+                owner_name="" if resident else "Volunteers",
+                status=ActionStatus.IN_PROGRESS,
+                due_on=timezone.localdate() + datetime.timedelta(days=7),
+            ),
+            ActionItem(
+                event=past_ward,
+                what="Raise a school street trial with highways officers",
+                owner=councillor_user,
+                owner_name="" if councillor_user else "Ward councillors",
+            ),
+        ]
+    )
+
+    if demo_councillor is not None:
+        for n, (days, where) in enumerate([(3, library), (17, cafe), (31, library)]):
+            surgery = seeder.event(
+                f"surgery-demo-{n}",
+                host=demo_councillor,
+                title=f"Councillor {demo_councillor.name}'s surgery",
+                description="Drop in to raise anything about the ward. No appointment needed.",
+                starts_at=_at(days, 10),
+                ends_at=_at(days, 12),
+                venue=where,
+            )
+            if n == 0:
+                _reply(surgery, people[20:23], RsvpStatus.GOING, booked)
+    others = [c for c in borough.councillors.values() if c.pk != getattr(demo_councillor, "pk", 0)]
+    for n, councillor in enumerate(others[:3]):
+        seeder.event(
+            f"surgery-{councillor.slug}",
+            host=councillor,
+            title=f"Councillor {councillor.name}'s surgery",
+            description="Drop in or join online to raise anything about the ward.",
+            starts_at=_at(4 + n * 3, 18),
+            ends_at=_at(4 + n * 3, 19),
+            venue=None if n == 1 else hall,
+            online_url="https://meet.brookmere.example/surgery" if n == 1 else "",
+        )
+    borough.counts["venues"] = len(venues)
+    borough.counts["events"] = seeder.count
