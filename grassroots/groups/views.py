@@ -121,7 +121,15 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     own = selectors.own_membership(request.user, group)
     can = {
         name: request.user.has_perm(f"groups.{name}", group)
-        for name in ("join", "leave", "step_down", "change_group", "manage_members")
+        for name in (
+            "join",
+            "leave",
+            "step_down",
+            "change_group",
+            "manage_members",
+            "host_conversation",
+            "host_event",
+        )
     }
     return render(
         request,

@@ -144,3 +144,35 @@ def test_the_page_costs_the_same_queries_however_many_people_and_things(
     client.logout()
     with django_assert_max_num_queries(12):
         assert client.get(group.get_absolute_url()).status_code == 200
+
+
+def test_the_ward_page_lists_the_groups_active_there(client: Client) -> None:
+    ward = WardFactory(name="Riverside")
+    group = GroupFactory(council=ward.council, name="Riverside rowers")
+    group.wards.set([ward])
+    GroupFactory(council=ward.council, name="Somewhere else")
+    body = client.get(ward.get_absolute_url()).content.decode()
+    assert "Riverside rowers" in body
+    assert "Somewhere else" not in body
+    assert f"/groups/?council={ward.council.slug}&amp;ward={ward.pk}" in body
+
+
+def test_groups_are_in_the_menu_on_every_page(client: Client) -> None:
+    body = client.get("/").content.decode()
+    assert 'href="/groups/">Groups</a>' in body
+    listing = client.get("/groups/").content.decode()
+    assert 'href="/groups/" aria-current="page">Groups</a>' in listing
+
+
+def test_organisers_are_offered_to_host_conversations_and_events(client: Client) -> None:
+    group = GroupFactory()
+    member = make_member(group)
+    client.force_login(group.created_by)
+    body = client.get(group.get_absolute_url()).content.decode()
+    assert f"/conversations/start/group/{group.slug}/" in body
+    assert f"/events/new?host=group:{group.pk}" in body
+    client.force_login(member)
+    body = client.get(group.get_absolute_url()).content.decode()
+    assert "/conversations/start/" not in body
+    assert "/events/new" not in body
+    assert f"/events/calendar/group/{group.slug}.ics" in body
