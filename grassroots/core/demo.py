@@ -975,7 +975,6 @@ def _codes(wards: Iterable[Ward]) -> str:
 
 
 from grassroots.events.demo import seed_events  # noqa: E402
-from grassroots.following.demo import seed_following  # noqa: E402
 from grassroots.groups.demo import seed_groups  # noqa: E402
 from grassroots.initiatives.demo import seed_initiatives  # noqa: E402 - needs Borough above
 from grassroots.moderation.demo import seed_moderation  # noqa: E402
@@ -991,7 +990,6 @@ STEPS: list[SeedStep] = [
     seed_initiatives,
     seed_groups,
     seed_events,
-    seed_following,
     seed_moderation,
 ]
 
