@@ -127,8 +127,10 @@ class Post(Hideable):
     """A reply in a conversation; `parent` is the reply it answers (None for a top-level one)."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="posts")
+    # Replies are never deleted one by one (an author's removal keeps the row), so a cascade
+    # only happens when the whole conversation or its host goes, and takes the thread with it.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
     # Sort key of the thread: the parent's path plus this post's zero-padded id, so one ORDER BY
     # gives every reply in context, whatever the depth.

@@ -1,0 +1,79 @@
+"""The demo borough has conversations on a ward, an initiative and a group, one safeguarded."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import override_settings
+
+from grassroots.conversations.demo import seed_conversations
+from grassroots.conversations.models import AgreedAction, Conversation, Post, Reaction
+from grassroots.conversations.visibility import can_view
+from grassroots.core import demo
+from grassroots.groups.demo import seed_groups
+
+pytestmark = pytest.mark.django_db
+
+BEFORE = [
+    s
+    for s in demo.STEPS
+    if s.__name__
+    in {
+        "seed_wards",
+        "seed_postcodes",
+        "seed_councillors",
+        "seed_departments",
+        "seed_residents",
+        "seed_accounts",
+        "seed_initiatives",
+    }
+]
+STEPS = [*BEFORE, seed_groups, seed_conversations]
+
+
+def _content() -> list[tuple[object, ...]]:
+    return sorted(
+        (
+            c.question,
+            c.audience,
+            c.is_safeguarded,
+            c.reply_count,
+            c.summary,
+            c.agreed_actions.count(),
+        )
+        for c in Conversation.objects.all()
+    )
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_has_every_kind_of_conversation() -> None:
+    borough = demo.seed_demo(steps=STEPS)
+    conversations = Conversation.objects.all()
+    assert conversations.filter(ward__isnull=False).exists()
+    assert conversations.filter(initiative__isnull=False, is_safeguarded=False).exists()
+    assert conversations.filter(group__isnull=False).exists()
+    assert conversations.filter(closed_at__isnull=False).exists()
+    safeguarded = conversations.get(is_safeguarded=True)
+    assert not can_view(AnonymousUser(), safeguarded)
+    assert not can_view(borough.accounts["officer"], safeguarded)
+    labels = set(Post.objects.values_list("speaker_label", flat=True))
+    assert any(label.startswith("Councillor for ") for label in labels)
+    assert any(label.startswith("Officer, ") for label in labels)
+    assert Post.objects.filter(depth__gte=2).exists()
+    assert Post.objects.filter(quoted__isnull=False).exists()
+    assert Reaction.objects.exists()
+    assert conversations.exclude(summary="").exists()
+    assert AgreedAction.objects.filter(done_at__isnull=False).exists()
+    assert AgreedAction.objects.filter(done_at__isnull=True, owner__isnull=False).exists()
+    assert AgreedAction.objects.filter(owner__isnull=True).exclude(owner_name="").exists()
+    for conversation in conversations:
+        assert conversation.reply_count == conversation.posts.count()
+
+
+@override_settings(DEBUG=True)
+def test_running_the_demo_twice_gives_the_same_conversations() -> None:
+    demo.seed_demo(steps=STEPS)
+    first = _content()
+    demo.seed_demo(steps=STEPS)
+    assert _content() == first
+    assert len(first) >= 4
