@@ -974,6 +974,7 @@ def _codes(wards: Iterable[Ward]) -> str:
     return ", ".join(sorted(ward.gss_code for ward in wards))
 
 
+from grassroots.conversations.demo import seed_conversations  # noqa: E402
 from grassroots.events.demo import seed_events  # noqa: E402
 from grassroots.groups.demo import seed_groups  # noqa: E402
 from grassroots.initiatives.demo import seed_initiatives  # noqa: E402 - needs Borough above
@@ -989,6 +990,7 @@ STEPS: list[SeedStep] = [
     seed_accounts,
     seed_initiatives,
     seed_groups,
+    seed_conversations,
     seed_events,
     seed_moderation,
 ]
