@@ -7,7 +7,8 @@ the user may see that initiative at all, so outsiders can do nothing with it (an
 answer 404, exactly as for a missing event).
 
 Venues: site admins manage every venue (in the Django admin and in the site); a group's
-organisers add venues for their group and edit those.
+organisers add venues for their group and edit those. Who organises a group is the groups app's
+answer (`groups.host_event`, `groups.manage_venues`).
 
 Objects: `events.host_event` takes the host (a Group, Initiative, Ward or Councillor);
 `events.add_venue` takes a Group or None ("may add a venue for some group");
@@ -111,7 +112,7 @@ def hosts(user: Any, host: Host) -> bool:
     if not _signed_in(user):
         return False
     if isinstance(host, Group):
-        return host.pk in organised_group_ids(user)
+        return bool(user.has_perm("groups.host_event", host))  # the group's organisers
     if isinstance(host, Initiative):
         return host.pk in led_initiative_ids(user) and _sees_initiative(user, host)
     if isinstance(host, Ward):
@@ -159,9 +160,9 @@ def organises_venue_group(user: Any, obj: Any) -> bool:
     """For a venue: organises the group that added it; for a group: organises it;
     with no object: organises some group."""
     if isinstance(obj, Venue):
-        return obj.group_id is not None and obj.group_id in organised_group_ids(user)
+        return obj.group is not None and bool(user.has_perm("groups.manage_venues", obj.group))
     if isinstance(obj, Group):
-        return obj.pk in organised_group_ids(user)
+        return bool(user.has_perm("groups.manage_venues", obj))
     if obj is None:
         return bool(organised_group_ids(user))
     return False
