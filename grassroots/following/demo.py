@@ -1,0 +1,103 @@
+"""Demo following in the Brookmere demo borough (a step of `grassroots.core.demo.STEPS`).
+
+The demo resident follows their own ward, a group they do not run and a public initiative
+they do not lead; their news from what they follow comes in a daily digest and event changes
+in a weekly one, and a few notifications already wait for the next digest (so `manage.py
+send_digests --daily` has something to send). A dozen generated residents follow their wards
+too. Everything is rebuilt from the same choices on each run, so re-running changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from grassroots.following.models import Follow
+from grassroots.groups.models import Group
+from grassroots.initiatives.models import Initiative, Visibility
+from grassroots.notifications.models import Delivery, Kind, Notification, Preference
+
+if TYPE_CHECKING:
+    from grassroots.core.demo import Borough
+
+DEMO_PREFIX = "brookmere-"
+WARD_FOLLOWERS = 12
+
+
+def seed_following(borough: Borough) -> None:
+    """Follows for the demo resident and some neighbours; digest settings and waiting news."""
+    resident = borough.accounts.get("resident")
+    neighbours = [r for r in borough.residents if r.ward_id is not None][:WARD_FOLLOWERS]
+    people = [p.pk for p in neighbours] + ([resident.pk] if resident is not None else [])
+    Follow.objects.filter(user_id__in=people).delete()
+    Follow.objects.bulk_create(Follow(user=person, ward_id=person.ward_id) for person in neighbours)
+    follows = len(neighbours)
+    if resident is None:
+        borough.counts["follows"] = follows
+        return
+    group = (
+        Group.objects.filter(slug__startswith=DEMO_PREFIX)
+        .exclude(created_by=resident)
+        .order_by("slug")
+        .first()
+    )
+    initiative = next(
+        (
+            i
+            for i in Initiative.objects.filter(
+                slug__startswith=DEMO_PREFIX, visibility=Visibility.PUBLIC
+            )
+            .exclude(created_by=resident)
+            .order_by("slug")
+            # An address-safe slug (one demo initiative's slug has an accent, which no URL
+            # pattern for a slug accepts).
+            if i.slug.isascii()
+        ),
+        None,
+    )
+    targets = [
+        Follow(user=resident, ward=resident.ward) if resident.ward is not None else None,
+        Follow(user=resident, group=group) if group is not None else None,
+        Follow(user=resident, initiative=initiative) if initiative is not None else None,
+    ]
+    made = Follow.objects.bulk_create(follow for follow in targets if follow is not None)
+    follows += len(made)
+    Preference.objects.bulk_create(
+        [
+            Preference(user=resident, kind=Kind.FOLLOWING, delivery=Delivery.DAILY),
+            Preference(user=resident, kind=Kind.EVENT, delivery=Delivery.WEEKLY),
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["delivery"],
+    )
+    # News waiting for the next daily digest, one for each place followed.
+    Notification.objects.filter(recipient=resident, kind=Kind.FOLLOWING).delete()
+    waiting = []
+    if resident.ward is not None:
+        waiting.append(
+            Notification(
+                text=f"A new conversation started in {resident.ward.name}",
+                url=resident.ward.get_absolute_url(),
+                ward=resident.ward,
+            )
+        )
+    if group is not None:
+        waiting.append(
+            Notification(
+                text=f"{group.name} has a new event", url=group.get_absolute_url(), group=group
+            )
+        )
+    if initiative is not None:
+        waiting.append(
+            Notification(
+                text=f"{initiative.title} posted a progress update",
+                url=initiative.get_absolute_url(),
+                initiative=initiative,
+            )
+        )
+    for notification in waiting:
+        notification.recipient = resident
+        notification.kind = Kind.FOLLOWING
+        notification.awaiting_digest = True
+    Notification.objects.bulk_create(waiting)
+    borough.counts["follows"] = follows
