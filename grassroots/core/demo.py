@@ -976,6 +976,7 @@ def _codes(wards: Iterable[Ward]) -> str:
 
 from grassroots.conversations.demo import seed_conversations  # noqa: E402
 from grassroots.events.demo import seed_events  # noqa: E402
+from grassroots.following.demo import seed_following  # noqa: E402
 from grassroots.groups.demo import seed_groups  # noqa: E402
 from grassroots.initiatives.demo import seed_initiatives  # noqa: E402 - needs Borough above
 from grassroots.moderation.demo import seed_moderation  # noqa: E402
@@ -992,6 +993,7 @@ STEPS: list[SeedStep] = [
     seed_groups,
     seed_conversations,
     seed_events,
+    seed_following,
     seed_moderation,
 ]
 
