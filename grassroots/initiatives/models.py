@@ -89,10 +89,12 @@ class Initiative(Hideable):
         indexes = [
             models.Index(fields=["visibility", "stage"], name="initiative_vis_stage_idx"),
             models.Index(fields=["visibility", "theme"], name="initiative_vis_theme_idx"),
-            # The list's order, covering the visibility test (PostgreSQL): a deep page's offset
-            # is skipped in the index alone (selectors_list.initiative_page).
+            # The list's order, covering the visibility rule's columns (PostgreSQL): a deep
+            # page's offset is skipped in the index alone (selectors_list.initiative_page).
             models.Index(
-                fields=["-created_at", "-id"], include=["visibility"], name="initiative_newest_idx"
+                fields=["-created_at", "-id"],
+                include=["visibility", "hidden_at"],
+                name="initiative_newest_cover_idx",
             ),
         ]
         constraints = [
