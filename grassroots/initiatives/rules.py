@@ -1,9 +1,12 @@
 """Who may do what with an initiative (rules predicates; see tests/test_rules_initiatives.py).
 
 Leads run an initiative; approved members post updates and milestones; anybody signed in who
-can see it may back it or ask to join. A councillor may be a member but never leads an
-initiative in a ward they currently represent (the back seat): a lead who represents one of its
-wards loses every lead power while that is so.
+can see it may back it or ask to join. Leads may also invite a person to join (the only way into
+a safeguarded initiative, which outsiders cannot see to ask); the invitee alone accepts or turns
+the invitation down, and any acting lead may withdraw it while it waits (see
+tests/test_rules_invitations.py). A councillor may be a member but never leads an initiative in
+a ward they currently represent (the back seat): a lead who represents one of its wards loses
+every lead power while that is so.
 
 Predicates cache what they look up on the user and initiative objects, so a page that asks
 many questions about one initiative costs a fixed number of queries.
@@ -17,11 +20,13 @@ import rules
 from django.utils import timezone
 
 from grassroots.initiatives.models import (
+    ASK_AGAIN_STATUSES,
     Initiative,
     MemberRole,
     Membership,
     MembershipStatus,
     Stage,
+    Visibility,
 )
 from grassroots.initiatives.visibility import can_view
 from grassroots.places.models import CouncillorTerm
@@ -107,7 +112,41 @@ def may_ask_to_join(user: Any, initiative: Initiative | None) -> bool:
     if initiative is None:
         return False
     m = membership_of(user, initiative)
-    return m is None or m.status == MembershipStatus.LEFT
+    return m is None or m.status in ASK_AGAIN_STATUSES
+
+
+@rules.predicate
+def is_invited(user: Any, initiative: Initiative | None) -> bool:
+    """Invited to join `initiative` and not yet answered."""
+    m = membership_of(user, initiative) if initiative is not None else None
+    return m is not None and m.status == MembershipStatus.INVITED
+
+
+# Invitations: the object is the Membership row holding the invitation.
+
+
+@rules.predicate
+def is_pending_invitation(user: Any, membership: Membership | None) -> bool:
+    return membership is not None and membership.status == MembershipStatus.INVITED
+
+
+@rules.predicate
+def is_the_invitee(user: Any, membership: Membership | None) -> bool:
+    return membership is not None and _signed_in(user) and membership.user_id == user.pk
+
+
+@rules.predicate
+def leads_its_initiative(user: Any, membership: Membership | None) -> bool:
+    """An acting lead of the invitation's initiative (not a councillor of one of its wards)."""
+    if membership is None:
+        return False
+    initiative = membership.initiative
+    return bool(is_lead(user, initiative)) and not represents_a_ward_of(user, initiative)
+
+
+@rules.predicate
+def is_public(user: Any, initiative: Initiative | None) -> bool:
+    return initiative is not None and initiative.visibility == Visibility.PUBLIC
 
 
 @rules.predicate
@@ -129,10 +168,18 @@ rules.add_perm("initiatives.make_lead", acting_lead)
 rules.add_perm("initiatives.step_down", signed_in & is_lead)
 rules.add_perm("initiatives.request_membership", signed_in & may_view & may_ask_to_join)
 rules.add_perm("initiatives.leave", signed_in & is_approved_member)
-rules.add_perm("initiatives.back", signed_in & may_view)
+# An invitee sees the initiative to decide, but backs it only once they are in (or, on a public
+# one, like anybody else).
+rules.add_perm("initiatives.back", signed_in & may_view & (is_public | ~is_invited))
 rules.add_perm("initiatives.manage_needs", acting_lead)
 rules.add_perm("initiatives.post_update", signed_in & is_approved_member)
 rules.add_perm("initiatives.manage_milestones", signed_in & is_approved_member)
 rules.add_perm("initiatives.record_outcome", acting_lead & is_achieved)
+rules.add_perm("initiatives.invite_member", acting_lead)
+rules.add_perm(
+    "initiatives.withdraw_invitation", signed_in & is_pending_invitation & leads_its_initiative
+)
+rules.add_perm("initiatives.accept_invitation", signed_in & is_pending_invitation & is_the_invitee)
+rules.add_perm("initiatives.decline_invitation", signed_in & is_pending_invitation & is_the_invitee)
 # Whether the user could be made a lead of this initiative (object: the initiative).
 rules.add_perm("initiatives.be_lead", signed_in & ~represents_a_ward_of)

@@ -39,6 +39,7 @@ class People:
     leads: list[Membership]
     members: list[Membership]
     requests: list[Membership]
+    invitations: list[Membership]  # waiting for the invitee's answer
 
 
 def initiative_detail(user: Any, slug: str) -> Initiative | None:
@@ -51,7 +52,9 @@ def initiative_detail(user: Any, slug: str) -> Initiative | None:
             Prefetch("wards", queryset=Ward.objects.select_related("council")),
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.select_related("user").order_by("requested_at", "id"),
+                queryset=Membership.objects.select_related("user", "invited_by").order_by(
+                    "requested_at", "id"
+                ),
             ),
             Prefetch("needs", queryset=Need.objects.order_by("status", "created_at", "id")),
             Prefetch(
@@ -87,6 +90,22 @@ def people(initiative: Initiative) -> People:
         leads=[m for m in approved if m.role == MemberRole.LEAD],
         members=[m for m in approved if m.role != MemberRole.LEAD],
         requests=[m for m in rows if m.status == MembershipStatus.REQUESTED],
+        invitations=[m for m in rows if m.status == MembershipStatus.INVITED],
+    )
+
+
+def pending_invitations(user: Any) -> QuerySet[Membership]:
+    """Invitations waiting for `user`'s answer, newest first, with what the page shows.
+
+    Every one of these initiatives is visible to the user while the invitation waits
+    (visibility.py), so there is nothing to filter out.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, status=MembershipStatus.INVITED)
+        .select_related("initiative", "invited_by")
+        .order_by("-invited_at", "-id")
     )
 
 

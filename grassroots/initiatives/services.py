@@ -10,11 +10,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from grassroots.core.audit import audit_record
 from grassroots.initiatives.models import (
+    ASK_AGAIN_STATUSES,
     Backing,
     Initiative,
     InitiativeWard,
@@ -96,7 +98,7 @@ def allowed_stages(initiative: Initiative, *, resume_to: str | None = None) -> l
 
 
 # Paths under /initiatives/ that are pages, not initiatives.
-RESERVED_SLUGS = frozenset({"create", "map", "feed", "search", "export", "api"})
+RESERVED_SLUGS = frozenset({"create", "map", "feed", "search", "export", "api", "invitations"})
 
 
 def _unique_slug(title: str) -> str:
@@ -312,9 +314,13 @@ def membership_request(*, initiative: Initiative, user: Any, message: str = "") 
         membership = (
             Membership.objects.select_for_update().filter(initiative=initiative, user=user).first()
         )
-        if membership is not None and membership.status != MembershipStatus.LEFT:
+        if membership is not None and membership.status not in ASK_AGAIN_STATUSES:
             if membership.status == MembershipStatus.DECLINED:
                 raise InitiativeError(_("The leads have already answered your request to join"))
+            if membership.status == MembershipStatus.INVITED:
+                raise InitiativeError(
+                    _("The leads have already invited you: accept the invitation to join")
+                )
             raise InitiativeError(_("You have already asked to join, or you are a member"))
         if membership is None:
             try:
@@ -330,7 +336,21 @@ def membership_request(*, initiative: Initiative, user: Any, message: str = "") 
         else:
             membership.status, membership.role = MembershipStatus.REQUESTED, MemberRole.MEMBER
             membership.message, membership.decided_at, membership.decided_by = message, None, None
-            membership.save(update_fields=["status", "role", "message", "decided_at", "decided_by"])
+            # An earlier invitation (turned down or withdrawn) is not how this one started.
+            membership.invited_by, membership.invited_at = None, None
+            membership.invitation_message = ""
+            membership.save(
+                update_fields=[
+                    "status",
+                    "role",
+                    "message",
+                    "decided_at",
+                    "decided_by",
+                    "invited_by",
+                    "invited_at",
+                    "invitation_message",
+                ]
+            )
         audit_record(
             actor=user,
             action="membership.request",
@@ -451,6 +471,237 @@ def membership_step_down(*, initiative: Initiative, user: Any) -> None:
         m.role = MemberRole.MEMBER
         m.save(update_fields=["role"])
         audit_record(actor=user, action="membership.step_down", obj=m, summary="Stepped down")
+
+
+# --- Invitations ---------------------------------------------------------------------------------
+#
+# Leads invite a person by the email address of their account. The invitation lives on the
+# person's Membership row (status "invited"), so one row per person per initiative still holds
+# and an accepted invitation is an ordinary approved membership. While it waits, the invitee may
+# see the initiative even when it is safeguarded (visibility.py); turned down or withdrawn, they
+# are outside again.
+
+# At most this many invitations may wait for an answer on one initiative at a time: enough for
+# a group starting out, few enough that an initiative cannot be used to mail people in bulk.
+MAX_PENDING_INVITATIONS = 20
+# Somebody who turned an invitation down is not asked again by the same initiative for a while.
+REINVITE_AFTER = datetime.timedelta(days=30)
+
+
+def _invitation_text(initiative: Initiative, inviter: Any) -> str:
+    if initiative.is_safeguarded:
+        # The email may be read by somebody else with access to the inbox: it names neither
+        # the initiative nor who sent it. The invitee sees both once signed in.
+        return _("You have been invited to join a private initiative. Sign in to see it.")
+    return _("%(name)s invited you to join %(title)s") % {
+        "name": inviter.public_name,
+        "title": initiative.title,
+    }
+
+
+def invitation_create(
+    *, initiative: Initiative, actor: Any, invitee: Any, message: str = ""
+) -> Membership:
+    """A lead invites a person to join; they are told in the site and by email.
+
+    Somebody who had already asked to join is simply approved (the invitation says yes to
+    them). Returns the membership row: status "invited", or "approved" in that case.
+    """
+    email = invitee.email
+    if invitee.pk == actor.pk:
+        raise InitiativeError(_("You cannot invite yourself"))
+    if not invitee.is_active or invitee.anonymised_at:
+        raise InitiativeError(_("There is no account with that email address"))
+    with transaction.atomic():
+        # One invitation at a time per initiative, so the cap below cannot be overrun.
+        Initiative.objects.select_for_update().filter(pk=initiative.pk).first()
+        m = (
+            Membership.objects.select_for_update()
+            .filter(initiative=initiative, user=invitee)
+            .first()
+        )
+        now = timezone.now()
+        if m is not None and m.status == MembershipStatus.APPROVED:
+            if m.role == MemberRole.LEAD:
+                raise InitiativeError(
+                    _("%(email)s is already a lead of this initiative") % {"email": email}
+                )
+            raise InitiativeError(
+                _("%(email)s is already a member of this initiative") % {"email": email}
+            )
+        if m is not None and m.status == MembershipStatus.INVITED:
+            raise InitiativeError(
+                _("%(email)s has already been invited and has not answered yet") % {"email": email}
+            )
+        if m is not None and m.status == MembershipStatus.REQUESTED:
+            return _approve_by_invitation(m, actor, now)
+        if (
+            m is not None
+            and m.status == MembershipStatus.INVITATION_DECLINED
+            and m.decided_at is not None
+            and m.decided_at > now - REINVITE_AFTER
+        ):
+            again = timezone.localtime(m.decided_at + REINVITE_AFTER)
+            raise InitiativeError(
+                _(
+                    "%(email)s turned down an invitation to this initiative recently. "
+                    "You can invite them again from %(date)s"
+                )
+                % {"email": email, "date": date_format(again, "j F Y")}
+            )
+        waiting = Membership.objects.filter(
+            initiative=initiative, status=MembershipStatus.INVITED
+        ).count()
+        if waiting >= MAX_PENDING_INVITATIONS:
+            raise InitiativeError(
+                _(
+                    "%(count)s invitations are already waiting for an answer, the most an "
+                    "initiative can have. Withdraw one before you invite somebody else"
+                )
+                % {"count": MAX_PENDING_INVITATIONS}
+            )
+        fields = {
+            "status": MembershipStatus.INVITED,
+            "role": MemberRole.MEMBER,
+            "invited_by": actor,
+            "invited_at": now,
+            "invitation_message": message,
+            "decided_at": None,
+            "decided_by": None,
+        }
+        if m is None:
+            try:
+                with transaction.atomic():
+                    m = Membership.objects.create(initiative=initiative, user=invitee, **fields)
+            except IntegrityError:
+                # Asked to join, or invited by another lead, at this very moment.
+                raise InitiativeError(
+                    _("%(email)s has already been invited and has not answered yet")
+                    % {"email": email}
+                ) from None
+        else:
+            for name, value in fields.items():
+                setattr(m, name, value)
+            m.save(update_fields=list(fields))
+        audit_record(
+            actor=actor,
+            action="invitation.create",
+            obj=m,
+            summary=f"Invited a person to join {initiative.title!r}",
+            data={"user": invitee.pk},
+        )
+        notify(
+            recipients=[invitee],
+            kind=Kind.INVITATION,
+            text=_invitation_text(initiative, actor),
+            url=initiative.get_absolute_url() + "#invitation",
+            initiative=initiative,
+        )
+    return m
+
+
+def _approve_by_invitation(m: Membership, actor: Any, now: datetime.datetime) -> Membership:
+    """The person asked to join and a lead then invited them: that is a yes to the request."""
+    m.status, m.decided_at, m.decided_by = MembershipStatus.APPROVED, now, actor
+    m.save(update_fields=["status", "decided_at", "decided_by"])
+    audit_record(
+        actor=actor,
+        action="membership.approve",
+        obj=m,
+        summary="Approved a request to join by inviting the person",
+        data={"user": m.user_id, "by_invitation": True},
+    )
+    initiative = m.initiative
+    notify(
+        recipients=[m.user],
+        kind=Kind.JOIN_DECISION,
+        text=_("You are now a member of %(title)s") % {"title": initiative.title},
+        url=initiative.get_absolute_url(),
+        initiative=initiative,
+    )
+    return m
+
+
+def _open_invitation(membership: Membership) -> Membership:
+    """The invitation row, locked, if it still waits for an answer."""
+    m = (
+        Membership.objects.select_for_update()
+        .select_related("initiative", "user")
+        .get(pk=membership.pk)
+    )
+    if m.status != MembershipStatus.INVITED:
+        raise InitiativeError(_("This invitation is no longer open"))
+    return m
+
+
+def invitation_accept(*, membership: Membership, user: Any) -> Membership:
+    """The invitee says yes and becomes an approved member; the leads are told."""
+    with transaction.atomic():
+        m = _open_invitation(membership)
+        if m.user_id != user.pk:
+            raise InitiativeError(_("This invitation is for somebody else"))
+        m.status, m.decided_at, m.decided_by = MembershipStatus.APPROVED, timezone.now(), user
+        m.save(update_fields=["status", "decided_at", "decided_by"])
+        audit_record(
+            actor=user,
+            action="invitation.accept",
+            obj=m,
+            summary=f"Accepted the invitation to join {m.initiative.title!r}",
+        )
+        notify(
+            recipients=_leads(m.initiative),
+            kind=Kind.INVITATION,
+            text=_("%(name)s accepted the invitation to join %(title)s")
+            % {"name": user.public_name, "title": m.initiative.title},
+            url=m.initiative.get_absolute_url() + "#people",
+            initiative=m.initiative,
+            exclude=user,
+        )
+    return m
+
+
+def invitation_decline(*, membership: Membership, user: Any) -> Membership:
+    """The invitee says no; a safeguarded initiative disappears from their view again."""
+    with transaction.atomic():
+        m = _open_invitation(membership)
+        if m.user_id != user.pk:
+            raise InitiativeError(_("This invitation is for somebody else"))
+        m.status = MembershipStatus.INVITATION_DECLINED
+        m.decided_at, m.decided_by = timezone.now(), user
+        m.save(update_fields=["status", "decided_at", "decided_by"])
+        audit_record(
+            actor=user,
+            action="invitation.decline",
+            obj=m,
+            summary=f"Turned down the invitation to join {m.initiative.title!r}",
+        )
+        notify(
+            recipients=_leads(m.initiative),
+            kind=Kind.INVITATION,
+            text=_("%(name)s turned down the invitation to join %(title)s")
+            % {"name": m.user.public_name, "title": m.initiative.title},
+            url=m.initiative.get_absolute_url() + "#people",
+            initiative=m.initiative,
+            exclude=user,
+        )
+    return m
+
+
+def invitation_withdraw(*, membership: Membership, actor: Any) -> Membership:
+    """A lead withdraws an invitation that has not been answered yet."""
+    with transaction.atomic():
+        m = _open_invitation(membership)
+        m.status = MembershipStatus.WITHDRAWN
+        m.decided_at, m.decided_by = timezone.now(), actor
+        m.save(update_fields=["status", "decided_at", "decided_by"])
+        audit_record(
+            actor=actor,
+            action="invitation.withdraw",
+            obj=m,
+            summary=f"Withdrew the invitation to join {m.initiative.title!r}",
+            data={"user": m.user_id},
+        )
+    return m
 
 
 def backing_toggle(*, initiative: Initiative, user: Any) -> bool:

@@ -11,8 +11,10 @@ urlpatterns: list[object] = [
     path("export.csv", views_list.initiative_export, name="export"),
     path("feed.atom", feeds.NewInitiativesFeed(), name="feed"),
     path("feed/ward/<slug:council>/<slug:slug>.atom", feeds.WardActivityFeed(), name="ward_feed"),
-    # One initiative's own pages and actions ("create/" before "<slug>/", which would take it).
+    # One initiative's own pages and actions ("create/" and "invitations/" before "<slug>/",
+    # which would take them).
     path("create/", views.create, name="create"),
+    path("invitations/", views.invitations, name="invitations"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
     path("<slug:slug>/stage/", views.change_stage, name="change_stage"),
@@ -33,6 +35,24 @@ urlpatterns: list[object] = [
         name="decline",
     ),
     path("<slug:slug>/members/<int:pk>/make-lead/", views.make_lead, name="make_lead"),
+    path("<slug:slug>/invite/", views.invite, name="invite"),
+    path(
+        "<slug:slug>/invitations/<int:pk>/accept/",
+        views.invitation_answer,
+        {"answer": "accept"},
+        name="invitation_accept",
+    ),
+    path(
+        "<slug:slug>/invitations/<int:pk>/decline/",
+        views.invitation_answer,
+        {"answer": "decline"},
+        name="invitation_decline",
+    ),
+    path(
+        "<slug:slug>/invitations/<int:pk>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("<slug:slug>/needs/add/", views.need_add, name="need_add"),
     path("<slug:slug>/needs/<int:pk>/edit/", views.need_edit, name="need_edit"),
     path("<slug:slug>/needs/<int:pk>/met/", views.need_status, {"status": "met"}, name="need_met"),

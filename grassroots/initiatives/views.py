@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,9 +25,11 @@ from grassroots.initiatives.forms import (
     StageForm,
     UpdateForm,
 )
+from grassroots.initiatives.forms_members import InviteMemberForm
 from grassroots.initiatives.models import (
     Initiative,
     Membership,
+    MembershipStatus,
     Milestone,
     Need,
     NeedKind,
@@ -44,8 +47,8 @@ def _visible(request: HttpRequest, slug: str) -> Initiative:
     return initiative
 
 
-def _require(request: HttpRequest, perm: str, initiative: Initiative) -> None:
-    if not request.user.has_perm(perm, initiative):
+def _require(request: HttpRequest, perm: str, obj: Initiative | Membership) -> None:
+    if not request.user.has_perm(perm, obj):
         raise PermissionDenied
 
 
@@ -155,9 +158,13 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "post_update",
             "manage_milestones",
             "record_outcome",
+            "invite_member",
         )
     }
     mine = getattr(initiative, "_gr_memberships", {}).get(getattr(user, "pk", None))
+    invitation = None
+    if mine is not None and user.has_perm("initiatives.accept_invitation", mine):
+        invitation = mine
     return render(
         request,
         "initiatives/detail.html",
@@ -166,6 +173,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "people": people,
             "can": can,
             "mine": mine,
+            "invitation": invitation,
             "backs": selectors.backs(user, initiative),
             "outcome": getattr(initiative, "outcome", None),
             "needs": _with_amounts(list(initiative.needs.all())),
@@ -380,6 +388,126 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
     if selectors.initiative_for(request.user, slug) is None:
         return redirect("home")  # a safeguarded initiative is no longer theirs to see
     return _detail(initiative, "people")
+
+
+# --- Invitations ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    _require(request, "initiatives.invite_member", initiative)
+    form = InviteMemberForm(_data(request), actor=request.user)
+    if request.method == "POST" and form.is_valid() and form.invitee is not None:
+        email = form.cleaned_data["email"]
+        try:
+            membership = services.invitation_create(
+                initiative=initiative,
+                actor=request.user,
+                invitee=form.invitee,
+                message=form.cleaned_data["message"],
+            )
+        except InitiativeError as exc:
+            form.add_error("email", exc.message)
+        else:
+            if membership.status == MembershipStatus.APPROVED:
+                messages.success(
+                    request,
+                    _("%(email)s had already asked to join, so they are now a member")
+                    % {"email": email},
+                )
+            else:
+                messages.success(request, _("We have invited %(email)s") % {"email": email})
+            return _detail(initiative, "people")
+    return _form_page(
+        request,
+        initiative,
+        form,
+        heading=_("Invite somebody to join"),
+        button=_("Send invitation"),
+        intro=_(
+            "They need an account on this site. We tell them in the site and by email, "
+            "and they can accept or turn the invitation down."
+        ),
+    )
+
+
+def _invitation(initiative: Initiative, pk: int) -> Membership:
+    membership = _membership(initiative, pk)
+    membership.initiative = initiative  # the rules reuse what is cached on it
+    return membership
+
+
+@login_required
+@require_POST
+def invitation_answer(request: HttpRequest, slug: str, pk: int, answer: str) -> HttpResponse:
+    initiative = _visible(request, slug)
+    membership = _invitation(initiative, pk)
+    accept = answer == "accept"
+    perm = "initiatives.accept_invitation" if accept else "initiatives.decline_invitation"
+    if membership.user_id == request.user.pk and not request.user.has_perm(perm, membership):
+        # Their own invitation, answered or withdrawn since the page was loaded.
+        messages.error(request, _("This invitation is no longer open"))
+        return redirect("initiatives:invitations")
+    _require(request, perm, membership)
+    try:
+        if accept:
+            services.invitation_accept(membership=membership, user=request.user)
+        else:
+            services.invitation_decline(membership=membership, user=request.user)
+    except InitiativeError as exc:
+        messages.error(request, exc.message)
+        return redirect("initiatives:invitations")
+    if accept:
+        messages.success(
+            request, _("You are now a member of %(title)s") % {"title": initiative.title}
+        )
+        return _detail(initiative, "people")
+    messages.success(
+        request, _("You turned down the invitation to join %(title)s") % {"title": initiative.title}
+    )
+    if selectors.initiative_for(request.user, slug) is None:
+        return redirect("initiatives:invitations")  # a safeguarded one is hidden from them again
+    return _detail(initiative)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    initiative = _visible(request, slug)
+    membership = _invitation(initiative, pk)
+    if not request.user.has_perm("initiatives.withdraw_invitation", membership):
+        if request.user.has_perm("initiatives.invite_member", initiative):
+            # A lead on a page loaded before the invitation was answered or withdrawn.
+            messages.error(request, _("This invitation is no longer open"))
+            return _detail(initiative, "people")
+        raise PermissionDenied
+    try:
+        services.invitation_withdraw(membership=membership, actor=request.user)
+    except InitiativeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("You withdrew the invitation to %(name)s") % {"name": membership.user.public_name},
+        )
+    return _detail(initiative, "people")
+
+
+INVITATIONS_PAGE_SIZE = 25
+
+
+@login_required
+@require_safe
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's invitations waiting for an answer."""
+    page = Paginator(selectors.pending_invitations(request.user), INVITATIONS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "initiatives/invitations.html", {"page": page, "invitations": list(page)}
+    )
 
 
 @login_required

@@ -1,9 +1,11 @@
 """Property: nobody outside a safeguarded initiative ever learns it exists, on any surface.
 
 Hypothesis generates a safeguarded initiative (wards, members, backers, help requests, support,
-invitations, a map point) and a person (anonymous, residents, backers, people whose request to
-join was declined or who left, members, leads, leads of other initiatives, councillors of this
-or another ward with or without support, invitations or waiting help requests, past
+invitations of councillors, invitations to join in every status, a map point) and a person
+(anonymous, residents, backers, people whose request to join was declined or who left, people
+invited to join whose invitation waits, was accepted, turned down or withdrawn, members, leads,
+leads of other initiatives, councillors of this or another ward with or without support,
+invitations or waiting help requests, councillors invited to join as members, past
 councillors, officers, site admins, moderators). An independent oracle, written from the rule
 in DESIGN.md rather than from visibility.py, says whether the person is inside. Then:
 
@@ -23,7 +25,7 @@ from typing import Any
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
@@ -54,6 +56,7 @@ ROLES = (
     "member_left",
     "member",
     "lead",
+    "invitee",
     "inactive_member",
     "lead_elsewhere",
     "councillor_here",
@@ -65,6 +68,9 @@ ROLES = (
 )
 SUPPORT_STATUSES = ("none", "offered", "declined", "withdrawn", "planned", "in_progress", "done")
 HELP_STATUSES = ("none", "waiting", "taken", "withdrawn")
+# An invitation to join, in each state it can reach ("accepted" is an approved membership that
+# began as an invitation).
+INVITATION_STATUSES = ("none", "invited", "accepted", "refused", "withdrawn")
 # No shrinking: every example is a handful of page loads, and a failing World is already small
 # enough to read. Keeps the suite fast.
 FAST_PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
@@ -80,6 +86,8 @@ class World:
     support: str  # the viewer's own support, when the viewer is a councillor
     invited: bool  # the viewer is invited, when a councillor
     has_point: bool
+    invitation: str  # the viewer's invitation to join, when an invitee or a councillor elsewhere
+    others_invited: tuple[str, ...]  # invitations to join sent to other people
 
 
 worlds = st.builds(
@@ -92,7 +100,31 @@ worlds = st.builds(
     support=st.sampled_from(SUPPORT_STATUSES),
     invited=st.booleans(),
     has_point=st.booleans(),
+    invitation=st.sampled_from(INVITATION_STATUSES),
+    others_invited=st.lists(st.sampled_from(INVITATION_STATUSES[1:]), max_size=3).map(tuple),
 )
+
+
+def _invitation_examples(test: Any) -> Any:
+    """Every invitation state, for a resident and for a councillor of another ward, is always
+    among the examples (random draws alone would reach some only now and then)."""
+    for role in ("invitee", "councillor_elsewhere"):
+        for state in INVITATION_STATUSES:
+            test = example(
+                world=World(
+                    role=role,
+                    wards=1,
+                    extra_members=0,
+                    backers=0,
+                    help_request="none",
+                    support="none",
+                    invited=False,
+                    has_point=False,
+                    invitation=state,
+                    others_invited=INVITATION_STATUSES[1:],
+                )
+            )(test)
+    return test
 
 
 def _with_totp(user: Any) -> Any:
@@ -102,6 +134,25 @@ def _with_totp(user: Any) -> Any:
 
 def _membership(initiative: Any, user: Any, status: str, role: str = MemberRole.MEMBER) -> None:
     Membership.objects.create(initiative=initiative, user=user, status=status, role=role)
+
+
+def _invitation(initiative: Any, user: Any, state: str) -> None:
+    """An invitation to join from the initiative's lead, as the services leave it in `state`."""
+    lead = initiative.created_by
+    status = {"accepted": "approved"}.get(state, state)
+    Membership.objects.create(
+        initiative=initiative,
+        user=user,
+        status=status,
+        invited_by=lead,
+        invited_at=datetime.datetime.now(datetime.UTC),
+        decided_by=None if state == "invited" else (lead if state == "withdrawn" else user),
+    )
+
+
+# DESIGN.md: inside while the invitation waits (to decide) and once accepted (a member); not
+# after turning it down or once the leads withdrew it.
+INVITATION_LETS_IN = {"invited", "accepted"}
 
 
 def build(world: World) -> tuple[Any, Any, bool]:
@@ -132,6 +183,8 @@ def build(world: World) -> tuple[Any, Any, bool]:
         _membership(initiative, UserFactory(), "approved")
     for _ in range(world.backers):
         Backing.objects.create(initiative=initiative, user=UserFactory())
+    for state in world.others_invited:  # other people's invitations let nobody else in
+        _invitation(initiative, UserFactory(), state)
     if world.help_request != "none":
         request = HelpRequest(
             initiative=initiative,
@@ -150,6 +203,11 @@ def build(world: World) -> tuple[Any, Any, bool]:
     viewer: Any
     if role == "anonymous":
         viewer = AnonymousUser()
+    elif role == "invitee":
+        viewer = UserFactory()
+        if world.invitation != "none":
+            _invitation(initiative, viewer, world.invitation)
+        inside = world.invitation in INVITATION_LETS_IN
     elif role in ("resident", "backer"):
         viewer = UserFactory(ward=wards[0])
         if role == "backer":
@@ -193,12 +251,17 @@ def build(world: World) -> tuple[Any, Any, bool]:
             Invitation.objects.create(
                 initiative=initiative, councillor=councillor, invited_by=initiative.created_by
             )
+        # A councillor may be invited to join as a member like anybody else.
+        invited_to_join = role == "councillor_elsewhere" and world.invitation != "none"
+        if invited_to_join:
+            _invitation(initiative, viewer, world.invitation)
         # The rule (DESIGN.md, visibility.py docstring): supporting, invited, or a sitting
         # councillor of one of its wards while a help request waits.
         inside = (
             world.support in ("offered", "planned", "in_progress", "done")
             or world.invited
             or (role == "councillor_here" and world.help_request == "waiting")
+            or (invited_to_join and world.invitation in INVITATION_LETS_IN)
         )
     elif role == "officer":
         viewer = _with_totp(make_officer())
@@ -227,6 +290,7 @@ class SafeguardedInitiativeTests(TestCase):
         phases=FAST_PHASES,
     )
     @given(world=worlds)
+    @_invitation_examples
     def test_no_outsider_ever_sees_a_safeguarded_initiative(self, world: World) -> None:
         initiative, viewer, inside = build(world)
         assert can_view(viewer, initiative) == inside, world
@@ -320,6 +384,7 @@ class SafeguardedInitiativeTests(TestCase):
         phases=FAST_PHASES,
     )
     @given(world=worlds)
+    @_invitation_examples
     def test_the_bulk_notification_rule_agrees_with_can_view(self, world: World) -> None:
         initiative, viewer, inside = build(world)
         if not viewer.is_authenticated:
