@@ -1,7 +1,8 @@
 """Demo content for initiatives and councillor support in the Brookmere demo borough.
 
 A step of `grassroots.core.demo.STEPS`. It shows every stage and theme (with one safeguarded
-initiative), support of all three kinds in every status, help requests waiting, overdue and
+initiative, which has a member who joined by invitation and an invitation waiting for the demo
+resident), support of all three kinds in every status, help requests waiting, overdue and
 taken, and advocacy cases in every status. The demo's own initiatives (slugs starting
 `DEMO_SLUG_PREFIX`) are rebuilt on each run from the same seed, so re-running gives the same
 content; nothing else is touched.
@@ -35,6 +36,7 @@ from grassroots.initiatives.models import (
     Update,
     Visibility,
 )
+from grassroots.notifications.models import Kind, Notification
 from grassroots.places.models import Ward
 from grassroots.support.models import (
     AdvocacyCase,
@@ -245,6 +247,8 @@ def seed_initiatives(borough: Borough) -> None:
         Initiative.objects.filter(pk=initiative.pk).update(created_at=started)
         InitiativeWard.objects.create(initiative=initiative, ward=ward)
         _people(initiative, lead, residents, rng)
+        if spec.visibility == Visibility.SAFEGUARDED:
+            _invitations(initiative, lead, resident_account, residents, now)
         _timeline(initiative, spec.stage, lead, started, rng)
         _needs_and_updates(initiative, spec, lead, now, rng)
         initiatives.append(initiative)
@@ -293,6 +297,58 @@ def _people(initiative: Initiative, lead: User, residents: list[User], rng: rand
     )
     if initiative.visibility == Visibility.PUBLIC:
         Backing.objects.bulk_create([Backing(initiative=initiative, user=u) for u in backers])
+
+
+def _invitations(
+    initiative: Initiative,
+    lead: User,
+    invitee: User | None,
+    residents: list[User],
+    now: datetime.datetime,
+) -> None:
+    """A safeguarded initiative grows only by invitation: one member joined that way, and one
+    invitation waits (for the demo resident when there is one, so it can be tried out)."""
+    joined = (
+        Membership.objects.filter(
+            initiative=initiative, role=MemberRole.MEMBER, status=MembershipStatus.APPROVED
+        )
+        .select_related("user")
+        .order_by("user__email")
+        .first()
+    )
+    if joined is not None:
+        joined.invited_by, joined.invited_at = lead, now - datetime.timedelta(days=30)
+        joined.invitation_message = "We met at the drop-in. You would be very welcome."
+        joined.decided_by, joined.decided_at = joined.user, now - datetime.timedelta(days=28)
+        joined.save(
+            update_fields=[
+                "invited_by",
+                "invited_at",
+                "invitation_message",
+                "decided_by",
+                "decided_at",
+            ]
+        )
+    inside = set(Membership.objects.filter(initiative=initiative).values_list("user_id", flat=True))
+    if invitee is None or invitee.pk in inside:
+        invitee = next((r for r in residents if r.pk not in inside), None)
+    if invitee is None:
+        return
+    Membership.objects.create(
+        initiative=initiative,
+        user=invitee,
+        status=MembershipStatus.INVITED,
+        invited_by=lead,
+        invited_at=now - datetime.timedelta(days=2),
+        invitation_message="Our group meets on Thursday evenings. Join us if you would like to.",
+    )
+    Notification.objects.create(
+        recipient=invitee,
+        kind=Kind.INVITATION,
+        text="You have been invited to join a private initiative. Sign in to see it.",
+        url=initiative.get_absolute_url() + "#invitation",
+        initiative=initiative,
+    )
 
 
 def _timeline(

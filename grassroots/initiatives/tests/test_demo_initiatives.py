@@ -60,3 +60,29 @@ def test_running_the_demo_twice_gives_the_same_initiatives() -> None:
     first = _content()
     demo.seed_demo()
     assert _content() == first
+
+
+@override_settings(DEBUG=True)
+def test_the_safeguarded_demo_initiative_grows_by_invitation() -> None:
+    from grassroots.initiatives.models import Membership, MembershipStatus
+    from grassroots.initiatives.selectors import pending_invitations
+    from grassroots.initiatives.visibility import can_view
+
+    borough = demo.seed_demo()
+    safeguarded = Initiative.objects.get(visibility=Visibility.SAFEGUARDED)
+    rows = Membership.objects.filter(initiative=safeguarded)
+    waiting = rows.get(status=MembershipStatus.INVITED)
+    joined = rows.get(status=MembershipStatus.APPROVED, invited_by__isnull=False)
+    assert waiting.invited_by == joined.invited_by == safeguarded.created_by
+    assert joined.decided_by == joined.user  # they accepted it themselves
+    # The demo resident holds the waiting invitation, so it can be tried out: they see the
+    # initiative while deciding, and find the invitation on their invitations page.
+    resident = borough.accounts["resident"]
+    assert waiting.user == resident
+    assert can_view(resident, safeguarded)
+    assert [m.initiative for m in pending_invitations(resident)] == [safeguarded]
+    # Re-running rebuilds the same invitations rather than adding more.
+    demo.seed_demo()
+    again = Membership.objects.filter(initiative__slug=safeguarded.slug)
+    assert again.filter(status=MembershipStatus.INVITED).count() == 1
+    assert again.filter(invited_by__isnull=False).count() == 2
