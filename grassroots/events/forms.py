@@ -242,6 +242,9 @@ class EventForm(CleanTextMixin, forms.Form):
         if isinstance(day, datetime.date) and len(times) == 2:
             starts = self._local(day, times["start_time"], "start_time")
             ends = self._local(day, times["end_time"], "end_time")
+            original = self.original_start
+            if original is not None and starts == original.replace(second=0, microsecond=0):
+                starts = original  # unchanged (stored times may carry seconds)
             if starts is not None and ends is not None:
                 if ends <= starts:
                     self.add_error("end_time", _("The end time must be after the start time"))

@@ -98,6 +98,36 @@ def event_list(
     return qs.order_by("-starts_at", "-id") if past else qs.order_by("starts_at", "id")
 
 
+FILTER_CHOICES_LIMIT = 200
+
+
+def _listed(user: Any, past: bool) -> QuerySet[Event]:
+    now = timezone.now()
+    qs = visible_events(user)
+    return qs.filter(ends_at__lt=now) if past else qs.filter(ends_at__gte=now)
+
+
+def filter_wards(user: Any, *, past: bool = False) -> QuerySet[Ward]:
+    """Wards with listed events (hosted there or at a venue there): a short select at any scale."""
+    events = _listed(user, past)
+    return (
+        Ward.objects.filter(
+            Q(pk__in=events.values("ward_id")) | Q(pk__in=events.values("venue__ward_id"))
+        )
+        .order_by("name", "pk")
+        .only("pk", "name")[:FILTER_CHOICES_LIMIT]
+    )
+
+
+def filter_groups(user: Any, *, past: bool = False) -> QuerySet[Group]:
+    """Groups with listed events."""
+    return (
+        Group.objects.filter(pk__in=_listed(user, past).values("group_id"))
+        .order_by("name", "pk")
+        .only("pk", "name", "slug")[:FILTER_CHOICES_LIMIT]
+    )
+
+
 def event_for(user: Any, pk: int) -> Event | None:
     """One event, if `user` may see it (None answers 404, like a missing one)."""
     event = with_counts(Event.objects.select_related(*HOST_RELATIONS)).filter(pk=pk).first()

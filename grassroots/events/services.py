@@ -285,7 +285,32 @@ def event_update(*, actor: Any, event: Event, **fields: Any) -> Event:
         )
         if "capacity" in changed:
             _promote(event, actor)
+        if set(changed) & {"starts_at", "ends_at", "venue", "online_url"}:
+            _tell_of_change(event, actor)
     return event
+
+
+def _tell_of_change(event: Event, actor: Any) -> None:
+    """Everyone going or waiting hears when the time or the place changes."""
+    people = [
+        r.user
+        for r in Rsvp.objects.filter(
+            event=event, status__in=[RsvpStatus.GOING, RsvpStatus.WAITING]
+        ).select_related("user")
+    ]
+    local = timezone.localtime(event.starts_at)
+    notify(
+        recipients=people,
+        kind=Kind.EVENT,
+        text=_("Changed: %(title)s is now on %(when)s")
+        % {
+            "title": event.title,
+            "when": dateformat.format(local, "l j F, H:i"),
+        },
+        url=event.get_absolute_url(),
+        initiative=event.initiative,
+        exclude=actor,
+    )
 
 
 def event_cancel(*, actor: Any, event: Event, reason: str) -> Event:

@@ -93,6 +93,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "group": group,
             "kind": kind,
             "kinds": EventKind.choices,
+            "ward_choices": selectors.filter_wards(request.user, past=past),
+            "group_choices": selectors.filter_groups(request.user, past=past),
             "query": query.urlencode(),
             "can_host": bool(_host_choices(request.user)),
             "ward_calendar": ward,
@@ -113,6 +115,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = Minutes.objects.filter(event=event).first()
     is_host = user.has_perm("events.change_event", event)
     items = list(selectors.action_items(event))
+    for item in items:
+        item.event = event  # the rules ask about the event: no query per item
     return render(
         request,
         "events/detail.html",
