@@ -30,7 +30,8 @@ from grassroots.accounts.models import OfficerPost
 from grassroots.accounts.rules import is_councillor, is_moderator, is_officer
 from grassroots.conversations.models import AgreedAction, Audience, Conversation, Post
 from grassroots.conversations.visibility import can_view
-from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
+from grassroots.groups.models import Group
+from grassroots.groups.selectors import is_member, is_organiser
 from grassroots.initiatives.models import Initiative, Membership, MembershipStatus
 from grassroots.initiatives.rules import initiative_ward_ids, represented_ward_ids
 from grassroots.places.models import Ward
@@ -115,23 +116,6 @@ def host_council_ids(conversation: Conversation) -> frozenset[int]:
     return cached
 
 
-def group_role(user: Any, group: Group) -> str | None:
-    """The user's role in `group` if they are an active member (cached), else None."""
-    if not _signed_in(user):
-        return None
-    cache = _cache(user, "group_role")
-    if group.pk not in cache:
-        cache[group.pk] = (
-            GroupMembership.objects.filter(
-                group=group, user=user, status=GroupMembershipStatus.ACTIVE
-            )
-            .values_list("role", flat=True)
-            .first()
-        )
-    role: str | None = cache[group.pk]
-    return role
-
-
 def _initiative_member(user: Any, initiative: Initiative) -> bool:
     if not _signed_in(user):
         return False
@@ -160,11 +144,13 @@ def _leads_initiative(user: Any, initiative: Initiative) -> bool:
 
 
 def _organises(user: Any, group: Group) -> bool:
-    return group_role(user, group) == GroupRole.ORGANISER
+    """An active organiser (the groups app's rule, cached on the group object)."""
+    return is_organiser(user, group)
 
 
 def _member_of_group(user: Any, group: Group) -> bool:
-    return group_role(user, group) is not None
+    """An active member or organiser (the groups app's rule)."""
+    return is_member(user, group)
 
 
 def councillor_of_wards(user: Any, ward_ids: frozenset[int]) -> bool:
@@ -192,7 +178,7 @@ def may_start(user: Any, host: Any) -> bool:
     if isinstance(host, Initiative):
         return _leads_initiative(user, host)
     if isinstance(host, Group):
-        return _organises(user, host)
+        return bool(user.has_perm("groups.host_conversation", host))
     if isinstance(host, Ward):
         if host.retired_at is not None:
             return False

@@ -27,6 +27,7 @@ from shapely.ops import unary_union
 
 from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.accounts.selectors import user_roles
+from grassroots.conversations.models import Conversation
 from grassroots.core import demo
 from grassroots.initiatives.demo import DEMO_SLUG_PREFIX
 from grassroots.initiatives.models import Initiative
@@ -323,6 +324,8 @@ def _wipe_demo() -> None:
     Councillor.objects.filter(email__endswith=demo.PUBLIC_DOMAIN).delete()
     Department.objects.filter(council__in=council).delete()
     Postcode.objects.filter(council_code=demo.COUNCIL_GSS).delete()
+    # Conversations hosted by a ward keep it (PROTECT): they go first.
+    Conversation.objects.filter(ward__council__in=council).delete()
     Ward.objects.filter(council__in=council).delete()
     council.delete()
 
