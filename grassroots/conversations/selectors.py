@@ -57,13 +57,6 @@ def post_in(conversation: Conversation, pk: int | None) -> Post | None:
     return post
 
 
-def post_any(pk: int | None) -> Post | None:
-    """A reply by id in any conversation: the services refuse one from elsewhere by name."""
-    if pk is None:
-        return None
-    return Post.objects.filter(pk=pk).select_related("author", "parent").first()
-
-
 @dataclasses.dataclass
 class ShownPost:
     """A reply as one viewer sees it, with the answers shown under it."""

@@ -225,6 +225,18 @@ def _reply_context(
     return {"answering": to, "quoting": quote}
 
 
+def _answerable(post: Post | None, conversation: Conversation, user: Any) -> Post | None:
+    """`post` if its words may be shown beside the form: in this conversation, live, and not
+    held (unless the viewer wrote it). Hidden or removed words never reach the reply page."""
+    if post is None or post.conversation_id != conversation.pk:
+        return None
+    if post.removed_by_author_at is not None or post.hidden_at is not None:
+        return None
+    if post.held_for_review and post.author_id != user.pk:
+        return None
+    return post
+
+
 def _int(value: Any) -> int | None:
     text = str(value or "").strip()
     return int(text) if text.isdigit() and len(text) < 19 else None
@@ -247,10 +259,15 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         form = ReplyForm(request.POST)
         parent_id = _int(request.POST.get("parent"))
         quote_id = _int(request.POST.get("quote"))
-        parent, quote = selectors.post_any(parent_id), selectors.post_any(quote_id)
+        # Only replies of this conversation: one elsewhere (perhaps in a conversation the user
+        # may not see) gets the same answer as one that does not exist.
+        parent = selectors.post_in(conversation, parent_id)
+        quote = selectors.post_in(conversation, quote_id)
         given = [(request.POST.get(name) or "").strip() for name in ("parent", "quote")]
-        if (given[0] and parent is None) or (given[1] and quote is None):
-            extra_errors.append(_("The reply you are answering no longer exists"))
+        if given[0] and parent is None:
+            extra_errors.append(_("The reply you are answering is not in this conversation"))
+        elif given[1] and quote is None:
+            extra_errors.append(_("The reply you are quoting is not in this conversation"))
         elif form.is_valid():
             try:
                 post = services.post_create(
@@ -271,14 +288,14 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("Your reply has been posted"))
                 return _back(conversation, f"post-{post.pk}")
-        answering = parent if parent and parent.conversation_id == conversation.pk else None
-        quoting = quote if quote and quote.conversation_id == conversation.pk else None
+        answering = _answerable(parent, conversation, request.user)
+        quoting = _answerable(quote, conversation, request.user)
     else:
-        answering = selectors.post_in(conversation, _int(request.GET.get("to")))
-        quoting = selectors.post_in(conversation, _int(request.GET.get("quote")))
-        for shown in (answering, quoting):
-            if shown is not None and shown.held_for_review and shown.author_id != request.user.pk:
-                raise Http404
+        to_id, quote_id = _int(request.GET.get("to")), _int(request.GET.get("quote"))
+        answering = _answerable(selectors.post_in(conversation, to_id), conversation, request.user)
+        quoting = _answerable(selectors.post_in(conversation, quote_id), conversation, request.user)
+        if (to_id and answering is None) or (quote_id and quoting is None):
+            raise Http404
         form = ReplyForm(
             initial={
                 "parent": answering.pk if answering else None,

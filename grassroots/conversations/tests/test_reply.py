@@ -302,3 +302,19 @@ def test_a_held_reply_is_quiet_until_released(world: World) -> None:
 
 def test_group_models_are_what_the_world_says(world: World) -> None:
     assert Group.objects.get(pk=world.group.pk).wards.get() == world.ward
+
+
+@pytest.mark.parametrize("param", ["to", "quote"])
+def test_hidden_or_removed_words_never_reach_the_reply_page(
+    client: Any, world: World, param: str
+) -> None:
+    target = world.post("ward")
+    Post.objects.filter(pk=target.pk).update(hidden_at=timezone.now())
+    login(client, world.user("resident"))
+    response = client.get(reply_url(world.conversation("ward")) + f"?{param}={target.pk}")
+    assert response.status_code == 404
+    response = client.post(
+        reply_url(world.conversation("ward")),
+        {"body": "", "parent" if param == "to" else "quote": target.pk},
+    )
+    assert "author says hello" not in response.content.decode()
