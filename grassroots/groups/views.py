@@ -19,6 +19,7 @@ from grassroots.groups.services import GroupError
 from grassroots.places.models import Council
 
 PAGE_SIZE = 20
+MINE_LIMIT = 50
 
 
 def _group(slug: str) -> Group:
@@ -66,6 +67,9 @@ def group_list(request: HttpRequest) -> HttpResponse:
             "groups": page.object_list,
             "query": query.urlencode(),
             "filtered": bool(council or ward or q),
+            # The visitor's own groups and waiting invitations (two queries when signed in).
+            "mine": list(selectors.groups_for_user(request.user)[:MINE_LIMIT]),
+            "invitations": list(selectors.pending_invitations(request.user)[:MINE_LIMIT]),
         },
     )
 

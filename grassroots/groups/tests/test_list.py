@@ -98,4 +98,27 @@ def test_the_list_costs_the_same_queries_however_many_groups(
     with django_assert_max_num_queries(8):
         response = client.get(f"/groups/?council={ward.council.slug}")
     assert response.status_code == 200
+    # Signed in, with groups of their own: two queries more, still not one per group.
+    member = make_member(group)
+    client.force_login(member)
+    with django_assert_max_num_queries(14):
+        response = client.get(f"/groups/?council={ward.council.slug}")
+    assert response.status_code == 200
     assert "4 members" in response.content.decode()
+
+
+def test_a_signed_in_resident_sees_their_groups_and_waiting_invitations(client: Client) -> None:
+    from grassroots.accounts.tests.factories import UserFactory
+    from grassroots.groups.tests.people import invite
+
+    user = UserFactory()
+    make_member(GroupFactory(name="Brook choir"), user)
+    invite(GroupFactory(name="Carers", joining="invite"), user)
+    GroupFactory(name="Not mine")
+    client.force_login(user)
+    body = client.get("/groups/").content.decode()
+    mine = body[body.index("data-my-groups") : body.index("</ul>", body.index("data-my-groups"))]
+    assert "Brook choir" in mine
+    assert "Not mine" not in mine
+    waiting = body[body.index("data-my-invitations") :]
+    assert "Carers</a>" in waiting[: waiting.index("</ul>")]
