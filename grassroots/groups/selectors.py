@@ -65,7 +65,9 @@ def _groups_of(user: Any, **role: str) -> QuerySet[Group]:
 def member_ids(group: Group) -> set[int]:
     """Ids of the group's active members and organisers (one query)."""
     return set(
-        GroupMembership.objects.filter(group=group, status=ACTIVE).values_list("user_id", flat=True)
+        GroupMembership.objects.filter(
+            group=group, status=ACTIVE, user__is_active=True
+        ).values_list("user_id", flat=True)
     )
 
 
@@ -73,14 +75,18 @@ def organiser_ids(group: Group) -> set[int]:
     """Ids of the group's active organisers (one query)."""
     return set(
         GroupMembership.objects.filter(
-            group=group, status=ACTIVE, role=GroupRole.ORGANISER
+            group=group, status=ACTIVE, role=GroupRole.ORGANISER, user__is_active=True
         ).values_list("user_id", flat=True)
     )
 
 
 def _with_member_count(queryset: QuerySet[Group]) -> QuerySet[Group]:
     return queryset.annotate(
-        member_count=Count("memberships", filter=Q(memberships__status=ACTIVE), distinct=True)
+        member_count=Count(
+            "memberships",
+            filter=Q(memberships__status=ACTIVE, memberships__user__is_active=True),
+            distinct=True,
+        )
     )
 
 
@@ -144,6 +150,7 @@ def group_detail(user: Any, slug: str) -> tuple[Group, People] | None:
         GroupMembership.objects.filter(
             group=group,
             status__in=[ACTIVE, GroupMembershipStatus.INVITED],
+            user__is_active=True,  # deleted accounts are neither shown nor counted
         )
         .select_related("user", "invited_by")
         .order_by("created_at", "pk")

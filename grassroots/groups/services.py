@@ -195,8 +195,11 @@ def _lock(group: Group) -> None:
 
 
 def _other_organisers_exist(group: Group, user: Any) -> bool:
+    # Only organisers who can still sign in count: a deleted account organises nothing.
     return (
-        GroupMembership.objects.filter(group=group, role=GroupRole.ORGANISER, status=ACTIVE)
+        GroupMembership.objects.filter(
+            group=group, role=GroupRole.ORGANISER, status=ACTIVE, user__is_active=True
+        )
         .exclude(user=user)
         .exists()
     )

@@ -164,3 +164,22 @@ def test_removing_someone_not_in_the_group_is_404(client: Client) -> None:
     row = _row(elsewhere, make_member(elsewhere))
     assert client.post(f"/groups/{group.slug}/members/{row.pk}/remove/").status_code == 404
     assert _row(elsewhere, row.user).status == "active"
+
+
+def test_a_deleted_account_is_not_counted_and_does_not_organise(client: Client) -> None:
+    from grassroots.accounts.services import account_delete
+    from grassroots.groups import selectors
+
+    group = GroupFactory()
+    other = make_organiser(group, UserFactory(display_name="Gone Soon"))
+    member = make_member(group)
+    account_delete(user=other)
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert '<dd class="govuk-summary-list__value" data-member-count>2</dd>' in page
+    assert "Former member" not in page
+    assert selectors.organiser_ids(group) == {group.created_by.pk}
+    assert other.pk not in selectors.member_ids(group)
+    # The creator is the only organiser who can act, so may not step down.
+    with pytest.raises(GroupError, match="only organiser"):
+        services.organiser_step_down(group=group, user=group.created_by)
+    assert member.pk in selectors.member_ids(group)
