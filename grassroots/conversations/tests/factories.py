@@ -34,9 +34,10 @@ class PostFactory(factory.django.DjangoModelFactory):
     body = "By the pond, facing the sun."
 
     @factory.post_generation
-    def thread_path(self, create: bool, extracted: object, **kwargs: object) -> None:
-        if create and not self.path:
-            segment = f"{self.pk:012d}"
-            self.path = segment if self.parent is None else f"{self.parent.path}.{segment}"
-            self.depth = 0 if self.parent is None else self.parent.depth + 1
-            self.save(update_fields=["path", "depth"])
+    def thread_path(post: Post, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and not post.path:
+            parent = post.parent
+            segment = f"{post.pk:012d}"
+            post.path = segment if parent is None else f"{parent.path}.{segment}"
+            post.depth = 0 if parent is None else parent.depth + 1
+            post.save(update_fields=["path", "depth"])
