@@ -29,6 +29,7 @@ from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.accounts.selectors import user_roles
 from grassroots.conversations.models import Conversation
 from grassroots.core import demo
+from grassroots.groups.models import Group
 from grassroots.initiatives.demo import DEMO_SLUG_PREFIX
 from grassroots.initiatives.models import Initiative
 from grassroots.places import geometry
@@ -326,6 +327,8 @@ def _wipe_demo() -> None:
     Postcode.objects.filter(council_code=demo.COUNCIL_GSS).delete()
     # Conversations hosted by a ward keep it (PROTECT): they go first.
     Conversation.objects.filter(ward__council__in=council).delete()
+    # Groups keep their council (PROTECT); their conversations and events go with them.
+    Group.objects.filter(council__in=council).delete()
     Ward.objects.filter(council__in=council).delete()
     council.delete()
 
