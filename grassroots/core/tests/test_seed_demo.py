@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import hashers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 from shapely.geometry import Point, Polygon, shape
@@ -29,6 +30,7 @@ from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.accounts.selectors import user_roles
 from grassroots.conversations.models import Conversation
 from grassroots.core import demo
+from grassroots.events.models import Event, Venue
 from grassroots.groups.models import Group
 from grassroots.initiatives.demo import DEMO_SLUG_PREFIX
 from grassroots.initiatives.models import Initiative
@@ -327,6 +329,9 @@ def _wipe_demo() -> None:
     Postcode.objects.filter(council_code=demo.COUNCIL_GSS).delete()
     # Conversations hosted by a ward keep it (PROTECT): they go first.
     Conversation.objects.filter(ward__council__in=council).delete()
+    # So do events hosted by a ward, and venues keep their council and their events.
+    Event.objects.filter(Q(ward__council__in=council) | Q(venue__council__in=council)).delete()
+    Venue.objects.filter(council__in=council).delete()
     # Groups keep their council (PROTECT); their conversations and events go with them.
     Group.objects.filter(council__in=council).delete()
     Ward.objects.filter(council__in=council).delete()
