@@ -65,6 +65,18 @@ def with_counts(qs: QuerySet[Event]) -> QuerySet[Event]:
     return qs.annotate(going_count=_count(RsvpStatus.GOING), waiting_count=_count("waiting"))
 
 
+def in_ward(ward: Ward) -> Q:
+    """Events of a ward: hosted by it or by one of its councillors, held at a venue in it, or
+    put on by an initiative or a group active there."""
+    return (
+        Q(ward=ward)
+        | Q(venue__ward=ward)
+        | Q(councillor__terms__ward=ward)
+        | Q(initiative__wards=ward)
+        | Q(group__wards=ward)
+    )
+
+
 def event_list(
     user: Any,
     *,
@@ -80,14 +92,7 @@ def event_list(
     qs = visible_events(user)
     qs = qs.filter(ends_at__lt=now) if past else qs.filter(ends_at__gte=now)
     if ward is not None:
-        in_ward = (
-            Q(ward=ward)
-            | Q(venue__ward=ward)
-            | Q(councillor__terms__ward=ward)
-            | Q(initiative__wards=ward)
-            | Q(group__wards=ward)
-        )
-        qs = qs.filter(pk__in=Event.objects.filter(in_ward).values("pk"))
+        qs = qs.filter(pk__in=Event.objects.filter(in_ward(ward)).values("pk"))
     if group is not None:
         qs = qs.filter(group=group)
     if councillor is not None:
@@ -191,11 +196,7 @@ def calendar_events(
         since = timezone.now() - datetime.timedelta(days=FEED_DAYS_BACK)
         qs = qs.filter(ends_at__gte=since)
     if ward is not None:
-        qs = qs.filter(
-            pk__in=Event.objects.filter(
-                Q(ward=ward) | Q(venue__ward=ward) | Q(councillor__terms__ward=ward)
-            ).values("pk")
-        )
+        qs = qs.filter(pk__in=Event.objects.filter(in_ward(ward)).values("pk"))
     if group is not None:
         qs = qs.filter(group=group)
     if councillor is not None:
