@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -582,6 +582,19 @@ def _venue_groups(user: Any) -> list[tuple[str, str]] | None:
     return groups
 
 
+def _venue_wards(user: Any) -> QuerySet[Ward]:
+    """Wards of the councils the user adds venues in: their groups' councils, and for site
+    admins every council with a group or a venue (a short list even at national scale)."""
+    councils = Group.objects.filter(pk__in=organised_group_ids(user)).values("council_id")
+    wards = Ward.objects.current().filter(council_id__in=councils)
+    if is_site_admin(user):
+        wards = Ward.objects.current().filter(
+            Q(council_id__in=Group.objects.values("council_id"))
+            | Q(council_id__in=Venue.objects.values("council_id"))
+        )
+    return wards.order_by("name", "pk")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def venue_new(request: HttpRequest) -> HttpResponse:
@@ -590,7 +603,7 @@ def venue_new(request: HttpRequest) -> HttpResponse:
     groups = _venue_groups(request.user)
     title, button, back = _("Add a venue"), _("Add venue"), _venue_list_url()
     if request.method == "POST":
-        form = VenueForm(request.POST, groups=groups)
+        form = VenueForm(request.POST, groups=groups, wards=_venue_wards(request.user))
         if form.is_valid():
             group_id = form.cleaned_data.get("group") or ""
             group = Group.objects.filter(pk=int(group_id)).first() if group_id else None
@@ -609,7 +622,7 @@ def venue_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The venue has been added"))
             return redirect(venue.get_absolute_url())
     else:
-        form = VenueForm(groups=groups)
+        form = VenueForm(groups=groups, wards=_venue_wards(request.user))
     return _form_page(request, form=form, title=title, button=button, back=back)
 
 
@@ -629,14 +642,20 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     title, button, back = _("Change the venue"), _("Save changes"), venue.get_absolute_url()
     if request.method == "POST":
-        form = VenueForm(request.POST, instance=Venue.objects.get(pk=venue.pk))
+        form = VenueForm(
+            request.POST,
+            instance=Venue.objects.get(pk=venue.pk),
+            wards=Ward.objects.current().filter(council_id=venue.council_id),
+        )
         if form.is_valid():
             fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
             services.venue_update(actor=request.user, venue=venue, **fields)
             messages.success(request, _("The venue has been changed"))
             return redirect(back)
     else:
-        form = VenueForm(instance=venue)
+        form = VenueForm(
+            instance=venue, wards=Ward.objects.current().filter(council_id=venue.council_id)
+        )
     return _form_page(request, form=form, title=title, button=button, back=back, caption=venue.name)
 
 

@@ -105,3 +105,47 @@ def test_an_organiser_puts_on_an_event_in_the_hour_the_clocks_go_back(
     assert "Your event has been created" in page.content()
     assert_accessible(page)
     page.context.close()
+
+
+def test_the_other_events_pages_pass_axe(browser: Any, live_server: Any) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from grassroots.events.models import ActionItem, Event, Minutes
+
+    event = EventFactory(title="Park meeting", capacity=10)
+    assert event.group is not None
+    host = event.group.created_by
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=now - datetime.timedelta(hours=3), ends_at=now - datetime.timedelta(hours=1)
+    )
+    Minutes.objects.create(event=event, text="We met.", decisions="Meet again.")
+    ActionItem.objects.create(event=event, what="Book the hall", owner=host)
+    page = _page_as(browser, live_server, host, javascript=False)
+    base = live_server.url
+    for url in [
+        reverse("events:list") + "?when=past",
+        reverse("events:venues"),
+        reverse("events:venue", args=[event.venue_id]),
+        reverse("events:venue_edit", args=[event.venue_id]),
+        reverse("events:venue_new"),
+        event.get_absolute_url(),
+        reverse("events:edit", args=[event.pk]),
+        reverse("events:minutes", args=[event.pk]),
+        reverse("events:action_new", args=[event.pk]),
+        reverse("events:action_status", args=[ActionItem.objects.get().pk]),
+        reverse("accounts:profile"),
+    ]:
+        visit(page, base + url)
+    # Errors shown the GOV.UK way are accessible too.
+    visit(page, base + reverse("events:action_new", args=[event.pk]))
+    page.get_by_role("button", name="Add action").click()
+    assert "There is a problem" in page.content()
+    assert_accessible(page)
+    visit(page, base + reverse("events:venue_new"))
+    page.get_by_role("button", name="Add venue").click()
+    assert "There is a problem" in page.content()
+    assert_accessible(page)
+    page.context.close()
