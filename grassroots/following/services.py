@@ -3,7 +3,8 @@ conversation."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -11,6 +12,10 @@ from django.db.models import Model
 from grassroots.core.audit import audit_record
 from grassroots.following import selectors
 from grassroots.following.models import Follow
+
+if TYPE_CHECKING:
+    from grassroots.initiatives.models import Initiative
+    from grassroots.notifications.models import Notification
 
 
 class FollowError(Exception):
@@ -57,3 +62,21 @@ def follow_stop(*, user: Any, target: Model) -> bool:
         )
         follow.delete()
     return True
+
+
+def followers_notify(
+    *, initiative: Initiative, text: str, url: str, exclude: Iterable[Any] = ()
+) -> list[Notification]:
+    """Tell the followers of `initiative` and of its wards (`Kind.FOLLOWING`), once each.
+
+    `exclude`: people already told some other way, and the actor. `notify()` still drops
+    anyone who may not see a safeguarded initiative (a ward's followers, for instance).
+    """
+    from grassroots.notifications.models import Kind
+    from grassroots.notifications.services import notify
+
+    skip = {person.pk for person in exclude if person is not None}
+    people = selectors.followers(
+        initiative=initiative, wards=initiative.wards.values_list("pk", flat=True)
+    ).exclude(pk__in=skip)
+    return notify(recipients=people, kind=Kind.FOLLOWING, text=text, url=url, initiative=initiative)

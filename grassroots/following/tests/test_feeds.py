@@ -136,3 +136,12 @@ def test_feeds_cost_a_bounded_number_of_queries(
         assert len(entries(client.get(f"/following/feeds/group/{world.group.slug}.atom"))) == 50
     with django_assert_max_num_queries(7):
         entries(client.get(f"/following/feeds/initiative/{world.initiative.slug}.atom"))
+
+
+def test_an_initiative_a_moderator_hid_leaves_every_feed(client: Client, world: World) -> None:
+    activity(world)
+    world.initiative.hidden_at = timezone.now()
+    world.initiative.save(update_fields=["hidden_at"])
+    feed = f"/following/feeds/initiative/{world.initiative.slug}.atom"
+    assert client.get(feed).status_code == 404
+    assert "Riverside garden" not in "\n".join(entries(client.get(ward_url(world))))
