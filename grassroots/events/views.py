@@ -17,6 +17,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -55,10 +57,6 @@ def _event(request: HttpRequest, pk: int) -> Event:
     if event is None:
         raise Http404
     return event
-
-
-def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(request, template, context)
 
 
 # --- Lists and pages ----------------------------------------------------------------------------
@@ -131,20 +129,14 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action_items": [(item, user.has_perm("events.update_action", item)) for item in items],
             "is_host": is_host,
             "can_rsvp": user.has_perm("events.rsvp", event) and _open_for_rsvp(event),
-            "is_past": event.ends_at < _now(),
-            "has_started": event.starts_at <= _now(),
+            "is_past": event.ends_at < timezone.now(),
+            "has_started": event.starts_at <= timezone.now(),
         },
     )
 
 
-def _now() -> Any:
-    from django.utils import timezone
-
-    return timezone.now()
-
-
 def _open_for_rsvp(event: Event) -> bool:
-    return event.cancelled_at is None and event.ends_at > _now()
+    return event.cancelled_at is None and event.ends_at > timezone.now()
 
 
 @require_safe
@@ -273,7 +265,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
                     form=form,
                     title=title,
                     button=button,
-                    back=_list_url(),
+                    back=reverse("events:list"),
                     extra_errors=[error.message],
                 )
             messages.success(request, _("Your event has been created"))
@@ -283,13 +275,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         if len(choices) == 1:
             initial["host"] = choices[0][0]
         form = EventForm(hosts=choices, venues=venues, initial=initial)
-    return _form_page(request, form=form, title=title, button=button, back=_list_url())
-
-
-def _list_url() -> str:
-    from django.urls import reverse
-
-    return reverse("events:list")
+    return _form_page(request, form=form, title=title, button=button, back=reverse("events:list"))
 
 
 @login_required
@@ -601,7 +587,7 @@ def venue_new(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("events.add_venue", None):
         raise PermissionDenied
     groups = _venue_groups(request.user)
-    title, button, back = _("Add a venue"), _("Add venue"), _venue_list_url()
+    title, button, back = _("Add a venue"), _("Add venue"), reverse("events:venues")
     if request.method == "POST":
         form = VenueForm(request.POST, groups=groups, wards=_venue_wards(request.user))
         if form.is_valid():
@@ -624,12 +610,6 @@ def venue_new(request: HttpRequest) -> HttpResponse:
     else:
         form = VenueForm(groups=groups, wards=_venue_wards(request.user))
     return _form_page(request, form=form, title=title, button=button, back=back)
-
-
-def _venue_list_url() -> str:
-    from django.urls import reverse
-
-    return reverse("events:venues")
 
 
 @login_required
