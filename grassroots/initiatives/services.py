@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from grassroots.core.audit import audit_record
+from grassroots.following.services import followers_notify
 from grassroots.initiatives.models import (
     ASK_AGAIN_STATUSES,
     Backing,
@@ -283,14 +284,23 @@ def initiative_change_stage(
             summary=f"Stage {change.from_stage} → {to_stage}",
             data={"from": change.from_stage, "to": to_stage, "note": note},
         )
+        told = _people_to_tell(locked)
         notify(
-            recipients=_people_to_tell(locked),
+            recipients=told,
             kind=Kind.STAGE_CHANGE,
             text=_("%(title)s is now at the stage: %(stage)s")
             % {"title": locked.title, "stage": Stage(to_stage).label},
             url=locked.get_absolute_url(),
             initiative=locked,
             exclude=actor,
+        )
+        # Followers of it or its wards who were not told above hear as followers.
+        followers_notify(
+            initiative=locked,
+            text=_("%(title)s is now at the stage: %(stage)s")
+            % {"title": locked.title, "stage": Stage(to_stage).label},
+            url=locked.get_absolute_url(),
+            exclude=[actor, *told],
         )
     initiative.stage, initiative.stage_changed_at = locked.stage, locked.stage_changed_at
     return change
@@ -817,6 +827,12 @@ def update_create(
             update.photo_alt = ""
         update.save()
         audit_record(actor=author, action="update.create", obj=update, summary="Posted an update")
+        followers_notify(
+            initiative=initiative,
+            text=_("%(title)s: %(update)s") % {"title": initiative.title, "update": text[:200]},
+            url=initiative.get_absolute_url(),
+            exclude=[author],
+        )
     return update
 
 
