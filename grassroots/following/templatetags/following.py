@@ -43,6 +43,9 @@ def feed_url(target: Any) -> str:
             "following:ward_feed", kwargs={"council": target.council.slug, "slug": target.slug}
         )
     if kind == "initiative":
+        # Safeguarded or hidden initiatives have no feed (it is a 404): no link to one.
+        if target.is_safeguarded or getattr(target, "hidden_at", None) is not None:
+            return ""
         return reverse("following:initiative_feed", kwargs={"slug": target.slug})
     if kind == "group":
         return reverse("following:group_feed", kwargs={"slug": target.slug})

@@ -47,3 +47,13 @@ def test_it_renders_nothing_for_something_that_cannot_be_followed(world: World) 
     request.user = UserFactory()
     html = TEMPLATE.render(Context({"request": request, "thing": request.user}))
     assert html.strip() == ""
+
+
+def test_the_feed_link_is_only_for_public_initiatives(world: World) -> None:
+    link = Template('{% include "following/includes/feed_link.html" with target=thing %}')
+    public = link.render(Context({"thing": world.initiative}))
+    assert f'href="/following/feeds/initiative/{world.initiative.slug}.atom"' in public
+    assert 'rel="alternate"' in public
+    assert link.render(Context({"thing": world.safeguarded})).strip() == ""
+    ward = link.render(Context({"thing": world.ward}))
+    assert f"/following/feeds/ward/{world.ward.council.slug}/{world.ward.slug}.atom" in ward
