@@ -43,9 +43,7 @@ def _insider_condition(user: Any) -> Q:
     from grassroots.support.models import HelpRequest, Invitation, Support
 
     member = Exists(
-        Membership.objects.filter(
-            initiative=OuterRef("pk"), user=user, status__in=INSIDER_STATUSES
-        )
+        Membership.objects.filter(initiative=OuterRef("pk"), user=user, status__in=INSIDER_STATUSES)
     )
     condition = Q(member)
     councillor_id = councillor_id_for(user)
