@@ -143,7 +143,14 @@ def test_find_an_initiative_and_read_notifications(
     with page.expect_navigation():
         page.get_by_role("link", name="Choose which notifications you get by email").click()
     assert_accessible(page)
-    page.get_by_label("Stage changes of initiatives you back or belong to").uncheck()
+    stage_changes = page.get_by_role(
+        "group", name="Stage changes of initiatives you back or belong to"
+    )
+    stage_changes.get_by_label("No emails (on this site only)").check()
     submit(page, "Save settings")
     assert page.get_by_text("Your email settings have been saved").is_visible()
-    assert not page.get_by_label("Stage changes of initiatives you back or belong to").is_checked()
+    stage_changes = page.get_by_role(
+        "group", name="Stage changes of initiatives you back or belong to"
+    )
+    assert stage_changes.get_by_label("No emails (on this site only)").is_checked()
+    assert not stage_changes.get_by_label("By email straight away").is_checked()
