@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/grassroots
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+# pytest-xdist: one worker per CPU (each gets its own test database); PYTEST_ARGS= runs serially.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: setup run test lint typecheck checks test-sqlite test-postgres bench lock clean
 
