@@ -211,3 +211,86 @@ class GovukDateField(forms.MultiValueField):
             message = _("%(name)s must be today or in the future")
             raise forms.ValidationError(message % names, code="past")
         return result
+
+
+# --- Inviting somebody by the email address of their account ---------------------------------
+
+INVITE_MESSAGE_MAX = 1000
+# Each address a person looks up costs one of these an hour, across initiatives and groups:
+# enough to invite a committee in one sitting, too few to learn who has an account by trying
+# addresses.
+INVITE_LOOKUPS_PER_HOUR = 30
+_EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
+
+
+def invite_lookup_allowed(actor: Any) -> bool:
+    """Count one email look-up by `actor`; False once they have used this hour's allowance."""
+    from django.core.cache import cache
+
+    key = f"gr:invite-lookups:{actor.pk}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr: a new hour starts
+        cache.set(key, 1, timeout=60 * 60)
+        used = 1
+    return used <= INVITE_LOOKUPS_PER_HOUR
+
+
+def has_control_characters(value: str) -> bool:
+    import unicodedata
+
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value)
+
+
+class InviteByEmailForm(forms.Form):
+    """An account's email address and an optional message: the invitation forms of initiatives
+    and groups. Refuses the actor's own address and counts each look-up against their hourly
+    allowance; what happens to the address is the caller's business."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The address they use to sign in to this site."),
+        error_messages={
+            "required": _("Enter the email address of the person you want to invite"),
+            "invalid": _EMAIL_FORMAT,
+            "max_length": _("Email address must be 254 characters or fewer"),
+            "null_characters_not_allowed": _EMAIL_FORMAT,
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=INVITE_MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say why you are inviting them. They see it with the invitation."),
+        error_messages={
+            "max_length": _("Message must be 1,000 characters or fewer"),
+            "null_characters_not_allowed": _("Message must not contain control characters"),
+        },
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if email == (self.actor.email or "").lower():
+            raise forms.ValidationError(_("You cannot invite yourself"))
+        if not invite_lookup_allowed(self.actor):
+            raise forms.ValidationError(
+                _(
+                    "You have tried to invite a lot of people in the last hour. "
+                    "Wait an hour, then try again"
+                )
+            )
+        return email
+
+    def clean_message(self) -> str:
+        message: str = self.cleaned_data["message"].strip()
+        if has_control_characters(message):
+            raise forms.ValidationError(_("Message must not contain control characters"))
+        return message

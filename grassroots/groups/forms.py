@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.forms import InviteByEmailForm, has_control_characters
 from grassroots.groups.models import Joining
 from grassroots.places.models import Council, Ward
 
 MAX_NAME = 120
 MAX_DESCRIPTION = 5000
-MAX_MESSAGE = 1000
 MAX_QUERY = 100
-# Each address an organiser looks up costs one of these an hour: enough to invite a committee
-# in one sitting, too few to learn who has an account by trying addresses.
-LOOKUPS_PER_HOUR = 30
-
-_EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
-
-
-def _has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value)
-
-
-def lookup_allowed(actor: Any) -> bool:
-    """Count one email look-up by `actor`; False once they have used this hour's allowance."""
-    key = f"gr:group-invite-lookups:{actor.pk}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr: a new hour starts
-        cache.set(key, 1, timeout=60 * 60)
-        used = 1
-    return used <= LOOKUPS_PER_HOUR
 
 
 class GroupForm(forms.Form):
@@ -98,13 +75,13 @@ class GroupForm(forms.Form):
         name: str = " ".join(self.cleaned_data["name"].split())
         if not name:
             raise forms.ValidationError(_("Enter a name for the group"))
-        if _has_control_characters(name):
+        if has_control_characters(name):
             raise forms.ValidationError(_("Name must not contain control characters"))
         return name
 
     def clean_description(self) -> str:
         description: str = self.cleaned_data["description"].strip()
-        if _has_control_characters(description):
+        if has_control_characters(description):
             raise forms.ValidationError(
                 _("What the group is for must not contain control characters")
             )
@@ -131,53 +108,8 @@ class WardFilterField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name} ({obj.council.name})"
 
 
-class InviteForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        help_text=_("The address they use to sign in to Grassroots."),
-        error_messages={
-            "required": _("Enter the email address of the person you want to invite"),
-            "invalid": _EMAIL_FORMAT,
-            "max_length": _("Email address must be 254 characters or fewer"),
-            "null_characters_not_allowed": _EMAIL_FORMAT,
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    message = forms.CharField(
-        label=_("Message (optional)"),
-        required=False,
-        max_length=MAX_MESSAGE,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Say why you are inviting them. They see it with the invitation."),
-        error_messages={
-            "max_length": _("Message must be 1,000 characters or fewer"),
-            "null_characters_not_allowed": _("Message must not contain control characters"),
-        },
-    )
-
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.actor = actor
-
-    def clean_email(self) -> str:
-        email: str = self.cleaned_data["email"].strip().lower()
-        if email == (self.actor.email or "").lower():
-            raise forms.ValidationError(_("You cannot invite yourself"))
-        if not lookup_allowed(self.actor):
-            raise forms.ValidationError(
-                _(
-                    "You have tried to invite a lot of people in the last hour. "
-                    "Wait an hour, then try again"
-                )
-            )
-        return email
-
-    def clean_message(self) -> str:
-        message: str = self.cleaned_data["message"].strip()
-        if _has_control_characters(message):
-            raise forms.ValidationError(_("Message must not contain control characters"))
-        return message
+class InviteForm(InviteByEmailForm):
+    """Organisers invite by the email of an account; the service finds the account."""
 
 
 class FilterForm(forms.Form):
@@ -218,4 +150,4 @@ class FilterForm(forms.Form):
 
     def clean_q(self) -> str:
         q: str = self.cleaned_data["q"]
-        return "" if _has_control_characters(q) else " ".join(q.split())
+        return "" if has_control_characters(q) else " ".join(q.split())

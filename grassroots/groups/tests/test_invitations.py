@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.core.forms import INVITE_LOOKUPS_PER_HOUR as LOOKUPS_PER_HOUR
 from grassroots.core.models import AuditEntry
 from grassroots.groups import services
-from grassroots.groups.forms import LOOKUPS_PER_HOUR
 from grassroots.groups.models import GroupMembership, Joining
 from grassroots.groups.services import MAX_PENDING_INVITATIONS, GroupError
 from grassroots.groups.tests.factories import GroupFactory

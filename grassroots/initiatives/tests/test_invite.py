@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory, make_councillor
+from grassroots.core.forms import INVITE_LOOKUPS_PER_HOUR as LOOKUPS_PER_HOUR
 from grassroots.core.models import AuditEntry
 from grassroots.initiatives import services
-from grassroots.initiatives.forms_members import LOOKUPS_PER_HOUR
 from grassroots.initiatives.models import (
     Initiative,
     MemberRole,
