@@ -290,14 +290,15 @@ def event_update(*, actor: Any, event: Event, **fields: Any) -> Event:
     return event
 
 
+def _going_or_waiting(event: Event) -> list[Any]:
+    """Everyone with a place or on the waiting list: who hears of a change or cancellation."""
+    rsvps = Rsvp.objects.filter(event=event, status__in=[RsvpStatus.GOING, RsvpStatus.WAITING])
+    return [r.user for r in rsvps.select_related("user")]
+
+
 def _tell_of_change(event: Event, actor: Any) -> None:
     """Everyone going or waiting hears when the time or the place changes."""
-    people = [
-        r.user
-        for r in Rsvp.objects.filter(
-            event=event, status__in=[RsvpStatus.GOING, RsvpStatus.WAITING]
-        ).select_related("user")
-    ]
+    people = _going_or_waiting(event)
     local = timezone.localtime(event.starts_at)
     notify(
         recipients=people,
@@ -331,12 +332,7 @@ def event_cancel(*, actor: Any, event: Event, reason: str) -> Event:
             summary=f"Event {event.title} cancelled",
             data={"reason": reason},
         )
-        people = [
-            r.user
-            for r in Rsvp.objects.filter(
-                event=event, status__in=[RsvpStatus.GOING, RsvpStatus.WAITING]
-            ).select_related("user")
-        ]
+        people = _going_or_waiting(event)
         local = timezone.localtime(event.starts_at)
         notify(
             recipients=people,
