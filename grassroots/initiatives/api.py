@@ -10,9 +10,8 @@ a 404 exactly like a missing one. Filters are the list page's own form, so both 
 import datetime
 from typing import Any
 
-from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
-from ninja import NinjaAPI, Query, Schema, Status
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 
 from grassroots.initiatives import selectors_list
@@ -85,9 +84,13 @@ class InitiativeDetailOut(InitiativeOut):
 
 
 class PageOut(Schema):
-    count: int
+    count: int | None = Field(
+        description="How many initiatives match, or null when more than count_limit do."
+    )
+    count_limit: int = Field(description="Matches are counted up to this many.")
     page: int
-    pages: int
+    pages: int | None = Field(description="How many pages there are, or null when not counted.")
+    has_next: bool = Field(description="Whether there is a page after this one.")
     results: list[InitiativeOut]
 
 
@@ -133,7 +136,8 @@ def _initiative(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
     url_name="initiative_list",
 )
 def list_initiatives(request: HttpRequest, filters: Query[ListQuery]) -> Any:
-    """Initiatives you may see, newest first (best match first with `q`), 50 a page."""
+    """Initiatives you may see, 50 a page, newest first; with `q`, best match first while
+    at most 1,000 match. Past 1,000 matches `count` and `pages` are null: follow `has_next`."""
     data = QueryDict(mutable=True)
     for key in ("q", "ward", "theme", "stage", "need"):
         data.setlist(key, request.GET.getlist(key))
@@ -149,18 +153,22 @@ def list_initiatives(request: HttpRequest, filters: Query[ListQuery]) -> Any:
         return Status(
             422, {"detail": [{"loc": ["query", "page"], "msg": "Page must be 1 or more"}]}
         )
-    queryset = selectors_list.initiative_list(request.user, form.filters())
-    paginator = Paginator(queryset, PAGE_SIZE)
-    try:
-        page = paginator.page(filters.page)
-    except EmptyPage:
+    # The list page's own paging: a count that stops at COUNT_LIMIT, the page fetched by ids.
+    page = selectors_list.initiative_page(
+        request.user, form.filters(), filters.page, per_page=PAGE_SIZE
+    )
+    if page.number != filters.page:
+        # initiative_page gives the last page for one past the end; the API says so instead.
         return Status(404, {"detail": "There is no page with that number"})
+    paginator = page.paginator
     return Status(
         200,
         {
-            "count": paginator.count,
+            "count": None if paginator.capped else paginator.count,
+            "count_limit": paginator.limit,
             "page": page.number,
-            "pages": paginator.num_pages,
+            "pages": None if paginator.capped else paginator.num_pages,
+            "has_next": page.has_next(),
             "results": [_initiative(request, i) for i in page],
         },
     )

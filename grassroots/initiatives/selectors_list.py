@@ -297,13 +297,15 @@ def initiative_page(
     *,
     per_page: int = 20,
     count_limit: int | None = None,
+    geometry: bool = False,
 ) -> ListPage:
     """Page `number` of the initiatives `user` may see, filtered: 4 queries whatever the size.
 
     1. the count, up to count_limit + 1 (which also tells whether a search can be ranked);
     2. the ids of the page and one more (is there a next page?), with the page's offset, so
        even a deep page walks an index of ids rather than whole rows with their counts;
-    3. those rows with their backers and open needs; 4. their wards.
+    3. those rows with their backers and open needs; 4. their wards (with their boundaries
+    when `geometry`, for the map).
     A bad page number gives page 1 and one past the end the last page, as Paginator.get_page.
     """
     filters = filters or ListFilters()
@@ -342,7 +344,9 @@ def initiative_page(
     # Visibility again on the page's own rows: cheap, and the rule holds even if this changes.
     by_id = {
         row.pk: row
-        for row in with_list_shape(visible_initiatives(user, Initiative.objects.filter(pk__in=ids)))
+        for row in with_list_shape(
+            visible_initiatives(user, Initiative.objects.filter(pk__in=ids)), geometry=geometry
+        )
     }
     rows = [by_id[pk] for pk in ids if pk in by_id]
     page = ListPage(rows, number, paginator, ranked=ranked)

@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -143,11 +142,6 @@ def read_filters(request: HttpRequest) -> tuple[InitiativeFilterForm, selectors_
     return form, form.filters()
 
 
-def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
-    # get_page() turns a bad or out-of-range page number into the nearest real page.
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
 @require_safe
 def initiative_list(request: HttpRequest) -> HttpResponse:
     form, filters = read_filters(request)
@@ -204,7 +198,10 @@ def _points_map(initiatives: list[Initiative]) -> tuple[WardMap | None, list[Map
 def initiative_map(request: HttpRequest) -> HttpResponse:
     form, filters = read_filters(request)
     form.limit_ward_choices()
-    page = paginate(request, selectors_list.initiative_list(request.user, filters, geometry=True))
+    # The list's own paging: counts up to COUNT_LIMIT, fetches the page by ids.
+    page = selectors_list.initiative_page(
+        request.user, filters, request.GET.get("page"), per_page=PAGE_SIZE, geometry=True
+    )
     initiatives = list(page)
     drawn, points = _points_map(initiatives)
     # The optional Leaflet map's points (GeoJSON). Public initiatives only, even for a member

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.initiatives import selectors_list
 from grassroots.initiatives.models import Visibility
 from grassroots.initiatives.tests.factories import (
     BackingFactory,
@@ -57,7 +58,7 @@ def test_it_lists_initiatives_with_counts(client: Client, schema: dict[str, Any]
     NeedFactory(initiative=initiative, kind="volunteers", volunteers_wanted=4)
     status, body = call(client, schema, "/initiatives", "/initiatives")
     assert status == 200
-    assert (body["count"], body["page"], body["pages"]) == (1, 1, 1)
+    assert (body["count"], body["page"], body["pages"], body["has_next"]) == (1, 1, 1, False)
     (item,) = body["results"]
     assert item["title"] == "Flood wardens"
     assert item["wards"][0]["name"] == "Marsh"
@@ -80,12 +81,35 @@ def test_it_pages(client: Client, schema: dict[str, Any]) -> None:
     InitiativeFactory.create_batch(55)
     _, first = call(client, schema, "/initiatives", "/initiatives")
     assert (first["count"], first["pages"], len(first["results"])) == (55, 2, 50)
+    assert first["has_next"]
     _, second = call(client, schema, "/initiatives", "/initiatives", page=2)
-    assert len(second["results"]) == 5
+    assert (len(second["results"]), second["has_next"]) == (5, False)
+    assert not {i["slug"] for i in first["results"]} & {i["slug"] for i in second["results"]}
     for beyond in (3, 10**25):
         status, body = call(client, schema, "/initiatives", "/initiatives", page=beyond)
         assert status == 404
         assert body == {"detail": "There is no page with that number"}
+
+
+def test_past_the_count_limit_it_pages_without_a_total(
+    client: Client,
+    schema: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """As on the list page, matches are counted only up to a limit (1,000 in production)."""
+    monkeypatch.setattr(selectors_list, "COUNT_LIMIT", 60)
+    InitiativeFactory.create_batch(61, wards=[WardFactory()])
+    with django_assert_max_num_queries(8):
+        _, first = call(client, schema, "/initiatives", "/initiatives")
+    assert (first["count"], first["count_limit"], first["pages"]) == (None, 60, None)
+    assert first["has_next"]
+    _, second = call(client, schema, "/initiatives", "/initiatives", page=2)
+    assert (len(second["results"]), second["has_next"]) == (11, False)
+    seen = {i["slug"] for i in first["results"]} | {i["slug"] for i in second["results"]}
+    assert len(seen) == 61
+    status, _ = call(client, schema, "/initiatives", "/initiatives", page=3)
+    assert status == 404
 
 
 @pytest.mark.parametrize(

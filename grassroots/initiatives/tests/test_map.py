@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.initiatives import selectors_list
 from grassroots.initiatives.models import Visibility
 from grassroots.initiatives.tests.factories import (
     BackingFactory,
@@ -113,9 +114,26 @@ def test_the_map_runs_a_bounded_number_of_queries(
             wards=[ward, others[n % 3]], latitude=52.5 + n / 400, longitude=-1.45
         )
         BackingFactory(initiative=initiative)
-    with django_assert_max_num_queries(4):
+    # The list's own paging: count, the page's ids, its rows, their wards (+ the ward filter).
+    with django_assert_max_num_queries(5):
         response = client.get(URL)
     assert len(response.context["points"]) == 20
+
+
+def test_past_the_count_limit_the_map_pages_like_the_list(
+    client: Client, ward: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map counts matches only up to the list's limit, and every match can still be paged to."""
+    monkeypatch.setattr(selectors_list, "COUNT_LIMIT", 25)
+    for n in range(26):
+        InitiativeFactory(title=f"Street party {n}", wards=[ward])
+    first = client.get(URL)
+    assert "More than 25 initiatives" in first.content.decode()
+    second = client.get(URL, {"page": 2})
+    titles = {i.title for i in first.context["initiatives"]} | {
+        i.title for i in second.context["initiatives"]
+    }
+    assert titles == {f"Street party {n}" for n in range(26)}
 
 
 # --- The optional Leaflet layer (js/map.mjs) ------------------------------------------------------
