@@ -313,3 +313,5 @@ LOGGING = {
 POSTCODE_IMPORT_BATCH_SIZE = env.int("POSTCODE_IMPORT_BATCH_SIZE", default=5000)
 # Help requests unanswered after this many working days (England and Wales) are flagged.
 HELP_REQUEST_WORKING_DAYS = env.int("HELP_REQUEST_WORKING_DAYS", default=5)
+# How long the author of a conversation reply may still change it (then it is marked "edited").
+CONVERSATION_EDIT_WINDOW_MINUTES = env.int("CONVERSATION_EDIT_WINDOW_MINUTES", default=15)
