@@ -5,16 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.forms import InviteByEmailForm, has_control_characters
-from grassroots.groups.models import Joining
+from grassroots.groups.models import Group, Joining
 from grassroots.places.models import Council, Ward
 
 MAX_NAME = 120
 MAX_DESCRIPTION = 5000
 MAX_QUERY = 100
+
+
+class WardChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Ward checkboxes; a retired ward (kept only for a group that had it) says so."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.retired_at is not None:
+            return str(_("%(ward)s (no longer a ward)") % {"ward": obj.name})
+        return str(obj.name)
 
 
 class GroupForm(forms.Form):
@@ -41,7 +50,7 @@ class GroupForm(forms.Form):
             ),
         },
     )
-    wards = forms.ModelMultipleChoiceField(
+    wards = WardChoiceField(
         label=_("Wards (optional)"),
         queryset=Ward.objects.none(),
         required=False,
@@ -63,13 +72,23 @@ class GroupForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
-        """`council`: the group's council area (chosen first; it does not change later)."""
+    def __init__(
+        self, *args: Any, council: Council, group: Group | None = None, **kwargs: Any
+    ) -> None:
+        """`council`: the group's council area (chosen first; it does not change later).
+
+        `group`: the group being edited. Only current wards can be chosen, except that a ward
+        retired since the group chose it stays on offer (and ticked), so saving the form does
+        not quietly take it off the group.
+        """
         super().__init__(*args, **kwargs)
         self.council = council
         ward_field = self.fields["wards"]
         assert isinstance(ward_field, forms.ModelMultipleChoiceField)
-        ward_field.queryset = Ward.objects.current().filter(council=council).order_by("name")
+        offered = Q(retired_at__isnull=True)
+        if group is not None and group.pk is not None:
+            offered |= Q(pk__in=group.wards.through.objects.filter(group=group).values("ward_id"))
+        ward_field.queryset = Ward.objects.filter(offered, council=council).order_by("name")
 
     def clean_name(self) -> str:
         name: str = " ".join(self.cleaned_data["name"].split())
@@ -135,6 +154,11 @@ class FilterForm(forms.Form):
         required=False,
         empty_label=_("All wards"),
         error_messages={"invalid_choice": _("Choose a ward from the list")},
+    )
+    archived = forms.BooleanField(
+        label=_("Show archived groups instead"),
+        required=False,
+        help_text=_("Groups that have finished. You can still read them."),
     )
 
     def __init__(

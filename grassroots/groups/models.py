@@ -38,6 +38,9 @@ class Group(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when an organiser or a site admin archives a group that has finished: it stays
+    # readable, but nobody joins it or hosts anything new in it until it is unarchived.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -53,6 +56,10 @@ class Group(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("groups:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class GroupRole(models.TextChoices):

@@ -14,14 +14,25 @@ Ask these from other apps with the group as the object, for example
 - `groups.create_group` — anybody signed in (no object);
 - `groups.change_group` — the group's organisers, and site admins (the Django admin site asks
   this name without an object, so site admins must pass it);
-- `groups.manage_members` — organisers: invite, withdraw invitations, remove members, make a
-  member an organiser;
-- `groups.host_conversation` — organisers: start a conversation hosted by the group;
-- `groups.host_event` — organisers: put on an event hosted by the group;
-- `groups.manage_venues` — organisers: add and edit the group's venues;
-- `groups.join` — signed in, the group is open, not already in it and not removed from it;
+- `groups.manage_members` — organisers: withdraw invitations, remove members;
+- `groups.invite` — organisers, while the group is not archived;
+- `groups.make_organiser` — organisers, and site admins (who appoint one when nobody is left
+  to run the group);
+- `groups.host_conversation` — organisers, while the group is not archived: start a
+  conversation hosted by the group;
+- `groups.host_event` — organisers, while the group is not archived: put on an event hosted
+  by the group;
+- `groups.manage_venues` — organisers, while the group is not archived: add and edit the
+  group's venues;
+- `groups.join` — signed in, the group is open and not archived, not already in it and not
+  removed from it;
 - `groups.leave` — active members and organisers (the service refuses the last organiser);
-- `groups.step_down` — organisers (the service refuses the last organiser).
+- `groups.step_down` — organisers (the service refuses the last organiser);
+- `groups.archive_group` / `groups.unarchive_group` — organisers and site admins, when the
+  group is not archived / is archived.
+
+An archived group (`archived_at` set) stays readable, but nobody joins it, is invited to it or
+hosts anything new in it until it is unarchived.
 
 Invitations are GroupMembership rows with status "invited"; with such a row as the object:
 `groups.accept_invitation` and `groups.decline_invitation` (the invitee only) and
@@ -97,6 +108,11 @@ def is_open(user: Any, group: Group | None) -> bool:
 
 
 @rules.predicate
+def is_archived(user: Any, group: Group | None) -> bool:
+    return group is not None and group.archived_at is not None
+
+
+@rules.predicate
 def is_a_group(user: Any, group: Group | None) -> bool:
     return isinstance(group, Group)
 
@@ -122,20 +138,33 @@ def organises_its_group(user: Any, membership: GroupMembership | None) -> bool:
     return membership is not None and bool(is_group_organiser(user, membership.group))
 
 
+@rules.predicate
+def its_group_is_archived(user: Any, membership: GroupMembership | None) -> bool:
+    return membership is not None and membership.group.archived_at is not None
+
+
 signed_in = rules.predicate(_signed_in)
 organiser = signed_in & is_group_organiser
+live = is_a_group & ~is_archived
 
 rules.add_perm("groups.see_group", is_a_group)
 rules.add_perm("groups.create_group", signed_in)
 rules.add_perm("groups.change_group", organiser | is_site_admin)
 rules.add_perm("groups.manage_members", organiser)
-rules.add_perm("groups.host_conversation", organiser)
-rules.add_perm("groups.host_event", organiser)
-rules.add_perm("groups.manage_venues", organiser)
-rules.add_perm("groups.join", signed_in & is_open & ~is_group_member & ~was_removed)
+rules.add_perm("groups.invite", live & organiser)
+rules.add_perm("groups.make_organiser", is_a_group & (organiser | is_site_admin))
+rules.add_perm("groups.host_conversation", live & organiser)
+rules.add_perm("groups.host_event", live & organiser)
+rules.add_perm("groups.manage_venues", live & organiser)
+rules.add_perm("groups.join", signed_in & live & is_open & ~is_group_member & ~was_removed)
 rules.add_perm("groups.leave", signed_in & is_group_member)
 rules.add_perm("groups.step_down", organiser)
-rules.add_perm("groups.accept_invitation", signed_in & is_pending_invitation & is_the_invitee)
+rules.add_perm("groups.archive_group", live & (organiser | is_site_admin))
+rules.add_perm("groups.unarchive_group", is_a_group & is_archived & (organiser | is_site_admin))
+rules.add_perm(
+    "groups.accept_invitation",
+    signed_in & is_pending_invitation & is_the_invitee & ~its_group_is_archived,
+)
 rules.add_perm("groups.decline_invitation", signed_in & is_pending_invitation & is_the_invitee)
 rules.add_perm(
     "groups.withdraw_invitation", signed_in & is_pending_invitation & organises_its_group

@@ -6,6 +6,7 @@ Public helpers other apps may use:
 - `is_organiser(user, group)` — an active organiser;
 - `groups_for_user(user)` — the groups the user is an active member of;
 - `member_ids(group)` / `organiser_ids(group)` — for notifications;
+- `groups_without_organiser()` — groups nobody can run any more (for site admins);
 
 For permissions ask the rules instead (`user.has_perm("groups.host_event", group)`, see
 `groups/rules.py`); these helpers answer questions of fact.
@@ -46,8 +47,9 @@ def groups_for_user(user: Any) -> QuerySet[Group]:
 
 
 def organised_by(user: Any) -> QuerySet[Group]:
-    """The groups `user` organises (for choosing a host of a conversation or an event)."""
-    return _groups_of(user, role=GroupRole.ORGANISER)
+    """The groups `user` organises and that are not archived (for choosing a host of a
+    conversation or an event: an archived group hosts nothing new)."""
+    return _groups_of(user, role=GroupRole.ORGANISER).filter(archived_at__isnull=True)
 
 
 def _groups_of(user: Any, **role: str) -> QuerySet[Group]:
@@ -80,6 +82,15 @@ def organiser_ids(group: Group) -> set[int]:
     )
 
 
+def groups_without_organiser() -> QuerySet[Group]:
+    """Groups with no active organiser who can still sign in (the last one deleted their
+    account, say): a site admin appoints one of the members."""
+    run = GroupMembership.objects.filter(
+        status=ACTIVE, role=GroupRole.ORGANISER, user__is_active=True
+    ).values("group_id")
+    return Group.objects.exclude(pk__in=run)
+
+
 def _with_member_count(queryset: QuerySet[Group]) -> QuerySet[Group]:
     return queryset.annotate(
         member_count=Count(
@@ -91,10 +102,15 @@ def _with_member_count(queryset: QuerySet[Group]) -> QuerySet[Group]:
 
 
 def group_list(
-    *, council: Council | None = None, ward: Ward | None = None, q: str = ""
+    *,
+    council: Council | None = None,
+    ward: Ward | None = None,
+    q: str = "",
+    archived: bool = False,
 ) -> QuerySet[Group]:
-    """Groups for the list page, filtered by council, ward and words of the name."""
-    qs = Group.objects.all()
+    """Groups for the list page, filtered by council, ward and words of the name: the groups
+    in use, or with `archived` only the archived ones."""
+    qs = Group.objects.filter(archived_at__isnull=not archived)
     if council is not None:
         qs = qs.filter(council=council)
     if ward is not None:

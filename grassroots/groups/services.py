@@ -75,11 +75,23 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _check_wards(council: Council, wards: Iterable[Ward]) -> list[Ward]:
+def _check_wards(
+    council: Council, wards: Iterable[Ward], *, already: Iterable[Ward] = ()
+) -> list[Ward]:
+    """The chosen wards, all of `council`; retired wards only where the group already had them
+    (a boundary review must not quietly take a ward off a group, nor let a new one choose it)."""
     wards = list(wards)
     if any(w.council_id != council.pk for w in wards):
         raise GroupError(_("Choose wards of the group's council"))
+    kept = {w.pk for w in already}
+    if any(w.retired_at is not None and w.pk not in kept for w in wards):
+        raise GroupError(_("Choose wards that exist today"))
     return wards
+
+
+def _refuse_if_archived(group: Group) -> None:
+    if group.archived_at is not None:
+        raise GroupError(_("This group is archived. Nobody can join it or be invited to it"))
 
 
 def group_create(
@@ -147,7 +159,7 @@ def group_update(
     invite-only group leaves waiting invitations as they are (they can still be accepted).
     """
     name = name.strip()
-    ward_list = _check_wards(group.council, wards)
+    ward_list = _check_wards(group.council, wards, already=group.wards.all())
     if _name_taken(group.council, name, exclude=group):
         raise GroupError(_name_taken_message(group.council))
     with transaction.atomic():
@@ -190,8 +202,13 @@ def _organisers(group: Group) -> list[Any]:
 
 
 def _lock(group: Group) -> None:
-    """Serialise changes to one group's members (the last-organiser rule depends on it)."""
-    Group.objects.select_for_update().filter(pk=group.pk).first()
+    """Serialise changes to one group's members (the last-organiser rule depends on it).
+
+    The archive mark is read again under the lock, so a join or an invitation cannot slip in
+    while the group is being archived."""
+    locked = Group.objects.select_for_update().filter(pk=group.pk).first()
+    if locked is not None:
+        group.archived_at = locked.archived_at
 
 
 def _other_organisers_exist(group: Group, user: Any) -> bool:
@@ -211,6 +228,7 @@ def group_join(*, group: Group, user: Any) -> GroupMembership:
         raise GroupError(_("Only an organiser can invite you to join this group"))
     with transaction.atomic():
         _lock(group)
+        _refuse_if_archived(group)
         m = GroupMembership.objects.filter(group=group, user=user).first()
         if m is not None and m.status == ACTIVE:
             raise GroupError(_("You are already a member of this group"))
@@ -297,12 +315,19 @@ def member_remove(*, membership: GroupMembership, actor: Any) -> GroupMembership
 
 
 def member_make_organiser(*, membership: GroupMembership, actor: Any) -> GroupMembership:
-    """An organiser makes an active member an organiser too; the member is told."""
+    """An organiser (or a site admin, for a group nobody is left to run) makes an active member
+    an organiser too; the member is told."""
     with transaction.atomic():
         _lock(membership.group)
         m = _active_row(membership)
+        if not m.user.is_active:
+            raise GroupError(_("This account has been deleted"))
         if m.role == GroupRole.ORGANISER:
             raise GroupError(_("%(name)s is already an organiser") % {"name": m.user.public_name})
+        # Whether the actor organises the group themselves, or appoints as a site admin.
+        by_organiser = GroupMembership.objects.filter(
+            group=m.group, user=actor, role=GroupRole.ORGANISER, status=ACTIVE
+        ).exists()
         m.role = GroupRole.ORGANISER
         m.save(update_fields=["role", "updated_at"])
         forget_membership(membership.group)
@@ -311,7 +336,7 @@ def member_make_organiser(*, membership: GroupMembership, actor: Any) -> GroupMe
             action="group.make_organiser",
             obj=m,
             summary=f"Made a member an organiser of {m.group.name!r}",
-            data={"user": m.user_id},
+            data={"user": m.user_id, "as": "organiser" if by_organiser else "site admin"},
         )
         notify(
             recipients=[m.user],
@@ -374,6 +399,7 @@ def invitation_create(
     shown = invitee.email
     with transaction.atomic():
         _lock(group)
+        _refuse_if_archived(group)
         m = GroupMembership.objects.filter(group=group, user=invitee).first()
         now = timezone.now()
         if m is not None and m.status == ACTIVE:
@@ -453,6 +479,7 @@ def invitation_accept(*, membership: GroupMembership, user: Any) -> GroupMembers
         m = _open_invitation(membership)
         if m.user_id != user.pk:
             raise GroupError(_("This invitation is for somebody else"))
+        _refuse_if_archived(m.group)
         m.status, m.decided_at = ACTIVE, timezone.now()
         m.save(update_fields=["status", "decided_at", "updated_at"])
         forget_membership(membership.group)
@@ -516,3 +543,59 @@ def invitation_withdraw(*, membership: GroupMembership, actor: Any) -> GroupMemb
             data={"user": m.user_id},
         )
     return m
+
+
+# --- Archiving -----------------------------------------------------------------------------------
+
+
+def group_archive(*, group: Group, actor: Any) -> Group:
+    """An organiser or a site admin archives a group that has finished.
+
+    Its page, conversations and events stay readable; nobody can join it, be invited to it or
+    host anything new in it (see rules.py). Invitations still waiting for an answer are
+    withdrawn, since they could no longer be accepted.
+    """
+    with transaction.atomic():
+        _lock(group)
+        if group.archived_at is not None:
+            raise GroupError(_("This group is already archived"))
+        now = timezone.now()
+        waiting = list(
+            GroupMembership.objects.filter(
+                group=group, status=GroupMembershipStatus.INVITED
+            ).values_list("pk", "user_id")
+        )
+        GroupMembership.objects.filter(pk__in=[pk for pk, _user in waiting]).update(
+            status=GroupMembershipStatus.WITHDRAWN, decided_at=now, updated_at=now
+        )
+        group.archived_at = now
+        group.save(update_fields=["archived_at", "updated_at"])
+        forget_membership(group)
+        audit_record(
+            actor=actor,
+            action="group.archive",
+            obj=group,
+            summary=f"Archived group {group.name!r}",
+            data={"withdrawn_invitations": [user_id for _pk, user_id in waiting]},
+        )
+    return group
+
+
+def group_unarchive(*, group: Group, actor: Any) -> Group:
+    """An organiser or a site admin brings an archived group back into use."""
+    with transaction.atomic():
+        _lock(group)
+        if group.archived_at is None:
+            raise GroupError(_("This group is not archived"))
+        archived_at = group.archived_at
+        group.archived_at = None
+        group.save(update_fields=["archived_at", "updated_at"])
+        forget_membership(group)
+        audit_record(
+            actor=actor,
+            action="group.unarchive",
+            obj=group,
+            summary=f"Unarchived group {group.name!r}",
+            data={"archived_at": archived_at.isoformat()},
+        )
+    return group

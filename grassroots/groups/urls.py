@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<slug:slug>/join/", views.group_join, name="join"),
     path("<slug:slug>/leave/", views.group_leave, name="leave"),
     path("<slug:slug>/step-down/", views.group_step_down, name="step_down"),
+    path("<slug:slug>/archive/", views.group_archive, name="archive"),
+    path("<slug:slug>/unarchive/", views.group_unarchive, name="unarchive"),
     path("<slug:slug>/invite/", views.invitation_create, name="invite"),
     path(
         "<slug:slug>/invitations/<int:pk>/accept/",

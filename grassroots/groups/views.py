@@ -44,18 +44,20 @@ def group_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, councils=councils, wards=selectors.wards_with_groups())
     council = ward = None
     q = ""
+    archived = False
     if form.is_bound and form.is_valid():
-        council, ward, q = (
+        council, ward, q, archived = (
             form.cleaned_data["council"],
             form.cleaned_data["ward"],
             form.cleaned_data["q"],
+            form.cleaned_data["archived"],
         )
     # The ward choices follow the chosen council, so the list stays short at national scale.
     ward_field = form.fields["ward"]
     ward_field.queryset = selectors.wards_with_groups(council)  # type: ignore[attr-defined]
-    page = Paginator(selectors.group_list(council=council, ward=ward, q=q), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.group_list(council=council, ward=ward, q=q, archived=archived), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -66,7 +68,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "groups": page.object_list,
             "query": query.urlencode(),
-            "filtered": bool(council or ward or q),
+            "filtered": bool(council or ward or q or archived),
+            "archived": archived,
             # The visitor's own groups and waiting invitations (two queries when signed in).
             "mine": list(selectors.groups_for_user(request.user)[:MINE_LIMIT]),
             "invitations": list(selectors.pending_invitations(request.user)[:MINE_LIMIT]),
@@ -131,8 +134,12 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "step_down",
             "change_group",
             "manage_members",
+            "invite",
+            "make_organiser",
             "host_conversation",
             "host_event",
+            "archive_group",
+            "unarchive_group",
         )
     }
     return render(
@@ -156,7 +163,7 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
     group = _group(slug)
     _require(request, "groups.change_group", group)
     if request.method == "POST":
-        form = GroupForm(request.POST, council=group.council)
+        form = GroupForm(request.POST, council=group.council, group=group)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -176,6 +183,7 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = GroupForm(
             council=group.council,
+            group=group,
             initial={
                 "name": group.name,
                 "description": group.description,
@@ -250,12 +258,53 @@ def _membership(group: Group, pk: int, status: str) -> GroupMembership:
     return m
 
 
+def _confirm(
+    request: HttpRequest,
+    group: Group,
+    *,
+    question: str,
+    button: str,
+    explanation: list[str] | None = None,
+    warning: bool = False,
+    anchor: str = "",
+) -> HttpResponse:
+    """The page that asks before a change; its form posts back to the same address."""
+    return render(
+        request,
+        "groups/confirm.html",
+        {
+            "group": group,
+            "question": question,
+            "button": button,
+            "explanation": explanation or [],
+            "warning": warning,
+            "anchor": f"#{anchor}" if anchor else "",
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     group = _group(slug)
     _require(request, "groups.manage_members", group)
     m = _membership(group, pk, GroupMembershipStatus.ACTIVE)
+    if request.method == "GET":
+        return _confirm(
+            request,
+            group,
+            question=_("Are you sure you want to remove %(name)s from %(group)s?")
+            % {"name": m.user.public_name, "group": group.name},
+            explanation=[
+                _(
+                    "They will no longer be a member. They can only come back if an organiser "
+                    "invites them again."
+                )
+            ],
+            button=_("Yes, remove %(name)s") % {"name": m.user.public_name},
+            warning=True,
+            anchor="members",
+        )
     try:
         services.member_remove(membership=m, actor=request.user)
     except GroupError as exc:
@@ -269,11 +318,29 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_make_organiser(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     group = _group(slug)
-    _require(request, "groups.manage_members", group)
+    _require(request, "groups.make_organiser", group)
     m = _membership(group, pk, GroupMembershipStatus.ACTIVE)
+    if not m.user.is_active:  # a deleted account is not listed, and cannot organise
+        raise Http404
+    if request.method == "GET":
+        return _confirm(
+            request,
+            group,
+            question=_("Make %(name)s an organiser of %(group)s?")
+            % {"name": m.user.public_name, "group": group.name},
+            explanation=[
+                _(
+                    "Organisers can change the group, invite and remove members, and host "
+                    "conversations and events for it. %(name)s will be told."
+                )
+                % {"name": m.user.public_name}
+            ],
+            button=_("Yes, make %(name)s an organiser") % {"name": m.user.public_name},
+            anchor="members",
+        )
     try:
         services.member_make_organiser(membership=m, actor=request.user)
     except GroupError as exc:
@@ -286,6 +353,66 @@ def member_make_organiser(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     )
 
 
+# --- Archiving ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    group = _group(slug)
+    _require(request, "groups.archive_group", group)
+    if request.method == "GET":
+        return _confirm(
+            request,
+            group,
+            question=_("Are you sure you want to archive %(group)s?") % {"group": group.name},
+            explanation=[
+                _(
+                    "Archive a group that has finished. Its page, conversations and events "
+                    "stay for people to read."
+                ),
+                _(
+                    "Nobody will be able to join it or be invited to it, and nobody can start "
+                    "a conversation or put on an event for it. Invitations waiting for an "
+                    "answer will be withdrawn."
+                ),
+                _("An organiser can unarchive the group later."),
+            ],
+            button=_("Yes, archive the group"),
+            warning=True,
+        )
+    try:
+        services.group_archive(group=group, actor=request.user)
+    except GroupError as exc:
+        return _refused(request, group, exc)
+    return _done(request, group, _("%(group)s has been archived") % {"group": group.name})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_unarchive(request: HttpRequest, slug: str) -> HttpResponse:
+    group = _group(slug)
+    _require(request, "groups.unarchive_group", group)
+    if request.method == "GET":
+        return _confirm(
+            request,
+            group,
+            question=_("Unarchive %(group)s?") % {"group": group.name},
+            explanation=[
+                _(
+                    "People will be able to join the group again, and its organisers can "
+                    "invite people, start conversations and put on events."
+                )
+            ],
+            button=_("Yes, unarchive the group"),
+        )
+    try:
+        services.group_unarchive(group=group, actor=request.user)
+    except GroupError as exc:
+        return _refused(request, group, exc)
+    return _done(request, group, _("%(group)s is no longer archived") % {"group": group.name})
+
+
 # --- Invitations -------------------------------------------------------------------------------
 
 
@@ -293,7 +420,7 @@ def member_make_organiser(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     group = _group(slug)
-    _require(request, "groups.manage_members", group)
+    _require(request, "groups.invite", group)
     form = InviteForm(request.POST if request.method == "POST" else None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.models import AuditEntry
@@ -37,6 +38,8 @@ class Action:
     request: Callable[[Group], tuple[str, dict[str, Any]]]
     # Roles that pass the permission check but whom a rule of groups then refuses (message).
     refused: frozenset[str] = frozenset()
+    # Ask it of a group that has been archived.
+    archived: bool = False
 
 
 def _url(group: Group, tail: str) -> str:
@@ -93,8 +96,36 @@ ACTIONS: dict[str, Action] = {
     ),
     "make a member an organiser": Action(
         Joining.OPEN,
-        ORGANISERS,
+        ORGANISERS | {"site admin"},
         lambda g: (_url(g, f"members/{_member_row(g).pk}/make-organiser/"), {}),
+    ),
+    "archive": Action(
+        Joining.OPEN, ORGANISERS | {"site admin"}, lambda g: (_url(g, "archive/"), {})
+    ),
+    "unarchive": Action(
+        Joining.OPEN,
+        ORGANISERS | {"site admin"},
+        lambda g: (_url(g, "unarchive/"), {}),
+        archived=True,
+    ),
+    "archive an archived group": Action(
+        Joining.OPEN, set(), lambda g: (_url(g, "archive/"), {}), archived=True
+    ),
+    "unarchive a group in use": Action(Joining.OPEN, set(), lambda g: (_url(g, "unarchive/"), {})),
+    "join an archived group": Action(
+        Joining.OPEN, set(), lambda g: (_url(g, "join/"), {}), archived=True
+    ),
+    "invite to an archived group": Action(
+        Joining.INVITE,
+        set(),
+        lambda g: (_url(g, "invite/"), {"email": UserFactory().email, "message": "Come along"}),
+        archived=True,
+    ),
+    "make an organiser in an archived group": Action(
+        Joining.OPEN,
+        ORGANISERS | {"site admin"},
+        lambda g: (_url(g, f"members/{_member_row(g).pk}/make-organiser/"), {}),
+        archived=True,
     ),
     "withdraw an invitation": Action(
         Joining.INVITE,
@@ -120,6 +151,8 @@ def test_who_may_change_a_group(client: Client, action: str, role: str) -> None:
     group = GroupFactory(joining=spec.joining)
     actor = ROLES[role](group)
     url, data = spec.request(group)
+    if spec.archived:
+        Group.objects.filter(pk=group.pk).update(archived_at=timezone.now())
     if actor.is_authenticated:
         client.force_login(actor)
     before = AuditEntry.objects.count()
@@ -145,6 +178,9 @@ def test_who_may_change_a_group(client: Client, action: str, role: str) -> None:
         "/groups/no-such-group/leave/",
         "/groups/no-such-group/invite/",
         "/groups/no-such-group/members/1/remove/",
+        "/groups/no-such-group/members/1/make-organiser/",
+        "/groups/no-such-group/archive/",
+        "/groups/no-such-group/unarchive/",
     ],
 )
 def test_a_missing_group_is_404(client: Client, url: str) -> None:
