@@ -56,7 +56,7 @@ class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
         **DefaultMFAAdapter.error_messages,
         "cannot_delete_authenticator": _(
             "You cannot turn off two-factor authentication while you are a councillor, "
-            "council officer or site admin"
+            "council officer, safeguarding contact or site admin"
         ),
         "incorrect_code": _("The code is not correct. Check your app and try again"),
         "unverified_email": _(
@@ -65,7 +65,7 @@ class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
     }
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        """Councillors, officers and site admins must keep their authenticator app."""
+        """Councillors, officers, site admins and safeguarding contacts keep their app."""
         if authenticator.type == Authenticator.Type.TOTP:
             return not user_roles(authenticator.user).needs_mfa
         return True

@@ -1,4 +1,8 @@
-"""Reads about users: the roles a user holds right now, fetched in one query."""
+"""Reads about users: the roles a user holds right now, fetched in one query.
+
+Being a council's safeguarding contact (moderation.SafeguardingContact linked to the account)
+counts as a role here too: it needs two-factor authentication like the others.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from allauth.mfa.models import Authenticator
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -20,11 +25,13 @@ class Roles:
     site_admin: bool
     moderator: bool
     has_totp: bool
+    safeguarding_contact: bool = False
 
     @property
     def needs_mfa(self) -> bool:
-        """Councillors, officers and site admins must use two-factor authentication."""
-        return self.councillor or self.officer or self.site_admin
+        """Councillors, officers, site admins and safeguarding contacts must use two-factor
+        authentication."""
+        return self.councillor or self.officer or self.site_admin or self.safeguarding_contact
 
     @property
     def mfa_satisfied(self) -> bool:
@@ -43,6 +50,8 @@ def user_roles(user: Any) -> Roles:
         return cached
     today = timezone.localdate()
     current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    # Looked up by name: moderation's models import far more of the project than accounts may.
+    contact_model = apps.get_model("moderation", "SafeguardingContact")
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(
@@ -51,8 +60,17 @@ def user_roles(user: Any) -> Roles:
             _totp=Exists(
                 Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
             ),
+            _safeguarding=Exists(contact_model.objects.filter(user=OuterRef("pk"))),
         )
-        .values("_cllr", "_officer", "_totp", "is_superuser", "is_staff", "is_moderator")
+        .values(
+            "_cllr",
+            "_officer",
+            "_totp",
+            "_safeguarding",
+            "is_superuser",
+            "is_staff",
+            "is_moderator",
+        )
         .first()
     )
     if row is None:
@@ -63,6 +81,7 @@ def user_roles(user: Any) -> Roles:
         site_admin=row["is_superuser"] or row["is_staff"],
         moderator=row["is_moderator"],
         has_totp=row["_totp"],
+        safeguarding_contact=row["_safeguarding"],
     )
     user._grassroots_roles = roles
     return roles

@@ -4,7 +4,12 @@
 - Moderators (and site admins, who are moderators too) work the queue: hide, restore, dismiss,
   approve or reject held replies. Councillors and officers are participants, never moderators.
 - A safeguarding concern is seen only by the safeguarding contacts of its council who are
-  linked to an account, and by site admins. Moderators as such do not see concerns.
+  linked to an account, and by site admins. Moderators as such do not see concerns. Like the
+  other roles, a contact's powers need two-factor authentication (the middleware sends them to
+  set it up first).
+- From a concern's page, the same people may hide the item it is about (`hide_concern_item`):
+  a moderator who is not a contact of that council may not, even though moderators hide
+  reported items in the queue; safeguarded content is never theirs to see.
 - Only site admins export the moderation audit log.
 """
 
@@ -15,21 +20,20 @@ from typing import Any
 import rules
 
 from grassroots.accounts.rules import is_moderator, is_site_admin
+from grassroots.accounts.selectors import user_roles
 from grassroots.moderation.models import SafeguardingContact
 
 
 @rules.predicate
 def is_safeguarding_contact(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return SafeguardingContact.objects.filter(user=user).exists()
+    """A safeguarding contact of some council, with TOTP set up (no query: the cached roles)."""
+    roles = user_roles(user)
+    return roles.safeguarding_contact and roles.has_totp
 
 
 @rules.predicate
 def is_contact_for_concern(user: Any, concern: Any) -> bool:
-    if concern is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if concern.council_id is None:
+    if concern is None or concern.council_id is None or not is_safeguarding_contact(user):
         return False
     return SafeguardingContact.objects.filter(user=user, council_id=concern.council_id).exists()
 
@@ -40,4 +44,5 @@ rules.add_perm("moderation.decide", is_moderator)
 rules.add_perm("moderation.view_concerns", is_site_admin | is_safeguarding_contact)
 rules.add_perm("moderation.view_concern", is_site_admin | is_contact_for_concern)
 rules.add_perm("moderation.handle_concern", is_site_admin | is_contact_for_concern)
+rules.add_perm("moderation.hide_concern_item", is_site_admin | is_contact_for_concern)
 rules.add_perm("moderation.export_audit", is_site_admin)

@@ -1,4 +1,5 @@
-"""Councillors, officers and site admins must set up TOTP before they use the site."""
+"""Councillors, officers, site admins and safeguarding contacts must set up TOTP before they use
+the site."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from grassroots.accounts.tests.factories import (
     make_officer,
     make_site_admin,
 )
+from grassroots.moderation.models import SafeguardingContact
+from grassroots.places.tests.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +31,24 @@ TODAY = timezone.localdate()
 LAST_WEEK = TODAY - datetime.timedelta(days=7)
 LONG_AGO = TODAY - datetime.timedelta(days=4 * 365)
 
+
+def make_safeguarding_contact(*, linked: bool = True) -> User:
+    """A council's safeguarding contact; `linked=False`: named by email only, not the account."""
+    user = UserFactory()
+    SafeguardingContact.objects.create(
+        council=CouncilFactory(),
+        name=user.display_name,
+        email=user.email,
+        user=user if linked else None,
+    )
+    return user
+
+
 ROLE_HOLDERS: dict[str, Callable[[], User]] = {
     "councillor": make_councillor,
     "officer": make_officer,
     "site admin": make_site_admin,
+    "safeguarding contact": make_safeguarding_contact,
 }
 NO_MFA_NEEDED: dict[str, Callable[[], User]] = {
     "resident": UserFactory,
@@ -41,6 +58,7 @@ NO_MFA_NEEDED: dict[str, Callable[[], User]] = {
     "councillor from next year": lambda: make_councillor(
         starts_on=TODAY + datetime.timedelta(days=365)
     ),
+    "safeguarding contact by email only": lambda: make_safeguarding_contact(linked=False),
 }
 
 
@@ -117,10 +135,11 @@ def test_a_councillor_can_set_up_totp_and_then_use_the_site(
     assert client.get("/").status_code == 200
 
 
+@pytest.mark.parametrize("role", ["officer", "safeguarding contact"])
 def test_role_holders_cannot_turn_totp_off(
-    client: Client, mfa_totp: Any, reauthenticate: Callable[[], None]
+    client: Client, mfa_totp: Any, reauthenticate: Callable[[], None], role: str
 ) -> None:
-    officer = make_officer()
+    officer = ROLE_HOLDERS[role]()
     secret = mfa_totp(officer)
     sign_in(client, officer)
     client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})

@@ -140,8 +140,9 @@ def build_world() -> World:
         "moderator": moderator,
         "councillor": with_totp(councillor),
         "officer": with_totp(OfficerPostFactory(department__council=council).user),
-        "safeguarding contact": contact_user,
-        "other council's contact": other_contact,
+        # Safeguarding contacts must use two-factor authentication, like the other roles.
+        "safeguarding contact": with_totp(contact_user),
+        "other council's contact": with_totp(other_contact),
         "site admin": with_totp(make_site_admin()),
         "site admin without MFA": make_site_admin(),
     }

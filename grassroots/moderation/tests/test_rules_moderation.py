@@ -41,3 +41,5 @@ def test_permission_matrix(world: World, role: str) -> None:
         user.has_perm("moderation.export_audit"),
     )
     assert actual == EXPECTED[role]
+    # Hiding what a concern is about goes with handling the concern.
+    assert user.has_perm("moderation.hide_concern_item", concern) == actual[4]
