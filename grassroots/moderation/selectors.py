@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
+from grassroots.accounts.models import User
 from grassroots.accounts.rules import is_site_admin
 from grassroots.conversations.models import Post
 from grassroots.core.models import AuditEntry
@@ -105,16 +107,18 @@ def reports_about(item: Any) -> QuerySet[Report]:
     )
 
 
+def _held() -> QuerySet[Post]:
+    return Post.objects.filter(
+        held_for_review=True, hidden_at__isnull=True, removed_by_author_at__isnull=True
+    ).exclude(
+        Q(conversation__is_safeguarded=True) | Q(conversation__initiative__visibility=SAFEGUARDED)
+    )
+
+
 def held_posts(limit: int = HELD_LIMIT) -> QuerySet[Post]:
     """Replies waiting for a moderator, oldest first (never from safeguarded conversations)."""
     return (
-        Post.objects.filter(
-            held_for_review=True, hidden_at__isnull=True, removed_by_author_at__isnull=True
-        )
-        .exclude(
-            Q(conversation__is_safeguarded=True)
-            | Q(conversation__initiative__visibility=SAFEGUARDED)
-        )
+        _held()
         .select_related("author", "conversation__initiative")
         .order_by("created_at", "id")[:limit]
     )
@@ -147,12 +151,65 @@ def open_concerns_for(user: Any) -> QuerySet[SafeguardingConcern]:
 
 
 def concern_by_id(pk: int) -> SafeguardingConcern | None:
+    # The item itself comes in the same query: the page says whether it is hidden.
     return (
         SafeguardingConcern.objects.select_related(
-            "council", "reporter", "acknowledged_by", "closed_by"
+            "council",
+            "reporter",
+            "acknowledged_by",
+            "closed_by",
+            "post",
+            "conversation",
+            "initiative",
+            "event",
         )
         .filter(pk=pk)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What waits for someone in the header: None where they do not have that work."""
+
+    queue: int | None = None
+    concerns: int | None = None
+
+
+def _count(queryset: QuerySet[Any], counted: Combinable) -> Subquery:
+    # A constant "group" leaves no GROUP BY: one row holding the count, even for no rows.
+    rows = (
+        queryset.order_by()
+        .annotate(_all=Value(1, output_field=IntegerField()))
+        .values("_all")
+        .annotate(n=counted)
+        .values("n")
+    )
+    return Subquery(rows, output_field=IntegerField())
+
+
+def waiting_counts(user: Any, *, queue: bool, concerns: bool) -> Waiting:
+    """How many items wait in the moderators' queue (reported items plus held replies) and how
+    many of `user`'s concerns are open, in one query; none when neither is asked for."""
+    if not (queue or concerns):
+        return Waiting()
+    counts: dict[str, Subquery] = {}
+    if queue:
+        reported = Report.objects.filter(status=ReportStatus.OPEN).exclude(_SAFEGUARDED_ITEM)
+        items = (
+            Count("post", distinct=True)
+            + Count("conversation", distinct=True)
+            + Count("initiative", distinct=True)
+            + Count("event", distinct=True)
+        )
+        counts["_reported"] = _count(reported, items)
+        counts["_held"] = _count(_held(), Count("pk"))
+    if concerns:
+        counts["_concerns"] = _count(open_concerns_for(user), Count("pk"))
+    row = User.objects.filter(pk=user.pk).annotate(**counts).values(*counts).first() or {}
+    return Waiting(
+        queue=(row.get("_reported") or 0) + (row.get("_held") or 0) if queue else None,
+        concerns=(row.get("_concerns") or 0) if concerns else None,
     )
 
 

@@ -1,0 +1,130 @@
+"""The header links moderators to their queue and safeguarding contacts to their concerns.
+
+Nobody else sees them, and the header reads nothing more for them: whether someone moderates or
+is a contact comes from the roles the MFA middleware has already read for the request.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from grassroots.accounts.tests.factories import UserFactory
+from grassroots.conversations.models import Conversation
+from grassroots.moderation.models import SafeguardingContact
+from grassroots.moderation.tests.factories import ROLES, World, login, make_post, report_as
+
+PAGE = "/councils/"
+QUEUE_LINK = 'href="/moderation/"'
+CONCERNS_LINK = 'href="/moderation/safeguarding/"'
+SEES = {
+    "moderator": {"queue"},
+    "safeguarding contact": {"concerns"},
+    "other council's contact": {"concerns"},
+    "site admin": {"queue", "concerns"},
+}
+
+
+def nav(body: str) -> str:
+    start = body.index('class="govuk-service-navigation__list"')
+    return body[start : body.index("</ul>", start)]
+
+
+def moderation_queries(client: Client) -> tuple[str, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(PAGE)
+    assert response.status_code == 200
+    queries = [q["sql"] for q in captured.captured_queries]
+    # The roles query (one per request, whoever asks) also asks "is a safeguarding contact".
+    roles = [q for q in queries if '"_safeguarding"' in q]
+    assert len(roles) == 1
+    sql = [q for q in queries if "moderation_" in q and q not in roles]
+    return nav(response.content.decode()), sql
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_moderators_and_contacts_see_the_links(
+    client: Client, world: World, role: str
+) -> None:
+    login(client, world, role)
+    response = client.get(PAGE)
+    if role == "site admin without MFA":
+        # They are sent to set up two-factor authentication before any page.
+        assert "/accounts/2fa/" in response["Location"]
+        return
+    links = nav(response.content.decode())
+    expected = SEES.get(role, set())
+    assert (QUEUE_LINK in links) == ("queue" in expected)
+    assert ("Moderation" in links) == ("queue" in expected)
+    assert (CONCERNS_LINK in links) == ("concerns" in expected)
+    assert ("Safeguarding concerns" in links) == ("concerns" in expected)
+
+
+def test_residents_pay_no_query_for_the_header(client: Client, world: World) -> None:
+    report_as(world.user("author"), world.post, "spam")
+    report_as(world.user("author"), world.post, "safeguarding")
+    for role in ("resident", "author", "councillor", "officer"):
+        login(client, world, role)
+        links, sql = moderation_queries(client)
+        assert "/moderation/" not in links
+        assert sql == [], role
+
+
+def test_a_moderator_sees_how_many_items_wait_for_one_query(
+    client: Client, world: World, django_assert_max_num_queries: Any
+) -> None:
+    # Two reports about one reply are one item; a reported event and a held reply make three.
+    report_as(world.user("resident"), world.post, "spam")
+    report_as(world.user("councillor"), world.post, "abuse")
+    report_as(world.user("resident"), world.event, "misinformation")
+    make_post(world.conversation, UserFactory(), "Held back", held_for_review=True)
+    # Neither a concern nor a report about safeguarded content is the moderators' to count.
+    report_as(world.user("resident"), world.initiative, "safeguarding")
+    report_as(world.user("resident"), world.safeguarded_initiative, "spam")
+    login(client, world, "moderator")
+    links, sql = moderation_queries(client)
+    assert len(sql) == 1
+    assert re.search(r"Moderation <strong[^>]*>3<span[^>]*> waiting</span>", links)
+    # The page itself stays within the bound it had before the link.
+    login(client, world, "resident")
+    with django_assert_max_num_queries(6):
+        client.get(PAGE)
+
+
+def test_a_contact_sees_their_councils_open_concerns(client: Client, world: World) -> None:
+    first = report_as(world.user("resident"), world.post, "safeguarding")
+    report_as(world.user("resident"), world.event, "safeguarding")
+    elsewhere = Conversation.objects.create(
+        ward=SafeguardingContact.objects.get(email="other@council.example").council.wards.get(),
+        question="Elsewhere",
+    )
+    report_as(world.user("resident"), make_post(elsewhere, UserFactory()), "safeguarding")
+    login(client, world, "safeguarding contact")
+    client.post(f"/moderation/safeguarding/{first.pk}/", {"action": "close", "note": "Done"})
+    links, sql = moderation_queries(client)
+    assert len(sql) == 1
+    assert re.search(r"Safeguarding concerns <strong[^>]*>1<span[^>]*> open</span>", links)
+    # On the concerns pages the link is marked as the current page.
+    body = nav(client.get("/moderation/safeguarding/").content.decode())
+    assert 'href="/moderation/safeguarding/" aria-current="page"' in body
+
+
+def test_a_site_admin_gets_both_counts_in_one_query(client: Client, world: World) -> None:
+    report_as(world.user("resident"), world.post, "spam")
+    report_as(world.user("resident"), world.event, "safeguarding")
+    login(client, world, "site admin")
+    links, sql = moderation_queries(client)
+    assert len(sql) == 1
+    assert re.search(r"Moderation <strong[^>]*>1<", links)
+    assert re.search(r"Safeguarding concerns <strong[^>]*>1<", links)
+
+
+def test_nothing_waiting_shows_no_count(client: Client, world: World) -> None:
+    login(client, world, "moderator")
+    links = nav(client.get(PAGE).content.decode())
+    assert "Moderation</a>" in links
