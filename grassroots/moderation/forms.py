@@ -59,6 +59,7 @@ class ReasonForm(CleanTextMixin, forms.Form):
         error_messages={
             "required": _("Enter the reason"),
             "max_length": _("The reason must be 1000 characters or fewer"),
+            "null_characters_not_allowed": _("Remove the control characters"),
         },
     )
 
@@ -67,6 +68,18 @@ class ReasonForm(CleanTextMixin, forms.Form):
         if not value:
             raise forms.ValidationError(_("Enter the reason"))
         return value
+
+
+class ConcernHideForm(ReasonForm):
+    """The reason a safeguarding contact gives for hiding what a concern is about."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.label = _("Why is it being hidden?")
+        field.help_text = _(
+            "The author is told this reason. Do not mention the concern or who raised it."
+        )
 
 
 class DismissForm(CleanTextMixin, forms.Form):

@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -204,32 +205,86 @@ def _decide_reports(*, moderator: Any, item: Any, status: str, note: str) -> lis
 def item_hide(*, moderator: Any, item: Any, reason: str) -> None:
     """Hide `item` with a reason; its author and the people who reported it are told."""
     _refuse_safeguarded(item)
+    _hide(
+        actor=moderator,
+        item=item,
+        reason=reason,
+        author_text=_("A moderator hid your %(kind)s “%(title)s”. Reason: %(reason)s"),
+        reporter_text=_("Thank you for your report about “%(title)s”. A moderator has hidden it"),
+    )
+
+
+REASON_MAX_LENGTH = 1000
+
+
+def concern_item_hide(*, user: Any, concern: SafeguardingConcern, reason: str) -> Any:
+    """A safeguarding contact hides what `concern` is about, safeguarded or not; returns it.
+
+    The same hiding as the moderators' (audit log, author told, open reports upheld), but what
+    people are told names neither the concern nor who raised or handled it: the author hears
+    only that it was hidden under the site's rules, with the reason given.
+    """
+    if not user.has_perm("moderation.hide_concern_item", concern):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ModerationError(_("Enter the reason"))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ModerationError(_("The reason must be 1000 characters or fewer"))
+    kind, pk = concern.target_key
+    item = targets.load_target(kind, pk)
+    if item is None:
+        raise ModerationError(_("What was reported is no longer on the site"))
+    _hide(
+        actor=user,
+        item=item,
+        reason=reason,
+        author_text=_(
+            "Your %(kind)s “%(title)s” has been hidden under the site's rules. Reason: %(reason)s"
+        ),
+        reporter_text=_("Thank you for your report about “%(title)s”. It has been hidden"),
+        concern=concern,
+    )
+    return item
+
+
+def _hide(
+    *,
+    actor: Any,
+    item: Any,
+    reason: str,
+    author_text: str,
+    reporter_text: str,
+    concern: SafeguardingConcern | None = None,
+) -> None:
     if not hasattr(item, "hidden_at"):
         raise ModerationError(_("This cannot be hidden yet"))
-    if item.hidden_at is not None:
-        raise ModerationError(_("This is already hidden"))
     description = targets.describe(item)
     with transaction.atomic():
+        # Locked and read again: two people hiding it at once must not both succeed.
+        current = type(item).objects.select_for_update().filter(pk=item.pk)
+        if current.filter(hidden_at__isnull=False).exists():
+            raise ModerationError(_("This is already hidden"))
         item.hidden_at = timezone.now()
         item.hidden_reason = reason
-        item.hidden_by = moderator
+        item.hidden_by = actor
         item.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
         reporters = _decide_reports(
-            moderator=moderator, item=item, status=ReportStatus.UPHELD, note=reason
+            moderator=actor, item=item, status=ReportStatus.UPHELD, note=reason
         )
         kind, pk = targets.kind_of(item), item.pk
-        audit_record(
-            actor=moderator,
-            action="moderation.hide",
-            obj=item,
-            summary=f"Hid {kind} {pk}: {reason}",
-            data={"kind": kind, "id": pk, "reason": reason, "reports": len(reporters)},
-        )
+        data: dict[str, Any] = {"kind": kind, "id": pk, "reason": reason, "reports": len(reporters)}
+        summary = f"Hid {kind} {pk}: {reason}"
+        if concern is not None:
+            # Only the audit log (read by site admins) links the hiding to the concern.
+            data["concern"] = concern.pk
+            summary = f"Hid {kind} {pk} from safeguarding concern {concern.pk}: {reason}"
+        audit_record(actor=actor, action="moderation.hide", obj=item, summary=summary, data=data)
         scope = targets.notify_scope(item)
         notify(
             recipients=targets.authors_of(item),
             kind=Kind.MODERATION,
-            text=_("A moderator hid your %(kind)s “%(title)s”. Reason: %(reason)s")
+            text=author_text
             % {
                 "kind": description.kind_label.lower(),
                 "title": description.title,
@@ -241,8 +296,7 @@ def item_hide(*, moderator: Any, item: Any, reason: str) -> None:
         notify(
             recipients=reporters,
             kind=Kind.MODERATION,
-            text=_("Thank you for your report about “%(title)s”. A moderator has hidden it")
-            % {"title": description.title},
+            text=reporter_text % {"title": description.title},
             url=_my_reports_url(),
             **scope,
         )

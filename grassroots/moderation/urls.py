@@ -16,5 +16,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("held/<int:pk>/reject/", views.held_reject, name="held_reject"),
     path("safeguarding/", views.concerns, name="concerns"),
     path("safeguarding/<int:pk>/", views.concern_detail, name="concern"),
+    path("safeguarding/<int:pk>/hide/", views.concern_hide, name="concern_hide"),
     path("audit/export/", views.audit_export, name="audit_export"),
 ]

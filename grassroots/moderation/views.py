@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from grassroots.moderation import selectors, services, targets
 from grassroots.moderation.forms import (
     CloseConcernForm,
+    ConcernHideForm,
     DismissForm,
     ExportForm,
     ReasonForm,
@@ -291,7 +292,55 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404
         except ModerationError as error:
             form.add_error(None, str(error))
-    return render(request, "moderation/concern.html", {"concern": concern, "form": form})
+    item = concern.target
+    return render(
+        request,
+        "moderation/concern.html",
+        {
+            "concern": concern,
+            "form": form,
+            "item": item,
+            "item_hidden": targets.is_hidden(item),
+            "can_hide": item is not None
+            and hasattr(item, "hidden_at")
+            and request.user.has_perm("moderation.hide_concern_item", concern),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hide what a concern is about: a confirmation page asking for the reason, then the change
+    on POST only."""
+    concern = _concern(request, pk)
+    if not request.user.has_perm("moderation.hide_concern_item", concern):
+        raise Http404
+    item = concern.target
+    if item is None or not hasattr(item, "hidden_at"):
+        raise Http404
+    if targets.is_hidden(item):
+        messages.info(request, _("This is already hidden"))
+        return redirect("moderation:concern", pk=concern.pk)
+    if request.method == "POST":
+        form = ConcernHideForm(request.POST)
+        if form.is_valid():
+            try:
+                services.concern_item_hide(
+                    user=request.user, concern=concern, reason=form.cleaned_data["reason"]
+                )
+            except ModerationError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Hidden. The author has been told the reason"))
+                return redirect("moderation:concern", pk=concern.pk)
+    else:
+        form = ConcernHideForm()
+    return render(
+        request,
+        "moderation/concern_hide.html",
+        {"concern": concern, "form": form, "description": targets.describe(item)},
+    )
 
 
 # --- Export of the moderation audit log (site admins, after signing in again).

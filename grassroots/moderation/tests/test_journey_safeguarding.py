@@ -1,8 +1,9 @@
 """A resident reports a safeguarding concern about a reply, in a real browser with axe.
 
 They make a mistake first, then send it, and are told what happens next and to call 999 in an
-emergency; the council's safeguarding contact gets the email and acknowledges the concern; a
-moderator's queue and item pages pass axe too and never show the concern.
+emergency; the council's safeguarding contact gets the email, acknowledges the concern and hides
+the reply (a mistake first, then with a reason); a moderator's queue and item pages pass axe
+too and never show the concern.
 """
 
 from __future__ import annotations
@@ -82,6 +83,27 @@ def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
     assert_accessible(contact)
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.ACKNOWLEDGED
+    # The header takes the contact back to the concerns; from the concern, they hide the reply.
+    concern_url = f"{base}/moderation/safeguarding/{concern.pk}/"
+    contact.get_by_role("link", name="Safeguarding concerns").click()
+    contact.wait_for_url(f"{base}/moderation/safeguarding/")
+    contact.get_by_role("link", name=str(concern.pk), exact=True).click()
+    contact.wait_for_url(concern_url)
+    contact.get_by_role("button", name="Hide it from the site").click()
+    contact.wait_for_url(f"{concern_url}hide/")
+    assert "Hide this reply" in contact.content()
+    assert_accessible(contact)
+    contact.get_by_role("button", name="Hide it", exact=True).click()  # no reason: an error
+    contact.wait_for_selector(".govuk-error-summary")
+    assert "Enter the reason" in contact.content()
+    assert_accessible(contact)
+    contact.get_by_label("Why is it being hidden?").fill("It names a child.")
+    contact.get_by_role("button", name="Hide it", exact=True).click()
+    contact.wait_for_url(concern_url)
+    assert "The author has been told the reason" in contact.content()
+    assert_accessible(contact)
+    world.post.refresh_from_db()
+    assert world.post.hidden_reason == "It names a child."
 
     report_as(world.user("councillor"), world.event, "spam", "Selling tickets")
     moderator = _page_as(browser, live_server, world.user("moderator"), javascript=javascript)
