@@ -1,19 +1,27 @@
 """Who may see a conversation: the one definition every surface uses.
 
 An ordinary conversation is visible to everybody. A safeguarded one is visible only to the
-people inside its host: for an initiative, whoever may see that safeguarded initiative
-(`initiatives.visibility`); for a group, its active members and organisers. A ward cannot
-host a safeguarded conversation (a database constraint keeps it so). A conversation hosted by
-a safeguarded initiative is always safeguarded: services set the flag, and this rule also
-follows the host, so the two can never disagree.
+people inside its host: for an initiative, its insiders as `initiatives.visibility` counts them
+for a safeguarded initiative (members, people invited, supporting councillors), whether the
+initiative itself is safeguarded or public; for a group, its active members and organisers.
+A ward cannot host a safeguarded conversation (a database constraint keeps it so). A
+conversation hosted by a safeguarded initiative is always safeguarded: services set the flag,
+and this rule also follows the host, so the two can never disagree.
+
+A conversation hosted by an initiative is never seen by anyone who may not see that initiative:
+when a moderator hides the initiative, its conversations go with it (only its leads and the
+moderators still see them), and they come back when it is restored. The initiative's own rule
+(`initiatives.visibility`) decides; nothing here repeats it.
 
 Everybody else gets what they would get for a conversation that does not exist: a 404, no row
 in any list, count, feed or digest, and no notification. Always filter with
-`visible_conversations()` or ask `can_view()`.
+`visible_conversations()` or ask `can_view()`. A conversation a moderator has hidden itself is
+left to the callers (lists drop it; its page is kept for its starter and the moderators).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,8 +29,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from grassroots.conversations.models import Conversation
 from grassroots.groups.models import GroupMembership, GroupMembershipStatus
-from grassroots.initiatives.models import Initiative, Visibility
-from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.initiatives.models import (
+    Initiative,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    Visibility,
+)
+from grassroots.initiatives.visibility import _insider_condition, visible_initiatives
+from grassroots.initiatives.visibility import can_view as initiative_can_view
 from grassroots.notifications.selectors import ids_of_active
 from grassroots.notifications.selectors import insider_ids as initiative_insider_ids
 
@@ -31,16 +46,19 @@ def _private() -> Q:
     return Q(is_safeguarded=True) | Q(initiative__visibility=Visibility.SAFEGUARDED)
 
 
+def _via_visible_initiative(user: Any) -> Q:
+    """Hosted by an initiative `user` may see (safeguarded and hidden ones decided there)."""
+    return Q(initiative__in=visible_initiatives(user, Initiative.objects.all()).values("pk"))
+
+
 def visible_conversations(
     user: Any, queryset: QuerySet[Conversation] | None = None
 ) -> QuerySet[Conversation]:
     """The conversations `user` may know exist (anonymous users: ordinary ones only)."""
     qs = queryset if queryset is not None else Conversation.objects.all()
+    of_initiative = _via_visible_initiative(user)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.exclude(_private())
-    via_initiative = Q(initiative__isnull=False) & Q(
-        initiative__in=visible_initiatives(user, Initiative.objects.all()).values("pk")
-    )
+        return qs.exclude(_private()).filter(Q(initiative__isnull=True) | of_initiative)
     via_group = Q(group__isnull=False) & Q(
         Exists(
             GroupMembership.objects.filter(
@@ -48,21 +66,35 @@ def visible_conversations(
             )
         )
     )
-    return qs.filter(~_private() | via_initiative | via_group)
+    elsewhere = Q(initiative__isnull=True) & (Q(is_safeguarded=False) | via_group)
+    # A safeguarded conversation of a public initiative: only the people inside that initiative
+    # (the same insiders as for a safeguarded one), never every signed-in person.
+    inside = Q(initiative__in=Initiative.objects.filter(_insider_condition(user)).values("pk"))
+    return qs.filter(elsewhere | (of_initiative & (Q(is_safeguarded=False) | inside)))
 
 
 def can_view(user: Any, conversation: Conversation) -> bool:
-    if not conversation.is_safeguarded and conversation.initiative_id is None:
-        return True
+    if not conversation.is_safeguarded:
+        initiative = conversation.initiative
+        if initiative is None:
+            return True
+        # The host initiative's rule, as it is (a hidden or safeguarded one asks the database).
+        return initiative_can_view(user, initiative)
     return visible_conversations(user, Conversation.objects.filter(pk=conversation.pk)).exists()
 
 
 def insider_ids(conversation: Conversation, user_ids: Iterable[int]) -> set[int]:
     """Which of `user_ids` may see `conversation`, in a bounded number of queries."""
     ids = list(user_ids)
-    if conversation.initiative is not None:
+    initiative = conversation.initiative
+    if initiative is not None:
         # Safeguarded or not, the host initiative's own rule decides (it is stricter or equal).
-        return initiative_insider_ids(conversation.initiative, ids)
+        insiders = initiative_insider_ids(initiative, ids)
+        if conversation.is_safeguarded and not initiative.is_safeguarded:
+            insiders = _inside(initiative, insiders)
+        if initiative.hidden_at is None or not insiders:
+            return set(insiders)
+        return _still_seeing_hidden(initiative, insiders)
     if not conversation.is_safeguarded or conversation.group_id is None:
         return ids_of_active(ids)
     return set(
@@ -73,3 +105,31 @@ def insider_ids(conversation: Conversation, user_ids: Iterable[int]) -> set[int]
             user__is_active=True,
         ).values_list("user_id", flat=True)
     )
+
+
+def _inside(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` are inside `initiative` (members, invitees, supporting councillors).
+
+    The insiders of a safeguarded initiative, asked about a public one: its safeguarded
+    conversations are theirs only. One query, through the initiative rule's own bulk form.
+    """
+    as_private = copy.copy(initiative)
+    as_private.visibility = Visibility.SAFEGUARDED
+    return set(initiative_insider_ids(as_private, user_ids))
+
+
+def _still_seeing_hidden(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` may see `initiative` now that a moderator has hidden it.
+
+    Only its leads and moderators may, so only they are asked, each through the initiative's
+    own `can_view()`: a handful of queries, however many people were named.
+    """
+    from grassroots.accounts.models import User
+
+    leads = Membership.objects.filter(
+        initiative=initiative, role=MemberRole.LEAD, status=MembershipStatus.APPROVED
+    ).values("user_id")
+    candidates = User.objects.filter(pk__in=list(user_ids), is_active=True).filter(
+        Q(pk__in=leads) | Q(is_moderator=True) | Q(is_staff=True) | Q(is_superuser=True)
+    )
+    return {person.pk for person in candidates if initiative_can_view(person, initiative)}

@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from grassroots.conversations.models import Conversation
 from grassroots.conversations.visibility import visible_conversations
 from grassroots.events.models import Event
+from grassroots.events.selectors import visible_events
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import (
     Initiative,
@@ -33,7 +35,6 @@ from grassroots.initiatives.models import (
     Stage,
     StageChange,
     Update,
-    Visibility,
 )
 from grassroots.initiatives.selectors_list import public_initiatives
 from grassroots.places import selectors as places_selectors
@@ -140,13 +141,11 @@ def conversations(where: Q) -> list[Item]:
 
 
 def upcoming_events(where: Q) -> list[Item]:
+    # As an anonymous visitor sees them: the events' own rule leaves out hidden events and the
+    # events of safeguarded or hidden initiatives.
     rows = (
-        Event.objects.filter(where)
-        .filter(
-            Q(initiative__isnull=True)
-            | Q(initiative__visibility=Visibility.PUBLIC, initiative__hidden_at__isnull=True)
-        )
-        .filter(hidden_at__isnull=True, cancelled_at__isnull=True, starts_at__gte=timezone.now())
+        visible_events(AnonymousUser(), Event.objects.filter(where))
+        .filter(cancelled_at__isnull=True, starts_at__gte=timezone.now())
         .order_by("starts_at", "pk")[:FEED_SIZE]
     )
     return [

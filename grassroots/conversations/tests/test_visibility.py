@@ -62,3 +62,25 @@ def test_an_inactive_member_sees_nothing_private() -> None:
     conversation = Conversation.objects.create(group=group, question="Private", is_safeguarded=True)
     assert not can_view(membership.user, conversation)
     assert insider_ids(conversation, [membership.user.pk]) == set()
+
+
+def test_a_safeguarded_conversation_of_a_public_initiative_is_for_its_insiders_only() -> None:
+    initiative = InitiativeFactory()  # public: anyone may read about the initiative itself
+    member = MembershipFactory(initiative=initiative).user
+    lead = initiative.created_by
+    stranger = UserFactory()
+    moderator = UserFactory(is_moderator=True)
+    conversation = Conversation.objects.create(
+        initiative=initiative, question="Who needs a lift?", is_safeguarded=True
+    )
+    ordinary = Conversation.objects.create(initiative=initiative, question="Open day?")
+    for insider in (member, lead):
+        assert can_view(insider, conversation)
+        assert set(visible_conversations(insider)) == {conversation, ordinary}
+    for outsider in (stranger, moderator):
+        assert not can_view(outsider, conversation)
+        assert list(visible_conversations(outsider)) == [ordinary]
+    assert list(visible_conversations(None)) == [ordinary]
+    everyone = [member.pk, lead.pk, stranger.pk, moderator.pk]
+    assert insider_ids(conversation, everyone) == {member.pk, lead.pk}
+    assert insider_ids(ordinary, everyone) == set(everyone)
