@@ -151,6 +151,8 @@ def conversation_start(
             % {"host": conversation.host_name, "question": question},
             url=conversation.get_absolute_url(),
             conversation=conversation,
+            ward=ward,  # the place, so digests group it with the host's other news
+            group=group,
             exclude=actor,
         )
     return conversation

@@ -12,6 +12,7 @@ after the other: the waiting list is promoted in order, and never beyond capacit
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -36,7 +37,7 @@ from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
 from grassroots.notifications.models import Kind
 from grassroots.notifications.services import notify
-from grassroots.places.models import Council, Councillor, Ward
+from grassroots.places.models import Council, Councillor, CouncillorTerm, Ward
 
 VENUE_FIELDS = (
     "name",
@@ -158,7 +159,8 @@ def event_create(
     capacity: int | None = None,
     kind: str = EventKind.MEETING,
 ) -> Event:
-    """A host puts on an event; a councillor hosting is holding a surgery."""
+    """A host puts on an event (a councillor hosting is holding a surgery); the host's
+    followers hear of it."""
     _require(actor, "events.host_event", host)
     _check_times(starts_at, ends_at)
     if venue is None and not online_url:
@@ -187,7 +189,71 @@ def event_create(
             summary=f"Event {event.title} created",
             data={"host": f"{type(host).__name__.lower()}:{host.pk}"},
         )
+        local = timezone.localtime(event.starts_at)
+        _tell_followers(
+            event,
+            actor=actor,
+            text=_("New event from %(host)s: %(title)s, %(when)s")
+            % {
+                "host": host_label(event),
+                "title": event.title,
+                "when": dateformat.format(local, "l j F, H:i"),
+            },
+        )
     return event
+
+
+def _tell_followers(event: Event, *, actor: Any, text: str, told: Iterable[Any] = ()) -> None:
+    """The followers of the event's host hear of it (`Kind.FOLLOWING`), each person once.
+
+    Who follows what: a group's event reaches the group's followers and its wards' followers;
+    an initiative's event, the initiative's and its wards' followers; a ward's event, the
+    ward's followers; a councillor's surgery, the followers of the wards they represent today.
+    Never the actor nor anyone in `told` (already told some other way). A hidden event, or one
+    of a hidden initiative, makes no news; `notify()` drops anyone outside a safeguarded one.
+    A bounded number of queries, however many followers there are.
+    """
+    from grassroots.following.selectors import followers
+    from grassroots.following.services import followers_notify
+
+    if event.hidden_at is not None:
+        return
+    already = [person for person in told if person is not None]
+    skip = {person.pk for person in already}
+    url = event.get_absolute_url()
+    initiative = event.initiative
+    if initiative is not None:
+        if initiative.hidden_at is None:
+            followers_notify(initiative=initiative, text=text, url=url, exclude=[actor, *already])
+        return
+    if event.group is not None:
+        group = event.group
+        people = followers(group=group, wards=group.wards.values_list("pk", flat=True))
+        notify(
+            recipients=people.exclude(pk__in=skip),
+            kind=Kind.FOLLOWING,
+            text=text,
+            url=url,
+            group=group,
+            exclude=actor,
+        )
+        return
+    wards: list[Ward] = []
+    if event.ward is not None:
+        wards = [event.ward]
+    elif event.councillor is not None:
+        # A surgery: each ward the councillor represents today, its followers told once.
+        wards = list(
+            Ward.objects.filter(
+                pk__in=CouncillorTerm.objects.current(timezone.localdate())
+                .filter(councillor=event.councillor)
+                .values("ward_id")
+            ).order_by("name", "pk")
+        )
+    for ward in wards:
+        nearby = list(followers(ward=ward).exclude(pk__in=skip))
+        notify(recipients=nearby, kind=Kind.FOLLOWING, text=text, url=url, ward=ward, exclude=actor)
+        skip.update(person.pk for person in nearby)
 
 
 def _lock(event: Event) -> Event:
@@ -315,7 +381,7 @@ def _tell_of_change(event: Event, actor: Any) -> None:
 
 
 def event_cancel(*, actor: Any, event: Event, reason: str) -> Event:
-    """Cancel an event and tell everyone going or waiting."""
+    """Cancel an event and tell everyone going or waiting, and the host's followers."""
     _require(actor, "events.cancel_event", event)
     with transaction.atomic():
         event = _lock(event)
@@ -334,18 +400,20 @@ def event_cancel(*, actor: Any, event: Event, reason: str) -> Event:
         )
         people = _going_or_waiting(event)
         local = timezone.localtime(event.starts_at)
+        text = _("Cancelled: %(title)s on %(date)s") % {
+            "title": event.title,
+            "date": dateformat.format(local, "j F Y"),
+        }
         notify(
             recipients=people,
             kind=Kind.EVENT,
-            text=_("Cancelled: %(title)s on %(date)s")
-            % {
-                "title": event.title,
-                "date": dateformat.format(local, "j F Y"),
-            },
+            text=text,
             url=event.get_absolute_url(),
             initiative=event.initiative,
             exclude=actor,
         )
+        # Followers of the host who had not replied hear of it too (the others just did).
+        _tell_followers(event, actor=actor, text=text, told=people)
     return event
 
 
