@@ -36,13 +36,10 @@ from grassroots.initiatives.models import Initiative, Membership, MembershipStat
 from grassroots.initiatives.rules import initiative_ward_ids, represented_ward_ids
 from grassroots.places.models import Ward
 
-# How long an author may change what they wrote (minutes). A site may set it in settings.
-DEFAULT_EDIT_WINDOW_MINUTES = 15
-
 
 def edit_window() -> datetime.timedelta:
-    minutes = getattr(settings, "CONVERSATION_EDIT_WINDOW_MINUTES", DEFAULT_EDIT_WINDOW_MINUTES)
-    return datetime.timedelta(minutes=int(minutes))
+    """How long an author may change what they wrote (settings.CONVERSATION_EDIT_WINDOW_MINUTES)."""
+    return datetime.timedelta(minutes=settings.CONVERSATION_EDIT_WINDOW_MINUTES)
 
 
 def _signed_in(user: Any) -> bool:

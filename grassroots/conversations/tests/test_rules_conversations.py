@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -91,6 +92,21 @@ def test_the_edit_window_closes(world: World) -> None:
     post = world.post("ward")
     assert not allowed(world, "author", "conversations.edit_post", post)
     assert allowed(world, "author", "conversations.remove_post", post)  # removing has no window
+
+
+def test_a_site_can_set_a_longer_edit_window(world: World, settings: Any) -> None:
+    settings.CONVERSATION_EDIT_WINDOW_MINUTES = 60
+    post = world.post("ward")
+    Post.objects.filter(pk=post.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=59)
+    )
+    post.refresh_from_db()
+    assert allowed(world, "author", "conversations.edit_post", post)
+    Post.objects.filter(pk=post.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=61)
+    )
+    post.refresh_from_db()
+    assert not allowed(world, "author", "conversations.edit_post", post)
 
 
 @pytest.mark.parametrize("host", HOSTS)
