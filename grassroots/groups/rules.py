@@ -24,6 +24,8 @@ Ask these from other apps with the group as the object, for example
   by the group;
 - `groups.manage_venues` — organisers, while the group is not archived: add and edit the
   group's venues;
+- `groups.manage_events` — organisers, archived or not: change or cancel the group's events
+  that already exist, write their minutes (for the events app; `host_event` is for new ones);
 - `groups.join` — signed in, the group is open and not archived, not already in it and not
   removed from it;
 - `groups.leave` — active members and organisers (the service refuses the last organiser);
@@ -156,6 +158,7 @@ rules.add_perm("groups.make_organiser", is_a_group & (organiser | is_site_admin)
 rules.add_perm("groups.host_conversation", live & organiser)
 rules.add_perm("groups.host_event", live & organiser)
 rules.add_perm("groups.manage_venues", live & organiser)
+rules.add_perm("groups.manage_events", is_a_group & organiser)
 rules.add_perm("groups.join", signed_in & live & is_open & ~is_group_member & ~was_removed)
 rules.add_perm("groups.leave", signed_in & is_group_member)
 rules.add_perm("groups.step_down", organiser)

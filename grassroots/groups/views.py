@@ -376,6 +376,10 @@ def group_archive(request: HttpRequest, slug: str) -> HttpResponse:
                     "a conversation or put on an event for it. Invitations waiting for an "
                     "answer will be withdrawn."
                 ),
+                _(
+                    "Events already planned are not cancelled. Cancel any that will not "
+                    "happen before you archive the group."
+                ),
                 _("An organiser can unarchive the group later."),
             ],
             button=_("Yes, archive the group"),

@@ -103,6 +103,8 @@ def test_an_archived_group_stays_readable_with_a_banner(client: Client) -> None:
     assert "Where next?" in body
     assert "Last sing-song" in body
     assert "Sign in to join" not in body
+    assert "Nobody can join while the group is archived." in body
+    assert "Anyone with an account can join." not in body
 
 
 def test_nobody_joins_is_invited_or_hosts_anything_new(client: Client) -> None:
@@ -116,6 +118,9 @@ def test_nobody_joins_is_invited_or_hosts_anything_new(client: Client) -> None:
     assert not organiser.has_perm("conversations.start", group)
     assert not organiser.has_perm("events.host_event", group)
     assert not organiser.has_perm("events.add_venue", group)
+    # Its existing events can still be looked after (the events app may ask this).
+    assert organiser.has_perm("groups.manage_events", group)
+    assert not resident.has_perm("groups.manage_events", group)
     with pytest.raises(GroupError, match="archived"):
         services.group_join(group=group, user=resident)
     with pytest.raises(GroupError, match="archived"):
@@ -193,6 +198,8 @@ def test_the_list_leaves_archived_groups_out_unless_asked(client: Client) -> Non
     assert "Old allotment society" in archived
     assert "Brook choir" not in archived
     assert "1 archived group" in archived
+    assert "Archived on" in archived
+    assert "Anyone can join" not in archived
 
 
 def test_the_ward_page_leaves_archived_groups_out(client: Client) -> None:
