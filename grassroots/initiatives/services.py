@@ -498,17 +498,6 @@ MAX_PENDING_INVITATIONS = 20
 REINVITE_AFTER = datetime.timedelta(days=30)
 
 
-def _invitation_text(initiative: Initiative, inviter: Any) -> str:
-    if initiative.is_safeguarded:
-        # The email may be read by somebody else with access to the inbox: it names neither
-        # the initiative nor who sent it. The invitee sees both once signed in.
-        return _("You have been invited to join a private initiative. Sign in to see it.")
-    return _("%(name)s invited you to join %(title)s") % {
-        "name": inviter.public_name,
-        "title": initiative.title,
-    }
-
-
 def invitation_create(
     *, initiative: Initiative, actor: Any, invitee: Any, message: str = ""
 ) -> Membership:
@@ -603,7 +592,10 @@ def invitation_create(
         notify(
             recipients=[invitee],
             kind=Kind.INVITATION,
-            text=_invitation_text(initiative, actor),
+            # In the site, for the invitee (who may see it while the invitation waits); an
+            # email about a safeguarded initiative names nothing (notifications/discreet.py).
+            text=_("%(name)s invited you to join %(title)s")
+            % {"name": actor.public_name, "title": initiative.title},
             url=initiative.get_absolute_url() + "#invitation",
             initiative=initiative,
         )

@@ -8,9 +8,19 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from grassroots.initiatives.models import INSIDER_STATUSES, Initiative, Membership
+from grassroots.initiatives.models import (
+    INSIDER_STATUSES,
+    Initiative,
+    InitiativeWard,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+)
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.notifications.models import Delivery, Kind, Notification, Preference
+
+# Support that lets a councillor see a safeguarded initiative (as initiatives/visibility.py).
+SUPPORTING_STATUSES = ("offered", "planned", "in_progress", "done")
 
 
 def inbox(user: Any) -> QuerySet[Notification]:
@@ -54,51 +64,113 @@ def ids_of_active(user_ids: list[int]) -> set[int]:
     return set(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
 
 
-def insider_ids(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
-    """Which of `user_ids` may see `initiative`, in one query whatever their number.
+def _moderators(user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` are moderators as `accounts.rules.is_moderator` says (site admins
+    need TOTP), in one query."""
+    from allauth.mfa.models import Authenticator
 
-    The same rule as visibility.can_view() (test_visibility_property checks they agree): for
-    a safeguarded initiative, approved members, people invited to join while the invitation
-    waits, and supporting councillors only.
+    from grassroots.accounts.models import User
+
+    totp = Exists(Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP))
+    return set(
+        User.objects.filter(pk__in=list(user_ids), is_active=True)
+        .filter(Q(is_moderator=True) | ((Q(is_staff=True) | Q(is_superuser=True)) & Q(totp)))
+        .values_list("pk", flat=True)
+    )
+
+
+def initiative_viewers(
+    initiatives: Iterable[Initiative], user_ids: Iterable[int]
+) -> dict[int, set[int]]:
+    """For each initiative, which of `user_ids` may see it: `visibility.can_view()` asked for
+    many people and many initiatives at once, in a fixed number of queries (at most nine,
+    whatever their numbers; one when every initiative is public and shown).
+
+    The rule (initiatives/visibility.py; test_visibility_property and test_viewers check that
+    the two agree): active people only; a safeguarded initiative is seen by its approved
+    members, people invited to join while the invitation waits, and supporting councillors
+    (support offered, planned, in progress or done; invited by its leads; or sitting for one
+    of its wards while a help request waits); a hidden one only by its approved leads and by
+    moderators, of those who could otherwise see it.
     """
     from grassroots.places.models import Councillor, CouncillorTerm
     from grassroots.support.models import HelpRequest, Invitation, Support
 
-    ids = list(user_ids)
-    if not initiative.is_safeguarded:
-        return ids_of_active(ids)
-    today = timezone.localdate()
-    members = Membership.objects.filter(
-        initiative=initiative, status__in=INSIDER_STATUSES, user_id__in=ids
-    ).values("user_id")
-    waiting_help = HelpRequest.objects.filter(initiative=initiative, status="waiting")
-    councillors = Councillor.objects.filter(user_id__in=ids).filter(
-        Q(
-            Exists(
-                Support.objects.filter(
-                    initiative=initiative,
-                    councillor=OuterRef("pk"),
-                    status__in=("offered", "planned", "in_progress", "done"),
-                )
+    by_pk = {i.pk: i for i in initiatives}
+    active = ids_of_active(list(set(user_ids)))
+    restricted = [i for i in by_pk.values() if i.is_safeguarded or i.hidden_at is not None]
+    if not restricted or not active:
+        return {pk: set(active) for pk in by_pk}
+    insiders: dict[int, set[int]] = {i.pk: set() for i in restricted}
+    leads: dict[int, set[int]] = {i.pk: set() for i in restricted}
+    for initiative_id, user_id, role, status in Membership.objects.filter(
+        initiative_id__in=[i.pk for i in restricted],
+        user_id__in=active,
+        status__in=INSIDER_STATUSES,
+    ).values_list("initiative_id", "user_id", "role", "status"):
+        insiders[initiative_id].add(user_id)
+        if role == MemberRole.LEAD and status == MembershipStatus.APPROVED:
+            leads[initiative_id].add(user_id)
+    safeguarded = [i.pk for i in restricted if i.is_safeguarded]
+    councillors: dict[int, int] = {}
+    if safeguarded:
+        councillors = dict(
+            Councillor.objects.filter(user_id__in=active).values_list("pk", "user_id")
+        )
+    if councillors:
+        pairs = list(
+            Support.objects.filter(
+                initiative_id__in=safeguarded,
+                councillor_id__in=councillors,
+                status__in=SUPPORTING_STATUSES,
+            ).values_list("initiative_id", "councillor_id")
+        )
+        pairs += Invitation.objects.filter(
+            initiative_id__in=safeguarded, councillor_id__in=councillors
+        ).values_list("initiative_id", "councillor_id")
+        waiting = set(
+            HelpRequest.objects.filter(initiative_id__in=safeguarded, status="waiting").values_list(
+                "initiative_id", flat=True
             )
         )
-        | Q(Exists(Invitation.objects.filter(initiative=initiative, councillor=OuterRef("pk"))))
-        | (
-            Q(Exists(waiting_help))
-            & Q(
-                Exists(
-                    CouncillorTerm.objects.current(today).filter(
-                        councillor=OuterRef("pk"),
-                        ward__in=initiative.wards.values("pk"),
-                    )
-                )
-            )
-        )
-    )
-    from grassroots.accounts.models import User
+        if waiting:
+            sitting: dict[int, set[int]] = {}  # ward -> councillors sitting for it today
+            for councillor_id, ward_id in (
+                CouncillorTerm.objects.current(timezone.localdate())
+                .filter(councillor_id__in=councillors)
+                .values_list("councillor_id", "ward_id")
+            ):
+                sitting.setdefault(ward_id, set()).add(councillor_id)
+            for initiative_id, ward_id in InitiativeWard.objects.filter(
+                initiative_id__in=waiting, ward_id__in=sitting
+            ).values_list("initiative_id", "ward_id"):
+                pairs += [(initiative_id, c) for c in sitting[ward_id]]
+        for initiative_id, councillor_id in pairs:
+            insiders[initiative_id].add(councillors[councillor_id])
+    hidden = [i for i in restricted if i.hidden_at is not None]
+    moderators = _moderators(active) if hidden else set()
+    viewers: dict[int, set[int]] = {}
+    for pk, initiative in by_pk.items():
+        seen = insiders[pk] if initiative.is_safeguarded else set(active)
+        if initiative.hidden_at is not None:
+            seen &= leads[pk] | moderators
+        viewers[pk] = seen
+    return viewers
 
-    return set(
-        User.objects.filter(is_active=True)
-        .filter(Q(pk__in=members) | Q(pk__in=councillors.values("user_id")))
-        .values_list("pk", flat=True)
-    )
+
+def insider_ids(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` may see `initiative` (safeguarded, hidden or neither), in a fixed
+    number of queries whatever their number: `initiative_viewers()` for one initiative."""
+    return initiative_viewers([initiative], user_ids)[initiative.pk]
+
+
+def conversation_viewers(
+    conversations: Iterable[Any], user_ids: Iterable[int]
+) -> dict[int, set[int]]:
+    """For each conversation, which of `user_ids` may see it: conversations/visibility.py's
+    own bulk rule (`insider_ids`: its host initiative's rule, or a safeguarded group
+    conversation's members), a few queries per conversation whatever the number of people."""
+    from grassroots.conversations.visibility import insider_ids as conversation_insiders
+
+    ids = list(set(user_ids))
+    return {c.pk: set(conversation_insiders(c, ids)) for c in conversations}

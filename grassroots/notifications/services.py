@@ -14,9 +14,9 @@ from grassroots.conversations.models import Conversation
 from grassroots.core.tasks import send_email
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
-from grassroots.notifications import unsubscribe
+from grassroots.notifications import discreet, unsubscribe
 from grassroots.notifications.models import DIGESTS, Delivery, Kind, Notification, Preference
-from grassroots.notifications.selectors import insider_ids
+from grassroots.notifications.selectors import conversation_viewers, insider_ids
 from grassroots.places.models import Ward
 
 
@@ -36,27 +36,36 @@ def notify(
 
     "immediately": emailed by the worker after the commit; "daily"/"weekly": left for the
     next digest (`notifications.digests`); "off": the site only. Recipients who may not see
-    `initiative` are dropped: a safeguarded initiative never reaches anyone outside it,
-    whoever the caller named; the same holds for a safeguarded `conversation`. `ward` and
-    `group` name the place it happened, for grouping digests. `exclude` (usually the actor)
-    is skipped.
+    `initiative` are dropped (initiatives/visibility.py: a safeguarded one reaches nobody
+    outside it, a hidden one only its leads and moderators), whoever the caller named; the
+    same holds for a `conversation` (its host initiative's rule, or a safeguarded group
+    conversation's members). An email about something safeguarded says only that there is
+    news, with a link to the notification (`discreet.py`); the site shows the full text.
+    `ward` and `group` name the place it happened, for grouping digests. `exclude` (usually
+    the actor) is skipped.
     """
     from django.db import transaction
 
     people = {u.pk: u for u in recipients if u is not None and u.is_active}
     if exclude is not None:
         people.pop(exclude.pk, None)
-    if initiative is not None and initiative.is_safeguarded:
-        # One query for all recipients: the same rule as can_view(), asked about many users.
-        insiders = insider_ids(initiative, people)
-        people = {pk: u for pk, u in people.items() if pk in insiders}
-    if conversation is not None:
-        from grassroots.conversations.visibility import insider_ids as conversation_insiders
 
+    def keep(allowed: set[int]) -> None:
+        nonlocal people
+        people = {pk: u for pk, u in people.items() if pk in allowed}
+
+    # The whole visibility rule (safeguarded, hidden by a moderator), asked for all recipients
+    # at once in a fixed number of queries (selectors.initiative_viewers).
+    if conversation is not None:
+        keep(conversation_viewers([conversation], people)[conversation.pk])
         if initiative is None and conversation.initiative_id is not None:
             initiative = conversation.initiative
-        allowed = conversation_insiders(conversation, people)
-        people = {pk: u for pk, u in people.items() if pk in allowed}
+    if (
+        initiative is not None
+        and (initiative.is_safeguarded or initiative.hidden_at is not None)
+        and (conversation is None or conversation.initiative_id != initiative.pk)
+    ):
+        keep(insider_ids(initiative, people))
     if not people:
         return []
     # One query for everybody's preferences (never one per recipient).
@@ -87,13 +96,17 @@ def notify(
         )
     created = Notification.objects.bulk_create(rows)
     absolute = url if url.startswith("http") else settings.SITE_URL.rstrip("/") + url
+    # About something safeguarded: the email names nothing (see discreet.py).
+    private = discreet.is_private(initiative, conversation)
+    subject = discreet.subject() if private else text[:120]
+    row_of = {n.recipient_id: n for n in created}
     for user in to_email:
         leave = unsubscribe.unsubscribe_url(user_id=user.pk, scope=kind)
         body = render_to_string(
             "notifications/email.txt",
             {
-                "text": text,
-                "url": absolute,
+                "text": discreet.text() if private else text,
+                "url": discreet.open_url(row_of[user.pk].pk) if private else absolute,
                 "user": user,
                 "SITE_NAME": settings.SITE_NAME,
                 "kind_label": Kind(kind).label,
@@ -103,7 +116,7 @@ def notify(
         transaction.on_commit(
             partial(
                 send_email.enqueue,
-                subject=f"[{settings.SITE_NAME}] {text[:120]}",
+                subject=f"[{settings.SITE_NAME}] {subject}",
                 body=body,
                 to=[user.email],
                 headers=unsubscribe.headers(leave),

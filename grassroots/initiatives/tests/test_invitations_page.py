@@ -74,7 +74,7 @@ def test_the_invitation_notification_leads_to_the_answer() -> None:
     invite(initiative, person)
     client = _client(person)
     inbox = client.get("/notifications/").content.decode()
-    assert "You have been invited to join a private initiative" in inbox
+    assert "invited you to join" in inbox
     note = person.notifications.get()
     page = client.get(note.url.split("#")[0]).content.decode()
     assert 'id="invitation"' in page
