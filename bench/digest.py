@@ -9,19 +9,22 @@ postgres://postgres@127.0.0.1:5432/grassroots_bench_digest) is created, migrated
 with COPY: one ward, a public and a safeguarded initiative, N users who follow the ward with
 their "following" notifications set to the daily digest, and for each of them a notification
 about the ward and one about the public initiative; every 50th also has one about the
-safeguarded initiative, which they are not in (the job must drop it: one visibility query for
-each of those people). Then three runs over the same rows, each in its own process so that
-its peak resident set size (getrusage) is its own; each reports its RSS after a warm-up
-(imports, URL resolver, database connection) and at its peak, and with --tracemalloc also the
-peak of Python allocations (tracemalloc makes every run several times slower):
+safeguarded initiative, which they are not in (the job must drop it: the visibility rule is
+asked once for the whole batch, not once per person). Then three runs over the same rows,
+each in its own process so that its peak resident set size (getrusage) is its own; each
+reports its RSS after a warm-up (imports, URL resolver, database connection) and at its peak,
+and with --tracemalloc also the peak of Python allocations (tracemalloc makes every run
+several times slower):
 
 - `select`: a bare SELECT of the waiting notifications, iterated with a server-side cursor
   (the floor: reading the rows and nothing else);
 - `list`: the same rows as model objects with their places, and the recipients, loaded
   into lists before any digest is built (what the job would cost without streaming);
 - `digest`: `manage.py send_digests --daily`'s function, `digests_send`: people in
-  keyset-paginated batches (BATCH_SIZE), one email each (to Django's dummy mail backend,
-  through the immediate task backend unless --tasks database), rows marked emailed.
+  keyset-paginated batches (BATCH_SIZE), one email each (to Django's dummy mail backend),
+  handed to the task queue EMAILS_PER_TASK at a time (the immediate task backend, which
+  sends them at once, unless --tasks database, which only queues the task rows), rows
+  marked emailed.
 
 Memory of `digest` should stay near `select` and flat as --followers grows; `list` grows with
 it. The database is dropped at the end unless --keep.
