@@ -29,12 +29,12 @@ def test_a_hidden_reply_is_a_placeholder_to_others(client: Any, world: World) ->
     Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now(), hidden_reason="Off topic")
     for role in ("anonymous", "resident", "other author", "ward councillor", "host"):
         page = page_for(client, world, role)
-        assert "This reply was hidden by a moderator" in page
+        assert "This reply was hidden under the site's rules" in page
         assert "author says hello" not in page.replace("other author says hello", "")
     for role in ("author", "moderator"):
         page = page_for(client, world, role)
         assert "author says hello" in page.replace("other author says hello", "")
-        assert "Hidden by a moderator" in page
+        assert "Hidden under the site's rules" in page
         assert "Off topic" in page
 
 

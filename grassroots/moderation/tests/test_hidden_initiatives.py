@@ -37,7 +37,7 @@ def test_hiding_an_initiative_takes_it_off_public_surfaces(client: Client, world
     login(client, world, "author")
     page = client.get(url)
     assert page.status_code == 200
-    assert "A moderator has hidden this initiative" in page.content.decode()
+    assert "This initiative has been hidden under the site's rules" in page.content.decode()
     assert "Misleading claims about the council" in page.content.decode()
     assert can_view(world.user("moderator"), world.initiative)
     lead_note = Notification.objects.get(recipient=world.user("author"))
