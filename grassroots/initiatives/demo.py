@@ -345,7 +345,8 @@ def _invitations(
     Notification.objects.create(
         recipient=invitee,
         kind=Kind.INVITATION,
-        text="You have been invited to join a private initiative. Sign in to see it.",
+        # As invitation_create words it; only the email is discreet (notifications.discreet).
+        text=f"{lead.public_name} invited you to join {initiative.title}",
         url=initiative.get_absolute_url() + "#invitation",
         initiative=initiative,
     )
