@@ -82,6 +82,25 @@ class ConcernHideForm(ReasonForm):
         )
 
 
+class ConcernRestoreForm(CleanTextMixin, forms.Form):
+    """A safeguarding contact's optional note on showing what a concern is about again."""
+
+    note = forms.CharField(
+        label=_("Note for the record (optional)"),
+        required=False,
+        max_length=1000,
+        help_text=_(
+            "Only site admins see this, in the audit log. The author is told only that it is "
+            "shown again."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": _("The note must be 1000 characters or fewer"),
+            "null_characters_not_allowed": _("Remove the control characters"),
+        },
+    )
+
+
 class DismissForm(CleanTextMixin, forms.Form):
     note = forms.CharField(
         label=_("Note for the record (optional)"),

@@ -9,7 +9,9 @@
   set it up first).
 - From a concern's page, the same people may hide the item it is about (`hide_concern_item`):
   a moderator who is not a contact of that council may not, even though moderators hide
-  reported items in the queue; safeguarded content is never theirs to see.
+  reported items in the queue; safeguarded content is never theirs to see. The same people
+  may show it again (`restore_concern_item`): otherwise only the Django admin could, as
+  moderators may not touch safeguarded content.
 - Only site admins export the moderation audit log.
 """
 
@@ -45,4 +47,5 @@ rules.add_perm("moderation.view_concerns", is_site_admin | is_safeguarding_conta
 rules.add_perm("moderation.view_concern", is_site_admin | is_contact_for_concern)
 rules.add_perm("moderation.handle_concern", is_site_admin | is_contact_for_concern)
 rules.add_perm("moderation.hide_concern_item", is_site_admin | is_contact_for_concern)
+rules.add_perm("moderation.restore_concern_item", is_site_admin | is_contact_for_concern)
 rules.add_perm("moderation.export_audit", is_site_admin)

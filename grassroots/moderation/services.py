@@ -305,26 +305,74 @@ def _hide(
 def item_restore(*, moderator: Any, item: Any, reason: str) -> None:
     """Show a hidden `item` again, with a reason; its author is told."""
     _refuse_safeguarded(item)
+    _restore(
+        actor=moderator,
+        item=item,
+        reason=reason,
+        author_text=_("A moderator has shown your %(kind)s “%(title)s” again. Reason: %(reason)s"),
+    )
+
+
+def concern_item_restore(*, user: Any, concern: SafeguardingConcern, note: str = "") -> Any:
+    """A safeguarding contact shows what `concern` is about again, safeguarded or not; returns it.
+
+    The same restoring as the moderators' (audit log, author told), for whoever may hide from the
+    concern. The optional note is for the record only (the audit log, which links the restoring
+    to the concern): the author is told only that it is shown again, never of the concern.
+    """
+    if not user.has_perm("moderation.restore_concern_item", concern):
+        raise PermissionDenied
+    note = note.strip()
+    if len(note) > REASON_MAX_LENGTH:
+        raise ModerationError(_("The note must be 1000 characters or fewer"))
+    kind, pk = concern.target_key
+    item = targets.load_target(kind, pk)
+    if item is None:
+        raise ModerationError(_("What was reported is no longer on the site"))
+    _restore(
+        actor=user,
+        item=item,
+        reason=note,
+        author_text=_("Your %(kind)s “%(title)s” is shown on the site again"),
+        concern=concern,
+    )
+    return item
+
+
+def _restore(
+    *,
+    actor: Any,
+    item: Any,
+    reason: str,
+    author_text: str,
+    concern: SafeguardingConcern | None = None,
+) -> None:
     if getattr(item, "hidden_at", None) is None:
         raise ModerationError(_("This is not hidden"))
     description = targets.describe(item)
     with transaction.atomic():
+        # Locked and read again: two people showing it at once must not both succeed.
+        current = type(item).objects.select_for_update().filter(pk=item.pk)
+        if not current.filter(hidden_at__isnull=False).exists():
+            raise ModerationError(_("This is not hidden"))
         item.hidden_at = None
         item.hidden_reason = ""
         item.hidden_by = None
         item.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
         kind, pk = targets.kind_of(item), item.pk
-        audit_record(
-            actor=moderator,
-            action="moderation.restore",
-            obj=item,
-            summary=f"Restored {kind} {pk}: {reason}",
-            data={"kind": kind, "id": pk, "reason": reason},
-        )
+        data: dict[str, Any] = {"kind": kind, "id": pk, "reason": reason}
+        summary = f"Restored {kind} {pk}: {reason}"
+        if concern is not None:
+            # As for hiding, only the audit log links the restoring to the concern.
+            data["concern"] = concern.pk
+            summary = f"Restored {kind} {pk} from safeguarding concern {concern.pk}"
+            if reason:
+                summary += f": {reason}"
+        audit_record(actor=actor, action="moderation.restore", obj=item, summary=summary, data=data)
         notify(
             recipients=targets.authors_of(item),
             kind=Kind.MODERATION,
-            text=_("A moderator has shown your %(kind)s “%(title)s” again. Reason: %(reason)s")
+            text=author_text
             % {
                 "kind": description.kind_label.lower(),
                 "title": description.title,

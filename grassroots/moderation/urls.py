@@ -17,5 +17,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("safeguarding/", views.concerns, name="concerns"),
     path("safeguarding/<int:pk>/", views.concern_detail, name="concern"),
     path("safeguarding/<int:pk>/hide/", views.concern_hide, name="concern_hide"),
+    path("safeguarding/<int:pk>/show/", views.concern_restore, name="concern_restore"),
     path("audit/export/", views.audit_export, name="audit_export"),
 ]

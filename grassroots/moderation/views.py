@@ -27,6 +27,7 @@ from grassroots.moderation import selectors, services, targets
 from grassroots.moderation.forms import (
     CloseConcernForm,
     ConcernHideForm,
+    ConcernRestoreForm,
     DismissForm,
     ExportForm,
     ReasonForm,
@@ -304,6 +305,9 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_hide": item is not None
             and hasattr(item, "hidden_at")
             and request.user.has_perm("moderation.hide_concern_item", concern),
+            "can_restore": item is not None
+            and hasattr(item, "hidden_at")
+            and request.user.has_perm("moderation.restore_concern_item", concern),
         },
     )
 
@@ -340,6 +344,41 @@ def concern_hide(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "moderation/concern_hide.html",
         {"concern": concern, "form": form, "description": targets.describe(item)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show what a concern is about again: a confirmation page with an optional note, then the
+    change on POST only."""
+    concern = _concern(request, pk)
+    if not request.user.has_perm("moderation.restore_concern_item", concern):
+        raise Http404
+    item = concern.target
+    if item is None or not hasattr(item, "hidden_at"):
+        raise Http404
+    if not targets.is_hidden(item):
+        messages.info(request, _("This is not hidden"))
+        return redirect("moderation:concern", pk=concern.pk)
+    if request.method == "POST":
+        form = ConcernRestoreForm(request.POST)
+        if form.is_valid():
+            try:
+                services.concern_item_restore(
+                    user=request.user, concern=concern, note=form.cleaned_data["note"]
+                )
+            except ModerationError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Shown again. The author has been told"))
+                return redirect("moderation:concern", pk=concern.pk)
+    else:
+        form = ConcernRestoreForm()
+    return render(
+        request,
+        "moderation/concern_restore.html",
+        {"concern": concern, "form": form, "item": item, "description": targets.describe(item)},
     )
 
 

@@ -43,3 +43,5 @@ def test_permission_matrix(world: World, role: str) -> None:
     assert actual == EXPECTED[role]
     # Hiding what a concern is about goes with handling the concern.
     assert user.has_perm("moderation.hide_concern_item", concern) == actual[4]
+    # So does showing it again.
+    assert user.has_perm("moderation.restore_concern_item", concern) == actual[4]
