@@ -28,7 +28,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -40,12 +39,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from grassroots.notifications import discreet, unsubscribe
-from grassroots.notifications.mailing import send_emails
+from grassroots.notifications.mailing import enqueue_after_commit
 from grassroots.notifications.models import DIGESTS, Notification, Preference
 
 BATCH_SIZE = 500
-# Digest emails handed to one task: the worker sends them over one connection.
-EMAILS_PER_TASK = 50
 # A digest lists this many notifications at most, then says how many more are on the site.
 MAX_ITEMS = 100
 
@@ -402,12 +399,6 @@ class Renderer:
         }
 
 
-def _enqueue(messages: list[dict[str, Any]]) -> None:
-    for start in range(0, len(messages), EMAILS_PER_TASK):
-        chunk = messages[start : start + EMAILS_PER_TASK]
-        transaction.on_commit(partial(send_emails.enqueue, messages=chunk))
-
-
 def _send_batch(
     frequency: str, user_ids: list[int], result: DigestRunResult, renderer: Renderer
 ) -> None:
@@ -447,7 +438,7 @@ def _send_batch(
             renderer.render(user=people[user_id], items=mine, places=places)
             for user_id, mine in by_user.items()  # never an empty digest
         ]
-        _enqueue(messages)
+        enqueue_after_commit(messages)
         result.recipients += len(messages)
         result.emails += len(messages)
         result.notifications += len(visible)

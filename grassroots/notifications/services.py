@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -11,10 +10,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from grassroots.conversations.models import Conversation
-from grassroots.core.tasks import send_email
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
 from grassroots.notifications import discreet, unsubscribe
+from grassroots.notifications.mailing import enqueue_after_commit
 from grassroots.notifications.models import DIGESTS, Delivery, Kind, Notification, Preference
 from grassroots.notifications.selectors import conversation_viewers, insider_ids
 from grassroots.places.models import Ward
@@ -44,7 +43,6 @@ def notify(
     `ward` and `group` name the place it happened, for grouping digests. `exclude` (usually
     the actor) is skipped.
     """
-    from django.db import transaction
 
     people = {u.pk: u for u in recipients if u is not None and u.is_active}
     if exclude is not None:
@@ -100,6 +98,7 @@ def notify(
     private = discreet.is_private(initiative, conversation)
     subject = discreet.subject() if private else text[:120]
     row_of = {n.recipient_id: n for n in created}
+    messages = []
     for user in to_email:
         leave = unsubscribe.unsubscribe_url(user_id=user.pk, scope=kind)
         body = render_to_string(
@@ -113,15 +112,15 @@ def notify(
                 "unsubscribe_url": leave,
             },
         )
-        transaction.on_commit(
-            partial(
-                send_email.enqueue,
-                subject=f"[{settings.SITE_NAME}] {subject}",
-                body=body,
-                to=[user.email],
-                headers=unsubscribe.headers(leave),
-            )
+        messages.append(
+            {
+                "subject": f"[{settings.SITE_NAME}] {subject}",
+                "body": body,
+                "to": [user.email],
+                "headers": unsubscribe.headers(leave),
+            }
         )
+    enqueue_after_commit(messages)
     return created
 
 

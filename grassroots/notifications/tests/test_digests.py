@@ -292,7 +292,7 @@ def test_with_the_real_database_task_backend_each_digest_is_queued_once() -> Non
     with override_settings(TASKS=DATABASE_TASKS):
         call_command("send_digests", "--daily", stdout=StringIO())
         call_command("send_digests", "--daily", stdout=StringIO())
-        # The three digests travel in one task (digests.EMAILS_PER_TASK to a task).
+        # The three digests travel in one task (mailing.EMAILS_PER_TASK to a task).
         [queued] = DBTaskResult.objects.filter(status="READY")
         assert len(queued.args_kwargs["kwargs"]["messages"]) == 3
         call_command("db_worker", batch=True, no_startup_delay=True, interval=0.1)

@@ -124,3 +124,22 @@ def test_preferences_and_visibility_are_fetched_once_for_many_recipients(
     safeguarded: bool,
 ) -> None:
     assert _queries_to_notify(3, safeguarded) == _queries_to_notify(15, safeguarded)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_recipients_are_emailed_in_a_few_tasks_by_the_real_worker() -> None:
+    """A ward's followers told at once: 120 emails in three tasks of 50, 50 and 20."""
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    people = UserFactory.create_batch(120)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        notify(recipients=people, kind=Kind.FOLLOWING, text="A new event in your ward", url="/")
+        queued = DBTaskResult.objects.filter(status="READY")
+        sizes = sorted(len(task.args_kwargs["kwargs"]["messages"]) for task in queued)
+        assert sizes == [20, 50, 50]
+        call_command("db_worker", batch=True, no_startup_delay=True, interval=0.1)
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert all("A new event in your ward" in m.subject for m in mail.outbox)
