@@ -31,13 +31,10 @@ from grassroots.conversations.models import Conversation
 from grassroots.groups.models import GroupMembership, GroupMembershipStatus
 from grassroots.initiatives.models import (
     Initiative,
-    MemberRole,
-    Membership,
-    MembershipStatus,
     Visibility,
 )
-from grassroots.initiatives.visibility import _insider_condition, visible_initiatives
 from grassroots.initiatives.visibility import can_view as initiative_can_view
+from grassroots.initiatives.visibility import insider_condition, visible_initiatives
 from grassroots.notifications.selectors import ids_of_active
 from grassroots.notifications.selectors import insider_ids as initiative_insider_ids
 
@@ -69,7 +66,7 @@ def visible_conversations(
     elsewhere = Q(initiative__isnull=True) & (Q(is_safeguarded=False) | via_group)
     # A safeguarded conversation of a public initiative: only the people inside that initiative
     # (the same insiders as for a safeguarded one), never every signed-in person.
-    inside = Q(initiative__in=Initiative.objects.filter(_insider_condition(user)).values("pk"))
+    inside = Q(initiative__in=Initiative.objects.filter(insider_condition(user)).values("pk"))
     return qs.filter(elsewhere | (of_initiative & (Q(is_safeguarded=False) | inside)))
 
 
@@ -88,13 +85,13 @@ def insider_ids(conversation: Conversation, user_ids: Iterable[int]) -> set[int]
     ids = list(user_ids)
     initiative = conversation.initiative
     if initiative is not None:
-        # Safeguarded or not, the host initiative's own rule decides (it is stricter or equal).
-        insiders = initiative_insider_ids(initiative, ids)
+        # The host initiative's own rule decides (safeguarded, hidden or neither). A safeguarded
+        # conversation of a public initiative is for that initiative's insiders: the rule is
+        # asked as if the initiative were safeguarded (a copy; nothing is saved).
         if conversation.is_safeguarded and not initiative.is_safeguarded:
-            insiders = _inside(initiative, insiders)
-        if initiative.hidden_at is None or not insiders:
-            return set(insiders)
-        return _still_seeing_hidden(initiative, insiders)
+            initiative = copy.copy(initiative)
+            initiative.visibility = Visibility.SAFEGUARDED
+        return set(initiative_insider_ids(initiative, ids))
     if not conversation.is_safeguarded or conversation.group_id is None:
         return ids_of_active(ids)
     return set(
@@ -105,31 +102,3 @@ def insider_ids(conversation: Conversation, user_ids: Iterable[int]) -> set[int]
             user__is_active=True,
         ).values_list("user_id", flat=True)
     )
-
-
-def _inside(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
-    """Which of `user_ids` are inside `initiative` (members, invitees, supporting councillors).
-
-    The insiders of a safeguarded initiative, asked about a public one: its safeguarded
-    conversations are theirs only. One query, through the initiative rule's own bulk form.
-    """
-    as_private = copy.copy(initiative)
-    as_private.visibility = Visibility.SAFEGUARDED
-    return set(initiative_insider_ids(as_private, user_ids))
-
-
-def _still_seeing_hidden(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
-    """Which of `user_ids` may see `initiative` now that a moderator has hidden it.
-
-    Only its leads and moderators may, so only they are asked, each through the initiative's
-    own `can_view()`: a handful of queries, however many people were named.
-    """
-    from grassroots.accounts.models import User
-
-    leads = Membership.objects.filter(
-        initiative=initiative, role=MemberRole.LEAD, status=MembershipStatus.APPROVED
-    ).values("user_id")
-    candidates = User.objects.filter(pk__in=list(user_ids), is_active=True).filter(
-        Q(pk__in=leads) | Q(is_moderator=True) | Q(is_staff=True) | Q(is_superuser=True)
-    )
-    return {person.pk for person in candidates if initiative_can_view(person, initiative)}

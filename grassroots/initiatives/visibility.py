@@ -38,8 +38,10 @@ from grassroots.places.selectors import councillor_id_for
 _SUPPORTING_STATUSES = ("offered", "planned", "in_progress", "done")
 
 
-def _insider_condition(user: Any) -> Q:
-    """Q matching safeguarded initiatives that `user` is inside of."""
+def insider_condition(user: Any) -> Q:
+    """Q matching the initiatives `user` is inside of: what makes a safeguarded one visible to
+    them (conversations.visibility asks it about public initiatives too, for their
+    safeguarded conversations)."""
     from grassroots.support.models import HelpRequest, Invitation, Support
 
     member = Exists(
@@ -84,7 +86,7 @@ def visible_initiatives(
     public = Q(visibility=Visibility.PUBLIC)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.filter(public, hidden_at__isnull=True)
-    visible = qs.filter(public | (Q(visibility=Visibility.SAFEGUARDED) & _insider_condition(user)))
+    visible = qs.filter(public | (Q(visibility=Visibility.SAFEGUARDED) & insider_condition(user)))
     return visible.filter(_shown_condition(user))
 
 
