@@ -298,8 +298,18 @@ def _hide(
             kind=Kind.MODERATION,
             text=reporter_text % {"title": description.title},
             url=_my_reports_url(),
-            **scope,
+            **_reporters_scope(item),
         )
+
+
+def _reporters_scope(item: Any) -> dict[str, Any]:
+    """What a notice to the people who reported `item` is tied to.
+
+    Tied to a safeguarded item, notify() keeps the notice inside it. A public item is not
+    tied: once hidden, an initiative is seen only by its leads, and notify() would drop the
+    very reporters being thanked (they saw the title when they reported it).
+    """
+    return targets.notify_scope(item) if targets.is_safeguarded(item) else {}
 
 
 def item_restore(*, moderator: Any, item: Any, reason: str) -> None:
@@ -410,7 +420,7 @@ def reports_dismiss(*, moderator: Any, item: Any, note: str) -> int:
             )
             % {"title": description.title},
             url=_my_reports_url(),
-            **targets.notify_scope(item),
+            **_reporters_scope(item),
         )
     return len(reporters)
 

@@ -56,7 +56,7 @@ def test_who_may_hide_restore_and_dismiss(client: Client, world: World, role: st
         assert Report.objects.get().status == ReportStatus.OPEN
 
 
-@pytest.mark.parametrize("kind", ["reply", "conversation", "event"])
+@pytest.mark.parametrize("kind", ["reply", "conversation", "initiative", "event"])
 def test_hiding_tells_the_author_and_the_reporters(client: Client, world: World, kind: str) -> None:
     item = world.items()[kind]
     report_as(world.user("resident"), item, "abuse")
