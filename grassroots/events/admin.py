@@ -1,12 +1,35 @@
 """Site admins manage venues (and can see events) in the Django admin."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from grassroots.events.models import ActionItem, Event, Minutes, Rsvp, Venue
 
 
+class VenueAdminForm(forms.ModelForm[Venue]):
+    """No new venue for an archived group (a venue it already has can still be corrected).
+    The admin builds the fields from the model."""
+
+    def clean_group(self) -> Any:
+        group = self.cleaned_data.get("group")
+        unchanged = self.instance.pk is not None and self.instance.group_id == getattr(
+            group, "pk", None
+        )
+        if group is not None and group.archived_at is not None and not unchanged:
+            raise forms.ValidationError(
+                _("%(group)s is archived, so venues cannot be added for it") % {"group": group.name}
+            )
+        return group
+
+
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin[Venue]):
+    form = VenueAdminForm
     list_display = ("name", "council", "ward", "group", "step_free", "hearing_loop")
     list_filter = ("step_free", "accessible_toilet", "hearing_loop", "parking", "quiet_room")
     search_fields = ("name", "postcode")

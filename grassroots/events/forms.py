@@ -58,6 +58,22 @@ def is_ambiguous(value: datetime.datetime) -> bool:
     return exists_locally(first) and first.utcoffset() != second.utcoffset()
 
 
+class ExplainedChoiceField(forms.ChoiceField):
+    """A choice field that says why a value left out of its choices was refused (for example,
+    an archived group posted from a page opened before the group was archived), instead of
+    the field's general "select one" message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusals: dict[str, str] = {}
+
+    def validate(self, value: Any) -> None:
+        reason = self.refusals.get(str(value)) if value not in self.empty_values else None
+        if reason is not None:
+            raise forms.ValidationError(reason, code="refused_choice")
+        super().validate(value)
+
+
 def _time_field(label: Any, required: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -71,7 +87,7 @@ def _time_field(label: Any, required: Any) -> forms.CharField:
 class EventForm(CleanTextMixin, forms.Form):
     """Create or change an event. `hosts` are (value, label) choices when creating."""
 
-    host = forms.ChoiceField(
+    host = ExplainedChoiceField(
         label=_("Who is putting it on?"),
         widget=forms.RadioSelect,
         error_messages={
@@ -164,6 +180,7 @@ class EventForm(CleanTextMixin, forms.Form):
         self,
         *args: Any,
         hosts: list[tuple[str, str]] | None = None,
+        refused_hosts: dict[str, str] | None = None,
         venues: Any = None,
         going: int = 0,
         original_start: datetime.datetime | None = None,
@@ -180,8 +197,9 @@ class EventForm(CleanTextMixin, forms.Form):
             del self.fields["host"]
         else:
             host_field = self.fields["host"]
-            assert isinstance(host_field, forms.ChoiceField)
+            assert isinstance(host_field, ExplainedChoiceField)
             host_field.choices = hosts
+            host_field.refusals = dict(refused_hosts or {})
         venue_field = self.fields["venue"]
         assert isinstance(venue_field, forms.ModelChoiceField)
         venue_field.queryset = venues if venues is not None else Venue.objects.all()
@@ -382,7 +400,7 @@ class ActionStatusForm(forms.Form):
 
 
 class VenueForm(CleanTextMixin, forms.ModelForm[Venue]):
-    group = forms.ChoiceField(
+    group = ExplainedChoiceField(
         label=_("Which group is adding it?"),
         required=False,
         widget=forms.RadioSelect,
@@ -406,6 +424,7 @@ class VenueForm(CleanTextMixin, forms.ModelForm[Venue]):
         self,
         *args: Any,
         groups: list[tuple[str, str]] | None = None,
+        refused_groups: dict[str, str] | None = None,
         wards: Any = None,
         **kwargs: Any,
     ) -> None:
@@ -414,8 +433,9 @@ class VenueForm(CleanTextMixin, forms.ModelForm[Venue]):
             del self.fields["group"]
         else:
             group_field = self.fields["group"]
-            assert isinstance(group_field, forms.ChoiceField)
+            assert isinstance(group_field, ExplainedChoiceField)
             group_field.choices = groups
+            group_field.refusals = dict(refused_groups or {})
             self.fields["group"].required = not any(value == "" for value, _label in groups)
             self.fields["group"].error_messages["required"] = _("Select which group is adding it")
         ward_field = self.fields["ward"]

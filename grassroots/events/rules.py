@@ -8,7 +8,11 @@ answer 404, exactly as for a missing event).
 
 Venues: site admins manage every venue (in the Django admin and in the site); a group's
 organisers add venues for their group and edit those. Who organises a group is the groups app's
-answer (`groups.host_event`, `groups.manage_venues`).
+answer: `groups.host_event` for putting on a new event, `groups.manage_events` for running the
+events it already has (changing, cancelling, minutes, action items), `groups.manage_venues`.
+
+An archived group puts on no new events and gets no new venues (not even from a site admin),
+and is left out of the choices on those forms; its organisers still run its existing events.
 
 Objects: `events.host_event` takes the host (a Group, Initiative, Ward or Councillor);
 `events.add_venue` takes a Group or None ("may add a venue for some group");
@@ -55,19 +59,34 @@ def host_of(event: Event) -> Host:
     return host
 
 
+def _organised(user: Any) -> dict[str, set[int]]:
+    """The groups the user organises (active organiser memberships), split into "live" and
+    "archived" ones, one query per request."""
+    cache = _cache(user, "organises")
+    if "live" not in cache:
+        rows = GroupMembership.objects.filter(
+            user=user, role=GroupRole.ORGANISER, status=GroupMembershipStatus.ACTIVE
+        ).values_list("group_id", "group__archived_at")
+        cache["live"] = set()
+        cache["archived"] = set()
+        for group_id, archived_at in rows:
+            cache["live" if archived_at is None else "archived"].add(group_id)
+    return cache
+
+
 def organised_group_ids(user: Any) -> set[int]:
-    """Groups the user organises (active organiser memberships), one query per request."""
+    """Groups the user organises that are not archived: the groups they may put on a new
+    event for or add a venue for."""
     if not _signed_in(user):
         return set()
-    cache = _cache(user, "organises")
-    if "ids" not in cache:
-        cache["ids"] = set(
-            GroupMembership.objects.filter(
-                user=user, role=GroupRole.ORGANISER, status=GroupMembershipStatus.ACTIVE
-            ).values_list("group_id", flat=True)
-        )
-    ids: set[int] = cache["ids"]
-    return ids
+    return _organised(user)["live"]
+
+
+def archived_organised_group_ids(user: Any) -> set[int]:
+    """Archived groups the user organises (so a form can say why they are not a choice)."""
+    if not _signed_in(user):
+        return set()
+    return _organised(user)["archived"]
 
 
 def led_initiative_ids(user: Any) -> set[int]:
@@ -108,11 +127,19 @@ def _sees_initiative(user: Any, initiative: Initiative) -> bool:
 
 
 def hosts(user: Any, host: Host) -> bool:
-    """Whether `user` may act for `host`."""
+    """Whether `user` may put on a new event for `host` (a group must not be archived)."""
+    if isinstance(host, Group):
+        return _signed_in(user) and bool(user.has_perm("groups.host_event", host))
+    return runs(user, host)
+
+
+def runs(user: Any, host: Host) -> bool:
+    """Whether `user` may run the events `host` already has: change or cancel them, write
+    their minutes, manage their action items (an archived group's organisers still may)."""
     if not _signed_in(user):
         return False
     if isinstance(host, Group):
-        return bool(user.has_perm("groups.host_event", host))  # the group's organisers
+        return bool(user.has_perm("groups.manage_events", host))  # the group's organisers
     if isinstance(host, Initiative):
         return host.pk in led_initiative_ids(user) and _sees_initiative(user, host)
     if isinstance(host, Ward):
@@ -128,16 +155,18 @@ def sees_event(user: Any, event: Event) -> bool:
     if initiative is not None and not _sees_initiative(user, initiative):
         return False
     if event.hidden_at is not None:
-        return bool(is_moderator(user)) or hosts(user, host_of(event))
+        return bool(is_moderator(user)) or runs(user, host_of(event))
     return True
 
 
 @rules.predicate
 def is_host(user: Any, obj: Any) -> bool:
+    """For an event or an action item: runs its host's events; for a host: may put on a new
+    event for it."""
     if isinstance(obj, Event):
-        return hosts(user, host_of(obj))
+        return runs(user, host_of(obj))
     if isinstance(obj, ActionItem):
-        return hosts(user, host_of(obj.event))
+        return runs(user, host_of(obj.event))
     if isinstance(obj, Group | Initiative | Ward | Councillor):
         return hosts(user, obj)
     return False
@@ -158,7 +187,7 @@ def owns_action(user: Any, item: Any) -> bool:
 @rules.predicate
 def organises_venue_group(user: Any, obj: Any) -> bool:
     """For a venue: organises the group that added it; for a group: organises it;
-    with no object: organises some group."""
+    with no object: organises some group that is not archived."""
     if isinstance(obj, Venue):
         return obj.group is not None and bool(user.has_perm("groups.manage_venues", obj.group))
     if isinstance(obj, Group):
@@ -166,6 +195,12 @@ def organises_venue_group(user: Any, obj: Any) -> bool:
     if obj is None:
         return bool(organised_group_ids(user))
     return False
+
+
+@rules.predicate
+def for_an_archived_group(user: Any, obj: Any) -> bool:
+    """A venue would be added for an archived group (nobody may, not even a site admin)."""
+    return isinstance(obj, Group) and obj.archived_at is not None
 
 
 signed_in = rules.predicate(_signed_in)
@@ -178,5 +213,8 @@ rules.add_perm("events.rsvp", signed_in & can_see)
 rules.add_perm("events.write_minutes", signed_in & can_see & is_host)
 rules.add_perm("events.add_action", signed_in & can_see & is_host)
 rules.add_perm("events.update_action", signed_in & can_see & (is_host | owns_action))
-rules.add_perm("events.add_venue", signed_in & (is_site_admin | organises_venue_group))
+rules.add_perm(
+    "events.add_venue",
+    signed_in & ~for_an_archived_group & (is_site_admin | organises_venue_group),
+)
 rules.add_perm("events.change_venue", signed_in & (is_site_admin | organises_venue_group))

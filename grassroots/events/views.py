@@ -37,6 +37,7 @@ from grassroots.events.forms import (
 from grassroots.events.models import ActionItem, Event, EventKind, Minutes, RsvpStatus, Venue
 from grassroots.events.rules import (
     Host,
+    archived_organised_group_ids,
     host_of,
     led_initiative_ids,
     organised_group_ids,
@@ -168,6 +169,30 @@ def _host_choices(user: Any) -> list[tuple[str, str]]:
     return choices
 
 
+def _archived_groups(user: Any, *, value: str, reason: str) -> dict[str, str]:
+    """Archived groups the user organises, keyed by their form value ("group:3" or "3"), with
+    the reason each is not a choice: so a page opened before archiving gets a clear answer."""
+    groups = Group.objects.filter(pk__in=archived_organised_group_ids(user)).order_by("name")
+    return {value.format(pk=group.pk): reason % {"group": group.name} for group in groups}
+
+
+def _event_refusal() -> str:
+    return _("%(group)s is archived, so it cannot put on new events")
+
+
+def _venue_refusal() -> str:
+    return _("%(group)s is archived, so venues cannot be added for it")
+
+
+def _only_archived(request: HttpRequest, refused: dict[str, str], back: str) -> HttpResponse:
+    """The user organises groups, but every one is archived: say so rather than a bare 403."""
+    if not refused:
+        raise PermissionDenied
+    for reason in refused.values():
+        messages.error(request, reason)
+    return redirect(back)
+
+
 def _host_from(value: str) -> Host | None:
     kind, _sep, pk = value.partition(":")
     if not pk.isdigit():
@@ -247,17 +272,24 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def event_new(request: HttpRequest) -> HttpResponse:
     choices = _host_choices(request.user)
+    refused = _archived_groups(request.user, value="group:{pk}", reason=_event_refusal())
     if not choices:
-        raise PermissionDenied
+        return _only_archived(request, refused, reverse("events:list"))
     venues = _venues_for(request.user)
     title, button = _("Put on an event"), _("Create event")
     if request.method == "POST":
-        form = EventForm(request.POST, hosts=choices, venues=venues)
+        form = EventForm(request.POST, hosts=choices, refused_hosts=refused, venues=venues)
         if form.is_valid():
             host = _host_from(form.cleaned_data["host"])
-            if host is None or not request.user.has_perm("events.host_event", host):
+            archived = isinstance(host, Group) and host.archived_at is not None
+            if not archived and (
+                host is None or not request.user.has_perm("events.host_event", host)
+            ):
                 raise PermissionDenied
             try:
+                if isinstance(host, Group) and archived:  # archived since the page was built
+                    raise EventError(_event_refusal() % {"group": host.name})
+                assert host is not None
                 event = services.event_create(actor=request.user, host=host, **_event_values(form))
             except EventError as error:
                 return _form_page(
@@ -274,7 +306,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         initial = {"host": request.GET.get("host", "")}
         if len(choices) == 1:
             initial["host"] = choices[0][0]
-        form = EventForm(hosts=choices, venues=venues, initial=initial)
+        form = EventForm(hosts=choices, refused_hosts=refused, venues=venues, initial=initial)
     return _form_page(request, form=form, title=title, button=button, back=reverse("events:list"))
 
 
@@ -584,15 +616,21 @@ def _venue_wards(user: Any) -> QuerySet[Ward]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def venue_new(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("events.add_venue", None):
-        raise PermissionDenied
-    groups = _venue_groups(request.user)
     title, button, back = _("Add a venue"), _("Add venue"), reverse("events:venues")
+    refused = _archived_groups(request.user, value="{pk}", reason=_venue_refusal())
+    if not request.user.has_perm("events.add_venue", None):
+        return _only_archived(request, refused, back)
+    groups = _venue_groups(request.user)
     if request.method == "POST":
-        form = VenueForm(request.POST, groups=groups, wards=_venue_wards(request.user))
+        form = VenueForm(
+            request.POST, groups=groups, refused_groups=refused, wards=_venue_wards(request.user)
+        )
         if form.is_valid():
             group_id = form.cleaned_data.get("group") or ""
             group = Group.objects.filter(pk=int(group_id)).first() if group_id else None
+            if group is not None and group.archived_at is not None:  # archived since then
+                form.add_error("group", _venue_refusal() % {"group": group.name})
+                return _form_page(request, form=form, title=title, button=button, back=back)
             ward = form.cleaned_data.get("ward")
             council = (
                 group.council
@@ -608,7 +646,7 @@ def venue_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The venue has been added"))
             return redirect(venue.get_absolute_url())
     else:
-        form = VenueForm(groups=groups, wards=_venue_wards(request.user))
+        form = VenueForm(groups=groups, refused_groups=refused, wards=_venue_wards(request.user))
     return _form_page(request, form=form, title=title, button=button, back=back)
 
 
