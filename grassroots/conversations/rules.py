@@ -9,6 +9,9 @@
   initiative or group. `reply_refusal()` says in plain words why somebody may not.
 - The host (initiative leads, group organisers, the starter of a ward conversation) pins the
   summary, records agreed actions and closes the conversation.
+- A conversation of an archived group is read-only: no replies, agreements, edits, pinned
+  summaries, agreed actions or closing (it counts as closed, with its own reason); agreed
+  actions already recorded can still be marked done, and authors can still remove their posts.
 - Councillors and officers take part as labelled participants: no moderating power comes
   with the role. Moderators hide and restore (the moderation app), they do not host.
 
@@ -241,10 +244,28 @@ def in_audience(user: Any, obj: Any) -> bool:
     )
 
 
+def archived_group(conversation: Conversation) -> Group | None:
+    """The archived group hosting `conversation`, if it is hosted by one."""
+    group = conversation.group if conversation.group_id is not None else None
+    return group if group is not None and group.archived_at is not None else None
+
+
+@rules.predicate
+def host_is_live(user: Any, obj: Any) -> bool:
+    """Not hosted by an archived group."""
+    conversation = _conversation_of(obj)
+    return conversation is not None and archived_group(conversation) is None
+
+
 @rules.predicate
 def is_open(user: Any, obj: Any) -> bool:
+    """Open to new replies: not closed by its host, and its group (if any) not archived."""
     conversation = _conversation_of(obj)
-    return conversation is not None and conversation.closed_at is None
+    return (
+        conversation is not None
+        and conversation.closed_at is None
+        and archived_group(conversation) is None
+    )
 
 
 @rules.predicate
@@ -295,8 +316,8 @@ rules.add_perm(
     "conversations.remove_post",
     signed_in & may_see & is_post_author & post_is_live,
 )
-rules.add_perm("conversations.pin_summary", signed_in & may_see & is_host)
-rules.add_perm("conversations.record_action", signed_in & may_see & is_host)
+rules.add_perm("conversations.pin_summary", signed_in & may_see & is_host & host_is_live)
+rules.add_perm("conversations.record_action", signed_in & may_see & is_host & host_is_live)
 # Object: the agreed action. The host, or the person who took it on.
 rules.add_perm("conversations.complete_action", signed_in & may_see & (is_host | owns_action))
 rules.add_perm("conversations.close", signed_in & may_see & is_host & is_open)
@@ -308,6 +329,11 @@ def reply_refusal(user: Any, conversation: Conversation) -> str | None:
         return _("Sign in to reply.")
     if conversation.closed_at is not None:
         return _("This conversation is closed to new replies.")
+    group = archived_group(conversation)
+    if group is not None:
+        return _("%(group)s is archived, so this conversation is closed to new replies.") % {
+            "group": group.name
+        }
     if user.has_perm("conversations.reply", conversation):
         return None
     if conversation.audience == Audience.MEMBERS:

@@ -30,7 +30,7 @@ from grassroots.conversations.forms import (
     SummaryForm,
 )
 from grassroots.conversations.models import AgreedAction, Conversation, Post
-from grassroots.conversations.rules import reply_refusal
+from grassroots.conversations.rules import archived_group, reply_refusal
 from grassroots.conversations.services import ConversationError
 from grassroots.groups.models import Group
 from grassroots.initiatives.selectors import initiative_for
@@ -59,6 +59,26 @@ def safe_url(obj: Any) -> str:
 def _require(request: HttpRequest, perm: str, obj: Any) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
+
+
+def _refused_unless(
+    request: HttpRequest, perm: str, obj: Any, conversation: Conversation
+) -> HttpResponse | None:
+    """None if the user may; for a conversation of an archived group, back to it with a
+    message saying why not (a page opened before the group was archived); otherwise 403."""
+    if request.user.has_perm(perm, obj):
+        return None
+    group = archived_group(conversation)
+    if group is None:
+        raise PermissionDenied
+    messages.error(request, _archived_message(group))
+    return _back(conversation)
+
+
+def _archived_message(group: Group) -> str:
+    return _("%(group)s is archived: its conversations can be read but not added to.") % {
+        "group": group.name
+    }
 
 
 def _back(conversation: Conversation, anchor: str = "") -> HttpResponse:
@@ -198,10 +218,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     may_reply = user.has_perm("conversations.reply", conversation)
     is_host = user.has_perm("conversations.pin_summary", conversation)
+    # The host marks any agreed action done (still, once the group is archived).
+    completes_any = user.has_perm("conversations.complete_action", conversation)
     actions = selectors.agreed_actions(conversation)
     for action in actions:
         action.can_complete = action.done_at is None and (  # type: ignore[attr-defined]
-            is_host or (user.is_authenticated and action.owner_id == user.pk)
+            completes_any or (user.is_authenticated and action.owner_id == user.pk)
         )
     return render(
         request,
@@ -213,7 +235,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_reply": may_reply,
             "refusal": None if may_reply else reply_refusal(user, conversation),
             "is_host": is_host,
-            "can_close": is_host and conversation.closed_at is None,
+            "can_close": user.has_perm("conversations.close", conversation),
+            "archived_group": archived_group(conversation),
             "form": ReplyForm() if may_reply else None,
         },
     )
@@ -314,6 +337,16 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _why_not_editable(conversation: Conversation) -> str:
+    """Why a live reply by its author can no longer be changed."""
+    if conversation.closed_at is not None:
+        return _("This conversation is closed to new replies.")
+    group = archived_group(conversation)
+    if group is not None:
+        return _archived_message(group)
+    return _("Replies can only be changed in the first few minutes after posting")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
@@ -334,11 +367,7 @@ def edit(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
             None,
             heading=_("You can no longer change this reply"),
             button="",
-            extra_errors=[
-                _("Replies can only be changed in the first few minutes after posting")
-                if conversation.closed_at is None
-                else _("This conversation is closed to new replies.")
-            ],
+            extra_errors=[_why_not_editable(conversation)],
         )
     extra_errors: list[str] = []
     if request.method == "POST":
@@ -389,7 +418,8 @@ def agree(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     post = get_object_or_404(Post, pk=post_pk, conversation=conversation)
     post.conversation = conversation
-    _require(request, "conversations.agree", post)
+    if refused := _refused_unless(request, "conversations.agree", post, conversation):
+        return refused
     services.reaction_toggle(actor=request.user, post=post)
     return _back(conversation, f"post-{post.pk}")
 
@@ -401,7 +431,8 @@ def agree(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    _require(request, "conversations.pin_summary", conversation)
+    if refused := _refused_unless(request, "conversations.pin_summary", conversation, conversation):
+        return refused
     extra_errors: list[str] = []
     if request.method == "POST":
         form = SummaryForm(request.POST)
@@ -433,7 +464,10 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    _require(request, "conversations.record_action", conversation)
+    if refused := _refused_unless(
+        request, "conversations.record_action", conversation, conversation
+    ):
+        return refused
     people = selectors.participants(conversation)
     extra_errors: list[str] = []
     if request.method == "POST":
@@ -486,7 +520,8 @@ def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    _require(request, "conversations.close", conversation)
+    if refused := _refused_unless(request, "conversations.close", conversation, conversation):
+        return refused
     if request.method == "POST":
         # Closed already (two clicks): the outcome is the same.
         with contextlib.suppress(ConversationError):
