@@ -221,7 +221,7 @@ def _replyable(post: Post, conversation: Conversation, actor: Any, what: str) ->
     elif post.removed_by_author_at is not None:
         problem = _("The reply you are %(what)s was removed by its author")
     elif post.hidden_at is not None:
-        problem = _("The reply you are %(what)s was hidden by a moderator")
+        problem = _("The reply you are %(what)s has been hidden under the site's rules")
     elif post.held_for_review and post.author_id != getattr(actor, "pk", None):
         problem = _("The reply you are %(what)s is waiting for a moderator")
     else:

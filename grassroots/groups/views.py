@@ -377,8 +377,12 @@ def group_archive(request: HttpRequest, slug: str) -> HttpResponse:
                     "answer will be withdrawn."
                 ),
                 _(
-                    "Events already planned are not cancelled. Cancel any that will not "
-                    "happen before you archive the group."
+                    "Events already planned are not cancelled. Organisers can still change "
+                    "or cancel them, and write their minutes, after archiving."
+                ),
+                _(
+                    "Its conversations can still be read, but they close to new replies, "
+                    "summaries and agreed actions."
                 ),
                 _("An organiser can unarchive the group later."),
             ],

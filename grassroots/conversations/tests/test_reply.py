@@ -200,7 +200,7 @@ def test_answering_a_reply_of_another_conversation_is_refused(
     ("change", "message"),
     [
         ({"removed_by_author_at": timezone.now(), "body": ""}, "removed by its author"),
-        ({"hidden_at": timezone.now()}, "hidden by a moderator"),
+        ({"hidden_at": timezone.now()}, "hidden under the site&#x27;s rules"),
     ],
 )
 def test_answering_a_removed_or_hidden_reply_is_refused(

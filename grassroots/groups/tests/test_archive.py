@@ -37,6 +37,9 @@ def test_the_confirmation_page_asks_first_and_changes_nothing(client: Client) ->
     assert "Are you sure you want to archive Brook choir?" in body
     assert '<form method="post"' in body
     assert "Yes, archive the group" in body
+    # What happens to what it already has, said before it happens.
+    assert "Organisers can still change or cancel them" in body
+    assert "close to new replies" in body
     group.refresh_from_db()
     assert group.archived_at is None
     assert not AuditEntry.objects.filter(action="group.archive").exists()
