@@ -35,7 +35,8 @@ from grassroots.initiatives.models import (
 from grassroots.places.models import CouncillorTerm
 from grassroots.places.selectors import councillor_id_for
 
-_SUPPORTING_STATUSES = ("offered", "planned", "in_progress", "done")
+# Support in these states lets a councillor see a safeguarded initiative.
+SUPPORTING_STATUSES = ("offered", "planned", "in_progress", "done")
 
 
 def insider_condition(user: Any) -> Q:
@@ -57,7 +58,7 @@ def insider_condition(user: Any) -> Q:
                 Support.objects.filter(
                     initiative=OuterRef("pk"),
                     councillor_id=councillor_id,
-                    status__in=_SUPPORTING_STATUSES,
+                    status__in=SUPPORTING_STATUSES,
                 )
             )
         )

@@ -16,11 +16,8 @@ from grassroots.initiatives.models import (
     Membership,
     MembershipStatus,
 )
-from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.initiatives.visibility import SUPPORTING_STATUSES, visible_initiatives
 from grassroots.notifications.models import Delivery, Kind, Notification, Preference
-
-# Support that lets a councillor see a safeguarded initiative (as initiatives/visibility.py).
-SUPPORTING_STATUSES = ("offered", "planned", "in_progress", "done")
 
 
 def inbox(user: Any) -> QuerySet[Notification]:
