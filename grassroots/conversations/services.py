@@ -144,8 +144,12 @@ def conversation_start(
             summary=f"Started a conversation: {question}",
             data={"audience": audience, "safeguarded": is_safeguarded},
         )
+        # As for events: the host's followers and, for an initiative or a group, the followers
+        # of its wards (what happens in a ward is news to those who follow it).
+        host = initiative if initiative is not None else group
+        host_wards = host.wards.values_list("pk", flat=True) if host is not None else ()
         notify(
-            recipients=followers(initiative=initiative, ward=ward, group=group),
+            recipients=followers(initiative=initiative, ward=ward, group=group, wards=host_wards),
             kind=Kind.FOLLOWING,
             text=_("New conversation in %(host)s: %(question)s")
             % {"host": conversation.host_name, "question": question},

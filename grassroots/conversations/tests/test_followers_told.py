@@ -1,6 +1,7 @@
 """Followers of a host hear of a new conversation (`Kind.FOLLOWING`): a group's, a ward's or an
-initiative's followers, once each, never the person who started it, never outsiders of a
-safeguarded one, in the same number of queries however many follow."""
+initiative's followers, and those of the group's or initiative's wards, once each, never the
+person who started it, never outsiders of a safeguarded one, in the same number of queries
+however many follow."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from grassroots.conversations import services
 from grassroots.conversations.tests.conftest import World
 from grassroots.following.services import follow_start
 from grassroots.groups.models import Group
-from grassroots.initiatives.models import Initiative
+from grassroots.initiatives.models import Initiative, Visibility
 from grassroots.notifications.models import Kind, Notification
 from grassroots.places.models import Ward
 
@@ -50,20 +51,23 @@ def start(world: World, kind: str, **extra: Any) -> Any:
     )
 
 
-def test_a_group_conversation_reaches_the_groups_followers(world: World) -> None:
+def test_a_group_conversation_reaches_the_groups_and_its_wards_followers(world: World) -> None:
     fan = follows(UserFactory(), world.group)
-    neighbour = follows(UserFactory(), world.ward)  # the group's ward: not the host
+    neighbour = follows(UserFactory(), world.ward)  # the group's ward, as for its events
+    both = follows(UserFactory(), world.group, world.ward)
+    elsewhere = follows(UserFactory(), world.other_ward)
     follows(world.user("host"), world.group)
     Notification.objects.all().delete()
     conversation = start(world, "group")
     heard = told()
-    assert set(heard) == {fan}
+    assert set(heard) == {fan, neighbour, both}
+    assert len(heard[both]) == 1
     row = heard[fan][0]
     assert row.text == "New conversation in Friends of Riverside park: Shall we meet in May?"
     assert row.url == conversation.get_absolute_url()
     assert row.group == world.group
     assert row.conversation == conversation
-    assert neighbour not in heard
+    assert elsewhere not in heard
 
 
 def test_a_safeguarded_group_conversation_reaches_only_member_followers(world: World) -> None:
@@ -86,14 +90,19 @@ def test_a_ward_conversation_reaches_the_wards_followers(world: World) -> None:
     assert elsewhere not in heard
 
 
-def test_an_initiative_conversation_reaches_the_initiatives_followers_once(world: World) -> None:
+def test_an_initiative_conversation_reaches_its_and_its_wards_followers_once(
+    world: World,
+) -> None:
     fan = follows(UserFactory(), world.initiative, world.ward)
+    neighbour = follows(UserFactory(), world.ward)
+    elsewhere = follows(UserFactory(), world.other_ward)
     Notification.objects.all().delete()
     start(world, "initiative")
     heard = told()
-    assert set(heard) == {fan}
+    assert set(heard) == {fan, neighbour}
     assert len(heard[fan]) == 1
     assert heard[fan][0].initiative == world.initiative
+    assert elsewhere not in heard
 
 
 @pytest.mark.parametrize("kind", ["ward", "initiative", "group"])
@@ -110,3 +119,15 @@ def test_telling_followers_costs_the_same_queries_however_many(world: World, kin
         return len(context.captured_queries)
 
     assert queries(2) == queries(12)
+
+
+def test_a_safeguarded_initiatives_conversation_never_reaches_its_wards_followers(
+    world: World,
+) -> None:
+    Initiative.objects.filter(pk=world.initiative.pk).update(visibility=Visibility.SAFEGUARDED)
+    member = follows(world.user("member"), world.ward)  # a member of the initiative
+    neighbour = follows(UserFactory(), world.ward)
+    Notification.objects.all().delete()
+    start(world, "initiative")
+    assert set(told()) == {member}
+    assert not Notification.objects.filter(recipient=neighbour).exists()
