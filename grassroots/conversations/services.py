@@ -146,8 +146,8 @@ def conversation_start(
         )
         # As for events: the host's followers and, for an initiative or a group, the followers
         # of its wards (what happens in a ward is news to those who follow it).
-        host = initiative if initiative is not None else group
-        host_wards = host.wards.values_list("pk", flat=True) if host is not None else ()
+        with_wards = initiative if initiative is not None else group
+        host_wards = with_wards.wards.values_list("pk", flat=True) if with_wards else ()
         notify(
             recipients=followers(initiative=initiative, ward=ward, group=group, wards=host_wards),
             kind=Kind.FOLLOWING,
