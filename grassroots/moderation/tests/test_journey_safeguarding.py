@@ -55,11 +55,13 @@ def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
     assert_accessible(resident)
     # A mistake first: no reason chosen.
     resident.get_by_role("button", name="Send report").click()
+    resident.wait_for_selector(".govuk-error-summary")  # the answer, not the page before it
     assert "There is a problem" in resident.content()
     assert_accessible(resident)
     resident.get_by_label("A safeguarding concern: someone may be at risk of harm").check()
     resident.get_by_label("Tell us more (optional)").fill("They say they are not safe at home.")
     resident.get_by_role("button", name="Send report").click()
+    resident.wait_for_selector("text=Your safeguarding concern has been sent")
     body = resident.content()
     assert "Your safeguarding concern has been sent" in body
     assert "What happens next" in body
@@ -77,9 +79,11 @@ def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
     )
     visit(contact, f"{base}/moderation/safeguarding/")
     contact.get_by_role("link", name=str(concern.pk), exact=True).click()
+    contact.wait_for_url(f"{base}/moderation/safeguarding/{concern.pk}/")
     assert "They say they are not safe at home." in contact.content()
     assert_accessible(contact)
     contact.get_by_role("button", name="Acknowledge").click()
+    contact.wait_for_selector("text=Concern acknowledged")
     assert_accessible(contact)
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.ACKNOWLEDGED
