@@ -18,7 +18,7 @@ from grassroots.events.models import Event
 from grassroots.events.rules import sees_event
 from grassroots.events.selectors import visible_events
 from grassroots.events.tests.factories import EventFactory, VenueFactory
-from grassroots.initiatives.models import Initiative
+from grassroots.initiatives.models import Initiative, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import WardFactory
@@ -144,3 +144,15 @@ def test_a_hidden_event_of_a_visible_initiative_stays_out_of_everything(scene: S
         assert calendar_and_feed(scene, role) == (False, False)
         # Its page is kept for its hosts and the moderators.
         assert seen["page"] == (200 if role in SEES_HIDDEN else 404)
+
+
+def test_the_banner_of_a_hidden_event_says_who_can_still_see_it(scene: Scene) -> None:
+    Event.objects.filter(pk=scene.event.pk).update(hidden_at=timezone.now())
+    url = scene.event.get_absolute_url()
+    body = viewer(scene, "lead").get(url).content.decode()
+    assert "Only its hosts and moderators can see it." in body
+    # A safeguarded initiative's event: moderators cannot see it, so the banner does not say so.
+    Initiative.objects.filter(pk=scene.initiative.pk).update(visibility=Visibility.SAFEGUARDED)
+    body = viewer(scene, "lead").get(url).content.decode()
+    assert "Only its hosts can see it." in body
+    assert "moderators can see it" not in body

@@ -38,6 +38,7 @@ def test_hiding_an_initiative_takes_it_off_public_surfaces(client: Client, world
     page = client.get(url)
     assert page.status_code == 200
     assert "This initiative has been hidden under the site's rules" in page.content.decode()
+    assert "Only its leads and moderators can see it" in page.content.decode()
     assert "Misleading claims about the council" in page.content.decode()
     assert can_view(world.user("moderator"), world.initiative)
     lead_note = Notification.objects.get(recipient=world.user("author"))
@@ -50,12 +51,19 @@ def test_hiding_an_initiative_takes_it_off_public_surfaces(client: Client, world
     assert client.get(url).status_code == 200
 
 
-def test_a_hidden_safeguarded_initiative_stays_invisible_to_moderators(world: World) -> None:
+def test_a_hidden_safeguarded_initiative_stays_invisible_to_moderators(
+    client: Client, world: World
+) -> None:
     initiative = world.safeguarded_initiative
     initiative.hidden_at = initiative.created_at
     initiative.save(update_fields=["hidden_at"])
     assert not can_view(world.user("moderator"), initiative)
     assert can_view(initiative.created_by, initiative)  # its lead
+    # Its banner does not promise moderators can see it: they cannot.
+    client.force_login(initiative.created_by)
+    body = client.get(initiative.get_absolute_url()).content.decode()
+    assert "Only its leads can see it." in body
+    assert "moderators can see it" not in body
     assert not can_view(world.user("resident"), initiative)  # a member, not a lead
 
 
