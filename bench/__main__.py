@@ -4,8 +4,9 @@
     python -m bench national load    # the named ones only (national data set, then load)
 
 The national data set, the load benchmark on it and the digest job (bench.digest) take
-minutes and need PostgreSQL, so they run only when named; bench.refapp is the load
-benchmark's WSGI module, not a benchmark.
+minutes and need PostgreSQL, and the conversation and events pages (bench.conversation) take
+a few minutes, so they run only when named; bench.refapp is the load benchmark's WSGI module,
+not a benchmark.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
-OPT_IN = {"national", "load", "refapp", "digest"}
+OPT_IN = {"national", "load", "refapp", "digest", "conversation"}
 
 
 def main(argv: list[str] | None = None) -> int:
