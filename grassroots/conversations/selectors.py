@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.accounts.models import User
@@ -24,6 +26,10 @@ from grassroots.initiatives.models import Initiative, InitiativeWard
 from grassroots.places.models import Council, Ward
 
 HOST_LIST_LIMIT = 5
+# The conversation page shows this many threads (a reply to the question with every answer
+# under it) a page, oldest first. A thread never splits across pages, and pages are counted
+# over every thread, shown or not to this viewer, so a reply's page never changes.
+THREADS_PER_PAGE = 50
 
 
 def _shaped(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
@@ -86,17 +92,58 @@ def _state(post: Post) -> str:
     return "text"
 
 
-def thread(user: Any, conversation: Conversation, *, may_take_part: bool) -> list[ShownPost]:
-    """Every reply `user` may see, nested in context, in two queries whatever their number.
+def _thread_starts(conversation: Conversation) -> QuerySet[Post]:
+    """The replies to the question itself (each starts a thread), oldest first."""
+    return Post.objects.filter(conversation=conversation, parent__isnull=True).order_by("path")
+
+
+def thread_page_number(post: Post) -> int:
+    """The page of the conversation that shows `post` (one query)."""
+    start = post.path.split(".", 1)[0]
+    before = _thread_starts(post.conversation).filter(path__lt=start).count()
+    return before // THREADS_PER_PAGE + 1
+
+
+def post_page_url(post: Post) -> str:
+    """The address of `post` on its conversation's page: the right page, at the reply."""
+    number = thread_page_number(post)
+    page = f"?page={number}" if number > 1 else ""
+    return f"{post.conversation.get_absolute_url()}{page}#post-{post.pk}"
+
+
+def post_url(post: Post) -> str:
+    """A lasting link to `post` (no query: its page is found when the link is followed), for
+    notifications, emails and the moderators' queue."""
+    return reverse("conversations:post", kwargs={"pk": post.conversation_id, "post_pk": post.pk})
+
+
+def thread(
+    user: Any, conversation: Conversation, *, may_take_part: bool, page: Any = 1
+) -> tuple[list[ShownPost], Page[str]]:
+    """The threads on page `page` with every reply `user` may see in them, nested in context,
+    and the page (for the pagination links): at most four queries whatever their number.
 
     Held replies show only to their author and moderators; hidden ones show as a placeholder
     except to their author and moderators. `may_take_part` (the reply permission, asked once
-    by the caller) decides the agree and answer buttons.
+    by the caller) decides the agree and answer buttons. A bad page number gives the nearest
+    real page, as Paginator.get_page.
     """
+    starts = _thread_starts(conversation).values_list("path", flat=True)
+    shown_page = Paginator(starts, THREADS_PER_PAGE).get_page(page)
+    paths = list(shown_page)
+    if not paths:
+        return [], shown_page
     signed_in = bool(getattr(user, "is_authenticated", False) and user.is_active)
     moderator = bool(is_moderator(user))
+    # The page's threads are one range of paths: from its first thread up to the next page's.
+    in_range = Q(path__gte=paths[0])
+    if shown_page.has_next():
+        following = starts.filter(path__gt=paths[-1]).first()
+        if following is not None:
+            in_range &= Q(path__lt=following)
     qs = (
         Post.objects.filter(conversation=conversation)
+        .filter(in_range)
         .select_related("author", "quoted", "quoted__author")
         .annotate(agree_count=Count("reactions"))
         .order_by("path")
@@ -147,7 +194,7 @@ def thread(user: Any, conversation: Conversation, *, may_take_part: bool) -> lis
             parent.children.append(shown)
         else:
             roots.append(shown)
-    return roots
+    return roots, shown_page
 
 
 def agreed_actions(conversation: Conversation) -> list[AgreedAction]:

@@ -28,6 +28,7 @@ from grassroots.conversations.models import (
     Reaction,
 )
 from grassroots.conversations.rules import host_ward_ids
+from grassroots.conversations.selectors import post_url
 from grassroots.core.audit import audit_record
 from grassroots.following.selectors import followers
 from grassroots.groups.models import Group
@@ -78,10 +79,6 @@ def _clean_body(body: str) -> str:
         empty=_("Enter your reply"),
         too_long=_("Your reply must be 5,000 characters or fewer"),
     )
-
-
-def post_url(post: Post) -> str:
-    return f"{post.conversation.get_absolute_url()}#post-{post.pk}"
 
 
 # --- Starting and closing ----------------------------------------------------------------------

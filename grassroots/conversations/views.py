@@ -225,12 +225,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         action.can_complete = action.done_at is None and (  # type: ignore[attr-defined]
             completes_any or (user.is_authenticated and action.owner_id == user.pk)
         )
+    posts, page = selectors.thread(
+        user, conversation, may_take_part=may_reply, page=request.GET.get("page")
+    )
     return render(
         request,
         "conversations/detail.html",
         {
             "conversation": conversation,
-            "posts": selectors.thread(user, conversation, may_take_part=may_reply),
+            "posts": posts,
+            "page": page,
             "actions": actions,
             "may_reply": may_reply,
             "refusal": None if may_reply else reply_refusal(user, conversation),
@@ -240,6 +244,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": ReplyForm() if may_reply else None,
         },
     )
+
+
+@require_safe
+def post_link(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
+    """A reply's lasting address: on to the page of the conversation its thread is on."""
+    conversation = _conversation(request, pk)
+    post = selectors.post_in(conversation, post_pk)
+    if post is None:
+        raise Http404
+    return redirect(selectors.post_page_url(post))
 
 
 def _reply_context(
@@ -310,7 +324,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 else:
                     messages.success(request, _("Your reply has been posted"))
-                return _back(conversation, f"post-{post.pk}")
+                return redirect(selectors.post_page_url(post))
         answering = _answerable(parent, conversation, request.user)
         quoting = _answerable(quote, conversation, request.user)
     else:
@@ -379,7 +393,7 @@ def edit(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
                 extra_errors.append(error.message)
             else:
                 messages.success(request, _("Your reply has been changed"))
-                return _back(conversation, f"post-{post.pk}")
+                return redirect(selectors.post_page_url(post))
     else:
         form = EditForm(initial={"body": post.body})
     return _form_page(
@@ -397,7 +411,7 @@ def remove(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     if request.method == "POST":
         services.post_remove(actor=request.user, post=post)
         messages.success(request, _("Your reply has been removed"))
-        return _back(conversation, f"post-{post.pk}")
+        return redirect(selectors.post_page_url(post))
     return _form_page(
         request,
         conversation,
@@ -421,7 +435,7 @@ def agree(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     if refused := _refused_unless(request, "conversations.agree", post, conversation):
         return refused
     services.reaction_toggle(actor=request.user, post=post)
-    return _back(conversation, f"post-{post.pk}")
+    return redirect(selectors.post_page_url(post))
 
 
 # --- Hosting -----------------------------------------------------------------------------------

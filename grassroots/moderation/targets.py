@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.conversations import visibility as conversation_visibility
 from grassroots.conversations.models import Conversation, Post
+from grassroots.conversations.selectors import post_url
 from grassroots.events.models import Event
 from grassroots.initiatives import visibility as initiative_visibility
 from grassroots.initiatives.models import Initiative, MemberRole, MembershipStatus
@@ -213,7 +214,7 @@ def describe(item: Any) -> Description:
                 "question": item.conversation.question,
             },
             item.body,
-            f"{base}#post-{item.pk}" if base else "",
+            post_url(item) if base else "",
         )
     if isinstance(item, Conversation):
         return Description(_("Conversation"), item.question, item.description, _url(item))

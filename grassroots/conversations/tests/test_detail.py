@@ -8,7 +8,9 @@ import pytest
 from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.conversations import selectors
 from grassroots.conversations.models import Conversation, Post, Reaction
+from grassroots.notifications.models import Notification
 
 from .conftest import World, login
 from .factories import ConversationFactory, PostFactory
@@ -105,17 +107,21 @@ def build_big_thread(conversation: Conversation, size: int) -> None:
 def test_the_page_costs_a_fixed_number_of_queries(
     client: Any, world: World, role: str, django_assert_max_num_queries: Any
 ) -> None:
-    conversation = world.conversation("ward")
+    conversation = ConversationFactory(ward=world.ward)
     build_big_thread(conversation, 300)
-    assert Post.objects.filter(conversation=conversation).count() >= 300
+    assert Post.objects.filter(conversation=conversation).count() == 300
     login(client, world.user(role))
     client.get("/")  # the session and user look-ups of a first request are not the page's
-    with django_assert_max_num_queries(16):
-        response = client.get(conversation.get_absolute_url())
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert body.count('id="post-') >= 300
-    assert "g99" in body
+    # 100 threads of three replies: 50 threads a page, each page in the same number of queries.
+    for number, first, last in ((1, 0, 49), (2, 50, 99)):
+        with django_assert_max_num_queries(16):
+            response = client.get(conversation.get_absolute_url(), {"page": number})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert body.count('<li id="post-') == 150
+        assert f"root {first}<" in body
+        assert f"g{last}<" in body
+        assert f"Showing threads {first + 1} to {last + 1} of 100" in body
 
 
 def test_the_query_count_does_not_grow_with_replies(
@@ -135,3 +141,48 @@ def test_the_query_count_does_not_grow_with_replies(
     with CaptureQueriesContext(connection) as many:
         client.get(big.get_absolute_url())
     assert len(many) == len(few)
+
+
+def test_a_reply_is_found_on_its_threads_page(client: Any, world: World) -> None:
+    """Replying, and the notice about a reply, lead to the page its thread is on."""
+    conversation = ConversationFactory(ward=world.ward)
+    starts = [
+        PostFactory(conversation=conversation, author=world.user("author"), body=f"start {n}")
+        for n in range(51)
+    ]
+    login(client, world.user("resident"))
+    response = client.post(
+        f"/conversations/{conversation.pk}/reply/",
+        {"body": "An answer to the last thread", "parent": starts[50].pk},
+    )
+    answer = Post.objects.get(body="An answer to the last thread")
+    assert response.status_code == 302
+    assert response["Location"] == f"{conversation.get_absolute_url()}?page=2#post-{answer.pk}"
+    page = client.get(response["Location"]).content.decode()
+    assert f'id="post-{answer.pk}"' in page
+    assert "start 50<" in page
+    assert "start 0<" not in page
+    # Its author hears of it with the same address (notifications link to the reply).
+    link = f"/conversations/{conversation.pk}/replies/{answer.pk}/"
+    notice = Notification.objects.get(recipient=world.user("author"), url=link)
+    assert client.get(notice.url)["Location"] == response["Location"]
+    # An answer in the first thread stays on the first page, without a page number.
+    client.post(
+        f"/conversations/{conversation.pk}/reply/", {"body": "First!", "parent": starts[0].pk}
+    )
+    first = Post.objects.get(body="First!")
+    assert selectors.post_page_url(first) == f"{conversation.get_absolute_url()}#post-{first.pk}"
+    # The lasting link of a reply is a 404 like any other page to people who may not see it.
+    assert client.get(f"/conversations/{conversation.pk}/replies/999999/").status_code == 404
+    other = ConversationFactory(ward=world.ward)
+    assert client.get(f"/conversations/{other.pk}/replies/{answer.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("number", ["abc", "0", "-1", "999", "9" * 30])
+def test_a_bad_page_number_shows_the_nearest_page(client: Any, world: World, number: str) -> None:
+    conversation = ConversationFactory(ward=world.ward)
+    for n in range(51):
+        PostFactory(conversation=conversation, body=f"start {n}")
+    response = client.get(conversation.get_absolute_url(), {"page": number})
+    assert response.status_code == 200
+    assert "Showing threads" in response.content.decode()

@@ -270,7 +270,7 @@ def test_replies_notify_the_parent_author_participants_and_followers(world: Worl
     assert told == expected  # never the replier
     note = Notification.objects.filter(recipient=follower).get()
     assert note.conversation == conversation
-    assert note.url.endswith(f"#post-{post.pk}")
+    assert note.url == f"/conversations/{conversation.pk}/replies/{post.pk}/"  # lasting link
     assert "Rae Resident replied" in note.text
 
 
