@@ -29,7 +29,7 @@ HOST_LIST_LIMIT = 5
 # The conversation page shows this many threads (a reply to the question with every answer
 # under it) a page, oldest first. A thread never splits across pages, and pages are counted
 # over every thread, shown or not to this viewer, so a reply's page never changes.
-THREADS_PER_PAGE = 50
+THREADS_PER_PAGE = 20
 
 
 def _shaped(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:

@@ -112,13 +112,14 @@ def test_the_page_costs_a_fixed_number_of_queries(
     assert Post.objects.filter(conversation=conversation).count() == 300
     login(client, world.user(role))
     client.get("/")  # the session and user look-ups of a first request are not the page's
-    # 100 threads of three replies: 50 threads a page, each page in the same number of queries.
-    for number, first, last in ((1, 0, 49), (2, 50, 99)):
+    # 100 threads of three replies, a page of threads at a time, each in the same queries.
+    per = selectors.THREADS_PER_PAGE
+    for number, first, last in ((1, 0, per - 1), (2, per, 2 * per - 1)):
         with django_assert_max_num_queries(16):
             response = client.get(conversation.get_absolute_url(), {"page": number})
         assert response.status_code == 200
         body = response.content.decode()
-        assert body.count('<li id="post-') == 150
+        assert body.count('<li id="post-') == 3 * per
         assert f"root {first}<" in body
         assert f"g{last}<" in body
         assert f"Showing threads {first + 1} to {last + 1} of 100" in body
@@ -129,8 +130,9 @@ def test_the_query_count_does_not_grow_with_replies(
 ) -> None:
     small = ConversationFactory(ward=world.ward)
     big = ConversationFactory(ward=world.ward)
-    build_big_thread(small, 9)
-    build_big_thread(big, 90)
+    # Both long enough for a second page (which costs one look-up of where it starts).
+    build_big_thread(small, 3 * (selectors.THREADS_PER_PAGE + 1))
+    build_big_thread(big, 30 * selectors.THREADS_PER_PAGE)
     login(client, world.user("resident"))
     client.get(small.get_absolute_url())
     from django.db import connection
@@ -148,19 +150,19 @@ def test_a_reply_is_found_on_its_threads_page(client: Any, world: World) -> None
     conversation = ConversationFactory(ward=world.ward)
     starts = [
         PostFactory(conversation=conversation, author=world.user("author"), body=f"start {n}")
-        for n in range(51)
+        for n in range(selectors.THREADS_PER_PAGE + 1)
     ]
     login(client, world.user("resident"))
     response = client.post(
         f"/conversations/{conversation.pk}/reply/",
-        {"body": "An answer to the last thread", "parent": starts[50].pk},
+        {"body": "An answer to the last thread", "parent": starts[-1].pk},
     )
     answer = Post.objects.get(body="An answer to the last thread")
     assert response.status_code == 302
     assert response["Location"] == f"{conversation.get_absolute_url()}?page=2#post-{answer.pk}"
     page = client.get(response["Location"]).content.decode()
     assert f'id="post-{answer.pk}"' in page
-    assert "start 50<" in page
+    assert f"start {selectors.THREADS_PER_PAGE}<" in page
     assert "start 0<" not in page
     # Its author hears of it with the same address (notifications link to the reply).
     link = f"/conversations/{conversation.pk}/replies/{answer.pk}/"
@@ -181,7 +183,7 @@ def test_a_reply_is_found_on_its_threads_page(client: Any, world: World) -> None
 @pytest.mark.parametrize("number", ["abc", "0", "-1", "999", "9" * 30])
 def test_a_bad_page_number_shows_the_nearest_page(client: Any, world: World, number: str) -> None:
     conversation = ConversationFactory(ward=world.ward)
-    for n in range(51):
+    for n in range(selectors.THREADS_PER_PAGE + 1):
         PostFactory(conversation=conversation, body=f"start {n}")
     response = client.get(conversation.get_absolute_url(), {"page": number})
     assert response.status_code == 200
