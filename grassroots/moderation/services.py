@@ -217,6 +217,14 @@ def item_hide(*, moderator: Any, item: Any, reason: str) -> None:
 REASON_MAX_LENGTH = 1000
 
 
+def _concern_target(concern: SafeguardingConcern) -> Any:
+    """What `concern` is about, freshly loaded; an error if it has gone from the site."""
+    item = targets.load_target(*concern.target_key)
+    if item is None:
+        raise ModerationError(_("What was reported is no longer on the site"))
+    return item
+
+
 def concern_item_hide(*, user: Any, concern: SafeguardingConcern, reason: str) -> Any:
     """A safeguarding contact hides what `concern` is about, safeguarded or not; returns it.
 
@@ -231,10 +239,7 @@ def concern_item_hide(*, user: Any, concern: SafeguardingConcern, reason: str) -
         raise ModerationError(_("Enter the reason"))
     if len(reason) > REASON_MAX_LENGTH:
         raise ModerationError(_("The reason must be 1000 characters or fewer"))
-    kind, pk = concern.target_key
-    item = targets.load_target(kind, pk)
-    if item is None:
-        raise ModerationError(_("What was reported is no longer on the site"))
+    item = _concern_target(concern)
     _hide(
         actor=user,
         item=item,
@@ -335,10 +340,7 @@ def concern_item_restore(*, user: Any, concern: SafeguardingConcern, note: str =
     note = note.strip()
     if len(note) > REASON_MAX_LENGTH:
         raise ModerationError(_("The note must be 1000 characters or fewer"))
-    kind, pk = concern.target_key
-    item = targets.load_target(kind, pk)
-    if item is None:
-        raise ModerationError(_("What was reported is no longer on the site"))
+    item = _concern_target(concern)
     _restore(
         actor=user,
         item=item,

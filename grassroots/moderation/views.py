@@ -8,6 +8,7 @@ gets the same 404.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.decorators import reauthentication_required
@@ -312,73 +313,91 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def concern_hide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Hide what a concern is about: a confirmation page asking for the reason, then the change
-    on POST only."""
+def _concern_item_decision(
+    request: HttpRequest,
+    pk: int,
+    *,
+    perm: str,
+    acts_on_hidden: bool,
+    not_now: str,
+    form_class: type[forms.Form],
+    act: Callable[[SafeguardingConcern, dict[str, Any]], object],
+    done: str,
+    heading: str,
+    template: str,
+) -> HttpResponse:
+    """Hide, or show again, what a concern is about: a confirmation page with its form on GET,
+    the change on POST only. 404 for anybody `perm` does not allow, as for a missing concern;
+    `not_now` when the item is not (or no longer) in the state the decision acts on."""
     concern = _concern(request, pk)
-    if not request.user.has_perm("moderation.hide_concern_item", concern):
+    if not request.user.has_perm(perm, concern):
         raise Http404
     item = concern.target
     if item is None or not hasattr(item, "hidden_at"):
         raise Http404
-    if targets.is_hidden(item):
-        messages.info(request, _("This is already hidden"))
+    if targets.is_hidden(item) != acts_on_hidden:
+        messages.info(request, not_now)
         return redirect("moderation:concern", pk=concern.pk)
-    if request.method == "POST":
-        form = ConcernHideForm(request.POST)
-        if form.is_valid():
-            try:
-                services.concern_item_hide(
-                    user=request.user, concern=concern, reason=form.cleaned_data["reason"]
-                )
-            except ModerationError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Hidden. The author has been told the reason"))
-                return redirect("moderation:concern", pk=concern.pk)
-    else:
-        form = ConcernHideForm()
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(concern, form.cleaned_data)
+        except ModerationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("moderation:concern", pk=concern.pk)
+    description = targets.describe(item)
     return render(
         request,
-        "moderation/concern_hide.html",
-        {"concern": concern, "form": form, "description": targets.describe(item)},
+        template,
+        {
+            "concern": concern,
+            "form": form,
+            "item": item,
+            "description": description,
+            "heading": heading % {"kind": description.kind_label.lower()},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hide what a concern is about, with the reason the author will be told."""
+    return _concern_item_decision(
+        request,
+        pk,
+        perm="moderation.hide_concern_item",
+        acts_on_hidden=False,
+        not_now=_("This is already hidden"),
+        form_class=ConcernHideForm,
+        act=lambda concern, data: services.concern_item_hide(
+            user=request.user, concern=concern, reason=data["reason"]
+        ),
+        done=_("Hidden. The author has been told the reason"),
+        heading=_("Hide this %(kind)s"),
+        template="moderation/concern_hide.html",
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def concern_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show what a concern is about again: a confirmation page with an optional note, then the
-    change on POST only."""
-    concern = _concern(request, pk)
-    if not request.user.has_perm("moderation.restore_concern_item", concern):
-        raise Http404
-    item = concern.target
-    if item is None or not hasattr(item, "hidden_at"):
-        raise Http404
-    if not targets.is_hidden(item):
-        messages.info(request, _("This is not hidden"))
-        return redirect("moderation:concern", pk=concern.pk)
-    if request.method == "POST":
-        form = ConcernRestoreForm(request.POST)
-        if form.is_valid():
-            try:
-                services.concern_item_restore(
-                    user=request.user, concern=concern, note=form.cleaned_data["note"]
-                )
-            except ModerationError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Shown again. The author has been told"))
-                return redirect("moderation:concern", pk=concern.pk)
-    else:
-        form = ConcernRestoreForm()
-    return render(
+    """Show what a concern is about again, with an optional note for the record."""
+    return _concern_item_decision(
         request,
-        "moderation/concern_restore.html",
-        {"concern": concern, "form": form, "item": item, "description": targets.describe(item)},
+        pk,
+        perm="moderation.restore_concern_item",
+        acts_on_hidden=True,
+        not_now=_("This is not hidden"),
+        form_class=ConcernRestoreForm,
+        act=lambda concern, data: services.concern_item_restore(
+            user=request.user, concern=concern, note=data["note"]
+        ),
+        done=_("Shown again. The author has been told"),
+        heading=_("Show this %(kind)s again"),
+        template="moderation/concern_restore.html",
     )
 
 
