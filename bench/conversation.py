@@ -48,9 +48,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+
+from bench.national import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/grassroots_bench_conversation"
@@ -64,18 +65,6 @@ SLOW_MS = 500.0  # a page whose median is slower than this gets a cProfile top-1
 
 
 # --- Process plumbing ----------------------------------------------------------------------
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def _recreate_postgres(url: str, *, drop_only: bool = False) -> None:
-    name = urlsplit(url).path.lstrip("/")
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def _environment(url: str) -> dict[str, str]:
@@ -501,7 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.postgres:
         url = os.environ.get("BENCH_CONVERSATION_URL", DEFAULT_POSTGRES_URL)
         try:
-            _recreate_postgres(url)
+            create_database(url)
         except psycopg.OperationalError as error:
             print(f"PostgreSQL is needed and was not reachable: {error}", file=sys.stderr)
             return 1
@@ -533,7 +522,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
         else:
-            _recreate_postgres(url, drop_only=True)
+            drop_database(url)
 
 
 if __name__ == "__main__":

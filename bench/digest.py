@@ -44,9 +44,10 @@ import tracemalloc
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+
+from bench.national import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/grassroots_bench_digest"
@@ -55,18 +56,6 @@ PASSWORD_HASH = "!"  # noqa: S105 - an unusable password: nobody signs in to a b
 
 
 # --- Process plumbing ----------------------------------------------------------------------
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def _recreate(url: str, *, drop_only: bool = False) -> None:
-    name = urlsplit(url).path.lstrip("/")
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def _environment(url: str, tasks: str) -> dict[str, str]:
@@ -335,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     url = os.environ.get("BENCH_DIGEST_URL", DEFAULT_URL)
     try:
-        _recreate(url)
+        create_database(url)
     except psycopg.OperationalError as error:
         print(f"PostgreSQL is needed and was not reachable: {error}", file=sys.stderr)
         return 1
@@ -363,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         again = _phase("digest", url, args.tasks, *extra)
     finally:
         if not args.keep:
-            _recreate(url, drop_only=True)
+            drop_database(url)
     print()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Daily digest, {args.followers:,} followers; {os.cpu_count()} CPUs, load {load}")
