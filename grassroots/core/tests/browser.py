@@ -86,3 +86,13 @@ def visit(page: Any, url: str) -> Any:
     assert response.status < 500, f"{url} answered {response.status}"
     assert_accessible(page)
     return response
+
+
+def follow(locator: Any) -> None:
+    """Click a link or a submit button and wait until the page it leads to has loaded.
+
+    A bare click returns once the click is sent; reading the page straight after can catch
+    the new document before it has any content.
+    """
+    with locator.page.expect_navigation():
+        locator.click()

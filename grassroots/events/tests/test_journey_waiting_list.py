@@ -13,7 +13,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.core.tests.browser import assert_accessible, visit
+from grassroots.core.tests.browser import assert_accessible, follow, visit
 from grassroots.events import services
 from grassroots.events.models import Rsvp, RsvpStatus
 from grassroots.events.tests.factories import EventFactory
@@ -51,10 +51,10 @@ def test_a_resident_waits_and_is_promoted(browser: Any, live_server: Any, javasc
 
     page = _page_as(browser, live_server, resident, javascript=javascript)
     visit(page, live_server.url + reverse("events:list"))
-    page.get_by_role("link", name="Repair cafe").click()
+    follow(page.get_by_role("link", name="Repair cafe"))
     assert "Full" in page.content()
     assert_accessible(page)
-    page.get_by_role("button", name="Join the waiting list").click()
+    follow(page.get_by_role("button", name="Join the waiting list"))
     assert "You're on the waiting list" in page.content()
     assert "You are number 1 on the list" in page.content()
     assert_accessible(page)
@@ -62,7 +62,7 @@ def test_a_resident_waits_and_is_promoted(browser: Any, live_server: Any, javasc
     # The person going cancels in their own browser.
     other = _page_as(browser, live_server, going, javascript=javascript)
     visit(other, url)
-    other.get_by_role("button", name="I can no longer go").click()
+    follow(other.get_by_role("button", name="I can no longer go"))
     assert "You're no longer going" in other.content()
     assert_accessible(other)
 
@@ -84,7 +84,7 @@ def test_an_organiser_puts_on_an_event_in_the_hour_the_clocks_go_back(
     group = GroupFactory(name="Repairers")
     page = _page_as(browser, live_server, group.created_by, javascript=True)
     visit(page, live_server.url + reverse("events:new"))
-    page.get_by_role("button", name="Create event").click()
+    follow(page.get_by_role("button", name="Create event"))
     assert "There is a problem" in page.content()
     assert_accessible(page)
     page.get_by_label("Title").fill("Night walk")
@@ -97,11 +97,11 @@ def test_an_organiser_puts_on_an_event_in_the_hour_the_clocks_go_back(
     page.get_by_label("Online link (optional if there is a venue)").fill(
         "https://meet.example.org/owls"
     )
-    page.get_by_role("button", name="Create event").click()
+    follow(page.get_by_role("button", name="Create event"))
     assert "happens twice" in page.content()
     assert_accessible(page)
     page.get_by_label("The second one, after the clocks go back (Greenwich Mean Time)").check()
-    page.get_by_role("button", name="Create event").click()
+    follow(page.get_by_role("button", name="Create event"))
     assert "Your event has been created" in page.content()
     assert_accessible(page)
     page.context.close()
@@ -141,11 +141,11 @@ def test_the_other_events_pages_pass_axe(browser: Any, live_server: Any) -> None
         visit(page, base + url)
     # Errors shown the GOV.UK way are accessible too.
     visit(page, base + reverse("events:action_new", args=[event.pk]))
-    page.get_by_role("button", name="Add action").click()
+    follow(page.get_by_role("button", name="Add action"))
     assert "There is a problem" in page.content()
     assert_accessible(page)
     visit(page, base + reverse("events:venue_new"))
-    page.get_by_role("button", name="Add venue").click()
+    follow(page.get_by_role("button", name="Add venue"))
     assert "There is a problem" in page.content()
     assert_accessible(page)
     page.context.close()

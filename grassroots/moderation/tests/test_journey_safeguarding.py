@@ -16,7 +16,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 
-from grassroots.core.tests.browser import assert_accessible, visit
+from grassroots.core.tests.browser import assert_accessible, follow, visit
 from grassroots.moderation.models import ConcernStatus, SafeguardingConcern
 from grassroots.moderation.tests.factories import World, build_world, report_as
 
@@ -50,17 +50,17 @@ def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
     base = live_server.url
     resident = _page_as(browser, live_server, world.user("resident"), javascript=javascript)
     visit(resident, f"{base}/conversations/{world.conversation.pk}/")
-    resident.get_by_role("link", name="Report this reply").click()
+    follow(resident.get_by_role("link", name="Report this reply"))
     assert "Report a problem" in resident.content()
     assert_accessible(resident)
     # A mistake first: no reason chosen.
-    resident.get_by_role("button", name="Send report").click()
+    follow(resident.get_by_role("button", name="Send report"))
     resident.wait_for_selector(".govuk-error-summary")  # the answer, not the page before it
     assert "There is a problem" in resident.content()
     assert_accessible(resident)
     resident.get_by_label("A safeguarding concern: someone may be at risk of harm").check()
     resident.get_by_label("Tell us more (optional)").fill("They say they are not safe at home.")
-    resident.get_by_role("button", name="Send report").click()
+    follow(resident.get_by_role("button", name="Send report"))
     resident.wait_for_selector("text=Your safeguarding concern has been sent")
     body = resident.content()
     assert "Your safeguarding concern has been sent" in body
@@ -78,31 +78,31 @@ def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
         browser, live_server, world.user("safeguarding contact"), javascript=javascript
     )
     visit(contact, f"{base}/moderation/safeguarding/")
-    contact.get_by_role("link", name=str(concern.pk), exact=True).click()
+    follow(contact.get_by_role("link", name=str(concern.pk), exact=True))
     contact.wait_for_url(f"{base}/moderation/safeguarding/{concern.pk}/")
     assert "They say they are not safe at home." in contact.content()
     assert_accessible(contact)
-    contact.get_by_role("button", name="Acknowledge").click()
+    follow(contact.get_by_role("button", name="Acknowledge"))
     contact.wait_for_selector("text=Concern acknowledged")
     assert_accessible(contact)
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.ACKNOWLEDGED
     # The header takes the contact back to the concerns; from the concern, they hide the reply.
     concern_url = f"{base}/moderation/safeguarding/{concern.pk}/"
-    contact.get_by_role("link", name="Safeguarding concerns").click()
+    follow(contact.get_by_role("link", name="Safeguarding concerns"))
     contact.wait_for_url(f"{base}/moderation/safeguarding/")
-    contact.get_by_role("link", name=str(concern.pk), exact=True).click()
+    follow(contact.get_by_role("link", name=str(concern.pk), exact=True))
     contact.wait_for_url(concern_url)
-    contact.get_by_role("button", name="Hide it from the site").click()
+    follow(contact.get_by_role("button", name="Hide it from the site"))
     contact.wait_for_url(f"{concern_url}hide/")
     assert "Hide this reply" in contact.content()
     assert_accessible(contact)
-    contact.get_by_role("button", name="Hide it", exact=True).click()  # no reason: an error
+    follow(contact.get_by_role("button", name="Hide it", exact=True))  # no reason: an error
     contact.wait_for_selector(".govuk-error-summary")
     assert "Enter the reason" in contact.content()
     assert_accessible(contact)
     contact.get_by_label("Why is it being hidden?").fill("It names a child.")
-    contact.get_by_role("button", name="Hide it", exact=True).click()
+    follow(contact.get_by_role("button", name="Hide it", exact=True))
     contact.wait_for_url(concern_url)
     assert "The author has been told the reason" in contact.content()
     assert_accessible(contact)
@@ -113,8 +113,8 @@ def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
     moderator = _page_as(browser, live_server, world.user("moderator"), javascript=javascript)
     visit(moderator, f"{base}/moderation/")
     assert "They say they are not safe at home." not in moderator.content()
-    moderator.get_by_role("link", name="Event: Litter pick").click()
+    follow(moderator.get_by_role("link", name="Event: Litter pick"))
     assert_accessible(moderator)
-    moderator.get_by_role("button", name="Hide").click()  # without a reason: an error
+    follow(moderator.get_by_role("button", name="Hide"))  # without a reason: an error
     assert "Enter the reason" in moderator.content()
     assert_accessible(moderator)

@@ -16,7 +16,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 from django.utils import timezone
 
-from grassroots.core.tests.browser import assert_accessible, visit
+from grassroots.core.tests.browser import assert_accessible, follow, visit
 from grassroots.support.models import AdvocacyCase, Support, SupportStatus
 from grassroots.support.tests.conftest import World, build_world
 
@@ -54,12 +54,12 @@ def test_help_to_case_to_feedback_in_the_browser(
     lead = _page_as(browser, live_server, world.lead, javascript=javascript)
     visit(lead, support_url)
     # A mistake first: nothing chosen.
-    lead.get_by_role("button", name="Send request").click()
+    follow(lead.get_by_role("button", name="Send request"))
     assert "There is a problem" in lead.content()
     assert_accessible(lead)
     lead.get_by_label("Advocate").check()
     lead.get_by_label("What you need help with").fill("Please ask the council to fix the gate")
-    lead.get_by_role("button", name="Send request").click()
+    follow(lead.get_by_role("button", name="Send request"))
     assert "Your request has been sent" in lead.content()
     assert_accessible(lead)
 
@@ -67,12 +67,12 @@ def test_help_to_case_to_feedback_in_the_browser(
         browser, live_server, world.user("ward councillor"), javascript=javascript
     )
     visit(councillor, support_url)
-    councillor.get_by_role("button", name="Take this request").click()
+    follow(councillor.get_by_role("button", name="Take this request"))
     assert "You have taken this request" in councillor.content()
     assert_accessible(councillor)
     support = Support.objects.get()
     visit(councillor, base + reverse("support:case_open", kwargs={"pk": support.pk}))
-    councillor.get_by_role("button", name="Raise the case").click()
+    follow(councillor.get_by_role("button", name="Raise the case"))
     assert "There is a problem" in councillor.content()
     assert_accessible(councillor)
     councillor.get_by_label("Council department").select_option(label=str(world.department))
@@ -84,7 +84,7 @@ def test_help_to_case_to_feedback_in_the_browser(
     date_group.get_by_label("Day").fill(str(wanted.day))
     date_group.get_by_label("Month").fill(str(wanted.month))
     date_group.get_by_label("Year").fill(str(wanted.year))
-    councillor.get_by_role("button", name="Raise the case").click()
+    follow(councillor.get_by_role("button", name="Raise the case"))
     assert "The case has been raised" in councillor.content()
     assert_accessible(councillor)
     case = AdvocacyCase.objects.get()
@@ -93,30 +93,30 @@ def test_help_to_case_to_feedback_in_the_browser(
     case_url = base + reverse("support:case", kwargs={"pk": case.pk})
     # The officer finds it in their department's list of cases.
     visit(officer, base + reverse("support:cases"))
-    officer.get_by_role("link", name=f"Case {case.pk}").click()
+    follow(officer.get_by_role("link", name=f"Case {case.pk}"))
     assert officer.url == case_url
     assert_accessible(officer)
-    officer.get_by_role("button", name="Record decision").click()
+    follow(officer.get_by_role("button", name="Record decision"))
     assert "There is a problem" in officer.content()
     assert_accessible(officer)
     officer.get_by_label("Agreed", exact=True).check()
     officer.get_by_label("Reasons").fill("The parks budget covers it")
-    officer.get_by_role("button", name="Record decision").click()
+    follow(officer.get_by_role("button", name="Record decision"))
     assert "The decision has been recorded" in officer.content()
     assert_accessible(officer)
 
     councillor.goto(support_url)
-    councillor.get_by_role("button", name="Mark as done").click()
+    follow(councillor.get_by_role("button", name="Mark as done"))
     support.refresh_from_db()
     assert support.status == SupportStatus.DONE
 
     visit(lead, support_url)
     assert "The parks budget covers it" in lead.content()
-    lead.get_by_role("link", name="Give feedback on this support").click()
+    follow(lead.get_by_role("link", name="Give feedback on this support"))
     assert_accessible(lead)
     lead.get_by_label("Yes").check()
     lead.get_by_label("Your feedback").fill("The gate is fixed, thank you")
-    lead.get_by_role("button", name="Send feedback").click()
+    follow(lead.get_by_role("button", name="Send feedback"))
     assert "Thank you for your feedback" in lead.content()
 
     public = _page_as(browser, live_server, None, javascript=javascript)
