@@ -55,7 +55,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def chromium() -> Iterator[Any]:
     require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
@@ -76,3 +76,15 @@ def browser() -> Iterator[Any]:
         )
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    """Chromium for one test; the windows the test opened are closed when it ends.
+
+    Closing them while the live server still runs lets its request threads finish their
+    keep-alive connections then, not after the server and its shared database have gone.
+    """
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
