@@ -209,6 +209,8 @@ def _tell_followers(event: Event, *, actor: Any, text: str, told: Iterable[Any] 
     Who follows what: a group's event reaches the group's followers and its wards' followers;
     an initiative's event, the initiative's and its wards' followers; a ward's event, the
     ward's followers; a councillor's surgery, the followers of the wards they represent today.
+    Wherever the host is, the followers of the venue's ward hear of it too: it is on their
+    doorstep.
     Never the actor nor anyone in `told` (already told some other way). A hidden event, or one
     of a hidden initiative, makes no news; `notify()` drops anyone outside a safeguarded one.
     A bounded number of queries, however many followers there are.
@@ -221,14 +223,25 @@ def _tell_followers(event: Event, *, actor: Any, text: str, told: Iterable[Any] 
     already = [person for person in told if person is not None]
     skip = {person.pk for person in already}
     url = event.get_absolute_url()
+    venue = event.venue
+    venue_ward_id = venue.ward_id if venue is not None else None
     initiative = event.initiative
     if initiative is not None:
         if initiative.hidden_at is None:
-            followers_notify(initiative=initiative, text=text, url=url, exclude=[actor, *already])
+            followers_notify(
+                initiative=initiative,
+                text=text,
+                url=url,
+                exclude=[actor, *already],
+                also_ward=venue_ward_id,
+            )
         return
     if event.group is not None:
         group = event.group
-        people = followers(group=group, wards=group.wards.values_list("pk", flat=True))
+        group_wards: list[Any] = list(group.wards.values_list("pk", flat=True))
+        if venue_ward_id is not None:
+            group_wards.append(venue_ward_id)
+        people = followers(group=group, wards=group_wards)
         notify(
             recipients=people.exclude(pk__in=skip),
             kind=Kind.FOLLOWING,
@@ -250,6 +263,8 @@ def _tell_followers(event: Event, *, actor: Any, text: str, told: Iterable[Any] 
                 .values("ward_id")
             ).order_by("name", "pk")
         )
+    if venue is not None and venue.ward is not None and venue.ward not in wards:
+        wards.append(venue.ward)
     for ward in wards:
         nearby = list(followers(ward=ward).exclude(pk__in=skip))
         notify(recipients=nearby, kind=Kind.FOLLOWING, text=text, url=url, ward=ward, exclude=actor)

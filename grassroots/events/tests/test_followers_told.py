@@ -17,6 +17,7 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.events import services
 from grassroots.events.models import Event
 from grassroots.events.tests.conftest import HOST_ROLE, World
+from grassroots.events.tests.factories import VenueFactory
 from grassroots.following.services import follow_start
 from grassroots.initiatives.models import Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
@@ -52,7 +53,7 @@ def put_on(world: World, kind: str, title: str = "Bulb planting", **extra: Any) 
         description="Bring a trowel.",
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=2),
-        venue=world.venue,
+        venue=extra.pop("venue", world.venue),
         **extra,
     )
 
@@ -151,6 +152,51 @@ def test_a_surgery_reaches_the_followers_of_each_of_the_councillors_wards_once(
     assert heard[castle][0].ward == third
     assert "Councillor Sam Surgery" in heard[castle][0].text
     assert hilltop not in heard
+
+
+@pytest.mark.parametrize("kind", list(HOST_ROLE))
+def test_the_followers_of_the_venues_ward_hear_too_once_each(world: World, kind: str) -> None:
+    hall = VenueFactory(
+        name="Hilltop hall", council=world.other_ward.council, ward=world.other_ward
+    )
+    there = follows(UserFactory(), world.other_ward)
+    host = world.host(kind)
+    home = host if kind != "surgery" else surgery_wards(world)[0]
+    both = follows(UserFactory(), home, world.other_ward)
+    nowhere = follows(UserFactory(), world.other_group)
+    Notification.objects.all().delete()
+    put_on(world, kind, venue=hall)
+    heard = told()
+    assert {there, both} <= set(heard)
+    assert len(heard[there]) == 1
+    assert len(heard[both]) == 1
+    assert nowhere not in heard
+
+
+def test_an_online_only_event_tells_only_the_hosts_followers(world: World) -> None:
+    neighbour = follows(UserFactory(), world.ward)
+    there = follows(UserFactory(), world.other_ward)
+    Notification.objects.all().delete()
+    put_on(world, "ward", venue=None, online_url="https://meet.example.org/riverside")
+    assert set(told()) == {neighbour}
+    assert there not in told()
+
+
+def test_a_safeguarded_initiatives_event_never_reaches_the_venues_wards_outsiders(
+    world: World,
+) -> None:
+    circle = InitiativeFactory(
+        title="Quiet circle", visibility=Visibility.SAFEGUARDED, wards=[world.ward]
+    )
+    hall = VenueFactory(
+        name="Hilltop hall", council=world.other_ward.council, ward=world.other_ward
+    )
+    member = follows(MembershipFactory(initiative=circle).user, world.other_ward)
+    outsider = follows(UserFactory(), world.other_ward)
+    Notification.objects.all().delete()
+    put_on(world, "initiative", host=circle, actor=circle.created_by, venue=hall)
+    assert set(told()) == {member}
+    assert not Notification.objects.filter(recipient=outsider).exists()
 
 
 def test_a_past_councillors_wards_are_not_told(world: World) -> None:
