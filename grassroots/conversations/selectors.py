@@ -11,8 +11,18 @@ import dataclasses
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +40,11 @@ HOST_LIST_LIMIT = 5
 # under it) a page, oldest first. A thread never splits across pages, and pages are counted
 # over every thread, shown or not to this viewer, so a reply's page never changes.
 THREADS_PER_PAGE = 20
+# Under each thread start the conversation page shows its first ANSWERS_SHOWN answers in path
+# order (the first ones in context) and links to the thread page for the rest, so one busy
+# thread cannot make the page long. The thread page shows ANSWERS_PER_PAGE answers a page.
+ANSWERS_SHOWN = 10
+ANSWERS_PER_PAGE = 50
 
 
 def _shaped(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
@@ -80,6 +95,11 @@ class ShownPost:
     quote: Post | None
     quote_state: str
     children: list[ShownPost] = dataclasses.field(default_factory=list)
+    # A thread start on the conversation page whose answers are cut short: how many answers
+    # the viewer may see in the whole thread (the thread page shows them all); 0 if none cut.
+    more_answers: int = 0
+    # On a later page of the thread page: the reply it answers is on an earlier page.
+    continued: bool = False
 
 
 def _state(post: Post) -> str:
@@ -97,18 +117,63 @@ def _thread_starts(conversation: Conversation) -> QuerySet[Post]:
     return Post.objects.filter(conversation=conversation, parent__isnull=True).order_by("path")
 
 
-def thread_page_number(post: Post) -> int:
-    """The page of the conversation that shows `post` (one query)."""
+def _thread_key() -> Substr:
+    """The first segment of a reply's path: the path of the thread start it belongs to."""
+    # services imports this module, so its constant is looked up when first needed.
+    from grassroots.conversations.services import PATH_DIGITS
+
+    return Substr("path", 1, PATH_DIGITS)
+
+
+@dataclasses.dataclass
+class Placement:
+    """Where a reply sits: threads before its thread, and answers before it in its thread,
+    counted over every reply (shown to a given viewer or not)."""
+
+    threads_before: int
+    answers_before: int
+
+
+def placement(post: Post) -> Placement:
+    """Where `post` sits in its conversation (one query).
+
+    A thread is one contiguous range of path order starting at its start, so the answers
+    before `post` in its thread are exactly the replies between its start and it.
+    """
     start = post.path.split(".", 1)[0]
-    before = _thread_starts(post.conversation).filter(path__lt=start).count()
-    return before // THREADS_PER_PAGE + 1
+    counts = Post.objects.filter(
+        conversation_id=post.conversation_id, path__lt=post.path
+    ).aggregate(
+        threads=Count("pk", filter=Q(parent__isnull=True, path__lt=start)),
+        answers=Count("pk", filter=Q(path__gt=start)),
+    )
+    return Placement(counts["threads"] or 0, counts["answers"] or 0)
 
 
-def post_page_url(post: Post) -> str:
-    """The address of `post` on its conversation's page: the right page, at the reply."""
-    number = thread_page_number(post)
-    page = f"?page={number}" if number > 1 else ""
-    return f"{post.conversation.get_absolute_url()}{page}#post-{post.pk}"
+def _conversation_page_url(conversation: Conversation, threads_before: int) -> str:
+    number = threads_before // THREADS_PER_PAGE + 1
+    return conversation.get_absolute_url() + (f"?page={number}" if number > 1 else "")
+
+
+def thread_url(conversation: Conversation, start_pk: int, answers_before: int = 0) -> str:
+    """The page of a thread page that shows the answer with `answers_before` answers before it."""
+    number = answers_before // ANSWERS_PER_PAGE + 1
+    url = reverse("conversations:thread", kwargs={"pk": conversation.pk, "post_pk": start_pk})
+    return url + (f"?page={number}" if number > 1 else "")
+
+
+def post_page_url(post: Post, *, in_thread: bool = False) -> str:
+    """Where `post` is shown, at the reply (one query): the conversation page if it starts a
+    thread or is among the first ANSWERS_SHOWN answers of its thread, otherwise the right page
+    of its thread page. `in_thread` (someone acting on the thread page) keeps to the thread
+    page whatever the answer's place."""
+    where = placement(post)
+    start = post.path.split(".", 1)[0]
+    if in_thread or (post.parent_id is not None and where.answers_before >= ANSWERS_SHOWN):
+        url = thread_url(post.conversation, int(start), where.answers_before)
+    else:
+        url = _conversation_page_url(post.conversation, where.threads_before)
+    return f"{url}#post-{post.pk}"
 
 
 def post_url(post: Post) -> str:
@@ -117,84 +182,258 @@ def post_url(post: Post) -> str:
     return reverse("conversations:post", kwargs={"pk": post.conversation_id, "post_pk": post.pk})
 
 
-def thread(
-    user: Any, conversation: Conversation, *, may_take_part: bool, page: Any = 1
-) -> tuple[list[ShownPost], Page[str]]:
-    """The threads on page `page` with every reply `user` may see in them, nested in context,
-    and the page (for the pagination links): at most four queries whatever their number.
+def _nearest_page(paginator: Paginator[Any], number: Any) -> Page[Any]:
+    """Page `number`, or the nearest real one for anything else (0 or less: the first; past
+    the end: the last; not a number: the first), never an error."""
+    text = str(number or "").strip()
+    last = paginator.num_pages
+    wanted = 1  # not a number, or a negative one
+    if text.isascii() and text.isdigit():
+        wanted = int(text) if len(text) < 19 else last
+    return paginator.page(min(max(wanted, 1), last))
 
-    Held replies show only to their author and moderators; hidden ones show as a placeholder
-    except to their author and moderators. `may_take_part` (the reply permission, asked once
-    by the caller) decides the agree and answer buttons. A bad page number gives the nearest
-    real page, as Paginator.get_page.
-    """
-    starts = _thread_starts(conversation).values_list("path", flat=True)
-    shown_page = Paginator(starts, THREADS_PER_PAGE).get_page(page)
-    paths = list(shown_page)
-    if not paths:
-        return [], shown_page
-    signed_in = bool(getattr(user, "is_authenticated", False) and user.is_active)
-    moderator = bool(is_moderator(user))
-    # The page's threads are one range of paths: from its first thread up to the next page's.
-    in_range = Q(path__gte=paths[0])
-    if shown_page.has_next():
-        following = starts.filter(path__gt=paths[-1]).first()
-        if following is not None:
-            in_range &= Q(path__lt=following)
-    qs = (
-        Post.objects.filter(conversation=conversation)
-        .filter(in_range)
-        .select_related("author", "quoted", "quoted__author")
-        .annotate(agree_count=Count("reactions"))
-        .order_by("path")
-    )
-    if signed_in:
-        qs = qs.annotate(
-            agreed=Exists(Reaction.objects.filter(post=OuterRef("pk"), user_id=user.pk))
+
+def _may_see(user: Any, moderator: bool) -> Q:
+    """The replies `user` may see in a conversation they may see: held ones only their own
+    (moderators see all). Hidden and removed ones show, as placeholders."""
+    if moderator:
+        return Q()
+    if getattr(user, "is_authenticated", False):
+        return Q(held_for_review=False) | Q(author_id=user.pk)
+    return Q(held_for_review=False)
+
+
+def _ranked(answers: QuerySet[Post], *, per_thread: bool) -> QuerySet[Post]:
+    """`answers` numbered 1, 2, ... in path order (within each thread if `per_thread`),
+    counted over every reply whoever looks, so places never depend on the viewer."""
+    return answers.order_by().annotate(
+        position=Window(
+            RowNumber(),
+            partition_by=[_thread_key()] if per_thread else None,
+            order_by=F("path").asc(),
         )
-    else:
-        qs = qs.annotate(agreed=Value(False))
-    if not moderator:
-        qs = qs.filter(Q(held_for_review=False) | Q(author_id=getattr(user, "pk", None)))
-    now = timezone.now()
-    window = edit_window()
-    open_ = conversation.closed_at is None and conversation.hidden_at is None
-    roots: list[ShownPost] = []
-    by_id: dict[int, ShownPost] = {}
-    for post in qs:
-        post.conversation = conversation
+    )
+
+
+class _Shaper:
+    """Turns rows of replies into what one viewer sees, with their controls."""
+
+    def __init__(self, user: Any, conversation: Conversation, *, may_take_part: bool) -> None:
+        self.user = user
+        self.conversation = conversation
+        self.may_take_part = may_take_part
+        self.signed_in = bool(getattr(user, "is_authenticated", False) and user.is_active)
+        self.moderator = bool(is_moderator(user))
+        self.now = timezone.now()
+        self.window = edit_window()
+        self.open = conversation.closed_at is None and conversation.hidden_at is None
+
+    def visible(self) -> Q:
+        return _may_see(self.user, self.moderator)
+
+    def rows(self, where: Q) -> QuerySet[Post]:
+        """The replies of the conversation matching `where` that the viewer may see, in path
+        order, with their agree counts and quotes: one query."""
+        qs = (
+            Post.objects.filter(conversation=self.conversation)
+            .filter(where)
+            .filter(self.visible())
+            .select_related("author", "quoted", "quoted__author")
+            .annotate(agree_count=Count("reactions"))
+            .order_by("path")
+        )
+        if self.signed_in:
+            return qs.annotate(
+                agreed=Exists(Reaction.objects.filter(post=OuterRef("pk"), user_id=self.user.pk))
+            )
+        return qs.annotate(agreed=Value(False))
+
+    def shown(self, post: Post) -> ShownPost:
+        user = self.user
+        post.conversation = self.conversation
         state = _state(post)
-        mine = signed_in and post.author_id == user.pk
+        mine = self.signed_in and post.author_id == user.pk
         live = state in ("text", "held")
         quote = post.quoted
         quote_state = _state(quote) if quote is not None else ""
         if (
             quote is not None
             and quote_state == "held"
-            and not (moderator or quote.author_id == getattr(user, "pk", None))
+            and not (self.moderator or quote.author_id == getattr(user, "pk", None))
         ):
             quote = None
-        shown = ShownPost(
+        return ShownPost(
             post=post,
             state=state,
-            shown_text=state == "text" or (state in ("hidden", "held") and (mine or moderator)),
-            agree_count=post.agree_count,
-            agreed=bool(post.agreed),
+            shown_text=state == "text"
+            or (state in ("hidden", "held") and (mine or self.moderator)),
+            agree_count=post.agree_count,  # type: ignore[attr-defined]
+            agreed=bool(post.agreed),  # type: ignore[attr-defined]
             mine=mine,
-            can_edit=mine and live and open_ and now - post.created_at <= window,
+            can_edit=mine and live and self.open and self.now - post.created_at <= self.window,
             can_remove=mine and state in ("text", "held"),
-            can_agree=may_take_part and state == "text" and not mine,
-            can_answer=may_take_part and state == "text",
+            can_agree=self.may_take_part and state == "text" and not mine,
+            can_answer=self.may_take_part and state == "text",
             quote=quote,
             quote_state=quote_state,
         )
+
+
+def thread(
+    user: Any, conversation: Conversation, *, may_take_part: bool, page: Any = 1
+) -> tuple[list[ShownPost], Page[str]]:
+    """The threads on page `page`, each with the first ANSWERS_SHOWN answers in path order
+    that `user` may see, nested in context, and the page (for the pagination links): at most
+    five queries whatever the number of threads and answers.
+
+    The answers shown are the thread's first ANSWERS_SHOWN in path order, counted over every
+    answer (so the same ones for every viewer, less any held ones this viewer may not see);
+    the database numbers them and hands over only those. A thread cut short carries the
+    number of answers the viewer may see in it (`more_answers`), for the link to its thread
+    page. Held replies show only to their author and moderators; hidden ones show as a
+    placeholder except to their author and moderators. `may_take_part` (the reply permission,
+    asked once by the caller) decides the agree and answer buttons. A bad page number gives
+    the nearest real page.
+    """
+    starts = _thread_starts(conversation).values_list("path", flat=True)
+    shown_page = _nearest_page(Paginator(starts, THREADS_PER_PAGE), page)
+    paths = list(shown_page)
+    if not paths:
+        return [], shown_page
+    shaper = _Shaper(user, conversation, may_take_part=may_take_part)
+    # The page's threads are one range of paths: from its first thread up to the next page's.
+    in_range = Q(path__gte=paths[0])
+    if shown_page.has_next():
+        following = starts.filter(path__gt=paths[-1]).first()
+        if following is not None:
+            in_range &= Q(path__lt=following)
+    # Each thread's start is its first in path order, then come its answers.
+    first = _ranked(
+        Post.objects.filter(conversation=conversation).filter(in_range), per_thread=True
+    ).filter(Q(position__lte=ANSWERS_SHOWN + 1))
+    roots: list[ShownPost] = []
+    by_id: dict[int, ShownPost] = {}
+    for post in shaper.rows(Q(pk__in=first.values("pk"))):
+        shown = shaper.shown(post)
         by_id[post.pk] = shown
         parent = by_id.get(post.parent_id) if post.parent_id else None
         if parent is not None:
             parent.children.append(shown)
         else:
             roots.append(shown)
+    # How many answers the viewer may see in each thread, to say how many are not shown.
+    visible_answers = dict(
+        Post.objects.filter(conversation=conversation, parent__isnull=False)
+        .filter(in_range)
+        .filter(shaper.visible())
+        .annotate(thread_key=_thread_key())
+        .order_by()
+        .values("thread_key")
+        .annotate(answers=Count("pk"))
+        .values_list("thread_key", "answers")
+    )
+    for root in roots:
+        if root.post.parent_id is not None:
+            continue
+        answers = visible_answers.get(root.post.path, 0)
+        if answers > _count_under(root):
+            root.more_answers = answers
     return roots, shown_page
+
+
+def _count_under(item: ShownPost) -> int:
+    return sum(1 + _count_under(child) for child in item.children)
+
+
+@dataclasses.dataclass
+class ThreadPage:
+    """One thread on its own page: its start with the page's answers nested under it."""
+
+    start: ShownPost
+    page: Page[int]
+    answers: int  # answers the viewer may see in the whole thread
+    conversation_url: str  # the page of the conversation that shows the thread
+
+
+def thread_page(
+    user: Any, conversation: Conversation, start_pk: int, *, may_take_part: bool, page: Any = 1
+) -> ThreadPage | None:
+    """The thread started by reply `start_pk`, a page of ANSWERS_PER_PAGE answers at a time,
+    or None if that is not a thread start of `conversation` the viewer may see (a nested
+    reply, another conversation's reply, a held one of someone else): three queries.
+
+    Pages are contiguous ranges of the thread in path order, so every answer shows under the
+    reply it answers. They are counted over every answer in the thread, shown to this viewer
+    or not, so page N starts at the same answer for everyone and letting a held answer through
+    moves nothing. Unlike threads on the conversation page, answers do not only append: an
+    answer to an early reply takes its place in context, before later answers, and can push
+    those on to the next page. Replies are never deleted (removal and hiding keep the row),
+    so an answer only ever moves to a later page, never an earlier one. Page numbers are
+    therefore not lasting addresses: the lasting link /conversations/N/replies/M/
+    (`post_url`, followed through `post_page_url`) works out the page when it is followed.
+    The start heads every page; an answer whose parent is on an earlier page is shown under
+    it, marked `continued` with a link to the reply it answers.
+    """
+    starts = _thread_starts(conversation)
+    start = (
+        starts.filter(pk=start_pk)
+        .annotate(
+            following=Subquery(starts.filter(path__gt=OuterRef("path")).values("path")[:1]),
+            threads_before=Coalesce(
+                Subquery(
+                    starts.filter(path__lt=OuterRef("path"))
+                    .order_by()
+                    .values("conversation")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+        )
+        .values("pk", "path", "held_for_review", "author_id", "following", "threads_before")
+        .first()
+    )
+    shaper = _Shaper(user, conversation, may_take_part=may_take_part)
+    if start is None or (
+        start["held_for_review"]
+        and not (shaper.moderator or (shaper.signed_in and start["author_id"] == user.pk))
+    ):
+        return None
+    in_thread = Q(path__gt=start["path"])
+    if start["following"] is not None:
+        in_thread &= Q(path__lt=start["following"])
+    answers = Post.objects.filter(conversation=conversation).filter(in_thread)
+    visible = shaper.visible()
+    counts = answers.order_by().aggregate(
+        total=Count("pk"), visible=Count("pk", filter=visible) if visible else Count("pk")
+    )
+    # Only the count is needed to number the pages: the rows come by position below.
+    shown_page = _nearest_page(Paginator(range(counts["total"] or 0), ANSWERS_PER_PAGE), page)
+    low = (shown_page.number - 1) * ANSWERS_PER_PAGE
+    on_page = _ranked(answers, per_thread=False).filter(
+        Q(position__gt=low, position__lte=low + ANSWERS_PER_PAGE)
+    )
+    root: ShownPost | None = None
+    by_id: dict[int, ShownPost] = {}
+    for post in shaper.rows(Q(pk=start["pk"]) | Q(pk__in=on_page.values("pk"))):
+        shown = shaper.shown(post)
+        by_id[post.pk] = shown
+        if root is None:
+            root = shown  # the start comes first in path order
+            continue
+        parent = by_id.get(post.parent_id) if post.parent_id else None
+        if parent is None:
+            shown.continued = True
+            parent = root
+        parent.children.append(shown)
+    if root is None:  # gone since the first query
+        return None
+    return ThreadPage(
+        start=root,
+        page=shown_page,
+        answers=counts["visible"] or 0,
+        conversation_url=_conversation_page_url(conversation, start["threads_before"]),
+    )
 
 
 def agreed_actions(conversation: Conversation) -> list[AgreedAction]:

@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("start/<str:kind>/<str:key>/", views.start, name="start"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/reply/", views.reply, name="reply"),
+    path("<int:pk>/threads/<int:post_pk>/", views.thread, name="thread"),
     path("<int:pk>/replies/<int:post_pk>/", views.post_link, name="post"),
     path("<int:pk>/replies/<int:post_pk>/change/", views.edit, name="edit"),
     path("<int:pk>/replies/<int:post_pk>/remove/", views.remove, name="remove"),

@@ -81,6 +81,25 @@ def _archived_message(group: Group) -> str:
     }
 
 
+def _from_thread(request: HttpRequest) -> bool:
+    """Whether the person acts from a thread page (`?from=thread` on the links and forms
+    there), so that they go back to it rather than to the conversation page."""
+    return request.GET.get("from") == "thread"
+
+
+def _landing(request: HttpRequest, post: Post) -> str:
+    """Where `post` is shown: the thread page when acting from there."""
+    return selectors.post_page_url(post, in_thread=_from_thread(request))
+
+
+def _back_url(request: HttpRequest, conversation: Conversation, post: Post | None) -> str:
+    """Where a form page's back and cancel links go: the thread page at `post` when the form
+    was opened from there, otherwise the conversation."""
+    if post is not None and _from_thread(request):
+        return selectors.post_page_url(post, in_thread=True)
+    return conversation.get_absolute_url()
+
+
 def _back(conversation: Conversation, anchor: str = "") -> HttpResponse:
     return redirect(conversation.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 
@@ -107,6 +126,7 @@ def _form_page(
             "button": button,
             "intro": intro,
             "extra_errors": extra_errors or [],
+            "back_url": conversation.get_absolute_url(),
             **(context or {}),
         },
         status=status,
@@ -247,19 +267,53 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+def thread(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
+    """One thread of a conversation with all its answers, a page at a time. Anything but a
+    thread start of this conversation that the viewer may see is a 404."""
+    conversation = _conversation(request, pk)
+    user = request.user
+    may_reply = user.has_perm("conversations.reply", conversation)
+    shown = selectors.thread_page(
+        user, conversation, post_pk, may_take_part=may_reply, page=request.GET.get("page")
+    )
+    if shown is None:
+        raise Http404
+    return render(
+        request,
+        "conversations/thread.html",
+        {
+            "conversation": conversation,
+            "thread": shown,
+            "posts": [shown.start],
+            "page": shown.page,
+            "from_thread": True,
+            "may_reply": may_reply,
+            "refusal": None if may_reply else reply_refusal(user, conversation),
+            "archived_group": archived_group(conversation),
+            "form": ReplyForm(initial={"parent": post_pk}) if may_reply else None,
+        },
+    )
+
+
+@require_safe
 def post_link(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
-    """A reply's lasting address: on to the page of the conversation its thread is on."""
+    """A reply's lasting address: on to where it is shown (the page of the conversation its
+    thread is on, or of its thread page)."""
     conversation = _conversation(request, pk)
     post = selectors.post_in(conversation, post_pk)
     if post is None:
         raise Http404
-    return redirect(selectors.post_page_url(post))
+    return redirect(_landing(request, post))
 
 
 def _reply_context(
-    conversation: Conversation, to: Post | None, quote: Post | None
+    request: HttpRequest, conversation: Conversation, to: Post | None, quote: Post | None
 ) -> dict[str, Any]:
-    return {"answering": to, "quoting": quote}
+    return {
+        "answering": to,
+        "quoting": quote,
+        "back_url": _back_url(request, conversation, to or quote),
+    }
 
 
 def _answerable(post: Post | None, conversation: Conversation, user: Any) -> Post | None:
@@ -324,7 +378,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 else:
                     messages.success(request, _("Your reply has been posted"))
-                return redirect(selectors.post_page_url(post))
+                return redirect(_landing(request, post))
         answering = _answerable(parent, conversation, request.user)
         quoting = _answerable(quote, conversation, request.user)
     else:
@@ -347,7 +401,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         heading=heading,
         button=_("Post your reply"),
         extra_errors=extra_errors,
-        context=_reply_context(conversation, answering, quoting),
+        context=_reply_context(request, conversation, answering, quoting),
     )
 
 
@@ -382,6 +436,7 @@ def edit(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
             heading=_("You can no longer change this reply"),
             button="",
             extra_errors=[_why_not_editable(conversation)],
+            context={"back_url": _back_url(request, conversation, post)},
         )
     extra_errors: list[str] = []
     if request.method == "POST":
@@ -393,11 +448,17 @@ def edit(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
                 extra_errors.append(error.message)
             else:
                 messages.success(request, _("Your reply has been changed"))
-                return redirect(selectors.post_page_url(post))
+                return redirect(_landing(request, post))
     else:
         form = EditForm(initial={"body": post.body})
     return _form_page(
-        request, conversation, form, heading=heading, button=_("Save"), extra_errors=extra_errors
+        request,
+        conversation,
+        form,
+        heading=heading,
+        button=_("Save"),
+        extra_errors=extra_errors,
+        context={"back_url": _back_url(request, conversation, post)},
     )
 
 
@@ -411,7 +472,7 @@ def remove(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     if request.method == "POST":
         services.post_remove(actor=request.user, post=post)
         messages.success(request, _("Your reply has been removed"))
-        return redirect(selectors.post_page_url(post))
+        return redirect(_landing(request, post))
     return _form_page(
         request,
         conversation,
@@ -422,7 +483,11 @@ def remove(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
             "Your words will be removed and “Removed by its author” shown instead. Answers to it "
             "stay."
         ),
-        context={"confirm": True, "quoting": post},
+        context={
+            "confirm": True,
+            "quoting": post,
+            "back_url": _back_url(request, conversation, post),
+        },
     )
 
 
@@ -435,7 +500,7 @@ def agree(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     if refused := _refused_unless(request, "conversations.agree", post, conversation):
         return refused
     services.reaction_toggle(actor=request.user, post=post)
-    return redirect(selectors.post_page_url(post))
+    return redirect(_landing(request, post))
 
 
 # --- Hosting -----------------------------------------------------------------------------------

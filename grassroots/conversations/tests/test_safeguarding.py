@@ -21,6 +21,8 @@ def pages(conversation: Conversation, post_pk: int) -> list[tuple[str, str]]:
     pk = conversation.pk
     return [
         ("get", reverse("conversations:detail", kwargs={"pk": pk})),
+        ("get", reverse("conversations:thread", kwargs={"pk": pk, "post_pk": post_pk})),
+        ("get", reverse("conversations:post", kwargs={"pk": pk, "post_pk": post_pk})),
         ("get", reverse("conversations:reply", kwargs={"pk": pk})),
         ("post", reverse("conversations:reply", kwargs={"pk": pk})),
         ("get", reverse("conversations:edit", kwargs={"pk": pk, "post_pk": post_pk})),
