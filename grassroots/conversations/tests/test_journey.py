@@ -105,6 +105,9 @@ def test_a_group_hosts_a_councillor_replies_and_an_action_is_agreed(
     with page.expect_navigation():
         page.get_by_role("button", name="Post your reply").click()
     assert_accessible(page)
+    # The thread on its own page (visit checks it with axe too).
+    visit(page, f"{base}/conversations/{conversation.pk}/threads/{post.pk}/")
+    assert page.get_by_text("Thank you! One by the pond, please.").is_visible()
     visit(page, f"{base}/conversations/{conversation.pk}/actions/new/")
     with page.expect_navigation():
         page.get_by_role("button", name="Record the action").click()
