@@ -12,7 +12,9 @@ The two pages of issue 4 whose cost grows with the data:
   zero-padded id; depth at most MAX_DEPTH - 1): a fifth of them top-level, the rest answering
   an earlier reply, every tenth quoting one, one in fifty removed by its author, and 0-3
   agrees each from 200 residents. Each reply's body carries a marker, so the benchmark counts
-  how many replies the page shows (the whole thread, or a page of it).
+  how many replies the page shows (a page of threads, each cut to its first answers).
+- `/conversations/<pk>/threads/<post_pk>/`: the busiest thread of each conversation on its
+  own page, the first page and the last.
 - `/events/`: the upcoming events list with each size in --events (groups, initiatives and
   wards as hosts, at venues in 30 wards, 0-5 RSVPs each), first page and last page.
 
@@ -364,6 +366,27 @@ def _print_table(rows: Sequence[Row], *, header: bool = True) -> None:
         )
 
 
+def busiest_thread(conversation: Any) -> tuple[int, int]:
+    """The thread start with the most answers in `conversation`, and how many it has."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from grassroots.conversations.models import Post
+    from grassroots.conversations.services import PATH_DIGITS
+
+    top = (
+        Post.objects.filter(conversation=conversation)
+        .annotate(thread=Substr("path", 1, PATH_DIGITS))
+        .order_by()
+        .values("thread")
+        .annotate(size=Count("pk"))
+        .order_by("-size", "thread")
+        .first()
+    )
+    assert top is not None
+    return int(top["thread"]), top["size"] - 1
+
+
 def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.settings")
     sys.path.insert(0, str(ROOT))
@@ -372,6 +395,7 @@ def run(args: argparse.Namespace) -> int:
 
     # Importing refapp sets Django up, with its URLconf: the product plus the reference view.
     from bench.refapp import REFERENCE_PATH
+    from grassroots.conversations.selectors import ANSWERS_PER_PAGE
     from grassroots.events.views import PAGE_SIZE as EVENTS_PAGE_SIZE
 
     rng = random.Random(args.seed)
@@ -421,6 +445,20 @@ def run(args: argparse.Namespace) -> int:
                 out = io.StringIO()
                 profile(client, path, out)
                 profiles.append((f"conversation, {replies:,} replies, {viewer}", out.getvalue()))
+        # The busiest thread on its own page: the first page and the last.
+        start, answers = busiest_thread(conversation)
+        last = max(1, (answers + ANSWERS_PER_PAGE - 1) // ANSWERS_PER_PAGE)
+        for number in sorted({1, last}):
+            thread_path = f"{path}threads/{start}/?page={number}"
+            for viewer, client in clients:
+                row, html = measure(
+                    client, thread_path, page=f"thread page p{number}",
+                    size=f"{replies:,} replies", viewer=viewer, **timing,
+                )  # fmt: skip
+                shown = html.count('<li id="post-')
+                row.note = f"{shown:,} shown of the busiest thread's {answers + 1:,}"
+                rows.append(row)
+                _print_table(rows[-1:], header=False)
 
     made = 0
     for events in sorted(args.events):
