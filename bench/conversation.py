@@ -53,6 +53,7 @@ from typing import Any
 
 import psycopg
 
+from bench.load import PLAIN_STATIC_STORAGE, collect_static
 from bench.national import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -546,6 +547,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             check=True,
         )
         print(f"Migrated in {time.perf_counter() - began:.0f} s: {url}", flush=True)
+        # DEBUG off: pages name their static files through the manifest, as in production.
+        static_note = collect_static(env)
+        if static_note:
+            print(static_note, flush=True)
+            env["BENCH_STATIC_STORAGE"] = PLAIN_STATIC_STORAGE
         forwarded = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--keep"]
         done = subprocess.run(
             [sys.executable, "-m", "bench.conversation", *forwarded, "--phase", "run"],
