@@ -139,6 +139,17 @@ GROUP = ConversationSpec(
         ("officer", "Parks can share the survey of its condition with the group.", None, None),
         ("r1", "Please do, then we know what is realistic.", 2, None),
         ("r2", "Music in the summer please!", 0, 0),
+        # A busy thread (more answers than the conversation page shows under a reply).
+        ("r3", "Could it do both? Concerts in summer, cover for the market in winter.", 0, None),
+        ("r4", "For the market the roof would have to keep the rain out.", 5, None),
+        ("host", "The survey should tell us whether the roof can be saved.", 6, None),
+        ("r0", "Winter evenings would need some lighting too.", 5, None),
+        ("r1", "Who would look after it between events?", 0, None),
+        ("r2", "The school band has offered to play the first concert.", 0, None),
+        ("r3", "A few benches nearby would help older neighbours enjoy it.", 0, None),
+        ("r4", "The council has a fund for benches; it is worth asking.", 11, None),
+        ("officer", "Parks can look at benches once the survey is back.", 11, None),
+        ("host", "Let's put the repair, the roof and the benches in one proposal.", 0, None),
     ),
     actions=(("Share the bandstand survey with the group", "officer", 14, False),),
 )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from grassroots.conversations.demo import seed_conversations
 from grassroots.conversations.models import AgreedAction, Conversation, Post, Reaction
@@ -77,3 +78,20 @@ def test_running_the_demo_twice_gives_the_same_conversations() -> None:
     demo.seed_demo(steps=STEPS)
     assert _content() == first
     assert len(first) >= 4
+
+
+def test_the_demo_has_a_busy_thread_to_open_on_its_own_page(client: Client) -> None:
+    demo.seed_demo(steps=STEPS)
+    conversation = Conversation.objects.get(question="What should happen to the old bandstand?")
+    start = Post.objects.filter(conversation=conversation, parent__isnull=True).order_by("path")[0]
+    page = client.get(conversation.get_absolute_url(), secure=True)
+    assert page.status_code == 200
+    assert "Show all 12 replies in this thread" in page.content.decode()
+    thread = client.get(
+        reverse("conversations:thread", kwargs={"pk": conversation.pk, "post_pk": start.pk}),
+        secure=True,
+    )
+    assert thread.status_code == 200
+    assert "Let&#x27;s put the repair, the roof and the benches in one proposal." in (
+        thread.content.decode()
+    )
