@@ -186,6 +186,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "grassroots.accounts.adapter.AccountAdapter"
 # One email address per account; "change" replaces it once the new one is confirmed.
 ACCOUNT_CHANGE_EMAIL = True
+# Security emails: password changed, set or reset; email address changed or removed; two-factor
+# authentication turned on or off; new recovery codes. Each says when, from where, and what to do
+# if it was not you (templates/account/email/base_notification.txt).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # GOV.UK wording on allauth's forms (grassroots/accounts/auth_forms.py); behaviour is allauth's.
 ACCOUNT_FORMS = {
     "login": "grassroots.accounts.auth_forms.LoginForm",

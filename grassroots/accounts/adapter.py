@@ -40,12 +40,15 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         """Render now (while we have the request), send from the worker after the commit."""
         from grassroots.core.mail import send_rendered_later
 
-        request = allauth_context.request
+        # Security emails about two-factor authentication are sent once the change is committed,
+        # outside allauth's request context; the adapter still holds the request it was made for.
+        request = allauth_context.request or self.request
         ctx: dict[str, Any] = {
             "request": request,
             "email": email,
             "current_site": get_current_site(request),
             "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL.rstrip("/"),
         }
         ctx.update(context)
         send_rendered_later(self.render_mail(template_prefix, email, ctx))
