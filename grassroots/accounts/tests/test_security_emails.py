@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.core.context import request_context
 from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.test import Client
 
+from grassroots.accounts.adapter import AccountAdapter
 from grassroots.accounts.models import User
 from grassroots.accounts.tests.conftest import sign_in, totp_code
 from grassroots.accounts.tests.factories import PASSWORD, UserFactory, make_councillor
@@ -173,3 +175,32 @@ def test_new_recovery_codes_are_told_by_email(
     assert response.status_code == 302
     body = _the_one("You have new recovery codes", "lee@example.org")
     assert "The old ones no longer work." in body
+
+
+@pytest.mark.parametrize(
+    ("prefix", "context", "subject", "says"),
+    [
+        ("account/email/password_set", {}, "A password has been set for your account", "set"),
+        (
+            "account/email/email_deleted",
+            {"deleted_email": "old@example.org"},
+            "An email address has been removed from your account",
+            "The email address old@example.org has been removed",
+        ),
+    ],
+)
+def test_the_rarer_security_emails_read_as_plainly(
+    rf: Any,
+    django_capture_on_commit_callbacks: Any,
+    prefix: str,
+    context: dict[str, str],
+    subject: str,
+    says: str,
+) -> None:
+    user = UserFactory(email="ash@example.org")
+    request = rf.get("/")
+    with django_capture_on_commit_callbacks(execute=True), request_context(request):
+        AccountAdapter().send_notification_mail(prefix, user, context)
+    body = _the_one(subject, "ash@example.org")
+    assert says in body
+    _says_when_where_and_what_to_do(body)
