@@ -161,7 +161,7 @@ def test_groups_are_in_the_menu_on_every_page(client: Client) -> None:
     body = client.get("/").content.decode()
     assert 'href="/groups/">Groups</a>' in body
     listing = client.get("/groups/").content.decode()
-    assert 'href="/groups/" aria-current="page">Groups</a>' in listing
+    assert 'href="/groups/" aria-current="page"><strong' in listing
 
 
 def test_organisers_are_offered_to_host_conversations_and_events(client: Client) -> None:

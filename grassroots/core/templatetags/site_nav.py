@@ -1,0 +1,50 @@
+"""The header's main sections: where people find their area, councils, initiatives,
+conversations, events and groups. The section a page belongs to is marked, as GOV.UK's service
+navigation asks: `aria-current="page"` on the section's own page, `"true"` anywhere within it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Section:
+    url: str
+    label: str
+    current: str  # "page", "true" or ""
+
+
+def _sections() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(url name, label, path prefixes that belong to the section)."""
+    return [
+        ("home", _("Find your area"), ()),
+        ("places:councils", _("Councils"), ("/councils/", "/councillors/")),
+        ("initiatives:list", _("Initiatives"), ("/initiatives/", "/support/")),
+        ("conversations:list", _("Conversations"), ("/conversations/",)),
+        ("events:list", _("Events"), ("/events/",)),
+        ("groups:list", _("Groups"), ("/groups/",)),
+    ]
+
+
+@register.inclusion_tag("core/includes/site_nav.html", takes_context=True)
+def site_nav(context: template.Context) -> dict[str, Any]:
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    sections: list[Section] = []
+    for name, label, prefixes in _sections():
+        url = reverse(name)
+        if path == url:
+            current = "page"
+        elif any(path.startswith(prefix) for prefix in prefixes):
+            current = "true"
+        else:
+            current = ""
+        sections.append(Section(url, label, current))
+    return {"sections": sections}
