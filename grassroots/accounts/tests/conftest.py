@@ -24,6 +24,13 @@ def sign_in(client: Client, user: User, password: str = PASSWORD) -> Any:
     return client.post("/accounts/login/", {"login": user.email, "password": password})
 
 
+def sign_in_with_code(client: Client, user: User, secret: str) -> None:
+    """Sign in with the password, then the code the authenticator app shows for `secret`."""
+    sign_in(client, user)
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
 @pytest.fixture
 def reauthenticate(client: Client) -> Callable[[], None]:
     """Confirm the password again, as allauth asks before downloads and deletion."""

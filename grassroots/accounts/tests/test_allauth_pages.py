@@ -12,7 +12,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.test import Client
 
 from grassroots.accounts.models import User
-from grassroots.accounts.tests.conftest import sign_in, totp_code
+from grassroots.accounts.tests.conftest import sign_in, sign_in_with_code
 from grassroots.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -131,8 +131,7 @@ def test_pages_for_two_factor_authentication(
     user = UserFactory()
     secret = mfa_totp(user)
     RecoveryCodes.activate(user)
-    sign_in(client, user)
-    client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    sign_in_with_code(client, user, secret)
     client.post("/accounts/reauthenticate/", {"password": "correct horse battery staple"})
     assert_gov_uk_page(client, url)
 
@@ -151,8 +150,7 @@ def test_recovery_codes_are_listed_as_text(client: Client, mfa_totp: Callable[[U
     user = UserFactory()
     secret = mfa_totp(user)
     codes = RecoveryCodes.activate(user).get_unused_codes()
-    sign_in(client, user)
-    client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    sign_in_with_code(client, user, secret)
     client.post("/accounts/reauthenticate/", {"password": "correct horse battery staple"})
     body = client.get("/accounts/2fa/recovery-codes/").content.decode()
     for code in codes:

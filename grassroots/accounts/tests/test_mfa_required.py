@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from grassroots.accounts.models import User
-from grassroots.accounts.tests.conftest import sign_in, totp_code
+from grassroots.accounts.tests.conftest import sign_in, sign_in_with_code, totp_code
 from grassroots.accounts.tests.factories import (
     UserFactory,
     make_councillor,
@@ -141,8 +141,7 @@ def test_role_holders_cannot_turn_totp_off(
 ) -> None:
     officer = ROLE_HOLDERS[role]()
     secret = mfa_totp(officer)
-    sign_in(client, officer)
-    client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    sign_in_with_code(client, officer, secret)
     reauthenticate()
 
     response = client.post("/accounts/2fa/totp/deactivate/")
@@ -157,8 +156,7 @@ def test_a_resident_can_turn_totp_off(
 ) -> None:
     resident = UserFactory()
     secret = mfa_totp(resident)
-    sign_in(client, resident)
-    client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    sign_in_with_code(client, resident, secret)
     reauthenticate()
 
     response = client.post("/accounts/2fa/totp/deactivate/")

@@ -17,7 +17,7 @@ from django.test import Client
 
 from grassroots.accounts.adapter import AccountAdapter
 from grassroots.accounts.models import User
-from grassroots.accounts.tests.conftest import sign_in, totp_code
+from grassroots.accounts.tests.conftest import sign_in, sign_in_with_code, totp_code
 from grassroots.accounts.tests.factories import PASSWORD, UserFactory, make_councillor
 
 pytestmark = pytest.mark.django_db
@@ -149,8 +149,7 @@ def test_a_councillor_refused_turning_it_off_gets_no_email(
 ) -> None:
     councillor = make_councillor()
     secret = mfa_totp(councillor)
-    sign_in(client, councillor)
-    client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    sign_in_with_code(client, councillor, secret)
     reauthenticate()
     with django_capture_on_commit_callbacks(execute=True):
         refused = client.post("/accounts/2fa/totp/deactivate/")
@@ -167,8 +166,7 @@ def test_new_recovery_codes_are_told_by_email(
 ) -> None:
     user = UserFactory(email="lee@example.org")
     secret = mfa_totp(user)
-    sign_in(client, user)
-    client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    sign_in_with_code(client, user, secret)
     reauthenticate()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/2fa/recovery-codes/generate/")
