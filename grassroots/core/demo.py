@@ -37,12 +37,12 @@ from django.contrib.auth.hashers import check_password, get_hasher, identify_has
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from shapely.geometry import MultiPoint, Point, Polygon, box
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
 from grassroots.accounts.models import Department, OfficerPost, User
+from grassroots.core.slugs import ascii_slug
 from grassroots.places.geometry import bbox_of
 from grassroots.places.models import (
     Council,
@@ -141,6 +141,11 @@ SURGERY_TIMES = (
 UNIT_FIRST_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 UNIT_LAST_LETTERS = "JLNPQRSTUWXYZ"
 LIVE_SECTORS = 8  # sectors 1-8 hold live postcodes; sector 9 the terminated ones
+
+
+def _dotted(name: str) -> str:
+    """ "Tomasz Nowak" → "tomasz.nowak", for an email address's local part."""
+    return ascii_slug(name, max_length=60, fallback="councillor").replace("-", ".")
 
 
 class DemoError(Exception):
@@ -377,7 +382,7 @@ def _build_wards(rng: random.Random) -> tuple[dict[str, Any], tuple[WardSpec, ..
         WardSpec(
             gss_code=f"{WARD_GSS_PREFIX}{901 + n}",
             name=name,
-            slug=slugify(name),
+            slug=ascii_slug(name, max_length=200, fallback="ward"),
             geometry=geometry,
         )
         for n, (name, geometry) in enumerate(specs)
@@ -534,10 +539,10 @@ def _build_councillors(rng: random.Random, wards: Sequence[WardSpec]) -> tuple[C
             venue = rng.choice(VENUES).format(ward=ward.name)
             surgeries = f"{rng.choice(SURGERY_TIMES)}, {venue}. No appointment needed."
         return CouncillorSpec(
-            slug=f"{slugify(name)}-{COUNCIL_SLUG}",
+            slug=ascii_slug(f"{name} {COUNCIL_SLUG}", max_length=200, fallback="councillor"),
             name=name,
             party=rng.choice(parties),
-            email=f"cllr.{slugify(name).replace('-', '.')}@{PUBLIC_DOMAIN}",
+            email=f"cllr.{_dotted(name)}@{PUBLIC_DOMAIN}",
             phone=f"01632 960{next(phones):03d}" if rng.random() < 0.5 else "",
             biography=biography,
             surgeries=surgeries,

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.slugs import slug_constraints
 from grassroots.places.models import Council, Ward
 
 
@@ -46,7 +47,8 @@ class Group(models.Model):
         ordering = ["name"]
         constraints = [
             # Two groups of one council with the same name would be told apart by nobody.
-            models.UniqueConstraint("council", Lower("name"), name="group_name_unique_in_council")
+            models.UniqueConstraint("council", Lower("name"), name="group_name_unique_in_council"),
+            *slug_constraints(model="group"),
         ]
         verbose_name = _("group")
         verbose_name_plural = _("groups")

@@ -16,11 +16,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import User
 from grassroots.core.audit import audit_record
+from grassroots.core.slugs import unique_slug
 from grassroots.groups.models import (
     Group,
     GroupMembership,
@@ -66,13 +66,13 @@ def _name_taken_message(council: Council) -> str:
 
 
 def _unique_slug(name: str) -> str:
-    base = slugify(name)[:120].strip("-") or "group"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-group"
-    slug, n = base, 2
-    while Group.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slug(
+        name,
+        max_length=120,
+        fallback="group",
+        taken=lambda slug: Group.objects.filter(slug=slug).exists(),
+        reserved=RESERVED_SLUGS,
+    )
 
 
 def _check_wards(

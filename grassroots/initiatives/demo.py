@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from grassroots.accounts.models import User
+from grassroots.core.slugs import ascii_slug
 from grassroots.initiatives.models import (
     Backing,
     Initiative,
@@ -231,7 +232,7 @@ def seed_initiatives(borough: Borough) -> None:
         started = now - datetime.timedelta(days=300 - index * 15)
         initiative = Initiative.objects.create(
             title=spec.title,
-            slug=DEMO_SLUG_PREFIX + spec.title.lower().replace("'", "").replace(" ", "-"),
+            slug=ascii_slug(DEMO_SLUG_PREFIX + spec.title, max_length=170, fallback="initiative"),
             problem=spec.problem,
             change_wanted=spec.change,
             who_for=spec.who_for,

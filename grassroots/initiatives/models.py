@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.models import Hideable
+from grassroots.core.slugs import slug_constraints
 from grassroots.places.models import Ward
 
 
@@ -107,7 +108,8 @@ class Initiative(Hideable):
                     & Q(longitude__lte=2.5)
                 ),
                 name="initiative_point_in_britain",
-            )
+            ),
+            *slug_constraints(model="initiative"),
         ]
 
     def __str__(self) -> str:

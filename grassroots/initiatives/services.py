@@ -8,13 +8,14 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from grassroots.core.audit import audit_record
+from grassroots.core.slugs import random_slug, unique_slug
 from grassroots.following.services import followers_notify
 from grassroots.initiatives.models import (
     ASK_AGAIN_STATUSES,
@@ -35,7 +36,8 @@ from grassroots.initiatives.models import (
     Visibility,
 )
 from grassroots.initiatives.rules import represented_ward_ids
-from grassroots.notifications.models import Kind
+from grassroots.moderation.models import SafeguardingConcern
+from grassroots.notifications.models import Kind, Notification
 from grassroots.notifications.services import notify
 from grassroots.places.models import Ward
 
@@ -102,14 +104,36 @@ def allowed_stages(initiative: Initiative, *, resume_to: str | None = None) -> l
 RESERVED_SLUGS = frozenset({"create", "map", "feed", "search", "export", "api", "invitations"})
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:150].strip("-") or "initiative"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-initiative"
-    slug, n = base, 2
-    while Initiative.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+SLUG_LENGTH = 170  # Initiative.slug's max_length
+# A safeguarded initiative's slug is this and a random token: nothing of its title (which an
+# address bar, a history or a shared screen would show), and nothing a public initiative's
+# slug could collide with. So a public initiative's slug, "-2" and all, depends only on other
+# slugs that are themselves public or random, and reveals no safeguarded initiative.
+SAFEGUARDED_SLUG_PREFIX = "private"
+
+
+def initiative_slug(*, title: str, visibility: str) -> str:
+    """A new slug: from the title for a public initiative, a random one for a safeguarded one."""
+    if visibility == Visibility.SAFEGUARDED:
+        return random_slug(prefix=SAFEGUARDED_SLUG_PREFIX, max_length=SLUG_LENGTH)
+    return unique_slug(
+        title,
+        max_length=SLUG_LENGTH,
+        fallback="initiative",
+        taken=lambda slug: Initiative.objects.filter(slug=slug).exists(),
+        reserved=RESERVED_SLUGS,
+    )
+
+
+def _repoint_links(*, old_slug: str, new_slug: str) -> None:
+    """Stored links (notifications, concerns) to the initiative's old address follow it."""
+    old, new = Value(f"/initiatives/{old_slug}/"), Value(f"/initiatives/{new_slug}/")
+    Notification.objects.filter(url__contains=f"/initiatives/{old_slug}/").update(
+        url=Replace("url", old, new)
+    )
+    SafeguardingConcern.objects.filter(item_url__contains=f"/initiatives/{old_slug}/").update(
+        item_url=Replace("item_url", old, new)
+    )
 
 
 def _check_no_councillor_leads(leads: Iterable[Any], wards: Iterable[Ward]) -> None:
@@ -148,7 +172,7 @@ def initiative_create(
             with transaction.atomic():
                 initiative = Initiative.objects.create(
                     title=title,
-                    slug=_unique_slug(title),
+                    slug=initiative_slug(title=title, visibility=visibility),
                     problem=problem,
                     change_wanted=change_wanted,
                     who_for=who_for,
@@ -219,11 +243,18 @@ def initiative_update(
             ).select_related("user")
         ]
         _check_no_councillor_leads(leads, wards)
+        old_slug, was = Initiative.objects.values_list("slug", "visibility").get(pk=initiative.pk)
+        if fields.get("visibility") == Visibility.SAFEGUARDED and was != Visibility.SAFEGUARDED:
+            # Its title-made slug was public: a new random one, so the old address is free
+            # (a public initiative with the same title takes it, as if this one had gone).
+            fields["slug"] = initiative_slug(title="", visibility=Visibility.SAFEGUARDED)
         changed = Initiative.objects.filter(pk=initiative.pk, version=version).update(
             **fields, version=F("version") + 1, updated_at=timezone.now()
         )
         if not changed:
             raise EditConflict(Initiative.objects.get(pk=initiative.pk))
+        if "slug" in fields:
+            _repoint_links(old_slug=old_slug, new_slug=fields["slug"])
         current = set(initiative.wards.values_list("pk", flat=True))
         wanted = {w.pk for w in wards}
         InitiativeWard.objects.filter(initiative=initiative, ward_id__in=current - wanted).delete()
@@ -235,7 +266,11 @@ def initiative_update(
             action="initiative.update",
             obj=initiative,
             summary=f"Edited initiative {fields.get('title', initiative.title)!r}",
-            data={"from_version": version, "fields": sorted(fields), "wards": sorted(wanted)},
+            data={
+                "from_version": version,
+                "fields": sorted(set(fields) - {"slug"}),
+                "wards": sorted(wanted),
+            },
         )
     initiative.refresh_from_db()
     return initiative

@@ -28,10 +28,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from shapely.errors import GEOSException
 from tqdm import tqdm
 
+from grassroots.core.slugs import ascii_slug, unique_slug
 from grassroots.places import geometry as geo
 from grassroots.places.models import (
     Council,
@@ -80,15 +80,8 @@ class Rejections:
 
 
 def _unique_slug(base: str, taken: set[str], *, fallback: str) -> str:
-    """`base`, or `base-2`, `base-3`, ... whichever is not in `taken` (max 200 characters)."""
-    # slugify drops "/" and "." without a word break: "Creigiau/St. Fagans" would become
-    # "creigiaust-fagans", so turn them into spaces first.
-    stem = slugify(re.sub(r"[/.]", " ", base))[:190].strip("-") or fallback
-    slug, n = stem, 1
-    while slug in taken:
-        n += 1
-        slug = f"{stem}-{n}"
-    return slug
+    """`base` as a slug, or with `-2`, `-3`, ... whichever is not in `taken` (max 200 characters)."""
+    return unique_slug(base, max_length=200, fallback=fallback, taken=taken)
 
 
 def _open_csv(path: Path) -> Any:
@@ -763,9 +756,9 @@ def _save_councillor(row: _CouncillorRow, result: CouncillorImportResult) -> Non
     councillor = _find_councillor(row)
     if councillor is None:
         taken = set(
-            Councillor.objects.filter(slug__startswith=slugify(row.name)[:190]).values_list(
-                "slug", flat=True
-            )
+            Councillor.objects.filter(
+                slug__startswith=ascii_slug(row.name, max_length=190, fallback="councillor")
+            ).values_list("slug", flat=True)
         )
         councillor = Councillor.objects.create(
             name=row.name,

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.slugs import slug_constraints
+
 
 class CouncilKind(models.TextChoices):
     # The first three characters of a council's GSS code tell its kind.
@@ -33,6 +35,7 @@ class Council(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = slug_constraints(model="council")
         verbose_name = _("council")
         verbose_name_plural = _("councils")
 
@@ -80,7 +83,8 @@ class Ward(models.Model):
                 fields=["council", "slug"],
                 condition=Q(retired_at__isnull=True),
                 name="ward_unique_current_slug_per_council",
-            )
+            ),
+            *slug_constraints(model="ward"),
         ]
         indexes = [
             models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="ward_bbox_idx")
@@ -157,6 +161,7 @@ class Councillor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = slug_constraints(model="councillor")
         verbose_name = _("councillor")
         verbose_name_plural = _("councillors")
 
