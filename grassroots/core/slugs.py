@@ -63,8 +63,8 @@ _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u02b9\u2032`]")
 _BREAKS = re.compile(r"[^a-z0-9]+")
 
 # Safeguarded initiatives' slugs: an unguessable token, never derived from the title.
-TOKEN_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: easier to read aloud
-TOKEN_LENGTH = 12
+RANDOM_SLUG_LETTERS = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: easier to read aloud
+RANDOM_SLUG_LENGTH = 12
 
 
 def is_slug(value: str) -> bool:
@@ -121,14 +121,14 @@ def unique_slug(
 
 def random_slug(*, prefix: str, max_length: int) -> str:
     """`prefix` and an unguessable token: a slug that says nothing about what it names."""
-    token = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
-    slug = f"{ascii_slug(prefix, max_length=max_length, fallback='x')}-{token}"
+    letters = "".join(secrets.choice(RANDOM_SLUG_LETTERS) for _ in range(RANDOM_SLUG_LENGTH))
+    slug = f"{ascii_slug(prefix, max_length=max_length, fallback='x')}-{letters}"
     if len(slug) > max_length:
         raise ValueError(f"A {len(slug)}-character slug does not fit in {max_length}")
     return slug
 
 
-def slug_constraints(*, model: str, field: str = "slug") -> list[models.CheckConstraint]:
+def slug_constraints(*, model: str, field: str = "slug") -> list[models.BaseConstraint]:
     """The database's own refusal of a slug the URL patterns would not accept.
 
     A regex lookup is REGEXP on SQLite (Django registers the function on every connection) and

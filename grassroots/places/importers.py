@@ -80,7 +80,7 @@ class Rejections:
 
 
 def _unique_slug(base: str, taken: set[str], *, fallback: str) -> str:
-    """`base` as a slug, or with `-2`, `-3`, ... whichever is not in `taken` (max 200 characters)."""
+    """`base` as a slug, or numbered (`-2`, `-3`, ...) if in `taken`; at most 200 characters."""
     return unique_slug(base, max_length=200, fallback=fallback, taken=taken)
 
 
