@@ -30,6 +30,7 @@ from grassroots.conversations.models import (
 )
 from grassroots.conversations.services import PATH_DIGITS, speaker_label
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
+from grassroots.initiatives.demo import demo_initiatives
 from grassroots.initiatives.models import (
     Initiative,
     MemberRole,
@@ -192,7 +193,7 @@ def _demo_conversations(borough: Borough) -> Any:
     return Conversation.objects.filter(
         Q(ward__council=council)
         | Q(group__council=council)
-        | Q(initiative__slug__startswith=DEMO_SLUG_PREFIX)
+        | Q(initiative__in=demo_initiatives(council))
     )
 
 
@@ -205,9 +206,7 @@ def seed_conversations(borough: Borough) -> None:
     councillor = borough.accounts.get("councillor")
     officer = borough.accounts.get("officer")
     residents = list(borough.residents)
-    initiatives = list(
-        Initiative.objects.filter(slug__startswith=DEMO_SLUG_PREFIX).order_by("created_at", "pk")
-    )
+    initiatives = list(demo_initiatives(borough.council).order_by("created_at", "pk"))
     public = [i for i in initiatives if i.visibility == Visibility.PUBLIC]
     private = [i for i in initiatives if i.visibility == Visibility.SAFEGUARDED]
     groups = list(Group.objects.filter(slug__startswith=DEMO_SLUG_PREFIX).order_by("slug"))

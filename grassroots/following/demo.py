@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from grassroots.following.models import Follow
 from grassroots.groups.models import Group
-from grassroots.initiatives.models import Initiative, Visibility
+from grassroots.initiatives.demo import demo_initiatives
+from grassroots.initiatives.models import Visibility
 from grassroots.notifications.models import Delivery, Kind, Notification, Preference
 
 if TYPE_CHECKING:
@@ -43,14 +44,10 @@ def seed_following(borough: Borough) -> None:
     initiative = next(
         (
             i
-            for i in Initiative.objects.filter(
-                slug__startswith=DEMO_PREFIX, visibility=Visibility.PUBLIC
-            )
+            for i in demo_initiatives(borough.council)
+            .filter(visibility=Visibility.PUBLIC)
             .exclude(created_by=resident)
             .order_by("slug")
-            # An address-safe slug (one demo initiative's slug has an accent, which no URL
-            # pattern for a slug accepts).
-            if i.slug.isascii()
         ),
         None,
     )

@@ -1,11 +1,20 @@
 """Demo content for initiatives and councillor support in the Brookmere demo borough.
 
 A step of `grassroots.core.demo.STEPS`. It shows every stage and theme (with one safeguarded
-initiative, which has a member who joined by invitation and an invitation waiting for the demo
+initiative, which has members who joined by invitation and an invitation waiting for the demo
 resident), support of all three kinds in every status, help requests waiting, overdue and
-taken, and advocacy cases in every status. The demo's own initiatives (slugs starting
-`DEMO_SLUG_PREFIX`) are rebuilt on each run from the same seed, so re-running gives the same
-content; nothing else is touched.
+taken, and advocacy cases in every status.
+
+Initiatives, their people, needs, updates, milestones, stages and outcomes are made by the same
+services residents' actions use (`initiatives.services`), so the demo holds only what the site
+itself could have made: slugs from `initiative_slug`, the audit log, the notifications. Their
+dates are then moved into the past, since a service records the moment it runs. Councillors'
+support, help requests and advocacy cases are still written directly: most demo councillors
+have no account, and the support services act only for a signed-in councillor.
+
+Each initiative is in the ward its title names and is led by somebody who lives there. The
+demo's own initiatives (`demo_initiatives`: started by demo accounts in the demo council's
+wards) are rebuilt on each run from the same seed; nothing else is touched.
 """
 
 from __future__ import annotations
@@ -13,32 +22,28 @@ from __future__ import annotations
 import datetime
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from grassroots.accounts.models import User
-from grassroots.core.slugs import ascii_slug
+from grassroots.initiatives import services
 from grassroots.initiatives.models import (
     Backing,
     Initiative,
     InitiativeWard,
-    MemberRole,
     Membership,
-    MembershipStatus,
     Milestone,
     Need,
     NeedKind,
-    NeedStatus,
-    Outcome,
     Stage,
     StageChange,
     Theme,
     Update,
     Visibility,
 )
-from grassroots.notifications.models import Kind, Notification
-from grassroots.places.models import Ward
+from grassroots.places.models import Council, Ward
 from grassroots.support.models import (
     AdvocacyCase,
     CaseMessage,
@@ -55,8 +60,6 @@ from grassroots.support.models import (
 if TYPE_CHECKING:
     from grassroots.core.demo import Borough
 
-DEMO_SLUG_PREFIX = "brookmere-"
-
 # The forward path every initiative walks; paused and closed branch off it.
 _PATH = [Stage.IDEA, Stage.GATHERING_SUPPORT, Stage.PLANNING, Stage.IN_ACTION, Stage.ACHIEVED]
 
@@ -64,50 +67,73 @@ _PATH = [Stage.IDEA, Stage.GATHERING_SUPPORT, Stage.PLANNING, Stage.IN_ACTION, S
 @dataclass(frozen=True)
 class InitiativeSpec:
     title: str
+    ward: str  # the ward it is in: the one its title names, if it names one
     theme: Theme
     stage: Stage
     problem: str
     change: str
     who_for: str
+    # Progress updates, oldest first (none for an idea); every one different.
+    updates: tuple[str, ...] = ()
     visibility: Visibility = Visibility.PUBLIC
 
 
 SPECS: tuple[InitiativeSpec, ...] = (
     InitiativeSpec(
         "Fennick Lane community orchard",
+        "Fennick",
         Theme.GREEN_SPACES,
         Stage.ACHIEVED,
         "The strip of council land behind Fennick Lane was fly-tipped every month.",
         "Plant fruit trees that neighbours look after and share the harvest.",
         "Families on the Fennick estate, and the primary school next door.",
+        (
+            "The council has agreed a licence for the strip behind Fennick Lane.",
+            "Planting day: twenty trees in the ground and soup for forty people.",
+            "Our first harvest went to the school fair and the food bank.",
+        ),
     ),
     InitiativeSpec(
         "Brookmere walking for health group",
+        "Brookmere Central",
         Theme.HEALTH,
         Stage.IN_ACTION,
         "Many older residents told the GP surgery they rarely leave the house.",
         "Weekly led walks of different lengths, finishing with a cup of tea.",
         "Anyone who wants gentle exercise and company, especially people living alone.",
+        (
+            "Two of us have finished the walk leader training.",
+            "The first walk went well: fourteen people came, and the café kept us a table.",
+            "We now have a shorter route for people who use a stick or a frame.",
+        ),
     ),
     InitiativeSpec(
         "Safe space for people affected by domestic abuse",
+        "Hollowmead",
         Theme.SAFETY,
         Stage.PLANNING,
         "People affected by domestic abuse in the borough have nowhere local to meet safely.",
         "A confidential peer support group with a trained facilitator and a safe venue.",
         "Survivors of domestic abuse and people supporting them.",
+        (
+            "A trained facilitator from the regional charity has agreed to help us start.",
+            "We are looking at two possible rooms; neither is named here, for everyone's safety.",
+        ),
         Visibility.SAFEGUARDED,
     ),
     InitiativeSpec(
         "Castle Fold heritage trail",
+        "Castle Fold",
         Theme.TOURISM,
         Stage.GATHERING_SUPPORT,
         "Visitors pass through Castle Fold without knowing its history.",
         "A signed walking trail and leaflet written by local history volunteers.",
         "Visitors and the shops and cafés along the trail.",
+        ("The history society has lent us its photographs of the old mill.",),
     ),
     InitiativeSpec(
         "Greywell Green volunteer hub",
+        "Greywell Green",
         Theme.VOLUNTEERING,
         Stage.IDEA,
         "Small groups each look for volunteers separately and often give up.",
@@ -116,77 +142,125 @@ SPECS: tuple[InitiativeSpec, ...] = (
     ),
     InitiativeSpec(
         "Eastmoor youth music nights",
+        "Eastmoor",
         Theme.YOUNG_PEOPLE,
         Stage.PAUSED,
         "Young people in Eastmoor say there is nothing to do on Friday evenings.",
         "Monthly music nights run with young people at the community centre.",
         "Young people aged 13 to 19.",
+        (
+            "Three bands signed up for the first night, and the sound desk is borrowed.",
+            "The community centre is closed for repairs until spring, so we are pausing.",
+        ),
     ),
     InitiativeSpec(
         "Hollowmead lunch club",
+        "Hollowmead",
         Theme.OLDER_PEOPLE,
         Stage.IN_ACTION,
         "The lunch club closed when the church hall was sold.",
         "Restart a weekly lunch club in a new venue with volunteer drivers.",
         "Older residents who would otherwise eat alone.",
+        (
+            "St Aidan's has offered us its hall on Wednesdays.",
+            "Six volunteer drivers are now checked and insured.",
+            "Twenty-two people came to the first lunch; shepherd's pie was the favourite.",
+        ),
     ),
     InitiativeSpec(
         "Dunmere tenants' repair watch",
+        "Dunmere",
         Theme.HOUSING,
         Stage.PLANNING,
         "Repairs on the Dunmere estate take months and tenants don't know who to ask.",
         "A tenants' group that logs repairs and meets the housing team quarterly.",
         "Tenants of the Dunmere estate.",
+        (
+            "We have logged forty-one open repairs so far, the oldest from last winter.",
+            "The housing team has agreed to a first meeting with us.",
+        ),
     ),
     InitiativeSpec(
         "Safer crossing at Millbrook Ash school",
+        "Millbrook Ash",
         Theme.TRANSPORT,
         Stage.GATHERING_SUPPORT,
         "Children cross a busy road to reach Millbrook Ash primary school.",
         "A zebra crossing and a 20 mph zone outside the school.",
         "Pupils, parents and carers.",
+        ("Parents counted 310 cars in the half hour before school on Tuesday.",),
     ),
     InitiativeSpec(
         "Westwater mural project",
+        "Westwater",
         Theme.ARTS,
         Stage.CLOSED,
         "The underpass at Westwater is dark and covered in graffiti.",
         "A mural designed with local schools.",
         "Everyone who walks through the underpass.",
+        (
+            "Pupils from two schools have drawn their designs for the underpass.",
+            "The underpass is to be rebuilt next year, so we are closing this initiative.",
+        ),
     ),
     InitiativeSpec(
         "Alderwick repair café",
+        "Alderwick",
         Theme.OTHER,
         Stage.IN_ACTION,
         "Broken things go to landfill when they could be fixed.",
         "A monthly repair café where volunteers fix items with their owners.",
         "Anyone with something broken, and people who like fixing things.",
+        (
+            "We have a sewing machine, a soldering iron and two volunteers who can use them.",
+            "Thirty-four items fixed at our first session, from toasters to trousers.",
+            "Next month we are trying a bike repair corner.",
+        ),
     ),
     InitiativeSpec(
         "Bramblefield pocket park",
+        "Bramblefield",
         Theme.GREEN_SPACES,
         Stage.IN_ACTION,
         "The empty corner plot on Bramble Road is a magnet for litter.",
         "A small park with seating, planting and a little free library.",
         "Neighbours of Bramble Road and people waiting for the bus.",
+        (
+            "The plot is cleared: twelve bags of rubbish and one shopping trolley.",
+            "The benches are in; the planting is next.",
+            "The little free library has its first forty books.",
+        ),
     ),
     InitiativeSpec(
         "Kestrel Rise street lighting",
+        "Kestrel Rise",
         Theme.SAFETY,
         Stage.IN_ACTION,
         "The footpath to Kestrel Rise station is unlit and people avoid it after dark.",
         "Working lights along the footpath.",
         "Commuters and residents walking home at night.",
+        (
+            "We walked the footpath with the highways officer and marked the dark stretches.",
+            "Highways have ordered eight new lamp columns.",
+            "The first four lights are working; the rest are due next month.",
+        ),
     ),
     InitiativeSpec(
         "Central library open evenings",
+        "Brookmere Central",
         Theme.ARTS,
         Stage.IN_ACTION,
         "The library closes at 5pm, before most working people can visit.",
         "Volunteer-supported opening until 8pm twice a week.",
         "Working residents, students and families.",
+        (
+            "The library service has agreed to a six-month trial.",
+            "Twelve volunteers have had their induction.",
+            "Our first late opening brought in ninety visitors.",
+        ),
     ),
 )
+
 
 # Advocacy cases, one per status (and each decision), on initiatives in action or planning.
 _CASES: tuple[tuple[CaseStatus, Decision | None], ...] = (
@@ -197,6 +271,25 @@ _CASES: tuple[tuple[CaseStatus, Decision | None], ...] = (
     (CaseStatus.DECIDED, Decision.PARTLY_AGREED),
     (CaseStatus.CLOSED, Decision.DECLINED),
 )
+# The demo resident leads this one, in their own ward (Brookmere Central).
+RESIDENT_LEADS = "Central library open evenings"
+# Stages whose work is over: nothing waits on them any more.
+_FINISHED = (Stage.ACHIEVED, Stage.CLOSED)
+
+
+def demo_initiatives(council: Council | None = None) -> QuerySet[Initiative]:
+    """The demo's initiatives: started by a demo account in a ward of the demo council."""
+    from grassroots.core.demo import ACCOUNT_DOMAIN, COUNCIL_GSS
+
+    wards = (
+        Ward.objects.filter(council=council)
+        if council
+        else Ward.objects.filter(council__gss_code=COUNCIL_GSS)
+    )
+    return Initiative.objects.filter(
+        created_by__email__endswith=ACCOUNT_DOMAIN,
+        pk__in=InitiativeWard.objects.filter(ward__in=wards).values("initiative_id"),
+    )
 
 
 def _stages_to(stage: Stage) -> list[Stage]:
@@ -212,8 +305,8 @@ def seed_initiatives(borough: Borough) -> None:
     """Initiatives in every stage and theme, with support, help requests and cases."""
     rng = borough.rng("initiatives")
     now = timezone.now()
-    Initiative.objects.filter(slug__startswith=DEMO_SLUG_PREFIX).delete()
-    wards = list(borough.wards.values())
+    demo_initiatives(borough.council).delete()
+    wards = {ward.name: ward for ward in borough.wards.values()}
     residents = borough.residents
     resident_account = borough.accounts.get("resident")
     officer = borough.accounts.get("officer")
@@ -223,41 +316,58 @@ def seed_initiatives(borough: Borough) -> None:
             if term.is_current():
                 councillors_by_ward.setdefault(term.ward_id, []).append(councillor.pk)
     initiatives: list[Initiative] = []
+    leads_taken: set[int] = set()
     for index, spec in enumerate(SPECS):
-        ward = wards[index % len(wards)]
-        lead = residents[index * 7]
-        if index == 0 and resident_account is not None and resident_account.ward is not None:
-            # The demo resident leads the first initiative, in their own ward.
-            lead, ward = resident_account, resident_account.ward
+        ward = wards[spec.ward]
+        if resident_account is not None and spec.title == RESIDENT_LEADS:
+            lead = resident_account  # in their own ward, so they can try a lead's pages
+        else:
+            lead = _lead(ward, residents, leads_taken)
         started = now - datetime.timedelta(days=300 - index * 15)
-        initiative = Initiative.objects.create(
+        public = spec.visibility == Visibility.PUBLIC
+        lon, lat = _centre(ward)
+        initiative = services.initiative_create(
+            creator=lead,
             title=spec.title,
-            slug=ascii_slug(DEMO_SLUG_PREFIX + spec.title, max_length=170, fallback="initiative"),
             problem=spec.problem,
             change_wanted=spec.change,
             who_for=spec.who_for,
             theme=spec.theme,
+            wards=[ward],
+            # A safeguarded initiative shows no place on any map.
+            latitude=lat if public else None,
+            longitude=lon if public else None,
+            location_text=ward.name if public else "",
             visibility=spec.visibility,
-            stage=spec.stage,
-            created_by=lead,
-            latitude=None if spec.visibility == Visibility.SAFEGUARDED else _centre(ward)[1],
-            longitude=None if spec.visibility == Visibility.SAFEGUARDED else _centre(ward)[0],
-            location_text="" if spec.visibility == Visibility.SAFEGUARDED else ward.name,
-            stage_changed_at=now - datetime.timedelta(days=20),
         )
-        Initiative.objects.filter(pk=initiative.pk).update(created_at=started)
-        InitiativeWard.objects.create(initiative=initiative, ward=ward)
-        _people(initiative, lead, residents, rng)
-        if spec.visibility == Visibility.SAFEGUARDED:
-            _invitations(initiative, lead, resident_account, residents, now)
-        _timeline(initiative, spec.stage, lead, started, rng)
-        _needs_and_updates(initiative, spec, lead, now, rng)
+        _backdate(Initiative.objects.filter(pk=initiative.pk), created_at=started)
+        _backdate(
+            Membership.objects.filter(initiative=initiative),
+            requested_at=started,
+            decided_at=started,
+        )
+        _people(initiative, lead, residents, resident_account, started, rng)
+        _timeline(initiative, spec, lead, started, now, rng)
+        initiative.refresh_from_db()
         initiatives.append(initiative)
     supports = _support(initiatives, councillors_by_ward, borough, now, rng)
     cases = _cases(supports, borough, officer, now)
     borough.counts["initiatives"] = len(initiatives)
     borough.counts["supports"] = len(supports)
     borough.counts["advocacy cases"] = cases
+
+
+def _lead(ward: Ward, residents: list[User], taken: set[int]) -> User:
+    """Somebody who lives in the ward and leads nothing else yet."""
+    locals_ = [r for r in residents if r.ward_id == ward.pk and r.pk not in taken]
+    lead = (locals_ or [r for r in residents if r.pk not in taken])[0]
+    taken.add(lead.pk)
+    return lead
+
+
+def _backdate(rows: QuerySet[Any], **moments: Any) -> None:
+    """Move what a service stamped with "now" back to when the demo says it happened."""
+    rows.update(**moments)
 
 
 def _centre(ward: Ward) -> tuple[float, float]:
@@ -268,186 +378,158 @@ def _centre(ward: Ward) -> tuple[float, float]:
     return ((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
 
 
-def _people(initiative: Initiative, lead: User, residents: list[User], rng: random.Random) -> None:
-    Membership.objects.create(
-        initiative=initiative, user=lead, role=MemberRole.LEAD, status=MembershipStatus.APPROVED
-    )
-    others = [r for r in rng.sample(residents, 12) if r.pk != lead.pk]
-    members, requested, backers = others[:4], others[4:5], others[5:]
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                initiative=initiative,
-                user=u,
-                role=MemberRole.MEMBER,
-                status=MembershipStatus.APPROVED,
-                decided_by=lead,
-                decided_at=timezone.now(),
-            )
-            for u in members
-        ]
-        + [
-            Membership(
-                initiative=initiative,
-                user=u,
-                status=MembershipStatus.REQUESTED,
-                message="I live nearby and would like to help.",
-            )
-            for u in requested
-        ]
-    )
-    if initiative.visibility == Visibility.PUBLIC:
-        Backing.objects.bulk_create([Backing(initiative=initiative, user=u) for u in backers])
-
-
-def _invitations(
+def _people(
     initiative: Initiative,
     lead: User,
-    invitee: User | None,
     residents: list[User],
-    now: datetime.datetime,
+    resident_account: User | None,
+    started: datetime.datetime,
+    rng: random.Random,
 ) -> None:
-    """A safeguarded initiative grows only by invitation: one member joined that way, and one
-    invitation waits (for the demo resident when there is one, so it can be tried out)."""
-    joined = (
-        Membership.objects.filter(
-            initiative=initiative, role=MemberRole.MEMBER, status=MembershipStatus.APPROVED
+    """Members, a request waiting and backers; a safeguarded one grows only by invitation."""
+    others = [r for r in rng.sample(residents, 12) if r.pk != lead.pk][:11]
+    members, requested, backers = others[:4], others[4:5], others[5:]
+    joined = started + datetime.timedelta(days=10)
+    rows = Membership.objects.filter(initiative=initiative)
+    if initiative.visibility == Visibility.SAFEGUARDED:
+        # Nobody outside can find it to ask: the leads invite, and people accept.
+        for user in members:
+            invited = services.invitation_create(
+                initiative=initiative,
+                actor=lead,
+                invitee=user,
+                message="We met at the drop-in. You would be very welcome.",
+            )
+            services.invitation_accept(membership=invited, user=user)
+        _backdate(
+            rows.filter(user__in=members),
+            invited_at=joined - datetime.timedelta(days=2),
+            decided_at=joined,
+            requested_at=joined - datetime.timedelta(days=2),
         )
-        .select_related("user")
-        .order_by("user__email")
-        .first()
-    )
-    if joined is not None:
-        joined.invited_by, joined.invited_at = lead, now - datetime.timedelta(days=30)
-        joined.invitation_message = "We met at the drop-in. You would be very welcome."
-        joined.decided_by, joined.decided_at = joined.user, now - datetime.timedelta(days=28)
-        joined.save(
-            update_fields=[
-                "invited_by",
-                "invited_at",
-                "invitation_message",
-                "decided_by",
-                "decided_at",
-            ]
+        invitee = resident_account or requested[0]
+        services.invitation_create(
+            initiative=initiative,
+            actor=lead,
+            invitee=invitee,
+            message="Our group meets on Thursday evenings. Join us if you would like to.",
         )
-    inside = set(Membership.objects.filter(initiative=initiative).values_list("user_id", flat=True))
-    if invitee is None or invitee.pk in inside:
-        invitee = next((r for r in residents if r.pk not in inside), None)
-    if invitee is None:
+        _backdate(rows.filter(user=invitee), invited_at=timezone.now() - datetime.timedelta(days=2))
         return
-    Membership.objects.create(
-        initiative=initiative,
-        user=invitee,
-        status=MembershipStatus.INVITED,
-        invited_by=lead,
-        invited_at=now - datetime.timedelta(days=2),
-        invitation_message="Our group meets on Thursday evenings. Join us if you would like to.",
-    )
-    Notification.objects.create(
-        recipient=invitee,
-        kind=Kind.INVITATION,
-        # As invitation_create words it; only the email is discreet (notifications.discreet).
-        text=f"{lead.public_name} invited you to join {initiative.title}",
-        url=initiative.get_absolute_url() + "#invitation",
-        initiative=initiative,
-    )
+    for user in members:
+        asked = services.membership_request(
+            initiative=initiative, user=user, message="I live nearby and would like to help."
+        )
+        services.membership_decide(membership=asked, actor=lead, approve=True)
+    _backdate(rows.filter(user__in=members), requested_at=joined, decided_at=joined)
+    for user in requested:
+        services.membership_request(
+            initiative=initiative, user=user, message="I live nearby and would like to help."
+        )
+    for user in backers:
+        services.backing_toggle(initiative=initiative, user=user)
+    _backdate(Backing.objects.filter(initiative=initiative), created_at=joined)
+
+
+_STAGE_NOTES = {
+    Stage.GATHERING_SUPPORT: "Agreed at our first meeting in the community centre.",
+    Stage.PLANNING: "Enough neighbours have backed it to go ahead.",
+    Stage.IN_ACTION: "We have a plan and a date.",
+    Stage.ACHIEVED: "Done: thank you to everyone who helped.",
+    Stage.PAUSED: "Waiting for the venue to reopen.",
+    Stage.CLOSED: "Closed: the plans for the site have changed.",
+}
 
 
 def _timeline(
-    initiative: Initiative, stage: Stage, lead: User, started: datetime.datetime, rng: random.Random
-) -> None:
-    previous = ""
-    for step, to_stage in enumerate(_stages_to(stage)):
-        StageChange.objects.create(
-            initiative=initiative,
-            from_stage=previous,
-            to_stage=to_stage,
-            note="" if step == 0 else rng.choice(_STAGE_NOTES),
-            changed_by=lead,
-            changed_at=started + datetime.timedelta(days=step * 30),
-        )
-        previous = to_stage
-
-
-_STAGE_NOTES = (
-    "Agreed at our meeting in the community centre.",
-    "Enough neighbours have backed it to go ahead.",
-    "We have a plan and a date.",
-    "Waiting for the venue to reopen.",
-)
-
-
-def _needs_and_updates(
     initiative: Initiative,
     spec: InitiativeSpec,
     lead: User,
+    started: datetime.datetime,
     now: datetime.datetime,
     rng: random.Random,
 ) -> None:
-    Need.objects.bulk_create(
-        [
-            Need(
-                initiative=initiative,
-                kind=NeedKind.VOLUNTEERS,
-                description="Helpers on the day.",
-                volunteers_wanted=rng.randint(3, 12),
-                when="Saturday mornings",
-            ),
-            Need(
-                initiative=initiative,
-                kind=NeedKind.MONEY,
-                description="Materials and insurance.",
-                amount_pence=rng.randint(50, 900) * 100 + rng.choice((0, 50)),
-                status=NeedStatus.MET if spec.stage == Stage.ACHIEVED else NeedStatus.OPEN,
-            ),
-            Need(
-                initiative=initiative,
-                kind=rng.choice(
-                    [k for k in NeedKind if k not in (NeedKind.VOLUNTEERS, NeedKind.MONEY)]
-                ),
-                description="Anyone who can help with this, please get in touch.",
-            ),
-        ]
-    )
-    if spec.stage in (Stage.IDEA,):
-        return
-    for _ in range(3):
-        Update.objects.create(
+    """Needs, then stages, updates and milestones a month apart, then the outcome."""
+    needs = [
+        services.need_create(
             initiative=initiative,
-            author=lead,
-            text=rng.choice(_UPDATES),
+            actor=lead,
+            kind=NeedKind.VOLUNTEERS,
+            description="Helpers on the day.",
+            volunteers_wanted=rng.randint(3, 12),
+            when="Saturday mornings",
+        ),
+        services.need_create(
+            initiative=initiative,
+            actor=lead,
+            kind=NeedKind.MONEY,
+            description="Materials and insurance.",
+            amount_pence=rng.randint(50, 900) * 100 + rng.choice((0, 50)),
+        ),
+        services.need_create(
+            initiative=initiative,
+            actor=lead,
+            kind=rng.choice(
+                [k for k in NeedKind if k not in (NeedKind.VOLUNTEERS, NeedKind.MONEY)]
+            ),
+            description="Anyone who can help with this, please get in touch.",
+        ),
+    ]
+    _backdate(Need.objects.filter(initiative=initiative), created_at=started)
+    stages = _stages_to(spec.stage)
+    for to_stage in stages[1:]:
+        services.initiative_change_stage(
+            initiative=initiative, actor=lead, to_stage=to_stage, note=_STAGE_NOTES[to_stage]
         )
-    Milestone.objects.bulk_create(
-        [
-            Milestone(
-                initiative=initiative,
-                title="First meeting",
-                due_on=(now - datetime.timedelta(days=120)).date(),
-                done_on=(now - datetime.timedelta(days=118)).date(),
-            ),
-            Milestone(
-                initiative=initiative,
-                title="Launch day",
-                due_on=(now + datetime.timedelta(days=40)).date(),
-            ),
-        ]
-    )
+    # Each stage a month after the last; the latest no later than three weeks ago.
+    step = datetime.timedelta(days=30)
+    changes = list(StageChange.objects.filter(initiative=initiative).order_by("changed_at", "pk"))
+    for n, change in enumerate(changes):
+        _backdate(StageChange.objects.filter(pk=change.pk), changed_at=started + n * step)
+    last = started + (len(changes) - 1) * step
+    _backdate(Initiative.objects.filter(pk=initiative.pk), stage_changed_at=last)
+    # Updates between the stages (a finished one's needs were all met on the way).
+    # Updates spread from the start to a little after the latest stage (never in the future).
+    until = min(last + datetime.timedelta(days=20), now - datetime.timedelta(days=1))
+    for n, text in enumerate(spec.updates):
+        update = services.update_create(initiative=initiative, author=lead, text=text)
+        at = started + (until - started) * (n + 1) / (len(spec.updates) + 1)
+        _backdate(Update.objects.filter(pk=update.pk), created_at=at)
     if spec.stage == Stage.ACHIEVED:
-        Outcome.objects.create(
+        for need in needs:
+            services.need_set_status(need=need, actor=lead, met=True)
+        _backdate(Need.objects.filter(initiative=initiative), met_at=last - step / 2)
+    if spec.stage != Stage.IDEA:
+        first = services.milestone_create(
             initiative=initiative,
+            actor=lead,
+            title="First meeting",
+            due_on=(started + datetime.timedelta(days=14)).date(),
+        )
+        services.milestone_set_done(milestone=first, actor=lead, done=True)
+        _backdate(
+            Milestone.objects.filter(pk=first.pk),
+            done_on=(started + datetime.timedelta(days=15)).date(),
+        )
+        launch = services.milestone_create(
+            initiative=initiative,
+            actor=lead,
+            title="Launch day",
+            due_on=(now + datetime.timedelta(days=40)).date()
+            if spec.stage not in _FINISHED
+            else (last - datetime.timedelta(days=10)).date(),
+        )
+        if spec.stage == Stage.ACHIEVED:
+            services.milestone_set_done(milestone=launch, actor=lead, done=True)
+            _backdate(Milestone.objects.filter(pk=launch.pk), done_on=launch.due_on)
+    if spec.stage == Stage.ACHIEVED:
+        services.outcome_record(
+            initiative=initiative,
+            actor=lead,
             what_changed="Twenty fruit trees planted and cared for by a rota of neighbours.",
             for_whom="About 300 households and the 200 pupils of the school next door.",
             evidence="Fly-tipping reports fell from 14 to 1 in a year; the harvest fed two fairs.",
-            recorded_by=lead,
         )
-
-
-_UPDATES = (
-    "We met at the community centre and agreed the next steps.",
-    "Thank you to everyone who came along on Saturday.",
-    "We now have a date with the council's team to talk about permission.",
-    "The first session went well: fourteen people came.",
-)
 
 
 def _support(
@@ -471,8 +553,12 @@ def _support(
         ward_councillors = councillors_by_ward.get(ward_id, [])
         if not ward_councillors or initiative.stage == Stage.IDEA:
             continue
+        finished = initiative.stage in _FINISHED
         for offset, kind in enumerate(SupportKind):
             status = statuses[(index + offset) % len(statuses)]
+            if finished and status not in (SupportStatus.DONE, SupportStatus.DECLINED):
+                # Its work is over: support either helped or was turned down.
+                status = SupportStatus.DONE
             if kind == SupportKind.ADVOCATE and initiative.stage in (
                 Stage.IN_ACTION,
                 Stage.PLANNING,
@@ -500,20 +586,22 @@ def _support(
             )
             Support.objects.filter(pk=support.pk).update(offered_at=offered)
             supports.append(support)
-        # Help requests: one waiting (overdue on every other initiative), one taken.
-        waiting = HelpRequest.objects.create(
-            initiative=initiative,
-            kind=SupportKind.CONNECT,
-            message="Can you introduce us to someone in the council who can help with a venue?",
-            requested_by=initiative.created_by,
-        )
-        waited_days = 12 if index % 2 else 1
-        HelpRequest.objects.filter(pk=waiting.pk).update(
-            created_at=now - datetime.timedelta(days=waited_days),
-            overdue_since=now - datetime.timedelta(days=waited_days - 7)
-            if waited_days > 7
-            else None,
-        )
+        # Help requests: one waiting (overdue on every other initiative) unless its work is
+        # over, and one taken.
+        if not finished:
+            waiting = HelpRequest.objects.create(
+                initiative=initiative,
+                kind=SupportKind.CONNECT,
+                message="Can you introduce us to someone in the council who can help with a venue?",
+                requested_by=initiative.created_by,
+            )
+            waited_days = 12 if index % 2 else 1
+            HelpRequest.objects.filter(pk=waiting.pk).update(
+                created_at=now - datetime.timedelta(days=waited_days),
+                overdue_since=now - datetime.timedelta(days=waited_days - 7)
+                if waited_days > 7
+                else None,
+            )
         taken_by = ward_councillors[0]
         taken = HelpRequest.objects.create(
             initiative=initiative,
@@ -533,9 +621,16 @@ def _support(
                 councillor_id=taken_by,
                 kind=SupportKind.FACILITATE,
                 description="I will chair the meeting at the community centre.",
-                status=SupportStatus.PLANNED,
+                status=SupportStatus.DONE if finished else SupportStatus.PLANNED,
                 help_request=taken,
                 decided_at=now - datetime.timedelta(days=40),
+                done_at=now - datetime.timedelta(days=30) if finished else None,
+                helped=Helped.YES if finished else "",
+                feedback="The meeting cleared the air; we agreed a way forward."
+                if finished
+                else "",
+                feedback_by=initiative.created_by if finished else None,
+                feedback_at=now - datetime.timedelta(days=28) if finished else None,
             )
         )
     return supports

@@ -32,8 +32,7 @@ from grassroots.conversations.models import Conversation
 from grassroots.core import demo
 from grassroots.events.models import Event, Venue
 from grassroots.groups.models import Group
-from grassroots.initiatives.demo import DEMO_SLUG_PREFIX
-from grassroots.initiatives.models import Initiative
+from grassroots.initiatives.demo import demo_initiatives
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
 from grassroots.places.selectors import LookupProblem, ward_for_point, ward_for_postcode
@@ -321,7 +320,7 @@ def _natural_snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 def _wipe_demo() -> None:
     council = Council.objects.filter(gss_code=demo.COUNCIL_GSS)
-    Initiative.objects.filter(slug__startswith=DEMO_SLUG_PREFIX).delete()
+    demo_initiatives().delete()
     User.objects.filter(**DEMO_USERS).delete()
     CouncillorTerm.objects.filter(ward__council__in=council).delete()
     Councillor.objects.filter(email__endswith=demo.PUBLIC_DOMAIN).delete()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.utils import timezone
 
 from grassroots.core import demo
 from grassroots.initiatives.models import Initiative, Stage, Theme, Visibility
+from grassroots.initiatives.sitemaps import SITEMAPS
+from grassroots.places.models import Ward
 from grassroots.support.models import (
     AdvocacyCase,
     CaseStatus,
@@ -22,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def _content() -> list[tuple[object, ...]]:
     return sorted(
-        (i.slug, i.stage, i.theme, i.visibility, i.memberships.count(), i.needs.count())
+        (i.title, i.stage, i.theme, i.visibility, i.memberships.count(), i.needs.count())
         for i in Initiative.objects.all()
     )
 
@@ -72,9 +75,14 @@ def test_the_safeguarded_demo_initiative_grows_by_invitation() -> None:
     safeguarded = Initiative.objects.get(visibility=Visibility.SAFEGUARDED)
     rows = Membership.objects.filter(initiative=safeguarded)
     waiting = rows.get(status=MembershipStatus.INVITED)
-    joined = rows.get(status=MembershipStatus.APPROVED, invited_by__isnull=False)
-    assert waiting.invited_by == joined.invited_by == safeguarded.created_by
-    assert joined.decided_by == joined.user  # they accepted it themselves
+    # Nobody outside can find it to ask: every member but the lead joined by invitation.
+    joined = rows.filter(status=MembershipStatus.APPROVED).exclude(user=safeguarded.created_by)
+    assert joined
+    for member in joined:
+        assert member.invited_by == safeguarded.created_by
+        assert member.decided_by == member.user  # they accepted it themselves
+    assert waiting.invited_by == safeguarded.created_by
+    assert not rows.filter(status=MembershipStatus.REQUESTED).exists()
     # The demo resident holds the waiting invitation, so it can be tried out: they see the
     # initiative while deciding, and find the invitation on their invitations page.
     resident = borough.accounts["resident"]
@@ -83,6 +91,63 @@ def test_the_safeguarded_demo_initiative_grows_by_invitation() -> None:
     assert [m.initiative for m in pending_invitations(resident)] == [safeguarded]
     # Re-running rebuilds the same invitations rather than adding more.
     demo.seed_demo()
-    again = Membership.objects.filter(initiative__slug=safeguarded.slug)
+    again = Membership.objects.filter(initiative__visibility=Visibility.SAFEGUARDED)
     assert again.filter(status=MembershipStatus.INVITED).count() == 1
-    assert again.filter(invited_by__isnull=False).count() == 2
+    assert again.filter(invited_by__isnull=False).count() == joined.count() + 1
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_is_believable() -> None:
+    from grassroots.core.slugs import is_slug
+    from grassroots.initiatives.models import NeedStatus, Update
+
+    demo.seed_demo()
+    ward_names = set(
+        Ward.objects.filter(council__gss_code=demo.COUNCIL_GSS).values_list("name", flat=True)
+    )
+    for initiative in Initiative.objects.prefetch_related("wards"):
+        # Every address works, and a safeguarded one gives nothing of its title away.
+        assert is_slug(initiative.slug), initiative.slug
+        if initiative.visibility == Visibility.SAFEGUARDED:
+            assert initiative.slug.startswith("private-")
+        # An initiative whose title names a ward is in that ward.
+        named = {name for name in ward_names if name in initiative.title}
+        if named:
+            assert {w.name for w in initiative.wards.all()} == named, initiative.title
+    achieved = Initiative.objects.filter(stage=Stage.ACHIEVED)
+    assert achieved
+    for initiative in achieved:
+        assert not initiative.needs.filter(status=NeedStatus.OPEN).exists()
+        assert not HelpRequest.objects.filter(initiative=initiative, status="waiting").exists()
+        assert not initiative.supports.filter(
+            status__in=[SupportStatus.OFFERED, SupportStatus.PLANNED, SupportStatus.IN_PROGRESS]
+        ).exists()
+    texts = list(Update.objects.values_list("text", flat=True))
+    assert texts
+    assert len(texts) == len(set(texts))
+    # Each step happened in the past, in order.
+    for initiative in Initiative.objects.all():
+        changes = list(initiative.stage_changes.order_by("changed_at", "pk"))
+        assert [c.to_stage for c in changes][-1] == initiative.stage
+        assert changes[0].changed_at <= changes[-1].changed_at <= timezone.now()
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_leads_live_in_their_initiatives_wards() -> None:
+    demo.seed_demo()
+    for initiative in Initiative.objects.prefetch_related("wards").select_related("created_by"):
+        assert initiative.created_by.ward in set(initiative.wards.all()), initiative.title
+
+
+@override_settings(DEBUG=True)
+def test_every_demo_list_and_page_opens(client: Client) -> None:
+    demo.seed_demo()
+    pages = ["/initiatives/", "/initiatives/map/", "/initiatives/feed.atom", "/sitemap.xml"]
+    pages += [f"/sitemap-{section}.xml" for section in SITEMAPS]
+    pages += ["/api/initiatives", "/initiatives/export.csv"]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    for initiative in Initiative.objects.filter(visibility=Visibility.PUBLIC):
+        assert client.get(initiative.get_absolute_url()).status_code == 200, initiative.slug
+    for ward in Ward.objects.filter(council__gss_code=demo.COUNCIL_GSS):
+        assert client.get(ward.get_absolute_url()).status_code == 200, ward.slug
