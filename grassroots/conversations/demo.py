@@ -29,6 +29,7 @@ from grassroots.conversations.models import (
     Reaction,
 )
 from grassroots.conversations.services import PATH_DIGITS, speaker_label
+from grassroots.groups.demo import demo_groups
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.demo import demo_initiatives
 from grassroots.initiatives.models import (
@@ -42,7 +43,6 @@ from grassroots.places.models import CouncillorTerm, Ward
 if TYPE_CHECKING:
     from grassroots.core.demo import Borough
 
-DEMO_SLUG_PREFIX = "brookmere-"
 
 # A reply: (who, text, index of the reply it answers or None, index of a quoted reply or None).
 # "who" is a role in the conversation's cast: "host", "councillor", "officer", or "r0", "r1"…
@@ -209,7 +209,7 @@ def seed_conversations(borough: Borough) -> None:
     initiatives = list(demo_initiatives(borough.council).order_by("created_at", "pk"))
     public = [i for i in initiatives if i.visibility == Visibility.PUBLIC]
     private = [i for i in initiatives if i.visibility == Visibility.SAFEGUARDED]
-    groups = list(Group.objects.filter(slug__startswith=DEMO_SLUG_PREFIX).order_by("slug"))
+    groups = list(demo_groups(borough.council).order_by("slug"))
     made: list[Conversation] = []
 
     # A ward the demo councillor represents, started by one of its residents.
@@ -233,7 +233,7 @@ def seed_conversations(borough: Borough) -> None:
         )
 
     if groups:
-        group = next((g for g in groups if g.slug == "brookmere-park-friends"), groups[0])
+        group = next((g for g in groups if g.name == "Friends of Brookmere Park"), groups[0])
         organisers, members = _group_people(group)
         if organisers:
             cast = _cast(organisers[0], (members or residents)[:3], councillor, officer)

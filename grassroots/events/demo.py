@@ -49,7 +49,7 @@ class VenueSpec:
     facts: frozenset[str]
     access_notes: str
     opening: str
-    group_slug: str = ""
+    group: str = ""  # the name of the group that looks after it
 
 
 VENUES: tuple[VenueSpec, ...] = (
@@ -60,7 +60,7 @@ VENUES: tuple[VenueSpec, ...] = (
         frozenset({"step_free", "accessible_toilet", "hearing_loop", "public_transport"}),
         "Automatic doors and a lift to the first-floor meeting room.",
         "Monday to Saturday, 9am to 7pm. Meeting room bookings at the front desk.",
-        "brookmere-repair-cafe",
+        "Brookmere Repair Café",
     ),
     VenueSpec(
         "Riverside Community Centre",
@@ -86,7 +86,7 @@ VENUES: tuple[VenueSpec, ...] = (
         frozenset({"parking"}),
         "Three steps up to the hall; there is no ramp yet. Toilets are upstairs.",
         "Evenings and Saturdays by arrangement with the parish office.",
-        "brookmere-park-friends",
+        "Friends of Brookmere Park",
     ),
     VenueSpec(
         "The Old Bakery café",
@@ -122,7 +122,7 @@ def _at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 def seed_venues(borough: Borough) -> dict[str, Venue]:
-    groups = {g.slug: g for g in Group.objects.filter(council=borough.council)}
+    groups = {g.name: g for g in Group.objects.filter(council=borough.council)}
     wards = list(borough.wards.values())
     venues: dict[str, Venue] = {}
     for index, spec in enumerate(VENUES):
@@ -132,7 +132,7 @@ def seed_venues(borough: Borough) -> dict[str, Venue]:
             "ward": wards[index % len(wards)] if wards else None,
             "accessibility_notes": spec.access_notes,
             "opening_notes": spec.opening,
-            "group": groups.get(spec.group_slug),
+            "group": groups.get(spec.group),
         }
         values.update({fact: fact in spec.facts for fact in FACTS})
         venue, _created = Venue.objects.update_or_create(
@@ -195,7 +195,7 @@ def seed_events(borough: Borough) -> None:
     residents = list(borough.residents)
     resident = borough.accounts.get("resident")
     councillor_user = borough.accounts.get("councillor")
-    groups = {g.slug: g for g in Group.objects.filter(council=borough.council)}
+    groups = {g.name: g for g in Group.objects.filter(council=borough.council)}
     initiatives = {
         i.title: i for i in Initiative.objects.filter(wards__council=borough.council).distinct()
     }
@@ -212,8 +212,8 @@ def seed_events(borough: Borough) -> None:
     cafe = venues["The Old Bakery café"]
     school = venues["Eastmoor Primary School hall"]
 
-    park = groups.get("brookmere-park-friends")
-    repair = groups.get("brookmere-repair-cafe")
+    park = groups.get("Friends of Brookmere Park")
+    repair = groups.get("Brookmere Repair Café")
     if park is not None:
         pick = seeder.event(
             "park-litter-pick",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from grassroots.following.models import Follow
-from grassroots.groups.models import Group
+from grassroots.groups.demo import demo_groups
 from grassroots.initiatives.demo import demo_initiatives
 from grassroots.initiatives.models import Visibility
 from grassroots.notifications.models import Delivery, Kind, Notification, Preference
@@ -20,7 +20,6 @@ from grassroots.notifications.models import Delivery, Kind, Notification, Prefer
 if TYPE_CHECKING:
     from grassroots.core.demo import Borough
 
-DEMO_PREFIX = "brookmere-"
 WARD_FOLLOWERS = 12
 
 
@@ -35,12 +34,7 @@ def seed_following(borough: Borough) -> None:
     if resident is None:
         borough.counts["follows"] = follows
         return
-    group = (
-        Group.objects.filter(slug__startswith=DEMO_PREFIX)
-        .exclude(created_by=resident)
-        .order_by("slug")
-        .first()
-    )
+    group = demo_groups(borough.council).exclude(created_by=resident).order_by("slug").first()
     initiative = next(
         (
             i
