@@ -4,7 +4,9 @@ The demo resident follows their own ward, a group they do not run and a public i
 they do not lead; their news from what they follow comes in a daily digest and event changes
 in a weekly one, and a few notifications already wait for the next digest (so `manage.py
 send_digests --daily` has something to send). A dozen generated residents follow their wards
-too. Everything is rebuilt from the same choices on each run, so re-running changes nothing.
+too. Follows and preferences are made by the services people use (`follow_start`,
+`preferences_save`). Everything is rebuilt from the same choices on each run, so re-running
+changes nothing.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from grassroots.following.models import Follow
+from grassroots.following.services import follow_start
 from grassroots.groups.demo import demo_groups
 from grassroots.initiatives.demo import demo_initiatives
 from grassroots.initiatives.models import Visibility
-from grassroots.notifications.models import Delivery, Kind, Notification, Preference
+from grassroots.notifications.models import Delivery, Kind, Notification
+from grassroots.notifications.services import preferences_save
 
 if TYPE_CHECKING:
     from grassroots.core.demo import Borough
@@ -29,7 +33,10 @@ def seed_following(borough: Borough) -> None:
     neighbours = [r for r in borough.residents if r.ward_id is not None][:WARD_FOLLOWERS]
     people = [p.pk for p in neighbours] + ([resident.pk] if resident is not None else [])
     Follow.objects.filter(user_id__in=people).delete()
-    Follow.objects.bulk_create(Follow(user=person, ward_id=person.ward_id) for person in neighbours)
+    # Followed as people follow things: one press of the button each (following.services).
+    for person in neighbours:
+        if person.ward is not None:
+            follow_start(user=person, target=person.ward)
     follows = len(neighbours)
     if resident is None:
         borough.counts["follows"] = follows
@@ -45,21 +52,12 @@ def seed_following(borough: Borough) -> None:
         ),
         None,
     )
-    targets = [
-        Follow(user=resident, ward=resident.ward) if resident.ward is not None else None,
-        Follow(user=resident, group=group) if group is not None else None,
-        Follow(user=resident, initiative=initiative) if initiative is not None else None,
-    ]
-    made = Follow.objects.bulk_create(follow for follow in targets if follow is not None)
-    follows += len(made)
-    Preference.objects.bulk_create(
-        [
-            Preference(user=resident, kind=Kind.FOLLOWING, delivery=Delivery.DAILY),
-            Preference(user=resident, kind=Kind.EVENT, delivery=Delivery.WEEKLY),
-        ],
-        update_conflicts=True,
-        unique_fields=["user", "kind"],
-        update_fields=["delivery"],
+    targets = [target for target in (resident.ward, group, initiative) if target is not None]
+    for target in targets:
+        follow_start(user=resident, target=target)
+    follows += len(targets)
+    preferences_save(
+        user=resident, deliveries={Kind.FOLLOWING: Delivery.DAILY, Kind.EVENT: Delivery.WEEKLY}
     )
     # News waiting for the next daily digest, one for each place followed.
     Notification.objects.filter(recipient=resident, kind=Kind.FOLLOWING).delete()
