@@ -7,7 +7,9 @@ and agreed actions, one of them done), a group, a closed one, and one in the saf
 initiative that only its members can see.
 
 The demo's conversations are rebuilt on each run from the same seed, so re-running gives the
-same content. Rows are written directly (no notifications or email for demo content).
+same content. Everything is made by the services people's actions use
+(`conversation_start`, `post_create`, `reaction_toggle`, `summary_pin`, agreed actions,
+`conversation_close`); times are then moved into the past, as the demo's story needs.
 """
 
 from __future__ import annotations
@@ -20,15 +22,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from grassroots.accounts.models import User
+from grassroots.conversations import services
 from grassroots.conversations.models import (
-    MAX_DEPTH,
     AgreedAction,
     Audience,
     Conversation,
     Post,
-    Reaction,
 )
-from grassroots.conversations.services import PATH_DIGITS, speaker_label
 from grassroots.groups.demo import demo_groups
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.demo import demo_initiatives
@@ -317,8 +317,12 @@ def _build(
     group: Group | None = None,
     safeguarded: bool = False,
 ) -> Conversation:
+    """The conversation as its people would make it, through the services, then dated back."""
     host = cast["host"]
-    conversation = Conversation.objects.create(
+    if host is None:
+        raise ValueError("A demo conversation needs somebody to start it")
+    conversation = services.conversation_start(
+        actor=host,
         ward=ward,
         initiative=initiative,
         group=group,
@@ -326,58 +330,55 @@ def _build(
         description=spec.description,
         audience=spec.audience,
         is_safeguarded=safeguarded,
-        started_by=host,
-        summary=spec.summary,
-        summary_updated_at=started + datetime.timedelta(days=4) if spec.summary else None,
-        closed_at=started + datetime.timedelta(days=20) if spec.closed else None,
     )
     posts: list[Post] = []
     for index, (who, text, answers, quotes) in enumerate(spec.replies):
         author = cast.get(who) or cast.get(f"r{index % 3}") or host
-        parent = posts[answers] if answers is not None else None
-        if parent is not None and parent.depth >= MAX_DEPTH - 1:
-            parent = parent.parent
-        post = Post.objects.create(
-            conversation=conversation,
-            parent=parent,
-            depth=0 if parent is None else parent.depth + 1,
-            author=author,
-            speaker_label=speaker_label(author, conversation)
-            if who in ("councillor", "officer")
-            else "",
-            body=text,
-            quoted=posts[quotes] if quotes is not None else None,
+        posts.append(
+            services.post_create(
+                actor=author,
+                conversation=conversation,
+                body=text,
+                parent=posts[answers] if answers is not None else None,
+                quoted=posts[quotes] if quotes is not None else None,
+            )
         )
-        segment = f"{post.pk:0{PATH_DIGITS}d}"
-        post.path = segment if parent is None else f"{parent.path}.{segment}"
+    for index, post in enumerate(posts):
         post.created_at = started + datetime.timedelta(hours=5 * (index + 1))
-        post.save(update_fields=["path", "created_at"])
-        posts.append(post)
+        Post.objects.filter(pk=post.pk).update(created_at=post.created_at)
     # Agrees: the host and the first residents agree with every other reply they did not write.
     voters = [u for key, u in cast.items() if u is not None and (key == "host" or key[:1] == "r")]
-    Reaction.objects.bulk_create(
-        [
-            Reaction(post=post, user=voter)
-            for n, post in enumerate(posts)
-            for voter in voters[: 1 + n % 3]
-            if n % 2 == 0 and voter.pk != post.author_id
-        ],
-        ignore_conflicts=True,
-    )
+    for n, post in enumerate(posts):
+        for voter in voters[: 1 + n % 3] if n % 2 == 0 else []:
+            if voter.pk != post.author_id:
+                services.reaction_toggle(actor=voter, post=post)
+    if spec.summary:
+        services.summary_pin(actor=host, conversation=conversation, summary=spec.summary)
     today = timezone.localdate()
     for what, who, days, done in spec.actions:
         owner = cast.get(who)
-        AgreedAction.objects.create(
+        action = services.agreed_action_create(
+            actor=host,
             conversation=conversation,
             what=what,
             owner=owner,
             owner_name="" if owner is not None else who,
+            due_on=today,
+        )
+        if done:
+            services.agreed_action_complete(actor=owner or host, action=action)
+        # Agreed on the day; due when the demo says (already past for one that is done).
+        AgreedAction.objects.filter(pk=action.pk).update(
             due_on=today + datetime.timedelta(days=days),
             done_at=timezone.now() - datetime.timedelta(days=1) if done else None,
-            created_by=host,
         )
-    last = posts[-1].created_at if posts else None
+    if spec.closed:
+        services.conversation_close(actor=host, conversation=conversation)
     Conversation.objects.filter(pk=conversation.pk).update(
-        created_at=started, reply_count=len(posts), last_reply_at=last
+        created_at=started,
+        last_reply_at=posts[-1].created_at if posts else None,
+        summary_updated_at=started + datetime.timedelta(days=4) if spec.summary else None,
+        closed_at=started + datetime.timedelta(days=20) if spec.closed else None,
     )
+    conversation.refresh_from_db()
     return conversation
