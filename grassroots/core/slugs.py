@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 # Django's SlugConverter regex (django.urls.converters.SlugConverter.regex).
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
@@ -61,6 +62,11 @@ _SPELLED = str.maketrans(
 # Apostrophes join a word rather than break it: "St Aidan's" → "st-aidans".
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u02b9\u2032`]")
 _BREAKS = re.compile(r"[^a-z0-9]+")
+
+SLUG_MESSAGE = _(
+    "The slug must use only letters a to z, numbers, hyphens and underscores, with no spaces "
+    "or accents"
+)
 
 # Safeguarded initiatives' slugs: an unguessable token, never derived from the title.
 RANDOM_SLUG_LETTERS = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: easier to read aloud
@@ -138,5 +144,6 @@ def slug_constraints(*, model: str, field: str = "slug") -> list[models.BaseCons
         models.CheckConstraint(
             condition=~Q(**{f"{field}__regex": NOT_SLUG_CHARACTERS}) & ~Q(**{field: ""}),
             name=f"{model}_{field}_is_url_slug",
+            violation_error_message=SLUG_MESSAGE,
         )
     ]

@@ -35,3 +35,13 @@ def test_it_takes_a_url_slug(table: str) -> None:
     row = FACTORIES[table](slug="repair-cafe_2")
     row.refresh_from_db()
     assert row.slug == "repair-cafe_2"
+
+
+def test_a_form_or_the_admin_is_told_why_in_plain_english() -> None:
+    from django.core.exceptions import ValidationError
+
+    from grassroots.places.models import Council
+
+    council = Council(gss_code="E06000999", name="Ynys Môn", slug="ynys-môn")
+    with pytest.raises(ValidationError, match="only letters a to z, numbers, hyphens"):
+        council.validate_constraints()

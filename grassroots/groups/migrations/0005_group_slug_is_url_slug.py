@@ -15,6 +15,10 @@ class Migration(migrations.Migration):
                     models.Q(("slug", ""), _negated=True),
                 ),
                 name="group_slug_is_url_slug",
+                violation_error_message=(
+                    "The slug must use only letters a to z, numbers, hyphens and underscores, "
+                    "with no spaces or accents"
+                ),
             ),
         )
     ]

@@ -10,6 +10,10 @@ def _check(model: str) -> models.CheckConstraint:
             models.Q(("slug", ""), _negated=True),
         ),
         name=f"{model}_slug_is_url_slug",
+        violation_error_message=(
+            "The slug must use only letters a to z, numbers, hyphens and underscores, with no "
+            "spaces or accents"
+        ),
     )
 
 
