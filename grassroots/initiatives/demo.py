@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from grassroots.accounts.models import User
 from grassroots.initiatives.models import (
@@ -231,7 +232,7 @@ def seed_initiatives(borough: Borough) -> None:
         started = now - datetime.timedelta(days=300 - index * 15)
         initiative = Initiative.objects.create(
             title=spec.title,
-            slug=DEMO_SLUG_PREFIX + spec.title.lower().replace("'", "").replace(" ", "-"),
+            slug=DEMO_SLUG_PREFIX + slugify(spec.title),
             problem=spec.problem,
             change_wanted=spec.change,
             who_for=spec.who_for,
