@@ -7,7 +7,9 @@ the URL pattern it resolved to, its queries, its time and (for HTML) its text.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 import tempfile
 import time
@@ -16,12 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlsplit
+from typing import Any
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 VNU_JAR = Path(__file__).resolve().parents[3] / "node_modules" / "vnu-jar" / "build" / "dist"
 VNU_JAR = VNU_JAR / "vnu.jar"
@@ -33,25 +36,50 @@ SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:")
 
 
 class _Links(HTMLParser):
-    """The href of every <a> and <link rel=alternate> in a page."""
+    """The href of every <a> and <link rel=alternate> in a page, and where each GET form goes
+    when sent as it stands (a search with nothing typed, a filter with its hidden fields)."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.base = base
         self.hrefs: list[str] = []
+        self.form: tuple[str, list[tuple[str, str]]] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         href = values.get("href")
-        if not href:
-            return
-        if tag == "a" or (tag == "link" and (values.get("rel") or "") == "alternate"):
+        if tag == "form" and (values.get("method") or "get").lower() == "get":
+            self.form = (values.get("action") or self.base, [])
+        elif tag == "input" and self.form is not None and values.get("type") == "hidden":
+            self.form[1].append((values.get("name") or "", values.get("value") or ""))
+        elif href and (tag == "a" or (tag == "link" and values.get("rel") == "alternate")):
             self.hrefs.append(href)
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self.form is not None:
+            action, fields = self.form
+            query = urlencode([(name, value) for name, value in fields if name])
+            self.hrefs.append(f"{action.split('?')[0]}?{query}" if query else action)
+            self.form = None
 
-def links_in(html: str) -> list[str]:
-    parser = _Links()
+
+def links_in(html: str, base: str) -> list[str]:
+    parser = _Links(base)
     parser.feed(html)
     return parser.hrefs
+
+
+_XML_LINK = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>|<link\b[^>]*\bhref=\"([^\"]+)\"")
+_JSON_LINK = re.compile(r'"(?:url|href|link)"\s*:\s*"([^"]+)"')
+
+
+def links_in_data(text: str, content_type: str) -> list[str]:
+    """Addresses in a sitemap or feed (<loc>, <link href>) or in an API answer ("url": …)."""
+    if "xml" in content_type:
+        return [html.unescape(loc or href) for loc, href in _XML_LINK.findall(text)]
+    if "json" in content_type:
+        return _JSON_LINK.findall(text)
+    return []
 
 
 def internal_path(href: str, base: str) -> str | None:
@@ -76,6 +104,22 @@ def route_of(path: str) -> str | None:
     except Resolver404:
         return None
     return f"{match.namespace + ':' if match.namespace else ''}{match.route}"
+
+
+def all_routes() -> set[str]:
+    """Every URL pattern of the site, named as `route_of` names them."""
+    found: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(n for n in (namespace, pattern.namespace or "") if n)
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                found.add(f"{namespace + ':' if namespace else ''}{prefix}{pattern.pattern}")
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
 
 
 @dataclass
@@ -103,7 +147,7 @@ class Crawl:
     skipped_by_cap: int = 0
 
     def routes(self) -> set[str]:
-        return {page.route for page in self.pages if page.route}
+        return {page.route for page in self.pages if page.route is not None}
 
 
 def crawl(
@@ -154,7 +198,9 @@ def crawl(
         if response.status_code in (301, 302, 303, 307, 308):
             targets = [response["Location"]]
         elif response.status_code == 200 and page.is_html:
-            targets = links_in(text)
+            targets = links_in(text, path)
+        elif response.status_code == 200:
+            targets = links_in_data(text, content_type)
         for href in targets:
             target = internal_path(href, path)
             if target is not None and target not in seen:
@@ -176,9 +222,9 @@ def validate_html(pages: dict[str, str]) -> list[HtmlError]:
         return []
     with tempfile.TemporaryDirectory() as folder:
         names: dict[str, str] = {}
-        for index, (path, html) in enumerate(sorted(pages.items())):
+        for index, (path, markup) in enumerate(sorted(pages.items())):
             name = Path(folder) / f"page{index:05d}.html"
-            name.write_text(html, encoding="utf-8")
+            name.write_text(markup, encoding="utf-8")
             names[name.name] = path
         completed = subprocess.run(  # noqa: S603 - our own fixed command line
             ["java", "-Xss1m", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", folder],  # noqa: S607
