@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -216,6 +217,15 @@ class HtmlError:
     extract: str
 
 
+def html_checker_missing() -> str | None:
+    """Why the Nu Html Checker cannot run here, or None when it can."""
+    if shutil.which("java") is None:
+        return "Java not found (Debian package default-jre-headless)"
+    if not VNU_JAR.exists():
+        return f"the Nu Html Checker not found at {VNU_JAR} (npm ci installs vnu-jar)"
+    return None
+
+
 def validate_html(pages: dict[str, str]) -> list[HtmlError]:
     """Run the Nu Html Checker once over every page (path -> HTML); return its errors."""
     if not pages:
@@ -233,7 +243,10 @@ def validate_html(pages: dict[str, str]) -> list[HtmlError]:
             check=False,
             timeout=600,
         )
-    report = json.loads(completed.stderr or '{"messages": []}')
+    try:
+        report = json.loads(completed.stderr or '{"messages": []}')
+    except json.JSONDecodeError as error:
+        raise AssertionError(f"the Nu Html Checker failed: {completed.stderr[:2000]}") from error
     errors = []
     for message in report["messages"]:
         url = message.get("url", "")
