@@ -11,6 +11,9 @@ pattern) and checks, across everything it reached:
 5. the safeguarded initiative's title appears only on the pages of its insiders;
 6. axe-core finds no WCAG 2.2 A/AA violation on one page of each URL pattern (in Chromium).
 
+Django's admin (reached by the site admin) is crawled for server errors and broken links only:
+its markup is Django's, and it shows site admins every row, safeguarded or not.
+
 It runs once per database (it is one test), and prints the crawl's figures at the end. When it
 fails, the message lists every problem found, each with the page whose link led there.
 """
@@ -47,9 +50,9 @@ from grassroots.moderation.models import SafeguardingContact
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# A person starts at their account (whose links to their own initiatives and groups go first,
-# before the per-pattern cap is reached) or the home page; search engines and programs at the
-# sitemap and the API (whose addresses lead on into the site).
+# After their own initiatives and groups (`own_pages`), a person starts at their account or the
+# home page; search engines and programs at the sitemap and the API (whose addresses lead on
+# into the site).
 START = ["/account/", "/", "/sitemap.xml", "/api/initiatives"]
 # Pages of one URL pattern visited per role: enough to meet its variations (a lead's own
 # initiative and another's, a list's filters), few enough that the crawl stays quick.
@@ -183,6 +186,11 @@ def test_it_holds_together_for_every_demo_role(live_server: Any) -> None:
     def problem(kind: str, text: str) -> None:
         problems.setdefault(kind, []).append(text)
 
+    for role, _client, result in crawls:
+        account = next(page for page in result.pages if page.path == "/account/")
+        if role.email is not None and account.status != 200:
+            problem("not signed in", f"[{role.name}] /account/ answered {account.status}")
+
     html_pages: dict[str, str] = {}
     for role, _client, result in crawls:
         user = User.objects.filter(email=role.email).first() if role.email else None
@@ -284,6 +292,10 @@ def _check_accessibility(
                 tab = context.new_page()
                 for page in todo:
                     tab.goto(live_server.url + page.path)
+                    if tab.url != live_server.url + page.path:
+                        # Signed out, or sent elsewhere: axe would check the wrong page.
+                        problem("browser sent elsewhere", f"[{role.name}] {page.path} -> {tab.url}")
+                        continue
                     for violation in axe_violations(tab):
                         targets = [
                             (node["target"], node.get("failureSummary", "")[:200])
