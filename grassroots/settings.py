@@ -18,6 +18,9 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=True)
+# Django's debug pages for a missing page or a crash. Off, a development site (`make run`) shows
+# the site's own 404 and 500 pages as people would see them (core/middleware.py).
+DEBUG_ERROR_PAGES = env.bool("DEBUG_ERROR_PAGES", default=False)
 # Under pytest: fast password hashing, tasks run in-process unless a test says otherwise.
 TESTING = env.bool("GRASSROOTS_TESTING", default="pytest" in sys.modules)
 
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "grassroots.accounts.middleware.RequireMFAForRolesMiddleware",
+    "grassroots.core.middleware.SiteErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "grassroots.urls"

@@ -17,7 +17,8 @@ if (holder && window.L && holder.dataset.tileUrl) {
     maxZoom: 18,
   }).addTo(map);
   // Points (initiatives) are CSS pins that take focus like links: Enter opens the page.
-  const pointIcon = L.divIcon({ className: "gr-map-marker", iconSize: [18, 18], iconAnchor: [9, 9] });
+  // 24 by 24 pixels: the smallest target WCAG 2.2 (2.5.8) allows when pins sit close together.
+  const pointIcon = L.divIcon({ className: "gr-map-marker", iconSize: [24, 24], iconAnchor: [12, 12] });
   const layer = L.geoJSON(data, {
     style: () => ({ color: "#1d70b8", weight: 2, fillOpacity: 0.15 }),
     pointToLayer: (feature, latlng) =>
@@ -35,5 +36,32 @@ if (holder && window.L && holder.dataset.tileUrl) {
     },
   }).addTo(map);
   // A single point would otherwise be shown at the closest zoom, with no streets to place it.
-  map.fitBounds(layer.getBounds(), { maxZoom: 16 });
+  // The padding keeps pins out from under the zoom buttons (top left) and the attribution.
+  map.fitBounds(layer.getBounds(), {
+    maxZoom: 16,
+    paddingTopLeft: [64, 24],
+    paddingBottomRight: [24, 40],
+  });
+  // Pins closer than a pin's width would cover each other, and a covered pin is hard to click
+  // (WCAG 2.2, 2.5.8): at each zoom, a pin that would overlap one already placed is drawn
+  // beside it instead, going round in a circle. The list beside the map keeps exact places.
+  const pins = [];
+  layer.eachLayer((featureLayer) => {
+    if (featureLayer instanceof L.Marker) pins.push({ marker: featureLayer, at: featureLayer.getLatLng() });
+  });
+  const spread = () => {
+    const placed = [];
+    for (const pin of pins) {
+      let point = map.latLngToLayerPoint(pin.at);
+      for (let step = 0; step < 24 && placed.some((p) => p.distanceTo(point) < 28); step += 1) {
+        const angle = step * 0.9;
+        const radius = 28 * (1 + Math.floor(step / 7));
+        point = map.latLngToLayerPoint(pin.at).add([radius * Math.cos(angle), radius * Math.sin(angle)]);
+      }
+      placed.push(point);
+      pin.marker.setLatLng(map.layerPointToLatLng(point));
+    }
+  };
+  spread();
+  map.on("zoomend", spread);
 }

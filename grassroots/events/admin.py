@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.events.models import ActionItem, Event, Minutes, Rsvp, Venue
@@ -66,6 +68,17 @@ class EventAdmin(admin.ModelAdmin[Event]):
     )
     readonly_fields = ("uid", "sequence", "reminder_sent_at")
     inlines = [RsvpInline, ActionItemInline]
+
+    # `events.view_event` and `events.change_event` are also rules (events/rules.py: who may see
+    # or run an event on the site), and User.has_perm lets the rules decide. The admin asks
+    # Django's model permissions instead, as for every other model.
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return ModelBackend().has_perm(request.user, "events.view_event") or (
+            self.has_change_permission(request, obj)
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return ModelBackend().has_perm(request.user, "events.change_event")
 
 
 @admin.register(Minutes)

@@ -151,3 +151,69 @@ def test_error_pages_are_accessible(browser: Any, live_server: Any, url: str, st
         assert_accessible(page)
     finally:
         page.close()
+
+
+# --- A development site (`make run`: DEBUG on) shows the same pages, unless a developer asks.
+
+
+@pytest.fixture
+def development_site(settings: Any) -> None:
+    settings.DEBUG = True
+    settings.DEBUG_ERROR_PAGES = False
+
+
+@pytest.mark.usefixtures("development_site")
+def test_it_shows_the_site_404_for_an_unknown_address_while_developing(client: Client) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert_in_site_design(response.content, "Page not found")
+    assert b"URLconf" not in response.content
+
+
+@pytest.mark.usefixtures("development_site")
+def test_it_shows_the_site_404_for_a_missing_thing_while_developing(client: Client) -> None:
+    response = client.get("/councils/nowhere/")
+    assert response.status_code == 404
+    assert_in_site_design(response.content, "Page not found")
+    assert b"Raised by" not in response.content
+
+
+@with_test_views
+@pytest.mark.usefixtures("development_site")
+def test_it_shows_the_site_403_and_400_while_developing(client: Client) -> None:
+    forbidden = client.get("/test-only/forbidden")
+    assert forbidden.status_code == 403
+    assert_in_site_design(forbidden.content, "You do not have permission to do that")
+    suspicious = client.get("/test-only/suspicious")
+    assert suspicious.status_code == 400
+    assert_in_site_design(suspicious.content, "Something was wrong with that request")
+
+
+@with_test_views
+@pytest.mark.usefixtures("development_site")
+def test_it_shows_the_site_500_while_developing_and_logs_the_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client = Client(raise_request_exception=False)
+    response = client.get("/test-only/broken")
+    assert response.status_code == 500
+    assert_in_site_design(response.content, "Sorry, there is a problem with the service")
+    assert b"secret internal detail" not in response.content
+    assert b"Traceback" not in response.content
+    # The developer still sees what broke, in the terminal.
+    record = next(r for r in caplog.records if r.name == "django.request")
+    assert record.exc_info is not None
+    assert "secret internal detail" in str(record.exc_info[1])
+
+
+@with_test_views
+def test_a_developer_can_switch_django_debug_pages_back_on(settings: Any) -> None:
+    settings.DEBUG = True
+    settings.DEBUG_ERROR_PAGES = True
+    client = Client(raise_request_exception=False)
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404
+    assert b"URLconf" in missing.content
+    broken = client.get("/test-only/broken")
+    assert broken.status_code == 500
+    assert b"secret internal detail" in broken.content
