@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.images import PrivateImageField
+
 
 class CouncilKind(models.TextChoices):
     # The first three characters of a council's GSS code tell its kind.
@@ -124,7 +126,8 @@ class Postcode(models.Model):
 
 
 def councillor_photo_path(instance: Councillor, filename: str) -> str:
-    return f"councillors/{instance.slug}/{filename}"
+    """Where a councillor's photo is stored: `filename` is already random (core.images)."""
+    return f"councillors/{filename}"
 
 
 class Councillor(models.Model):
@@ -135,7 +138,16 @@ class Councillor(models.Model):
     party = models.CharField(_("party"), max_length=200, blank=True)
     email = models.EmailField(_("public email"), blank=True)
     phone = models.CharField(_("public phone"), max_length=40, blank=True)
-    photo = models.ImageField(_("photo"), upload_to=councillor_photo_path, blank=True)
+    # Cleaned on save (random name, no metadata, scaled); served by the `councillor_photo` view.
+    photo = PrivateImageField(
+        _("photo"),
+        upload_to=councillor_photo_path,
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(_("photo description"), max_length=200, blank=True)
     biography = models.TextField(_("about"), blank=True)
     surgeries = models.TextField(
