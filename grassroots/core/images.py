@@ -151,7 +151,20 @@ def _plain_pixels(image: Image.Image, *, jpeg: bool) -> Image.Image:
 
 
 class PrivateImageFieldFile(ImageFieldFile):
-    """Cleans whatever is saved into it, whichever way it arrives (form, admin, service)."""
+    """Cleans whatever is saved into it, whichever way it arrives (form, admin, service).
+
+    Its `url` is the owner's view (the model's `get_<field>_url()`), never a path under
+    MEDIA_URL, so even the admin's "Currently" link goes through the visibility rule.
+    """
+
+    @property
+    def url(self) -> str:
+        self._require_file()
+        get_url = getattr(self.instance, f"get_{self.field.name}_url", None)
+        if get_url is None:
+            raise ValueError(f"{self.field} is served only through its owner's view")
+        url: str = get_url()
+        return url
 
     def save(self, name: str, content: File[Any], save: bool = True) -> None:
         cleaned = clean_image(content)

@@ -317,6 +317,12 @@ class Update(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    def get_photo_url(self) -> str:
+        """The photo's only address: its view applies the initiative's visibility rule."""
+        return reverse(
+            "initiatives:update_photo", kwargs={"slug": self.initiative.slug, "pk": self.pk}
+        )
+
 
 class Milestone(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")

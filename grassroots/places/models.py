@@ -178,6 +178,9 @@ class Councillor(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("places:councillor", kwargs={"slug": self.slug})
 
+    def get_photo_url(self) -> str:
+        return reverse("places:councillor_photo", kwargs={"slug": self.slug})
+
 
 class CouncillorTermQuerySet(models.QuerySet["CouncillorTerm"]):
     def current(self, on: datetime.date | None = None) -> CouncillorTermQuerySet:

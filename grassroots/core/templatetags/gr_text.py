@@ -34,7 +34,7 @@ def user_text(value: Any) -> SafeString:
     descriptions, minutes, messages).
     """
     if value is None:
-        return mark_safe("")  # noqa: S308 - nothing to show
+        return mark_safe("")
     # Slicing gives a plain str, so text marked safe somewhere upstream is still escaped.
     text = normalize_newlines(str(value)[:])
     linked = _urlize(text, nofollow=False, autoescape=True)

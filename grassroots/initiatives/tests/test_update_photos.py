@@ -74,6 +74,7 @@ def test_a_public_photo_is_served_clean_to_anyone(media: Path) -> None:
     name = update.photo.name or ""
     assert re.fullmatch(r"updates/[A-Za-z0-9_-]{24}\.jpg", name)
     assert (media / name).is_file()
+    assert update.photo.url == _photo_url(update)  # never a path under /media/
 
 
 def test_the_page_shows_the_photo_by_its_own_address_with_its_size() -> None:
