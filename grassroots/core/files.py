@@ -20,7 +20,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from grassroots.core.images import CONTENT_TYPES
@@ -32,7 +32,7 @@ PRIVATE_MAX_AGE = 10 * 60
 
 def serve_private_file(
     request: HttpRequest, file: FieldFile | None, *, public: bool
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Send `file` (already checked: the person may see its owner) or 404 if there is none.
 
     `public`: whether anybody may see it; otherwise responses are `Cache-Control: private`
@@ -45,7 +45,7 @@ def serve_private_file(
     if content_type is None:
         raise Http404
     mode = getattr(settings, "PRIVATE_MEDIA_SERVE", "django")
-    response: HttpResponse
+    response: HttpResponseBase
     if mode == "nginx":
         response = HttpResponse(content_type=content_type)
         prefix = settings.PRIVATE_MEDIA_INTERNAL_URL.rstrip("/") + "/"

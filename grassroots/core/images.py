@@ -150,6 +150,11 @@ def _plain_pixels(image: Image.Image, *, jpeg: bool) -> Image.Image:
     return Image.frombytes(mode, image.size, image.tobytes())
 
 
+def _dimension_fields(field: Any) -> tuple[str | None, str | None]:
+    """An image field's width and height field names (django-stubs does not declare them)."""
+    return getattr(field, "width_field", None), getattr(field, "height_field", None)
+
+
 class PrivateImageFieldFile(ImageFieldFile):
     """Cleans whatever is saved into it, whichever way it arrives (form, admin, service).
 
@@ -159,7 +164,8 @@ class PrivateImageFieldFile(ImageFieldFile):
 
     @property
     def url(self) -> str:
-        self._require_file()
+        if not self:
+            raise ValueError(f"{self.field} has no file")
         get_url = getattr(self.instance, f"get_{self.field.name}_url", None)
         if get_url is None:
             raise ValueError(f"{self.field} is served only through its owner's view")
@@ -168,11 +174,11 @@ class PrivateImageFieldFile(ImageFieldFile):
 
     def save(self, name: str, content: File[Any], save: bool = True) -> None:
         cleaned = clean_image(content)
-        field = self.field
-        if field.width_field:
-            setattr(self.instance, field.width_field, cleaned.width)
-        if field.height_field:
-            setattr(self.instance, field.height_field, cleaned.height)
+        width_field, height_field = _dimension_fields(self.field)
+        if width_field:
+            setattr(self.instance, width_field, cleaned.width)
+        if height_field:
+            setattr(self.instance, height_field, cleaned.height)
         super().save(cleaned.name or name, cleaned, save)
 
 
@@ -188,14 +194,11 @@ class PrivateImageField(models.ImageField):
     def update_dimension_fields(
         self, instance: models.Model, force: bool = False, *args: Any, **kwargs: Any
     ) -> None:
-        if not self.width_field and not self.height_field:
-            return
         if self.attname in instance.__dict__ and not getattr(instance, self.attname):
             # The photo was removed: so are its dimensions.
-            if self.width_field:
-                setattr(instance, self.width_field, None)
-            if self.height_field:
-                setattr(instance, self.height_field, None)
+            for name in _dimension_fields(self):
+                if name:
+                    setattr(instance, name, None)
 
     def formfield(self, **kwargs: Any) -> Any:
         return super().formfield(**{"form_class": ImageUploadField, **kwargs})
@@ -243,7 +246,7 @@ def reclean_stored(instance: models.Model, field_name: str) -> str:
     cleared, since it could never be shown.
     """
     file = getattr(instance, field_name)
-    field = file.field
+    width_field, height_field = _dimension_fields(file.field)
     old = file.name
     if not old:
         return "empty"
@@ -254,13 +257,12 @@ def reclean_stored(instance: models.Model, field_name: str) -> str:
         return "missing"
     except ImageRefused:
         cleaned = None
-    fields = [field_name, field.width_field, field.height_field]
+    fields = [field_name, width_field, height_field]
     if cleaned is None:
         setattr(instance, field_name, "")
-        if field.width_field:
-            setattr(instance, field.width_field, None)
-        if field.height_field:
-            setattr(instance, field.height_field, None)
+        for name in (width_field, height_field):
+            if name:
+                setattr(instance, name, None)
     else:
         file.save(cleaned.name, cleaned, save=False)
     instance.save(update_fields=[name for name in fields if name])

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -633,7 +633,7 @@ def update_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def update_photo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def update_photo(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     """An update's photo, for whoever may see the initiative (otherwise the same 404)."""
     initiative = _visible(request, slug)
     update = get_object_or_404(Update, initiative=initiative, pk=pk)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,7 +83,7 @@ def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
 
 
 @require_safe
-def councillor_photo(request: HttpRequest, slug: str) -> HttpResponse:
+def councillor_photo(request: HttpRequest, slug: str) -> HttpResponseBase:
     """A councillor's photo: public, like the profile it belongs to."""
     councillor = selectors.councillor_detail(slug=slug)
     if councillor is None:
