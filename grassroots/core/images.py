@@ -110,18 +110,21 @@ def clean_image(upload: File[Any]) -> CleanedImage:
                 )
             probe.verify()  # checks the file's structure without decoding the pixels
         upload.seek(0)
+        out_format, extension, _type = OUTPUTS[source_format]
         with Image.open(upload) as opened:
             opened.seek(0)  # the first frame of an animation
+            if source_format == "JPEG":
+                # Decode a big JPEG at a fraction of its size (never below MAX_SIDE) to save memory.
+                opened.draft(None, (MAX_SIDE, MAX_SIDE))
             image = ImageOps.exif_transpose(opened) or opened
             image = _to_srgb(image)
-            image.load()
+            image = _plain_mode(image, jpeg=out_format == "JPEG")
+            image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+            image = _plain_pixels(image)
     except ImageRefused:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ImageRefused(_("The photo must be a JPG, PNG or WebP image")) from None
-    out_format, extension, _type = OUTPUTS[source_format]
-    image = _plain_pixels(image, jpeg=out_format == "JPEG")
-    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     options: dict[str, Any] = {}
     if out_format == "JPEG":
@@ -136,18 +139,22 @@ def clean_image(upload: File[Any]) -> CleanedImage:
     )
 
 
-def _plain_pixels(image: Image.Image, *, jpeg: bool) -> Image.Image:
-    """A new image holding only `image`'s pixels: no `info` (EXIF, XMP, text, profile) at all."""
+def _plain_mode(image: Image.Image, *, jpeg: bool) -> Image.Image:
+    """`image` in a mode the output format can hold: grey or colour, with alpha if it had any
+    (unless written as JPEG)."""
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     if image.mode in ("L", "RGB") or (image.mode in ("LA", "RGBA") and not jpeg):
-        mode = image.mode
-    elif jpeg or not has_alpha:
+        return image
+    if jpeg or not has_alpha:
         mode = "L" if image.mode in ("1", "L", "LA", "I", "I;16", "F") else "RGB"
     else:
         mode = "RGBA"
-    if image.mode != mode:
-        image = image.convert(mode)
-    return Image.frombytes(mode, image.size, image.tobytes())
+    return image.convert(mode)
+
+
+def _plain_pixels(image: Image.Image) -> Image.Image:
+    """A new image holding only `image`'s pixels: no `info` (EXIF, XMP, text, profile) at all."""
+    return Image.frombytes(image.mode, image.size, image.tobytes())
 
 
 def _dimension_fields(field: Any) -> tuple[str | None, str | None]:

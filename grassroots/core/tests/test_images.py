@@ -106,6 +106,12 @@ def test_it_scales_a_huge_image_to_1600_pixels_on_its_longest_side() -> None:
     assert _open(cleaned.read()).size == (1600, 400)
 
 
+def test_a_big_jpeg_turned_by_the_camera_is_scaled_the_right_way_up() -> None:
+    cleaned = clean_image(jpeg_with_gps(size=(4000, 3000), orientation=6))
+    assert (cleaned.width, cleaned.height) == (1200, 1600)
+    assert _open(cleaned.read()).size == (1200, 1600)
+
+
 def test_a_small_image_keeps_its_size() -> None:
     cleaned = clean_image(jpeg_with_gps(size=(300, 200)))
     assert (cleaned.width, cleaned.height) == (300, 200)
