@@ -256,8 +256,17 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+# Uploads live under MEDIA_ROOT, which no URL serves: each file is sent by its owner's view after
+# the owner's visibility rule (core/files.py). MEDIA_URL is only Django's required default.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# How those views hand a file over: "django" streams it (works under gunicorn alone); "nginx"
+# answers X-Accel-Redirect to PRIVATE_MEDIA_INTERNAL_URL (an `internal` location); "sendfile"
+# answers X-Sendfile with the file's path (docs/operations.md).
+PRIVATE_MEDIA_SERVE = env.str("PRIVATE_MEDIA_SERVE", default="django")
+if PRIVATE_MEDIA_SERVE not in ("django", "nginx", "sendfile"):
+    raise environ.ImproperlyConfigured("PRIVATE_MEDIA_SERVE must be django, nginx or sendfile")
+PRIVATE_MEDIA_INTERNAL_URL = env.str("PRIVATE_MEDIA_INTERNAL_URL", default="/_private-media/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

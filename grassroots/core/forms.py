@@ -294,3 +294,29 @@ class InviteByEmailForm(forms.Form):
         if has_control_characters(message):
             raise forms.ValidationError(_("Message must not contain control characters"))
         return message
+
+
+class ChooseFilesAgainMixin:
+    """Tell people to choose a file again when the form comes back with a problem.
+
+    Browsers never keep a chosen file across a round trip to the server, so a photo chosen on a
+    form that had an error elsewhere is silently gone. For each file field that has a
+    `choose_again` message (`core.images.ImageUploadField` does) and had a file chosen, the
+    message is added as the field's error, so it shows by the field and in the error summary.
+    """
+
+    def full_clean(self) -> None:
+        form: Any = self
+        super().full_clean()  # type: ignore[misc]
+        if not form.is_bound or not form._errors:
+            return
+        for name, form_field in form.fields.items():
+            message = form_field.error_messages.get("choose_again")
+            if (
+                message is None
+                or not isinstance(form_field, forms.FileField)
+                or name in form._errors
+                or not form.files.get(form.add_prefix(name))
+            ):
+                continue
+            form.add_error(name, forms.ValidationError(message, code="choose_again"))

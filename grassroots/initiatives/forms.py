@@ -9,11 +9,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import GovukDateField
+from grassroots.core.forms import ChooseFilesAgainMixin, GovukDateField
+from grassroots.core.images import ImageUploadField
 from grassroots.initiatives.models import NeedKind, Theme, Visibility
 from grassroots.places.models import Postcode, Ward
 from grassroots.places.postcodes import normalise_postcode
@@ -21,8 +21,7 @@ from grassroots.places.selectors import LookupProblem, ward_for_point, ward_for_
 
 StrOrPromise = Any  # str or a lazy translation
 MAX_TEXT = 5000
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_PENCE = 1_000_000_000  # £10 million: far above any community need, well inside the column
 # Where the map picker opens when it knows nothing nearer: [[south, west], [north, east]].
 GREAT_BRITAIN = [[49.9, -8.2], [58.7, 1.8]]
@@ -418,7 +417,7 @@ class NeedForm(forms.Form):
         return data
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(ChooseFilesAgainMixin, forms.Form):
     text = _text(
         _("Update"),
         _("Enter your update"),
@@ -427,9 +426,11 @@ class UpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What has happened since the last update?"),
     )
-    photo = forms.ImageField(
+    # Checked and cleaned as it is validated (core.images): random name, no metadata, scaled.
+    photo = ImageUploadField(
         label=_("Photo (optional)"),
         required=False,
+        formats=PHOTO_FORMATS,
         help_text=_("A JPG, PNG or WebP image, smaller than 5MB."),
         error_messages={
             "invalid_image": _("The photo must be a JPG, PNG or WebP image"),
@@ -445,17 +446,6 @@ class UpdateForm(forms.Form):
         required=False,
         help_text=_("For people who cannot see it, like “Volunteers planting bulbs by the gate”."),
     )
-
-    def clean_photo(self) -> UploadedFile[Any] | None:
-        photo: UploadedFile[Any] | None = self.cleaned_data.get("photo")
-        if not photo:
-            return None
-        if (photo.size or 0) > MAX_PHOTO_BYTES:
-            raise forms.ValidationError(_("The photo must be smaller than 5MB"))
-        image = getattr(photo, "image", None)
-        if image is None or image.format not in PHOTO_FORMATS:
-            raise forms.ValidationError(_("The photo must be a JPG, PNG or WebP image"))
-        return photo
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.images import PrivateImageField
 from grassroots.core.models import Hideable
 from grassroots.core.slugs import slug_constraints
 from grassroots.places.models import Ward
@@ -282,7 +283,8 @@ class Need(models.Model):
 
 
 def update_photo_path(instance: Update, filename: str) -> str:
-    return f"initiatives/{instance.initiative_id}/updates/{filename}"
+    """Where an update's photo is stored: `filename` is already random (core.images)."""
+    return f"updates/{filename}"
 
 
 class Update(models.Model):
@@ -293,7 +295,16 @@ class Update(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="initiative_updates"
     )
     text = models.TextField(_("update"))
-    photo = models.ImageField(_("photo"), upload_to=update_photo_path, blank=True)
+    # Cleaned on save (random name, no metadata, scaled) and served by the `update_photo` view.
+    photo = PrivateImageField(
+        _("photo"),
+        upload_to=update_photo_path,
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(_("describe the photo"), max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -307,6 +318,12 @@ class Update(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def get_photo_url(self) -> str:
+        """The photo's only address: its view applies the initiative's visibility rule."""
+        return reverse(
+            "initiatives:update_photo", kwargs={"slug": self.initiative.slug, "pk": self.pk}
+        )
 
 
 class Milestone(models.Model):

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Replace
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.core.audit import audit_record
 from grassroots.core.slugs import random_slug, unique_slug
+from grassroots.core.images import ImageRefused, clean_image
 from grassroots.following.services import followers_notify
 from grassroots.initiatives.models import (
     ASK_AGAIN_STATUSES,
@@ -840,16 +841,23 @@ def update_create(
     initiative: Initiative,
     author: Any,
     text: str,
-    photo: UploadedFile[Any] | None = None,
+    photo: File[Any] | None = None,
     photo_alt: str = "",
 ) -> Update:
-    """Post a progress update (a photo must come with its description)."""
+    """Post a progress update (a photo must come with its description).
+
+    The photo is cleaned first (core.images: random name, no metadata, scaled)."""
     if photo is not None and not photo_alt.strip():
         raise InitiativeError(_("Describe the photo for people who cannot see it"))
+    if photo is not None:
+        try:
+            photo = clean_image(photo)
+        except ImageRefused as refused:
+            raise InitiativeError(refused.message) from None
     with transaction.atomic():
         update = Update(initiative=initiative, author=author, text=text, photo_alt=photo_alt)
         if photo is not None:
-            update.photo.save(photo.name or "photo", photo, save=False)
+            update.photo.save(photo.name or "", photo, save=False)
         else:
             update.photo_alt = ""
         update.save()

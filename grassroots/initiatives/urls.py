@@ -63,6 +63,7 @@ urlpatterns: list[object] = [
         name="need_reopen",
     ),
     path("<slug:slug>/updates/add/", views.update_add, name="update_add"),
+    path("<slug:slug>/updates/<int:pk>/photo", views.update_photo, name="update_photo"),
     path("<slug:slug>/milestones/add/", views.milestone_add, name="milestone_add"),
     path(
         "<slug:slug>/milestones/<int:pk>/done/",

@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from grassroots.core.files import serve_private_file
 from grassroots.initiatives import selectors, services
 from grassroots.initiatives.forms import (
     InitiativeEditForm,
@@ -35,6 +36,8 @@ from grassroots.initiatives.models import (
     NeedKind,
     NeedStatus,
     Stage,
+    Update,
+    Visibility,
 )
 from grassroots.initiatives.services import EditConflict, InitiativeError
 
@@ -627,6 +630,15 @@ def update_add(request: HttpRequest, slug: str) -> HttpResponse:
         button=_("Post update"),
         multipart=True,
     )
+
+
+@require_safe
+def update_photo(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
+    """An update's photo, for whoever may see the initiative (otherwise the same 404)."""
+    initiative = _visible(request, slug)
+    update = get_object_or_404(Update, initiative=initiative, pk=pk)
+    public = initiative.visibility == Visibility.PUBLIC and initiative.hidden_at is None
+    return serve_private_file(request, update.photo, public=public)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.slugs import slug_constraints
+from grassroots.core.images import PrivateImageField
 
 
 class CouncilKind(models.TextChoices):
@@ -128,7 +129,8 @@ class Postcode(models.Model):
 
 
 def councillor_photo_path(instance: Councillor, filename: str) -> str:
-    return f"councillors/{instance.slug}/{filename}"
+    """Where a councillor's photo is stored: `filename` is already random (core.images)."""
+    return f"councillors/{filename}"
 
 
 class Councillor(models.Model):
@@ -139,7 +141,16 @@ class Councillor(models.Model):
     party = models.CharField(_("party"), max_length=200, blank=True)
     email = models.EmailField(_("public email"), blank=True)
     phone = models.CharField(_("public phone"), max_length=40, blank=True)
-    photo = models.ImageField(_("photo"), upload_to=councillor_photo_path, blank=True)
+    # Cleaned on save (random name, no metadata, scaled); served by the `councillor_photo` view.
+    photo = PrivateImageField(
+        _("photo"),
+        upload_to=councillor_photo_path,
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(_("photo description"), max_length=200, blank=True)
     biography = models.TextField(_("about"), blank=True)
     surgeries = models.TextField(
@@ -170,6 +181,9 @@ class Councillor(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("places:councillor", kwargs={"slug": self.slug})
+
+    def get_photo_url(self) -> str:
+        return reverse("places:councillor_photo", kwargs={"slug": self.slug})
 
 
 class CouncillorTermQuerySet(models.QuerySet["CouncillorTerm"]):

@@ -10,4 +10,5 @@ urlpatterns = [
     path("councils/<slug:slug>/", views.council_detail, name="council"),
     path("councils/<slug:council>/wards/<slug:slug>/", views.ward_detail, name="ward"),
     path("councillors/<slug:slug>/", views.councillor_detail, name="councillor"),
+    path("councillors/<slug:slug>/photo", views.councillor_photo, name="councillor_photo"),
 ]

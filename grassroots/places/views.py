@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from grassroots.core.files import serve_private_file
 from grassroots.places import maps, selectors
 from grassroots.places.forms import FindAreaForm, PointForm
 from grassroots.places.models import Council
@@ -79,6 +80,15 @@ def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
             "activity": selectors.ward_activity(request.user, ward),
         },
     )
+
+
+@require_safe
+def councillor_photo(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """A councillor's photo: public, like the profile it belongs to."""
+    councillor = selectors.councillor_detail(slug=slug)
+    if councillor is None:
+        raise Http404
+    return serve_private_file(request, councillor.photo, public=True)
 
 
 @require_safe

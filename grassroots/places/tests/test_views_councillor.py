@@ -132,7 +132,19 @@ def test_a_photo_is_shown_with_its_description(
     img = re.search(rb"<img [^>]*>", page(client, councillor).content)
     assert img is not None
     assert b'alt="Sam Patel smiling, outside the town hall"' in img.group(0)
-    assert b'src="/media/councillors/sam-patel/' in img.group(0)
+    # Served by the councillor's own address (no public path), cleaned: a PNG, measured.
+    assert b'src="/councillors/sam-patel/photo" width="1" height="1"' in img.group(0)
+    photo = client.get("/councillors/sam-patel/photo")
+    assert photo.status_code == 200
+    assert photo["Content-Type"] == "image/png"
+    assert b"".join(photo.streaming_content).startswith(b"\x89PNG")  # type: ignore[attr-defined]
+    assert "public" in photo["Cache-Control"]
+    assert "sam" not in (Councillor.objects.get().photo.name or "")
+
+
+def test_an_unknown_councillor_has_no_photo(client: Client, councillor: Councillor) -> None:
+    assert client.get("/councillors/sam-patel/photo").status_code == 404
+    assert client.get("/councillors/nobody/photo").status_code == 404
 
 
 def test_a_photo_without_a_description_gets_one(
