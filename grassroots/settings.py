@@ -288,6 +288,9 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # the operator opts in with SECURE_HSTS_PRELOAD=true, so check --deploy need not nag about it.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A monitor sending "Authorization: Bearer <token>" may read /healthz?detail=1 (failed and
+# waiting background tasks); site admins signed in may too. Empty: admins only.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many reverse proxies of ours stand in front of gunicorn (each appends to X-Forwarded-For).

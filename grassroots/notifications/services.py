@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from grassroots.conversations.models import Conversation
+from grassroots.core.mail import one_line
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
 from grassroots.notifications import bursts, discreet, unsubscribe
@@ -107,7 +108,7 @@ def notify(
     absolute = url if url.startswith("http") else settings.SITE_URL.rstrip("/") + url
     # About something safeguarded: the email names nothing (see discreet.py).
     private = discreet.is_private(initiative, conversation)
-    subject = discreet.subject() if private else text[:120]
+    subject = discreet.subject() if private else one_line(text)[:120]
     row_of = {n.recipient_id: n for n in created}
     messages = []
     for user in to_email:
