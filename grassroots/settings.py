@@ -331,3 +331,6 @@ POSTCODE_IMPORT_BATCH_SIZE = env.int("POSTCODE_IMPORT_BATCH_SIZE", default=5000)
 HELP_REQUEST_WORKING_DAYS = env.int("HELP_REQUEST_WORKING_DAYS", default=5)
 # How long the author of a conversation reply may still change it (then it is marked "edited").
 CONVERSATION_EDIT_WINDOW_MINUTES = env.int("CONVERSATION_EDIT_WINDOW_MINUTES", default=15)
+# A follower gets at most one email straight away per person's news in this window; the rest of
+# that person's news waits for the daily digest (grassroots/notifications/bursts.py).
+FOLLOWING_EMAIL_WINDOW_MINUTES = env.int("FOLLOWING_EMAIL_WINDOW_MINUTES", default=60)

@@ -30,6 +30,6 @@ def hold_back(*, actor_id: int, recipient_ids: Iterable[int]) -> set[int]:
     if not keys:
         return set()
     held = {keys[key] for key in cache.get_many(list(keys))}
-    window = 60 * int(getattr(settings, "FOLLOWING_EMAIL_WINDOW_MINUTES", 60))
+    window = 60 * int(settings.FOLLOWING_EMAIL_WINDOW_MINUTES)
     cache.set_many({key: 1 for key, pk in keys.items() if pk not in held}, timeout=window)
     return held

@@ -75,11 +75,11 @@ def _database_url(tmp: Path) -> str:
     return f"sqlite:///{tmp / 'site.sqlite3'}"
 
 
-def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path, name: str) -> None:
     deadline = time.monotonic() + 30
     while True:
         if process.poll() is not None:
-            pytest.fail(f"{process.args[0]} exited early:\n{log.read_text()}")
+            pytest.fail(f"{name} exited early:\n{log.read_text()}")
         probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
             probe.request("GET", "/healthz")
@@ -141,7 +141,7 @@ def proxied_site(tmp_path: Path) -> Iterator[int]:
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait_for(upstream, site, site_log)
+            _wait_for(upstream, site, site_log, "gunicorn")
             proxy = subprocess.Popen(  # noqa: S603 - fixed arguments
                 [
                     NGINX,
@@ -158,7 +158,7 @@ def proxied_site(tmp_path: Path) -> Iterator[int]:
                 stderr=subprocess.STDOUT,
             )
             try:
-                _wait_for(port, proxy, proxy_log)
+                _wait_for(port, proxy, proxy_log, "nginx")
                 yield port
             finally:
                 _stop(proxy)

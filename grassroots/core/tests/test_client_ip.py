@@ -11,10 +11,10 @@ from grassroots.core.net import client_ip
 
 
 def _request(remote: str = "10.0.0.5", forwarded: str | None = None) -> Any:
-    extra = {"REMOTE_ADDR": remote}
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
     if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **extra)
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 def test_it_ignores_the_header_when_no_proxy_is_trusted(settings: Any) -> None:

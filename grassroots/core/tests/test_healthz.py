@@ -194,10 +194,10 @@ def test_site_admins_see_failed_and_waiting_tasks(client: Client) -> None:
 def test_a_monitor_with_the_token_sees_the_detail(client: Client, settings: Any) -> None:
     settings.HEALTHZ_TOKEN = "s3cret-monitor-token"
     _failed_and_waiting_tasks()
-    auth = {"HTTP_AUTHORIZATION": "Bearer s3cret-monitor-token"}
-    assert client.get("/healthz?detail=1", **auth).json()["tasks"]["failed_last_24h"] == 1
-    wrong = {"HTTP_AUTHORIZATION": "Bearer guess"}
-    assert client.get("/healthz?detail=1", **wrong).status_code == 403
+    auth = {"Authorization": "Bearer s3cret-monitor-token"}
+    assert client.get("/healthz?detail=1", headers=auth).json()["tasks"]["failed_last_24h"] == 1
+    wrong = {"Authorization": "Bearer guess"}
+    assert client.get("/healthz?detail=1", headers=wrong).status_code == 403
 
 
 @pytest.mark.django_db
@@ -206,7 +206,7 @@ def test_nobody_else_sees_the_detail(client: Client, settings: Any) -> None:
 
     settings.HEALTHZ_TOKEN = ""
     assert client.get("/healthz?detail=1").status_code == 403
-    assert client.get("/healthz?detail=1", HTTP_AUTHORIZATION="Bearer ").status_code == 403
+    assert client.get("/healthz?detail=1", headers={"Authorization": "Bearer "}).status_code == 403
     client.force_login(UserFactory())
     response = client.get("/healthz?detail=1")
     assert response.status_code == 403
