@@ -94,6 +94,10 @@ def is_transient(error: BaseException) -> bool:
         return 400 <= error.smtp_code < 500
     if isinstance(error, smtplib.SMTPException):
         return False
+    # An HTTP API's answer (GOV.UK Notify through requests): its own fault, or too busy.
+    status = getattr(getattr(error, "response", None), "status_code", None)
+    if isinstance(status, int):
+        return status >= 500 or status == 429
     # Connection refused, timed out, name not resolved (smtplib's errors are OSErrors too,
     # hence their handling first).
     return isinstance(error, OSError)

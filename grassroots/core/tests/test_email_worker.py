@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import smtplib
 import socket
 from collections.abc import Iterator
 from datetime import timedelta
@@ -11,8 +12,9 @@ from email.message import Message
 from typing import Any
 
 import pytest
+import requests
 from aiosmtpd.controller import Controller
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -20,7 +22,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.core.mail import MAX_ATTEMPTS, send_rendered_later
+from grassroots.core.mail import MAX_ATTEMPTS, is_transient, send_rendered_later
 from grassroots.following.services import follow_start
 from grassroots.initiatives.models import Initiative
 from grassroots.initiatives.services import update_create
@@ -29,6 +31,12 @@ from grassroots.notifications.mailing import enqueue_after_commit, send_emails
 from grassroots.places.tests.factories import WardFactory
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _response(status: int) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    return response
 
 
 class Inbox:
@@ -245,3 +253,23 @@ def test_the_last_attempt_is_not_queued_again() -> None:
     [task] = DBTaskResult.objects.all()
     assert task.status == "FAILED"
     assert "not tried again" in task.traceback
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (smtplib.SMTPServerDisconnected("gone"), True),
+        (smtplib.SMTPResponseException(421, b"Service not available"), True),
+        (smtplib.SMTPResponseException(554, b"Transaction failed"), False),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"Mailbox busy")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such user")}), False),
+        (ConnectionRefusedError(111, "Connection refused"), True),
+        (TimeoutError("timed out"), True),
+        (BadHeaderError("Header values can't contain newlines"), False),
+        (requests.HTTPError(response=_response(400)), False),
+        (requests.HTTPError(response=_response(503)), True),
+        (requests.ConnectionError("no route"), True),
+    ],
+)
+def test_only_passing_failures_are_worth_another_try(error: Exception, transient: bool) -> None:
+    assert is_transient(error) is transient
