@@ -50,6 +50,9 @@ http {{
         listen 127.0.0.1:{port};
         location / {{
             proxy_pass http://127.0.0.1:{upstream};
+            # Stream answers through: nginx's workers (nobody, when run as root) never need to
+            # write temporary files in this test's private directory.
+            proxy_buffering off;
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
