@@ -206,9 +206,12 @@ ACCOUNT_FORMS = {
     "reauthenticate": "grassroots.accounts.auth_forms.ReauthenticateForm",
 }
 ACCOUNT_RATE_LIMITS = {
-    # Failed sign-ins: at most 5 per address in 5 minutes (the wait our error message
-    # names) and 20 an hour per IP.
-    "login_failed": "5/5m/key,20/h/ip",
+    # Failed sign-ins are counted per account *and client address* (the adapter puts the
+    # address in the key), so somebody guessing at an account from elsewhere never locks its
+    # owner out on their own device: 10 in 15 minutes (the wait our message names), then 50 a
+    # day. Each address may also fail 20 times in 15 minutes across all accounts. The address
+    # is the visitor's own behind a proxy (TRUSTED_PROXIES), never the proxy's.
+    "login_failed": "20/15m/ip,10/15m/key,50/d/key",
     "login": "30/m/ip",
     "signup": "10/h/ip",
     "reset_password": "5/h/ip,3/h/key",
@@ -298,8 +301,17 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # the operator opts in with SECURE_HSTS_PRELOAD=true, so check --deploy need not nag about it.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A monitor sending "Authorization: Bearer <token>" may read /healthz?detail=1 (failed and
+# waiting background tasks); site admins signed in may too. Empty: admins only.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies of ours stand in front of gunicorn (each appends to X-Forwarded-For).
+# 0: the header is ignored and the peer's address is the client's. `grassroots.core.net` reads
+# it for every rate limit, allauth's included, and for the "from where" in security emails.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+RATELIMIT_IP_META_KEY = "grassroots.core.net.client_ip"
 
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL.startswith("http") else ""
 CONTENT_SECURITY_POLICY = {
@@ -332,3 +344,6 @@ POSTCODE_IMPORT_BATCH_SIZE = env.int("POSTCODE_IMPORT_BATCH_SIZE", default=5000)
 HELP_REQUEST_WORKING_DAYS = env.int("HELP_REQUEST_WORKING_DAYS", default=5)
 # How long the author of a conversation reply may still change it (then it is marked "edited").
 CONVERSATION_EDIT_WINDOW_MINUTES = env.int("CONVERSATION_EDIT_WINDOW_MINUTES", default=15)
+# A follower gets at most one email straight away per person's news in this window; the rest of
+# that person's news waits for the daily digest (grassroots/notifications/bursts.py).
+FOLLOWING_EMAIL_WINDOW_MINUTES = env.int("FOLLOWING_EMAIL_WINDOW_MINUTES", default=60)

@@ -155,6 +155,7 @@ def conversation_start(
             ward=ward,  # the place, so digests group it with the host's other news
             group=group,
             exclude=actor,
+            actor=actor,
         )
     return conversation
 

@@ -32,10 +32,10 @@ from grassroots.conversations.forms import (
 from grassroots.conversations.models import AgreedAction, Conversation, Post
 from grassroots.conversations.rules import archived_group, reply_refusal
 from grassroots.conversations.services import ConversationError
+from grassroots.core.ratelimits import rate_limited
 from grassroots.groups.models import Group
 from grassroots.initiatives.selectors import initiative_for
 from grassroots.moderation.policy import should_hold
-from grassroots.moderation.ratelimits import rate_limited
 from grassroots.places.models import Council, Ward
 
 PAGE_SIZE = 20
@@ -189,6 +189,7 @@ def _host(request: HttpRequest, kind: str, key: str) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("conversation")
 def start(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     host = _host(request, kind, key)
     _require(request, "conversations.start", host)

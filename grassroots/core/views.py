@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -25,7 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when the database answers, 503 with the reason when not."""
+    """For load balancers: 200 when the database answers, 503 with the reason when not.
+
+    `?detail=1`, for site admins signed in or a monitor sending `Authorization: Bearer
+    <HEALTHZ_TOKEN>`, adds the background tasks: how many failed in the last 24 hours and how
+    long the oldest waiting one has waited (database task backend).
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -41,7 +51,37 @@ def healthz(request: HttpRequest) -> JsonResponse:
             },
             status=503,
         )
-    return JsonResponse({"status": "ok", "database": "ok"})
+    body: dict[str, Any] = {"status": "ok", "database": "ok"}
+    if request.GET.get("detail"):
+        if not _may_see_detail(request):
+            return JsonResponse({"status": "forbidden"}, status=403)
+        body["tasks"] = _task_health()
+    return JsonResponse(body)
+
+
+def _may_see_detail(request: HttpRequest) -> bool:
+    token: str = settings.HEALTHZ_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if token and given and constant_time_compare(given, token):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+def _task_health() -> dict[str, Any]:
+    """Failed tasks in the last 24 hours, and the wait of the oldest task ready to run."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    failed = DBTaskResult.objects.failed().filter(finished_at__gte=now - timedelta(hours=24))
+    waiting = DBTaskResult.objects.ready()
+    oldest = waiting.aggregate(oldest=Min("enqueued_at"))["oldest"]
+    return {
+        "backend": settings.TASK_BACKEND,
+        "failed_last_24h": failed.count(),
+        "waiting": waiting.count(),
+        "oldest_waiting_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+    }
 
 
 @require_safe

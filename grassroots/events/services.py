@@ -232,8 +232,9 @@ def _tell_followers(event: Event, *, actor: Any, text: str, told: Iterable[Any] 
                 initiative=initiative,
                 text=text,
                 url=url,
-                exclude=[actor, *already],
+                exclude=already,
                 also_ward=venue_ward_id,
+                actor=actor,
             )
         return
     if event.group is not None:
@@ -249,6 +250,7 @@ def _tell_followers(event: Event, *, actor: Any, text: str, told: Iterable[Any] 
             url=url,
             group=group,
             exclude=actor,
+            actor=actor,
         )
         return
     wards: list[Ward] = []
@@ -267,7 +269,15 @@ def _tell_followers(event: Event, *, actor: Any, text: str, told: Iterable[Any] 
         wards.append(venue.ward)
     for ward in wards:
         nearby = list(followers(ward=ward).exclude(pk__in=skip))
-        notify(recipients=nearby, kind=Kind.FOLLOWING, text=text, url=url, ward=ward, exclude=actor)
+        notify(
+            recipients=nearby,
+            kind=Kind.FOLLOWING,
+            text=text,
+            url=url,
+            ward=ward,
+            exclude=actor,
+            actor=actor,
+        )
         skip.update(person.pk for person in nearby)
 
 

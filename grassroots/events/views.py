@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from grassroots.accounts.models import User
 from grassroots.accounts.rules import is_councillor, is_site_admin
+from grassroots.core.ratelimits import rate_limited
 from grassroots.events import selectors, services
 from grassroots.events.calendar import calendar_response
 from grassroots.events.forms import (
@@ -270,6 +271,7 @@ def _form_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("event")
 def event_new(request: HttpRequest) -> HttpResponse:
     choices = _host_choices(request.user)
     refused = _archived_groups(request.user, value="group:{pk}", reason=_event_refusal())
@@ -615,6 +617,7 @@ def _venue_wards(user: Any) -> QuerySet[Ward]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("venue")
 def venue_new(request: HttpRequest) -> HttpResponse:
     title, button, back = _("Add a venue"), _("Add venue"), reverse("events:venues")
     refused = _archived_groups(request.user, value="{pk}", reason=_venue_refusal())

@@ -71,20 +71,29 @@ def followers_notify(
     url: str,
     exclude: Iterable[Any] = (),
     also_ward: Any | None = None,
+    actor: Any | None = None,
 ) -> list[Notification]:
     """Tell the followers of `initiative` and of its wards (`Kind.FOLLOWING`), once each.
 
     `exclude`: people already told some other way, and the actor. `also_ward`: one more ward
     whose followers hear of it (where an initiative's event takes place, say). `notify()`
     still drops anyone who may not see a safeguarded initiative (a ward's followers, for
-    instance).
+    instance). `actor`, who made the news, is never told, and their bursts are emailed to
+    each follower once a window (`notifications.bursts`).
     """
     from grassroots.notifications.models import Kind
     from grassroots.notifications.services import notify
 
-    skip = {person.pk for person in exclude if person is not None}
+    skip = {person.pk for person in (*exclude, actor) if person is not None}
     wards: list[Any] = list(initiative.wards.values_list("pk", flat=True))
     if also_ward is not None:
         wards.append(also_ward)
     people = selectors.followers(initiative=initiative, wards=wards).exclude(pk__in=skip)
-    return notify(recipients=people, kind=Kind.FOLLOWING, text=text, url=url, initiative=initiative)
+    return notify(
+        recipients=people,
+        kind=Kind.FOLLOWING,
+        text=text,
+        url=url,
+        initiative=initiative,
+        actor=actor,
+    )

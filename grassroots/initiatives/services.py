@@ -336,7 +336,8 @@ def initiative_change_stage(
             text=_("%(title)s is now at the stage: %(stage)s")
             % {"title": locked.title, "stage": Stage(to_stage).label},
             url=locked.get_absolute_url(),
-            exclude=[actor, *told],
+            exclude=told,
+            actor=actor,
         )
     initiative.stage, initiative.stage_changed_at = locked.stage, locked.stage_changed_at
     return change
@@ -866,7 +867,7 @@ def update_create(
             initiative=initiative,
             text=_("%(title)s: %(update)s") % {"title": initiative.title, "update": text[:200]},
             url=initiative.get_absolute_url(),
-            exclude=[author],
+            actor=author,
         )
     return update
 

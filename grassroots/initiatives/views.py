@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from grassroots.core.files import serve_private_file
+from grassroots.core.ratelimits import rate_limited
 from grassroots.initiatives import selectors, services
 from grassroots.initiatives.forms import (
     InitiativeEditForm,
@@ -607,6 +608,7 @@ def need_status(request: HttpRequest, slug: str, pk: int, status: str) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("update")
 def update_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.post_update", initiative)

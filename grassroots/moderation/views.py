@@ -35,7 +35,7 @@ from grassroots.moderation.forms import (
     ReportForm,
 )
 from grassroots.moderation.models import ConcernStatus, SafeguardingConcern
-from grassroots.moderation.ratelimits import rate_limited
+from grassroots.core.ratelimits import rate_limited
 from grassroots.moderation.services import ModerationError
 
 

@@ -40,7 +40,7 @@ from django.utils.translation import ngettext
 
 from grassroots.notifications import discreet, unsubscribe
 from grassroots.notifications.mailing import enqueue_after_commit
-from grassroots.notifications.models import DIGESTS, Notification, Preference
+from grassroots.notifications.models import DIGESTS, Delivery, Notification, Preference
 
 BATCH_SIZE = 500
 # A digest lists this many notifications at most, then says how many more are on the site.
@@ -97,7 +97,16 @@ def due(frequency: str) -> QuerySet[Notification]:
     wanted = Preference.objects.filter(
         user_id=OuterRef("recipient_id"), kind=OuterRef("kind"), delivery=frequency
     )
-    return Notification.objects.filter(awaiting_digest=True).filter(Exists(wanted))
+    if frequency != Delivery.DAILY:
+        return Notification.objects.filter(awaiting_digest=True).filter(Exists(wanted))
+    # News held back from "straight away" emails (one person's burst, bursts.py) waits for
+    # the daily digest: anyone whose setting for its kind is still "straight away".
+    not_at_once = Preference.objects.filter(
+        user_id=OuterRef("recipient_id"), kind=OuterRef("kind")
+    ).exclude(delivery=Delivery.IMMEDIATELY)
+    return Notification.objects.filter(awaiting_digest=True).filter(
+        Exists(wanted) | ~Exists(not_at_once)
+    )
 
 
 def recipient_batches(frequency: str, *, batch_size: int = BATCH_SIZE) -> Iterator[list[int]]:

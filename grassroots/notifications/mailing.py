@@ -3,39 +3,35 @@ time, so telling a ward's 5,000 followers queues 100 tasks, not 5,000."""
 
 from __future__ import annotations
 
-import logging
+import datetime
 from functools import partial
 from typing import Any
 
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django_tasks import task
 
-logger = logging.getLogger(__name__)
+from grassroots.core.mail import MessageData, deliver
 
 # Emails handed to one task: the worker sends them over one connection.
 EMAILS_PER_TASK = 50
 
 
 @task()
-def send_emails(*, messages: list[dict[str, Any]]) -> int:
+def send_emails(*, messages: list[MessageData], attempt: int = 1) -> int:
     """Send each message (subject, body, to, headers) over one connection to the mail
-    backend; returns how many were sent. One that fails is logged and the rest still go."""
-    sent = 0
-    with get_connection() as mail:
-        for message in messages:
-            email = EmailMultiAlternatives(
-                subject=message["subject"],
-                body=message["body"],
-                to=message["to"],
-                headers=message.get("headers") or {},
-                connection=mail,
-            )
-            try:
-                sent += email.send()
-            except Exception:
-                logger.exception("Could not send an email to %s", ", ".join(message["to"]))
-    return sent
+    backend; returns how many were sent. One that fails does not stop the rest, but the task
+    then fails (so operators see it), and those that may go later are queued again
+    (`core.mail.deliver`)."""
+
+    def retry(failed: list[MessageData], next_attempt: int, when: datetime.datetime) -> None:
+        send_emails.using(run_after=when).enqueue(messages=failed, attempt=next_attempt)
+
+    return deliver(
+        messages,
+        attempt=attempt,
+        retry=retry,
+        can_retry=send_emails.get_backend().supports_defer,
+    )
 
 
 def enqueue_after_commit(messages: list[dict[str, Any]]) -> None:

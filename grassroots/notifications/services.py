@@ -10,9 +10,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from grassroots.conversations.models import Conversation
+from grassroots.core.mail import one_line
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
-from grassroots.notifications import discreet, unsubscribe
+from grassroots.notifications import bursts, discreet, unsubscribe
 from grassroots.notifications.mailing import enqueue_after_commit
 from grassroots.notifications.models import DIGESTS, Delivery, Kind, Notification, Preference
 from grassroots.notifications.selectors import conversation_viewers, insider_ids
@@ -30,6 +31,7 @@ def notify(
     ward: Ward | None = None,
     group: Group | None = None,
     exclude: Any | None = None,
+    actor: Any | None = None,
 ) -> list[Notification]:
     """Tell each recipient (once) in the site, and by email as they chose for this kind.
 
@@ -41,7 +43,9 @@ def notify(
     conversation's members). An email about something safeguarded says only that there is
     news, with a link to the notification (`discreet.py`); the site shows the full text.
     `ward` and `group` name the place it happened, for grouping digests. `exclude` (usually
-    the actor) is skipped.
+    the actor) is skipped. News for followers (`Kind.FOLLOWING`) made by `actor` is emailed
+    straight away at most once a window per follower; the rest waits for the daily digest
+    (`bursts.py`).
     """
 
     people = {u.pk: u for u in recipients if u is not None and u.is_active}
@@ -72,10 +76,18 @@ def notify(
     )
     now = timezone.now()
     rows, to_email = [], []
+    held: set[int] = set()
+    if kind == Kind.FOLLOWING and actor is not None:
+        held = bursts.hold_back(
+            actor_id=actor.pk,
+            recipient_ids=[
+                pk for pk in people if chosen.get(pk, Delivery.IMMEDIATELY) == Delivery.IMMEDIATELY
+            ],
+        )
     for user in people.values():
         delivery = chosen.get(user.pk, Delivery.IMMEDIATELY)
         can_email = bool(user.email) and not user.anonymised_at
-        at_once = can_email and delivery == Delivery.IMMEDIATELY
+        at_once = can_email and delivery == Delivery.IMMEDIATELY and user.pk not in held
         if at_once:
             to_email.append(user)
         rows.append(
@@ -89,14 +101,14 @@ def notify(
                 ward=ward,
                 group=group,
                 emailed_at=now if at_once else None,
-                awaiting_digest=can_email and delivery in DIGESTS,
+                awaiting_digest=can_email and (delivery in DIGESTS or user.pk in held),
             )
         )
     created = Notification.objects.bulk_create(rows)
     absolute = url if url.startswith("http") else settings.SITE_URL.rstrip("/") + url
     # About something safeguarded: the email names nothing (see discreet.py).
     private = discreet.is_private(initiative, conversation)
-    subject = discreet.subject() if private else text[:120]
+    subject = discreet.subject() if private else one_line(text)[:120]
     row_of = {n.recipient_id: n for n in created}
     messages = []
     for user in to_email:

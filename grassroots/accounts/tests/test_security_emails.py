@@ -67,6 +67,23 @@ def test_changing_your_password_is_told_by_email(
     _says_when_where_and_what_to_do(body)
 
 
+def test_behind_the_proxy_the_email_names_the_visitors_address(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The visitor made up the first entry; the proxy (10.0.0.2) appended what it saw.
+    client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.10")
+    user = UserFactory(email="kim@example.org")
+    assert sign_in(client, user).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/password/change/",
+            {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+    body = _the_one("Your password has been changed", "kim@example.org")
+    assert "IP address: 203.0.113.10" in body
+
+
 def test_a_refused_password_change_sends_nothing(
     client: Client, signed_in: User, django_capture_on_commit_callbacks: Any
 ) -> None:

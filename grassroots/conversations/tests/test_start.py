@@ -177,3 +177,20 @@ def test_a_safeguarded_conversation_is_never_announced_to_outside_followers(
     client.post(url("group", world.group.slug), data)
     assert not Notification.objects.filter(recipient=outsider).exists()
     assert Notification.objects.filter(recipient=world.user("member"), kind=Kind.FOLLOWING).exists()
+
+
+def test_starting_conversations_in_a_burst_is_refused(
+    client: Any, world: World, settings: Any
+) -> None:
+    settings.GRASSROOTS_RATE_LIMITS = {"conversation": ["2/m"]}
+    login(client, world.user("host"))
+    target = url("group", world.group.slug)
+    for n in range(2):
+        data = {"question": f"Question {n}?", "description": "", "audience": "area"}
+        assert client.post(target, data).status_code == 302
+    data = {"question": "One more?", "description": "", "audience": "area"}
+    response = client.post(target, data)
+    assert response.status_code == 429
+    assert "Your conversation has not been started." in response.content.decode()
+    assert not Conversation.objects.filter(question="One more?").exists()
+    assert client.get(target).status_code == 200  # reading the form is never limited

@@ -16,13 +16,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -151,3 +152,76 @@ def test_it_answers_503_saying_the_database_is_unavailable(
     # The reason is logged for the operator, without the password-bearing URL in the body.
     assert "Health check failed: database unavailable" in log.read_text()
     assert "127.0.0.1:1" not in json.dumps(body)
+
+
+def _failed_and_waiting_tasks() -> None:
+    """One task that failed an hour ago, one from two days ago, and one waiting 10 minutes."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from grassroots.notifications.mailing import send_emails
+
+    now = timezone.now()
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        for _ in range(3):
+            send_emails.enqueue(messages=[])
+    recent, old, waiting = DBTaskResult.objects.order_by("enqueued_at")
+    DBTaskResult.objects.filter(pk=recent.pk).update(
+        status="FAILED", finished_at=now - timedelta(hours=1)
+    )
+    DBTaskResult.objects.filter(pk=old.pk).update(
+        status="FAILED", finished_at=now - timedelta(days=2)
+    )
+    DBTaskResult.objects.filter(pk=waiting.pk).update(enqueued_at=now - timedelta(minutes=10))
+
+
+@pytest.mark.django_db
+def test_site_admins_see_failed_and_waiting_tasks(client: Client) -> None:
+    from grassroots.accounts.tests.factories import UserFactory
+
+    _failed_and_waiting_tasks()
+    client.force_login(UserFactory(is_staff=True))
+    body = client.get("/healthz?detail=1").json()
+    assert body["status"] == "ok"
+    tasks = body["tasks"]
+    assert (tasks["failed_last_24h"], tasks["waiting"]) == (1, 1)
+    assert 600 <= tasks["oldest_waiting_seconds"] < 700
+    # Load balancers still get the short answer.
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_a_monitor_with_the_token_sees_the_detail(client: Client, settings: Any) -> None:
+    settings.HEALTHZ_TOKEN = "s3cret-monitor-token"
+    _failed_and_waiting_tasks()
+    auth = {"Authorization": "Bearer s3cret-monitor-token"}
+    assert client.get("/healthz?detail=1", headers=auth).json()["tasks"]["failed_last_24h"] == 1
+    wrong = {"Authorization": "Bearer guess"}
+    assert client.get("/healthz?detail=1", headers=wrong).status_code == 403
+
+
+@pytest.mark.django_db
+def test_nobody_else_sees_the_detail(client: Client, settings: Any) -> None:
+    from grassroots.accounts.tests.factories import UserFactory
+
+    settings.HEALTHZ_TOKEN = ""
+    assert client.get("/healthz?detail=1").status_code == 403
+    assert client.get("/healthz?detail=1", headers={"Authorization": "Bearer "}).status_code == 403
+    client.force_login(UserFactory())
+    response = client.get("/healthz?detail=1")
+    assert response.status_code == 403
+    assert "tasks" not in response.json()
+
+
+@pytest.mark.django_db
+def test_site_admins_find_failed_tasks_in_the_admin(client: Client, mfa_totp: Any) -> None:
+    from grassroots.accounts.tests.factories import UserFactory
+
+    _failed_and_waiting_tasks()
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    mfa_totp(admin)
+    client.force_login(admin)
+    response = client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED")
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 2
+    assert "send_emails" in response.content.decode()

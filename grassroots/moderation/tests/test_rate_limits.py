@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.moderation.models import Report
-from grassroots.moderation.ratelimits import rate_limited
+from grassroots.core.ratelimits import rate_limited
 from grassroots.moderation.tests.factories import World, login
 
 

@@ -4,7 +4,8 @@ Built on django-ratelimit's `is_ratelimited` (a fixed window per user in the cac
 POST counts, whether or not it was saved, so hammering the form with bad input is limited
 too. Over the limit the view is not run at all: the person gets a 429 page that says how long
 to wait, and nothing is saved. Rates can be changed with the `GRASSROOTS_RATE_LIMITS` setting,
-for example {"report": ["10/h"], "post": ["6/m", "60/h"]}.
+for example {"report": ["10/h"], "post": ["6/m", "60/h"]}. Signed-in people are counted by
+account, anyone else by their address (`core.net.client_ip`, behind the trusted proxies).
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ DEFAULT_RATES: dict[str, list[str]] = {
     "report": ["5/m", "20/h"],
     # Replies: a lively conversation, not a flood.
     "post": ["6/m", "60/h"],
+    # Progress updates, new conversations, events and venues each reach every follower of an
+    # initiative, group or ward: a few in a row is normal, a dozen in seconds is a flood.
+    "update": ["3/m", "12/h"],
+    "conversation": ["3/m", "10/h"],
+    "event": ["5/m", "20/h"],
+    "venue": ["5/m", "20/h"],
 }
 _PERIOD_WORDS = {"s": "a few seconds", "m": "a minute", "h": "an hour", "d": "a day"}
 
@@ -53,7 +60,7 @@ def too_many(request: HttpRequest, action: str, rate: str) -> HttpResponse:
     period = rate.split("/")[1].lstrip("0123456789") or "m"
     return render(
         request,
-        "moderation/too_many.html",
+        "core/too_many.html",
         {"action": action, "wait": _PERIOD_WORDS.get(period, "a while")},
         status=429,
     )
