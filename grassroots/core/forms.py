@@ -18,7 +18,27 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.text import strip_invisible
+
 DAY, MONTH, YEAR = 0, 1, 2
+
+
+class PlainTextField(forms.CharField):
+    """A text box whose value loses the invisible characters that let text pose as something
+    else (`core.text.strip_invisible`) before anything else looks at it: titles, replies and
+    descriptions; `name=True` for people's and groups' names."""
+
+    def __init__(self, *args: Any, name: bool = False, **kwargs: Any) -> None:
+        self.is_name = name
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            value = strip_invisible(value, name=self.is_name)
+        result: str | None = super().to_python(value)
+        return result
+
+
 PART_LABELS = (_("Day"), _("Month"), _("Year"))
 # Month names and their usual short forms are accepted as well as numbers (GOV.UK advice).
 _MONTHS = {
