@@ -11,6 +11,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.selectors import user_roles
@@ -35,6 +36,16 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         "unknown_email": _("There is no account with this email address"),
         "unverified_primary_email": _("Confirm your email address first"),
     }
+
+    def confirm_email(self, request: Any, email_address: Any) -> bool:
+        """Once an address is confirmed, invitations waiting for it become the account's (the
+        apps that keep them are named in settings.EMAIL_CONFIRMED_HOOKS, so accounts need not
+        import them); each hook tells the person in the site and by email."""
+        confirmed = bool(super().confirm_email(request, email_address))
+        if confirmed:
+            for path in settings.EMAIL_CONFIRMED_HOOKS:
+                import_string(path)(user=email_address.user, email=email_address.email)
+        return confirmed
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render now (while we have the request), send from the worker after the commit."""

@@ -24,12 +24,14 @@ from grassroots.conversations.models import (
     AgreedAction,
     Audience,
     Conversation,
+    ConversationAccess,
     Post,
     Reaction,
 )
 from grassroots.conversations.rules import host_ward_ids
 from grassroots.conversations.selectors import post_url
 from grassroots.core.audit import audit_record
+from grassroots.core.text import strip_invisible
 from grassroots.following.selectors import followers
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
@@ -60,9 +62,10 @@ def _require(user: Any, perm: str, obj: Any) -> None:
 def clean_text(text: str, *, max_length: int, empty: str, too_long: str) -> str:
     """Text as stored: trimmed, not empty, not too long, no control characters.
 
-    HTML is kept as typed and escaped when shown, so `<script>` is only ever text.
+    HTML is kept as typed and escaped when shown, so `<script>` is only ever text. Direction
+    controls and other invisible look-alike makers are dropped (`core.text.strip_invisible`).
     """
-    value = (text or "").strip()
+    value = strip_invisible(text or "").strip()
     if not value:
         raise ConversationError(empty)
     if len(value) > max_length:
@@ -176,6 +179,61 @@ def conversation_close(*, actor: Any, conversation: Conversation) -> Conversatio
             summary="Closed the conversation to new replies",
         )
     return conversation
+
+
+# --- Access to a safeguarded group conversation ----------------------------------------------
+
+
+def conversation_access_grant(*, actor: Any, conversation: Conversation, user: Any) -> None:
+    """An organiser lets an active member of the group into a safeguarded conversation."""
+    from grassroots.groups.selectors import is_member
+
+    _require(actor, "conversations.manage_access", conversation)
+    group = conversation.group
+    assert group is not None  # the rule allows only safeguarded group conversations
+    if not is_member(user, group):
+        raise ConversationError(_("Only members of the group can be given access"))
+    with transaction.atomic():
+        _, created = ConversationAccess.objects.get_or_create(
+            conversation=conversation, user=user, defaults={"granted_by": actor}
+        )
+        if not created:
+            raise ConversationError(_("%(name)s already has access") % {"name": user.public_name})
+        audit_record(
+            actor=actor,
+            action="conversations.access_granted",
+            obj=conversation,
+            summary=f"Gave user {user.pk} access to a safeguarded conversation",
+            data={"user": user.pk},
+        )
+        notify(
+            recipients=[user],
+            kind=Kind.CONVERSATION,
+            text=_("You have been given access to a private conversation in %(group)s")
+            % {"group": group.name},
+            url=conversation.get_absolute_url(),
+            conversation=conversation,
+            group=group,
+            exclude=actor,
+        )
+
+
+def conversation_access_revoke(*, actor: Any, conversation: Conversation, user: Any) -> None:
+    """An organiser takes a member's access to a safeguarded conversation away."""
+    _require(actor, "conversations.manage_access", conversation)
+    with transaction.atomic():
+        deleted, _rows = ConversationAccess.objects.filter(
+            conversation=conversation, user=user
+        ).delete()
+        if not deleted:
+            raise ConversationError(_("That person does not have access"))
+        audit_record(
+            actor=actor,
+            action="conversations.access_revoked",
+            obj=conversation,
+            summary=f"Took away user {user.pk}'s access to a safeguarded conversation",
+            data={"user": user.pk},
+        )
 
 
 # --- Replies -----------------------------------------------------------------------------------

@@ -263,6 +263,17 @@ def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value)
 
 
+def invited_message(email: str) -> str:
+    """What the person inviting is told, the same whether or not `email` has an account, so the
+    invite forms cannot be used to find out who is signed up."""
+    from django.utils.translation import gettext
+
+    return gettext(
+        "We have invited %(email)s. If they do not have an account yet, the invitation will "
+        "be waiting when they create one with that email address"
+    ) % {"email": email}
+
+
 class InviteByEmailForm(forms.Form):
     """An account's email address and an optional message: the invitation forms of initiatives
     and groups. Refuses the actor's own address and counts each look-up against their hourly
@@ -271,7 +282,7 @@ class InviteByEmailForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
-        help_text=_("The address they use to sign in to this site."),
+        help_text=_("The address they use, or will use, to sign in to this site."),
         error_messages={
             "required": _("Enter the email address of the person you want to invite"),
             "invalid": _EMAIL_FORMAT,

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,6 +21,7 @@ from grassroots.initiatives.models import (
     ASK_AGAIN_STATUSES,
     Backing,
     Initiative,
+    InitiativeEmailInvitation,
     InitiativeWard,
     MemberRole,
     Membership,
@@ -548,17 +550,7 @@ def invitation_create(
                 )
                 % {"email": email, "date": date_format(again, "j F Y")}
             )
-        waiting = Membership.objects.filter(
-            initiative=initiative, status=MembershipStatus.INVITED
-        ).count()
-        if waiting >= MAX_PENDING_INVITATIONS:
-            raise InitiativeError(
-                _(
-                    "%(count)s invitations are already waiting for an answer, the most an "
-                    "initiative can have. Withdraw one before you invite somebody else"
-                )
-                % {"count": MAX_PENDING_INVITATIONS}
-            )
+        _refuse_over_cap(initiative)
         fields = {
             "status": MembershipStatus.INVITED,
             "role": MemberRole.MEMBER,
@@ -600,6 +592,104 @@ def invitation_create(
             initiative=initiative,
         )
     return m
+
+
+# An invitation to an address with no account waits this long for somebody to sign up with it.
+EMAIL_INVITATION_KEEPS = datetime.timedelta(days=30)
+
+
+def _waiting_by_email(initiative: Initiative) -> Any:
+    since = timezone.now() - EMAIL_INVITATION_KEEPS
+    return InitiativeEmailInvitation.objects.filter(initiative=initiative, created_at__gte=since)
+
+
+def _refuse_over_cap(initiative: Initiative) -> None:
+    """The cap counts invitations to accounts and to addresses alike, so it answers the same
+    whether or not the next address has an account."""
+    waiting = (
+        Membership.objects.filter(initiative=initiative, status=MembershipStatus.INVITED).count()
+        + _waiting_by_email(initiative).count()
+    )
+    if waiting >= MAX_PENDING_INVITATIONS:
+        raise InitiativeError(
+            _(
+                "%(count)s invitations are already waiting for an answer, the most an "
+                "initiative can have. Withdraw one before you invite somebody else"
+            )
+            % {"count": MAX_PENDING_INVITATIONS}
+        )
+
+
+def invitation_by_email(
+    *, initiative: Initiative, actor: Any, email: str, message: str = ""
+) -> Membership | None:
+    """A lead invites whoever has (or will have) the account with `email`.
+
+    With an account: `invitation_create`. Without one: the invitation waits for the address
+    (`InitiativeEmailInvitation`) and becomes an ordinary invitation when somebody confirms
+    it on an account (`email_invitations_claim`). The caller tells the lead the same thing in
+    both cases, so the form never reveals whether an address has an account. Returns the
+    membership, or None while the invitation waits for the address.
+    """
+    from grassroots.accounts.models import User
+
+    if not actor.has_perm("initiatives.invite_member", initiative):
+        raise PermissionDenied("initiatives.invite_member")
+    email = email.strip().lower()
+    invitee = User.objects.filter(
+        email__iexact=email, is_active=True, anonymised_at__isnull=True
+    ).first()
+    if invitee is not None:
+        return invitation_create(
+            initiative=initiative, actor=actor, invitee=invitee, message=message
+        )
+    with transaction.atomic():
+        Initiative.objects.select_for_update().filter(pk=initiative.pk).first()
+        if _waiting_by_email(initiative).filter(email__iexact=email).exists():
+            raise InitiativeError(
+                _("%(email)s has already been invited and has not answered yet") % {"email": email}
+            )
+        _refuse_over_cap(initiative)
+        # An old, lapsed invitation to the same address makes way for the new one.
+        InitiativeEmailInvitation.objects.filter(initiative=initiative, email__iexact=email).delete()
+        pending = InitiativeEmailInvitation.objects.create(
+            initiative=initiative, email=email, invited_by=actor, message=message
+        )
+        audit_record(
+            actor=actor,
+            action="invitation.create_by_email",
+            obj=initiative,
+            summary=f"Invited an address with no account to join {initiative.title!r}",
+            data={"email_invitation": pending.pk},
+        )
+    return None
+
+
+def email_invitations_claim(*, user: Any, email: str) -> list[Membership]:
+    """Somebody has just confirmed `email` on their account: the invitations waiting for that
+    address become theirs, and they are told in the site and by email. An invitation whose
+    lead may no longer invite (or that the state of things now refuses) lapses quietly."""
+    since = timezone.now() - EMAIL_INVITATION_KEEPS
+    claimed: list[Membership] = []
+    waiting = InitiativeEmailInvitation.objects.filter(
+        email__iexact=email.strip(), created_at__gte=since
+    ).select_related("initiative", "invited_by")
+    for pending in waiting:
+        lead = pending.invited_by
+        if lead.pk != user.pk and lead.has_perm("initiatives.invite_member", pending.initiative):
+            try:
+                claimed.append(
+                    invitation_create(
+                        initiative=pending.initiative,
+                        actor=lead,
+                        invitee=user,
+                        message=pending.message,
+                    )
+                )
+            except InitiativeError:
+                pass  # already a member, invited meanwhile, or the initiative is full
+    InitiativeEmailInvitation.objects.filter(email__iexact=email.strip()).delete()
+    return claimed
 
 
 def _approve_by_invitation(m: Membership, actor: Any, now: datetime.datetime) -> Membership:

@@ -179,19 +179,6 @@ BAD_INPUT = [
         id="too-long",
     ),
     pytest.param(
-        {"email": "nobody@example.org"},
-        "email",
-        "There is no account with that email address. Ask them to create an account, "
-        "then invite them",
-        id="unknown",
-    ),
-    pytest.param(
-        {"email": "gone@example.org"},
-        "email",
-        "There is no account with that email address",
-        id="deactivated-account",
-    ),
-    pytest.param(
         {"email": "LEAD@example.org"},
         "email",
         "You cannot invite yourself",
@@ -349,7 +336,7 @@ def test_looking_up_addresses_is_rate_limited() -> None:
     client = _lead_client(initiative)
     for n in range(LOOKUPS_PER_HOUR):
         guess = client.post(_invite_url(initiative), {"email": f"guess{n}@example.org"})
-        assert "There is no account with that email address" in guess.content.decode()
+        assert guess.status_code == 302  # the same answer as for an address with an account
     UserFactory(email="real@example.org")
     body = client.post(_invite_url(initiative), {"email": "real@example.org"}).content.decode()
     assert "You have tried to invite a lot of people in the last hour" in body
