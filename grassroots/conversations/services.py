@@ -194,7 +194,7 @@ def conversation_access_grant(*, actor: Any, conversation: Conversation, user: A
     if not is_member(user, group):
         raise ConversationError(_("Only members of the group can be given access"))
     with transaction.atomic():
-        _, created = ConversationAccess.objects.get_or_create(
+        _access, created = ConversationAccess.objects.get_or_create(
             conversation=conversation, user=user, defaults={"granted_by": actor}
         )
         if not created:
