@@ -137,3 +137,20 @@ def is_sitting_councillors_name(name: str, *, user: Any = None) -> bool:
         if theirs == wanted or skeleton(councillor_name) == wanted:
             return True
     return False
+
+
+def notice_name(user: Any) -> str:
+    """How a person is named in notifications, and so in the emails made from them: what they
+    are, from their verified role, always beside the name they chose, so that a display name can
+    never pass for a councillor or an officer ("Sam (resident)", "Priya Patel (councillor)": a
+    councillor by the name on the council's record, not their display name)."""
+    from django.utils.translation import gettext as _
+
+    roles = user_roles(user)
+    if roles.councillor:
+        official = Councillor.objects.filter(user=user).values_list("name", flat=True).first()
+        if official:
+            return _("%(name)s (councillor)") % {"name": official}
+    if roles.officer:
+        return _("%(name)s (council officer)") % {"name": user.public_name}
+    return _("%(name)s (resident)") % {"name": user.public_name}

@@ -30,6 +30,7 @@ from grassroots.conversations.models import (
 )
 from grassroots.conversations.rules import host_ward_ids
 from grassroots.conversations.selectors import post_url
+from grassroots.accounts.selectors import notice_name
 from grassroots.core.audit import audit_record
 from grassroots.core.text import strip_invisible
 from grassroots.following.selectors import followers
@@ -360,7 +361,7 @@ def _count_and_notify(post: Post, *, answered: Post | None) -> None:
     if answered is not None and answered.author is not None:
         recipients.append(answered.author)
     author = post.author
-    name = author.public_name if author is not None else _("Someone")
+    name = notice_name(author) if author is not None else _("Someone")
     notify(
         recipients=recipients,
         kind=Kind.CONVERSATION,

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import User
+from grassroots.accounts.selectors import notice_name
 from grassroots.core.audit import audit_record
 from grassroots.groups.models import (
     Group,
@@ -250,7 +251,7 @@ def group_join(*, group: Group, user: Any) -> GroupMembership:
         notify(
             recipients=_organisers(group),
             kind=Kind.JOIN_REQUEST,
-            text=_("%(name)s joined %(group)s") % {"name": user.public_name, "group": group.name},
+            text=_("%(name)s joined %(group)s") % {"name": notice_name(user), "group": group.name},
             url=group.get_absolute_url() + "#members",
             exclude=user,
         )
@@ -532,7 +533,7 @@ def _invite_account(*, group: Group, actor: Any, invitee: User, message: str) ->
             recipients=[invitee],
             kind=Kind.INVITATION,
             text=_("%(name)s invited you to join %(group)s")
-            % {"name": actor.public_name, "group": group.name},
+            % {"name": notice_name(actor), "group": group.name},
             url=group.get_absolute_url() + "#invitation",
         )
     return m
@@ -566,7 +567,7 @@ def invitation_accept(*, membership: GroupMembership, user: Any) -> GroupMembers
             recipients=_organisers(m.group),
             kind=Kind.INVITATION,
             text=_("%(name)s accepted the invitation to join %(group)s")
-            % {"name": user.public_name, "group": m.group.name},
+            % {"name": notice_name(user), "group": m.group.name},
             url=m.group.get_absolute_url() + "#members",
             exclude=user,
         )
@@ -593,7 +594,7 @@ def invitation_decline(*, membership: GroupMembership, user: Any) -> GroupMember
             recipients=_organisers(m.group),
             kind=Kind.INVITATION,
             text=_("%(name)s turned down the invitation to join %(group)s")
-            % {"name": user.public_name, "group": m.group.name},
+            % {"name": notice_name(user), "group": m.group.name},
             url=m.group.get_absolute_url() + "#members",
             exclude=user,
         )

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.selectors import notice_name
 from grassroots.core.audit import audit_record
 from grassroots.following.services import followers_notify
 from grassroots.initiatives.models import (
@@ -373,7 +374,7 @@ def membership_request(*, initiative: Initiative, user: Any, message: str = "") 
             recipients=_leads(initiative),
             kind=Kind.JOIN_REQUEST,
             text=_("%(name)s asked to join %(title)s")
-            % {"name": user.public_name, "title": initiative.title},
+            % {"name": notice_name(user), "title": initiative.title},
             url=initiative.get_absolute_url() + "#people",
             initiative=initiative,
             exclude=user,
@@ -587,7 +588,7 @@ def invitation_create(
             # In the site, for the invitee (who may see it while the invitation waits); an
             # email about a safeguarded initiative names nothing (notifications/discreet.py).
             text=_("%(name)s invited you to join %(title)s")
-            % {"name": actor.public_name, "title": initiative.title},
+            % {"name": notice_name(actor), "title": initiative.title},
             url=initiative.get_absolute_url() + "#invitation",
             initiative=initiative,
         )
@@ -744,7 +745,7 @@ def invitation_accept(*, membership: Membership, user: Any) -> Membership:
             recipients=_leads(m.initiative),
             kind=Kind.INVITATION,
             text=_("%(name)s accepted the invitation to join %(title)s")
-            % {"name": user.public_name, "title": m.initiative.title},
+            % {"name": notice_name(user), "title": m.initiative.title},
             url=m.initiative.get_absolute_url() + "#people",
             initiative=m.initiative,
             exclude=user,
@@ -771,7 +772,7 @@ def invitation_decline(*, membership: Membership, user: Any) -> Membership:
             recipients=_leads(m.initiative),
             kind=Kind.INVITATION,
             text=_("%(name)s turned down the invitation to join %(title)s")
-            % {"name": m.user.public_name, "title": m.initiative.title},
+            % {"name": notice_name(m.user), "title": m.initiative.title},
             url=m.initiative.get_absolute_url() + "#people",
             initiative=m.initiative,
             exclude=user,

@@ -271,7 +271,7 @@ def test_replies_notify_the_parent_author_participants_and_followers(world: Worl
     note = Notification.objects.filter(recipient=follower).get()
     assert note.conversation == conversation
     assert note.url == f"/conversations/{conversation.pk}/replies/{post.pk}/"  # lasting link
-    assert "Rae Resident replied" in note.text
+    assert "Rae Resident (resident) replied" in note.text
 
 
 def test_a_safeguarded_conversation_never_notifies_outsiders(world: World) -> None:

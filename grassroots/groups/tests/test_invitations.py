@@ -55,7 +55,7 @@ def test_an_organiser_invites_a_resident_who_is_told(
     )
     note = Notification.objects.get(recipient=invitee)
     assert note.kind == Kind.INVITATION
-    assert note.text == "Ada invited you to join Brook choir"
+    assert note.text == "Ada (resident) invited you to join Brook choir"
     assert note.url == group.get_absolute_url() + "#invitation"
     assert [m.to for m in mail.outbox] == [["sam@example.org"]]
     assert group.get_absolute_url() + "#invitation" in mail.outbox[0].body
@@ -84,7 +84,7 @@ def test_the_invitee_sees_the_message_escaped_and_accepts(client: Client) -> Non
     assert "You are now a member" in page
     assert "Sam (you)" in page
     assert Notification.objects.filter(
-        recipient=group.created_by, kind=Kind.INVITATION, text__contains="Sam accepted"
+        recipient=group.created_by, kind=Kind.INVITATION, text__contains="Sam (resident) accepted"
     ).exists()
 
 
