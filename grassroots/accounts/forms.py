@@ -11,7 +11,6 @@ from grassroots.core.text import skeleton
 from grassroots.places.models import Ward
 from grassroots.places.selectors import LookupProblem, ward_for_postcode
 
-
 # Words that would make a display name look like a role the person was given. Roles are granted,
 # never self-declared, and shown from the role itself ("Councillor for Riverside ward").
 ROLE_WORDS = frozenset(

@@ -123,9 +123,7 @@ def is_sitting_councillors_name(name: str, *, user: Any = None) -> bool:
     if not wanted:
         return False
     last = wanted.split()[-1]
-    current = CouncillorTerm.objects.current(timezone.localdate()).filter(
-        councillor=OuterRef("pk")
-    )
+    current = CouncillorTerm.objects.current(timezone.localdate()).filter(councillor=OuterRef("pk"))
     candidates = Councillor.objects.filter(Exists(current), name__icontains=last)
     if getattr(user, "pk", None) is not None:
         candidates = candidates.exclude(user_id=user.pk)

@@ -226,7 +226,9 @@ class ConversationAccess(models.Model):
         verbose_name = _("access to a safeguarded conversation")
         verbose_name_plural = _("access to safeguarded conversations")
         constraints = [
-            models.UniqueConstraint(fields=["conversation", "user"], name="conversation_access_once")
+            models.UniqueConstraint(
+                fields=["conversation", "user"], name="conversation_access_once"
+            )
         ]
 
     def __str__(self) -> str:

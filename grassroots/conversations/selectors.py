@@ -539,6 +539,7 @@ def access_list(conversation: Conversation) -> tuple[list[Any], list[Any]]:
         .select_related("user")
         .order_by("user__display_name", "user_id")
     )
+    assert conversation.group_id is not None  # only a group conversation has an access list
     inside = {a.user_id for a in granted}
     if conversation.started_by_id is not None:
         inside.add(conversation.started_by_id)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import OfficerPost, User
 from grassroots.accounts.rules import is_councillor, is_officer
+from grassroots.accounts.selectors import notice_name
 from grassroots.conversations.models import (
     MAX_DEPTH,
     AgreedAction,
@@ -30,7 +31,6 @@ from grassroots.conversations.models import (
 )
 from grassroots.conversations.rules import host_ward_ids
 from grassroots.conversations.selectors import post_url
-from grassroots.accounts.selectors import notice_name
 from grassroots.core.audit import audit_record
 from grassroots.core.text import strip_invisible
 from grassroots.following.selectors import followers

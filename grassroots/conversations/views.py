@@ -630,7 +630,9 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         user_id = _int(request.POST.get("user"))
-        chosen = {u.pk: u for u in others} if action == "grant" else {a.user_id: a.user for a in granted}
+        chosen = (
+            {u.pk: u for u in others} if action == "grant" else {a.user_id: a.user for a in granted}
+        )
         person = chosen.get(user_id) if user_id is not None else None
         if action not in ("grant", "revoke"):
             errors.append(_("Choose what to do"))
@@ -643,7 +645,8 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=request.user, conversation=conversation, user=person
                     )
                     messages.success(
-                        request, _("%(name)s can now see this conversation") % {"name": person.public_name}
+                        request,
+                        _("%(name)s can now see this conversation") % {"name": person.public_name},
                     )
                 else:
                     services.conversation_access_revoke(

@@ -124,6 +124,10 @@ def insider_ids(conversation: Conversation, user_ids: Iterable[int]) -> set[int]
         status=GroupMembershipStatus.ACTIVE,
         user__is_active=True,
     ).values_list("user_id", "role"):
-        if role == GroupRole.ORGANISER or user_id == conversation.started_by_id or user_id in granted:
+        if (
+            role == GroupRole.ORGANISER
+            or user_id == conversation.started_by_id
+            or user_id in granted
+        ):
             inside.add(user_id)
     return inside - ids_without_required_mfa(inside)

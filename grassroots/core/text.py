@@ -1,7 +1,7 @@
 """Cleaning what people type before it is stored: the characters that let text pose as something
 else.
 
-Bidirectional controls (U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates, the
+Bidirectional controls (U+202A to U+202E embeddings and overrides, U+2066 to U+2069 isolates, the
 U+200E/U+200F and U+061C marks) can make "Cllr" read as something else, or turn a file name or
 link around on screen; zero-width spaces, word joiners and byte-order marks hide inside a word
 so two names that look alike compare unequal. None of them is needed in a title or a reply
@@ -39,9 +39,7 @@ def strip_invisible(text: str, *, name: bool = False) -> str:
     character at all."""
     if name:
         return "".join(
-            ch
-            for ch in text
-            if ch not in SPOOFING_CHARACTERS and unicodedata.category(ch) != "Cf"
+            ch for ch in text if ch not in SPOOFING_CHARACTERS and unicodedata.category(ch) != "Cf"
         )
     return "".join(ch for ch in text if ch not in SPOOFING_CHARACTERS)
 

@@ -9,6 +9,7 @@ the group row first.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterable
 from typing import Any
@@ -450,14 +451,14 @@ def email_invitations_claim(*, user: Any, email: str) -> list[GroupMembership]:
     for pending in waiting:
         organiser = pending.invited_by
         if organiser.pk != user.pk and organiser.has_perm("groups.invite", pending.group):
-            try:
+            # Lapses if they are a member already, invited meanwhile, the group is archived
+            # or full.
+            with contextlib.suppress(GroupError):
                 claimed.append(
                     _invite_account(
                         group=pending.group, actor=organiser, invitee=user, message=pending.message
                     )
                 )
-            except GroupError:
-                pass  # a member already, invited meanwhile, archived, or the group is full
     GroupEmailInvitation.objects.filter(email__iexact=email.strip()).delete()
     return claimed
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterable
 from typing import Any
@@ -652,7 +653,9 @@ def invitation_by_email(
             )
         _refuse_over_cap(initiative)
         # An old, lapsed invitation to the same address makes way for the new one.
-        InitiativeEmailInvitation.objects.filter(initiative=initiative, email__iexact=email).delete()
+        InitiativeEmailInvitation.objects.filter(
+            initiative=initiative, email__iexact=email
+        ).delete()
         pending = InitiativeEmailInvitation.objects.create(
             initiative=initiative, email=email, invited_by=actor, message=message
         )
@@ -678,7 +681,8 @@ def email_invitations_claim(*, user: Any, email: str) -> list[Membership]:
     for pending in waiting:
         lead = pending.invited_by
         if lead.pk != user.pk and lead.has_perm("initiatives.invite_member", pending.initiative):
-            try:
+            # Lapses if they are a member already, invited meanwhile, or the initiative is full.
+            with contextlib.suppress(InitiativeError):
                 claimed.append(
                     invitation_create(
                         initiative=pending.initiative,
@@ -687,8 +691,6 @@ def email_invitations_claim(*, user: Any, email: str) -> list[Membership]:
                         message=pending.message,
                     )
                 )
-            except InitiativeError:
-                pass  # already a member, invited meanwhile, or the initiative is full
     InitiativeEmailInvitation.objects.filter(email__iexact=email.strip()).delete()
     return claimed
 

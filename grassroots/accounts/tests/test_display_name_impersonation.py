@@ -39,7 +39,7 @@ def resident(client: Client) -> User:
         "Riverside Council",
         "Council team",
         "C0uncill0r Sam",  # digits as letters
-        "Сouncillor Sam",  # a Cyrillic С
+        "Сouncillor Sam",  # its first letter is Cyrillic
         "Ｃｏｕｎｃｉｌｌｏｒ Sam",  # full-width letters
         "Coun\u200bcillor Sam",  # a zero-width space inside the word
     ],

@@ -46,9 +46,7 @@ def test_the_email_carries_the_verified_label(django_capture_on_commit_callbacks
     group.created_by.save(update_fields=["display_name"])
     invitee = UserFactory(email="sam@example.org")
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        group_services.invitation_create(
-            group=group, actor=group.created_by, email=invitee.email
-        )
+        group_services.invitation_create(group=group, actor=group.created_by, email=invitee.email)
     [message] = [m for m in mail.outbox if m.to == ["sam@example.org"]]
     assert "Councillor Smith (resident) invited you to join Brook choir" in message.subject
     assert "Councillor Smith (resident)" in message.body

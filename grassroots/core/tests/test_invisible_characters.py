@@ -68,7 +68,7 @@ def test_a_group_name_loses_hidden_joiners() -> None:
 
 
 def test_the_skeleton_reads_names_as_a_person_would() -> None:
-    assert skeleton("  Сllr   SAM  ") == "cllr sam"  # a Cyrillic С
+    assert skeleton("  Сllr   SAM  ") == "cllr sam"  # its first letter is Cyrillic
     assert skeleton("Ｃｏｕｎｃｉｌｌｏｒ") == "councillor"
     assert skeleton("Zoë") == "zoe"
 

@@ -72,6 +72,7 @@ def test_the_invitee_sees_the_message_escaped_and_accepts(client: Client) -> Non
     invitation = services.invitation_create(
         group=group, actor=group.created_by, email=invitee.email, message="<b>hello</b>"
     )
+    assert invitation is not None
     client.force_login(invitee)
     page = client.get(group.get_absolute_url()).content.decode()
     assert "&lt;b&gt;hello&lt;/b&gt;" in page
@@ -128,6 +129,7 @@ def test_a_withdrawn_invitation_cannot_be_accepted(client: Client) -> None:
     again = services.invitation_create(
         group=group, actor=group.created_by, email=invitation.user.email
     )
+    assert again is not None
     assert again.pk == invitation.pk
     assert again.status == "invited"
 
@@ -212,6 +214,7 @@ def test_somebody_who_declined_is_not_asked_again_for_a_month() -> None:
     again = services.invitation_create(
         group=group, actor=group.created_by, email=invitation.user.email
     )
+    assert again is not None
     assert again.status == "invited"
 
 

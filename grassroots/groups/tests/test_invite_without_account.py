@@ -29,6 +29,7 @@ PASSWORD = "a long enough passphrase"
 
 
 def _invite(group: Group, email: str) -> tuple[int, str, list[str]]:
+    assert group.created_by is not None
     client = Client()
     client.force_login(group.created_by)
     response = client.post(f"/groups/{group.slug}/invite/", {"email": email})
@@ -75,6 +76,7 @@ def test_the_cap_counts_invitations_to_addresses_too() -> None:
     for n in range(services.MAX_PENDING_INVITATIONS):  # (the service: no hourly look-up limit)
         services.invitation_create(group=group, actor=group.created_by, email=f"x{n}@example.org")
     UserFactory(email="known@example.org")
+    assert group.created_by is not None
     for email in ("known@example.org", "unknown@example.org"):
         client = Client()
         client.force_login(group.created_by)

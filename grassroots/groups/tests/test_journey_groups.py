@@ -100,7 +100,9 @@ def test_a_resident_starts_an_invite_only_group_and_a_neighbour_joins_by_invitat
     _sign_in(sam, base, "sam@example.org", "/notifications/")
     assert_accessible(sam)
     with sam.expect_navigation():
-        sam.get_by_role("link", name="Ada (resident) invited you to join Carers' coffee morning").click()
+        sam.get_by_role(
+            "link", name="Ada (resident) invited you to join Carers' coffee morning"
+        ).click()
     assert_accessible(sam)
     assert sam.get_by_text("Come and have a cup of tea with us.").is_visible()
     _submit(sam, "Accept and join")

@@ -102,7 +102,10 @@ def test_the_email_about_a_safeguarded_initiative_names_neither_it_nor_the_lead(
         _lead_client(initiative).post(_invite_url(initiative), {"email": "sam@example.org"})
     note = Notification.objects.get(recipient=resident)
     # In the site (signed in, where the invitee may see it) the notification says it all.
-    assert note.text == f"{initiative.created_by.public_name} (resident) invited you to join Refuge circle"
+    assert (
+        note.text
+        == f"{initiative.created_by.public_name} (resident) invited you to join Refuge circle"
+    )
     (email,) = mail.outbox
     headers = "\n".join(f"{k}: {v}" for k, v in email.extra_headers.items())
     for text in (email.subject, email.body, headers):

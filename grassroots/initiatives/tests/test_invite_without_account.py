@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
@@ -163,7 +164,7 @@ def test_only_leads_may_invite_by_address() -> None:
     )
     assert response.status_code == 403
     assert not InitiativeEmailInvitation.objects.exists()
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.invitation_by_email(
             initiative=initiative, actor=UserFactory(), email="anyone@example.org"
         )

@@ -14,6 +14,7 @@ from grassroots.initiatives.tests.factories import InitiativeFactory, Membership
 from grassroots.initiatives.tests.people import with_totp
 from grassroots.initiatives.visibility import can_view, visible_initiatives
 from grassroots.notifications.selectors import insider_ids
+from grassroots.places.models import CouncillorTerm
 from grassroots.places.tests.factories import CouncillorTermFactory
 from grassroots.support.models import HelpRequest, Invitation
 
@@ -77,8 +78,9 @@ def test_a_councillors_insider_access_ends_with_their_term() -> None:
         initiative=initiative, councillor=term.councillor, invited_by=initiative.created_by
     )
     assert can_view(councillor_user, initiative)
-    term.ends_on = timezone.localdate() - datetime.timedelta(days=1)
-    term.save(update_fields=["ends_on"])
+    CouncillorTerm.objects.filter(pk=term.pk).update(
+        ends_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
     again = UserFactory._meta.model.objects.get(pk=councillor_user.pk)  # a new request
     assert not can_view(again, initiative)
     assert insider_ids(initiative, [again.pk]) == set()
