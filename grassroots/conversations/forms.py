@@ -75,6 +75,15 @@ class StartForm(forms.Form):
             del self.fields["is_safeguarded"]
         elif forced_safeguarding:
             del self.fields["is_safeguarded"]
+        elif host_kind == "group":
+            # Anybody may join an open group: its organisers choose who is let in.
+            safeguarded = self.fields["is_safeguarded"]
+            safeguarded.label = _("Safeguarded: only the people you let in can see that it exists")
+            safeguarded.help_text = _(
+                "For sensitive subjects. The group's organisers and you can see it; choose "
+                "which other members can see it once it has started. Everybody else sees "
+                "nothing at all."
+            )
 
     def clean_question(self) -> str:
         return _no_control_characters(self.cleaned_data["question"])
