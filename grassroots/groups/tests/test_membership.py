@@ -36,7 +36,7 @@ def test_anyone_signed_in_joins_an_open_group_at_once(client: Client) -> None:
     # The organisers hear about it.
     note = Notification.objects.get(recipient=group.created_by)
     assert note.kind == Kind.JOIN_REQUEST
-    assert "Priya joined" in note.text
+    assert "Priya (resident) joined" in note.text
 
 
 def test_a_member_leaves_and_may_join_again(client: Client) -> None:
