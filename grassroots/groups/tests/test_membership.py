@@ -79,6 +79,7 @@ def test_a_removed_member_cannot_come_back_on_their_own_but_can_be_invited(
     assert client.post(f"/groups/{group.slug}/join/").status_code == 403
     assert "Join this group" not in client.get(group.get_absolute_url()).content.decode()
     invitation = services.invitation_create(group=group, actor=group.created_by, email=member.email)
+    assert invitation is not None
     services.invitation_accept(membership=invitation, user=member)
     assert _row(group, member).status == "active"
 
