@@ -188,6 +188,12 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "grassroots.accounts.adapter.AccountAdapter"
+# Called with user= and email= when an address is confirmed: invitations sent to that address
+# before it had an account become the account's (the invite forms never say who has one).
+EMAIL_CONFIRMED_HOOKS = [
+    "grassroots.initiatives.services.email_invitations_claim",
+    "grassroots.groups.services.email_invitations_claim",
+]
 # One email address per account; "change" replaces it once the new one is confirmed.
 ACCOUNT_CHANGE_EMAIL = True
 # Security emails: password changed, set or reset; email address changed or removed; two-factor

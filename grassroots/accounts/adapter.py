@@ -12,6 +12,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.selectors import user_roles
@@ -48,6 +49,16 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         "login_failed" .../key): guesses from one place never lock the owner out elsewhere."""
         account = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{account}:{client_ip(request)}"
+
+    def confirm_email(self, request: Any, email_address: Any) -> bool:
+        """Once an address is confirmed, invitations waiting for it become the account's (the
+        apps that keep them are named in settings.EMAIL_CONFIRMED_HOOKS, so accounts need not
+        import them); each hook tells the person in the site and by email."""
+        confirmed = bool(super().confirm_email(request, email_address))
+        if confirmed:
+            for path in settings.EMAIL_CONFIRMED_HOOKS:
+                import_string(path)(user=email_address.user, email=email_address.email)
+        return confirmed
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render now (while we have the request), send from the worker after the commit."""

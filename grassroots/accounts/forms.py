@@ -1,16 +1,54 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.forms import PlainTextField
+from grassroots.core.text import skeleton
 from grassroots.places.models import Ward
 from grassroots.places.selectors import LookupProblem, ward_for_postcode
 
+# Words that would make a display name look like a role the person was given. Roles are granted,
+# never self-declared, and shown from the role itself ("Councillor for Riverside ward").
+ROLE_WORDS = frozenset(
+    {
+        "councillor",
+        "councilor",
+        "cllr",
+        "clr",
+        "officer",
+        "moderator",
+        "mod",
+        "admin",
+        "administrator",
+        "sysadmin",
+        "mayor",
+        "safeguarding",
+    }
+)
+
+
+def poses_as_role(name: str) -> bool:
+    """A name with a role word in it, or that starts or ends with "council" ("Leeds City
+    Council"), however it is spelt with capitals, spaces or look-alike letters."""
+    words = skeleton(name).split()
+    if not words:
+        return False
+    squashed = "".join(words)
+    return (
+        bool(ROLE_WORDS.intersection(words))
+        or words[0] == "council"
+        or words[-1] == "council"
+        or any(squashed.startswith(word) for word in ("councillor", "councilor", "cllr"))
+    )
+
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(
+    display_name = PlainTextField(
+        name=True,
         label=_("Display name"),
         max_length=80,
         help_text=_("Other people see this next to what you write. You can use your first name."),
@@ -30,8 +68,25 @@ class ProfileForm(forms.Form):
 
     ward: Ward | None = None
 
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_display_name(self) -> str:
+        from grassroots.accounts.selectors import is_sitting_councillors_name
+
         name: str = self.cleaned_data["display_name"]
+        if poses_as_role(name):
+            raise forms.ValidationError(
+                _(
+                    "Display name must not include a role, like councillor, officer or "
+                    "moderator. People see your role next to your name when you hold one"
+                )
+            )
+        if is_sitting_councillors_name(name, user=self.user):
+            raise forms.ValidationError(
+                _("Display name must not be the name of one of the councillors. Use another name")
+            )
         # Angle brackets only ever come from pasted markup; control characters break layouts.
         if "<" in name or ">" in name:
             raise forms.ValidationError(_("Display name must not include < or >"))

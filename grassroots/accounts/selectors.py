@@ -6,6 +6,7 @@ counts as a role here too: it needs two-factor authentication like the others.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from grassroots.accounts.models import OfficerPost, User
-from grassroots.places.models import CouncillorTerm
+from grassroots.core.text import skeleton
+from grassroots.places.models import Councillor, CouncillorTerm
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,33 @@ class Roles:
 NO_ROLES = Roles(councillor=False, officer=False, site_admin=False, moderator=False, has_totp=False)
 
 
+def _current() -> Q:
+    today = timezone.localdate()
+    return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def ids_without_required_mfa(user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` hold a role that needs two-factor authentication (`Roles.needs_mfa`)
+    but have not set it up, in one query: the bulk twin of `not user_roles(u).mfa_satisfied`.
+    Such people get no insider access to safeguarded spaces until they do."""
+    ids = list(user_ids)
+    if not ids:
+        return set()
+    contact_model = apps.get_model("moderation", "SafeguardingContact")
+    current = _current()
+    role = (
+        Q(Exists(CouncillorTerm.objects.filter(current, councillor__user=OuterRef("pk"))))
+        | Q(Exists(OfficerPost.objects.filter(current, user=OuterRef("pk"))))
+        | Q(Exists(contact_model.objects.filter(user=OuterRef("pk"))))
+        | Q(is_staff=True)
+        | Q(is_superuser=True)
+    )
+    totp = Exists(Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP))
+    return set(
+        User.objects.filter(pk__in=ids).filter(role).exclude(totp).values_list("pk", flat=True)
+    )
+
+
 def user_roles(user: Any) -> Roles:
     """The roles `user` holds today, cached on the user object for the rest of the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -48,8 +77,7 @@ def user_roles(user: Any) -> Roles:
     cached: Roles | None = getattr(user, "_grassroots_roles", None)
     if cached is not None:
         return cached
-    today = timezone.localdate()
-    current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    current = _current()
     # Looked up by name: moderation's models import far more of the project than accounts may.
     contact_model = apps.get_model("moderation", "SafeguardingContact")
     row = (
@@ -85,3 +113,42 @@ def user_roles(user: Any) -> Roles:
     )
     user._grassroots_roles = roles
     return roles
+
+
+def is_sitting_councillors_name(name: str, *, user: Any = None) -> bool:
+    """Whether `name` reads the same as a sitting councillor's name (ignoring case, spacing,
+    accents, look-alike letters and a "Cllr" in front), unless that councillor is `user`.
+    One query: the councillors whose name shares the last word, compared in Python."""
+    wanted = skeleton(name)
+    if not wanted:
+        return False
+    last = wanted.split()[-1]
+    current = CouncillorTerm.objects.current(timezone.localdate()).filter(councillor=OuterRef("pk"))
+    candidates = Councillor.objects.filter(Exists(current), name__icontains=last)
+    if getattr(user, "pk", None) is not None:
+        candidates = candidates.exclude(user_id=user.pk)
+    titles = ("cllr ", "councillor ", "dr ", "mr ", "mrs ", "ms ", "miss ")
+    for councillor_name in candidates.values_list("name", flat=True):
+        theirs = skeleton(councillor_name)
+        for title in titles:
+            theirs = theirs.removeprefix(title)
+        if theirs == wanted or skeleton(councillor_name) == wanted:
+            return True
+    return False
+
+
+def notice_name(user: Any) -> str:
+    """How a person is named in notifications, and so in the emails made from them: what they
+    are, from their verified role, always beside the name they chose, so that a display name can
+    never pass for a councillor or an officer ("Sam (resident)", "Priya Patel (councillor)": a
+    councillor by the name on the council's record, not their display name)."""
+    from django.utils.translation import gettext as _
+
+    roles = user_roles(user)
+    if roles.councillor:
+        official = Councillor.objects.filter(user=user).values_list("name", flat=True).first()
+        if official:
+            return _("%(name)s (councillor)") % {"name": official}
+    if roles.officer:
+        return _("%(name)s (council officer)") % {"name": user.public_name}
+    return _("%(name)s (resident)") % {"name": user.public_name}

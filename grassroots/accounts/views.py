@@ -44,7 +44,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("accounts.edit_profile", user):
         raise PermissionDenied
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, user=user)
         if form.is_valid():
             services.profile_update(
                 user=user,

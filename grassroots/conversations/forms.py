@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.accounts.models import User
 from grassroots.conversations.models import Audience
 from grassroots.conversations.services import MAX_BODY, MAX_QUESTION, MAX_SUMMARY
-from grassroots.core.forms import GovukDateField
+from grassroots.core.forms import GovukDateField, PlainTextField
 
 
 def _text(
@@ -23,7 +23,7 @@ def _text(
     messages: dict[str, Any] = {"max_length": too_long}
     if required_message:
         messages["required"] = required_message
-    return forms.CharField(label=label, max_length=max_length, error_messages=messages, **kw)
+    return PlainTextField(label=label, max_length=max_length, error_messages=messages, **kw)
 
 
 def _no_control_characters(value: str) -> str:
@@ -75,6 +75,15 @@ class StartForm(forms.Form):
             del self.fields["is_safeguarded"]
         elif forced_safeguarding:
             del self.fields["is_safeguarded"]
+        elif host_kind == "group":
+            # Anybody may join an open group: its organisers choose who is let in.
+            safeguarded = self.fields["is_safeguarded"]
+            safeguarded.label = _("Safeguarded: only the people you let in can see that it exists")
+            safeguarded.help_text = _(
+                "For sensitive subjects. The group's organisers and you can see it; choose "
+                "which other members can see it once it has started. Everybody else sees "
+                "nothing at all."
+            )
 
     def clean_question(self) -> str:
         return _no_control_characters(self.cleaned_data["question"])
@@ -188,8 +197,8 @@ class AgreedActionForm(forms.Form):
 class FilterForm(forms.Form):
     """The list's filters (GET): a council, then one of its wards; open or closed."""
 
-    council = forms.CharField(required=False)
-    ward = forms.CharField(required=False)
+    council = PlainTextField(required=False)
+    ward = PlainTextField(required=False)
     status = forms.ChoiceField(
         required=False,
         label=_("Status"),

@@ -206,3 +206,30 @@ class AgreedAction(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+
+class ConversationAccess(models.Model):
+    """A person let into a safeguarded conversation hosted by a group.
+
+    Joining an open group must not open its safeguarded conversations: besides the group's
+    organisers and the person who started it, only the members its organisers name here may
+    see one (and only while they stay active members of the group)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="access")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("access to a safeguarded conversation")
+        verbose_name_plural = _("access to safeguarded conversations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "user"], name="conversation_access_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} may see {self.conversation_id}"

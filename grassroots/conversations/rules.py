@@ -301,6 +301,17 @@ def not_hidden(user: Any, obj: Any) -> bool:
     return conversation is not None and conversation.hidden_at is None
 
 
+@rules.predicate
+def safeguarded_in_group(user: Any, obj: Any) -> bool:
+    """A safeguarded conversation hosted by a group (its access list is the organisers')."""
+    conversation = _conversation_of(obj)
+    return (
+        conversation is not None
+        and conversation.is_safeguarded
+        and conversation.group_id is not None
+    )
+
+
 take_part = signed_in & may_see & not_hidden & is_open & in_audience
 
 rules.add_perm("conversations.start", may_start)
@@ -321,6 +332,11 @@ rules.add_perm("conversations.record_action", signed_in & may_see & is_host & ho
 # Object: the agreed action. The host, or the person who took it on.
 rules.add_perm("conversations.complete_action", signed_in & may_see & (is_host | owns_action))
 rules.add_perm("conversations.close", signed_in & may_see & is_host & is_open)
+# The group's organisers choose who else may see a safeguarded group conversation.
+rules.add_perm(
+    "conversations.manage_access",
+    signed_in & safeguarded_in_group & may_see & is_host & host_is_live,
+)
 
 
 def reply_refusal(user: Any, conversation: Conversation) -> str | None:

@@ -525,3 +525,34 @@ def councils() -> QuerySet[Council]:
 
 def council_wards(council: Council) -> QuerySet[Ward]:
     return Ward.objects.current().filter(council=council).order_by("name")
+
+
+def access_list(conversation: Conversation) -> tuple[list[Any], list[Any]]:
+    """A safeguarded group conversation's people: those given access (with the row's date),
+    and the group's other active members who could be let in (organisers and the starter
+    are always inside, so neither list offers them). Two queries."""
+    from grassroots.conversations.models import ConversationAccess
+    from grassroots.groups.models import GroupMembership, GroupMembershipStatus, GroupRole
+
+    granted = list(
+        ConversationAccess.objects.filter(conversation=conversation)
+        .select_related("user")
+        .order_by("user__display_name", "user_id")
+    )
+    assert conversation.group_id is not None  # only a group conversation has an access list
+    inside = {a.user_id for a in granted}
+    if conversation.started_by_id is not None:
+        inside.add(conversation.started_by_id)
+    others = list(
+        User.objects.filter(
+            pk__in=GroupMembership.objects.filter(
+                group_id=conversation.group_id, status=GroupMembershipStatus.ACTIVE
+            )
+            .exclude(role=GroupRole.ORGANISER)
+            .values("user_id"),
+            is_active=True,
+        )
+        .exclude(pk__in=inside)
+        .order_by("display_name", "pk")
+    )
+    return granted, others

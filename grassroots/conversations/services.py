@@ -19,17 +19,20 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import OfficerPost, User
 from grassroots.accounts.rules import is_councillor, is_officer
+from grassroots.accounts.selectors import notice_name
 from grassroots.conversations.models import (
     MAX_DEPTH,
     AgreedAction,
     Audience,
     Conversation,
+    ConversationAccess,
     Post,
     Reaction,
 )
 from grassroots.conversations.rules import host_ward_ids
 from grassroots.conversations.selectors import post_url
 from grassroots.core.audit import audit_record
+from grassroots.core.text import strip_invisible
 from grassroots.following.selectors import followers
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
@@ -60,9 +63,10 @@ def _require(user: Any, perm: str, obj: Any) -> None:
 def clean_text(text: str, *, max_length: int, empty: str, too_long: str) -> str:
     """Text as stored: trimmed, not empty, not too long, no control characters.
 
-    HTML is kept as typed and escaped when shown, so `<script>` is only ever text.
+    HTML is kept as typed and escaped when shown, so `<script>` is only ever text. Direction
+    controls and other invisible look-alike makers are dropped (`core.text.strip_invisible`).
     """
-    value = (text or "").strip()
+    value = strip_invisible(text or "").strip()
     if not value:
         raise ConversationError(empty)
     if len(value) > max_length:
@@ -177,6 +181,61 @@ def conversation_close(*, actor: Any, conversation: Conversation) -> Conversatio
             summary="Closed the conversation to new replies",
         )
     return conversation
+
+
+# --- Access to a safeguarded group conversation ----------------------------------------------
+
+
+def conversation_access_grant(*, actor: Any, conversation: Conversation, user: Any) -> None:
+    """An organiser lets an active member of the group into a safeguarded conversation."""
+    from grassroots.groups.selectors import is_member
+
+    _require(actor, "conversations.manage_access", conversation)
+    group = conversation.group
+    assert group is not None  # the rule allows only safeguarded group conversations
+    if not is_member(user, group):
+        raise ConversationError(_("Only members of the group can be given access"))
+    with transaction.atomic():
+        _access, created = ConversationAccess.objects.get_or_create(
+            conversation=conversation, user=user, defaults={"granted_by": actor}
+        )
+        if not created:
+            raise ConversationError(_("%(name)s already has access") % {"name": user.public_name})
+        audit_record(
+            actor=actor,
+            action="conversations.access_granted",
+            obj=conversation,
+            summary=f"Gave user {user.pk} access to a safeguarded conversation",
+            data={"user": user.pk},
+        )
+        notify(
+            recipients=[user],
+            kind=Kind.CONVERSATION,
+            text=_("You have been given access to a private conversation in %(group)s")
+            % {"group": group.name},
+            url=conversation.get_absolute_url(),
+            conversation=conversation,
+            group=group,
+            exclude=actor,
+        )
+
+
+def conversation_access_revoke(*, actor: Any, conversation: Conversation, user: Any) -> None:
+    """An organiser takes a member's access to a safeguarded conversation away."""
+    _require(actor, "conversations.manage_access", conversation)
+    with transaction.atomic():
+        deleted, _rows = ConversationAccess.objects.filter(
+            conversation=conversation, user=user
+        ).delete()
+        if not deleted:
+            raise ConversationError(_("That person does not have access"))
+        audit_record(
+            actor=actor,
+            action="conversations.access_revoked",
+            obj=conversation,
+            summary=f"Took away user {user.pk}'s access to a safeguarded conversation",
+            data={"user": user.pk},
+        )
 
 
 # --- Replies -----------------------------------------------------------------------------------
@@ -303,7 +362,7 @@ def _count_and_notify(post: Post, *, answered: Post | None) -> None:
     if answered is not None and answered.author is not None:
         recipients.append(answered.author)
     author = post.author
-    name = author.public_name if author is not None else _("Someone")
+    name = notice_name(author) if author is not None else _("Someone")
     notify(
         recipients=recipients,
         kind=Kind.CONVERSATION,

@@ -18,4 +18,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/actions/new/", views.action_new, name="action_new"),
     path("<int:pk>/actions/<int:action_pk>/done/", views.action_done, name="action_done"),
     path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/access/", views.access, name="access"),
 ]

@@ -261,6 +261,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "refusal": None if may_reply else reply_refusal(user, conversation),
             "is_host": is_host,
             "can_close": user.has_perm("conversations.close", conversation),
+            "manages_access": user.has_perm("conversations.manage_access", conversation),
             "archived_group": archived_group(conversation),
             "form": ReplyForm() if may_reply else None,
         },
@@ -616,4 +617,59 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         button=_("Close it"),
         intro=_("Nobody will be able to reply any more. Everything said stays readable."),
         context={"confirm": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who may see a safeguarded group conversation: the organisers let members in or out."""
+    conversation = _conversation(request, pk)
+    _require(request, "conversations.manage_access", conversation)
+    granted, others = selectors.access_list(conversation)
+    errors: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        user_id = _int(request.POST.get("user"))
+        chosen = (
+            {u.pk: u for u in others} if action == "grant" else {a.user_id: a.user for a in granted}
+        )
+        person = chosen.get(user_id) if user_id is not None else None
+        if action not in ("grant", "revoke"):
+            errors.append(_("Choose what to do"))
+        elif person is None:
+            errors.append(_("Choose a member of the group"))
+        else:
+            try:
+                if action == "grant":
+                    services.conversation_access_grant(
+                        actor=request.user, conversation=conversation, user=person
+                    )
+                    messages.success(
+                        request,
+                        _("%(name)s can now see this conversation") % {"name": person.public_name},
+                    )
+                else:
+                    services.conversation_access_revoke(
+                        actor=request.user, conversation=conversation, user=person
+                    )
+                    messages.success(
+                        request,
+                        _("%(name)s can no longer see this conversation")
+                        % {"name": person.public_name},
+                    )
+                return redirect("conversations:access", pk=conversation.pk)
+            except ConversationError as error:
+                errors.append(error.message)
+    return render(
+        request,
+        "conversations/access.html",
+        {
+            "conversation": conversation,
+            "granted": granted,
+            "others": others,
+            "errors": errors,
+            "back_url": conversation.get_absolute_url(),
+        },
+        status=400 if errors else 200,
     )

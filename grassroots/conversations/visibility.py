@@ -3,7 +3,11 @@
 An ordinary conversation is visible to everybody. A safeguarded one is visible only to the
 people inside its host: for an initiative, its insiders as `initiatives.visibility` counts them
 for a safeguarded initiative (members, people invited, supporting councillors), whether the
-initiative itself is safeguarded or public; for a group, its active members and organisers.
+initiative itself is safeguarded or public; for a group, not everyone who joins it (an open
+group lets anyone in) but its active organisers, the person who started the conversation and
+the members the organisers have given access (`ConversationAccess`), while they stay active
+members of the group. Someone holding a role that needs two-factor authentication sees no
+safeguarded conversation until they have set it up.
 A ward cannot host a safeguarded conversation (a database constraint keeps it so). A
 conversation hosted by a safeguarded initiative is always safeguarded: services set the flag,
 and this rule also follows the host, so the two can never disagree.
@@ -27,8 +31,9 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from grassroots.conversations.models import Conversation
-from grassroots.groups.models import GroupMembership, GroupMembershipStatus
+from grassroots.accounts.selectors import ids_without_required_mfa, user_roles
+from grassroots.conversations.models import Conversation, ConversationAccess
+from grassroots.groups.models import GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import (
     Initiative,
     Visibility,
@@ -56,18 +61,30 @@ def visible_conversations(
     of_initiative = _via_visible_initiative(user)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.exclude(_private()).filter(Q(initiative__isnull=True) | of_initiative)
-    via_group = Q(group__isnull=False) & Q(
-        Exists(
-            GroupMembership.objects.filter(
-                group=OuterRef("group_id"), user=user, status=GroupMembershipStatus.ACTIVE
-            )
-        )
-    )
+    via_group = _group_insider(user) if user_roles(user).mfa_satisfied else Q(pk__in=[])
     elsewhere = Q(initiative__isnull=True) & (Q(is_safeguarded=False) | via_group)
     # A safeguarded conversation of a public initiative: only the people inside that initiative
     # (the same insiders as for a safeguarded one), never every signed-in person.
     inside = Q(initiative__in=Initiative.objects.filter(insider_condition(user)).values("pk"))
     return qs.filter(elsewhere | (of_initiative & (Q(is_safeguarded=False) | inside)))
+
+
+def _group_insider(user: Any) -> Q:
+    """A safeguarded group conversation `user` is inside of: an active member of the group who
+    organises it, started the conversation or was given access to it."""
+    active = GroupMembership.objects.filter(
+        group=OuterRef("group_id"), user=user, status=GroupMembershipStatus.ACTIVE
+    )
+    granted = ConversationAccess.objects.filter(conversation=OuterRef("pk"), user=user)
+    return (
+        Q(group__isnull=False)
+        & Q(Exists(active))
+        & (
+            Q(Exists(active.filter(role=GroupRole.ORGANISER)))
+            | Q(started_by=user)
+            | Q(Exists(granted))
+        )
+    )
 
 
 def can_view(user: Any, conversation: Conversation) -> bool:
@@ -94,11 +111,23 @@ def insider_ids(conversation: Conversation, user_ids: Iterable[int]) -> set[int]
         return set(initiative_insider_ids(initiative, ids))
     if not conversation.is_safeguarded or conversation.group_id is None:
         return ids_of_active(ids)
-    return set(
-        GroupMembership.objects.filter(
-            group_id=conversation.group_id,
-            user_id__in=ids,
-            status=GroupMembershipStatus.ACTIVE,
-            user__is_active=True,
-        ).values_list("user_id", flat=True)
+    # The bulk twin of _group_insider(): active members who organise, started it or were let in.
+    granted = set(
+        ConversationAccess.objects.filter(conversation=conversation, user_id__in=ids).values_list(
+            "user_id", flat=True
+        )
     )
+    inside = set()
+    for user_id, role in GroupMembership.objects.filter(
+        group_id=conversation.group_id,
+        user_id__in=ids,
+        status=GroupMembershipStatus.ACTIVE,
+        user__is_active=True,
+    ).values_list("user_id", "role"):
+        if (
+            role == GroupRole.ORGANISER
+            or user_id == conversation.started_by_id
+            or user_id in granted
+        ):
+            inside.add(user_id)
+    return inside - ids_without_required_mfa(inside)

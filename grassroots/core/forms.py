@@ -18,7 +18,27 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.text import strip_invisible
+
 DAY, MONTH, YEAR = 0, 1, 2
+
+
+class PlainTextField(forms.CharField):
+    """A text box whose value loses the invisible characters that let text pose as something
+    else (`core.text.strip_invisible`) before anything else looks at it: titles, replies and
+    descriptions; `name=True` for people's and groups' names."""
+
+    def __init__(self, *args: Any, name: bool = False, **kwargs: Any) -> None:
+        self.is_name = name
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            value = strip_invisible(value, name=self.is_name)
+        result: str | None = super().to_python(value)
+        return result
+
+
 PART_LABELS = (_("Day"), _("Month"), _("Year"))
 # Month names and their usual short forms are accepted as well as numbers (GOV.UK advice).
 _MONTHS = {
@@ -243,6 +263,17 @@ def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value)
 
 
+def invited_message(email: str) -> str:
+    """What the person inviting is told, the same whether or not `email` has an account, so the
+    invite forms cannot be used to find out who is signed up."""
+    from django.utils.translation import gettext
+
+    return gettext(
+        "We have invited %(email)s. If they do not have an account yet, the invitation will "
+        "be waiting when they create one with that email address"
+    ) % {"email": email}
+
+
 class InviteByEmailForm(forms.Form):
     """An account's email address and an optional message: the invitation forms of initiatives
     and groups. Refuses the actor's own address and counts each look-up against their hourly
@@ -251,7 +282,7 @@ class InviteByEmailForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
-        help_text=_("The address they use to sign in to this site."),
+        help_text=_("The address they use, or will use, to sign in to this site."),
         error_messages={
             "required": _("Enter the email address of the person you want to invite"),
             "invalid": _EMAIL_FORMAT,

@@ -66,3 +66,20 @@ class Hideable(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+
+class EmailInvitation(models.Model):
+    """An invitation to an address with no account yet (initiatives and groups each keep their
+    own table on this pattern). The invite forms answer the same whether or not an account has
+    the address, so they never tell who is signed up; when somebody confirms that address, the
+    invitation becomes an ordinary one and they are told (`accounts.adapter.confirm_email`)."""
+
+    email = models.EmailField(_("email address"), max_length=254)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -76,10 +77,19 @@ def build_calendar(events: Iterable[Event], *, name: str) -> bytes:
     return data
 
 
-def calendar_response(events: Iterable[Event], *, name: str, filename: str) -> HttpResponse:
+def calendar_response(
+    events: Iterable[Event], *, name: str, filename: str, public: bool = True
+) -> HttpResponse:
+    """The calendar file. Only what anybody may see is cacheable by proxies: an event seen
+    because of who asks (a safeguarded initiative's, or one a moderator has hidden) is
+    `private`, and varies with the session cookie, so no shared cache keeps or serves it."""
     response = HttpResponse(
         build_calendar(events, name=name), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "public, max-age=300"
+    if public:
+        response["Cache-Control"] = "public, max-age=300"
+    else:
+        response["Cache-Control"] = "private"
+        patch_vary_headers(response, ["Cookie"])
     return response

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import GovukDateField
+from grassroots.core.forms import GovukDateField, PlainTextField
 from grassroots.events.models import ActionStatus, EventKind, Venue
 from grassroots.events.services import VENUE_FIELDS
 from grassroots.places.models import Ward
@@ -75,7 +75,7 @@ class ExplainedChoiceField(forms.ChoiceField):
 
 
 def _time_field(label: Any, required: Any) -> forms.CharField:
-    return forms.CharField(
+    return PlainTextField(
         label=label,
         max_length=10,
         help_text=_("Use the 24-hour clock, for example 10:00 or 18:30"),
@@ -106,7 +106,7 @@ class EventForm(CleanTextMixin, forms.Form):
         help_text=_("A councillor's own event is always a surgery."),
         error_messages={"invalid_choice": _("Select the type of event")},
     )
-    title = forms.CharField(
+    title = PlainTextField(
         label=_("Title"),
         max_length=150,
         error_messages={
@@ -114,7 +114,7 @@ class EventForm(CleanTextMixin, forms.Form):
             "max_length": _("Title must be 150 characters or fewer"),
         },
     )
-    description = forms.CharField(
+    description = PlainTextField(
         label=_("Description"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -304,7 +304,7 @@ class EventForm(CleanTextMixin, forms.Form):
 
 
 class CancelForm(CleanTextMixin, forms.Form):
-    reason = forms.CharField(
+    reason = PlainTextField(
         label=_("Why is it cancelled?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -317,7 +317,7 @@ class CancelForm(CleanTextMixin, forms.Form):
 
 
 class MinutesForm(CleanTextMixin, forms.Form):
-    text = forms.CharField(
+    text = PlainTextField(
         label=_("Minutes"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -327,7 +327,7 @@ class MinutesForm(CleanTextMixin, forms.Form):
             "max_length": _("Minutes must be 20000 characters or fewer"),
         },
     )
-    decisions = forms.CharField(
+    decisions = PlainTextField(
         label=_("Decisions (optional)"),
         required=False,
         max_length=5000,
@@ -337,7 +337,7 @@ class MinutesForm(CleanTextMixin, forms.Form):
 
 
 class ActionItemForm(CleanTextMixin, forms.Form):
-    what = forms.CharField(
+    what = PlainTextField(
         label=_("What needs doing"),
         max_length=300,
         error_messages={
@@ -350,7 +350,7 @@ class ActionItemForm(CleanTextMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Select a person from the list")},
     )
-    owner_name = forms.CharField(
+    owner_name = PlainTextField(
         label=_("Or their name, if they do not use this site"),
         required=False,
         max_length=200,

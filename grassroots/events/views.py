@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -43,6 +44,7 @@ from grassroots.events.rules import (
     led_initiative_ids,
     organised_group_ids,
     represented_ward_ids,
+    sees_event,
 )
 from grassroots.events.services import EventError, host_label
 from grassroots.groups.models import Group, GroupMembershipStatus, GroupRole
@@ -144,7 +146,12 @@ def _open_for_rsvp(event: Event) -> bool:
 @require_safe
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
-    return calendar_response([event], name=event.title, filename=f"event-{event.pk}.ics")
+    return calendar_response(
+        [event],
+        name=event.title,
+        filename=f"event-{event.pk}.ics",
+        public=sees_event(AnonymousUser(), event),
+    )
 
 
 # --- Hosting ------------------------------------------------------------------------------------

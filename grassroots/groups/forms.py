@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import InviteByEmailForm, has_control_characters
+from grassroots.core.forms import InviteByEmailForm, PlainTextField, has_control_characters
 from grassroots.groups.models import Group, Joining
 from grassroots.places.models import Council, Ward
 
@@ -27,7 +27,8 @@ class WardChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(
+    name = PlainTextField(
+        name=True,
         label=_("Name of the group"),
         max_length=MAX_NAME,
         help_text=_("A name neighbours will recognise, like “Friends of Brook Street park”."),
@@ -37,7 +38,7 @@ class GroupForm(forms.Form):
             "null_characters_not_allowed": _("Name must not contain control characters"),
         },
     )
-    description = forms.CharField(
+    description = PlainTextField(
         label=_("What the group is for"),
         max_length=MAX_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -134,7 +135,7 @@ class InviteForm(InviteByEmailForm):
 class FilterForm(forms.Form):
     """The list page's filters: all optional; anything unusable is ignored with a message."""
 
-    q = forms.CharField(
+    q = PlainTextField(
         label=_("Search by name"),
         required=False,
         max_length=MAX_QUERY,

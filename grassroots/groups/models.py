@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.models import EmailInvitation
 from grassroots.core.slugs import slug_constraints
 from grassroots.places.models import Council, Ward
 
@@ -106,3 +107,17 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.group_id} ({self.role}, {self.status})"
+
+
+class GroupEmailInvitation(EmailInvitation):
+    """An organiser's invitation to join, sent to an address no account has (yet)."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="email_invitations")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "email"], name="group_email_invitation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.group_id} by email"

@@ -9,6 +9,7 @@ the group row first.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterable
 from typing import Any
@@ -19,10 +20,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import User
+from grassroots.accounts.selectors import notice_name
 from grassroots.core.audit import audit_record
 from grassroots.core.slugs import unique_slug
 from grassroots.groups.models import (
     Group,
+    GroupEmailInvitation,
     GroupMembership,
     GroupMembershipStatus,
     GroupRole,
@@ -249,7 +252,7 @@ def group_join(*, group: Group, user: Any) -> GroupMembership:
         notify(
             recipients=_organisers(group),
             kind=Kind.JOIN_REQUEST,
-            text=_("%(name)s joined %(group)s") % {"name": user.public_name, "group": group.name},
+            text=_("%(name)s joined %(group)s") % {"name": notice_name(user), "group": group.name},
             url=group.get_absolute_url() + "#members",
             exclude=user,
         )
@@ -386,14 +389,96 @@ def _invitee_for(email: str) -> User | None:
     ).first()
 
 
+# An invitation to an address with no account waits this long for somebody to sign up with it.
+EMAIL_INVITATION_KEEPS = datetime.timedelta(days=30)
+
+
+def _waiting_by_email(group: Group) -> Any:
+    since = timezone.now() - EMAIL_INVITATION_KEEPS
+    return GroupEmailInvitation.objects.filter(group=group, created_at__gte=since)
+
+
+def _refuse_over_cap(group: Group) -> None:
+    """Invitations to accounts and to addresses count alike, so the answer is the same
+    whether or not the next address has an account."""
+    waiting = (
+        GroupMembership.objects.filter(group=group, status=GroupMembershipStatus.INVITED).count()
+        + _waiting_by_email(group).count()
+    )
+    if waiting >= MAX_PENDING_INVITATIONS:
+        raise GroupError(
+            _(
+                "%(count)s invitations are already waiting for an answer, the most a group "
+                "can have. Withdraw one before you invite somebody else"
+            )
+            % {"count": MAX_PENDING_INVITATIONS}
+        )
+
+
+def _invite_address(*, group: Group, actor: Any, email: str, message: str) -> None:
+    """No account has `email`: the invitation waits for somebody to confirm it on one."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        _lock(group)
+        _refuse_if_archived(group)
+        if _waiting_by_email(group).filter(email__iexact=email).exists():
+            raise GroupError(
+                _("%(email)s has already been invited and has not answered yet") % {"email": email}
+            )
+        _refuse_over_cap(group)
+        GroupEmailInvitation.objects.filter(group=group, email__iexact=email).delete()
+        pending = GroupEmailInvitation.objects.create(
+            group=group, email=email, invited_by=actor, message=message
+        )
+        audit_record(
+            actor=actor,
+            action="group.invitation_create_by_email",
+            obj=group,
+            summary=f"Invited an address with no account to join {group.name!r}",
+            data={"email_invitation": pending.pk},
+        )
+
+
+def email_invitations_claim(*, user: Any, email: str) -> list[GroupMembership]:
+    """Somebody has just confirmed `email` on their account: the group invitations waiting for
+    that address become theirs, and they are told in the site and by email. One whose
+    organiser may no longer invite (or that the group now refuses) lapses quietly."""
+    since = timezone.now() - EMAIL_INVITATION_KEEPS
+    claimed: list[GroupMembership] = []
+    waiting = GroupEmailInvitation.objects.filter(
+        email__iexact=email.strip(), created_at__gte=since
+    ).select_related("group", "invited_by")
+    for pending in waiting:
+        organiser = pending.invited_by
+        if organiser.pk != user.pk and organiser.has_perm("groups.invite", pending.group):
+            # Lapses if they are a member already, invited meanwhile, the group is archived
+            # or full.
+            with contextlib.suppress(GroupError):
+                claimed.append(
+                    _invite_account(
+                        group=pending.group, actor=organiser, invitee=user, message=pending.message
+                    )
+                )
+    GroupEmailInvitation.objects.filter(email__iexact=email.strip()).delete()
+    return claimed
+
+
 def invitation_create(
     *, group: Group, actor: Any, email: str, message: str = ""
-) -> GroupMembership:
-    """An organiser invites the holder of a Grassroots account; they are told in the site and by
-    email, and accept or decline. Works for open groups too (accepting is joining)."""
+) -> GroupMembership | None:
+    """An organiser invites whoever has (or will have) the account with `email`: an account
+    holder is told in the site and by email, and accepts or declines (for an open group too:
+    accepting is joining). With no account, the invitation waits for the address and None is
+    returned; the caller answers the organiser the same way in both cases, so the form never
+    tells who has an account."""
     invitee = _invitee_for(email)
     if invitee is None:
-        raise GroupError(_("There is no Grassroots account with that email address"))
+        _invite_address(group=group, actor=actor, email=email, message=message)
+        return None
+    return _invite_account(group=group, actor=actor, invitee=invitee, message=message)
+
+
+def _invite_account(*, group: Group, actor: Any, invitee: User, message: str) -> GroupMembership:
     if invitee.pk == actor.pk:
         raise GroupError(_("You cannot invite yourself"))
     shown = invitee.email
@@ -422,17 +507,7 @@ def invitation_create(
                 )
                 % {"email": shown, "date": date_format(again, "j F Y")}
             )
-        waiting = GroupMembership.objects.filter(
-            group=group, status=GroupMembershipStatus.INVITED
-        ).count()
-        if waiting >= MAX_PENDING_INVITATIONS:
-            raise GroupError(
-                _(
-                    "%(count)s invitations are already waiting for an answer, the most a group "
-                    "can have. Withdraw one before you invite somebody else"
-                )
-                % {"count": MAX_PENDING_INVITATIONS}
-            )
+        _refuse_over_cap(group)
         fields: dict[str, Any] = {
             "status": GroupMembershipStatus.INVITED,
             "role": GroupRole.MEMBER,
@@ -459,7 +534,7 @@ def invitation_create(
             recipients=[invitee],
             kind=Kind.INVITATION,
             text=_("%(name)s invited you to join %(group)s")
-            % {"name": actor.public_name, "group": group.name},
+            % {"name": notice_name(actor), "group": group.name},
             url=group.get_absolute_url() + "#invitation",
         )
     return m
@@ -493,7 +568,7 @@ def invitation_accept(*, membership: GroupMembership, user: Any) -> GroupMembers
             recipients=_organisers(m.group),
             kind=Kind.INVITATION,
             text=_("%(name)s accepted the invitation to join %(group)s")
-            % {"name": user.public_name, "group": m.group.name},
+            % {"name": notice_name(user), "group": m.group.name},
             url=m.group.get_absolute_url() + "#members",
             exclude=user,
         )
@@ -520,7 +595,7 @@ def invitation_decline(*, membership: GroupMembership, user: Any) -> GroupMember
             recipients=_organisers(m.group),
             kind=Kind.INVITATION,
             text=_("%(name)s turned down the invitation to join %(group)s")
-            % {"name": user.public_name, "group": m.group.name},
+            % {"name": notice_name(user), "group": m.group.name},
             url=m.group.get_absolute_url() + "#members",
             exclude=user,
         )

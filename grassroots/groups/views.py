@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from grassroots.core.forms import invited_message
 from grassroots.groups import selectors, services
 from grassroots.groups.forms import CouncilForm, FilterForm, GroupForm, InviteForm
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus
@@ -441,12 +442,8 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
         except GroupError as exc:
             form.add_error("email", exc.message)
         else:
-            return _done(
-                request,
-                group,
-                _("Invitation sent to %(email)s") % {"email": form.cleaned_data["email"]},
-                "members",
-            )
+            # The same words whether or not the address has an account.
+            return _done(request, group, invited_message(form.cleaned_data["email"]), "members")
     return render(request, "groups/invite.html", {"group": group, "form": form})
 
 

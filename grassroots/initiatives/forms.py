@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import ChooseFilesAgainMixin, GovukDateField
+from grassroots.core.forms import ChooseFilesAgainMixin, GovukDateField, PlainTextField
 from grassroots.core.images import ImageUploadField
 from grassroots.initiatives.models import NeedKind, Theme, Visibility
 from grassroots.places.models import Postcode, Ward
@@ -37,7 +37,7 @@ def _text(
     messages: dict[str, Any] = {"max_length": too_long}
     if required_message:
         messages["required"] = required_message
-    return forms.CharField(label=label, max_length=max_length, error_messages=messages, **kw)
+    return PlainTextField(label=label, max_length=max_length, error_messages=messages, **kw)
 
 
 def _no_control_characters(value: str, message: str) -> str:

@@ -5,34 +5,9 @@ Kept apart from forms.py (starting and running an initiative) so each file stays
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
-from django.utils.translation import gettext_lazy as _
-
-from grassroots.accounts.models import User
 from grassroots.core.forms import InviteByEmailForm
 
 
 class InviteMemberForm(InviteByEmailForm):
-    """The shared invitation form, which also finds the account the address belongs to."""
-
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
-        super().__init__(*args, actor=actor, **kwargs)
-        self.invitee: User | None = None
-
-    def clean_email(self) -> str:
-        email = super().clean_email()
-        invitee = User.objects.filter(
-            email__iexact=email, is_active=True, anonymised_at__isnull=True
-        ).first()
-        if invitee is None:
-            # Says no more than that: we never show anybody else's details here.
-            raise forms.ValidationError(
-                _(
-                    "There is no account with that email address. Ask them to create an "
-                    "account, then invite them"
-                )
-            )
-        self.invitee = invitee
-        return email
+    """The shared invitation form. It never says whether an account has the address: the
+    service invites the account, or keeps the invitation for when somebody signs up with it."""

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.images import PrivateImageField
-from grassroots.core.models import Hideable
+from grassroots.core.models import EmailInvitation, Hideable
 from grassroots.core.slugs import slug_constraints
 from grassroots.places.models import Ward
 
@@ -374,3 +374,21 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative}: {self.from_stage} → {self.to_stage}"
+
+
+class InitiativeEmailInvitation(EmailInvitation):
+    """A lead's invitation to join, sent to an address no account has (yet)."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="email_invitations"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "email"], name="initiative_email_invitation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.initiative_id} by email"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
@@ -14,14 +16,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.selectors import notice_name
 from grassroots.core.audit import audit_record
-from grassroots.core.slugs import random_slug, unique_slug
 from grassroots.core.images import ImageRefused, clean_image
+from grassroots.core.slugs import random_slug, unique_slug
 from grassroots.following.services import followers_notify
 from grassroots.initiatives.models import (
     ASK_AGAIN_STATUSES,
     Backing,
     Initiative,
+    InitiativeEmailInvitation,
     InitiativeWard,
     MemberRole,
     Membership,
@@ -408,7 +412,7 @@ def membership_request(*, initiative: Initiative, user: Any, message: str = "") 
             recipients=_leads(initiative),
             kind=Kind.JOIN_REQUEST,
             text=_("%(name)s asked to join %(title)s")
-            % {"name": user.public_name, "title": initiative.title},
+            % {"name": notice_name(user), "title": initiative.title},
             url=initiative.get_absolute_url() + "#people",
             initiative=initiative,
             exclude=user,
@@ -585,17 +589,7 @@ def invitation_create(
                 )
                 % {"email": email, "date": date_format(again, "j F Y")}
             )
-        waiting = Membership.objects.filter(
-            initiative=initiative, status=MembershipStatus.INVITED
-        ).count()
-        if waiting >= MAX_PENDING_INVITATIONS:
-            raise InitiativeError(
-                _(
-                    "%(count)s invitations are already waiting for an answer, the most an "
-                    "initiative can have. Withdraw one before you invite somebody else"
-                )
-                % {"count": MAX_PENDING_INVITATIONS}
-            )
+        _refuse_over_cap(initiative)
         fields = {
             "status": MembershipStatus.INVITED,
             "role": MemberRole.MEMBER,
@@ -632,11 +626,110 @@ def invitation_create(
             # In the site, for the invitee (who may see it while the invitation waits); an
             # email about a safeguarded initiative names nothing (notifications/discreet.py).
             text=_("%(name)s invited you to join %(title)s")
-            % {"name": actor.public_name, "title": initiative.title},
+            % {"name": notice_name(actor), "title": initiative.title},
             url=initiative.get_absolute_url() + "#invitation",
             initiative=initiative,
         )
     return m
+
+
+# An invitation to an address with no account waits this long for somebody to sign up with it.
+EMAIL_INVITATION_KEEPS = datetime.timedelta(days=30)
+
+
+def _waiting_by_email(initiative: Initiative) -> Any:
+    since = timezone.now() - EMAIL_INVITATION_KEEPS
+    return InitiativeEmailInvitation.objects.filter(initiative=initiative, created_at__gte=since)
+
+
+def _refuse_over_cap(initiative: Initiative) -> None:
+    """The cap counts invitations to accounts and to addresses alike, so it answers the same
+    whether or not the next address has an account."""
+    waiting = (
+        Membership.objects.filter(initiative=initiative, status=MembershipStatus.INVITED).count()
+        + _waiting_by_email(initiative).count()
+    )
+    if waiting >= MAX_PENDING_INVITATIONS:
+        raise InitiativeError(
+            _(
+                "%(count)s invitations are already waiting for an answer, the most an "
+                "initiative can have. Withdraw one before you invite somebody else"
+            )
+            % {"count": MAX_PENDING_INVITATIONS}
+        )
+
+
+def invitation_by_email(
+    *, initiative: Initiative, actor: Any, email: str, message: str = ""
+) -> Membership | None:
+    """A lead invites whoever has (or will have) the account with `email`.
+
+    With an account: `invitation_create`. Without one: the invitation waits for the address
+    (`InitiativeEmailInvitation`) and becomes an ordinary invitation when somebody confirms
+    it on an account (`email_invitations_claim`). The caller tells the lead the same thing in
+    both cases, so the form never reveals whether an address has an account. Returns the
+    membership, or None while the invitation waits for the address.
+    """
+    from grassroots.accounts.models import User
+
+    if not actor.has_perm("initiatives.invite_member", initiative):
+        raise PermissionDenied("initiatives.invite_member")
+    email = email.strip().lower()
+    invitee = User.objects.filter(
+        email__iexact=email, is_active=True, anonymised_at__isnull=True
+    ).first()
+    if invitee is not None:
+        return invitation_create(
+            initiative=initiative, actor=actor, invitee=invitee, message=message
+        )
+    with transaction.atomic():
+        Initiative.objects.select_for_update().filter(pk=initiative.pk).first()
+        if _waiting_by_email(initiative).filter(email__iexact=email).exists():
+            raise InitiativeError(
+                _("%(email)s has already been invited and has not answered yet") % {"email": email}
+            )
+        _refuse_over_cap(initiative)
+        # An old, lapsed invitation to the same address makes way for the new one.
+        InitiativeEmailInvitation.objects.filter(
+            initiative=initiative, email__iexact=email
+        ).delete()
+        pending = InitiativeEmailInvitation.objects.create(
+            initiative=initiative, email=email, invited_by=actor, message=message
+        )
+        audit_record(
+            actor=actor,
+            action="invitation.create_by_email",
+            obj=initiative,
+            summary=f"Invited an address with no account to join {initiative.title!r}",
+            data={"email_invitation": pending.pk},
+        )
+    return None
+
+
+def email_invitations_claim(*, user: Any, email: str) -> list[Membership]:
+    """Somebody has just confirmed `email` on their account: the invitations waiting for that
+    address become theirs, and they are told in the site and by email. An invitation whose
+    lead may no longer invite (or that the state of things now refuses) lapses quietly."""
+    since = timezone.now() - EMAIL_INVITATION_KEEPS
+    claimed: list[Membership] = []
+    waiting = InitiativeEmailInvitation.objects.filter(
+        email__iexact=email.strip(), created_at__gte=since
+    ).select_related("initiative", "invited_by")
+    for pending in waiting:
+        lead = pending.invited_by
+        if lead.pk != user.pk and lead.has_perm("initiatives.invite_member", pending.initiative):
+            # Lapses if they are a member already, invited meanwhile, or the initiative is full.
+            with contextlib.suppress(InitiativeError):
+                claimed.append(
+                    invitation_create(
+                        initiative=pending.initiative,
+                        actor=lead,
+                        invitee=user,
+                        message=pending.message,
+                    )
+                )
+    InitiativeEmailInvitation.objects.filter(email__iexact=email.strip()).delete()
+    return claimed
 
 
 def _approve_by_invitation(m: Membership, actor: Any, now: datetime.datetime) -> Membership:
@@ -691,7 +784,7 @@ def invitation_accept(*, membership: Membership, user: Any) -> Membership:
             recipients=_leads(m.initiative),
             kind=Kind.INVITATION,
             text=_("%(name)s accepted the invitation to join %(title)s")
-            % {"name": user.public_name, "title": m.initiative.title},
+            % {"name": notice_name(user), "title": m.initiative.title},
             url=m.initiative.get_absolute_url() + "#people",
             initiative=m.initiative,
             exclude=user,
@@ -718,7 +811,7 @@ def invitation_decline(*, membership: Membership, user: Any) -> Membership:
             recipients=_leads(m.initiative),
             kind=Kind.INVITATION,
             text=_("%(name)s turned down the invitation to join %(title)s")
-            % {"name": m.user.public_name, "title": m.initiative.title},
+            % {"name": notice_name(m.user), "title": m.initiative.title},
             url=m.initiative.get_absolute_url() + "#people",
             initiative=m.initiative,
             exclude=user,

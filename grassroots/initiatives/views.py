@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from grassroots.core.files import serve_private_file
+from grassroots.core.forms import invited_message
 from grassroots.core.ratelimits import rate_limited
 from grassroots.initiatives import selectors, services
 from grassroots.initiatives.forms import (
@@ -403,26 +404,28 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
     _require(request, "initiatives.invite_member", initiative)
     form = InviteMemberForm(_data(request), actor=request.user)
-    if request.method == "POST" and form.is_valid() and form.invitee is not None:
+    if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         try:
-            membership = services.invitation_create(
+            membership = services.invitation_by_email(
                 initiative=initiative,
                 actor=request.user,
-                invitee=form.invitee,
+                email=email,
                 message=form.cleaned_data["message"],
             )
         except InitiativeError as exc:
             form.add_error("email", exc.message)
         else:
-            if membership.status == MembershipStatus.APPROVED:
+            if membership is not None and membership.status == MembershipStatus.APPROVED:
+                # Only somebody who asked to join (the leads saw the request) gets this answer.
                 messages.success(
                     request,
                     _("%(email)s had already asked to join, so they are now a member")
                     % {"email": email},
                 )
             else:
-                messages.success(request, _("We have invited %(email)s") % {"email": email})
+                # The same words whether or not the address has an account.
+                messages.success(request, invited_message(email))
             return _detail(initiative, "people")
     return _form_page(
         request,
@@ -431,8 +434,9 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         heading=_("Invite somebody to join"),
         button=_("Send invitation"),
         intro=_(
-            "They need an account on this site. We tell them in the site and by email, "
-            "and they can accept or turn the invitation down."
+            "If they have an account on this site, we tell them in the site and by email. If "
+            "not, the invitation waits 30 days for them to create an account with that email "
+            "address, and we tell them then. They can accept or turn the invitation down."
         ),
     )
 

@@ -6,7 +6,12 @@ or mental health) is visible only to:
   the invitation waits for their answer (so they can decide; turned down or withdrawn, and
   they are outside again);
 - councillors supporting it: with a support offered, planned, in progress or done, or invited
-  by its leads, or representing one of its wards while a help request is waiting.
+  by its leads, or representing one of its wards while a help request is waiting; only while
+  they hold a current term (the access ends with the term).
+
+Anyone holding a role that needs two-factor authentication gets none of this insider access
+until they have set it up (an ex-councillor holds no role: a password is enough for what they
+still see as a member).
 
 An initiative a moderator has hidden is seen only by its leads (with a banner saying why) and
 by moderators who could otherwise see it; to everybody else it is as if it did not exist.
@@ -42,14 +47,24 @@ SUPPORTING_STATUSES = ("offered", "planned", "in_progress", "done")
 def insider_condition(user: Any) -> Q:
     """Q matching the initiatives `user` is inside of: what makes a safeguarded one visible to
     them (conversations.visibility asks it about public initiatives too, for their
-    safeguarded conversations)."""
+    safeguarded conversations).
+
+    Someone holding a role that needs two-factor authentication (councillor, officer, site
+    admin, safeguarding contact) is inside nothing until they have set it up, even as a plain
+    member. A councillor's insider access through support, an invitation or a help request
+    lasts only while they sit: once their last term ends, so does that access (as a member
+    they stay inside like any resident)."""
+    from grassroots.accounts.selectors import user_roles
     from grassroots.support.models import HelpRequest, Invitation, Support
 
+    roles = user_roles(user)
+    if not roles.mfa_satisfied:
+        return Q(pk__in=[])
     member = Exists(
         Membership.objects.filter(initiative=OuterRef("pk"), user=user, status__in=INSIDER_STATUSES)
     )
     condition = Q(member)
-    councillor_id = councillor_id_for(user)
+    councillor_id = councillor_id_for(user) if roles.councillor else None
     if councillor_id is not None:
         today = timezone.localdate()
         current_wards = CouncillorTerm.objects.current(today).filter(councillor_id=councillor_id)

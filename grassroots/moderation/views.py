@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from grassroots.core.ratelimits import rate_limited
 from grassroots.moderation import selectors, services, targets
 from grassroots.moderation.forms import (
     CloseConcernForm,
@@ -35,7 +36,6 @@ from grassroots.moderation.forms import (
     ReportForm,
 )
 from grassroots.moderation.models import ConcernStatus, SafeguardingConcern
-from grassroots.core.ratelimits import rate_limited
 from grassroots.moderation.services import ModerationError
 
 

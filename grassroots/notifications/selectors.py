@@ -80,16 +80,18 @@ def initiative_viewers(
     initiatives: Iterable[Initiative], user_ids: Iterable[int]
 ) -> dict[int, set[int]]:
     """For each initiative, which of `user_ids` may see it: `visibility.can_view()` asked for
-    many people and many initiatives at once, in a fixed number of queries (at most nine,
+    many people and many initiatives at once, in a fixed number of queries (at most ten,
     whatever their numbers; one when every initiative is public and shown).
 
     The rule (initiatives/visibility.py; test_visibility_property and test_viewers check that
     the two agree): active people only; a safeguarded initiative is seen by its approved
     members, people invited to join while the invitation waits, and supporting councillors
     (support offered, planned, in progress or done; invited by its leads; or sitting for one
-    of its wards while a help request waits); a hidden one only by its approved leads and by
-    moderators, of those who could otherwise see it.
+    of its wards while a help request waits; all only while they hold a current term); a
+    hidden one only by its approved leads and by moderators, of those who could otherwise see
+    it. Role holders without two-factor authentication are inside nothing safeguarded.
     """
+    from grassroots.accounts.selectors import ids_without_required_mfa
     from grassroots.places.models import Councillor, CouncillorTerm
     from grassroots.support.models import HelpRequest, Invitation, Support
 
@@ -100,6 +102,9 @@ def initiative_viewers(
         return {pk: set(active) for pk in by_pk}
     insiders: dict[int, set[int]] = {i.pk: set() for i in restricted}
     leads: dict[int, set[int]] = {i.pk: set() for i in restricted}
+    safeguarded = [i.pk for i in restricted if i.is_safeguarded]
+    # Inside a safeguarded initiative: never a role holder without two-factor authentication.
+    unlocked = active - ids_without_required_mfa(active) if safeguarded else active
     for initiative_id, user_id, role, status in Membership.objects.filter(
         initiative_id__in=[i.pk for i in restricted],
         user_id__in=active,
@@ -108,11 +113,16 @@ def initiative_viewers(
         insiders[initiative_id].add(user_id)
         if role == MemberRole.LEAD and status == MembershipStatus.APPROVED:
             leads[initiative_id].add(user_id)
-    safeguarded = [i.pk for i in restricted if i.is_safeguarded]
     councillors: dict[int, int] = {}
     if safeguarded:
+        # Sitting councillors only: insider access through support ends with the term.
+        sitting_now = CouncillorTerm.objects.current(timezone.localdate()).filter(
+            councillor=OuterRef("pk")
+        )
         councillors = dict(
-            Councillor.objects.filter(user_id__in=active).values_list("pk", "user_id")
+            Councillor.objects.filter(user_id__in=unlocked)
+            .filter(Exists(sitting_now))
+            .values_list("pk", "user_id")
         )
     if councillors:
         pairs = list(
@@ -148,7 +158,7 @@ def initiative_viewers(
     moderators = _moderators(active) if hidden else set()
     viewers: dict[int, set[int]] = {}
     for pk, initiative in by_pk.items():
-        seen = insiders[pk] if initiative.is_safeguarded else set(active)
+        seen = insiders[pk] & unlocked if initiative.is_safeguarded else set(active)
         if initiative.hidden_at is not None:
             seen &= leads[pk] | moderators
         viewers[pk] = seen

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.slugs import slug_constraints
 from grassroots.core.images import PrivateImageField
+from grassroots.core.slugs import slug_constraints
 
 
 class CouncilKind(models.TextChoices):

@@ -10,13 +10,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.models import Department
-from grassroots.core.forms import GovukDateField
+from grassroots.core.forms import GovukDateField, PlainTextField
 from grassroots.places.models import Councillor
 from grassroots.support.models import CaseStatus, Decision, Helped, SupportKind, SupportStatus
 
 
 def _text(label: Any, required: Any, too_long: Any, max_length: int) -> forms.CharField:
-    return forms.CharField(
+    return PlainTextField(
         label=label,
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -65,7 +65,7 @@ class OfferForm(CleanTextMixin, forms.Form):
 
 
 class InviteForm(CleanTextMixin, forms.Form):
-    councillor = forms.CharField(
+    councillor = PlainTextField(
         label=_("Councillor's name"),
         max_length=200,
         help_text=_("Type the councillor's full name, for example Jo Bloggs."),
@@ -74,7 +74,7 @@ class InviteForm(CleanTextMixin, forms.Form):
             "max_length": _("The councillor's name must be 200 characters or fewer"),
         },
     )
-    message = forms.CharField(
+    message = PlainTextField(
         label=_("Message (optional)"),
         required=False,
         max_length=1000,
@@ -117,7 +117,7 @@ class HelpRequestForm(CleanTextMixin, forms.Form):
 
 
 class TakeForm(CleanTextMixin, forms.Form):
-    description = forms.CharField(
+    description = PlainTextField(
         label=_("What you will do (optional)"),
         required=False,
         max_length=2000,

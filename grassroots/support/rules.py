@@ -173,6 +173,8 @@ def is_advocate_support_accepted(user: Any, support: Any) -> bool:
 may_offer = is_councillor & sees_initiative & (is_ward_councillor | is_invited_councillor)
 rules.add_perm("support.offer_support", may_offer & ~is_lead)
 rules.add_perm("support.invite_councillor", is_lead)
+# Object: the Invitation. Its initiative's leads take it back.
+rules.add_perm("support.withdraw_invitation", is_lead)
 rules.add_perm(
     "support.withdraw_support", is_councillor & sees_initiative & is_supporting_councillor
 )

@@ -23,6 +23,7 @@ from grassroots.support.models import (
     Helped,
     HelpRequest,
     HelpRequestStatus,
+    Invitation,
     Support,
     SupportKind,
     SupportStatus,
@@ -107,6 +108,24 @@ def help_request_for(user: Any, pk: int) -> HelpRequest | None:
         HelpRequest.objects.filter(pk=pk, initiative__in=visible)
         .select_related("initiative", "taken_by")
         .first()
+    )
+
+
+def councillor_invitation_for(user: Any, pk: int) -> Invitation | None:
+    """An invitation to a councillor, on an initiative `user` may see (None answers 404)."""
+    return (
+        Invitation.objects.filter(pk=pk, initiative__in=_visible_ids(user))
+        .select_related("initiative", "councillor")
+        .first()
+    )
+
+
+def councillor_invitations(initiative: Initiative) -> list[Invitation]:
+    """The councillors the leads have invited to support `initiative`, by name."""
+    return list(
+        Invitation.objects.filter(initiative=initiative)
+        .select_related("councillor")
+        .order_by("councillor__name", "pk")
     )
 
 

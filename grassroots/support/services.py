@@ -303,6 +303,48 @@ def invitation_create(
     return invitation
 
 
+def invitation_withdraw(*, actor: Any, invitation: Invitation) -> None:
+    """The leads take back an invitation to a councillor (before or after the councillor has
+    acted on it: support already offered stays as it is). The councillor is told; for a
+    safeguarded initiative they are outside again, so the message names nothing."""
+    _require(actor, "support.withdraw_invitation", invitation)
+    initiative = invitation.initiative
+    councillor = invitation.councillor
+    with transaction.atomic():
+        deleted, _rows = Invitation.objects.filter(pk=invitation.pk).delete()
+        if not deleted:
+            raise SupportError(_("This invitation has already been withdrawn"))
+        audit_record(
+            actor=actor,
+            action="support.invitation_withdrawn",
+            obj=initiative,
+            summary=f"withdrew the invitation to councillor {councillor.pk} on {initiative.pk}",
+            data={"councillor": councillor.pk},
+        )
+        if councillor.user_id is None:
+            return
+        if initiative.is_safeguarded:
+            # Told without the initiative (they may no longer see it) and without its title.
+            text = _("The leads of a private initiative withdrew their invitation to support it")
+            notify(
+                recipients=[councillor.user],
+                kind=Kind.SUPPORT_UPDATE,
+                text=text,
+                url=reverse("notifications:inbox"),
+                exclude=actor,
+            )
+        else:
+            notify(
+                recipients=[councillor.user],
+                kind=Kind.SUPPORT_UPDATE,
+                text=_("The leads of %(title)s withdrew their invitation to support it")
+                % {"title": initiative.title},
+                url=support_page_url(initiative),
+                initiative=initiative,
+                exclude=actor,
+            )
+
+
 # --- Help requests -----------------------------------------------------------------------------
 
 

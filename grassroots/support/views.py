@@ -232,6 +232,25 @@ def support_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = selectors.councillor_invitation_for(request.user, pk)
+    if invitation is None:
+        raise Http404
+    return _run(
+        request,
+        perm="support.withdraw_invitation",
+        obj=invitation,
+        initiative=invitation.initiative,
+        form_class=ConfirmForm,
+        title=_("Withdraw the invitation to %(name)s") % {"name": invitation.councillor.name},
+        button=_("Withdraw invitation"),
+        action=lambda f: services.invitation_withdraw(actor=request.user, invitation=invitation),
+        success=_("You withdrew the invitation to %(name)s") % {"name": invitation.councillor.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def support_accept(request: HttpRequest, pk: int) -> HttpResponse:
     support = _support(request, pk)
     return _run(

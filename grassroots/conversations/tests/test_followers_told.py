@@ -16,7 +16,7 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations import services
 from grassroots.conversations.tests.conftest import World
 from grassroots.following.services import follow_start
-from grassroots.groups.models import Group
+from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import Initiative, Visibility
 from grassroots.notifications.models import Kind, Notification
 from grassroots.places.models import Ward
@@ -70,13 +70,22 @@ def test_a_group_conversation_reaches_the_groups_and_its_wards_followers(world: 
     assert elsewhere not in heard
 
 
-def test_a_safeguarded_group_conversation_reaches_only_member_followers(world: World) -> None:
+def test_a_safeguarded_group_conversation_reaches_only_followers_inside_it(world: World) -> None:
+    # Being a member of the group is not enough: nobody but its organisers and its starter is
+    # inside a new safeguarded group conversation until the organisers let them in.
     member = follows(world.user("member"), world.group)
+    organiser = follows(UserFactory(), world.group)
+    GroupMembership.objects.create(
+        group=world.group,
+        user=organiser,
+        role=GroupRole.ORGANISER,
+        status=GroupMembershipStatus.ACTIVE,
+    )
     outsider = follows(UserFactory(), world.group)
     Notification.objects.all().delete()
     start(world, "group", is_safeguarded=True)
-    assert set(told()) == {member}
-    assert not Notification.objects.filter(recipient=outsider).exists()
+    assert set(told()) == {organiser}
+    assert not Notification.objects.filter(recipient__in=[outsider, member]).exists()
 
 
 def test_a_ward_conversation_reaches_the_wards_followers(world: World) -> None:

@@ -271,12 +271,15 @@ def test_replies_notify_the_parent_author_participants_and_followers(world: Worl
     note = Notification.objects.filter(recipient=follower).get()
     assert note.conversation == conversation
     assert note.url == f"/conversations/{conversation.pk}/replies/{post.pk}/"  # lasting link
-    assert "Rae Resident replied" in note.text
+    assert "Rae Resident (resident) replied" in note.text
 
 
 def test_a_safeguarded_conversation_never_notifies_outsiders(world: World) -> None:
     Conversation.objects.filter(pk=world.conversations["group"].pk).update(is_safeguarded=True)
     conversation = world.conversation("group")
+    services.conversation_access_grant(
+        actor=world.user("host"), conversation=conversation, user=world.user("member")
+    )
     outsider = UserFactory()
     Follow.objects.create(user=outsider, conversation=conversation)
     Notification.objects.all().delete()

@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
+from grassroots.conversations import services
 from grassroots.conversations.models import Conversation
 from grassroots.initiatives.models import Initiative, Visibility
 
@@ -35,10 +36,16 @@ def pages(conversation: Conversation, post_pk: int) -> list[tuple[str, str]]:
 
 
 def safeguard_group(world: World) -> Conversation:
+    """The group's conversation made safeguarded, with the group's member let in by the host
+    (joining the group alone does not open it)."""
     Conversation.objects.filter(pk=world.conversations["group"].pk).update(
         is_safeguarded=True, question="Private support circle"
     )
-    return world.conversation("group")
+    conversation = world.conversation("group")
+    services.conversation_access_grant(
+        actor=world.user("host"), conversation=conversation, user=world.user("member")
+    )
+    return conversation
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.conversations import selectors
+from grassroots.conversations import selectors, services
 from grassroots.conversations.models import Audience, Conversation, Post, Reaction
 
 from .conftest import World, login
@@ -163,6 +163,9 @@ def test_a_safeguarded_conversations_threads_are_not_found_by_outsiders(
 ) -> None:
     Conversation.objects.filter(pk=world.conversations["group"].pk).update(is_safeguarded=True)
     conversation = world.conversation("group")
+    services.conversation_access_grant(
+        actor=world.user("host"), conversation=conversation, user=world.user("member")
+    )
     start = world.post("group")
     login(client, world.user(role))
     response = client.get(thread_url(conversation, start))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-from grassroots.accounts.tests.factories import UserFactory
+from grassroots.accounts.tests.factories import UserFactory, make_officer
 from grassroots.conversations.models import Conversation
+from grassroots.conversations.services import conversation_access_grant
 from grassroots.conversations.visibility import can_view, insider_ids, visible_conversations
-from grassroots.groups.models import GroupMembershipStatus
+from grassroots.groups.models import GroupMembership, GroupMembershipStatus
 from grassroots.groups.tests.factories import GroupFactory, GroupMembershipFactory
 from grassroots.initiatives.models import Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
@@ -23,23 +25,46 @@ def test_an_ordinary_conversation_is_visible_to_everybody() -> None:
     assert list(visible_conversations(None)) == [conversation]
 
 
-def test_a_safeguarded_group_conversation_is_visible_only_to_active_members() -> None:
+def test_a_safeguarded_group_conversation_is_for_those_let_in_not_everyone_who_joins() -> None:
     group = GroupFactory()
-    member = GroupMembershipFactory(group=group).user
+    starter = GroupMembershipFactory(group=group).user
+    let_in = GroupMembershipFactory(group=group).user
+    joined = GroupMembershipFactory(group=group).user  # an open group: anybody can join
     invited = GroupMembershipFactory(group=group, status=GroupMembershipStatus.INVITED).user
-    left = GroupMembershipFactory(group=group, status=GroupMembershipStatus.LEFT).user
+    let_in_then_left = GroupMembershipFactory(group=group).user
     stranger = UserFactory()
     conversation = Conversation.objects.create(
-        group=group, question="Support circle", is_safeguarded=True
+        group=group, question="Support circle", is_safeguarded=True, started_by=starter
     )
-    assert can_view(member, conversation)
-    assert can_view(group.created_by, conversation)  # the organiser
-    for outsider in (invited, left, stranger):
+    for person in (let_in, let_in_then_left):
+        conversation_access_grant(actor=group.created_by, conversation=conversation, user=person)
+    GroupMembership.objects.filter(user=let_in_then_left).update(status=GroupMembershipStatus.LEFT)
+    for insider in (group.created_by, starter, let_in):  # the organiser, starter, let in
+        assert can_view(insider, conversation)
+        assert list(visible_conversations(insider)) == [conversation]
+    for outsider in (joined, invited, let_in_then_left, stranger):
         assert not can_view(outsider, conversation)
         assert not visible_conversations(outsider).exists()
     assert not visible_conversations(None).exists()
-    everyone = [member.pk, invited.pk, left.pk, stranger.pk]
-    assert insider_ids(conversation, everyone) == {member.pk}
+    everyone = [group.created_by.pk, starter.pk, let_in.pk, joined.pk, invited.pk]
+    everyone += [let_in_then_left.pk, stranger.pk]
+    assert insider_ids(conversation, everyone) == {group.created_by.pk, starter.pk, let_in.pk}
+
+
+def test_a_role_holder_without_two_factor_sees_no_safeguarded_conversation() -> None:
+    group = GroupFactory()
+    officer = make_officer()
+    GroupMembershipFactory(group=group, user=officer)
+    conversation = Conversation.objects.create(
+        group=group, question="Support circle", is_safeguarded=True
+    )
+    conversation_access_grant(actor=group.created_by, conversation=conversation, user=officer)
+    assert not can_view(officer, conversation)
+    assert insider_ids(conversation, [officer.pk]) == set()
+    TOTP.activate(officer, generate_totp_secret())
+    officer = type(officer).objects.get(pk=officer.pk)  # a new request: roles looked up again
+    assert can_view(officer, conversation)
+    assert insider_ids(conversation, [officer.pk]) == {officer.pk}
 
 
 def test_a_conversation_of_a_safeguarded_initiative_follows_the_initiative() -> None:

@@ -120,3 +120,37 @@ def test_feeds_of_missing_things_are_404(client: Any) -> None:
     assert client.get(reverse("events:ward_calendar", args=[999999])).status_code == 404
     assert client.get(reverse("events:group_calendar", args=["nope"])).status_code == 404
     assert client.get(reverse("events:councillor_calendar", args=["nope"])).status_code == 404
+
+
+def test_it_lets_shared_caches_keep_a_public_events_file(client: Any, world: World) -> None:
+    response = client.get(reverse("events:ics", args=[world.events["group"].pk]))
+    assert response["Cache-Control"] == "public, max-age=300"
+
+
+def test_it_keeps_a_safeguarded_initiatives_events_file_out_of_shared_caches(
+    client: Any, world: World
+) -> None:
+    world.initiative.visibility = Visibility.SAFEGUARDED
+    world.initiative.save(update_fields=["visibility"])
+    event = world.events["initiative"]
+    client.force_login(world.user("initiative lead"))
+    response = client.get(reverse("events:ics", args=[event.pk]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private"
+    assert "Cookie" in response["Vary"]
+
+
+def test_it_keeps_a_hidden_events_file_out_of_shared_caches(client: Any, world: World) -> None:
+    event = world.events["group"]
+    event.hidden_at = timezone.now()
+    event.save(update_fields=["hidden_at"])
+    client.force_login(world.user("group organiser"))
+    response = client.get(reverse("events:ics", args=[event.pk]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private"
+    assert "Cookie" in response["Vary"]
+
+
+def test_the_feeds_stay_cacheable(client: Any, world: World) -> None:
+    for url in _feeds(world):
+        assert client.get(url)["Cache-Control"] == "public, max-age=300", url

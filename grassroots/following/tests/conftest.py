@@ -9,7 +9,7 @@ import pytest
 from django.db.models import Model
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.conversations.models import Conversation
+from grassroots.conversations.models import Conversation, ConversationAccess
 from grassroots.conversations.tests.factories import ConversationFactory
 from grassroots.groups.models import Group
 from grassroots.groups.tests.factories import GroupFactory, GroupMembershipFactory
@@ -47,6 +47,11 @@ def world(db: None) -> World:
     initiative_member = MembershipFactory(initiative=safeguarded).user
     group = GroupFactory(name="Friends of Riverside park", council=ward.council)
     group_member = GroupMembershipFactory(group=group).user
+    private_conversation = ConversationFactory(
+        ward=None, group=group, is_safeguarded=True, question="Who needs a lift to the clinic?"
+    )
+    # Joining the group is not enough for a safeguarded conversation: the member is let in.
+    ConversationAccess.objects.create(conversation=private_conversation, user=group_member)
     return World(
         ward=ward,
         initiative=initiative,
@@ -56,9 +61,7 @@ def world(db: None) -> World:
         group_conversation=ConversationFactory(
             ward=None, group=group, question="What shall we plant?"
         ),
-        private_conversation=ConversationFactory(
-            ward=None, group=group, is_safeguarded=True, question="Who needs a lift to the clinic?"
-        ),
+        private_conversation=private_conversation,
         initiative_member=initiative_member,
         group_member=group_member,
         resident=UserFactory(),

@@ -40,9 +40,11 @@ def organiser_of(group: Group) -> User:
 def invite(group: Group, user: User | None = None) -> GroupMembership:
     """An organiser invites `user` (a new resident by default)."""
     user = user or UserFactory()
-    return services.invitation_create(
+    membership = services.invitation_create(
         group=group, actor=organiser_of(group), email=user.email, message=""
     )
+    assert membership is not None  # the account exists, so the invitation is theirs at once
+    return membership
 
 
 def make_member(group: Group, user: User | None = None) -> User:

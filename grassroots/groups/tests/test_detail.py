@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations.models import Conversation
+from grassroots.conversations.services import conversation_access_grant
 from grassroots.events.models import Event, Venue
 from grassroots.groups.models import Group, Joining
 from grassroots.groups.tests.factories import GroupFactory
@@ -99,7 +100,12 @@ def test_conversations_are_listed_but_a_safeguarded_one_only_to_members(
     client.force_login(invite(group).user)  # invited is not in yet
     assert "Private worries" not in client.get(group.get_absolute_url()).content.decode()
 
-    client.force_login(make_member(group))
+    joined = make_member(group)  # joining alone does not open it
+    client.force_login(joined)
+    assert "Private worries" not in client.get(group.get_absolute_url()).content.decode()
+
+    private = group.conversations.get(question="Private worries")
+    conversation_access_grant(actor=group.created_by, conversation=private, user=joined)
     member_view = client.get(group.get_absolute_url()).content.decode()
     assert "Private worries" in member_view
     assert "Members only" in member_view

@@ -36,7 +36,7 @@ def test_anyone_signed_in_joins_an_open_group_at_once(client: Client) -> None:
     # The organisers hear about it.
     note = Notification.objects.get(recipient=group.created_by)
     assert note.kind == Kind.JOIN_REQUEST
-    assert "Priya joined" in note.text
+    assert "Priya (resident) joined" in note.text
 
 
 def test_a_member_leaves_and_may_join_again(client: Client) -> None:
@@ -79,6 +79,7 @@ def test_a_removed_member_cannot_come_back_on_their_own_but_can_be_invited(
     assert client.post(f"/groups/{group.slug}/join/").status_code == 403
     assert "Join this group" not in client.get(group.get_absolute_url()).content.decode()
     invitation = services.invitation_create(group=group, actor=group.created_by, email=member.email)
+    assert invitation is not None
     services.invitation_accept(membership=invitation, user=member)
     assert _row(group, member).status == "active"
 

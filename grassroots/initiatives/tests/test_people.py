@@ -52,7 +52,7 @@ def test_a_resident_asks_to_join_and_a_lead_approves() -> None:
     assert (membership.status, membership.message) == (MembershipStatus.REQUESTED, "I can dig")
     note = Notification.objects.get(kind=Kind.JOIN_REQUEST)
     assert note.recipient == lead
-    assert "Ola asked to join" in note.text
+    assert "Ola (resident) asked to join" in note.text
     page = _client(lead).get(_base(initiative)).content.decode()
     assert "I can dig" in page
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.initiatives.models import Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
+from grassroots.initiatives.tests.people import with_totp
 from grassroots.initiatives.visibility import can_view, visible_initiatives
+from grassroots.notifications.selectors import insider_ids
+from grassroots.places.models import CouncillorTerm
 from grassroots.places.tests.factories import CouncillorTermFactory
 from grassroots.support.models import HelpRequest, Invitation
 
@@ -35,7 +41,7 @@ def test_a_safeguarded_initiative_is_visible_only_to_its_members() -> None:
 def test_ward_councillors_see_it_only_while_a_help_request_waits() -> None:
     initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
     term = CouncillorTermFactory(ward=initiative.wards.get())
-    councillor_user = UserFactory()
+    councillor_user = with_totp(UserFactory())
     term.councillor.user = councillor_user
     term.councillor.save()
     assert not can_view(councillor_user, initiative)
@@ -54,10 +60,54 @@ def test_ward_councillors_see_it_only_while_a_help_request_waits() -> None:
 def test_an_invited_councillor_from_another_ward_can_see_it() -> None:
     initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
     term = CouncillorTermFactory()
-    councillor_user = UserFactory()
+    councillor_user = with_totp(UserFactory())
     term.councillor.user = councillor_user
     term.councillor.save()
     Invitation.objects.create(
         initiative=initiative, councillor=term.councillor, invited_by=initiative.created_by
     )
     assert can_view(councillor_user, initiative)
+
+
+def test_a_councillors_insider_access_ends_with_their_term() -> None:
+    """Support, an invitation from the leads: both let a councillor in only while they sit."""
+    initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
+    councillor_user = with_totp(UserFactory())
+    term = CouncillorTermFactory(councillor__user=councillor_user, ward=initiative.wards.get())
+    Invitation.objects.create(
+        initiative=initiative, councillor=term.councillor, invited_by=initiative.created_by
+    )
+    assert can_view(councillor_user, initiative)
+    CouncillorTerm.objects.filter(pk=term.pk).update(
+        ends_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    again = UserFactory._meta.model.objects.get(pk=councillor_user.pk)  # a new request
+    assert not can_view(again, initiative)
+    assert insider_ids(initiative, [again.pk]) == set()
+
+
+def test_a_former_councillor_who_is_a_member_keeps_member_access_with_a_password() -> None:
+    initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
+    former = UserFactory()  # no TOTP: they hold no role any more
+    CouncillorTermFactory(
+        councillor__user=former,
+        ward=initiative.wards.get(),
+        starts_on=datetime.date(2014, 5, 1),
+        ends_on=datetime.date(2018, 5, 1),
+    )
+    MembershipFactory(initiative=initiative, user=former)
+    assert can_view(former, initiative)
+    assert insider_ids(initiative, [former.pk]) == {former.pk}
+
+
+def test_a_sitting_councillor_without_totp_is_not_inside_even_as_a_member() -> None:
+    initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
+    councillor_user = UserFactory()
+    CouncillorTermFactory(councillor__user=councillor_user)
+    MembershipFactory(initiative=initiative, user=councillor_user)
+    assert not can_view(councillor_user, initiative)
+    assert insider_ids(initiative, [councillor_user.pk]) == set()
+    with_totp(councillor_user)
+    again = UserFactory._meta.model.objects.get(pk=councillor_user.pk)
+    assert can_view(again, initiative)
+    assert insider_ids(initiative, [again.pk]) == {again.pk}

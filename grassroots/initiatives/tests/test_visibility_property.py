@@ -25,6 +25,7 @@ from typing import Any
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -61,7 +62,10 @@ ROLES = (
     "lead_elsewhere",
     "councillor_here",
     "councillor_here_past_term",
+    "councillor_here_without_totp",
     "councillor_elsewhere",
+    "past_councillor_member",
+    "officer_member_without_totp",
     "officer",
     "site_admin",
     "moderator",
@@ -124,6 +128,28 @@ def _invitation_examples(test: Any) -> Any:
                     others_invited=INVITATION_STATUSES[1:],
                 )
             )(test)
+    # Ended terms and missing two-factor authentication, with everything that would otherwise
+    # let a councillor in.
+    for role in (
+        "councillor_here_past_term",
+        "councillor_here_without_totp",
+        "past_councillor_member",
+        "officer_member_without_totp",
+    ):
+        test = example(
+            world=World(
+                role=role,
+                wards=1,
+                extra_members=0,
+                backers=0,
+                help_request="waiting",
+                support="offered",
+                invited=True,
+                has_point=False,
+                invitation="none",
+                others_invited=(),
+            )
+        )(test)
     return test
 
 
@@ -228,8 +254,24 @@ def build(world: World) -> tuple[Any, Any, bool]:
         inside = status == "approved" and role != "inactive_member"
     elif role == "lead_elsewhere":
         viewer = InitiativeFactory(wards=wards).created_by
+    elif role == "past_councillor_member":
+        # Term over: no role, so a password is enough; a member like any resident.
+        viewer = UserFactory()
+        CouncillorTermFactory(
+            councillor__user=viewer,
+            ward=wards[0],
+            starts_on=datetime.date(2016, 5, 5),
+            ends_on=datetime.date(2020, 5, 1),
+        )
+        _membership(initiative, viewer, "approved")
+        inside = True
+    elif role == "officer_member_without_totp":
+        viewer = make_officer()
+        _membership(initiative, viewer, "approved")
     elif role.startswith("councillor"):
-        viewer = _with_totp(UserFactory())
+        viewer = UserFactory()
+        if role != "councillor_here_without_totp":
+            _with_totp(viewer)
         ward = wards[0] if role != "councillor_elsewhere" else WardFactory()
         ended = datetime.date(2020, 5, 1) if role == "councillor_here_past_term" else None
         term = CouncillorTermFactory(
@@ -256,13 +298,19 @@ def build(world: World) -> tuple[Any, Any, bool]:
         if invited_to_join:
             _invitation(initiative, viewer, world.invitation)
         # The rule (DESIGN.md, visibility.py docstring): supporting, invited, or a sitting
-        # councillor of one of its wards while a help request waits.
+        # councillor of one of its wards while a help request waits; all only while the term
+        # lasts, and only with two-factor authentication set up.
+        sitting = role != "councillor_here_past_term"
         inside = (
-            world.support in ("offered", "planned", "in_progress", "done")
-            or world.invited
-            or (role == "councillor_here" and world.help_request == "waiting")
-            or (invited_to_join and world.invitation in INVITATION_LETS_IN)
-        )
+            sitting
+            and (
+                world.support in ("offered", "planned", "in_progress", "done")
+                or world.invited
+                or (role == "councillor_here" and world.help_request == "waiting")
+            )
+        ) or (invited_to_join and world.invitation in INVITATION_LETS_IN)
+        if role == "councillor_here_without_totp":
+            inside = False
     elif role == "officer":
         viewer = _with_totp(make_officer())
     elif role == "site_admin":
@@ -296,6 +344,14 @@ class SafeguardedInitiativeTests(TestCase):
         assert can_view(viewer, initiative) == inside, world
         if viewer.is_authenticated and viewer.is_active:
             self.client.force_login(viewer)
+        if world.role.endswith("without_totp"):
+            # A role holder without two-factor authentication is sent to set it up, and is
+            # inside nothing meanwhile (no page, no notification).
+            response = self.client.get(initiative.get_absolute_url())
+            assert response.status_code == 302
+            assert response["Location"] == reverse("mfa_activate_totp")
+            assert insider_ids(initiative, [viewer.pk]) == set()
+            return
         marker = initiative.title.split()[0]
         ward = initiative.wards.first()
 

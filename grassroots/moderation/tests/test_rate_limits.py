@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.moderation.models import Report
 from grassroots.core.ratelimits import rate_limited
+from grassroots.moderation.models import Report
 from grassroots.moderation.tests.factories import World, login
 
 

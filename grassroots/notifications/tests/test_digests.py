@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.conversations.models import ConversationAccess
 from grassroots.conversations.tests.factories import ConversationFactory
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.initiatives.models import Membership, Visibility
@@ -170,6 +171,7 @@ def test_a_safeguarded_group_conversation_is_left_out_for_those_who_left() -> No
     conversation = ConversationFactory(ward=None, group=group, is_safeguarded=True)
     member = daily_person()
     GroupMembershipFactory(group=group, user=member)
+    ConversationAccess.objects.create(conversation=conversation, user=member)
     notify(
         recipients=[member],
         kind=Kind.FOLLOWING,
@@ -226,6 +228,7 @@ def _queries_for_a_mixed_batch(count: int) -> int:
         MembershipFactory(initiative=hidden, user=person)
         if n % 2:
             GroupMembershipFactory(group=group, user=person)
+            ConversationAccess.objects.create(conversation=group_talk, user=person)
     places: list[dict[str, Any]] = [
         {"ward": WardFactory()},
         {"initiative": public},

@@ -13,6 +13,7 @@ from django.core.mail import EmailMessage
 from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.conversations.models import ConversationAccess
 from grassroots.conversations.tests.factories import ConversationFactory
 from grassroots.groups.tests.factories import GroupFactory, GroupMembershipFactory
 from grassroots.initiatives.models import MembershipStatus, Visibility
@@ -130,6 +131,7 @@ def test_a_reply_in_a_safeguarded_conversation_is_discreet(
             ward=None, group=group, is_safeguarded=True, question="How are you coping?"
         )
         member = GroupMembershipFactory(group=group).user
+        ConversationAccess.objects.create(conversation=conversation, user=member)
         secrets = ["Carers", "coping"]
     else:
         initiative = InitiativeFactory(
@@ -169,6 +171,7 @@ def test_a_digest_lists_safeguarded_news_discreetly(
     person = UserFactory()
     MembershipFactory(initiative=private, user=person)
     GroupMembershipFactory(group=group, user=person)
+    ConversationAccess.objects.create(conversation=conversation, user=person)
     preferences_save(user=person, deliveries={"following": "daily"})
     notes = [
         notify(recipients=[person], kind=Kind.FOLLOWING, text=text, url=url, **place)[0]

@@ -53,6 +53,7 @@ def build_context(user: Any, initiative: Initiative) -> dict[str, Any]:
             for case in data.cases
         ],
         "is_lead": is_lead,
+        "invitations": selectors.councillor_invitations(initiative) if is_lead else [],
         "may_offer": user.has_perm("support.offer_support", initiative),
         "may_take": may_take,
         # Own id prefixes: several forms share field names on one page.
