@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.models import Department
@@ -151,6 +154,22 @@ class Decision(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+OPEN_CASE_STATUSES = (CaseStatus.RAISED, CaseStatus.ACKNOWLEDGED, CaseStatus.UNDER_CONSIDERATION)
+
+
+class AdvocacyCaseQuerySet(models.QuerySet["AdvocacyCase"]):
+    def still_open(self) -> AdvocacyCaseQuerySet:
+        """Cases the department has not decided or closed yet."""
+        return self.filter(status__in=OPEN_CASE_STATUSES)
+
+    def overdue(self, on: datetime.date | None = None) -> AdvocacyCaseQuerySet:
+        """THE definition of overdue, shared by the officers' filter and the daily job: still
+        open and wanted by a day before today (`on`, Europe/London). Worked out from the data,
+        so a case is overdue the morning after its date whether or not the job has run."""
+        day = on or timezone.localdate()
+        return self.still_open().filter(wanted_by__lt=day)
+
+
 class AdvocacyCase(models.Model):
     """An advocate support raised with a council department."""
 
@@ -170,7 +189,10 @@ class AdvocacyCase(models.Model):
     raised_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # When the daily job told the department (once per case); `is_overdue` is what pages show.
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AdvocacyCaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-raised_at"]
@@ -184,6 +206,11 @@ class AdvocacyCase(models.Model):
 
     def __str__(self) -> str:
         return f"Case {self.pk}: {self.ask[:40]}"
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        """The same rule as `AdvocacyCase.objects.overdue()`, for one case already loaded."""
+        day = on or timezone.localdate()
+        return self.status in OPEN_CASE_STATUSES and self.wanted_by < day
 
 
 class CaseMessage(models.Model):

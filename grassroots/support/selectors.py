@@ -17,8 +17,10 @@ from grassroots.initiatives.models import Initiative, Need, NeedStatus, Stage
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Councillor, Ward
 from grassroots.support.models import (
+    OPEN_CASE_STATUSES,
     AdvocacyCase,
     CaseMessage,
+    CaseStatus,
     Decision,
     Helped,
     HelpRequest,
@@ -256,13 +258,18 @@ def ward_support(viewer: Any, ward: Ward) -> WardSupport:
 
 # --- Case lists -------------------------------------------------------------------------------
 
-CASE_FILTERS = {
-    "open": Q(status__in=["raised", "acknowledged", "under_consideration"]),
-    "overdue": Q(status__in=["raised", "acknowledged", "under_consideration"])
-    & Q(overdue_flagged_at__isnull=False),
-    "decided": Q(status__in=["decided", "closed"]),
-    "all": Q(),
-}
+CASE_FILTERS = ("open", "overdue", "decided", "all")
+
+
+def _case_filter(qs: QuerySet[AdvocacyCase], show: str) -> QuerySet[AdvocacyCase]:
+    if show == "overdue":
+        # Worked out from the wanted-by date today, not from the daily job's flag.
+        return qs.overdue()
+    if show == "decided":
+        return qs.filter(status__in=[CaseStatus.DECIDED, CaseStatus.CLOSED])
+    if show == "all":
+        return qs
+    return qs.filter(status__in=OPEN_CASE_STATUSES)
 
 
 def cases_for(user: Any, *, show: str = "open") -> QuerySet[AdvocacyCase]:
@@ -284,8 +291,7 @@ def cases_for(user: Any, *, show: str = "open") -> QuerySet[AdvocacyCase]:
         mine |= Q(support__councillor__user=user)
     ids = AdvocacyCase.objects.filter(mine).values("pk")
     return (
-        AdvocacyCase.objects.filter(pk__in=ids)
-        .filter(CASE_FILTERS.get(show, CASE_FILTERS["open"]))
+        _case_filter(AdvocacyCase.objects.filter(pk__in=ids), show)
         .select_related("support__initiative", "support__councillor", "department")
         .order_by("wanted_by", "pk")
     )

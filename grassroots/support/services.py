@@ -647,11 +647,11 @@ def cases_flag_overdue(*, today: datetime.date | None = None) -> int:
     The department is emailed (Department.email) and its officers and the councillor are told.
     """
     today = today or timezone.localdate()
-    due = AdvocacyCase.objects.filter(
-        wanted_by__lt=today,
-        overdue_flagged_at__isnull=True,
-        status__in=[CaseStatus.RAISED, CaseStatus.ACKNOWLEDGED, CaseStatus.UNDER_CONSIDERATION],
-    ).select_related("department", "support__councillor__user", "support__initiative")
+    due = (
+        AdvocacyCase.objects.overdue(today)
+        .filter(overdue_flagged_at__isnull=True)
+        .select_related("department", "support__councillor__user", "support__initiative")
+    )
     flagged = 0
     for case in due:
         with transaction.atomic():
