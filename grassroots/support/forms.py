@@ -119,6 +119,10 @@ class HelpRequestForm(CleanTextMixin, forms.Form):
 class TakeForm(CleanTextMixin, forms.Form):
     description = forms.CharField(
         label=_("What you will do (optional)"),
+        help_text=_(
+            "Tell the leads how you will help. If you leave it empty, they will see "
+            "\u201cNot said yet\u201d until you tell them."
+        ),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -43,7 +43,8 @@ class Support(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="supports")
     councillor = models.ForeignKey(Councillor, on_delete=models.PROTECT, related_name="supports")
     kind = models.CharField(_("kind of support"), max_length=12, choices=SupportKind.choices)
-    description = models.TextField(_("what you will do"))
+    # Empty only for a help request taken without saying yet (the page says "Not said yet").
+    description = models.TextField(_("what you will do"), blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=SupportStatus.choices, default=SupportStatus.OFFERED
     )

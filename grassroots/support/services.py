@@ -363,7 +363,8 @@ def help_request_take(*, actor: Any, help_request: HelpRequest, description: str
             initiative=help_request.initiative,
             councillor=councillor,
             kind=help_request.kind,
-            description=description or help_request.message,
+            # Only what the councillor wrote: never the resident's question copied in.
+            description=description.strip(),
             status=SupportStatus.PLANNED,
             decided_at=now,
             help_request=help_request,

@@ -300,3 +300,46 @@ def test_reminders_about_safeguarded_initiatives_reach_only_ward_councillors(wor
     assert not mail.outbox or all(
         world.user("other councillor").email not in m.to for m in mail.outbox
     )
+
+
+def test_taking_without_saying_what_leaves_it_not_said_yet(client: Client, world: World) -> None:
+    request = world.help_request(message="Who looks after the park?")
+    client.force_login(world.user("ward councillor"))
+    page = client.get(reverse("support:take", kwargs={"pk": request.pk})).content.decode()
+    # The question is shown for context, but the answer box starts empty.
+    assert re.search(r'<textarea[^>]*name="description"[^>]*>\s*</textarea>', page)
+    client.post(reverse("support:take", kwargs={"pk": request.pk}), {"description": "  "})
+    support = Support.objects.get()
+    assert support.description == ""
+    client.force_login(world.lead)
+    body = client.get(reverse("support:initiative", kwargs={"slug": world.initiative.slug}))
+    section = body.content.decode()
+    what = section[section.index("What they will do") :]
+    what = what[: what.index("</dd>")]
+    assert "Not said yet" in what
+    assert "Who looks after the park?" not in what
+
+
+def test_the_migration_empties_questions_copied_in_as_what_they_will_do(world: World) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "grassroots.support.migrations.0002_support_description_may_wait"
+    )
+    copied = world.help_request(message="Who looks after the park?")
+    answered = world.help_request(message="Who runs the hall?")
+    first = services.help_request_take(actor=world.user("ward councillor"), help_request=copied)
+    second = services.help_request_take(
+        actor=world.user("ward councillor"), help_request=answered, description="I'll ask"
+    )
+    Support.objects.filter(pk=first.pk).update(description="Who looks after the park?")
+    offer = world.support()  # an offer of support, not an answer to a request: left alone
+    migration.clear_copied_questions(apps, None)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    offer.refresh_from_db()
+    assert first.description == ""
+    assert second.description == "I'll ask"
+    assert offer.description == "Host a meeting at the library"
