@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from grassroots.accounts.models import Department, OfficerPost
 from grassroots.initiatives.models import Initiative, Need, NeedStatus, Stage
@@ -37,13 +39,32 @@ class WaitingRequest:
     request: HelpRequest
     working_days: int
     overdue: bool
+    asked_on: datetime.date | None = None
+    today: datetime.date | None = None
+
+    @property
+    def label(self) -> str:
+        """How long it has waited, in plain words: "Asked today", "Waiting 1 working day"."""
+        if self.working_days:
+            return ngettext(
+                "Waiting %(n)s working day", "Waiting %(n)s working days", self.working_days
+            ) % {"n": self.working_days}
+        if self.asked_on is None or self.asked_on == self.today:
+            return gettext("Asked today")
+        if self.today is not None and self.asked_on == self.today - datetime.timedelta(days=1):
+            return gettext("Asked yesterday")
+        # Asked at the weekend or on a bank holiday: no working day has passed yet.
+        return gettext("Asked on %(day)s") % {"day": date_format(self.asked_on, "l j F")}
 
 
 def waiting_info(request: HelpRequest, today: datetime.date | None = None) -> WaitingRequest:
     today = today or timezone.localdate()
-    days = working_days_between(timezone.localdate(request.created_at), today)
+    asked_on = timezone.localdate(request.created_at)
+    days = working_days_between(asked_on, today)
     overdue = request.overdue_since is not None or days >= settings.HELP_REQUEST_WORKING_DAYS
-    return WaitingRequest(request=request, working_days=days, overdue=overdue)
+    return WaitingRequest(
+        request=request, working_days=days, overdue=overdue, asked_on=asked_on, today=today
+    )
 
 
 def _visible_ids(user: Any) -> QuerySet[Initiative, Any]:

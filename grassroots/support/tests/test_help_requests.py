@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from freezegun import freeze_time
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -93,7 +94,8 @@ def test_every_ward_councillor_is_asked_and_the_wait_is_shown(client: Client, wo
         action="help_request.created", object_id=str(request.pk)
     ).exists()
     body = client.get(reverse("support:initiative", kwargs={"slug": world.initiative.slug})).content
-    assert b"Waiting 0 working days" in body
+    assert b"Asked today" in body
+    assert b"0 working days" not in body
 
 
 def test_taking_a_request_makes_it_planned_support(client: Client, world: World) -> None:
@@ -343,3 +345,29 @@ def test_the_migration_empties_questions_copied_in_as_what_they_will_do(world: W
     assert first.description == ""
     assert second.description == "I'll ask"
     assert offer.description == "Host a meeting at the library"
+
+
+@pytest.mark.parametrize(
+    ("asked", "seen", "label"),
+    [
+        ("2026-11-30 09:00", "2026-11-30 17:00", "Asked today"),  # a Monday
+        ("2026-11-30 09:00", "2026-12-01 09:00", "Waiting 1 working day"),
+        ("2026-11-30 09:00", "2026-12-03 09:00", "Waiting 3 working days"),
+        ("2026-12-05 09:00", "2026-12-06 09:00", "Asked yesterday"),  # Saturday, seen Sunday
+        ("2026-12-04 18:00", "2026-12-06 09:00", "Asked on Friday 4 December"),
+    ],
+)
+def test_the_wait_is_said_in_plain_words(
+    client: Client, world: World, asked: str, seen: str, label: str
+) -> None:
+    with freeze_time(asked):
+        world.help_request()
+    with freeze_time(seen):
+        client.force_login(world.lead)
+        body = client.get(
+            reverse("support:initiative", kwargs={"slug": world.initiative.slug})
+        ).content.decode()
+        ward = client.get(world.ward.get_absolute_url()).content.decode()
+    assert label in body
+    assert label in ward
+    assert "0 working days" not in body + ward
