@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import unicodedata
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -104,6 +107,13 @@ class HelpRequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def help_message_key(message: str) -> str:
+    """A fingerprint of a request's words: case, spacing and punctuation at the ends ignored,
+    so the same question sent twice (a double click, a resend) is recognised as the same."""
+    words = " ".join(unicodedata.normalize("NFKC", message).casefold().split())
+    return hashlib.sha256(words.strip(" .!?").encode()).hexdigest()
+
+
 class HelpRequest(models.Model):
     """Leads ask their ward councillors for a kind of help; one councillor takes it."""
 
@@ -112,6 +122,8 @@ class HelpRequest(models.Model):
     )
     kind = models.CharField(_("kind of help"), max_length=12, choices=SupportKind.choices)
     message = models.TextField(_("what you need help with"))
+    # help_message_key(message): one waiting request per person, initiative and question.
+    message_key = models.CharField(max_length=64, editable=False, default="")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -134,11 +146,24 @@ class HelpRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="taken") | Q(taken_by__isnull=False, taken_at__isnull=False),
                 name="taken_request_has_taker",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["initiative", "requested_by", "message_key"],
+                condition=Q(status="waiting") & ~Q(message_key=""),
+                name="helprequest_one_waiting_per_question",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} help for {self.initiative}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The fingerprint always follows the words, however the row is written.
+        self.message_key = help_message_key(self.message)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "message" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "message_key"}
+        super().save(*args, **kwargs)
 
 
 class CaseStatus(models.TextChoices):

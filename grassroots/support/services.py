@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,16 +36,24 @@ from grassroots.support.models import (
     Support,
     SupportKind,
     SupportStatus,
+    help_message_key,
 )
 from grassroots.support.workdays import working_days_between
 
 
 class SupportError(Exception):
-    """A request that cannot be done in the current state; the message is for the user."""
+    """A request that cannot be done in the current state; the message is for the user.
 
-    def __init__(self, message: str) -> None:
+    `url`, when given, is where the user can see what stands in the way (the error links to it).
+    """
+
+    def __init__(self, message: str, *, url: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.url = url
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _require(user: Any, perm: str, obj: Any) -> None:
@@ -62,6 +70,13 @@ def _councillor(user: Any) -> Councillor:
 
 def support_page_url(initiative: Initiative) -> str:
     return reverse("support:initiative", kwargs={"slug": initiative.slug})
+
+
+def help_request_url(help_request: HelpRequest) -> str:
+    """Where a request is shown: its place in the initiative's support section."""
+    return reverse(
+        "support:initiative", kwargs={"slug": help_request.initiative.slug}
+    ) + f"#help-request-{help_request.pk}"
 
 
 def case_url(case: AdvocacyCase) -> str:
@@ -313,10 +328,38 @@ def help_request_create(
     _require(actor, "support.ask_for_help", initiative)
     if kind not in SupportKind.values:
         raise SupportError(_("Select the kind of help you need"))
+    key = help_message_key(message)
     with transaction.atomic():
-        request = HelpRequest.objects.create(
-            initiative=initiative, kind=kind, message=message, requested_by=actor
-        )
+        # The same question from the same person while the first still waits is a resend or a
+        # double click: the councillors would be asked (and emailed) twice. The constraint
+        # helprequest_one_waiting_per_question catches two submissions racing past this check.
+        existing = HelpRequest.objects.filter(
+            initiative=initiative,
+            requested_by=actor,
+            message_key=key,
+            status=HelpRequestStatus.WAITING,
+        ).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    request = HelpRequest.objects.create(
+                        initiative=initiative,
+                        kind=kind,
+                        message=message,
+                        requested_by=actor,
+                    )
+            except IntegrityError:
+                existing = HelpRequest.objects.filter(
+                    initiative=initiative,
+                    requested_by=actor,
+                    message_key=key,
+                    status=HelpRequestStatus.WAITING,
+                ).first()
+        if existing is not None:
+            raise SupportError(
+                _("You have already sent this request and it is still waiting for a councillor"),
+                url=help_request_url(existing),
+            )
         audit_record(
             actor=actor,
             action="help_request.created",

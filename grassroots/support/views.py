@@ -129,7 +129,7 @@ def _run(
                     title=title,
                     initiative=initiative,
                     button=button,
-                    extra_errors=[error.message],
+                    extra_errors=[error if error.url else error.message],
                     intro=intro,
                 )
             messages.success(request, success)

@@ -371,3 +371,57 @@ def test_the_wait_is_said_in_plain_words(
     assert label in body
     assert label in ward
     assert "0 working days" not in body + ward
+
+
+def test_the_same_request_sent_twice_is_refused_with_a_link_to_the_first(
+    client: Client, world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    url = reverse("support:ask", kwargs={"slug": world.initiative.slug})
+    client.force_login(world.lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"kind": "connect", "message": "Who runs the community hall?"})
+    assert first.status_code == 302
+    request = HelpRequest.objects.get()
+    emails = len(mailoutbox)
+    notifications = Notification.objects.count()
+    # A double click, or the same words sent again with different spacing and capitals.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, {"kind": "connect", "message": "  who runs the community  HALL? "})
+    assert again.status_code == 200
+    summary = error_summary(again.content.decode())
+    assert "You have already sent this request and it is still waiting for a councillor" in summary
+    assert f'href="/support/initiatives/{world.initiative.slug}/#help-request-{request.pk}"' in (
+        summary
+    )
+    assert HelpRequest.objects.count() == 1
+    assert len(mailoutbox) == emails
+    assert Notification.objects.count() == notifications
+    page = client.get(reverse("support:initiative", kwargs={"slug": world.initiative.slug}))
+    assert f'id="help-request-{request.pk}"' in page.content.decode()
+
+
+def test_the_same_words_may_be_asked_again_once_the_first_is_answered(world: World) -> None:
+    first = services.help_request_create(
+        actor=world.lead, initiative=world.initiative, kind="connect", message="Who cuts the grass?"
+    )
+    with pytest.raises(SupportError):
+        services.help_request_create(
+            actor=world.lead, initiative=world.initiative, kind="advocate", message="who cuts the grass"
+        )
+    # A different question, or the same one from another lead, is a new request.
+    services.help_request_create(
+        actor=world.lead, initiative=world.initiative, kind="connect", message="Who cuts hedges?"
+    )
+    services.help_request_withdraw(actor=world.lead, help_request=first)
+    services.help_request_create(
+        actor=world.lead, initiative=world.initiative, kind="connect", message="Who cuts the grass?"
+    )
+    assert HelpRequest.objects.filter(status=HelpRequestStatus.WAITING).count() == 2
+
+
+def test_the_database_refuses_a_second_waiting_copy(world: World) -> None:
+    from django.db import IntegrityError, transaction
+
+    world.help_request(message="Who looks after the park?")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        world.help_request(message="Who looks after the park?")
