@@ -74,9 +74,10 @@ def support_page_url(initiative: Initiative) -> str:
 
 def help_request_url(help_request: HelpRequest) -> str:
     """Where a request is shown: its place in the initiative's support section."""
-    return reverse(
-        "support:initiative", kwargs={"slug": help_request.initiative.slug}
-    ) + f"#help-request-{help_request.pk}"
+    return (
+        reverse("support:initiative", kwargs={"slug": help_request.initiative.slug})
+        + f"#help-request-{help_request.pk}"
+    )
 
 
 def case_url(case: AdvocacyCase) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-import datetime
-
 import pytest
-from freezegun import freeze_time
 from django.test import Client
 from django.utils import timezone
+from freezegun import freeze_time
 
 from grassroots.support import services
 from grassroots.support.models import AdvocacyCase, CaseStatus, Decision
@@ -47,7 +46,9 @@ def test_only_the_people_working_on_a_case_see_it_listed(
 
 def test_the_filters_choose_open_overdue_or_decided_cases(client: Client, world: World) -> None:
     open_case = world.case(ask="Open one")
-    overdue = world.case(ask="Late one", wanted_by=timezone.localdate() - datetime.timedelta(days=1))
+    overdue = world.case(
+        ask="Late one", wanted_by=timezone.localdate() - datetime.timedelta(days=1)
+    )
     decided = world.case(
         ask="Decided one",
         status=CaseStatus.DECIDED,

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from freezegun import freeze_time
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from grassroots.core.models import AuditEntry
 from grassroots.initiatives.models import Visibility
@@ -406,7 +406,10 @@ def test_the_same_words_may_be_asked_again_once_the_first_is_answered(world: Wor
     )
     with pytest.raises(SupportError):
         services.help_request_create(
-            actor=world.lead, initiative=world.initiative, kind="advocate", message="who cuts the grass"
+            actor=world.lead,
+            initiative=world.initiative,
+            kind="advocate",
+            message="who cuts the grass",
         )
     # A different question, or the same one from another lead, is a new request.
     services.help_request_create(
