@@ -138,11 +138,7 @@ class Councillor(models.Model):
     photo = models.ImageField(_("photo"), upload_to=councillor_photo_path, blank=True)
     photo_alt = models.CharField(_("photo description"), max_length=200, blank=True)
     biography = models.TextField(_("about"), blank=True)
-    surgeries = models.TextField(
-        _("surgeries"),
-        blank=True,
-        help_text=_("When and where residents can meet this councillor, in plain words."),
-    )
+    # Surgeries are events hosted by the councillor (events.Event, kind "surgery"): one source.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
