@@ -187,6 +187,8 @@ rules.add_perm("support.give_feedback", is_lead)
 rules.add_perm("support.ask_for_help", is_lead)
 rules.add_perm("support.take_help_request", is_councillor & is_ward_councillor & sees_initiative)
 rules.add_perm("support.withdraw_help_request", is_lead)
+# The list of help requests across the wards a councillor represents (no object).
+rules.add_perm("support.view_help_inbox", is_councillor)
 
 # --- Advocacy cases (object: the support for opening, the case otherwise).
 rules.add_perm(

@@ -15,9 +15,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from grassroots.accounts.models import Department, OfficerPost
-from grassroots.initiatives.models import Initiative, Need, NeedStatus, Stage
+from grassroots.initiatives.models import Initiative, InitiativeWard, Need, NeedStatus, Stage
 from grassroots.initiatives.visibility import visible_initiatives
-from grassroots.places.models import Councillor, Ward
+from grassroots.places.models import Councillor, CouncillorTerm, Ward
+from grassroots.places.selectors import councillor_id_for
 from grassroots.support.models import (
     OPEN_CASE_STATUSES,
     AdvocacyCase,
@@ -275,6 +276,67 @@ def ward_support(viewer: Any, ward: Ward) -> WardSupport:
         .order_by("created_at", "pk")[:WARD_LIST_LIMIT]
     ]
     return WardSupport(by_stage=by_stage, open_needs=needs, waiting=waiting)
+
+
+# --- The councillor's help requests ----------------------------------------------------------
+
+INBOX_LIMIT = 200
+RECENTLY_TAKEN_DAYS = 30
+
+
+@dataclass
+class HelpInbox:
+    wards: list[Ward]
+    waiting: list[WaitingRequest]
+    taken: list[HelpRequest]
+
+
+def help_inbox(user: Any) -> HelpInbox:
+    """Help requests about initiatives in every ward `user` represents today: those waiting,
+    oldest first, and those taken in the last RECENTLY_TAKEN_DAYS days, newest first. Only
+    initiatives the councillor may see (a safeguarded one while its request waits in their
+    ward, as initiatives.visibility says). Four queries whatever the number of requests."""
+    councillor_id = councillor_id_for(user)
+    if councillor_id is None:
+        return HelpInbox(wards=[], waiting=[], taken=[])
+    ward_ids = (
+        CouncillorTerm.objects.current(timezone.localdate())
+        .filter(councillor_id=councillor_id)
+        .values("ward_id")
+    )
+    wards = list(Ward.objects.filter(pk__in=ward_ids).select_related("council").order_by("name"))
+    by_id = {ward.pk: ward for ward in wards}
+    initiatives = visible_initiatives(user, Initiative.objects.filter(wards__in=ward_ids))
+    requests = list(
+        HelpRequest.objects.filter(initiative__in=initiatives.values("pk"))
+        .filter(
+            Q(status=HelpRequestStatus.WAITING)
+            | Q(
+                status=HelpRequestStatus.TAKEN,
+                taken_at__gte=timezone.now() - datetime.timedelta(days=RECENTLY_TAKEN_DAYS),
+            )
+        )
+        .select_related("initiative", "taken_by")
+        .order_by("created_at", "pk")[:INBOX_LIMIT]
+    )
+    # Which of the councillor's wards each initiative is in, in one query.
+    in_wards: dict[int, list[Ward]] = {}
+    for initiative_id, ward_id in InitiativeWard.objects.filter(
+        initiative_id__in={r.initiative_id for r in requests}, ward_id__in=by_id
+    ).values_list("initiative_id", "ward_id"):
+        in_wards.setdefault(initiative_id, []).append(by_id[ward_id])
+    for request in requests:
+        request.inbox_wards = in_wards.get(request.initiative_id, [])  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    return HelpInbox(
+        wards=wards,
+        waiting=[waiting_info(r, today) for r in requests if r.status == HelpRequestStatus.WAITING],
+        taken=sorted(
+            (r for r in requests if r.status == HelpRequestStatus.TAKEN),
+            key=lambda r: (r.taken_at, r.pk),
+            reverse=True,
+        ),
+    )
 
 
 # --- Case lists -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("offers/<int:pk>/status", views.support_status, name="status"),
     path("offers/<int:pk>/feedback", views.support_feedback, name="feedback"),
     path("offers/<int:pk>/case", views.case_open, name="case_open"),
+    path("help-requests/", views.help_inbox, name="help_requests"),
     path("help/<int:pk>/take", views.help_take, name="take"),
     path("help/<int:pk>/withdraw", views.help_withdraw, name="help_withdraw"),
     path("cases/", views.case_list, name="cases"),

@@ -328,6 +328,15 @@ def help_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
+def help_inbox(request: HttpRequest) -> HttpResponse:
+    """Help requests in every ward the councillor represents, oldest waiting first."""
+    if not request.user.has_perm("support.view_help_inbox"):
+        raise PermissionDenied
+    return render(request, "support/help_inbox.html", {"inbox": selectors.help_inbox(request.user)})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def help_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = _help_request(request, pk)
