@@ -18,7 +18,7 @@ from grassroots.accounts.models import Department, OfficerPost
 from grassroots.initiatives.models import Initiative, InitiativeWard, Need, NeedStatus, Stage
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Councillor, CouncillorTerm, Ward
-from grassroots.places.selectors import councillor_id_for
+from grassroots.places.selectors import councillor_id_for, uses_site
 from grassroots.support.models import (
     OPEN_CASE_STATUSES,
     AdvocacyCase,
@@ -109,6 +109,30 @@ def initiative_support(initiative: Initiative) -> InitiativeSupport:
         taken=[r for r in requests if r.status == HelpRequestStatus.TAKEN],
         cases=cases,
     )
+
+
+@dataclass
+class HelpRecipients:
+    """The initiative's ward councillors: those a help request reaches here, and the others."""
+
+    on_site: list[Councillor]
+    elsewhere: list[Councillor]
+
+
+def help_recipients(initiative: Initiative) -> HelpRecipients:
+    """Who a help request goes to: the councillors of the initiative's wards today who have an
+    account here (the others are listed with their public contact details). One query."""
+    councillors = list(
+        Councillor.objects.filter(
+            pk__in=CouncillorTerm.objects.current(timezone.localdate())
+            .filter(ward__initiativeward__initiative=initiative)
+            .values("councillor_id")
+        )
+        .select_related("user")
+        .order_by("name", "pk")
+    )
+    on_site = [c for c in councillors if uses_site(c)]
+    return HelpRecipients(on_site=on_site, elsewhere=[c for c in councillors if c not in on_site])
 
 
 def initiative_by_slug(user: Any, slug: str) -> Initiative | None:

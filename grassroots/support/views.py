@@ -72,8 +72,9 @@ def _action_page(
     initiative: Initiative,
     button: str,
     back: str | None = None,
-    extra_errors: list[str] | None = None,
+    extra_errors: list[Any] | None = None,
     intro: str = "",
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -86,6 +87,7 @@ def _action_page(
             "back": back or support_page_url(initiative),
             "extra_errors": extra_errors or [],
             "intro": intro,
+            **(context or {}),
         },
         status=200,
     )
@@ -112,6 +114,7 @@ def _run(
     form_kwargs: dict[str, Any] | None = None,
     done_url: str | None = None,
     intro: str = "",
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Shared shape of every form action: permission, form, service, message, redirect."""
     if not request.user.has_perm(perm, obj):
@@ -131,6 +134,7 @@ def _run(
                     button=button,
                     extra_errors=[error if error.url else error.message],
                     intro=intro,
+                    context=context,
                 )
             messages.success(request, success)
             if callable(done_url):
@@ -139,7 +143,13 @@ def _run(
     else:
         form = form_class(**kwargs)
     return _action_page(
-        request, form=form, title=title, initiative=initiative, button=button, intro=intro
+        request,
+        form=form,
+        title=title,
+        initiative=initiative,
+        button=button,
+        intro=intro,
+        context=context,
     )
 
 
@@ -206,6 +216,7 @@ def ask_for_help(request: HttpRequest, slug: str) -> HttpResponse:
             message=f.cleaned_data["message"],
         ),
         success=_("Your request has been sent to your ward councillors"),
+        context={"recipients": selectors.help_recipients(initiative)},
     )
 
 

@@ -428,3 +428,51 @@ def test_the_database_refuses_a_second_waiting_copy(world: World) -> None:
     world.help_request(message="Who looks after the park?")
     with pytest.raises(IntegrityError), transaction.atomic():
         world.help_request(message="Who looks after the park?")
+
+
+def test_the_leads_are_told_who_the_request_reaches_and_who_not(
+    client: Client, world: World
+) -> None:
+    from grassroots.places.tests.factories import CouncillorTermFactory
+
+    CouncillorTermFactory(
+        ward=world.ward,
+        councillor__name="Cy Offline",
+        councillor__email="cy.offline@council.example",
+        councillor__phone="01632 960123",
+    )
+    CouncillorTermFactory(ward=world.ward, councillor__name="Di Unlisted", councillor__email="")
+    on_site = sorted(
+        (world.councillor(), world.councillor("ward councillor without MFA")),
+        key=lambda c: c.name,
+    )
+    client.force_login(world.lead)
+    for url in (
+        reverse("support:ask", kwargs={"slug": world.initiative.slug}),
+        reverse("support:initiative", kwargs={"slug": world.initiative.slug}),
+    ):
+        text = " ".join(re.sub(r"<[^>]+>", "", client.get(url).content.decode()).split())
+        assert (
+            f"Your request goes to {on_site[0].name} and {on_site[1].name}, who use Grassroots."
+        ) in text, url
+        assert (
+            "Cy Offline does not use Grassroots yet: contact them by email at "
+            "cy.offline@council.example or by phone on 01632 960123."
+        ) in text
+        assert ("Di Unlisted does not use Grassroots yet and has no public contact details") in text
+    page = client.get(reverse("support:ask", kwargs={"slug": world.initiative.slug}))
+    assert 'href="mailto:cy.offline@council.example"' in page.content.decode()
+
+
+def test_without_councillors_here_the_leads_are_told_nobody_will_see_it(
+    client: Client, world: World
+) -> None:
+    from grassroots.places.models import CouncillorTerm
+
+    CouncillorTerm.objects.filter(ward=world.ward).update(
+        ends_on=timezone.localdate() - datetime.timedelta(days=1),
+        starts_on=timezone.localdate() - datetime.timedelta(days=900),
+    )
+    client.force_login(world.lead)
+    text = client.get(reverse("support:ask", kwargs={"slug": world.initiative.slug})).content
+    assert b"We do not know who your ward councillors are yet" in text
