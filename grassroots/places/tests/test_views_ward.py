@@ -172,7 +172,7 @@ def test_councillors_who_use_the_site_are_marked(client: Client, ward: Ward) -> 
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects
-    on_site = CouncillorFactory(name="Ada On", user=users.create_user(email="ada@example.org"))
+    CouncillorFactory(name="Ada On", user=users.create_user(email="ada@example.org"))
     away = CouncillorFactory(name="Bo Away", user=users.create_user(email="bo@example.org"))
     away.user.is_active = False
     away.user.save()
@@ -180,12 +180,12 @@ def test_councillors_who_use_the_site_are_marked(client: Client, ward: Ward) -> 
     for councillor in Councillor.objects.all():
         CouncillorTermFactory(councillor=councillor, ward=ward)
     text = page(client, ward).content.decode()
-    items = dict(
-        (name, item)
+    items = {
+        name: item
         for item in re.findall(r"<li class=\"govuk-!-margin-bottom-4\">(.*?)</li>", text, re.S)
         for name in ("Ada On", "Bo Away", "Cy Offline")
         if name in item
-    )
+    }
     assert "Uses Grassroots" in items["Ada On"]
     assert "Uses Grassroots" not in items["Bo Away"]  # an account that was closed
     assert "Uses Grassroots" not in items["Cy Offline"]
