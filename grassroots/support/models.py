@@ -240,16 +240,56 @@ class AdvocacyCase(models.Model):
 
 
 class CaseMessage(models.Model):
-    """The case thread. Internal notes are seen only by officers of the department."""
+    """The case thread. An internal note is seen only by officers of the department that wrote
+    it: a case passed to another department does not carry the old one's notes with it."""
 
     case = models.ForeignKey(AdvocacyCase, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("message"))
     internal = models.BooleanField(_("internal note"), default=False)
+    # For an internal note: the department whose officers may read it (the case's at the time).
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(internal=False) | Q(department__isnull=False),
+                name="internal_note_has_department",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class CaseTransfer(models.Model):
+    """A case passed from one department to another, with the reason: the case's history."""
+
+    case = models.ForeignKey(AdvocacyCase, on_delete=models.CASCADE, related_name="transfers")
+    from_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_department=models.F("to_department")),
+                name="transfer_changes_department",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.case_id}: {self.from_department_id} → {self.to_department_id}"

@@ -203,3 +203,5 @@ rules.add_perm("support.move_case", case_officer)
 rules.add_perm("support.decide_case", case_officer)
 rules.add_perm("support.post_internal_note", case_officer)
 rules.add_perm("support.view_internal_notes", case_officer)
+# Pass the case to another department: officers of the department it is with now.
+rules.add_perm("support.transfer_case", case_officer)

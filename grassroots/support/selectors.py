@@ -24,6 +24,7 @@ from grassroots.support.models import (
     AdvocacyCase,
     CaseMessage,
     CaseStatus,
+    CaseTransfer,
     Decision,
     Helped,
     HelpRequest,
@@ -168,10 +169,32 @@ def case_by_id(pk: int) -> AdvocacyCase | None:
 
 
 def case_thread(case: AdvocacyCase, *, with_internal: bool) -> list[CaseMessage]:
+    """The messages; with_internal adds the internal notes of the department the case is with
+    now (never another department's, from before the case was passed on)."""
     messages = CaseMessage.objects.filter(case=case).select_related("author")
-    if not with_internal:
+    if with_internal:
+        messages = messages.filter(Q(internal=False) | Q(department_id=case.department_id))
+    else:
         messages = messages.filter(internal=False)
     return list(messages.order_by("created_at", "pk"))
+
+
+def case_transfers(case: AdvocacyCase) -> list[CaseTransfer]:
+    """The case's moves between departments, oldest first (its history; one query)."""
+    return list(
+        CaseTransfer.objects.filter(case=case)
+        .select_related("from_department", "to_department", "by")
+        .order_by("created_at", "pk")
+    )
+
+
+def transfer_departments(case: AdvocacyCase) -> QuerySet[Department]:
+    """Where the case can be passed: the other departments of its department's council."""
+    return (
+        Department.objects.filter(council_id=case.department.council_id)
+        .exclude(pk=case.department_id)
+        .order_by("name")
+    )
 
 
 def departments_for(support: Support) -> QuerySet[Department]:

@@ -25,9 +25,11 @@ from grassroots.notifications.models import Kind
 from grassroots.notifications.services import notify
 from grassroots.places.models import Councillor, CouncillorTerm
 from grassroots.support.models import (
+    OPEN_CASE_STATUSES,
     AdvocacyCase,
     CaseMessage,
     CaseStatus,
+    CaseTransfer,
     Decision,
     Helped,
     HelpRequest,
@@ -661,7 +663,13 @@ def case_message_post(
     """Post in the case thread; internal notes are for the department's officers only."""
     _require(actor, "support.post_internal_note" if internal else "support.post_case_message", case)
     with transaction.atomic():
-        message = CaseMessage.objects.create(case=case, author=actor, text=text, internal=internal)
+        message = CaseMessage.objects.create(
+            case=case,
+            author=actor,
+            text=text,
+            internal=internal,
+            department_id=case.department_id if internal else None,
+        )
         audit_record(
             actor=actor,
             action="case.internal_note" if internal else "case.message",
@@ -684,6 +692,73 @@ def case_message_post(
             exclude=actor,
         )
     return message
+
+
+def case_transfer(
+    *, actor: Any, case: AdvocacyCase, department: Department, reason: str
+) -> CaseTransfer:
+    """An officer passes an open case to another department of the same council, with a reason.
+
+    The case starts again as raised with the new department (its officers acknowledge it) and
+    leaves the old one: least privilege, its officers no longer see the case, and each
+    department's internal notes stay with the department that wrote them. The new department's
+    officers, the councillor and the leads are told; the move is in the case's history.
+    """
+    _require(actor, "support.transfer_case", case)
+    reason = reason.strip()
+    if not reason:
+        raise SupportError(_("Enter why you are passing the case on"))
+    with transaction.atomic():
+        case = _lock_case(case)
+        old = case.department
+        if department.pk == old.pk:
+            raise SupportError(
+                _("The case is already with %(department)s") % {"department": old.name}
+            )
+        if department.council_id != old.council_id:
+            raise SupportError(_("Select a department of the same council"))
+        if case.status not in OPEN_CASE_STATUSES:
+            raise SupportError(_("A decided or closed case cannot be passed on"))
+        transfer = CaseTransfer.objects.create(
+            case=case, from_department=old, to_department=department, reason=reason, by=actor
+        )
+        old_status = case.status
+        case.department = department
+        case.status = CaseStatus.RAISED
+        case.status_changed_at = timezone.now()
+        # The new department is told afresh if the date passes while the case is with them.
+        case.overdue_flagged_at = None
+        case.save(update_fields=["department", "status", "status_changed_at", "overdue_flagged_at"])
+        audit_record(
+            actor=actor,
+            action="case.transferred",
+            obj=case,
+            summary=f"case {case.pk} passed from department {old.pk} to {department.pk}",
+            data={
+                "from": old.pk,
+                "to": department.pk,
+                "reason": reason,
+                "status_before": old_status,
+            },
+        )
+        notify(
+            recipients=_department_officers(department),
+            kind=Kind.CASE_UPDATE,
+            text=_("Advocacy case %(number)s was passed to %(department)s by %(old)s")
+            % {"number": case.pk, "department": department.name, "old": old.name},
+            url=case_url(case),
+            exclude=actor,
+        )
+        notify(
+            recipients=_case_parties(case),
+            kind=Kind.CASE_UPDATE,
+            text=_("Advocacy case %(number)s was passed from %(old)s to %(department)s")
+            % {"number": case.pk, "old": old.name, "department": department.name},
+            url=case_url(case),
+            initiative=case.support.initiative,
+            exclude=actor,
+        )
+    return transfer
 
 
 def cases_flag_overdue(*, today: datetime.date | None = None) -> int:

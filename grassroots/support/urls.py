@@ -22,4 +22,5 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/status", views.case_move, name="case_move"),
     path("cases/<int:pk>/decide", views.case_decide, name="case_decide"),
+    path("cases/<int:pk>/transfer", views.case_transfer, name="case_transfer"),
 ]
