@@ -183,17 +183,22 @@ class Decision(models.TextChoices):
 OPEN_CASE_STATUSES = (CaseStatus.RAISED, CaseStatus.ACKNOWLEDGED, CaseStatus.UNDER_CONSIDERATION)
 
 
+def overdue_condition(on: datetime.date | None = None) -> Q:
+    """THE definition of an overdue case, shared by the officers' filter and the daily job:
+    still open and wanted by a day before today (`on`, Europe/London). Worked out from the
+    data, so a case is overdue the morning after its date whether or not the job has run."""
+    day = on or timezone.localdate()
+    return Q(status__in=OPEN_CASE_STATUSES, wanted_by__lt=day)
+
+
 class AdvocacyCaseQuerySet(models.QuerySet["AdvocacyCase"]):
     def still_open(self) -> AdvocacyCaseQuerySet:
         """Cases the department has not decided or closed yet."""
         return self.filter(status__in=OPEN_CASE_STATUSES)
 
     def overdue(self, on: datetime.date | None = None) -> AdvocacyCaseQuerySet:
-        """THE definition of overdue, shared by the officers' filter and the daily job: still
-        open and wanted by a day before today (`on`, Europe/London). Worked out from the data,
-        so a case is overdue the morning after its date whether or not the job has run."""
-        day = on or timezone.localdate()
-        return self.still_open().filter(wanted_by__lt=day)
+        """Cases overdue on `on` (today): see overdue_condition."""
+        return self.filter(overdue_condition(on))
 
 
 class AdvocacyCase(models.Model):

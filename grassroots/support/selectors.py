@@ -32,6 +32,7 @@ from grassroots.support.models import (
     Support,
     SupportKind,
     SupportStatus,
+    overdue_condition,
 )
 from grassroots.support.workdays import working_days_between
 
@@ -394,7 +395,7 @@ CASE_FILTERS = ("open", "overdue", "decided", "all")
 def _case_filter(qs: QuerySet[AdvocacyCase], show: str) -> QuerySet[AdvocacyCase]:
     if show == "overdue":
         # Worked out from the wanted-by date today, not from the daily job's flag.
-        return qs.overdue()
+        return qs.filter(overdue_condition())
     if show == "decided":
         return qs.filter(status__in=[CaseStatus.DECIDED, CaseStatus.CLOSED])
     if show == "all":
