@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.core.audit import audit_record
@@ -465,7 +466,8 @@ def help_requests_remind(*, now: datetime.datetime | None = None) -> int:
     )
     for request in waiting:
         created = timezone.localdate(request.created_at)
-        if working_days_between(created, today) < limit:
+        waited = working_days_between(created, today)
+        if waited < limit:
             continue
         if request.last_reminded_at and timezone.localdate(request.last_reminded_at) >= today:
             continue
@@ -491,11 +493,12 @@ def help_requests_remind(*, now: datetime.datetime | None = None) -> int:
             notify(
                 recipients=_ward_councillor_users(request.initiative),
                 kind=Kind.HELP_REQUEST,
-                text=_("Still waiting: %(title)s asked for help %(days)s working days ago")
-                % {
-                    "title": request.initiative.title,
-                    "days": working_days_between(created, today),
-                },
+                text=ngettext(
+                    "Still waiting: %(title)s asked for help %(days)s working day ago",
+                    "Still waiting: %(title)s asked for help %(days)s working days ago",
+                    waited,
+                )
+                % {"title": request.initiative.title, "days": waited},
                 url=support_page_url(request.initiative),
                 initiative=request.initiative,
             )

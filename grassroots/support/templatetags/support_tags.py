@@ -78,11 +78,6 @@ def initiative_support(context: template.Context, initiative: Initiative) -> dic
 
 
 @register.filter
-def working_days(days: int) -> str:
-    return ngettext("%(n)s working day", "%(n)s working days", days) % {"n": days}
-
-
-@register.filter
 def duration(value: datetime.timedelta | None) -> str:
     """A wait in plain words: "3 days 4 hours", "2 hours", "under an hour"."""
     if value is None:
