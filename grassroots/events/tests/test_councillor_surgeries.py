@@ -79,3 +79,17 @@ def test_many_surgeries_cost_one_query_and_link_to_the_rest(
     body = response.content.decode()
     assert body.count('href="/events/') >= 10
     assert "See more surgeries" in body
+
+
+def test_see_more_lists_only_this_councillors_surgeries(client: Client) -> None:
+    councillor = CouncillorFactory(name="Sam Patel")
+    for days in range(1, 13):
+        surgery(councillor, days, title=f"Sam's surgery {days}")
+    surgery(CouncillorFactory(), 2, title="Someone else's surgery")
+    body = client.get(councillor.get_absolute_url()).content.decode()
+    link = f"/events/?kind=surgery&amp;councillor={councillor.slug}"
+    assert link in body
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "Showing the surgeries of Sam Patel." in listed
+    assert "12 events" in listed
+    assert "Someone else's surgery" not in listed
