@@ -498,7 +498,9 @@ def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("support.transfer_case", case):
         raise PermissionDenied
     departments = selectors.transfer_departments(case)
-    form = CaseTransferForm(request.POST or None, departments=departments)
+    form = CaseTransferForm(
+        request.POST if request.method == "POST" else None, departments=departments
+    )
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
         department = form.cleaned_data["department"]

@@ -95,6 +95,7 @@ def test_passing_a_case_moves_it_tells_people_and_keeps_notes_apart(
 
 
 BAD_INPUT = [
+    pytest.param({}, "Select the department to pass the case to", id="nothing"),
     pytest.param({"reason": REASON}, "Select the department to pass the case to", id="no dept"),
     pytest.param(
         {"department": "same", "reason": REASON},
