@@ -191,3 +191,14 @@ def test_the_transfer_page_is_not_found_for_people_who_cannot_see_the_case(
     assert client.get(url(case)).status_code == 404
     client.force_login(world.user("ward councillor"))  # sees the case, may not pass it on
     assert client.get(url(case)).status_code == 403
+
+
+def test_site_admins_see_the_history_in_the_admin(client: Client, world: World) -> None:
+    case = world.case()
+    services.case_transfer(
+        actor=world.user("officer"), case=case, department=world.other_department, reason=REASON
+    )
+    client.force_login(world.user("site admin"))
+    response = client.get(reverse("admin:support_advocacycase_change", args=[case.pk]))
+    assert response.status_code == 200
+    assert REASON in response.content.decode()
