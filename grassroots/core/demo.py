@@ -125,16 +125,6 @@ INTERESTS = (
     "support for young people", "the high street", "tackling loneliness", "flood prevention",
     "libraries", "air quality", "local jobs", "play areas",
 )  # fmt: skip
-VENUES = (
-    "{ward} Library", "St Aidan's Church Hall", "The Mill Community Centre",
-    "{ward} Community Hub", "The Old Fire Station", "Brookmere Civic Centre",
-)  # fmt: skip
-SURGERY_TIMES = (
-    "First Saturday of the month, 10am to 12 noon",
-    "Second Tuesday of the month, 6pm to 7:30pm",
-    "Every other Friday, 2pm to 4pm",
-    "Last Thursday of the month, 5:30pm to 7pm",
-)
 
 # Postcodes: units use the letters Royal Mail uses in inward codes. The last letter avoids A-I,
 # which the test factories' "GR…" postcodes use, so demo and factory postcodes never collide.
@@ -187,7 +177,6 @@ class CouncillorSpec:
     email: str
     phone: str
     biography: str
-    surgeries: str
     terms: tuple[TermSpec, ...]
 
 
@@ -534,10 +523,6 @@ def _build_councillors(rng: random.Random, wards: Sequence[WardSpec]) -> tuple[C
             f"{interests[1]}, and is happy to help residents who want to start something "
             "in their neighbourhood."
         )
-        surgeries = ""
-        if rng.random() < 0.6:
-            venue = rng.choice(VENUES).format(ward=ward.name)
-            surgeries = f"{rng.choice(SURGERY_TIMES)}, {venue}. No appointment needed."
         return CouncillorSpec(
             slug=ascii_slug(f"{name} {COUNCIL_SLUG}", max_length=200, fallback="councillor"),
             name=name,
@@ -545,7 +530,6 @@ def _build_councillors(rng: random.Random, wards: Sequence[WardSpec]) -> tuple[C
             email=f"cllr.{_dotted(name)}@{PUBLIC_DOMAIN}",
             phone=f"01632 960{next(phones):03d}" if rng.random() < 0.5 else "",
             biography=biography,
-            surgeries=surgeries,
             terms=terms,
         )
 
@@ -826,7 +810,6 @@ def seed_councillors(borough: Borough) -> None:
                 "email": spec.email,
                 "phone": spec.phone,
                 "biography": spec.biography,
-                "surgeries": spec.surgeries,
             },
         )
         borough.councillors[spec.slug] = councillor

@@ -103,6 +103,24 @@ def event_list(
     return qs.order_by("-starts_at", "-id") if past else qs.order_by("starts_at", "id")
 
 
+SURGERIES_SHOWN = 10
+
+
+@dataclass
+class CouncillorSurgeries:
+    rows: list[Event]
+    more: bool
+
+
+def councillor_surgeries(
+    user: Any, councillor: Councillor, *, limit: int = SURGERIES_SHOWN
+) -> CouncillorSurgeries:
+    """The councillor's coming surgeries `user` may see, soonest first: the one source the
+    councillor's page and /events/ share (hidden ones never listed). One query."""
+    rows = list(event_list(user, councillor=councillor, kind=EventKind.SURGERY)[: limit + 1])
+    return CouncillorSurgeries(rows=rows[:limit], more=len(rows) > limit)
+
+
 FILTER_CHOICES_LIMIT = 200
 
 

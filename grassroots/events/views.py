@@ -80,7 +80,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in EventKind.values:
         kind = ""
-    events = selectors.event_list(request.user, past=past, ward=ward, group=group, kind=kind)
+    # A councillor's surgeries (linked from the councillor's page).
+    councillor = None
+    councillor_slug = request.GET.get("councillor", "")
+    if councillor_slug:
+        councillor = Councillor.objects.filter(slug=councillor_slug).first()
+    events = selectors.event_list(
+        request.user, past=past, ward=ward, group=group, councillor=councillor, kind=kind
+    )
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -93,6 +100,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "past": past,
             "ward": ward,
             "group": group,
+            "councillor": councillor,
             "kind": kind,
             "kinds": EventKind.choices,
             "ward_choices": selectors.filter_wards(request.user, past=past),

@@ -680,6 +680,7 @@ def _cases(
                 author=officer,
                 text="Internal: check the budget line before we reply.",
                 internal=True,
+                department=case.department,
             )
         count += 1
     return count

@@ -153,11 +153,7 @@ class Councillor(models.Model):
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(_("photo description"), max_length=200, blank=True)
     biography = models.TextField(_("about"), blank=True)
-    surgeries = models.TextField(
-        _("surgeries"),
-        blank=True,
-        help_text=_("When and where residents can meet this councillor, in plain words."),
-    )
+    # Surgeries are events hosted by the councillor (events.Event, kind "surgery"): one source.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

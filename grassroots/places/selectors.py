@@ -107,12 +107,19 @@ def ward_detail(*, council_slug: str, slug: str) -> Ward | None:
     )
 
 
+def uses_site(councillor: Councillor) -> bool:
+    """Whether residents can reach this councillor here: linked to an active account.
+    (Needs `councillor.user` loaded with select_related to cost nothing.)"""
+    return councillor.user_id is not None and bool(councillor.user and councillor.user.is_active)
+
+
 def ward_current_terms(ward: Ward) -> list[CouncillorTerm]:
-    """The terms of the ward's sitting councillors today, one per councillor, by name."""
+    """The terms of the ward's sitting councillors today, one per councillor, by name; each
+    councillor's `uses_site` says whether they have an account here."""
     terms = (
         CouncillorTerm.objects.current(timezone.localdate())
         .filter(ward=ward)
-        .select_related("councillor")
+        .select_related("councillor__user")
         .order_by("councillor__name", "-starts_on")
     )
     seen: set[int] = set()
@@ -120,6 +127,7 @@ def ward_current_terms(ward: Ward) -> list[CouncillorTerm]:
     for term in terms:
         if term.councillor_id not in seen:
             seen.add(term.councillor_id)
+            term.councillor.uses_site = uses_site(term.councillor)  # type: ignore[attr-defined]
             unique.append(term)
     return unique
 

@@ -69,12 +69,14 @@ def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
     ward = selectors.ward_detail(council_slug=council, slug=slug)
     if ward is None:
         raise Http404
+    terms = selectors.ward_current_terms(ward)
     return render(
         request,
         "places/ward_detail.html",
         {
             "ward": ward,
-            "terms": selectors.ward_current_terms(ward),
+            "terms": terms,
+            "some_not_on_site": any(not t.councillor.uses_site for t in terms),  # type: ignore[attr-defined]
             "map": maps.ward_map([ward]),
             # Initiatives by stage, open needs and waiting help requests (visible ones only).
             "activity": selectors.ward_activity(request.user, ward),

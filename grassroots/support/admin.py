@@ -1,6 +1,15 @@
+from typing import Any
+
 from django.contrib import admin
 
-from grassroots.support.models import AdvocacyCase, CaseMessage, HelpRequest, Invitation, Support
+from grassroots.support.models import (
+    AdvocacyCase,
+    CaseMessage,
+    CaseTransfer,
+    HelpRequest,
+    Invitation,
+    Support,
+)
 
 
 @admin.register(Support)
@@ -32,10 +41,23 @@ class CaseMessageInline(admin.TabularInline[CaseMessage, AdvocacyCase]):
     raw_id_fields = ("author",)
 
 
+class CaseTransferInline(admin.TabularInline[CaseTransfer, AdvocacyCase]):
+    """The case's moves between departments: history, written only by services.case_transfer."""
+
+    model = CaseTransfer
+    extra = 0
+    fields = ("created_at", "from_department", "to_department", "reason", "by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(AdvocacyCase)
 class AdvocacyCaseAdmin(admin.ModelAdmin[AdvocacyCase]):
     list_display = ("pk", "department", "status", "decision", "wanted_by", "overdue_flagged_at")
     list_filter = ("status", "decision")
     raw_id_fields = ("support",)
     list_select_related = ("department",)
-    inlines = (CaseMessageInline,)
+    inlines = (CaseTransferInline, CaseMessageInline)

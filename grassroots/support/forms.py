@@ -119,6 +119,10 @@ class HelpRequestForm(CleanTextMixin, forms.Form):
 class TakeForm(CleanTextMixin, forms.Form):
     description = PlainTextField(
         label=_("What you will do (optional)"),
+        help_text=_(
+            "Tell the leads how you will help. If you leave it empty, they will see "
+            "\u201cNot said yet\u201d until you tell them."
+        ),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -250,3 +254,31 @@ class CaseMessageForm(CleanTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not allow_internal:
             del self.fields["internal"]
+
+
+class CaseTransferForm(CleanTextMixin, forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department to pass the case to"),
+        queryset=Department.objects.none(),
+        empty_label=_("Choose a department"),
+        error_messages={
+            "required": _("Select the department to pass the case to"),
+            "invalid_choice": _("Select one of the other departments of this council"),
+        },
+    )
+    reason = _text(
+        _("Why you are passing it on"),
+        _("Enter why you are passing the case on"),
+        _("Why you are passing it on must be 2000 characters or fewer"),
+        2000,
+    )
+
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = departments
+        self.fields["reason"].help_text = _(
+            "The councillor and the initiative's leads see this reason in the case's history. "
+            "Your department's internal notes stay with your department."
+        )

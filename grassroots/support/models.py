@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import unicodedata
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.models import Department
@@ -40,7 +46,8 @@ class Support(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="supports")
     councillor = models.ForeignKey(Councillor, on_delete=models.PROTECT, related_name="supports")
     kind = models.CharField(_("kind of support"), max_length=12, choices=SupportKind.choices)
-    description = models.TextField(_("what you will do"))
+    # Empty only for a help request taken without saying yet (the page says "Not said yet").
+    description = models.TextField(_("what you will do"), blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=SupportStatus.choices, default=SupportStatus.OFFERED
     )
@@ -100,6 +107,13 @@ class HelpRequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def help_message_key(message: str) -> str:
+    """A fingerprint of a request's words: case, spacing and punctuation at the ends ignored,
+    so the same question sent twice (a double click, a resend) is recognised as the same."""
+    words = " ".join(unicodedata.normalize("NFKC", message).casefold().split())
+    return hashlib.sha256(words.strip(" .!?").encode()).hexdigest()
+
+
 class HelpRequest(models.Model):
     """Leads ask their ward councillors for a kind of help; one councillor takes it."""
 
@@ -108,6 +122,8 @@ class HelpRequest(models.Model):
     )
     kind = models.CharField(_("kind of help"), max_length=12, choices=SupportKind.choices)
     message = models.TextField(_("what you need help with"))
+    # help_message_key(message): one waiting request per person, initiative and question.
+    message_key = models.CharField(max_length=64, editable=False, default="")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -130,11 +146,24 @@ class HelpRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="taken") | Q(taken_by__isnull=False, taken_at__isnull=False),
                 name="taken_request_has_taker",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["initiative", "requested_by", "message_key"],
+                condition=Q(status="waiting") & ~Q(message_key=""),
+                name="helprequest_one_waiting_per_question",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} help for {self.initiative}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The fingerprint always follows the words, however the row is written.
+        self.message_key = help_message_key(self.message)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "message" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "message_key"}
+        super().save(*args, **kwargs)
 
 
 class CaseStatus(models.TextChoices):
@@ -149,6 +178,27 @@ class Decision(models.TextChoices):
     AGREED = "agreed", _("Agreed")
     PARTLY_AGREED = "partly_agreed", _("Partly agreed")
     DECLINED = "declined", _("Declined")
+
+
+OPEN_CASE_STATUSES = (CaseStatus.RAISED, CaseStatus.ACKNOWLEDGED, CaseStatus.UNDER_CONSIDERATION)
+
+
+def overdue_condition(on: datetime.date | None = None) -> Q:
+    """THE definition of an overdue case, shared by the officers' filter and the daily job:
+    still open and wanted by a day before today (`on`, Europe/London). Worked out from the
+    data, so a case is overdue the morning after its date whether or not the job has run."""
+    day = on or timezone.localdate()
+    return Q(status__in=OPEN_CASE_STATUSES, wanted_by__lt=day)
+
+
+class AdvocacyCaseQuerySet(models.QuerySet["AdvocacyCase"]):
+    def still_open(self) -> AdvocacyCaseQuerySet:
+        """Cases the department has not decided or closed yet."""
+        return self.filter(status__in=OPEN_CASE_STATUSES)
+
+    def overdue(self, on: datetime.date | None = None) -> AdvocacyCaseQuerySet:
+        """Cases overdue on `on` (today): see overdue_condition."""
+        return self.filter(overdue_condition(on))
 
 
 class AdvocacyCase(models.Model):
@@ -170,7 +220,10 @@ class AdvocacyCase(models.Model):
     raised_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # When the daily job told the department (once per case); `is_overdue` is what pages show.
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AdvocacyCaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-raised_at"]
@@ -185,18 +238,63 @@ class AdvocacyCase(models.Model):
     def __str__(self) -> str:
         return f"Case {self.pk}: {self.ask[:40]}"
 
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        """The same rule as `AdvocacyCase.objects.overdue()`, for one case already loaded."""
+        day = on or timezone.localdate()
+        return self.status in OPEN_CASE_STATUSES and self.wanted_by < day
+
 
 class CaseMessage(models.Model):
-    """The case thread. Internal notes are seen only by officers of the department."""
+    """The case thread. An internal note is seen only by officers of the department that wrote
+    it: a case passed to another department does not carry the old one's notes with it."""
 
     case = models.ForeignKey(AdvocacyCase, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("message"))
     internal = models.BooleanField(_("internal note"), default=False)
+    # For an internal note: the department whose officers may read it (the case's at the time).
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(internal=False) | Q(department__isnull=False),
+                name="internal_note_has_department",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class CaseTransfer(models.Model):
+    """A case passed from one department to another, with the reason: the case's history."""
+
+    case = models.ForeignKey(AdvocacyCase, on_delete=models.CASCADE, related_name="transfers")
+    from_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_department=models.F("to_department")),
+                name="transfer_changes_department",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.case_id}: {self.from_department_id} → {self.to_department_id}"

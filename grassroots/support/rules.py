@@ -189,6 +189,8 @@ rules.add_perm("support.give_feedback", is_lead)
 rules.add_perm("support.ask_for_help", is_lead)
 rules.add_perm("support.take_help_request", is_councillor & is_ward_councillor & sees_initiative)
 rules.add_perm("support.withdraw_help_request", is_lead)
+# The list of help requests across the wards a councillor represents (no object).
+rules.add_perm("support.view_help_inbox", is_councillor)
 
 # --- Advocacy cases (object: the support for opening, the case otherwise).
 rules.add_perm(
@@ -203,3 +205,5 @@ rules.add_perm("support.move_case", case_officer)
 rules.add_perm("support.decide_case", case_officer)
 rules.add_perm("support.post_internal_note", case_officer)
 rules.add_perm("support.view_internal_notes", case_officer)
+# Pass the case to another department: officers of the department it is with now.
+rules.add_perm("support.transfer_case", case_officer)

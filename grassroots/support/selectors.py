@@ -11,14 +11,20 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from grassroots.accounts.models import Department, OfficerPost
-from grassroots.initiatives.models import Initiative, Need, NeedStatus, Stage
+from grassroots.initiatives.models import Initiative, InitiativeWard, Need, NeedStatus, Stage
 from grassroots.initiatives.visibility import visible_initiatives
-from grassroots.places.models import Councillor, Ward
+from grassroots.places.models import Councillor, CouncillorTerm, Ward
+from grassroots.places.selectors import councillor_id_for, uses_site
 from grassroots.support.models import (
+    OPEN_CASE_STATUSES,
     AdvocacyCase,
     CaseMessage,
+    CaseStatus,
+    CaseTransfer,
     Decision,
     Helped,
     HelpRequest,
@@ -27,6 +33,7 @@ from grassroots.support.models import (
     Support,
     SupportKind,
     SupportStatus,
+    overdue_condition,
 )
 from grassroots.support.workdays import working_days_between
 
@@ -36,13 +43,32 @@ class WaitingRequest:
     request: HelpRequest
     working_days: int
     overdue: bool
+    asked_on: datetime.date | None = None
+    today: datetime.date | None = None
+
+    @property
+    def label(self) -> str:
+        """How long it has waited, in plain words: "Asked today", "Waiting 1 working day"."""
+        if self.working_days:
+            return ngettext(
+                "Waiting %(n)s working day", "Waiting %(n)s working days", self.working_days
+            ) % {"n": self.working_days}
+        if self.asked_on is None or self.asked_on == self.today:
+            return gettext("Asked today")
+        if self.today is not None and self.asked_on == self.today - datetime.timedelta(days=1):
+            return gettext("Asked yesterday")
+        # Asked at the weekend or on a bank holiday: no working day has passed yet.
+        return gettext("Asked on %(day)s") % {"day": date_format(self.asked_on, "l j F")}
 
 
 def waiting_info(request: HelpRequest, today: datetime.date | None = None) -> WaitingRequest:
     today = today or timezone.localdate()
-    days = working_days_between(timezone.localdate(request.created_at), today)
+    asked_on = timezone.localdate(request.created_at)
+    days = working_days_between(asked_on, today)
     overdue = request.overdue_since is not None or days >= settings.HELP_REQUEST_WORKING_DAYS
-    return WaitingRequest(request=request, working_days=days, overdue=overdue)
+    return WaitingRequest(
+        request=request, working_days=days, overdue=overdue, asked_on=asked_on, today=today
+    )
 
 
 def _visible_ids(user: Any) -> QuerySet[Initiative, Any]:
@@ -86,6 +112,30 @@ def initiative_support(initiative: Initiative) -> InitiativeSupport:
         taken=[r for r in requests if r.status == HelpRequestStatus.TAKEN],
         cases=cases,
     )
+
+
+@dataclass
+class HelpRecipients:
+    """The initiative's ward councillors: those a help request reaches here, and the others."""
+
+    on_site: list[Councillor]
+    elsewhere: list[Councillor]
+
+
+def help_recipients(initiative: Initiative) -> HelpRecipients:
+    """Who a help request goes to: the councillors of the initiative's wards today who have an
+    account here (the others are listed with their public contact details). One query."""
+    councillors = list(
+        Councillor.objects.filter(
+            pk__in=CouncillorTerm.objects.current(timezone.localdate())
+            .filter(ward__initiativeward__initiative=initiative)
+            .values("councillor_id")
+        )
+        .select_related("user")
+        .order_by("name", "pk")
+    )
+    on_site = [c for c in councillors if uses_site(c)]
+    return HelpRecipients(on_site=on_site, elsewhere=[c for c in councillors if c not in on_site])
 
 
 def initiative_by_slug(user: Any, slug: str) -> Initiative | None:
@@ -139,10 +189,32 @@ def case_by_id(pk: int) -> AdvocacyCase | None:
 
 
 def case_thread(case: AdvocacyCase, *, with_internal: bool) -> list[CaseMessage]:
+    """The messages; with_internal adds the internal notes of the department the case is with
+    now (never another department's, from before the case was passed on)."""
     messages = CaseMessage.objects.filter(case=case).select_related("author")
-    if not with_internal:
+    if with_internal:
+        messages = messages.filter(Q(internal=False) | Q(department_id=case.department_id))
+    else:
         messages = messages.filter(internal=False)
     return list(messages.order_by("created_at", "pk"))
+
+
+def case_transfers(case: AdvocacyCase) -> list[CaseTransfer]:
+    """The case's moves between departments, oldest first (its history; one query)."""
+    return list(
+        CaseTransfer.objects.filter(case=case)
+        .select_related("from_department", "to_department", "by")
+        .order_by("created_at", "pk")
+    )
+
+
+def transfer_departments(case: AdvocacyCase) -> QuerySet[Department]:
+    """Where the case can be passed: the other departments of its department's council."""
+    return (
+        Department.objects.filter(council_id=case.department.council_id)
+        .exclude(pk=case.department_id)
+        .order_by("name")
+    )
 
 
 def departments_for(support: Support) -> QuerySet[Department]:
@@ -273,15 +345,81 @@ def ward_support(viewer: Any, ward: Ward) -> WardSupport:
     return WardSupport(by_stage=by_stage, open_needs=needs, waiting=waiting)
 
 
+# --- The councillor's help requests ----------------------------------------------------------
+
+INBOX_LIMIT = 200
+RECENTLY_TAKEN_DAYS = 30
+
+
+@dataclass
+class HelpInbox:
+    wards: list[Ward]
+    waiting: list[WaitingRequest]
+    taken: list[HelpRequest]
+
+
+def help_inbox(user: Any) -> HelpInbox:
+    """Help requests about initiatives in every ward `user` represents today: those waiting,
+    oldest first, and those taken in the last RECENTLY_TAKEN_DAYS days, newest first. Only
+    initiatives the councillor may see (a safeguarded one while its request waits in their
+    ward, as initiatives.visibility says). Four queries whatever the number of requests."""
+    councillor_id = councillor_id_for(user)
+    if councillor_id is None:
+        return HelpInbox(wards=[], waiting=[], taken=[])
+    ward_ids = (
+        CouncillorTerm.objects.current(timezone.localdate())
+        .filter(councillor_id=councillor_id)
+        .values("ward_id")
+    )
+    wards = list(Ward.objects.filter(pk__in=ward_ids).select_related("council").order_by("name"))
+    by_id = {ward.pk: ward for ward in wards}
+    initiatives = visible_initiatives(user, Initiative.objects.filter(wards__in=ward_ids))
+    requests = list(
+        HelpRequest.objects.filter(initiative__in=initiatives.values("pk"))
+        .filter(
+            Q(status=HelpRequestStatus.WAITING)
+            | Q(
+                status=HelpRequestStatus.TAKEN,
+                taken_at__gte=timezone.now() - datetime.timedelta(days=RECENTLY_TAKEN_DAYS),
+            )
+        )
+        .select_related("initiative", "taken_by")
+        .order_by("created_at", "pk")[:INBOX_LIMIT]
+    )
+    # Which of the councillor's wards each initiative is in, in one query.
+    in_wards: dict[int, list[Ward]] = {}
+    for initiative_id, ward_id in InitiativeWard.objects.filter(
+        initiative_id__in={r.initiative_id for r in requests}, ward_id__in=by_id
+    ).values_list("initiative_id", "ward_id"):
+        in_wards.setdefault(initiative_id, []).append(by_id[ward_id])
+    for request in requests:
+        request.inbox_wards = in_wards.get(request.initiative_id, [])  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    return HelpInbox(
+        wards=wards,
+        waiting=[waiting_info(r, today) for r in requests if r.status == HelpRequestStatus.WAITING],
+        taken=sorted(
+            (r for r in requests if r.status == HelpRequestStatus.TAKEN),
+            key=lambda r: (r.taken_at, r.pk),
+            reverse=True,
+        ),
+    )
+
+
 # --- Case lists -------------------------------------------------------------------------------
 
-CASE_FILTERS = {
-    "open": Q(status__in=["raised", "acknowledged", "under_consideration"]),
-    "overdue": Q(status__in=["raised", "acknowledged", "under_consideration"])
-    & Q(overdue_flagged_at__isnull=False),
-    "decided": Q(status__in=["decided", "closed"]),
-    "all": Q(),
-}
+CASE_FILTERS = ("open", "overdue", "decided", "all")
+
+
+def _case_filter(qs: QuerySet[AdvocacyCase], show: str) -> QuerySet[AdvocacyCase]:
+    if show == "overdue":
+        # Worked out from the wanted-by date today, not from the daily job's flag.
+        return qs.filter(overdue_condition())
+    if show == "decided":
+        return qs.filter(status__in=[CaseStatus.DECIDED, CaseStatus.CLOSED])
+    if show == "all":
+        return qs
+    return qs.filter(status__in=OPEN_CASE_STATUSES)
 
 
 def cases_for(user: Any, *, show: str = "open") -> QuerySet[AdvocacyCase]:
@@ -303,8 +441,7 @@ def cases_for(user: Any, *, show: str = "open") -> QuerySet[AdvocacyCase]:
         mine |= Q(support__councillor__user=user)
     ids = AdvocacyCase.objects.filter(mine).values("pk")
     return (
-        AdvocacyCase.objects.filter(pk__in=ids)
-        .filter(CASE_FILTERS.get(show, CASE_FILTERS["open"]))
+        _case_filter(AdvocacyCase.objects.filter(pk__in=ids), show)
         .select_related("support__initiative", "support__councillor", "department")
         .order_by("wanted_by", "pk")
     )

@@ -12,10 +12,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.core.audit import audit_record
@@ -25,9 +26,11 @@ from grassroots.notifications.models import Kind
 from grassroots.notifications.services import notify
 from grassroots.places.models import Councillor, CouncillorTerm
 from grassroots.support.models import (
+    OPEN_CASE_STATUSES,
     AdvocacyCase,
     CaseMessage,
     CaseStatus,
+    CaseTransfer,
     Decision,
     Helped,
     HelpRequest,
@@ -36,16 +39,24 @@ from grassroots.support.models import (
     Support,
     SupportKind,
     SupportStatus,
+    help_message_key,
 )
 from grassroots.support.workdays import working_days_between
 
 
 class SupportError(Exception):
-    """A request that cannot be done in the current state; the message is for the user."""
+    """A request that cannot be done in the current state; the message is for the user.
 
-    def __init__(self, message: str) -> None:
+    `url`, when given, is where the user can see what stands in the way (the error links to it).
+    """
+
+    def __init__(self, message: str, *, url: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.url = url
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _require(user: Any, perm: str, obj: Any) -> None:
@@ -62,6 +73,14 @@ def _councillor(user: Any) -> Councillor:
 
 def support_page_url(initiative: Initiative) -> str:
     return reverse("support:initiative", kwargs={"slug": initiative.slug})
+
+
+def help_request_url(help_request: HelpRequest) -> str:
+    """Where a request is shown: its place in the initiative's support section."""
+    return (
+        reverse("support:initiative", kwargs={"slug": help_request.initiative.slug})
+        + f"#help-request-{help_request.pk}"
+    )
 
 
 def case_url(case: AdvocacyCase) -> str:
@@ -355,10 +374,38 @@ def help_request_create(
     _require(actor, "support.ask_for_help", initiative)
     if kind not in SupportKind.values:
         raise SupportError(_("Select the kind of help you need"))
+    key = help_message_key(message)
     with transaction.atomic():
-        request = HelpRequest.objects.create(
-            initiative=initiative, kind=kind, message=message, requested_by=actor
-        )
+        # The same question from the same person while the first still waits is a resend or a
+        # double click: the councillors would be asked (and emailed) twice. The constraint
+        # helprequest_one_waiting_per_question catches two submissions racing past this check.
+        existing = HelpRequest.objects.filter(
+            initiative=initiative,
+            requested_by=actor,
+            message_key=key,
+            status=HelpRequestStatus.WAITING,
+        ).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    request = HelpRequest.objects.create(
+                        initiative=initiative,
+                        kind=kind,
+                        message=message,
+                        requested_by=actor,
+                    )
+            except IntegrityError:
+                existing = HelpRequest.objects.filter(
+                    initiative=initiative,
+                    requested_by=actor,
+                    message_key=key,
+                    status=HelpRequestStatus.WAITING,
+                ).first()
+        if existing is not None:
+            raise SupportError(
+                _("You have already sent this request and it is still waiting for a councillor"),
+                url=help_request_url(existing),
+            )
         audit_record(
             actor=actor,
             action="help_request.created",
@@ -405,7 +452,8 @@ def help_request_take(*, actor: Any, help_request: HelpRequest, description: str
             initiative=help_request.initiative,
             councillor=councillor,
             kind=help_request.kind,
-            description=description or help_request.message,
+            # Only what the councillor wrote: never the resident's question copied in.
+            description=description.strip(),
             status=SupportStatus.PLANNED,
             decided_at=now,
             help_request=help_request,
@@ -460,7 +508,8 @@ def help_requests_remind(*, now: datetime.datetime | None = None) -> int:
     )
     for request in waiting:
         created = timezone.localdate(request.created_at)
-        if working_days_between(created, today) < limit:
+        waited = working_days_between(created, today)
+        if waited < limit:
             continue
         if request.last_reminded_at and timezone.localdate(request.last_reminded_at) >= today:
             continue
@@ -486,11 +535,12 @@ def help_requests_remind(*, now: datetime.datetime | None = None) -> int:
             notify(
                 recipients=_ward_councillor_users(request.initiative),
                 kind=Kind.HELP_REQUEST,
-                text=_("Still waiting: %(title)s asked for help %(days)s working days ago")
-                % {
-                    "title": request.initiative.title,
-                    "days": working_days_between(created, today),
-                },
+                text=ngettext(
+                    "Still waiting: %(title)s asked for help %(days)s working day ago",
+                    "Still waiting: %(title)s asked for help %(days)s working days ago",
+                    waited,
+                )
+                % {"title": request.initiative.title, "days": waited},
                 url=support_page_url(request.initiative),
                 initiative=request.initiative,
             )
@@ -658,7 +708,13 @@ def case_message_post(
     """Post in the case thread; internal notes are for the department's officers only."""
     _require(actor, "support.post_internal_note" if internal else "support.post_case_message", case)
     with transaction.atomic():
-        message = CaseMessage.objects.create(case=case, author=actor, text=text, internal=internal)
+        message = CaseMessage.objects.create(
+            case=case,
+            author=actor,
+            text=text,
+            internal=internal,
+            department_id=case.department_id if internal else None,
+        )
         audit_record(
             actor=actor,
             action="case.internal_note" if internal else "case.message",
@@ -683,17 +739,84 @@ def case_message_post(
     return message
 
 
+def case_transfer(
+    *, actor: Any, case: AdvocacyCase, department: Department, reason: str
+) -> CaseTransfer:
+    """An officer passes an open case to another department of the same council, with a reason.
+
+    The case starts again as raised with the new department (its officers acknowledge it) and
+    leaves the old one: least privilege, its officers no longer see the case, and each
+    department's internal notes stay with the department that wrote them. The new department's
+    officers, the councillor and the leads are told; the move is in the case's history.
+    """
+    _require(actor, "support.transfer_case", case)
+    reason = reason.strip()
+    if not reason:
+        raise SupportError(_("Enter why you are passing the case on"))
+    with transaction.atomic():
+        case = _lock_case(case)
+        old = case.department
+        if department.pk == old.pk:
+            raise SupportError(
+                _("The case is already with %(department)s") % {"department": old.name}
+            )
+        if department.council_id != old.council_id:
+            raise SupportError(_("Select a department of the same council"))
+        if case.status not in OPEN_CASE_STATUSES:
+            raise SupportError(_("A decided or closed case cannot be passed on"))
+        transfer = CaseTransfer.objects.create(
+            case=case, from_department=old, to_department=department, reason=reason, by=actor
+        )
+        old_status = case.status
+        case.department = department
+        case.status = CaseStatus.RAISED
+        case.status_changed_at = timezone.now()
+        # The new department is told afresh if the date passes while the case is with them.
+        case.overdue_flagged_at = None
+        case.save(update_fields=["department", "status", "status_changed_at", "overdue_flagged_at"])
+        audit_record(
+            actor=actor,
+            action="case.transferred",
+            obj=case,
+            summary=f"case {case.pk} passed from department {old.pk} to {department.pk}",
+            data={
+                "from": old.pk,
+                "to": department.pk,
+                "reason": reason,
+                "status_before": old_status,
+            },
+        )
+        notify(
+            recipients=_department_officers(department),
+            kind=Kind.CASE_UPDATE,
+            text=_("Advocacy case %(number)s was passed to %(department)s by %(old)s")
+            % {"number": case.pk, "department": department.name, "old": old.name},
+            url=case_url(case),
+            exclude=actor,
+        )
+        notify(
+            recipients=_case_parties(case),
+            kind=Kind.CASE_UPDATE,
+            text=_("Advocacy case %(number)s was passed from %(old)s to %(department)s")
+            % {"number": case.pk, "old": old.name, "department": department.name},
+            url=case_url(case),
+            initiative=case.support.initiative,
+            exclude=actor,
+        )
+    return transfer
+
+
 def cases_flag_overdue(*, today: datetime.date | None = None) -> int:
     """Flag cases past their wanted-by date and not yet decided, once per case.
 
     The department is emailed (Department.email) and its officers and the councillor are told.
     """
     today = today or timezone.localdate()
-    due = AdvocacyCase.objects.filter(
-        wanted_by__lt=today,
-        overdue_flagged_at__isnull=True,
-        status__in=[CaseStatus.RAISED, CaseStatus.ACKNOWLEDGED, CaseStatus.UNDER_CONSIDERATION],
-    ).select_related("department", "support__councillor__user", "support__initiative")
+    due = (
+        AdvocacyCase.objects.overdue(today)
+        .filter(overdue_flagged_at__isnull=True)
+        .select_related("department", "support__councillor__user", "support__initiative")
+    )
     flagged = 0
     for case in due:
         with transaction.atomic():

@@ -24,6 +24,7 @@ from grassroots.support.forms import (
     CaseForm,
     CaseMessageForm,
     CaseMoveForm,
+    CaseTransferForm,
     DecideForm,
     FeedbackForm,
     HelpRequestForm,
@@ -32,7 +33,7 @@ from grassroots.support.forms import (
     StatusForm,
     TakeForm,
 )
-from grassroots.support.models import AdvocacyCase, HelpRequest, Support
+from grassroots.support.models import OPEN_CASE_STATUSES, AdvocacyCase, HelpRequest, Support
 from grassroots.support.services import SupportError, support_page_url
 
 
@@ -72,8 +73,9 @@ def _action_page(
     initiative: Initiative,
     button: str,
     back: str | None = None,
-    extra_errors: list[str] | None = None,
+    extra_errors: list[Any] | None = None,
     intro: str = "",
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -86,6 +88,7 @@ def _action_page(
             "back": back or support_page_url(initiative),
             "extra_errors": extra_errors or [],
             "intro": intro,
+            **(context or {}),
         },
         status=200,
     )
@@ -112,6 +115,7 @@ def _run(
     form_kwargs: dict[str, Any] | None = None,
     done_url: str | None = None,
     intro: str = "",
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Shared shape of every form action: permission, form, service, message, redirect."""
     if not request.user.has_perm(perm, obj):
@@ -129,8 +133,9 @@ def _run(
                     title=title,
                     initiative=initiative,
                     button=button,
-                    extra_errors=[error.message],
+                    extra_errors=[error if error.url else error.message],
                     intro=intro,
+                    context=context,
                 )
             messages.success(request, success)
             if callable(done_url):
@@ -139,7 +144,13 @@ def _run(
     else:
         form = form_class(**kwargs)
     return _action_page(
-        request, form=form, title=title, initiative=initiative, button=button, intro=intro
+        request,
+        form=form,
+        title=title,
+        initiative=initiative,
+        button=button,
+        intro=intro,
+        context=context,
     )
 
 
@@ -206,6 +217,7 @@ def ask_for_help(request: HttpRequest, slug: str) -> HttpResponse:
             message=f.cleaned_data["message"],
         ),
         success=_("Your request has been sent to your ward councillors"),
+        context={"recipients": selectors.help_recipients(initiative)},
     )
 
 
@@ -347,6 +359,15 @@ def help_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
+def help_inbox(request: HttpRequest) -> HttpResponse:
+    """Help requests in every ward the councillor represents, oldest waiting first."""
+    if not request.user.has_perm("support.view_help_inbox"):
+        raise PermissionDenied
+    return render(request, "support/help_inbox.html", {"inbox": selectors.help_inbox(request.user)})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def help_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = _help_request(request, pk)
@@ -412,7 +433,10 @@ def _case_page(
             "case": case,
             "initiative": case.support.initiative,
             "thread": selectors.case_thread(case, with_internal=internal),
+            "transfers": selectors.case_transfers(case),
             "is_officer": officer,
+            "may_transfer": case.status in OPEN_CASE_STATUSES
+            and user.has_perm("support.transfer_case", case),
             "message_form": message_form
             or CaseMessageForm(allow_internal=user.has_perm("support.post_internal_note", case)),
             "move_form": move_form or CaseMoveForm(),
@@ -483,6 +507,55 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The decision has been recorded"))
         return redirect(services.case_url(case))
     return _case_page(request, case, decide_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer passes the case to another department of the council, saying why."""
+    case = _case(request, pk)
+    if not request.user.has_perm("support.transfer_case", case):
+        raise PermissionDenied
+    departments = selectors.transfer_departments(case)
+    form = CaseTransferForm(
+        request.POST if request.method == "POST" else None, departments=departments
+    )
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        department = form.cleaned_data["department"]
+        try:
+            services.case_transfer(
+                actor=request.user,
+                case=case,
+                department=department,
+                reason=form.cleaned_data["reason"],
+            )
+        except SupportError as error:
+            errors = [error.message]
+        else:
+            messages.success(
+                request,
+                _("Case %(number)s has been passed to %(department)s. They have been told")
+                % {"number": case.pk, "department": department.name},
+            )
+            # The officer may no longer see it (unless they work in both departments).
+            if request.user.has_perm("support.view_case", selectors.case_by_id(case.pk)):
+                return redirect(services.case_url(case))
+            return redirect("support:cases")
+    return _action_page(
+        request,
+        form=form,
+        title=_("Pass case %(number)s to another department") % {"number": case.pk},
+        initiative=case.support.initiative,
+        button=_("Pass the case on"),
+        back=services.case_url(case),
+        extra_errors=errors,
+        intro=_(
+            "The case will start again as raised with the department you choose, and leave "
+            "%(department)s: its officers will no longer see it."
+        )
+        % {"department": case.department.name},
+    )
 
 
 @login_required

@@ -188,7 +188,6 @@ def test_each_ward_has_two_or_three_councillors_in_office(seeded: demo.Borough) 
     assert "Independent" in {c.party for c in councillors}
     assert all(c.email.endswith("@brookmere.example") for c in councillors)
     assert all(c.biography for c in councillors)
-    assert any(c.surgeries for c in councillors)
     # Some history too: former councillors and earlier terms.
     assert CouncillorTerm.objects.filter(ward__council__gss_code=demo.COUNCIL_GSS).exclude(
         pk__in=terms
@@ -280,7 +279,7 @@ def _natural_snapshot() -> dict[str, list[tuple[Any, ...]]]:
         ),
         "councillors": sorted(
             Councillor.objects.filter(email__endswith=demo.PUBLIC_DOMAIN).values_list(
-                "slug", "name", "party", "email", "phone", "biography", "surgeries", "user__email"
+                "slug", "name", "party", "email", "phone", "biography", "user__email"
             ),
             key=str,
         ),

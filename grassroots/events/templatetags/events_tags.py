@@ -1,4 +1,5 @@
-"""Template tags other apps use to show events content (the dashboard's "Your actions")."""
+"""Template tags other apps use to show events content: the dashboard's "Your actions", and a
+councillor's coming surgeries on their page (places sits below events, so it asks here)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from typing import Any
 
 from django import template
 
+from grassroots.events.selectors import CouncillorSurgeries, councillor_surgeries
 from grassroots.events.selectors import your_actions as select_your_actions
+from grassroots.places.models import Councillor
 
 register = template.Library()
 
@@ -17,3 +20,11 @@ def your_actions(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     return {"actions": select_your_actions(user) if user is not None else []}
+
+
+@register.simple_tag(takes_context=True)
+def surgeries_of(context: dict[str, Any], councillor: Councillor) -> CouncillorSurgeries:
+    """{% surgeries_of councillor as found %}: coming surgeries the viewer may see."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return councillor_surgeries(user, councillor)

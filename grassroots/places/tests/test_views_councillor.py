@@ -1,4 +1,6 @@
-"""The councillor page: name, party, wards and terms, contact, surgeries, an optional photo."""
+"""The councillor page: name, party, wards and terms, contact, an optional photo.
+
+Its surgeries come from the events app: events/tests/test_councillor_surgeries.py."""
 
 from __future__ import annotations
 
@@ -38,7 +40,6 @@ def councillor() -> Councillor:
         party="Labour",
         email="sam.patel@medchester.example",
         phone="01234 567890",
-        surgeries="First Saturday of the month, 10am to noon\nRiverside Library",
     )
     CouncillorTermFactory(
         councillor=member,
@@ -71,7 +72,7 @@ def summary(content: bytes) -> dict[str, str]:
     }
 
 
-def test_it_shows_name_party_wards_terms_contact_and_surgeries(
+def test_it_shows_name_party_wards_terms_and_contact(
     client: Client, councillor: Councillor
 ) -> None:
     response = page(client, councillor)
@@ -82,7 +83,6 @@ def test_it_shows_name_party_wards_terms_contact_and_surgeries(
     assert rows["Ward"] == "Riverside , Medchester Term from 5 May 2022"
     assert "sam.patel@medchester.example" in rows["Contact"]
     assert "01234 567890" in rows["Contact"]
-    assert rows["Surgeries"] == "First Saturday of the month, 10am to noon Riverside Library"
     assert b'href="/councils/medchester/wards/riverside/"' in response.content
     assert b'href="mailto:sam.patel@medchester.example"' in response.content
     assert b'href="tel:01234567890"' in response.content
@@ -159,15 +159,16 @@ def test_a_photo_without_a_description_gets_one(
 
 
 def test_missing_details_are_explained_not_left_blank(client: Client) -> None:
-    member = CouncillorFactory(party="", email="", phone="", surgeries="")
-    rows = summary(page(client, member).content)
+    member = CouncillorFactory(party="", email="", phone="")
+    content = page(client, member).content
+    rows = summary(content)
     assert rows["Party"] == "Not stated"
     assert rows["Contact"].startswith("No public contact details yet.")
-    assert rows["Surgeries"].startswith("No surgeries listed.")
+    assert b"No surgeries coming up. Contact the councillor to arrange a meeting." in content
 
 
 def test_text_the_councillor_wrote_is_escaped(client: Client) -> None:
-    member = CouncillorFactory(surgeries="<script>alert(1)</script>", biography="<b>bold</b>")
+    member = CouncillorFactory(party="<script>alert(1)</script>", biography="<b>bold</b>")
     content = page(client, member).content
     assert b"<script>alert(1)</script>" not in content
     assert b"&lt;script&gt;" in content
@@ -189,7 +190,8 @@ def test_a_councillor_with_six_terms_costs_a_bounded_number_of_queries(
             starts_on=datetime.date(year, 5, 1),
             ends_on=None if year == 2020 else datetime.date(year + 4, 4, 30),
         )
-    # 2 for the councillor and terms, 4 for the record of support (see support selectors).
-    with django_assert_max_num_queries(6):
+    # 2 for the councillor and terms, 4 for the record of support (see support selectors),
+    # 1 for the coming surgeries (events selectors).
+    with django_assert_max_num_queries(7):
         response = page(client, member)
     assert response.content.count(b'href="/councils/') >= 6

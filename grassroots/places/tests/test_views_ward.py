@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from grassroots.places.models import Ward
+from grassroots.places.models import Councillor, Ward
 from grassroots.places.tests.factories import (
     CouncilFactory,
     CouncillorFactory,
@@ -166,3 +166,39 @@ def test_a_ward_with_five_councillors_costs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(7):
         response = page(client, ward)
     assert len(councillor_names(response.content)) == 5
+
+
+def test_councillors_who_use_the_site_are_marked(client: Client, ward: Ward) -> None:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    CouncillorFactory(name="Ada On", user=users.create_user(email="ada@example.org"))
+    away = CouncillorFactory(name="Bo Away", user=users.create_user(email="bo@example.org"))
+    away.user.is_active = False
+    away.user.save()
+    CouncillorFactory(name="Cy Offline")
+    for councillor in Councillor.objects.all():
+        CouncillorTermFactory(councillor=councillor, ward=ward)
+    text = page(client, ward).content.decode()
+    items = {
+        name: item
+        for item in re.findall(r"<li class=\"govuk-!-margin-bottom-4\">(.*?)</li>", text, re.S)
+        for name in ("Ada On", "Bo Away", "Cy Offline")
+        if name in item
+    }
+    assert "Uses Grassroots" in items["Ada On"]
+    assert "Uses Grassroots" not in items["Bo Away"]  # an account that was closed
+    assert "Uses Grassroots" not in items["Cy Offline"]
+    assert "Contact the others by email or phone from their page." in text
+
+
+def test_when_every_councillor_uses_the_site_nobody_is_sent_elsewhere(
+    client: Client, ward: Ward
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(email="ada@example.org")
+    CouncillorTermFactory(councillor__user=user, ward=ward)
+    text = page(client, ward).content.decode()
+    assert "Uses Grassroots" in text
+    assert "Contact the others" not in text

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from grassroots.initiatives.models import Initiative
+from grassroots.places.models import Councillor
 from grassroots.support import selectors
 from grassroots.support.forms import HelpRequestForm, InviteForm, OfferForm
 from grassroots.support.rules import councillor_id_of
@@ -54,6 +55,8 @@ def build_context(user: Any, initiative: Initiative) -> dict[str, Any]:
         ],
         "is_lead": is_lead,
         "invitations": selectors.councillor_invitations(initiative) if is_lead else [],
+        # Who a request would reach (and who not): only the leads, who may ask, need it.
+        "recipients": selectors.help_recipients(initiative) if is_lead else None,
         "may_offer": user.has_perm("support.offer_support", initiative),
         "may_take": may_take,
         # Own id prefixes: several forms share field names on one page.
@@ -71,12 +74,8 @@ def initiative_support(context: template.Context, initiative: Initiative) -> dic
     result["request"] = request
     result["user"] = user
     result["csrf_token"] = context.get("csrf_token")
+    result["SITE_NAME"] = context.get("SITE_NAME")
     return result
-
-
-@register.filter
-def working_days(days: int) -> str:
-    return ngettext("%(n)s working day", "%(n)s working days", days) % {"n": days}
 
 
 @register.filter
@@ -92,3 +91,12 @@ def duration(value: datetime.timedelta | None) -> str:
     if hours:
         parts.append(ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours})
     return " ".join(parts) if parts else _("under an hour")
+
+
+@register.filter
+def councillor_names(councillors: list[Councillor]) -> str:
+    """Names in a sentence: "A", "A and B", "A, B and C"."""
+    names = [c.name for c in councillors]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}

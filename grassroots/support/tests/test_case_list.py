@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from freezegun import freeze_time
 
-from grassroots.support.models import CaseStatus, Decision
+from grassroots.support import services
+from grassroots.support.models import AdvocacyCase, CaseStatus, Decision
 from grassroots.support.tests.conftest import ROLES, World
 
 URL = "/support/cases/"
@@ -43,7 +46,9 @@ def test_only_the_people_working_on_a_case_see_it_listed(
 
 def test_the_filters_choose_open_overdue_or_decided_cases(client: Client, world: World) -> None:
     open_case = world.case(ask="Open one")
-    overdue = world.case(ask="Late one", overdue_flagged_at=timezone.now())
+    overdue = world.case(
+        ask="Late one", wanted_by=timezone.localdate() - datetime.timedelta(days=1)
+    )
     decided = world.case(
         ask="Decided one",
         status=CaseStatus.DECIDED,
@@ -72,3 +77,43 @@ def test_the_list_costs_the_same_queries_for_many_cases(
     with django_assert_max_num_queries(8):
         response = client.get(URL)
     assert response.content.decode().count('href="/support/cases/') == 25
+
+
+def test_a_case_past_its_date_is_overdue_before_the_daily_job_has_run(
+    client: Client, world: World
+) -> None:
+    # Wanted by 24 November, still open on 4 December: overdue, flagged by the job or not.
+    with freeze_time("2026-11-01 10:00"):
+        late = world.case(ask="Late one", wanted_by=datetime.date(2026, 11, 24))
+        due_today = world.case(ask="Due today", wanted_by=datetime.date(2026, 12, 4))
+        world.case(
+            ask="Decided late",
+            wanted_by=datetime.date(2026, 11, 20),
+            status=CaseStatus.DECIDED,
+            decision=Decision.AGREED,
+            decision_reasons="Budget found",
+        )
+    # Just after midnight in London on 4 December (still 3 December nowhere that matters).
+    with freeze_time("2026-12-04 00:30"):
+        assert set(AdvocacyCase.objects.overdue()) == {late}
+        client.force_login(world.user("officer"))
+        body = client.get(URL, {"show": "overdue"}).content.decode()
+        assert f"/support/cases/{late.pk}/" in body
+        assert f"/support/cases/{due_today.pk}/" not in body
+        assert "Decided late" not in body
+        assert 'govuk-tag--red">Overdue' in body
+        # The daily job flags exactly the cases the filter shows.
+        assert services.cases_flag_overdue() == 1
+        late.refresh_from_db()
+        assert late.overdue_flagged_at is not None
+
+
+def test_the_overdue_day_is_the_day_in_london(world: World) -> None:
+    case = world.case(wanted_by=datetime.date(2026, 6, 24))
+    # 23:30 UTC on 24 June is already 25 June in London (summer time): overdue.
+    with freeze_time("2026-06-24 23:30"):
+        assert list(AdvocacyCase.objects.overdue()) == [case]
+        assert case.is_overdue()
+    with freeze_time("2026-06-24 22:30"):
+        assert not AdvocacyCase.objects.overdue().exists()
+        assert not case.is_overdue()

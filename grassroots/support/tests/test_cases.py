@@ -502,11 +502,15 @@ def test_the_case_page_costs_a_bounded_number_of_queries(
     for n in range(30):
         author = world.user(["officer", "lead", "ward councillor"][n % 3])
         CaseMessage.objects.create(
-            case=case, author=author, text=f"Message {n}", internal=n % 5 == 0
+            case=case,
+            author=author,
+            text=f"Message {n}",
+            internal=n % 5 == 0,
+            department=case.department if n % 5 == 0 else None,
         )
     client.force_login(world.user("officer"))
     url = reverse("support:case", kwargs={"pk": case.pk})
     client.get(url)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # one more since cases have a history
         response = client.get(url)
     assert response.content.decode().count("Message ") >= 30

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from grassroots.core.models import AuditEntry
 from grassroots.initiatives.models import Visibility
@@ -93,7 +94,8 @@ def test_every_ward_councillor_is_asked_and_the_wait_is_shown(client: Client, wo
         action="help_request.created", object_id=str(request.pk)
     ).exists()
     body = client.get(reverse("support:initiative", kwargs={"slug": world.initiative.slug})).content
-    assert b"Waiting 0 working days" in body
+    assert b"Asked today" in body
+    assert b"0 working days" not in body
 
 
 def test_taking_a_request_makes_it_planned_support(client: Client, world: World) -> None:
@@ -298,3 +300,177 @@ def test_reminders_about_safeguarded_initiatives_reach_only_ward_councillors(wor
     assert not mail.outbox or all(
         world.user("other councillor").email not in m.to for m in mail.outbox
     )
+
+
+def test_taking_without_saying_what_leaves_it_not_said_yet(client: Client, world: World) -> None:
+    request = world.help_request(message="Who looks after the park?")
+    client.force_login(world.user("ward councillor"))
+    page = client.get(reverse("support:take", kwargs={"pk": request.pk})).content.decode()
+    # The question is shown for context, but the answer box starts empty.
+    assert re.search(r'<textarea[^>]*name="description"[^>]*>\s*</textarea>', page)
+    client.post(reverse("support:take", kwargs={"pk": request.pk}), {"description": "  "})
+    support = Support.objects.get()
+    assert support.description == ""
+    client.force_login(world.lead)
+    body = client.get(reverse("support:initiative", kwargs={"slug": world.initiative.slug}))
+    section = body.content.decode()
+    what = section[section.index("What they will do") :]
+    what = what[: what.index("</dd>")]
+    assert "Not said yet" in what
+    assert "Who looks after the park?" not in what
+
+
+def test_the_migration_empties_questions_copied_in_as_what_they_will_do(world: World) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "grassroots.support.migrations.0002_support_description_may_wait"
+    )
+    copied = world.help_request(message="Who looks after the park?")
+    answered = world.help_request(message="Who runs the hall?")
+    first = services.help_request_take(actor=world.user("ward councillor"), help_request=copied)
+    second = services.help_request_take(
+        actor=world.user("ward councillor"), help_request=answered, description="I'll ask"
+    )
+    Support.objects.filter(pk=first.pk).update(description="Who looks after the park?")
+    offer = world.support()  # an offer of support, not an answer to a request: left alone
+    migration.clear_copied_questions(apps, None)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    offer.refresh_from_db()
+    assert first.description == ""
+    assert second.description == "I'll ask"
+    assert offer.description == "Host a meeting at the library"
+
+
+@pytest.mark.parametrize(
+    ("asked", "seen", "label"),
+    [
+        ("2026-11-30 09:00", "2026-11-30 17:00", "Asked today"),  # a Monday
+        ("2026-11-30 09:00", "2026-12-01 09:00", "Waiting 1 working day"),
+        ("2026-11-30 09:00", "2026-12-03 09:00", "Waiting 3 working days"),
+        ("2026-12-05 09:00", "2026-12-06 09:00", "Asked yesterday"),  # Saturday, seen Sunday
+        ("2026-12-04 18:00", "2026-12-06 09:00", "Asked on Friday 4 December"),
+    ],
+)
+def test_the_wait_is_said_in_plain_words(
+    client: Client, world: World, asked: str, seen: str, label: str
+) -> None:
+    with freeze_time(asked):
+        world.help_request()
+    with freeze_time(seen):
+        client.force_login(world.lead)
+        body = client.get(
+            reverse("support:initiative", kwargs={"slug": world.initiative.slug})
+        ).content.decode()
+        ward = client.get(world.ward.get_absolute_url()).content.decode()
+    assert label in body
+    assert label in ward
+    assert "0 working days" not in body + ward
+
+
+def test_the_same_request_sent_twice_is_refused_with_a_link_to_the_first(
+    client: Client, world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    url = reverse("support:ask", kwargs={"slug": world.initiative.slug})
+    client.force_login(world.lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"kind": "connect", "message": "Who runs the community hall?"})
+    assert first.status_code == 302
+    request = HelpRequest.objects.get()
+    emails = len(mailoutbox)
+    notifications = Notification.objects.count()
+    # A double click, or the same words sent again with different spacing and capitals.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, {"kind": "connect", "message": "  who runs the community  HALL? "})
+    assert again.status_code == 200
+    summary = error_summary(again.content.decode())
+    assert "You have already sent this request and it is still waiting for a councillor" in summary
+    assert f'href="/support/initiatives/{world.initiative.slug}/#help-request-{request.pk}"' in (
+        summary
+    )
+    assert HelpRequest.objects.count() == 1
+    assert len(mailoutbox) == emails
+    assert Notification.objects.count() == notifications
+    page = client.get(reverse("support:initiative", kwargs={"slug": world.initiative.slug}))
+    assert f'id="help-request-{request.pk}"' in page.content.decode()
+
+
+def test_the_same_words_may_be_asked_again_once_the_first_is_answered(world: World) -> None:
+    first = services.help_request_create(
+        actor=world.lead, initiative=world.initiative, kind="connect", message="Who cuts the grass?"
+    )
+    with pytest.raises(SupportError):
+        services.help_request_create(
+            actor=world.lead,
+            initiative=world.initiative,
+            kind="advocate",
+            message="who cuts the grass",
+        )
+    # A different question, or the same one from another lead, is a new request.
+    services.help_request_create(
+        actor=world.lead, initiative=world.initiative, kind="connect", message="Who cuts hedges?"
+    )
+    services.help_request_withdraw(actor=world.lead, help_request=first)
+    services.help_request_create(
+        actor=world.lead, initiative=world.initiative, kind="connect", message="Who cuts the grass?"
+    )
+    assert HelpRequest.objects.filter(status=HelpRequestStatus.WAITING).count() == 2
+
+
+def test_the_database_refuses_a_second_waiting_copy(world: World) -> None:
+    from django.db import IntegrityError, transaction
+
+    world.help_request(message="Who looks after the park?")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        world.help_request(message="Who looks after the park?")
+
+
+def test_the_leads_are_told_who_the_request_reaches_and_who_not(
+    client: Client, world: World
+) -> None:
+    from grassroots.places.tests.factories import CouncillorTermFactory
+
+    CouncillorTermFactory(
+        ward=world.ward,
+        councillor__name="Cy Offline",
+        councillor__email="cy.offline@council.example",
+        councillor__phone="01632 960123",
+    )
+    CouncillorTermFactory(ward=world.ward, councillor__name="Di Unlisted", councillor__email="")
+    on_site = sorted(
+        (world.councillor(), world.councillor("ward councillor without MFA")),
+        key=lambda c: c.name,
+    )
+    client.force_login(world.lead)
+    for url in (
+        reverse("support:ask", kwargs={"slug": world.initiative.slug}),
+        reverse("support:initiative", kwargs={"slug": world.initiative.slug}),
+    ):
+        text = " ".join(re.sub(r"<[^>]+>", "", client.get(url).content.decode()).split())
+        assert (
+            f"Your request goes to {on_site[0].name} and {on_site[1].name}, who use Grassroots."
+        ) in text, url
+        assert (
+            "Cy Offline does not use Grassroots yet: contact them by email at "
+            "cy.offline@council.example or by phone on 01632 960123."
+        ) in text
+        assert ("Di Unlisted does not use Grassroots yet and has no public contact details") in text
+    page = client.get(reverse("support:ask", kwargs={"slug": world.initiative.slug}))
+    assert 'href="mailto:cy.offline@council.example"' in page.content.decode()
+
+
+def test_without_councillors_here_the_leads_are_told_nobody_will_see_it(
+    client: Client, world: World
+) -> None:
+    from grassroots.places.models import CouncillorTerm
+
+    CouncillorTerm.objects.filter(ward=world.ward).update(
+        ends_on=timezone.localdate() - datetime.timedelta(days=1),
+        starts_on=timezone.localdate() - datetime.timedelta(days=900),
+    )
+    client.force_login(world.lead)
+    text = client.get(reverse("support:ask", kwargs={"slug": world.initiative.slug})).content
+    assert b"We do not know who your ward councillors are yet" in text

@@ -126,3 +126,42 @@ def test_help_to_case_to_feedback_in_the_browser(
     visit(public, support_url)
     for page in (lead, councillor, officer, public):
         page.context.close()
+
+
+def test_inbox_repeat_request_and_passing_a_case_on_in_the_browser(
+    browser: Any, live_server: Any
+) -> None:
+    world: World = build_world()
+    base = live_server.url
+    ask_url = base + reverse("support:ask", kwargs={"slug": world.initiative.slug})
+
+    lead = _page_as(browser, live_server, world.lead, javascript=False)
+    for _ in range(2):  # the second time is refused, linking to the first
+        visit(lead, ask_url)
+        assert "who use Grassroots" in lead.content()
+        lead.get_by_label("Connect").check()
+        lead.get_by_label("What you need help with").fill("Who runs the community hall?")
+        follow(lead.get_by_role("button", name="Send request"))
+    assert "You have already sent this request" in lead.content()
+    assert_accessible(lead)
+
+    councillor = _page_as(browser, live_server, world.user("ward councillor"))
+    visit(councillor, base + reverse("support:help_requests"))
+    assert "Who runs the community hall?" in councillor.content()
+    assert "Asked today" in councillor.content()
+    assert_accessible(councillor)
+
+    case = world.case()
+    officer = _page_as(browser, live_server, world.user("officer"))
+    visit(officer, base + reverse("support:case", kwargs={"pk": case.pk}))
+    follow(officer.get_by_role("link", name="Pass this case to another department"))
+    follow(officer.get_by_role("button", name="Pass the case on"))
+    assert "There is a problem" in officer.content()
+    assert_accessible(officer)
+    officer.get_by_label("Department to pass the case to").select_option(
+        label=str(world.other_department)
+    )
+    officer.get_by_label("Why you are passing it on").fill("Housing look after this gate")
+    follow(officer.get_by_role("button", name="Pass the case on"))
+    assert "has been passed to Housing" in officer.content()
+    assert_accessible(officer)

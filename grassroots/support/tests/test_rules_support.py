@@ -39,6 +39,11 @@ ACTIONS: dict[str, tuple[Callable[[World], Any], set[str]]] = {
     "support.post_internal_note": (lambda w: w.case(), {"officer"}),
     "support.view_case": (lambda w: w.case(), CASE_PARTIES),
     "support.view_internal_notes": (lambda w: w.case(), {"officer"}),
+    "support.transfer_case": (lambda w: w.case(), {"officer"}),
+    "support.view_help_inbox": (
+        lambda w: None,
+        {"ward councillor", "other councillor", "invited councillor"},
+    ),
 }
 
 

@@ -72,7 +72,7 @@ def test_the_ward_page_costs_a_bounded_number_of_queries(
     # ward, councillors, initiatives, open needs, help requests, conversations, groups
     with django_assert_max_num_queries(7):
         response = client.get(url)
-    assert response.content.decode().count("Waiting ") >= 15
+    assert response.content.decode().count("Asked today") >= 15
     client.force_login(world.user("ward councillor"))
     # and, signed in: session, user, roles, councillor, unread count, the follow button,
     # whether they may start a conversation here

@@ -1,0 +1,55 @@
+"""Data migrations of support: repeat help requests found in the data, and internal notes
+given to the department that wrote them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from grassroots.support.tests.conftest import build_world
+
+BEFORE = [("support", "0002_support_description_may_wait")]
+LATEST = [("support", "0004_case_transfer_and_note_department")]
+
+
+def migrate(targets: list[tuple[str, str]]) -> Any:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_repeat_requests_already_waiting_keep_only_the_first() -> None:
+    world = build_world()
+    case = world.case()
+    try:
+        apps = migrate(BEFORE)
+        HelpRequest = apps.get_model("support", "HelpRequest")
+        CaseMessage = apps.get_model("support", "CaseMessage")
+        common = {"initiative_id": world.initiative.pk, "kind": "connect"}
+        first = HelpRequest.objects.create(
+            **common, message="Who runs the hall?", requested_by_id=world.lead.pk
+        )
+        again = HelpRequest.objects.create(
+            **common, message="who runs  the hall", requested_by_id=world.lead.pk
+        )
+        other = HelpRequest.objects.create(
+            **common, message="Who cuts the grass?", requested_by_id=world.lead.pk
+        )
+        note = CaseMessage.objects.create(
+            case_id=case.pk, author_id=world.user("officer").pk, text="Budget", internal=True
+        )
+
+        apps = migrate(LATEST)
+        HelpRequest = apps.get_model("support", "HelpRequest")
+        status = dict(HelpRequest.objects.values_list("pk", "status"))
+        assert status == {first.pk: "waiting", again.pk: "withdrawn", other.pk: "waiting"}
+        assert HelpRequest.objects.exclude(message_key="").count() == 3
+        CaseMessage = apps.get_model("support", "CaseMessage")
+        assert CaseMessage.objects.get(pk=note.pk).department_id == world.department.pk
+    finally:
+        migrate(LATEST)
