@@ -30,7 +30,8 @@ COUNT_LIMIT = 1000
 
 @dataclass
 class Section:
-    """A few rows of one kind, how many there are in all (up to COUNT_LIMIT), and more."""
+    """A few rows of one kind and how many match in all (up to COUNT_LIMIT; on the home page,
+    which shows no counts, only the rows are counted)."""
 
     rows: list[Any] = field(default_factory=list)
     count: int = 0
@@ -41,8 +42,8 @@ def _section(queryset: QuerySet[Any], size: int = SECTION_SIZE, *, count: bool =
     rows = list(queryset[:size])
     if len(rows) < size or not count:
         return Section(rows, len(rows))
-    count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
-    return Section(rows, min(count, COUNT_LIMIT), capped=count > COUNT_LIMIT)
+    total = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+    return Section(rows, min(total, COUNT_LIMIT), capped=total > COUNT_LIMIT)
 
 
 def _initiatives(user: Any, filters: selectors_list.ListFilters) -> Section:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils.functional import Promise, lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.places.models import Ward
@@ -15,6 +15,9 @@ from grassroots.places.selectors import (
     example_postcode,
     ward_for_postcode,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Longer than any postcode however it is spaced; anything longer is not a postcode.
 POSTCODE_MAX_LENGTH = 20
@@ -66,7 +69,7 @@ def check_postcode(result: LookupResult, *, allow_not_covered: bool = False) -> 
 
 
 def postcode_field(
-    *, label: str | Promise, required: bool = True, help_text: str | Promise = ""
+    *, label: StrOrPromise, required: bool = True, help_text: StrOrPromise = ""
 ) -> forms.CharField:
     """A postcode box; its hint and errors name an example only when it is a postcode we know."""
     return forms.CharField(
