@@ -13,8 +13,8 @@ from grassroots.core.times import govuk_date, govuk_datetime, govuk_time, govuk_
 UTC = datetime.UTC
 
 
-def utc(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
