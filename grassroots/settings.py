@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "grassroots.events",
     "grassroots.following",
     "grassroots.moderation",
+    # The home page and site search compose every app above, so they come last.
+    "grassroots.home",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from grassroots.core import views as core_views
+from grassroots.home import views as home_views
 from grassroots.initiatives.api import api
 from grassroots.initiatives.sitemaps import SITEMAPS
 
@@ -12,7 +13,8 @@ handler404 = "grassroots.core.views.page_not_found"
 handler500 = "grassroots.core.views.server_error"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
+    path("search/", include("grassroots.home.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("accessibility", core_views.accessibility, name="accessibility"),
     path("privacy", core_views.privacy, name="privacy"),

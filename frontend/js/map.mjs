@@ -32,7 +32,11 @@ if (holder && window.L && holder.dataset.tileUrl) {
       featureLayer.on("keydown", (event) => {
         if (event.originalEvent.key === "Enter" || event.originalEvent.key === " ") open();
       });
-      featureLayer.bindTooltip(feature.properties.name);
+      // A name is what a person typed: Leaflet would read a string as HTML, so it gets an
+      // element whose text is the name, never markup.
+      const tip = document.createElement("span");
+      tip.textContent = feature.properties.name;
+      featureLayer.bindTooltip(tip);
     },
   }).addTo(map);
   // A single point would otherwise be shown at the closest zoom, with no streets to place it.

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.forms import PlainTextField
 from grassroots.core.text import skeleton
+from grassroots.places.forms import check_postcode, postcode_field, set_postcode_messages
 from grassroots.places.models import Ward
-from grassroots.places.selectors import LookupProblem, ward_for_postcode
+from grassroots.places.selectors import ward_for_postcode
 
 # Words that would make a display name look like a role the person was given. Roles are granted,
 # never self-declared, and shown from the role itself ("Councillor for Riverside ward").
@@ -57,13 +58,10 @@ class ProfileForm(forms.Form):
             "max_length": _("Display name must be 80 characters or fewer"),
         },
     )
-    postcode = forms.CharField(
+    postcode = postcode_field(
         label=_("Postcode (optional)"),
         required=False,
-        max_length=20,
         help_text=_("We use it to find your ward. We never show it to anyone."),
-        error_messages={"max_length": _("Enter a real postcode, like SW1A 1AA")},
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "spellcheck": "false"}),
     )
 
     ward: Ward | None = None
@@ -71,6 +69,7 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        set_postcode_messages(self.fields["postcode"], hint=False)
 
     def clean_display_name(self) -> str:
         from grassroots.accounts.selectors import is_sitting_councillors_name
@@ -101,13 +100,8 @@ class ProfileForm(forms.Form):
         if not text:
             return ""
         result = ward_for_postcode(text)
-        if result.problem is LookupProblem.NOT_A_POSTCODE:
-            raise forms.ValidationError(_("Enter a real postcode, like SW1A 1AA"))
-        if result.problem in (LookupProblem.UNKNOWN, LookupProblem.TERMINATED):
-            raise forms.ValidationError(
-                _("We could not find the postcode %(postcode)s. Check it and try again."),
-                params={"postcode": result.postcode},
-            )
+        # The same messages as "Find your area", so a postcode gets one answer everywhere.
+        check_postcode(result, allow_not_covered=True)
         self.ward = result.ward  # None when the area is not covered yet: still saved, privately
         return result.postcode or ""
 

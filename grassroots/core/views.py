@@ -1,4 +1,4 @@
-"""Site-wide pages: home, health check, accessibility statement, privacy notice, errors."""
+"""Site-wide pages: health check, accessibility statement, privacy notice, errors."""
 
 from __future__ import annotations
 
@@ -17,14 +17,7 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from grassroots.places.forms import FindAreaForm
-
 logger = logging.getLogger(__name__)
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"form": FindAreaForm()})
 
 
 @never_cache

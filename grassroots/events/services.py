@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.rules import is_site_admin
 from grassroots.core.audit import audit_record
+from grassroots.core.times import govuk_datetime
 from grassroots.events.models import (
     ActionItem,
     ActionStatus,
@@ -197,7 +198,7 @@ def event_create(
             % {
                 "host": host_label(event),
                 "title": event.title,
-                "when": dateformat.format(local, "l j F, H:i"),
+                "when": govuk_datetime(local, weekday=True),
             },
         )
     return event
@@ -397,7 +398,7 @@ def _tell_of_change(event: Event, actor: Any) -> None:
         text=_("Changed: %(title)s is now on %(when)s")
         % {
             "title": event.title,
-            "when": dateformat.format(local, "l j F, H:i"),
+            "when": govuk_datetime(local, weekday=True),
         },
         url=event.get_absolute_url(),
         initiative=event.initiative,
@@ -633,7 +634,7 @@ def event_reminders_send(*, now: datetime.datetime | None = None) -> int:
                 text=_("Reminder: %(title)s, %(when)s at %(where)s")
                 % {
                     "title": event.title,
-                    "when": dateformat.format(local, "l j F, H:i"),
+                    "when": govuk_datetime(local, weekday=True),
                     "where": where,
                 },
                 url=event.get_absolute_url(),

@@ -19,13 +19,14 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from grassroots.conversations.models import Conversation
 from grassroots.conversations.visibility import visible_conversations
+from grassroots.core.times import govuk_datetime
 from grassroots.events.models import Event
 from grassroots.events.selectors import visible_events
 from grassroots.groups.models import Group
@@ -65,7 +66,7 @@ def _short(text: str) -> str:
 
 
 def _when(moment: datetime.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "l j F Y, g:ia")
+    return govuk_datetime(moment, weekday=True)
 
 
 # --- Sources: each returns at most FEED_SIZE items, with one query. ----------------------------

@@ -43,6 +43,17 @@ class ListFilters:
     def active(self) -> bool:
         return bool(self.text or self.ward or self.themes or self.stages or self.need_kinds)
 
+    @property
+    def applied_count(self) -> int:
+        """How many filters are on: the words, the ward, and each theme, stage and need."""
+        return (
+            bool(self.text)
+            + (self.ward is not None)
+            + len(self.themes)
+            + len(self.stages)
+            + len(self.need_kinds)
+        )
+
 
 def _count_of(model: Any, **conditions: Any) -> Coalesce:
     """A correlated COUNT per initiative (cheaper than joining two to-many tables at once)."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -69,6 +70,33 @@ def ward_for_postcode(text: str) -> LookupResult:
     if ward is None:
         return LookupResult(postcode, None, LookupProblem.NOT_COVERED)
     return LookupResult(postcode, ward)
+
+
+EXAMPLE_POSTCODE_CACHE_KEY = "places:example_postcode"
+EXAMPLE_POSTCODE_SECONDS = 600
+
+
+def example_postcode() -> str | None:
+    """A postcode in use in a ward we hold, to show as an example; None when there is none.
+
+    An example the site then refuses is worse than none, so it comes from the data (the
+    alphabetically first live postcode of a current ward), cached for a few minutes since the
+    home page shows it to everyone.
+    """
+    cached = cache.get(EXAMPLE_POSTCODE_CACHE_KEY)
+    if cached is not None:
+        return cached or None
+    value = (
+        Postcode.objects.filter(
+            terminated_on__isnull=True,
+            ward_code__in=Ward.objects.current().exclude(gss_code="").values("gss_code"),
+        )
+        .order_by("postcode")
+        .values_list("postcode", flat=True)
+        .first()
+    )
+    cache.set(EXAMPLE_POSTCODE_CACHE_KEY, value or "", EXAMPLE_POSTCODE_SECONDS)
+    return value
 
 
 def councillor_id_for(user: Any) -> int | None:

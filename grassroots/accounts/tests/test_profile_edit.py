@@ -118,19 +118,19 @@ BAD_INPUT = [
     pytest.param(
         {"display_name": "Sam", "postcode": "not a postcode"},
         "postcode",
-        "Enter a real postcode, like SW1A 1AA",
+        "Enter a real postcode, like GR1 1AA",
         id="not a postcode",
     ),
     pytest.param(
         {"display_name": "Sam", "postcode": "<b>GR1 1AA</b>"},
         "postcode",
-        "Enter a real postcode, like SW1A 1AA",
+        "Enter a real postcode, like GR1 1AA",
         id="markup in postcode",
     ),
     pytest.param(
         {"display_name": "Sam", "postcode": "GR1 1AA" * 4},
         "postcode",
-        "Enter a real postcode, like SW1A 1AA",
+        "Enter a real postcode, like GR1 1AA",
         id="postcode too long",
     ),
     pytest.param(
@@ -142,7 +142,7 @@ BAD_INPUT = [
     pytest.param(
         {"display_name": "Sam", "postcode": "GR2 2BB"},
         "postcode",
-        "We could not find the postcode GR2 2BB",
+        "The postcode GR2 2BB is no longer in use (Royal Mail retired it in January 2020)",
         id="terminated postcode",
     ),
     pytest.param({}, "display_name", "Enter a display name", id="nothing posted"),
@@ -176,9 +176,25 @@ def test_bad_input_is_explained_and_nothing_is_saved(
     assert User.objects.values("display_name", "postcode", "ward").get(pk=resident.pk) == before
 
 
+def test_a_terminated_postcode_gets_the_same_answer_as_on_the_home_page(
+    client: Client, resident: User, postcode: Postcode
+) -> None:
+    PostcodeFactory(postcode="GR10 9ZZ", terminated_on=datetime.date(2021, 3, 1))
+
+    profile = client.post(EDIT, {"display_name": "Sam", "postcode": "gr10 9zz"}).content.decode()
+    home = Client().get("/find-your-area", {"postcode": "gr10 9zz"}).content.decode()
+
+    message = "The postcode GR10 9ZZ is no longer in use (Royal Mail retired it in March 2021)."
+    assert message in profile
+    assert message in home
+
+
 def test_the_postcode_never_appears_on_the_public_ward_page(
     client: Client, resident: User, ward: Ward, postcode: Postcode
 ) -> None:
+    # The home page names a live postcode from the directory as an example; make it another
+    # one, so that the check below is about the resident's own postcode.
+    PostcodeFactory(postcode="GR1 0AA", ward_code=ward.gss_code)
     client.post(EDIT, {"display_name": "Sam", "postcode": "GR1 1AA"})
     resident.refresh_from_db()
     assert resident.ward == ward

@@ -94,6 +94,13 @@ def submit(page: Any, button: str) -> None:
     assert_accessible(page)
 
 
+def open_filters(page: Any) -> None:
+    """The filters wait behind a "Filter initiatives" control (opened by script on wide screens)."""
+    details = page.locator("details.gr-filters")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+
+
 def test_find_an_initiative_and_read_notifications(
     page: Any, live_server: Any, world: dict[str, Any]
 ) -> None:
@@ -101,6 +108,7 @@ def test_find_an_initiative_and_read_notifications(
     visit(page, base + "/initiatives/")
     assert page.get_by_role("heading", name="24 initiatives").is_visible()
 
+    open_filters(page)
     page.get_by_label("Green spaces").check()
     page.get_by_label("Arts and culture").check()
     submit(page, "Apply filters")
@@ -108,10 +116,13 @@ def test_find_an_initiative_and_read_notifications(
     assert page.get_by_role("link", name="Lock keeper's garden").is_visible()
     assert page.get_by_text("2 backers").is_visible()
 
+    assert page.get_by_text("Filter initiatives (2 applied)").is_visible()
+    open_filters(page)
     page.get_by_label("Search").fill("x" * 201)
     submit(page, "Apply filters")
     assert page.get_by_role("alert").get_by_text("Search must be 200 characters or fewer")
 
+    open_filters(page)
     with page.expect_navigation():
         page.get_by_role("link", name="Clear filters").click()
     assert page.get_by_role("heading", name="24 initiatives").is_visible()

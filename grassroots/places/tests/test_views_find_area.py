@@ -104,7 +104,7 @@ def test_a_terminated_postcode_says_it_is_no_longer_in_use(client: Client, ward:
 )
 def test_text_that_is_not_a_postcode_asks_for_a_real_one(client: Client, typed: str) -> None:
     response = find(client, postcode=typed)
-    assert_error_page(response, "Enter a real postcode, like SW1A 1AA")
+    assert_error_page(response, "Enter a real postcode")
     assert typed_value(response.content) == typed
     assert b"<script>alert(1)</script>" not in response.content
 
@@ -124,10 +124,38 @@ def test_the_look_up_address_on_its_own_goes_to_the_question(client: Client) -> 
 def test_huge_input_is_refused_clearly(client: Client) -> None:
     typed = "SW1A 1AA" * 5000
     response = find(client, postcode=typed)
-    assert_error_page(response, "Enter a real postcode, like SW1A 1AA")
+    assert_error_page(response, "Enter a real postcode")
     # Kept as typed, and the field still says how long a postcode can be.
     assert typed_value(response.content) == typed
     assert b'maxlength="20"' in response.content
+
+
+def test_the_example_postcode_on_the_home_page_is_one_the_site_accepts(
+    client: Client, ward: Ward
+) -> None:
+    # Retired and unknown-ward postcodes sort first: neither may be offered as the example.
+    PostcodeFactory(
+        postcode="AA1 1AA", ward_code=ward.gss_code, terminated_on=datetime.date(2019, 6, 1)
+    )
+    PostcodeFactory(postcode="AB1 1AA", ward_code="E05999999", latitude=None, longitude=None)
+    PostcodeFactory(postcode="GR3 1BN", ward_code=ward.gss_code)
+
+    page = client.get("/").content.decode()
+    example = re.search(r"For example, ([A-Z0-9 ]+)<", page)
+    assert example, "the home page shows no example postcode"
+    assert example.group(1) == "GR3 1BN"
+    assert "SW1A 1AA" not in page
+
+    response = find(client, postcode=example.group(1))
+    assert response.status_code == 302
+    assert response["Location"] == ward.get_absolute_url()
+
+
+def test_without_postcodes_the_home_page_offers_no_example(client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert "For example" not in page
+    assert "SW1A 1AA" not in page
+    assert_error_page(find(client, postcode="hello"), "Enter a real postcode")
 
 
 def test_the_home_page_shows_no_error_until_asked(client: Client) -> None:

@@ -1,0 +1,142 @@
+"""Reads for the home page ("near you") and the site search.
+
+This app is the top layer: it only asks the other apps' own selectors and visibility rules
+(initiatives.visibility through selectors_list, conversations.visibility through
+conversation_list, events.selectors.visible_events through event_list), never re-implements them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from grassroots.conversations import selectors as conversation_selectors
+from grassroots.conversations.models import Conversation
+from grassroots.events import selectors as event_selectors
+from grassroots.events.models import Event
+from grassroots.groups import selectors as group_selectors
+from grassroots.groups.models import Group
+from grassroots.initiatives import selectors_list
+from grassroots.initiatives.search import words
+from grassroots.places.models import Ward
+
+# Rows per section on the home page and on the search page's summary.
+SECTION_SIZE = 5
+# Counts stop here ("more than 1,000"), so a common word never counts a whole table.
+COUNT_LIMIT = 1000
+
+
+@dataclass
+class Section:
+    """A few rows of one kind and how many match in all (up to COUNT_LIMIT; on the home page,
+    which shows no counts, only the rows are counted)."""
+
+    rows: list[Any] = field(default_factory=list)
+    count: int = 0
+    capped: bool = False
+
+
+def _section(queryset: QuerySet[Any], size: int = SECTION_SIZE, *, count: bool = True) -> Section:
+    rows = list(queryset[:size])
+    if len(rows) < size or not count:
+        return Section(rows, len(rows))
+    total = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+    return Section(rows, min(total, COUNT_LIMIT), capped=total > COUNT_LIMIT)
+
+
+def _initiatives(user: Any, filters: selectors_list.ListFilters) -> Section:
+    page = selectors_list.initiative_page(
+        user, filters, 1, per_page=SECTION_SIZE, count_limit=COUNT_LIMIT
+    )
+    return Section(
+        list(page),
+        min(page.paginator.count, COUNT_LIMIT),
+        capped=page.paginator.capped,
+    )
+
+
+@dataclass
+class NearYou:
+    ward: Ward | None  # None: the whole area the site covers
+    initiatives: Section
+    events: Section
+    conversations: Section
+
+
+def near_you(user: Any) -> NearYou:
+    """What is happening in the signed-in person's ward, or across the site's area otherwise.
+
+    A person's ward comes from their private postcode; it is never shown to anyone else.
+    """
+    ward: Ward | None = None
+    if getattr(user, "is_authenticated", False) and user.ward_id is not None:
+        ward = Ward.objects.current().select_related("council").filter(pk=user.ward_id).first()
+    conversations = conversation_selectors.conversation_list(
+        user, conversation_selectors.ListFilters(ward=ward, status="open")
+    )
+    return NearYou(
+        ward=ward,
+        initiatives=_initiatives(user, selectors_list.ListFilters(ward=ward)),
+        events=_section(event_selectors.event_list(user, ward=ward), count=False),
+        conversations=_section(conversations, count=False),
+    )
+
+
+def _every_word(fields: tuple[str, ...], terms: list[str]) -> Q:
+    """Each word in at least one of the fields (case-insensitive)."""
+    condition = Q()
+    for term in terms:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": term})
+        condition &= any_field
+    return condition
+
+
+def search_terms(text: str) -> list[str]:
+    return words(text)
+
+
+def matching_conversations(user: Any, terms: list[str]) -> QuerySet[Conversation]:
+    listed = conversation_selectors.conversation_list(user, conversation_selectors.ListFilters())
+    return listed.filter(_every_word(("question", "description"), terms))
+
+
+def matching_events(user: Any, terms: list[str]) -> QuerySet[Event]:
+    """Coming events (not yet over), soonest first."""
+    return event_selectors.event_list(user).filter(_every_word(("title", "description"), terms))
+
+
+def matching_groups(terms: list[str]) -> QuerySet[Group]:
+    # Groups are public; the groups list's own name search, so its link shows the same ones.
+    return group_selectors.group_list(q=" ".join(terms))
+
+
+@dataclass
+class SearchResults:
+    text: str
+    initiatives: Section
+    groups: Section
+    conversations: Section
+    events: Section
+
+    @property
+    def total(self) -> int:
+        return sum(
+            s.count for s in (self.initiatives, self.groups, self.conversations, self.events)
+        )
+
+
+def site_search(user: Any, text: str) -> SearchResults:
+    """Everything `user` may see that matches every word of `text`: a few of each kind."""
+    terms = search_terms(text)
+    query = " ".join(terms)
+    return SearchResults(
+        text=query,
+        initiatives=_initiatives(user, selectors_list.ListFilters(text=query)),
+        groups=_section(matching_groups(terms)),
+        conversations=_section(matching_conversations(user, terms)),
+        events=_section(matching_events(user, terms)),
+    )
