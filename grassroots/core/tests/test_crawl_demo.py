@@ -44,6 +44,7 @@ from grassroots.core.tests.crawl import (
 )
 from grassroots.core.tests.crawl import crawl as crawl_site
 from grassroots.groups.models import Group
+from grassroots.initiatives.demo import demo_initiatives
 from grassroots.initiatives.models import Initiative, MemberRole, MembershipStatus, Visibility
 from grassroots.initiatives.visibility import can_view
 from grassroots.moderation.models import SafeguardingContact
@@ -77,9 +78,7 @@ class Role:
 def demo_roles() -> list[Role]:
     """The people the demo lets you be, found in the demo's own data."""
     accounts = demo.SIGN_IN_EMAILS
-    safeguarded = Initiative.objects.get(
-        slug__startswith="brookmere-", visibility=Visibility.SAFEGUARDED
-    )
+    safeguarded = demo_initiatives().get(visibility=Visibility.SAFEGUARDED)
     insiders = safeguarded.memberships.filter(status=MembershipStatus.APPROVED)
     # A lead other than the demo resident (who leads the orchard), of a public initiative.
     lead = (
@@ -87,7 +86,7 @@ def demo_roles() -> list[Role]:
             memberships__role=MemberRole.LEAD,
             memberships__status=MembershipStatus.APPROVED,
             memberships__initiative__visibility=Visibility.PUBLIC,
-            memberships__initiative__slug__startswith="brookmere-",
+            memberships__initiative__in=demo_initiatives(),
         )
         .exclude(email=accounts["resident"])
         .order_by("email")
@@ -170,9 +169,7 @@ def lines(problems: Iterable[str]) -> str:
 def test_it_holds_together_for_every_demo_role(live_server: Any) -> None:
     began = time.perf_counter()
     demo.seed_demo()
-    safeguarded = Initiative.objects.get(
-        slug__startswith="brookmere-", visibility=Visibility.SAFEGUARDED
-    )
+    safeguarded = demo_initiatives().get(visibility=Visibility.SAFEGUARDED)
     crawls: list[tuple[Role, Client, Crawl]] = []
     for role in demo_roles():
         client = signed_in_client(role)
