@@ -39,6 +39,13 @@ class Roles:
     def mfa_satisfied(self) -> bool:
         return self.has_totp or not self.needs_mfa
 
+    @property
+    def may_be_inside(self) -> bool:
+        """Whether safeguarded spaces may let this person in. Anyone holding a role must use
+        two-factor authentication for that: moderators too, although (unlike the roles in
+        `needs_mfa`) the rest of the site does not make them set it up."""
+        return self.has_totp or not (self.needs_mfa or self.moderator)
+
 
 NO_ROLES = Roles(councillor=False, officer=False, site_admin=False, moderator=False, has_totp=False)
 
@@ -49,8 +56,8 @@ def _current() -> Q:
 
 
 def ids_without_required_mfa(user_ids: Iterable[int]) -> set[int]:
-    """Which of `user_ids` hold a role that needs two-factor authentication (`Roles.needs_mfa`)
-    but have not set it up, in one query: the bulk twin of `not user_roles(u).mfa_satisfied`.
+    """Which of `user_ids` hold a role (moderators included) but have not set up two-factor
+    authentication, in one query: the bulk twin of `not user_roles(u).may_be_inside`.
     Such people get no insider access to safeguarded spaces until they do."""
     ids = list(user_ids)
     if not ids:
@@ -63,6 +70,7 @@ def ids_without_required_mfa(user_ids: Iterable[int]) -> set[int]:
         | Q(Exists(contact_model.objects.filter(user=OuterRef("pk"))))
         | Q(is_staff=True)
         | Q(is_superuser=True)
+        | Q(is_moderator=True)
     )
     totp = Exists(Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP))
     return set(

@@ -61,7 +61,7 @@ def visible_conversations(
     of_initiative = _via_visible_initiative(user)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.exclude(_private()).filter(Q(initiative__isnull=True) | of_initiative)
-    via_group = _group_insider(user) if user_roles(user).mfa_satisfied else Q(pk__in=[])
+    via_group = _group_insider(user) if user_roles(user).may_be_inside else Q(pk__in=[])
     elsewhere = Q(initiative__isnull=True) & (Q(is_safeguarded=False) | via_group)
     # A safeguarded conversation of a public initiative: only the people inside that initiative
     # (the same insiders as for a safeguarded one), never every signed-in person.

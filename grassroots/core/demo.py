@@ -968,6 +968,7 @@ from grassroots.following.demo import seed_following  # noqa: E402
 from grassroots.groups.demo import seed_groups  # noqa: E402
 from grassroots.initiatives.demo import seed_initiatives  # noqa: E402 - needs Borough above
 from grassroots.moderation.demo import seed_moderation  # noqa: E402
+from grassroots.notifications.bursts import not_held_back  # noqa: E402
 
 # The order matters: each step may use what the steps before it wrote.
 STEPS: list[SeedStep] = [
@@ -991,7 +992,7 @@ def seed_demo(
 ) -> Borough:
     """Write (or bring up to date) the demo borough, in one transaction."""
     dataset = dataset or build_dataset()
-    with transaction.atomic():
+    with transaction.atomic(), not_held_back():
         borough = Borough(dataset=dataset, council=seed_council())
         for step in STEPS if steps is None else steps:
             step(borough)

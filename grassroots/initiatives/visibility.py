@@ -49,8 +49,8 @@ def insider_condition(user: Any) -> Q:
     them (conversations.visibility asks it about public initiatives too, for their
     safeguarded conversations).
 
-    Someone holding a role that needs two-factor authentication (councillor, officer, site
-    admin, safeguarding contact) is inside nothing until they have set it up, even as a plain
+    Someone holding a role (councillor, officer, site admin, safeguarding contact, moderator)
+    is inside nothing until they have set up two-factor authentication, even as a plain
     member. A councillor's insider access through support, an invitation or a help request
     lasts only while they sit: once their last term ends, so does that access (as a member
     they stay inside like any resident)."""
@@ -58,7 +58,7 @@ def insider_condition(user: Any) -> Q:
     from grassroots.support.models import HelpRequest, Invitation, Support
 
     roles = user_roles(user)
-    if not roles.mfa_satisfied:
+    if not roles.may_be_inside:
         return Q(pk__in=[])
     member = Exists(
         Membership.objects.filter(initiative=OuterRef("pk"), user=user, status__in=INSIDER_STATUSES)

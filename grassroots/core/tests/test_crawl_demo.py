@@ -24,7 +24,6 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,7 +31,7 @@ from django.conf import settings
 from django.test import Client
 
 from grassroots.accounts.models import User
-from grassroots.conftest import CHROMIUM, IN_CI
+from grassroots.conftest import IN_CI
 from grassroots.core import demo
 from grassroots.core.tests.browser import axe_violations
 from grassroots.core.tests.crawl import (
@@ -166,7 +165,7 @@ def lines(problems: Iterable[str]) -> str:
     return "\n".join(f"  - {problem}" for problem in problems)
 
 
-def test_it_holds_together_for_every_demo_role(live_server: Any) -> None:
+def test_it_holds_together_for_every_demo_role(live_server: Any, browser: Any) -> None:
     began = time.perf_counter()
     demo.seed_demo()
     safeguarded = demo_initiatives().get(visibility=Visibility.SAFEGUARDED)
@@ -218,7 +217,7 @@ def test_it_holds_together_for_every_demo_role(live_server: Any) -> None:
         print(f"HTML not validated: {missing}")
     validated = time.perf_counter()
 
-    axe_checked = _check_accessibility(crawls, live_server, problem)
+    axe_checked = _check_accessibility(crawls, live_server, browser, problem)
     checked = time.perf_counter()
 
     every = [page for _role, _client, result in crawls for page in result.pages]
@@ -251,58 +250,40 @@ def test_it_holds_together_for_every_demo_role(live_server: Any) -> None:
 
 
 def _check_accessibility(
-    crawls: list[tuple[Role, Client, Crawl]], live_server: Any, problem: Any
+    crawls: list[tuple[Role, Client, Crawl]], live_server: Any, browser: Any, problem: Any
 ) -> int:
     """Check one page of each URL pattern with axe-core, signed in as the role that reached it
     first (the client's session, handed to Chromium). Returns how many pages it checked."""
-    if not Path(CHROMIUM).exists():
-        if IN_CI:
-            pytest.fail(f"Chromium not found at {CHROMIUM} (required when CI=true)")
-        print(f"axe-core not run: Chromium not found at {CHROMIUM}")
-        return 0
-    from playwright.sync_api import sync_playwright
-
     checked: set[str] = set()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            for role, client, result in crawls:
-                todo = []
-                for page in result.pages:
-                    if (
-                        checked_by_vnu(page)
-                        and page.route is not None
-                        and page.route not in checked
-                    ):
-                        checked.add(page.route)
-                        todo.append(page)
-                if not todo:
-                    continue
-                context = browser.new_context()
-                cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
-                if cookie is not None:
-                    context.add_cookies(
-                        [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
-                    )
-                tab = context.new_page()
-                for page in todo:
-                    tab.goto(live_server.url + page.path)
-                    if tab.url != live_server.url + page.path:
-                        # Signed out, or sent elsewhere: axe would check the wrong page.
-                        problem("browser sent elsewhere", f"[{role.name}] {page.path} -> {tab.url}")
-                        continue
-                    for violation in axe_violations(tab):
-                        targets = [
-                            (node["target"], node.get("failureSummary", "")[:200])
-                            for node in violation["nodes"][:3]
-                        ]
-                        problem(
-                            "accessibility (axe-core)",
-                            f"[{role.name}] {page.path}: {violation['id']} {targets}",
-                        )
-                context.close()
-        finally:
-            browser.close()
+    for role, client, result in crawls:
+        todo = []
+        for page in result.pages:
+            if checked_by_vnu(page) and page.route is not None and page.route not in checked:
+                checked.add(page.route)
+                todo.append(page)
+        if not todo:
+            continue
+        context = browser.new_context()
+        cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+        if cookie is not None:
+            context.add_cookies(
+                [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+            )
+        tab = context.new_page()
+        for page in todo:
+            tab.goto(live_server.url + page.path)
+            if tab.url != live_server.url + page.path:
+                # Signed out, or sent elsewhere: axe would check the wrong page.
+                problem("browser sent elsewhere", f"[{role.name}] {page.path} -> {tab.url}")
+                continue
+            for violation in axe_violations(tab):
+                targets = [
+                    (node["target"], node.get("failureSummary", "")[:200])
+                    for node in violation["nodes"][:3]
+                ]
+                problem(
+                    "accessibility (axe-core)",
+                    f"[{role.name}] {page.path}: {violation['id']} {targets}",
+                )
+        context.close()
     return len(checked)

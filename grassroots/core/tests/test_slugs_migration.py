@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from grassroots.core.slugs import is_slug
+from grassroots.core.tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [
     ("places", "0001_initial"),
@@ -21,13 +20,6 @@ LATEST = [
     ("groups", "0005_group_slug_is_url_slug"),
     ("initiatives", "0008_initiative_slug_is_url_slug"),
 ]
-
-
-def migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def _initiative(apps: Any, *, slug: str, visibility: str, by: Any) -> Any:
@@ -90,4 +82,4 @@ def test_old_slugs_are_spelt_in_ascii_and_safeguarded_ones_made_random() -> None
         assert Initiative.objects.get(pk=tidy.pk).slug == "private-abcdefghjkmn"
         assert all(is_slug(s) for s in Initiative.objects.values_list("slug", flat=True))
     finally:
-        migrate(LATEST)
+        migrate_to_latest()

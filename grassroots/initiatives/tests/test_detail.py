@@ -28,6 +28,10 @@ from grassroots.initiatives.tests.people import make_member
 
 pytestmark = pytest.mark.django_db
 
+# A lead's page also lists the councillors they invited and who a help request would reach
+# (one query each, whatever the numbers).
+PAGE_BUDGET = 22
+
 
 def test_anybody_sees_a_public_initiative(client: Client) -> None:
     initiative = InitiativeFactory(title="Brook Street garden")
@@ -139,7 +143,7 @@ def test_the_page_costs_a_fixed_number_of_queries(
             client.force_login(initiative.created_by)
         elif viewer == "resident":
             client.force_login(UserFactory())
-        with django_assert_max_num_queries(20) as captured:
+        with django_assert_max_num_queries(PAGE_BUDGET) as captured:
             response = client.get(initiative.get_absolute_url())
         assert response.status_code == 200
         counts.append(len(captured))
@@ -154,5 +158,5 @@ def test_a_safeguarded_page_costs_a_fixed_number_of_queries_for_its_members(
     initiative.save(update_fields=["visibility"])
     client = Client()
     client.force_login(initiative.created_by)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(PAGE_BUDGET):
         assert client.get(initiative.get_absolute_url()).status_code == 200

@@ -111,3 +111,17 @@ def test_a_sitting_councillor_without_totp_is_not_inside_even_as_a_member() -> N
     again = UserFactory._meta.model.objects.get(pk=councillor_user.pk)
     assert can_view(again, initiative)
     assert insider_ids(initiative, [again.pk]) == {again.pk}
+
+
+def test_a_moderator_without_totp_is_not_inside_even_as_a_member() -> None:
+    # Moderators are not made to set up two-factor authentication for the rest of the site,
+    # but a role holder's insider access to a safeguarded space always needs it.
+    initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
+    moderator = UserFactory(is_moderator=True)
+    MembershipFactory(initiative=initiative, user=moderator)
+    assert not can_view(moderator, initiative)
+    assert insider_ids(initiative, [moderator.pk]) == set()
+    with_totp(moderator)
+    again = UserFactory._meta.model.objects.get(pk=moderator.pk)
+    assert can_view(again, initiative)
+    assert insider_ids(initiative, [again.pk]) == {again.pk}

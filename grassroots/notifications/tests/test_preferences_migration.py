@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from grassroots.core.tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("notifications", "0004_preference_add_delivery_notification_digest_fields")]
 AFTER = [("notifications", "0005_preference_backfill_delivery_from_email")]
-LATEST = [("notifications", "0006_preference_remove_email")]
-
-
-def migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,4 +36,4 @@ def test_email_choices_become_deliveries_and_back() -> None:
             "following": True,
         }
     finally:
-        migrate(LATEST)
+        migrate_to_latest()

@@ -3,23 +3,13 @@ given to the department that wrote them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
+from grassroots.core.tests.migrations import migrate, migrate_to_latest
 from grassroots.support.tests.conftest import build_world
 
 BEFORE = [("support", "0002_support_description_may_wait")]
 LATEST = [("support", "0004_case_transfer_and_note_department")]
-
-
-def migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,4 +42,4 @@ def test_repeat_requests_already_waiting_keep_only_the_first() -> None:
         CaseMessage = apps.get_model("support", "CaseMessage")
         assert CaseMessage.objects.get(pk=note.pk).department_id == world.department.pk
     finally:
-        migrate(LATEST)
+        migrate_to_latest()
