@@ -9,6 +9,7 @@ from grassroots.core.models import AuditEntry
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ["created_at", "actor", "action", "summary"]
+    list_select_related = ["actor"]  # one query for the page, not one per entry's actor
     list_filter = ["action"]
     search_fields = ["summary", "object_id"]
     readonly_fields = [

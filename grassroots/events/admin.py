@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.backends import ModelBackend
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,8 @@ class ActionItemInline(admin.TabularInline[ActionItem, Event]):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin[Event]):
+    # A web address typed without a scheme is taken as https (Django 6's default, asked now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "kind", "starts_at", "cancelled_at", "hidden_at")
     list_filter = ("kind",)
     search_fields = ("title",)

@@ -660,7 +660,7 @@ def _cases(
         case = AdvocacyCase.objects.create(
             support=support,
             department=department,
-            ask=f"Please help {support.initiative.title} with what it needs from the council.",
+            ask="Please help the group with what it needs from the council.",
             evidence="Over 60 residents backed it; photos and a petition are on the initiative.",
             outcome_wanted="A decision and a named contact in the department.",
             wanted_by=(now + datetime.timedelta(days=-10 if count == 1 else 30)).date(),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -13,6 +14,8 @@ from grassroots.places.models import Council, Councillor, CouncillorTerm, Postco
 
 @admin.register(Council)
 class CouncilAdmin(admin.ModelAdmin[Council]):
+    # A web address typed without a scheme is taken as https (Django 6's default, asked now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "gss_code", "kind"]
     search_fields = ["name", "gss_code"]
     prepopulated_fields = {"slug": ["name"]}
