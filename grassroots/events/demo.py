@@ -9,6 +9,13 @@ safeguarded initiative, which only its insiders can see.
 Venues are kept by (council, name) and events by a UID derived from the seed, so their ids
 survive a re-run; replies, minutes and actions are rebuilt each time. Dates are counted from
 today, at fixed local times, so the demo always has something coming up.
+
+Replies, minutes and action items are made by the services people's actions use
+(`events.services`): residents reply as on an event's page (the full event's waiting list fills
+itself), and the hosts write the minutes and the actions. A reply to a meeting that has
+happened was given while it was still to come, so the meeting is put in the future while the
+replies come in and then back; replies are then dated, as a service dates them when it runs.
+Venues and events themselves are still written directly.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from grassroots.accounts.models import User
+from grassroots.events import services
 from grassroots.events.models import (
     ActionItem,
     ActionStatus,
@@ -28,7 +36,6 @@ from grassroots.events.models import (
     EventKind,
     Minutes,
     Rsvp,
-    RsvpStatus,
     Venue,
 )
 from grassroots.groups.models import Group
@@ -175,16 +182,32 @@ class _Seeder:
         return event
 
 
-def _reply(event: Event, people: list[User], status: str, start: datetime.datetime) -> None:
-    Rsvp.objects.bulk_create(
-        Rsvp(
-            event=event,
-            user=user,
-            status=status,
-            joined_list_at=start + datetime.timedelta(minutes=n),
+def _reply(event: Event, people: list[User], start: datetime.datetime) -> None:
+    """Each of `people` says they're going, as on the event's page (once it is full they join
+    the waiting list); the replies are then dated from `start`, a minute apart."""
+    rows = Event.objects.filter(pk=event.pk)
+    happened = event.ends_at <= timezone.now()
+    if happened:  # they replied while it was still to come, a week or more before it
+        start = min(start, event.starts_at - datetime.timedelta(days=7))
+        soon = timezone.now() + datetime.timedelta(days=1)
+        rows.update(starts_at=soon, ends_at=soon + (event.ends_at - event.starts_at))
+    replies = [services.rsvp_going(user=user, event=event) for user in people]
+    if happened:
+        rows.update(starts_at=event.starts_at, ends_at=event.ends_at)
+    for n, reply in enumerate(replies):
+        when = start + datetime.timedelta(minutes=n)
+        Rsvp.objects.filter(pk=reply.pk).update(
+            joined_list_at=when, created_at=when, updated_at=when
         )
-        for n, user in enumerate(people)
-    )
+
+
+def _actions(event: Event, host: User, items: list[dict[str, Any]]) -> None:
+    """The host records each action from the meeting; the ones under way are moved on."""
+    for item in items:
+        status = item.pop("status", ActionStatus.OPEN)
+        row = services.action_item_add(actor=host, event=event, **item)
+        if status != ActionStatus.OPEN:
+            services.action_item_set_status(actor=host, item=row, status=status)
 
 
 def seed_events(borough: Borough) -> None:
@@ -226,7 +249,7 @@ def seed_events(borough: Borough) -> None:
             venue=centre,
             capacity=30,
         )
-        _reply(pick, people[:8], RsvpStatus.GOING, booked)
+        _reply(pick, people[:8], booked)
         # A meeting that happened: minutes, decisions and actions, some the demo resident's.
         agm = seeder.event(
             "park-agm",
@@ -237,43 +260,43 @@ def seed_events(borough: Borough) -> None:
             ends_at=_at(-21, 20, 30),
             venue=hall,
         )
-        _reply(agm, [*people[:10], *([resident] if resident else [])], RsvpStatus.GOING, booked)
-        Minutes.objects.create(
-            event=agm,
-            text=(
-                "Eighteen people came. We heard about the bulb planting (1,200 bulbs), the new "
-                "bins by the play area, and the state of the old bandstand."
-            ),
-            decisions=(
-                "Ask the council for a survey of the bandstand before winter.\n"
-                "Hold litter picks monthly from March."
-            ),
-            written_by=resident or people[0],
-        )
-        ActionItem.objects.bulk_create(
-            [
-                ActionItem(
-                    event=agm,
-                    what="Write to the parks department about a bandstand survey",
-                    owner=resident,
-                    owner_name="" if resident else "The chair",
-                    due_on=timezone.localdate() + datetime.timedelta(days=14),
+        _reply(agm, [*people[:10], *([resident] if resident else [])], booked)
+        if resident is not None:
+            # The demo resident organises the park group, so writes up its meeting.
+            services.minutes_save(
+                actor=resident,
+                event=agm,
+                text=(
+                    "Eighteen people came. We heard about the bulb planting (1,200 bulbs), the new "
+                    "bins by the play area, and the state of the old bandstand."
                 ),
-                ActionItem(
-                    event=agm,
-                    what="Book the community centre for the spring litter pick",
-                    owner=people[1],
-                    status=ActionStatus.DONE,
+                decisions=(
+                    "Ask the council for a survey of the bandstand before winter.\n"
+                    "Hold litter picks monthly from March."
                 ),
-                ActionItem(
-                    event=agm,
-                    what="Ask the school about a poster competition",
-                    owner_name="Mrs Patel (head teacher)",
-                    status=ActionStatus.IN_PROGRESS,
-                    due_on=timezone.localdate() + datetime.timedelta(days=30),
-                ),
-            ]
-        )
+            )
+            _actions(
+                agm,
+                resident,
+                [
+                    {
+                        "what": "Write to the parks department about a bandstand survey",
+                        "owner": resident,
+                        "due_on": timezone.localdate() + datetime.timedelta(days=14),
+                    },
+                    {
+                        "what": "Book the community centre for the spring litter pick",
+                        "owner": people[1],
+                        "status": ActionStatus.DONE,
+                    },
+                    {
+                        "what": "Ask the school about a poster competition",
+                        "owner_name": "Mrs Patel (head teacher)",
+                        "status": ActionStatus.IN_PROGRESS,
+                        "due_on": timezone.localdate() + datetime.timedelta(days=30),
+                    },
+                ],
+            )
     if repair is not None:
         # Full, with a waiting list: six places, six going and three waiting.
         cafe_event = seeder.event(
@@ -286,8 +309,8 @@ def seed_events(borough: Borough) -> None:
             venue=library,
             capacity=6,
         )
-        _reply(cafe_event, people[8:14], RsvpStatus.GOING, booked)
-        _reply(cafe_event, people[14:17], RsvpStatus.WAITING, booked + datetime.timedelta(days=1))
+        _reply(cafe_event, people[8:14], booked)
+        _reply(cafe_event, people[14:17], booked + datetime.timedelta(days=1))  # waiting
         seeder.event(
             "repair-cafe-cancelled",
             host=repair,
@@ -315,7 +338,7 @@ def seed_events(borough: Borough) -> None:
             venue=school,
             capacity=12,
         )
-        _reply(pruning, people[17:21], RsvpStatus.GOING, booked)
+        _reply(pruning, people[17:21], booked)
     for initiative in initiatives.values():
         if initiative.visibility == Visibility.SAFEGUARDED:
             # Only the initiative's insiders can see this one (lists, feeds, notifications).
@@ -340,7 +363,7 @@ def seed_events(borough: Borough) -> None:
         venue=centre,
         online_url="https://meet.brookmere.example/ward-meeting",
     )
-    _reply(ward_meeting, people[2:7], RsvpStatus.GOING, booked)
+    _reply(ward_meeting, people[2:7], booked)
     past_ward = seeder.event(
         "ward-meeting-past",
         host=home_ward,
@@ -350,31 +373,32 @@ def seed_events(borough: Borough) -> None:
         ends_at=_at(-35, 20, 30),
         venue=school,
     )
-    _reply(past_ward, [*people[5:12], *([resident] if resident else [])], RsvpStatus.GOING, booked)
-    Minutes.objects.create(
-        event=past_ward,
-        text="Thirty residents came. Most concern was about parking on School Road at 3pm.",
-        decisions="Ask the council for a school street trial on School Road.",
-        written_by=councillor_user,
-    )
-    ActionItem.objects.bulk_create(
-        [
-            ActionItem(
-                event=past_ward,
-                what="Count cars on School Road for two weeks",
-                owner=resident,
-                owner_name="" if resident else "Volunteers",
-                status=ActionStatus.IN_PROGRESS,
-                due_on=timezone.localdate() + datetime.timedelta(days=7),
-            ),
-            ActionItem(
-                event=past_ward,
-                what="Raise a school street trial with highways officers",
-                owner=councillor_user,
-                owner_name="" if councillor_user else "Ward councillors",
-            ),
-        ]
-    )
+    _reply(past_ward, [*people[5:12], *([resident] if resident else [])], booked)
+    if councillor_user is not None and councillor_user.has_perm("events.write_minutes", past_ward):
+        # The demo councillor represents the ward, so writes up its meeting.
+        services.minutes_save(
+            actor=councillor_user,
+            event=past_ward,
+            text="Thirty residents came. Most concern was about parking on School Road at 3pm.",
+            decisions="Ask the council for a school street trial on School Road.",
+        )
+        _actions(
+            past_ward,
+            councillor_user,
+            [
+                {
+                    "what": "Count cars on School Road for two weeks",
+                    "owner": resident,
+                    "owner_name": "" if resident else "Volunteers",
+                    "status": ActionStatus.IN_PROGRESS,
+                    "due_on": timezone.localdate() + datetime.timedelta(days=7),
+                },
+                {
+                    "what": "Raise a school street trial with highways officers",
+                    "owner": councillor_user,
+                },
+            ],
+        )
 
     if demo_councillor is not None:
         for n, (days, where) in enumerate([(3, library), (17, cafe), (31, library)]):
@@ -388,7 +412,7 @@ def seed_events(borough: Borough) -> None:
                 venue=where,
             )
             if n == 0:
-                _reply(surgery, people[20:23], RsvpStatus.GOING, booked)
+                _reply(surgery, people[20:23], booked)
     others = [c for c in borough.councillors.values() if c.pk != getattr(demo_councillor, "pk", 0)]
     for n, councillor in enumerate(others[:3]):
         seeder.event(

@@ -3,8 +3,9 @@
 Runs last in `core.demo.STEPS`, after the conversations and events steps, and works with
 whatever public content they wrote (with fewer replies it simply makes fewer reports). It is
 re-runnable: the demo residents' reports and concerns are deleted and written again, and the
-hidden reply is found again by its demo reason rather than hidden twice. Nothing is emailed:
-rows are written directly, not through the services.
+hidden reply is found again by its demo reason rather than hidden twice. The reports and the
+concern are made by the services a resident's report uses (`moderation.services`), with the
+audit log; the concern's email goes to the demo contact, whose .localhost address goes nowhere.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils import timezone
 from grassroots.conversations.models import Post
 from grassroots.events.models import Event
 from grassroots.initiatives.models import Initiative, Visibility
-from grassroots.moderation import targets
+from grassroots.moderation import services
 from grassroots.moderation.models import (
     Reason,
     Report,
@@ -78,14 +79,15 @@ def seed_moderation(borough: Borough) -> None:
         hidden.hidden_reason = HIDDEN_REASON
         hidden.hidden_by = moderator
         hidden.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-    rows: list[Report] = []
+    # (reporter, item, reason, details), each reported as a resident reports it.
+    reports: list[tuple[Any, Any, str, str]] = []
     for index, post in enumerate(posts[:3]):
-        rows.append(
-            Report(
-                post=post,
-                reporter=reporters[index],
-                reason=(Reason.SPAM, Reason.ABUSE, Reason.MISINFORMATION)[index],
-                details="It keeps coming up in this conversation." if index == 1 else "",
+        reports.append(
+            (
+                reporters[index],
+                post,
+                (Reason.SPAM, Reason.ABUSE, Reason.MISINFORMATION)[index],
+                "It keeps coming up in this conversation." if index == 1 else "",
             )
         )
     initiative = (
@@ -95,12 +97,12 @@ def seed_moderation(borough: Borough) -> None:
         .first()
     )
     if initiative is not None:
-        rows.append(
-            Report(
-                initiative=initiative,
-                reporter=reporters[3],
-                reason=Reason.PERSONAL_INFORMATION,
-                details="The description names a child at the school.",
+        reports.append(
+            (
+                reporters[3],
+                initiative,
+                Reason.PERSONAL_INFORMATION,
+                "The description names a child at the school.",
             )
         )
     event = (
@@ -113,26 +115,19 @@ def seed_moderation(borough: Borough) -> None:
         .first()
     )
     if event is not None:
-        rows.append(Report(event=event, reporter=reporters[0], reason=Reason.SPAM))
-    Report.objects.bulk_create(rows)
-    _concern(borough, reporters[2], posts[0] if posts else initiative)
-    borough.counts["reports"] = len(rows)
+        reports.append((reporters[0], event, Reason.SPAM, ""))
+    for reporter, item, reason, details in reports:
+        services.report_create(reporter=reporter, item=item, reason=reason, details=details)
+    _concern(reporters[2], posts[0] if posts else initiative)
+    borough.counts["reports"] = len(reports)
 
 
-def _concern(borough: Borough, reporter: Any, item: Any) -> None:
+def _concern(reporter: Any, item: Any) -> None:
     if item is None:
         return
-    description = targets.describe(item)
-    SafeguardingConcern.objects.create(
+    services.concern_create(
         reporter=reporter,
+        item=item,
         reason=Reason.SAFEGUARDING,
         details="The person writing this sounds frightened of someone at home.",
-        council=borough.council,
-        reporter_name=reporter.public_name,
-        reporter_email=reporter.email or "",
-        item_title=description.title[:300],
-        item_text=description.text,
-        item_url=description.url[:300],
-        sent_to=CONTACT_EMAIL,
-        **{targets.FIELD_FOR_KIND[targets.kind_of(item)]: item},
     )
