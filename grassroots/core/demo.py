@@ -64,6 +64,7 @@ WARD_VINTAGE = "DEMO24"
 PUBLIC_DOMAIN = "brookmere.example"  # councillors' and departments' public emails
 ACCOUNT_DOMAIN = "demo.grassroots.localhost"  # demo sign-ins: mail to .localhost goes nowhere
 RESIDENT_DOMAIN = f"residents.{ACCOUNT_DOMAIN}"  # the generated residents
+COUNCILLOR_DOMAIN = f"councillors.{ACCOUNT_DOMAIN}"  # councillors who support initiatives
 # The published sign-ins, by role. Councillors, officers and site admins must use TOTP.
 SIGN_IN_EMAILS = {
     "resident": f"resident@{ACCOUNT_DOMAIN}",
@@ -910,6 +911,31 @@ def seed_accounts(borough: Borough) -> None:
             Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
     _verify_emails(list(borough.accounts.values()))
     borough.counts["demo sign-ins"] = len(borough.accounts)
+
+
+def councillor_account(borough: Borough, councillor: Councillor) -> User:
+    """The sign-in of a demo councillor who supports initiatives, made (or repaired) as the
+    published ones are: the demo password, a fixed join date and the demo TOTP their role needs.
+    A councillor with one of the published sign-ins (the demo councillor) keeps it."""
+    email = f"{councillor.slug}@{COUNCILLOR_DOMAIN}"
+    if councillor.user is not None and councillor.user.email != email:
+        return councillor.user
+    user = User.objects.filter(email=email).first() or User(email=email)
+    user.display_name = councillor.name
+    user.postcode = ""
+    user.ward = None
+    user.is_staff = user.is_superuser = user.is_moderator = False
+    user.is_active = True
+    user.anonymised_at = None
+    user.date_joined = datetime.datetime(2024, 5, 20, 9, 0, tzinfo=datetime.UTC)
+    user.password = borough.password_hash
+    user.save()
+    if councillor.user_id != user.pk:
+        councillor.user = user
+        councillor.save(update_fields=["user"])
+    _ensure_demo_totp(user)
+    _verify_emails([user])
+    return user
 
 
 def _ensure_demo_totp(user: User) -> None:

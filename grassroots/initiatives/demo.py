@@ -9,8 +9,12 @@ Initiatives, their people, needs, updates, milestones, stages and outcomes are m
 services residents' actions use (`initiatives.services`), so the demo holds only what the site
 itself could have made: slugs from `initiative_slug`, the audit log, the notifications. Their
 dates are then moved into the past, since a service records the moment it runs. Councillors'
-support, help requests and advocacy cases are still written directly: most demo councillors
-have no account, and the support services act only for a signed-in councillor.
+support, help requests and advocacy cases go through `support.services` in the same way: the
+leads ask for help, accept or decline offers and give feedback; ward councillors offer, take
+requests, move support on and raise cases; the demo officer answers and decides them. The
+support services act only for a signed-in councillor with TOTP, so each councillor who
+supports an initiative has a demo sign-in of their own (`core.demo.councillor_account`:
+`<slug>@councillors.demo.grassroots.localhost`, the demo password and a published TOTP secret).
 
 Each initiative is in the ward its title names and is led by somebody who lives there. The
 demo's own initiatives (`demo_initiatives`: started by demo accounts in the demo council's
@@ -27,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from grassroots.accounts.models import User
+from grassroots.accounts.models import OfficerPost, User
 from grassroots.initiatives import services
 from grassroots.initiatives.models import (
     Backing,
@@ -44,14 +48,13 @@ from grassroots.initiatives.models import (
     Visibility,
 )
 from grassroots.places.models import Council, Ward
+from grassroots.support import services as support_services
 from grassroots.support.models import (
     AdvocacyCase,
-    CaseMessage,
     CaseStatus,
     Decision,
     Helped,
     HelpRequest,
-    HelpRequestStatus,
     Support,
     SupportKind,
     SupportStatus,
@@ -539,7 +542,21 @@ def _support(
     now: datetime.datetime,
     rng: random.Random,
 ) -> list[Support]:
-    """Support of all three kinds in every status, and help requests waiting and taken."""
+    """Support of all three kinds in every status, and help requests waiting and taken.
+
+    Each is made as the people involved would make it: the leads ask for help, a ward councillor
+    takes a request or offers support, the leads accept or decline it, it moves on, and the
+    leads say whether it helped. The moments are then moved back to when the demo says."""
+    from grassroots.core.demo import councillor_account
+
+    by_pk = {councillor.pk: councillor for councillor in borough.councillors.values()}
+    accounts: dict[int, User] = {}
+
+    def account(pk: int) -> User:
+        if pk not in accounts:
+            accounts[pk] = councillor_account(borough, by_pk[pk])
+        return accounts[pk]
+
     statuses = [
         SupportStatus.OFFERED,
         SupportStatus.PLANNED,
@@ -553,7 +570,28 @@ def _support(
         ward_councillors = councillors_by_ward.get(ward_id, [])
         if not ward_councillors or initiative.stage == Stage.IDEA:
             continue
+        lead = initiative.created_by
+        for pk in ward_councillors:
+            account(pk)
         finished = initiative.stage in _FINISHED
+        # Help requests: one waiting (overdue on every other initiative) unless its work is
+        # over, made first (a safeguarded initiative's ward councillors see it while one
+        # waits), and one taken.
+        if not finished:
+            waiting = support_services.help_request_create(
+                actor=lead,
+                initiative=initiative,
+                kind=SupportKind.CONNECT,
+                message="Can you introduce us to someone in the council who can help with a venue?",
+            )
+            waited_days = 12 if index % 2 else 1
+            HelpRequest.objects.filter(pk=waiting.pk).update(
+                created_at=now - datetime.timedelta(days=waited_days),
+                overdue_since=now - datetime.timedelta(days=waited_days - 7)
+                if waited_days > 7
+                else None,
+            )
+        offers: list[Support] = []
         for offset, kind in enumerate(SupportKind):
             status = statuses[(index + offset) % len(statuses)]
             if finished and status not in (SupportStatus.DONE, SupportStatus.DECLINED):
@@ -564,76 +602,71 @@ def _support(
                 Stage.PLANNING,
             ):
                 status = SupportStatus.IN_PROGRESS
-            offered = now - datetime.timedelta(days=90 - offset * 10)
-            support = Support.objects.create(
+            councillor = account(ward_councillors[offset % len(ward_councillors)])
+            support = support_services.support_offer(
+                actor=councillor,
                 initiative=initiative,
-                councillor_id=ward_councillors[offset % len(ward_councillors)],
                 kind=kind,
                 description=_SUPPORT_TEXT[kind],
-                status=status,
+            )
+            if status != SupportStatus.OFFERED:
+                support_services.support_decide(
+                    actor=lead, support=support, accept=status != SupportStatus.DECLINED
+                )
+            if status == SupportStatus.IN_PROGRESS:
+                support_services.support_move(
+                    actor=councillor, support=support, status=SupportStatus.IN_PROGRESS
+                )
+            if status == SupportStatus.DONE:
+                _finish(support, councillor, lead, rng.choice(list(Helped)), _FEEDBACK)
+            offered = now - datetime.timedelta(days=90 - offset * 10)
+            Support.objects.filter(pk=support.pk).update(
+                offered_at=offered,
                 decided_at=None
                 if status == SupportStatus.OFFERED
                 else offered + datetime.timedelta(days=2),
                 done_at=offered + datetime.timedelta(days=30)
                 if status == SupportStatus.DONE
                 else None,
-                helped=rng.choice(list(Helped)) if status == SupportStatus.DONE else "",
-                feedback=_FEEDBACK if status == SupportStatus.DONE else "",
-                feedback_by=initiative.created_by if status == SupportStatus.DONE else None,
                 feedback_at=offered + datetime.timedelta(days=32)
                 if status == SupportStatus.DONE
                 else None,
             )
-            Support.objects.filter(pk=support.pk).update(offered_at=offered)
-            supports.append(support)
-        # Help requests: one waiting (overdue on every other initiative) unless its work is
-        # over, and one taken.
-        if not finished:
-            waiting = HelpRequest.objects.create(
-                initiative=initiative,
-                kind=SupportKind.CONNECT,
-                message="Can you introduce us to someone in the council who can help with a venue?",
-                requested_by=initiative.created_by,
-            )
-            waited_days = 12 if index % 2 else 1
-            HelpRequest.objects.filter(pk=waiting.pk).update(
-                created_at=now - datetime.timedelta(days=waited_days),
-                overdue_since=now - datetime.timedelta(days=waited_days - 7)
-                if waited_days > 7
-                else None,
-            )
-        taken_by = ward_councillors[0]
-        taken = HelpRequest.objects.create(
+            offers.append(support)
+        # Taken after the offers: its councillor may have offered the same kind already.
+        taken = support_services.help_request_create(
+            actor=lead,
             initiative=initiative,
             kind=SupportKind.FACILITATE,
             message="Could you chair a meeting between us and the neighbours who disagree?",
-            requested_by=initiative.created_by,
-            status=HelpRequestStatus.TAKEN,
-            taken_by_id=taken_by,
+        )
+        chair = support_services.help_request_take(
+            actor=account(ward_councillors[0]),
+            help_request=taken,
+            description="I will chair the meeting at the community centre.",
+        )
+        if finished:
+            _finish(chair, account(ward_councillors[0]), lead, Helped.YES, _CHAIR_FEEDBACK)
+        HelpRequest.objects.filter(pk=taken.pk).update(
+            created_at=now - datetime.timedelta(days=40 + rng.randint(1, 6)),
             taken_at=now - datetime.timedelta(days=40),
         )
-        HelpRequest.objects.filter(pk=taken.pk).update(
-            created_at=now - datetime.timedelta(days=40 + rng.randint(1, 6))
+        Support.objects.filter(pk=chair.pk).update(
+            offered_at=now - datetime.timedelta(days=40),
+            decided_at=now - datetime.timedelta(days=40),
+            done_at=now - datetime.timedelta(days=30) if finished else None,
+            feedback_at=now - datetime.timedelta(days=28) if finished else None,
         )
-        supports.append(
-            Support.objects.create(
-                initiative=initiative,
-                councillor_id=taken_by,
-                kind=SupportKind.FACILITATE,
-                description="I will chair the meeting at the community centre.",
-                status=SupportStatus.DONE if finished else SupportStatus.PLANNED,
-                help_request=taken,
-                decided_at=now - datetime.timedelta(days=40),
-                done_at=now - datetime.timedelta(days=30) if finished else None,
-                helped=Helped.YES if finished else "",
-                feedback="The meeting cleared the air; we agreed a way forward."
-                if finished
-                else "",
-                feedback_by=initiative.created_by if finished else None,
-                feedback_at=now - datetime.timedelta(days=28) if finished else None,
-            )
-        )
-    return supports
+        supports.extend([*offers, chair])
+    return [Support.objects.select_related("councillor").get(pk=s.pk) for s in supports]
+
+
+def _finish(support: Support, councillor: User, lead: User, helped: str, feedback: str) -> None:
+    """The councillor marks the support done; the leads say whether it helped."""
+    support_services.support_move(actor=councillor, support=support, status=SupportStatus.DONE)
+    support_services.support_feedback_give(
+        actor=lead, support=support, helped=helped, comment=feedback
+    )
 
 
 _SUPPORT_TEXT = {
@@ -642,13 +675,23 @@ _SUPPORT_TEXT = {
     SupportKind.ADVOCATE: "I'll raise this with the department and follow it up.",
 }
 _FEEDBACK = "The introduction got us a meeting within a week. Thank you."
+_CHAIR_FEEDBACK = "The meeting cleared the air; we agreed a way forward."
 
 
 def _cases(
     supports: list[Support], borough: Borough, officer: User | None, now: datetime.datetime
 ) -> int:
-    """One advocacy case in each status, raised from advocate support in progress."""
+    """One advocacy case in each status, raised from advocate support in progress.
+
+    The supporting councillor raises each case and writes first; the demo officer acknowledges,
+    answers, notes, considers and decides, so a case that has moved on is with their department.
+    """
     departments = list(borough.departments.values())
+    officer_departments = (
+        [post.department for post in OfficerPost.objects.current().filter(user=officer)]
+        if officer is not None
+        else []
+    )
     advocates = [
         s
         for s in supports
@@ -656,32 +699,55 @@ def _cases(
     ]
     count = 0
     for (status, decision), support in zip(_CASES, advocates, strict=False):
-        department = departments[count % len(departments)]
-        case = AdvocacyCase.objects.create(
+        if status != CaseStatus.RAISED and not officer_departments:
+            continue  # nobody could have moved it on
+        department = (
+            departments[count % len(departments)]
+            if status == CaseStatus.RAISED
+            else officer_departments[0]
+        )
+        councillor = support.councillor.user
+        if councillor is None:
+            continue
+        case = support_services.case_open(
+            actor=councillor,
             support=support,
             department=department,
             ask="Please help the group with what it needs from the council.",
             evidence="Over 60 residents backed it; photos and a petition are on the initiative.",
             outcome_wanted="A decision and a named contact in the department.",
-            wanted_by=(now + datetime.timedelta(days=-10 if count == 1 else 30)).date(),
-            status=status,
-            decision=decision or "",
-            decision_reasons=_REASONS[decision] if decision else "",
-            decided_at=now - datetime.timedelta(days=5) if decision else None,
+            wanted_by=(now + datetime.timedelta(days=30)).date(),
         )
-        author = support.councillor.user or support.initiative.created_by
-        CaseMessage.objects.create(case=case, author=author, text="Raised on behalf of the group.")
+        support_services.case_message_post(
+            actor=councillor, case=case, text="Raised on behalf of the group."
+        )
         if officer is not None and status != CaseStatus.RAISED:
-            CaseMessage.objects.create(
-                case=case, author=officer, text="Thank you: we are looking at this."
+            support_services.case_move(actor=officer, case=case, status=CaseStatus.ACKNOWLEDGED)
+            support_services.case_message_post(
+                actor=officer, case=case, text="Thank you: we are looking at this."
             )
-            CaseMessage.objects.create(
+            support_services.case_message_post(
+                actor=officer,
                 case=case,
-                author=officer,
                 text="Internal: check the budget line before we reply.",
                 internal=True,
-                department=case.department,
             )
+            if status == CaseStatus.UNDER_CONSIDERATION:
+                support_services.case_move(
+                    actor=officer, case=case, status=CaseStatus.UNDER_CONSIDERATION
+                )
+            if decision:
+                support_services.case_decide(
+                    actor=officer, case=case, decision=decision, reasons=_REASONS[decision]
+                )
+            if status == CaseStatus.CLOSED:
+                support_services.case_move(actor=officer, case=case, status=CaseStatus.CLOSED)
+        # One case's wanted-by date has passed (a service takes only today or later).
+        wanted_by = (now + datetime.timedelta(days=-10 if count == 1 else 30)).date()
+        AdvocacyCase.objects.filter(pk=case.pk).update(
+            wanted_by=wanted_by,
+            decided_at=now - datetime.timedelta(days=5) if decision else None,
+        )
         count += 1
     return count
 
