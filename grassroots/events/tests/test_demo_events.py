@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
 
 from grassroots.core import demo
+from grassroots.core.models import AuditEntry
 from grassroots.events.models import ActionItem, Event, EventKind, Minutes, Rsvp, Venue
 from grassroots.events.selectors import event_list, visible_events, your_actions
 
@@ -68,3 +69,15 @@ def test_the_demo_has_events_of_every_kind_and_is_the_same_on_a_second_run() -> 
     first = _content()
     demo.seed_demo()
     assert _content() == first
+
+
+def test_it_puts_on_venues_and_events_as_the_people_who_would() -> None:
+    borough = demo.seed_demo()
+    venues = Venue.objects.filter(council=borough.council).select_related("created_by", "group")
+    for venue in venues:
+        assert venue.created_by is not None
+        assert venue.created_by.has_perm("events.change_venue", venue)
+    for event in Event.objects.select_related("created_by"):
+        assert event.created_by is not None
+        assert event.created_by.has_perm("events.change_event", event), event.title
+    assert AuditEntry.objects.filter(action="events.event_cancelled").exists()
