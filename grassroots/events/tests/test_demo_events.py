@@ -3,9 +3,13 @@ list, minutes and actions; re-running the demo changes nothing."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
+from django.utils import timezone
+from freezegun import freeze_time
 
 from grassroots.core import demo
 from grassroots.core.models import AuditEntry
@@ -81,3 +85,18 @@ def test_it_puts_on_venues_and_events_as_the_people_who_would() -> None:
         assert event.created_by is not None
         assert event.created_by.has_perm("events.change_event", event), event.title
     assert AuditEntry.objects.filter(action="events.event_cancelled").exists()
+
+
+def test_it_keeps_its_events_and_moves_them_on_when_rerun_on_a_later_day() -> None:
+    demo.seed_demo()
+    before = {e.uid: e.pk for e in Event.objects.filter(initiative__isnull=True)}
+    later = timezone.now() + datetime.timedelta(days=20)
+    with freeze_time(later):
+        demo.seed_demo()
+        after = {e.uid: e.pk for e in Event.objects.filter(initiative__isnull=True)}
+        assert after == before
+        cancelled = Event.objects.get(cancelled_at__isnull=False)
+        assert cancelled.starts_at > timezone.now()  # the cancelled one still to come
+        assert cancelled.sequence > 1  # changed, then cancelled again, as calendars need
+        assert event_list(AnonymousUser(), past=True).exists()
+        assert Minutes.objects.exists()
