@@ -10,12 +10,19 @@ Venues are kept by (council, name) and events by a UID derived from the seed, so
 survive a re-run; replies, minutes and actions are rebuilt each time. Dates are counted from
 today, at fixed local times, so the demo always has something coming up.
 
-Replies, minutes and action items are made by the services people's actions use
-(`events.services`): residents reply as on an event's page (the full event's waiting list fills
-itself), and the hosts write the minutes and the actions. A reply to a meeting that has
-happened was given while it was still to come, so the meeting is put in the future while the
-replies come in and then back; replies are then dated, as a service dates them when it runs.
-Venues and events themselves are still written directly.
+Everything is made by the services people's actions use (`events.services`), acting as the
+person who would do it. A group's venue is added by the group's organiser, the rest by the demo
+site admin. Events are put on by their hosts: a group's organiser, an initiative's lead, the
+councillor holding a surgery, a councillor for the ward (councillors act through their demo
+sign-ins, `core.demo.councillor_account`). On a re-run an event is found by its UID and edited
+(or left alone when nothing changed); a new one gets its seed-derived UID after `event_create`.
+The cancelled event is cancelled by its host. Residents reply as on an event's page (the full
+event's waiting list fills itself), and the hosts write the minutes and the actions.
+
+The services refuse a start in the past, and a reply to a meeting that has happened was given
+while it was still to come: such a meeting is put on (or changed) for tomorrow, its replies come
+in, and then it is moved back to its date; replies are then dated, as a service dates them
+when it runs.
 """
 
 from __future__ import annotations
@@ -38,9 +45,16 @@ from grassroots.events.models import (
     Rsvp,
     Venue,
 )
-from grassroots.groups.models import Group
-from grassroots.initiatives.models import Initiative, Visibility
-from grassroots.places.models import Councillor, Ward
+from grassroots.events.rules import host_of
+from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
+from grassroots.initiatives.models import (
+    Initiative,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    Visibility,
+)
+from grassroots.places.models import Councillor, CouncillorTerm, Ward
 
 if TYPE_CHECKING:
     from grassroots.core.demo import Borough
@@ -128,23 +142,80 @@ def _at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
+def _organiser(group: Group) -> User | None:
+    """The group's first organiser (the demo resident, for the park group)."""
+    row = (
+        GroupMembership.objects.filter(
+            group=group, role=GroupRole.ORGANISER, status=GroupMembershipStatus.ACTIVE
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return row.user if row is not None else None
+
+
+def _host_actor(borough: Borough, host: Any) -> User:
+    """Who puts on an event for `host`, as they would on the site: a group's organiser, an
+    initiative's lead, the councillor holding the surgery, or a councillor for the ward (the
+    demo councillor when they represent it; every councillor who acts has a demo sign-in)."""
+    from grassroots.core.demo import councillor_account  # core.demo imports this module
+
+    user: User | None = None
+    if isinstance(host, Group):
+        user = _organiser(host)
+    elif isinstance(host, Initiative):
+        lead = (
+            Membership.objects.filter(
+                initiative=host, role=MemberRole.LEAD, status=MembershipStatus.APPROVED
+            )
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        user = lead.user if lead is not None else None
+    elif isinstance(host, Councillor):
+        user = councillor_account(borough, host)
+    elif isinstance(host, Ward):
+        terms = CouncillorTerm.objects.current(timezone.localdate()).filter(ward=host)
+        demo_user = borough.accounts.get("councillor")
+        term = (
+            terms.filter(councillor__user=demo_user).first() if demo_user is not None else None
+        ) or terms.select_related("councillor").order_by("pk").first()
+        user = councillor_account(borough, term.councillor) if term is not None else None
+    if user is None:
+        raise LookupError(f"Nobody in the demo may host events for {host}")
+    return user
+
+
 def seed_venues(borough: Borough) -> dict[str, Venue]:
+    """Each venue is added (or brought up to date) by whoever would look after it: the group's
+    organiser for a group's venue, the demo site admin for the rest."""
     groups = {g.name: g for g in Group.objects.filter(council=borough.council)}
     wards = list(borough.wards.values())
+    admin = borough.accounts["site admin"]
     venues: dict[str, Venue] = {}
     for index, spec in enumerate(VENUES):
-        values: dict[str, Any] = {
+        group = groups.get(spec.group)
+        actor = (_organiser(group) if group is not None else None) or admin
+        fields: dict[str, Any] = {
+            "name": spec.name,
             "address": spec.address,
             "postcode": spec.postcode,
             "ward": wards[index % len(wards)] if wards else None,
             "accessibility_notes": spec.access_notes,
             "opening_notes": spec.opening,
-            "group": groups.get(spec.group),
         }
-        values.update({fact: fact in spec.facts for fact in FACTS})
-        venue, _created = Venue.objects.update_or_create(
-            council=borough.council, name=spec.name, defaults=values
-        )
+        fields.update({fact: fact in spec.facts for fact in FACTS})
+        venue = Venue.objects.filter(council=borough.council, name=spec.name).first()
+        if venue is None:
+            venue = services.venue_create(
+                actor=actor, council=borough.council, group=group, **fields
+            )
+        else:
+            if venue.group_id != (group.pk if group is not None else None):
+                actor = admin  # only a site admin looks after another group's venue
+            venue = services.venue_update(actor=actor, venue=venue, **fields)
         venues[spec.name] = venue
     return venues
 
@@ -155,29 +226,85 @@ class _Seeder:
     venues: dict[str, Venue]
     count: int = 0
 
-    def event(self, key: str, *, host: Any, title: str, description: str, **extra: Any) -> Event:
-        """Create or update the event known by `key` (its UID is derived from it)."""
+    def event(
+        self,
+        key: str,
+        *,
+        host: Group | Initiative | Ward | Councillor,
+        title: str,
+        description: str,
+        starts_at: datetime.datetime,
+        ends_at: datetime.datetime,
+        venue: Venue | None = None,
+        online_url: str = "",
+        capacity: int | None = None,
+        kind: str = EventKind.MEETING,
+        cancel_reason: str = "",
+    ) -> Event:
+        """Put on (or bring up to date) the event known by `key`, as its host would; its UID
+        is derived from the key, and a `cancel_reason` has the host cancel it."""
         uid = uuid.uuid5(_UID_NAMESPACE, f"{self.borough.dataset.seed}:{key}")
-        hosts = {"group": None, "initiative": None, "ward": None, "councillor": None}
-        name = {Group: "group", Initiative: "initiative", Ward: "ward", Councillor: "councillor"}
-        hosts[name[type(host)]] = host
-        values: dict[str, Any] = {
+        actor = _host_actor(self.borough, host)
+        wanted: dict[str, Any] = {
             "title": title,
             "description": description,
-            "kind": EventKind.SURGERY if isinstance(host, Councillor) else EventKind.MEETING,
-            "online_url": "",
-            "capacity": None,
-            "cancelled_at": None,
-            "cancel_reason": "",
-            "reminder_sent_at": None,
-            "sequence": 0,
-            **hosts,
-            **extra,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "venue_id": venue.pk if venue is not None else None,
+            "online_url": online_url,
+            "capacity": capacity,
+            "kind": EventKind.SURGERY if isinstance(host, Councillor) else kind,
         }
-        event, _created = Event.objects.update_or_create(uid=uid, defaults=values)
-        Rsvp.objects.filter(event=event).delete()
-        Minutes.objects.filter(event=event).delete()
-        ActionItem.objects.filter(event=event).delete()
+        # The services refuse a start in the past: a meeting that has happened was put on
+        # while it was still to come, so it is made for tomorrow and then moved back.
+        now = timezone.now()
+        happened = starts_at < now
+        if happened:
+            soon = now + datetime.timedelta(days=1)
+            when = {"starts_at": soon, "ends_at": soon + (ends_at - starts_at)}
+        else:
+            when = {"starts_at": starts_at, "ends_at": ends_at}
+        fields: dict[str, Any] = {
+            "title": title,
+            "description": description,
+            "venue": venue,
+            "online_url": online_url,
+            "capacity": capacity,
+            "kind": kind,
+            **when,
+        }
+        event = Event.objects.filter(uid=uid).first()
+        if event is not None and host_of(event) != host:
+            event.delete()  # the seed now gives it another host: put it on afresh
+            event = None
+        if event is not None:
+            # Replies, minutes and actions are rebuilt each run.
+            Rsvp.objects.filter(event=event).delete()
+            Minutes.objects.filter(event=event).delete()
+            ActionItem.objects.filter(event=event).delete()
+            same = all(getattr(event, name) == value for name, value in wanted.items())
+            cancelled = event.cancelled_at is not None
+            if same and cancelled == bool(cancel_reason) and event.cancel_reason == cancel_reason:
+                self.count += 1
+                return event  # nothing changed: leave it as it is
+            if cancelled:
+                # Put back what a visitor (or an earlier run) cancelled, so it can be edited;
+                # it is cancelled again below if the demo wants it so.
+                Event.objects.filter(pk=event.pk).update(cancelled_at=None, cancel_reason="")
+                event.cancelled_at, event.cancel_reason = None, ""
+            event = services.event_update(actor=actor, event=event, **fields)
+        else:
+            event = services.event_create(actor=actor, host=host, **fields)
+            # The service gives a new event a random calendar UID; the demo's is derived from
+            # the seed, so the event keeps the same UID in people's calendars on every re-run
+            # (and on every database built from the same seed).
+            Event.objects.filter(pk=event.pk).update(uid=uid)
+            event.uid = uid
+        if happened:
+            Event.objects.filter(pk=event.pk).update(starts_at=starts_at, ends_at=ends_at)
+            event.starts_at, event.ends_at = starts_at, ends_at
+        if cancel_reason:
+            event = services.event_cancel(actor=actor, event=event, reason=cancel_reason)
         self.count += 1
         return event
 
@@ -320,9 +447,7 @@ def seed_events(borough: Borough) -> None:
             ends_at=_at(16, 12),
             venue=cafe,
             capacity=10,
-            cancelled_at=timezone.now() - datetime.timedelta(days=1),
             cancel_reason="Our volunteers are ill; we will set a new date soon.",
-            sequence=1,
         )
 
     orchard = initiatives.get("Fennick Lane community orchard")

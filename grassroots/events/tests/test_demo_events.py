@@ -3,11 +3,16 @@ list, minutes and actions; re-running the demo changes nothing."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
+from django.utils import timezone
+from freezegun import freeze_time
 
 from grassroots.core import demo
+from grassroots.core.models import AuditEntry
 from grassroots.events.models import ActionItem, Event, EventKind, Minutes, Rsvp, Venue
 from grassroots.events.selectors import event_list, visible_events, your_actions
 
@@ -68,3 +73,30 @@ def test_the_demo_has_events_of_every_kind_and_is_the_same_on_a_second_run() -> 
     first = _content()
     demo.seed_demo()
     assert _content() == first
+
+
+def test_it_puts_on_venues_and_events_as_the_people_who_would() -> None:
+    borough = demo.seed_demo()
+    venues = Venue.objects.filter(council=borough.council).select_related("created_by", "group")
+    for venue in venues:
+        assert venue.created_by is not None
+        assert venue.created_by.has_perm("events.change_venue", venue)
+    for event in Event.objects.select_related("created_by"):
+        assert event.created_by is not None
+        assert event.created_by.has_perm("events.change_event", event), event.title
+    assert AuditEntry.objects.filter(action="events.event_cancelled").exists()
+
+
+def test_it_keeps_its_events_and_moves_them_on_when_rerun_on_a_later_day() -> None:
+    demo.seed_demo()
+    before = {e.uid: e.pk for e in Event.objects.filter(initiative__isnull=True)}
+    later = timezone.now() + datetime.timedelta(days=20)
+    with freeze_time(later):
+        demo.seed_demo()
+        after = {e.uid: e.pk for e in Event.objects.filter(initiative__isnull=True)}
+        assert after == before
+        cancelled = Event.objects.get(cancelled_at__isnull=False)
+        assert cancelled.starts_at > timezone.now()  # the cancelled one still to come
+        assert cancelled.sequence > 1  # changed, then cancelled again, as calendars need
+        assert event_list(AnonymousUser(), past=True).exists()
+        assert Minutes.objects.exists()
