@@ -15,7 +15,7 @@ from grassroots.accounts.selectors import user_roles
 
 # Paths a role holder may still reach before MFA is set up: the MFA and account pages
 # themselves, sign-out, static files and the health check.
-_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/healthz", "/i18n/")
+_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
 
 
 class RequireMFAForRolesMiddleware:
