@@ -40,6 +40,7 @@ urlpatterns = [
     path("support/", include("grassroots.support.urls")),
     path("notifications/", include("grassroots.notifications.urls")),
     path("groups/", include("grassroots.groups.urls")),
+    path("", include("grassroots.actions.urls")),
     path("conversations/", include("grassroots.conversations.urls")),
     path("events/", include("grassroots.events.urls")),
     path("following/", include("grassroots.following.urls")),

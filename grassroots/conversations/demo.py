@@ -22,9 +22,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from grassroots.accounts.models import User
+from grassroots.actions import services as action_services
+from grassroots.actions.models import ActionItem
 from grassroots.conversations import services
 from grassroots.conversations.models import (
-    AgreedAction,
     Audience,
     Conversation,
     Post,
@@ -357,18 +358,18 @@ def _build(
     today = timezone.localdate()
     for what, who, days, done in spec.actions:
         owner = cast.get(who)
-        action = services.agreed_action_create(
+        action = action_services.action_add(
             actor=host,
-            conversation=conversation,
+            parent=conversation,
             what=what,
             owner=owner,
             owner_name="" if owner is not None else who,
             due_on=today,
         )
         if done:
-            services.agreed_action_complete(actor=owner or host, action=action)
+            action_services.action_complete(actor=owner or host, item=action)
         # Agreed on the day; due when the demo says (already past for one that is done).
-        AgreedAction.objects.filter(pk=action.pk).update(
+        ActionItem.objects.filter(pk=action.pk).update(
             due_on=today + datetime.timedelta(days=days),
             done_at=timezone.now() - datetime.timedelta(days=1) if done else None,
         )

@@ -11,10 +11,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.accounts.models import User
 from grassroots.conversations.models import Audience
 from grassroots.conversations.services import MAX_BODY, MAX_QUESTION, MAX_SUMMARY
-from grassroots.core.forms import GovukDateField, PlainTextField
+from grassroots.core.forms import PlainTextField
 
 
 def _text(
@@ -137,61 +136,6 @@ class SummaryForm(forms.Form):
 
     def clean_summary(self) -> str:
         return _no_control_characters(self.cleaned_data["summary"])
-
-
-class AgreedActionForm(forms.Form):
-    what = _text(
-        _("What was agreed"),
-        _("Enter what was agreed"),
-        _("What was agreed must be 300 characters or fewer"),
-        300,
-        help_text=_("For example, “Ask the council to mend the gate”."),
-    )
-    owner = forms.TypedChoiceField(
-        label=_("Who will do it: someone taking part"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": _("Choose someone taking part in the conversation")},
-    )
-    owner_name = _text(
-        _("Or: the name of someone else"),
-        "",
-        _("The name must be 200 characters or fewer"),
-        200,
-        required=False,
-        help_text=_("For example, “The school’s head teacher”."),
-    )
-    due_on = GovukDateField(
-        label=_("By when"),
-        name=_("By when"),
-        required_message=_("Enter the date it should be done by"),
-        not_before_today=True,
-    )
-
-    def __init__(self, *args: Any, people: list[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.people = {p.pk: p for p in people}
-        owner = self.fields["owner"]
-        assert isinstance(owner, forms.TypedChoiceField)
-        owner.choices = [("", _("Choose a person")), *[(p.pk, p.public_name) for p in people]]
-
-    def clean_what(self) -> str:
-        return _no_control_characters(self.cleaned_data["what"])
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        owner, name = data.get("owner"), (data.get("owner_name") or "").strip()
-        if "owner" in self.errors or "owner_name" in self.errors:
-            return data
-        if owner is None and not name:
-            self.add_error(
-                "owner", _("Choose someone taking part, or type the name of someone else")
-            )
-        elif owner is not None and name:
-            self.add_error("owner_name", _("Choose someone taking part or type a name, not both"))
-        data["owner_user"] = self.people.get(owner) if owner is not None else None
-        return data
 
 
 class FilterForm(forms.Form):

@@ -177,37 +177,6 @@ class Reaction(models.Model):
         return f"{self.user_id} agrees with {self.post_id}"
 
 
-class AgreedAction(models.Model):
-    """Something the conversation agreed to do: what, who, by when, tracked to done."""
-
-    conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="agreed_actions"
-    )
-    what = models.CharField(_("what"), max_length=300)
-    # Who does it: a person on the site (it then shows on their dashboard) or a name.
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="agreed_actions",
-        verbose_name=_("who"),
-    )
-    owner_name = models.CharField(_("who (name)"), max_length=200, blank=True)
-    due_on = models.DateField(_("by when"), null=True, blank=True)
-    done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["done_at", "due_on", "id"]
-
-    def __str__(self) -> str:
-        return self.what
-
-
 class ConversationAccess(models.Model):
     """A person let into a safeguarded conversation hosted by a group.
 

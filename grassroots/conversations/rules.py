@@ -8,10 +8,12 @@
   the host's wards with those wards' councillors and the council's officers; or members of the
   initiative or group. `reply_refusal()` says in plain words why somebody may not.
 - The host (initiative leads, group organisers, the starter of a ward conversation) pins the
-  summary, records agreed actions and closes the conversation.
+  summary, records agreed actions (`conversations.record_action`; the actions app asks it)
+  and closes the conversation.
 - A conversation of an archived group is read-only: no replies, agreements, edits, pinned
   summaries, agreed actions or closing (it counts as closed, with its own reason); agreed
-  actions already recorded can still be marked done, and authors can still remove their posts.
+  actions already recorded can still be marked done (`actions.update`, in the actions app),
+  and authors can still remove their posts.
 - Councillors and officers take part as labelled participants: no moderating power comes
   with the role. Moderators hide and restore (the moderation app), they do not host.
 
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import OfficerPost
 from grassroots.accounts.rules import is_councillor, is_moderator, is_officer
-from grassroots.conversations.models import AgreedAction, Audience, Conversation, Post
+from grassroots.conversations.models import Audience, Conversation, Post
 from grassroots.conversations.visibility import can_view
 from grassroots.groups.models import Group
 from grassroots.groups.selectors import is_member, is_organiser
@@ -62,7 +64,7 @@ def forget(user: Any) -> None:
 def _conversation_of(obj: Any) -> Conversation | None:
     if isinstance(obj, Conversation):
         return obj
-    if isinstance(obj, (Post, AgreedAction)):
+    if isinstance(obj, Post):
         return obj.conversation
     return None
 
@@ -291,11 +293,6 @@ def post_is_public(user: Any, post: Any) -> bool:
 
 
 @rules.predicate
-def owns_action(user: Any, action: Any) -> bool:
-    return isinstance(action, AgreedAction) and _signed_in(user) and action.owner_id == user.pk
-
-
-@rules.predicate
 def not_hidden(user: Any, obj: Any) -> bool:
     conversation = _conversation_of(obj)
     return conversation is not None and conversation.hidden_at is None
@@ -329,8 +326,6 @@ rules.add_perm(
 )
 rules.add_perm("conversations.pin_summary", signed_in & may_see & is_host & host_is_live)
 rules.add_perm("conversations.record_action", signed_in & may_see & is_host & host_is_live)
-# Object: the agreed action. The host, or the person who took it on.
-rules.add_perm("conversations.complete_action", signed_in & may_see & (is_host | owns_action))
 rules.add_perm("conversations.close", signed_in & may_see & is_host & is_open)
 # The group's organisers choose who else may see a safeguarded group conversation.
 rules.add_perm(

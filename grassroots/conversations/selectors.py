@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.accounts.rules import is_moderator
-from grassroots.conversations.models import AgreedAction, Conversation, Post, Reaction
+from grassroots.conversations.models import Conversation, Post, Reaction
 from grassroots.conversations.rules import edit_window
 from grassroots.conversations.visibility import visible_conversations
 from grassroots.groups.models import Group
@@ -434,10 +434,6 @@ def thread_page(
         answers=counts["visible"] or 0,
         conversation_url=_conversation_page_url(conversation, start["threads_before"]),
     )
-
-
-def agreed_actions(conversation: Conversation) -> list[AgreedAction]:
-    return list(AgreedAction.objects.filter(conversation=conversation).select_related("owner"))
 
 
 def participants(conversation: Conversation, *, limit: int = 200) -> list[User]:

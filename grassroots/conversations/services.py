@@ -7,7 +7,6 @@ the audit log and sends notifications through `notifications.services.notify`, a
 
 from __future__ import annotations
 
-import datetime
 import unicodedata
 from typing import Any
 
@@ -22,7 +21,6 @@ from grassroots.accounts.rules import is_councillor, is_officer
 from grassroots.accounts.selectors import notice_name
 from grassroots.conversations.models import (
     MAX_DEPTH,
-    AgreedAction,
     Audience,
     Conversation,
     ConversationAccess,
@@ -470,76 +468,3 @@ def summary_pin(*, actor: Any, conversation: Conversation, summary: str) -> Conv
             summary="Pinned a summary" if summary else "Took the summary down",
         )
     return conversation
-
-
-def agreed_action_create(
-    *,
-    actor: Any,
-    conversation: Conversation,
-    what: str,
-    owner: Any | None = None,
-    owner_name: str = "",
-    due_on: datetime.date | None = None,
-) -> AgreedAction:
-    """Record something the conversation agreed to do: what, who (a participant or a name), when."""
-    _require(actor, "conversations.record_action", conversation)
-    what = clean_text(
-        what,
-        max_length=300,
-        empty=_("Enter what was agreed"),
-        too_long=_("What was agreed must be 300 characters or fewer"),
-    )
-    owner_name = (owner_name or "").strip()
-    if owner is not None and owner_name:
-        raise ConversationError(_("Choose a participant or type a name, not both"))
-    if owner is None and not owner_name:
-        raise ConversationError(_("Say who will do it"))
-    if len(owner_name) > 200:
-        raise ConversationError(_("The name must be 200 characters or fewer"))
-    if due_on is not None and due_on < timezone.localdate():
-        raise ConversationError(_("The date must be today or in the future"))
-    with transaction.atomic():
-        action = AgreedAction.objects.create(
-            conversation=conversation,
-            what=what,
-            owner=owner,
-            owner_name=owner_name,
-            due_on=due_on,
-            created_by=actor,
-        )
-        audit_record(
-            actor=actor,
-            action="conversations.agreed_action_create",
-            obj=action,
-            summary=f"Recorded an agreed action: {what}",
-        )
-        if owner is not None:
-            notify(
-                recipients=[owner],
-                kind=Kind.ACTION,
-                text=_("You agreed to do something in “%(question)s”: %(what)s")
-                % {"question": conversation.question, "what": what},
-                url=f"{conversation.get_absolute_url()}#agreed-actions",
-                conversation=conversation,
-                exclude=actor,
-            )
-    return action
-
-
-def agreed_action_complete(*, actor: Any, action: AgreedAction) -> AgreedAction:
-    """Mark an agreed action done (the host, or the person who took it on)."""
-    _require(actor, "conversations.complete_action", action)
-    with transaction.atomic():
-        changed = AgreedAction.objects.filter(pk=action.pk, done_at__isnull=True).update(
-            done_at=timezone.now()
-        )
-        if not changed:
-            raise ConversationError(_("This action is already done"))
-        action.refresh_from_db(fields=["done_at"])
-        audit_record(
-            actor=actor,
-            action="conversations.agreed_action_complete",
-            obj=action,
-            summary=f"Marked done: {action.what}",
-        )
-    return action

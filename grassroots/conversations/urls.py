@@ -15,8 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/replies/<int:post_pk>/remove/", views.remove, name="remove"),
     path("<int:pk>/replies/<int:post_pk>/agree/", views.agree, name="agree"),
     path("<int:pk>/summary/", views.summary, name="summary"),
-    path("<int:pk>/actions/new/", views.action_new, name="action_new"),
-    path("<int:pk>/actions/<int:action_pk>/done/", views.action_done, name="action_done"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/access/", views.access, name="access"),
 ]

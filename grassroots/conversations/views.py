@@ -22,14 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from grassroots.conversations import selectors, services
 from grassroots.conversations.forms import (
-    AgreedActionForm,
     EditForm,
     FilterForm,
     ReplyForm,
     StartForm,
     SummaryForm,
 )
-from grassroots.conversations.models import AgreedAction, Conversation, Post
+from grassroots.conversations.models import Conversation, Post
 from grassroots.conversations.rules import archived_group, reply_refusal
 from grassroots.conversations.services import ConversationError
 from grassroots.core.ratelimits import rate_limited
@@ -239,13 +238,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     may_reply = user.has_perm("conversations.reply", conversation)
     is_host = user.has_perm("conversations.pin_summary", conversation)
-    # The host marks any agreed action done (still, once the group is archived).
-    completes_any = user.has_perm("conversations.complete_action", conversation)
-    actions = selectors.agreed_actions(conversation)
-    for action in actions:
-        action.can_complete = action.done_at is None and (  # type: ignore[attr-defined]
-            completes_any or (user.is_authenticated and action.owner_id == user.pk)
-        )
     posts, page = selectors.thread(
         user, conversation, may_take_part=may_reply, page=request.GET.get("page")
     )
@@ -256,7 +248,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conversation": conversation,
             "posts": posts,
             "page": page,
-            "actions": actions,
             "may_reply": may_reply,
             "refusal": None if may_reply else reply_refusal(user, conversation),
             "is_host": is_host,
@@ -539,62 +530,6 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         button=_("Save the summary"),
         extra_errors=extra_errors,
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_new(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = _conversation(request, pk)
-    if refused := _refused_unless(
-        request, "conversations.record_action", conversation, conversation
-    ):
-        return refused
-    people = selectors.participants(conversation)
-    extra_errors: list[str] = []
-    if request.method == "POST":
-        form = AgreedActionForm(request.POST, people=people)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.agreed_action_create(
-                    actor=request.user,
-                    conversation=conversation,
-                    what=data["what"],
-                    owner=data.get("owner_user"),
-                    owner_name=data["owner_name"],
-                    due_on=data["due_on"],
-                )
-            except ConversationError as error:
-                extra_errors.append(error.message)
-            else:
-                messages.success(request, _("The agreed action has been recorded"))
-                return _back(conversation, "agreed-actions")
-    else:
-        form = AgreedActionForm(people=people)
-    return _form_page(
-        request,
-        conversation,
-        form,
-        heading=_("Record an agreed action"),
-        button=_("Record the action"),
-        extra_errors=extra_errors,
-    )
-
-
-@login_required
-@require_POST
-def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
-    conversation = _conversation(request, pk)
-    action = get_object_or_404(AgreedAction, pk=action_pk, conversation=conversation)
-    action.conversation = conversation
-    _require(request, "conversations.complete_action", action)
-    try:
-        services.agreed_action_complete(actor=request.user, action=action)
-    except ConversationError:
-        pass  # already done: the page shows it so
-    else:
-        messages.success(request, _("The action is marked as done"))
-    return _back(conversation, "agreed-actions")
 
 
 @login_required

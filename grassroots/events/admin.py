@@ -11,7 +11,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.events.models import ActionItem, Event, Minutes, Rsvp, Venue
+from grassroots.events.models import Event, Minutes, Rsvp, Venue
 
 
 class VenueAdminForm(forms.ModelForm[Venue]):
@@ -47,12 +47,6 @@ class RsvpInline(admin.TabularInline[Rsvp, Event]):
     readonly_fields = ("joined_list_at",)
 
 
-class ActionItemInline(admin.TabularInline[ActionItem, Event]):
-    model = ActionItem
-    extra = 0
-    raw_id_fields = ("owner", "created_by")
-
-
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin[Event]):
     # A web address typed without a scheme is taken as https (Django 6's default, asked now).
@@ -70,7 +64,8 @@ class EventAdmin(admin.ModelAdmin[Event]):
         "hidden_by",
     )
     readonly_fields = ("uid", "sequence", "reminder_sent_at")
-    inlines = [RsvpInline, ActionItemInline]
+    # The actions app adds its inline of the event's action items (actions/admin.py).
+    inlines = [RsvpInline]
 
     # `events.view_event` and `events.change_event` are also rules (events/rules.py: who may see
     # or run an event on the site), and User.has_perm lets the rules decide. The admin asks

@@ -35,10 +35,10 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from grassroots.accounts.models import User
+from grassroots.actions import services as action_services
+from grassroots.actions.models import ActionItem, ActionStatus
 from grassroots.events import services
 from grassroots.events.models import (
-    ActionItem,
-    ActionStatus,
     Event,
     EventKind,
     Minutes,
@@ -332,9 +332,9 @@ def _actions(event: Event, host: User, items: list[dict[str, Any]]) -> None:
     """The host records each action from the meeting; the ones under way are moved on."""
     for item in items:
         status = item.pop("status", ActionStatus.OPEN)
-        row = services.action_item_add(actor=host, event=event, **item)
+        row = action_services.action_add(actor=host, parent=event, **item)
         if status != ActionStatus.OPEN:
-            services.action_item_set_status(actor=host, item=row, status=status)
+            action_services.action_set_status(actor=host, item=row, status=status)
 
 
 def seed_events(borough: Borough) -> None:

@@ -21,7 +21,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.forms import GovukDateField, PlainTextField
-from grassroots.events.models import ActionStatus, EventKind, Venue
+from grassroots.events.models import EventKind, Venue
 from grassroots.events.services import VENUE_FIELDS
 from grassroots.places.models import Ward
 from grassroots.support.forms import CleanTextMixin
@@ -333,69 +333,6 @@ class MinutesForm(CleanTextMixin, forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"max_length": _("Decisions must be 5000 characters or fewer")},
-    )
-
-
-class ActionItemForm(CleanTextMixin, forms.Form):
-    what = PlainTextField(
-        label=_("What needs doing"),
-        max_length=300,
-        error_messages={
-            "required": _("Enter what needs doing"),
-            "max_length": _("What needs doing must be 300 characters or fewer"),
-        },
-    )
-    owner = forms.ChoiceField(
-        label=_("Who will do it (a person on this site)"),
-        required=False,
-        error_messages={"invalid_choice": _("Select a person from the list")},
-    )
-    owner_name = PlainTextField(
-        label=_("Or their name, if they do not use this site"),
-        required=False,
-        max_length=200,
-        error_messages={"max_length": _("Name must be 200 characters or fewer")},
-    )
-    due_on = GovukDateField(
-        label=_("Due by (optional)"),
-        name=_("Due date"),
-        required=False,
-        required_message=_("Enter the due date"),
-        not_before_today=True,
-    )
-
-    def __init__(self, *args: Any, people: list[Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.people = {str(p.pk): p for p in people or []}
-        owner_field = self.fields["owner"]
-        assert isinstance(owner_field, forms.ChoiceField)
-        owner_field.choices = [("", _("Nobody on the site"))] + [
-            (key, p.display_name or _("Person %(n)s") % {"n": key})
-            for key, p in self.people.items()
-        ]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        owner_key = cleaned.get("owner")
-        name = (cleaned.get("owner_name") or "").strip()
-        if owner_key and name:
-            self.add_error("owner_name", _("Choose a person or enter a name, not both"))
-        elif not owner_key and not name and "owner_name" not in self.errors:
-            self.add_error("owner", _("Choose who will do it or enter their name"))
-        cleaned["owner_user"] = self.people.get(owner_key or "")
-        cleaned["owner_name"] = name
-        return cleaned
-
-
-class ActionStatusForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=ActionStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Select the new status"),
-            "invalid_choice": _("Select the new status"),
-        },
     )
 
 

@@ -16,7 +16,8 @@ and is left out of the choices on those forms; its organisers still run its exis
 
 Objects: `events.host_event` takes the host (a Group, Initiative, Ward or Councillor);
 `events.add_venue` takes a Group or None ("may add a venue for some group");
-`events.update_action` takes an ActionItem; the rest take the Event or the Venue.
+the rest take the Event or the Venue. Moving an action item on is `actions.update`
+(grassroots/actions/rules.py), which asks `is_host` and `can_see` here about its event.
 Answers are cached on the user object for the rest of the request.
 """
 
@@ -28,7 +29,7 @@ import rules
 from django.utils import timezone
 
 from grassroots.accounts.rules import is_councillor, is_moderator, is_site_admin
-from grassroots.events.models import ActionItem, Event, Venue
+from grassroots.events.models import Event, Venue
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
 from grassroots.initiatives.visibility import can_view
@@ -161,12 +162,10 @@ def sees_event(user: Any, event: Event) -> bool:
 
 @rules.predicate
 def is_host(user: Any, obj: Any) -> bool:
-    """For an event or an action item: runs its host's events; for a host: may put on a new
+    """For an event: runs its host's events; for a host: may put on a new
     event for it."""
     if isinstance(obj, Event):
         return runs(user, host_of(obj))
-    if isinstance(obj, ActionItem):
-        return runs(user, host_of(obj.event))
     if isinstance(obj, Group | Initiative | Ward | Councillor):
         return hosts(user, obj)
     return False
@@ -174,14 +173,7 @@ def is_host(user: Any, obj: Any) -> bool:
 
 @rules.predicate
 def can_see(user: Any, obj: Any) -> bool:
-    if isinstance(obj, ActionItem):
-        obj = obj.event
     return isinstance(obj, Event) and sees_event(user, obj)
-
-
-@rules.predicate
-def owns_action(user: Any, item: Any) -> bool:
-    return isinstance(item, ActionItem) and _signed_in(user) and item.owner_id == user.pk
 
 
 @rules.predicate
@@ -212,7 +204,6 @@ rules.add_perm("events.cancel_event", signed_in & can_see & is_host)
 rules.add_perm("events.rsvp", signed_in & can_see)
 rules.add_perm("events.write_minutes", signed_in & can_see & is_host)
 rules.add_perm("events.add_action", signed_in & can_see & is_host)
-rules.add_perm("events.update_action", signed_in & can_see & (is_host | owns_action))
 rules.add_perm(
     "events.add_venue",
     signed_in & ~for_an_archived_group & (is_site_admin | organises_venue_group),

@@ -14,14 +14,9 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
-from grassroots.conversations.models import AgreedAction, Conversation
-from grassroots.conversations.visibility import visible_conversations
 from grassroots.events.models import (
-    ActionItem,
-    ActionStatus,
     Event,
     EventKind,
     Rsvp,
@@ -183,10 +178,6 @@ def waiting_list(event: Event) -> QuerySet[Rsvp]:
     )
 
 
-def action_items(event: Event) -> QuerySet[ActionItem]:
-    return event.action_items.select_related("owner").order_by("due_on", "id")
-
-
 def places_left(event: Event) -> int | None:
     """None when there is no limit."""
     if event.capacity is None:
@@ -239,64 +230,3 @@ def venue_upcoming_events(user: Any, venue: Venue) -> QuerySet[Event]:
         .select_related(*HOST_RELATIONS)
         .order_by("starts_at")[:20]
     )
-
-
-def _conversation_url(conversation: Conversation) -> str:
-    try:
-        return conversation.get_absolute_url()
-    except NoReverseMatch:  # the conversation pages are not in this build
-        return ""
-
-
-@dataclass(frozen=True)
-class YourAction:
-    """One open action on the owner's dashboard, from a meeting or a conversation."""
-
-    what: str
-    due_on: datetime.date | None
-    status: str
-    source: str
-    url: str
-    item: ActionItem | None
-
-
-def your_actions(user: Any) -> list[YourAction]:
-    """Open action items from meetings and open agreed actions from conversations (2 queries)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    items = (
-        ActionItem.objects.filter(owner=user)
-        .exclude(status=ActionStatus.DONE)
-        .filter(event__in=visible_events(user).values("pk"))
-        .select_related("event")
-    )
-    agreed = (
-        AgreedAction.objects.filter(owner=user, done_at__isnull=True)
-        .filter(conversation__hidden_at__isnull=True)
-        .filter(conversation__in=visible_conversations(user).values("pk"))
-        .select_related("conversation")
-    )
-    rows = [
-        YourAction(
-            what=i.what,
-            due_on=i.due_on,
-            status=i.get_status_display(),
-            source=i.event.title,
-            url=i.event.get_absolute_url(),
-            item=i,
-        )
-        for i in items
-    ]
-    rows += [
-        YourAction(
-            what=a.what,
-            due_on=a.due_on,
-            status=str(ActionStatus.OPEN.label),
-            source=a.conversation.question,
-            url=_conversation_url(a.conversation),
-            item=None,
-        )
-        for a in agreed
-    ]
-    far = datetime.date.max
-    return sorted(rows, key=lambda r: (r.due_on or far, r.what))

@@ -24,8 +24,6 @@ from grassroots.accounts.rules import is_site_admin
 from grassroots.core.audit import audit_record
 from grassroots.core.times import govuk_datetime
 from grassroots.events.models import (
-    ActionItem,
-    ActionStatus,
     Event,
     EventKind,
     Minutes,
@@ -529,70 +527,6 @@ def minutes_save(*, actor: Any, event: Event, text: str, decisions: str) -> Minu
             data={"event": event.pk},
         )
     return minutes
-
-
-def action_item_add(
-    *,
-    actor: Any,
-    event: Event,
-    what: str,
-    owner: Any | None = None,
-    owner_name: str = "",
-    due_on: datetime.date | None = None,
-) -> ActionItem:
-    """Record an action from the meeting; a person on the site sees it on their dashboard."""
-    _require(actor, "events.add_action", event)
-    if owner is None and not owner_name:
-        raise EventError(_("Choose who will do it or enter their name"))
-    with transaction.atomic():
-        item = ActionItem.objects.create(
-            event=event,
-            what=what,
-            owner=owner,
-            owner_name="" if owner is not None else owner_name,
-            due_on=due_on,
-            created_by=actor,
-        )
-        audit_record(
-            actor=actor,
-            action="events.action_added",
-            obj=item,
-            summary=f"Action for event {event.pk}: {what}",
-            data={"event": event.pk, "owner": owner.pk if owner is not None else None},
-        )
-        if owner is not None:
-            notify(
-                recipients=[owner],
-                kind=Kind.ACTION,
-                text=_("An action from %(title)s is yours: %(what)s")
-                % {"title": event.title, "what": what},
-                url=event.get_absolute_url(),
-                initiative=event.initiative,
-                exclude=actor,
-            )
-    return item
-
-
-def action_item_set_status(*, actor: Any, item: ActionItem, status: str) -> ActionItem:
-    """Its owner or the hosts move an action item on (to do, in progress, done)."""
-    _require(actor, "events.update_action", item)
-    if status not in ActionStatus.values:
-        raise EventError(_("Select the new status"))
-    with transaction.atomic():
-        item = ActionItem.objects.select_for_update().select_related("event").get(pk=item.pk)
-        old = item.status
-        if old == status:
-            return item
-        item.status = status
-        item.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="events.action_status",
-            obj=item,
-            summary=f"Action {item.pk}: {old} → {status}",
-            data={"from": old, "to": status},
-        )
-    return item
 
 
 # --- Reminders ----------------------------------------------------------------------------------

@@ -23,20 +23,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from grassroots.accounts.models import User
 from grassroots.accounts.rules import is_councillor, is_site_admin
 from grassroots.core.ratelimits import rate_limited
 from grassroots.events import selectors, services
 from grassroots.events.calendar import calendar_response
 from grassroots.events.forms import (
-    ActionItemForm,
-    ActionStatusForm,
     CancelForm,
     EventForm,
     MinutesForm,
     VenueForm,
 )
-from grassroots.events.models import ActionItem, Event, EventKind, Minutes, RsvpStatus, Venue
+from grassroots.events.models import Event, EventKind, Minutes, RsvpStatus, Venue
 from grassroots.events.rules import (
     Host,
     archived_organised_group_ids,
@@ -47,8 +44,8 @@ from grassroots.events.rules import (
     sees_event,
 )
 from grassroots.events.services import EventError, host_label
-from grassroots.groups.models import Group, GroupMembershipStatus, GroupRole
-from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
+from grassroots.groups.models import Group
+from grassroots.initiatives.models import Initiative
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Ward
 from grassroots.places.selectors import councillor_id_for
@@ -124,9 +121,6 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     minutes = Minutes.objects.filter(event=event).first()
     is_host = user.has_perm("events.change_event", event)
-    items = list(selectors.action_items(event))
-    for item in items:
-        item.event = event  # the rules ask about the event: no query per item
     return render(
         request,
         "events/detail.html",
@@ -138,7 +132,6 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "position": position,
             "places_left": selectors.places_left(event),
             "minutes": minutes,
-            "action_items": [(item, user.has_perm("events.update_action", item)) for item in items],
             "is_host": is_host,
             "can_rsvp": user.has_perm("events.rsvp", event) and _open_for_rsvp(event),
             "is_past": event.ends_at < timezone.now(),
@@ -498,79 +491,6 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
             decisions=f.cleaned_data["decisions"],
         ),
         success=_("The minutes have been saved"),
-    )
-
-
-def _people_for_actions(event: Event) -> list[User]:
-    """Who an action can be given to: the people who said they were going, and the hosts."""
-    going = User.objects.filter(rsvps__event=event, rsvps__status=RsvpStatus.GOING, is_active=True)
-    host = host_of(event)
-    if isinstance(host, Group):
-        hosts = User.objects.filter(
-            group_memberships__group=host,
-            group_memberships__role=GroupRole.ORGANISER,
-            group_memberships__status=GroupMembershipStatus.ACTIVE,
-        )
-    elif isinstance(host, Initiative):
-        hosts = User.objects.filter(
-            pk__in=Membership.objects.filter(
-                initiative=host, role=MemberRole.LEAD, status=MembershipStatus.APPROVED
-            ).values("user_id")
-        )
-    elif isinstance(host, Ward):
-        hosts = User.objects.filter(
-            councillor__terms__in=CouncillorTerm.objects.current().filter(ward=host)
-        )
-    else:
-        hosts = User.objects.filter(councillor=host)
-    people = (going | hosts).distinct().order_by("display_name", "pk")
-    return list(people[:500])
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_new(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event(request, pk)
-    return _run(
-        request,
-        event=event,
-        perm="events.add_action",
-        form_class=ActionItemForm,
-        form_kwargs={"people": _people_for_actions(event)},
-        title=_("Add an action"),
-        button=_("Add action"),
-        action=lambda f: services.action_item_add(
-            actor=request.user,
-            event=event,
-            what=f.cleaned_data["what"],
-            owner=f.cleaned_data["owner_user"],
-            owner_name=f.cleaned_data["owner_name"],
-            due_on=f.cleaned_data.get("due_on"),
-        ),
-        success=_("The action has been added"),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_status(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ActionItem.objects.select_related("event"), pk=pk)
-    event = _event(request, item.event_id)
-    item.event = event
-    return _run(
-        request,
-        event=event,
-        perm="events.update_action",
-        perm_obj=item,
-        form_class=ActionStatusForm,
-        title=_("Update the action"),
-        button=_("Save status"),
-        initial={"status": item.status},
-        intro=item.what,
-        action=lambda f: services.action_item_set_status(
-            actor=request.user, item=item, status=f.cleaned_data["status"]
-        ),
-        success=_("The action has been updated"),
     )
 
 

@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from grassroots.conversations.demo import seed_conversations
-from grassroots.conversations.models import AgreedAction, Conversation, Post, Reaction
+from grassroots.conversations.models import Conversation, Post, Reaction
 from grassroots.conversations.visibility import can_view
 from grassroots.core import demo
 from grassroots.groups.demo import seed_groups
@@ -40,7 +40,7 @@ def _content() -> list[tuple[object, ...]]:
             c.is_safeguarded,
             c.reply_count,
             c.summary,
-            c.agreed_actions.count(),
+            c.action_items.count(),
         )
         for c in Conversation.objects.all()
     )
@@ -64,9 +64,16 @@ def test_the_demo_has_every_kind_of_conversation() -> None:
     assert Post.objects.filter(quoted__isnull=False).exists()
     assert Reaction.objects.exists()
     assert conversations.exclude(summary="").exists()
-    assert AgreedAction.objects.filter(done_at__isnull=False).exists()
-    assert AgreedAction.objects.filter(done_at__isnull=True, owner__isnull=False).exists()
-    assert AgreedAction.objects.filter(owner__isnull=True).exclude(owner_name="").exists()
+    # Agreed actions (actions.ActionItem): one done, one open for a person, one for a name.
+    assert conversations.filter(action_items__done_at__isnull=False).exists()
+    assert conversations.filter(
+        action_items__done_at__isnull=True, action_items__owner__isnull=False
+    ).exists()
+    assert (
+        conversations.filter(action_items__owner__isnull=True)
+        .exclude(action_items__owner_name="")
+        .exists()
+    )
     for conversation in conversations:
         assert conversation.reply_count == conversation.posts.count()
 

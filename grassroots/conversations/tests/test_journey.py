@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.conversations.models import AgreedAction, Conversation, Post
+from grassroots.conversations.models import Conversation, Post
 from grassroots.core.tests.browser import assert_accessible, visit
 from grassroots.groups.tests.factories import GroupFactory, GroupMembershipFactory
 
@@ -122,7 +122,7 @@ def test_a_group_hosts_a_councillor_replies_and_an_action_is_agreed(
     with page.expect_navigation():
         page.get_by_role("button", name="Record the action").click()
     assert_accessible(page)
-    action = AgreedAction.objects.get()
+    action = conversation.action_items.get()  # an agreed action (actions.ActionItem)
     assert action.owner == councillor
     assert action.due_on == due
     assert page.get_by_role("cell", name="Ask Parks where benches can go", exact=True).is_visible()

@@ -134,19 +134,6 @@ def test_a_second_lead_or_organiser_hosts_too(world: World) -> None:
     assert not lead.has_perm("conversations.pin_summary", world.conversation("ward"))
 
 
-@pytest.mark.parametrize("host", HOSTS)
-def test_the_host_or_the_owner_completes_an_action(world: World, host: str) -> None:
-    action = services.agreed_action_create(
-        actor=world.user("host"),
-        conversation=world.conversation(host),
-        what="Ask the council for a bench",
-        owner=world.user("ward councillor"),
-        due_on=timezone.localdate(),
-    )
-    got = {role for role in ROLES if allowed(world, role, "conversations.complete_action", action)}
-    assert got == {"host", "ward councillor"}
-
-
 def test_a_closed_conversation_takes_no_replies_or_agrees(world: World) -> None:
     conversation = world.conversation("group")
     services.conversation_close(actor=world.user("host"), conversation=conversation)

@@ -30,7 +30,7 @@ def pages(conversation: Conversation, post_pk: int) -> list[tuple[str, str]]:
         ("get", reverse("conversations:remove", kwargs={"pk": pk, "post_pk": post_pk})),
         ("post", reverse("conversations:agree", kwargs={"pk": pk, "post_pk": post_pk})),
         ("get", reverse("conversations:summary", kwargs={"pk": pk})),
-        ("get", reverse("conversations:action_new", kwargs={"pk": pk})),
+        ("get", reverse("actions:conversation_action_new", kwargs={"pk": pk})),
         ("get", reverse("conversations:close", kwargs={"pk": pk})),
     ]
 

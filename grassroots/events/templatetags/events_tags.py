@@ -1,5 +1,5 @@
-"""Template tags other apps use to show events content: the dashboard's "Your actions", and a
-councillor's coming surgeries on their page (places sits below events, so it asks here)."""
+"""Template tags other apps use to show events content: a councillor's coming surgeries on their
+page (places sits below events, so it asks here)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,9 @@ from typing import Any
 from django import template
 
 from grassroots.events.selectors import CouncillorSurgeries, councillor_surgeries
-from grassroots.events.selectors import your_actions as select_your_actions
 from grassroots.places.models import Councillor
 
 register = template.Library()
-
-
-@register.inclusion_tag("events/includes/your_actions.html", takes_context=True)
-def your_actions(context: dict[str, Any]) -> dict[str, Any]:
-    """Open action items and agreed actions the signed-in user owns, until they are done."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    return {"actions": select_your_actions(user) if user is not None else []}
 
 
 @register.simple_tag(takes_context=True)

@@ -23,7 +23,7 @@ from grassroots.accounts.tests.factories import (
     make_site_admin,
 )
 from grassroots.events import services
-from grassroots.events.models import ActionItem, Event, EventKind, Venue
+from grassroots.events.models import Event, EventKind, Venue
 from grassroots.events.tests.factories import EventFactory, VenueFactory
 from grassroots.groups.models import Group
 from grassroots.groups.tests.factories import GroupFactory
@@ -146,12 +146,6 @@ def build_world() -> World:
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()
-
-
-def action_for(world: World, kind: str) -> ActionItem:
-    return ActionItem.objects.create(
-        event=world.events[kind], what="Write to the council", owner=world.user("going resident")
-    )
 
 
 def error_summary(body: str) -> str:

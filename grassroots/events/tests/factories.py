@@ -7,7 +7,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from grassroots.events.models import ActionItem, Event, EventKind, Venue
+from grassroots.events.models import Event, EventKind, Venue
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.places.tests.factories import CouncilFactory
 
@@ -43,11 +43,3 @@ class EventFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: _in_days(7))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
     venue = factory.SubFactory(VenueFactory)
-
-
-class ActionItemFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ActionItem
-
-    event = factory.SubFactory(EventFactory)
-    what = factory.Sequence(lambda n: f"Ask the council about bins {n}")

@@ -112,7 +112,7 @@ def test_the_other_events_pages_pass_axe(browser: Any, live_server: Any) -> None
 
     from django.utils import timezone
 
-    from grassroots.events.models import ActionItem, Event, Minutes
+    from grassroots.events.models import Event, Minutes
 
     event = EventFactory(title="Park meeting", capacity=10)
     assert event.group is not None
@@ -122,7 +122,7 @@ def test_the_other_events_pages_pass_axe(browser: Any, live_server: Any) -> None
         starts_at=now - datetime.timedelta(hours=3), ends_at=now - datetime.timedelta(hours=1)
     )
     Minutes.objects.create(event=event, text="We met.", decisions="Meet again.")
-    ActionItem.objects.create(event=event, what="Book the hall", owner=host)
+    event.action_items.create(what="Book the hall", owner=host)
     page = _page_as(browser, live_server, host, javascript=False)
     base = live_server.url
     for url in [
@@ -134,13 +134,13 @@ def test_the_other_events_pages_pass_axe(browser: Any, live_server: Any) -> None
         event.get_absolute_url(),
         reverse("events:edit", args=[event.pk]),
         reverse("events:minutes", args=[event.pk]),
-        reverse("events:action_new", args=[event.pk]),
-        reverse("events:action_status", args=[ActionItem.objects.get().pk]),
+        reverse("actions:event_action_new", args=[event.pk]),
+        reverse("actions:event_action_status", args=[event.action_items.get().pk]),
         reverse("accounts:profile"),
     ]:
         visit(page, base + url)
     # Errors shown the GOV.UK way are accessible too.
-    visit(page, base + reverse("events:action_new", args=[event.pk]))
+    visit(page, base + reverse("actions:event_action_new", args=[event.pk]))
     follow(page.get_by_role("button", name="Add action"))
     assert "There is a problem" in page.content()
     assert_accessible(page)

@@ -112,19 +112,3 @@ def test_the_filters_offer_only_wards_and_groups_with_events(client: Any, world:
     assert quiet.name not in body
     assert f'<option value="{world.group.slug}">{world.group.name}</option>' in body
     assert world.other_group.name not in body
-
-
-def test_the_event_page_with_many_actions_costs_a_bounded_number_of_queries(
-    client: Any, world: World, django_assert_max_num_queries: Any
-) -> None:
-    from grassroots.events.models import ActionItem
-
-    event = world.events["group"]
-    owners = [UserFactory() for _ in range(5)]
-    ActionItem.objects.bulk_create(
-        ActionItem(event=event, what=f"Job {n}", owner=owners[n % 5]) for n in range(40)
-    )
-    client.force_login(world.user("group organiser"))
-    with django_assert_max_num_queries(22):
-        response = client.get(event.get_absolute_url())
-    assert response.content.decode().count(">Update<") == 40

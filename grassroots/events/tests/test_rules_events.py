@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from grassroots.events.rules import forget
-from grassroots.events.tests.conftest import HOST_ROLE, ROLES, SIGNED_IN, World, action_for
+from grassroots.events.tests.conftest import HOST_ROLE, ROLES, SIGNED_IN, World
 from grassroots.initiatives.models import Visibility
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +41,6 @@ def test_only_the_hosts_can_put_on_an_event_for_a_host(world: World, kind: str) 
 @pytest.mark.parametrize("kind", list(HOST_ROLE))
 def test_anybody_signed_in_can_reply(world: World, kind: str) -> None:
     assert _row(world, "events.rsvp", world.events[kind]) == _only(*SIGNED_IN)
-
-
-@pytest.mark.parametrize("kind", list(HOST_ROLE))
-def test_updating_an_action_is_for_its_owner_and_the_hosts(world: World, kind: str) -> None:
-    item = action_for(world, kind)  # owned by the going resident
-    assert _row(world, "events.update_action", item) == _only("going resident", HOST_ROLE[kind])
 
 
 def test_adding_a_venue(world: World) -> None:

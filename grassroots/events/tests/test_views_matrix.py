@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from grassroots.core.models import AuditEntry
 from grassroots.events.models import Event
-from grassroots.events.tests.conftest import HOST_ROLE, ROLES, World, action_for
+from grassroots.events.tests.conftest import HOST_ROLE, ROLES, World
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def _request(world: World, kind: str, action: str) -> tuple[str, dict[str, Any]]
     _started(event)
     if action == "minutes":
         return reverse("events:minutes", args=[event.pk]), {"text": "We met.", "decisions": ""}
-    return reverse("events:action_new", args=[event.pk]), {"what": "Ask", "owner_name": "Jo"}
+    return reverse("actions:event_action_new", args=[event.pk]), {"what": "Ask", "owner_name": "Jo"}
 
 
 def _expect(role: str, allowed: bool) -> set[int]:
@@ -85,22 +85,6 @@ def test_hosts_only(client: Any, world: World, kind: str, action: str) -> None:
             assert AuditEntry.objects.count() == entries, role
         if action == "cancel" and allowed:
             break  # the rest would be told it is already cancelled
-
-
-@pytest.mark.parametrize("kind", list(HOST_ROLE))
-def test_action_status_is_for_owner_and_hosts(client: Any, world: World, kind: str) -> None:
-    item = action_for(world, kind)
-    url = reverse("events:action_status", args=[item.pk])
-    for role in ROLES:
-        client.logout()
-        user = world.user(role)
-        if user.is_authenticated:
-            client.force_login(user)
-        allowed = role in ("going resident", HOST_ROLE[kind])
-        response = client.post(
-            url, {"status": "in_progress" if role != "going resident" else "done"}
-        )
-        assert response.status_code in _expect(role, allowed), role
 
 
 def test_rsvp_is_for_everybody_signed_in(client: Any, world: World) -> None:
