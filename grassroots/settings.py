@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "grassroots.moderation",
     # The home page and site search compose every app above, so they come last.
     "grassroots.home",
+    # The demo borough builds through every app above and nothing imports it: the top layer.
+    "grassroots.demo",
 ]
 
 MIDDLEWARE = [
