@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "django_htmx",
     "django_tasks",
     "django_tasks_db",
     "grassroots.core",
@@ -84,7 +83,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "grassroots.accounts.middleware.RequireMFAForRolesMiddleware",
     "grassroots.core.middleware.SiteErrorPagesMiddleware",
 ]
