@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from grassroots.accounts.types import actor_of
 from grassroots.core.forms import invited_message
 from grassroots.groups import selectors, services
 from grassroots.groups.forms import CouncilForm, FilterForm, GroupForm, InviteForm
@@ -435,7 +436,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.invitation_create(
                 group=group,
-                actor=request.user,
+                actor=actor_of(request),
                 email=form.cleaned_data["email"],
                 message=form.cleaned_data["message"],
             )
@@ -456,9 +457,9 @@ def invitation_answer(request: HttpRequest, slug: str, pk: int, answer: str) -> 
     _require(request, "groups.accept_invitation" if accept else "groups.decline_invitation", m)
     try:
         if accept:
-            services.invitation_accept(membership=m, user=request.user)
+            services.invitation_accept(membership=m, user=actor_of(request))
         else:
-            services.invitation_decline(membership=m, user=request.user)
+            services.invitation_decline(membership=m, user=actor_of(request))
     except GroupError as exc:
         return _refused(request, group, exc)
     if accept:
@@ -473,7 +474,7 @@ def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     m = _membership(group, pk, GroupMembershipStatus.INVITED)
     _require(request, "groups.withdraw_invitation", m)
     try:
-        services.invitation_withdraw(membership=m, actor=request.user)
+        services.invitation_withdraw(membership=m, actor=actor_of(request))
     except GroupError as exc:
         return _refused(request, group, exc)
     return _done(
