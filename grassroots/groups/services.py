@@ -477,7 +477,8 @@ def invitation_create(
     accepting is joining). With no account, the invitation waits for the address and None is
     returned; the caller answers the organiser the same way in both cases, so the form never
     tells who has an account."""
-    require(actor, "groups.invite", group)
+    # Organisers manage who is in the group; an archived group refuses below, with a reason.
+    require(actor, "groups.manage_members", group)
     invitee = _invitee_for(email)
     if invitee is None:
         _invite_address(group=group, actor=actor, email=email, message=message)
@@ -548,7 +549,9 @@ def _open_invitation(membership: GroupMembership) -> GroupMembership:
 
 def invitation_accept(*, membership: GroupMembership, user: Actor) -> GroupMembership:
     """The invitee says yes and becomes an active member; the organisers are told."""
-    require(user, "groups.accept_invitation", membership)
+    # Only the invitee answers; an invitation no longer open, or an archived group, is refused
+    # below with a reason (the page may be older than the change).
+    require(user, "groups.answer_invitation", membership)
     with transaction.atomic():
         _lock(membership.group)
         m = _open_invitation(membership)
@@ -577,7 +580,7 @@ def invitation_accept(*, membership: GroupMembership, user: Actor) -> GroupMembe
 
 def invitation_decline(*, membership: GroupMembership, user: Actor) -> GroupMembership:
     """The invitee says no; the organisers are told."""
-    require(user, "groups.decline_invitation", membership)
+    require(user, "groups.answer_invitation", membership)
     with transaction.atomic():
         _lock(membership.group)
         m = _open_invitation(membership)
@@ -605,7 +608,7 @@ def invitation_decline(*, membership: GroupMembership, user: Actor) -> GroupMemb
 
 def invitation_withdraw(*, membership: GroupMembership, actor: Actor) -> GroupMembership:
     """An organiser withdraws an invitation that has not been answered yet."""
-    require(actor, "groups.withdraw_invitation", membership)
+    require(actor, "groups.manage_members", membership.group)
     with transaction.atomic():
         _lock(membership.group)
         m = _open_invitation(membership)
