@@ -170,6 +170,9 @@ rules.add_perm(
     signed_in & is_pending_invitation & is_the_invitee & ~its_group_is_archived,
 )
 rules.add_perm("groups.decline_invitation", signed_in & is_pending_invitation & is_the_invitee)
+# The invitation services' own check: only the invitee answers (what has changed since, they
+# refuse with a reason).
+rules.add_perm("groups.answer_invitation", signed_in & is_the_invitee)
 rules.add_perm(
     "groups.withdraw_invitation", signed_in & is_pending_invitation & organises_its_group
 )

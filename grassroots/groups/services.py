@@ -14,18 +14,19 @@ allow is a `ServiceError` whose message is for the person who tried.
 from __future__ import annotations
 
 import contextlib
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from grassroots.accounts.models import User
 from grassroots.accounts.selectors import notice_name
 from grassroots.accounts.types import Actor
+from grassroots.core import invitations as invitation_policy
 from grassroots.core.audit import audit_record
 from grassroots.core.services import ServiceError, require
 from grassroots.core.slugs import unique_slug
@@ -47,10 +48,21 @@ ACTIVE = GroupMembershipStatus.ACTIVE
 # Paths under /groups/ that are pages, not groups.
 RESERVED_SLUGS = frozenset({"create", "new", "invitations", "feed", "mine"})
 # At most this many invitations may wait for an answer in one group at a time: enough for a
-# group starting out, few enough that a group cannot be used to mail people in bulk.
+# group starting out, few enough that a group cannot be used to mail people in bulk. The rest of
+# the invitation policy (the wait after a "no", how long an invitation to an address keeps) is
+# grassroots.core.invitations, shared with initiatives.
 MAX_PENDING_INVITATIONS = 30
-# Somebody who turned an invitation down is not asked again by the same group for a while.
-REINVITE_AFTER = datetime.timedelta(days=30)
+INVITATION_POLICY = invitation_policy.Policy(
+    cap=MAX_PENDING_INVITATIONS,
+    declined_recently=gettext_lazy(
+        "%(email)s turned down an invitation to this group recently. "
+        "You can invite them again from %(date)s"
+    ),
+    full=gettext_lazy(
+        "%(count)s invitations are already waiting for an answer, the most a group "
+        "can have. Withdraw one before you invite somebody else"
+    ),
+)
 
 
 def _name_taken(council: Council, name: str, *, exclude: Group | None = None) -> bool:
@@ -399,13 +411,10 @@ def _invitee_for(email: str) -> User | None:
     ).first()
 
 
-# An invitation to an address with no account waits this long for somebody to sign up with it.
-EMAIL_INVITATION_KEEPS = datetime.timedelta(days=30)
-
-
-def _waiting_by_email(group: Group) -> Any:
-    since = timezone.now() - EMAIL_INVITATION_KEEPS
-    return GroupEmailInvitation.objects.filter(group=group, created_at__gte=since)
+def _waiting_by_email(group: Group) -> QuerySet[GroupEmailInvitation]:
+    return GroupEmailInvitation.objects.filter(
+        group=group, created_at__gte=invitation_policy.email_invitations_since()
+    )
 
 
 def _refuse_over_cap(group: Group) -> None:
@@ -415,17 +424,12 @@ def _refuse_over_cap(group: Group) -> None:
         GroupMembership.objects.filter(group=group, status=GroupMembershipStatus.INVITED).count()
         + _waiting_by_email(group).count()
     )
-    if waiting >= MAX_PENDING_INVITATIONS:
-        raise ServiceError(
-            _(
-                "%(count)s invitations are already waiting for an answer, the most a group "
-                "can have. Withdraw one before you invite somebody else"
-            )
-            % {"count": MAX_PENDING_INVITATIONS}
-        )
+    refusal = invitation_policy.over_cap(INVITATION_POLICY, waiting=waiting)
+    if refusal:
+        raise ServiceError(refusal)
 
 
-def _invite_address(*, group: Group, actor: Any, email: str, message: str) -> None:
+def _invite_address(*, group: Group, actor: Actor, email: str, message: str) -> None:
     """No account has `email`: the invitation waits for somebody to confirm it on one."""
     email = email.strip().lower()
     with transaction.atomic():
@@ -449,11 +453,11 @@ def _invite_address(*, group: Group, actor: Any, email: str, message: str) -> No
         )
 
 
-def email_invitations_claim(*, user: Any, email: str) -> list[GroupMembership]:
+def email_invitations_claim(*, user: Actor, email: str) -> list[GroupMembership]:
     """Somebody has just confirmed `email` on their account: the group invitations waiting for
     that address become theirs, and they are told in the site and by email. One whose
     organiser may no longer invite (or that the group now refuses) lapses quietly."""
-    since = timezone.now() - EMAIL_INVITATION_KEEPS
+    since = invitation_policy.email_invitations_since()
     claimed: list[GroupMembership] = []
     waiting = GroupEmailInvitation.objects.filter(
         email__iexact=email.strip(), created_at__gte=since
@@ -474,13 +478,15 @@ def email_invitations_claim(*, user: Any, email: str) -> list[GroupMembership]:
 
 
 def invitation_create(
-    *, group: Group, actor: Any, email: str, message: str = ""
+    *, group: Group, actor: Actor, email: str, message: str = ""
 ) -> GroupMembership | None:
     """An organiser invites whoever has (or will have) the account with `email`: an account
     holder is told in the site and by email, and accepts or declines (for an open group too:
     accepting is joining). With no account, the invitation waits for the address and None is
     returned; the caller answers the organiser the same way in both cases, so the form never
     tells who has an account."""
+    # Organisers manage who is in the group; an archived group refuses below, with a reason.
+    require(actor, "groups.manage_members", group)
     invitee = _invitee_for(email)
     if invitee is None:
         _invite_address(group=group, actor=actor, email=email, message=message)
@@ -488,7 +494,7 @@ def invitation_create(
     return _invite_account(group=group, actor=actor, invitee=invitee, message=message)
 
 
-def _invite_account(*, group: Group, actor: Any, invitee: User, message: str) -> GroupMembership:
+def _invite_account(*, group: Group, actor: Actor, invitee: User, message: str) -> GroupMembership:
     if invitee.pk == actor.pk:
         raise ServiceError(_("You cannot invite yourself"))
     shown = invitee.email
@@ -503,20 +509,12 @@ def _invite_account(*, group: Group, actor: Any, invitee: User, message: str) ->
             raise ServiceError(
                 _("%(email)s has already been invited and has not answered yet") % {"email": shown}
             )
-        if (
-            m is not None
-            and m.status == GroupMembershipStatus.DECLINED
-            and m.decided_at is not None
-            and m.decided_at > now - REINVITE_AFTER
-        ):
-            again = timezone.localtime(m.decided_at + REINVITE_AFTER)
-            raise ServiceError(
-                _(
-                    "%(email)s turned down an invitation to this group recently. "
-                    "You can invite them again from %(date)s"
-                )
-                % {"email": shown, "date": date_format(again, "j F Y")}
+        if m is not None and m.status == GroupMembershipStatus.DECLINED:
+            refusal = invitation_policy.declined_too_recently(
+                INVITATION_POLICY, email=shown, declined_at=m.decided_at, now=now
             )
+            if refusal:
+                raise ServiceError(refusal)
         _refuse_over_cap(group)
         fields: dict[str, Any] = {
             "status": GroupMembershipStatus.INVITED,
@@ -557,8 +555,11 @@ def _open_invitation(membership: GroupMembership) -> GroupMembership:
     return m
 
 
-def invitation_accept(*, membership: GroupMembership, user: Any) -> GroupMembership:
+def invitation_accept(*, membership: GroupMembership, user: Actor) -> GroupMembership:
     """The invitee says yes and becomes an active member; the organisers are told."""
+    # Only the invitee answers; an invitation no longer open, or an archived group, is refused
+    # below with a reason (the page may be older than the change).
+    require(user, "groups.answer_invitation", membership)
     with transaction.atomic():
         _lock(membership.group)
         m = _open_invitation(membership)
@@ -585,8 +586,9 @@ def invitation_accept(*, membership: GroupMembership, user: Any) -> GroupMembers
     return m
 
 
-def invitation_decline(*, membership: GroupMembership, user: Any) -> GroupMembership:
+def invitation_decline(*, membership: GroupMembership, user: Actor) -> GroupMembership:
     """The invitee says no; the organisers are told."""
+    require(user, "groups.answer_invitation", membership)
     with transaction.atomic():
         _lock(membership.group)
         m = _open_invitation(membership)
@@ -612,8 +614,9 @@ def invitation_decline(*, membership: GroupMembership, user: Any) -> GroupMember
     return m
 
 
-def invitation_withdraw(*, membership: GroupMembership, actor: Any) -> GroupMembership:
+def invitation_withdraw(*, membership: GroupMembership, actor: Actor) -> GroupMembership:
     """An organiser withdraws an invitation that has not been answered yet."""
+    require(actor, "groups.manage_members", membership.group)
     with transaction.atomic():
         _lock(membership.group)
         m = _open_invitation(membership)
