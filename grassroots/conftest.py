@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from grassroots.testing.worlds import Town, build_town
+
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -30,6 +32,12 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def town(db: None) -> Town:
+    """One town built through the services (see grassroots/testing/worlds.py)."""
+    return build_town()
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from grassroots.conversations.services import ConversationError
 from grassroots.core.models import AuditEntry
 from grassroots.groups.models import GroupMembership, GroupMembershipStatus, GroupRole, Joining
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import make_member
 from grassroots.notifications.models import Notification
 from grassroots.notifications.selectors import unread_count
+from grassroots.testing.cast import make_group_member
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _setup() -> tuple[Any, Conversation, Any]:
     conversation = services.conversation_start(
         actor=organiser, group=group, question=QUESTION, is_safeguarded=True
     )
-    insider = make_member(group)
+    insider = make_group_member(group)
     services.conversation_access_grant(actor=organiser, conversation=conversation, user=insider)
     services.post_create(actor=insider, conversation=conversation, body="It has been a hard week")
     return group, conversation, insider
@@ -46,7 +46,7 @@ def _client(user: Any) -> Client:
 
 def test_a_newcomer_who_joins_the_open_group_finds_nothing_of_it() -> None:
     group, conversation, insider = _setup()
-    newcomer = make_member(group)  # anybody may join an open group
+    newcomer = make_group_member(group)  # anybody may join an open group
     Notification.objects.all().delete()
     services.post_create(actor=insider, conversation=conversation, body="Thank you all")
     client = _client(newcomer)
@@ -76,7 +76,7 @@ def test_a_newcomer_who_joins_the_open_group_finds_nothing_of_it() -> None:
 
 def test_an_organiser_lets_a_member_in_and_out() -> None:
     group, conversation, _insider = _setup()
-    newcomer = make_member(group)
+    newcomer = make_group_member(group)
     organiser = _client(group.created_by)
     url = f"/conversations/{conversation.pk}/access/"
     page = organiser.get(url).content.decode()
@@ -107,7 +107,7 @@ def test_the_organisers_see_the_link_on_the_conversation_page() -> None:
 @pytest.mark.parametrize("who", ["insider", "newcomer", "stranger"])
 def test_nobody_but_an_organiser_may_let_people_in(who: str) -> None:
     group, conversation, insider = _setup()
-    newcomer = make_member(group)
+    newcomer = make_group_member(group)
     actor = {"insider": insider, "newcomer": newcomer, "stranger": UserFactory()}[who]
     with pytest.raises(PermissionDenied):
         services.conversation_access_grant(actor=actor, conversation=conversation, user=newcomer)
@@ -180,7 +180,7 @@ def test_the_migration_lets_in_those_who_already_took_part() -> None:
         "grassroots.conversations.migrations.0004_conversation_access_backfill"
     )
     group, conversation, insider = _setup()
-    silent = make_member(group)
+    silent = make_group_member(group)
     ConversationAccess.objects.all().delete()
     migration.grant_existing(apps, None)
     assert set(

@@ -58,7 +58,7 @@ def test_news_from_somebody_else_is_emailed_straight_away(
     fan = UserFactory()
     follow_start(user=fan, target=world.initiative)
     lead = world.initiative.created_by
-    from grassroots.initiatives.tests.people import make_colead
+    from grassroots.testing.cast import make_colead
 
     colead = make_colead(world.initiative)
     with django_capture_on_commit_callbacks(execute=True):
@@ -115,7 +115,7 @@ def test_posting_updates_in_a_burst_is_refused_with_nothing_saved(
     assert "Your update has not been posted. Wait a minute, then try again." in body
     assert Update.objects.filter(initiative=world.initiative).count() == 3
     # The limit is the lead's own: a co-lead may still post.
-    from grassroots.initiatives.tests.people import make_colead
+    from grassroots.testing.cast import make_colead
 
     other = Client()
     other.force_login(make_colead(world.initiative))

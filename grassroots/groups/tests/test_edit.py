@@ -113,10 +113,10 @@ def test_wards_of_another_council_are_refused(client: Client) -> None:
 
 
 def test_a_member_who_is_not_an_organiser_cannot_open_the_form(client: Client) -> None:
-    from grassroots.groups.tests.people import make_member
+    from grassroots.testing.cast import make_group_member
 
     group = GroupFactory()
-    client.force_login(make_member(group))
+    client.force_login(make_group_member(group))
     assert client.get(f"/groups/{group.slug}/edit/").status_code == 403
 
 

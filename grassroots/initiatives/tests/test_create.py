@@ -21,9 +21,9 @@ from grassroots.initiatives.models import (
     StageChange,
     Visibility,
 )
-from grassroots.initiatives.tests.people import with_totp
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import PostcodeFactory, WardFactory
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 

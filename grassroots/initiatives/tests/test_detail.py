@@ -24,7 +24,7 @@ from grassroots.initiatives.tests.factories import (
     InitiativeFactory,
     MembershipFactory,
 )
-from grassroots.initiatives.tests.people import make_member
+from grassroots.testing.cast import make_member
 
 pytestmark = pytest.mark.django_db
 

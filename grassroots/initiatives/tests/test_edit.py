@@ -14,7 +14,7 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.models import AuditEntry
 from grassroots.initiatives.models import Initiative
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.people import ROLES, make_colead
+from grassroots.testing.cast import INITIATIVE_CAST, make_colead
 
 pytestmark = pytest.mark.django_db
 
@@ -134,9 +134,9 @@ def test_the_service_refuses_a_stale_version(initiative: Initiative) -> None:
 ALLOWED = {"lead", "co-lead"}
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_only_leads_may_edit(role: str, initiative: Initiative) -> None:
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     client = Client()
     if actor.is_authenticated:
         client.force_login(actor)

@@ -29,8 +29,9 @@ from grassroots.initiatives.tests.invitations import (
     build_world,
     invite,
 )
-from grassroots.initiatives.tests.people import make_member, with_totp
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.cast import make_member
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 

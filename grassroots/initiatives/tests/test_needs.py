@@ -11,8 +11,8 @@ from django.test import Client
 from grassroots.initiatives.forms import parse_pounds
 from grassroots.initiatives.models import Initiative, Need, NeedStatus, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, NeedFactory
-from grassroots.initiatives.tests.people import LEADS, ROLES
 from grassroots.initiatives.views import pounds
+from grassroots.testing.cast import INITIATIVE_CAST, LEADS
 
 pytestmark = pytest.mark.django_db
 
@@ -185,10 +185,10 @@ def test_bad_input_is_explained_and_nothing_is_saved(
     assert list(Need.objects.values_list("description", flat=True)) == ["Spades and gloves"]
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_only_leads_manage_needs(role: str, initiative: Initiative) -> None:
     need = NeedFactory(initiative=initiative)
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     client = Client()
     if actor.is_authenticated:
         client.force_login(actor)

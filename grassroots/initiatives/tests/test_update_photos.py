@@ -22,7 +22,7 @@ from grassroots.core.tests.test_images import MARKER, jpeg_with_gps
 from grassroots.initiatives import services
 from grassroots.initiatives.models import Initiative, Update, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.people import make_member
+from grassroots.testing.cast import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from grassroots.initiatives.models import (
     Visibility,
 )
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.people import LEADS, MEMBERS, ROLES, make_member
+from grassroots.testing.cast import INITIATIVE_CAST, LEADS, MEMBERS, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -270,7 +270,7 @@ def test_bad_outcomes_are_explained(client: Client, field: str, message: str) ->
 
 
 def _as(role: str, initiative: Initiative) -> Client:
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     client = Client()
     if actor.is_authenticated:
         client.force_login(actor)
@@ -281,7 +281,7 @@ def _denied(role: str) -> int:
     return 302 if role == "anonymous" else 403
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_who_may_post_updates_and_milestones(role: str, initiative: Initiative) -> None:
     milestone = Milestone.objects.create(
         initiative=initiative, title="Opening", due_on=datetime.date(2027, 6, 1)
@@ -305,7 +305,7 @@ def test_who_may_post_updates_and_milestones(role: str, initiative: Initiative) 
         assert milestone.done_on is None
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_who_may_record_the_outcome(role: str) -> None:
     initiative = InitiativeFactory(stage=Stage.ACHIEVED)
     response = _as(role, initiative).post(

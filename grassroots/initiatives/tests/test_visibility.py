@@ -11,12 +11,12 @@ from django.utils import timezone
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.initiatives.models import Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
-from grassroots.initiatives.tests.people import with_totp
 from grassroots.initiatives.visibility import can_view, visible_initiatives
 from grassroots.notifications.selectors import insider_ids
 from grassroots.places.models import CouncillorTerm
 from grassroots.places.tests.factories import CouncillorTermFactory
 from grassroots.support.models import HelpRequest, Invitation
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 

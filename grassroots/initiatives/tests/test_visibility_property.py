@@ -23,7 +23,6 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, example, given, settings
@@ -45,6 +44,7 @@ from grassroots.notifications.services import notify
 from grassroots.places.models import Councillor
 from grassroots.places.tests.factories import CouncillorTermFactory, WardFactory, square
 from grassroots.support.models import HelpRequest, Invitation, Support
+from grassroots.testing.people import with_totp
 
 _counter = itertools.count()
 
@@ -151,11 +151,6 @@ def _invitation_examples(test: Any) -> Any:
             )
         )(test)
     return test
-
-
-def _with_totp(user: Any) -> Any:
-    TOTP.activate(user, generate_totp_secret())
-    return user
 
 
 def _membership(initiative: Any, user: Any, status: str, role: str = MemberRole.MEMBER) -> None:
@@ -271,7 +266,7 @@ def build(world: World) -> tuple[Any, Any, bool]:
     elif role.startswith("councillor"):
         viewer = UserFactory()
         if role != "councillor_here_without_totp":
-            _with_totp(viewer)
+            with_totp(viewer)
         ward = wards[0] if role != "councillor_elsewhere" else WardFactory()
         ended = datetime.date(2020, 5, 1) if role == "councillor_here_past_term" else None
         term = CouncillorTermFactory(
@@ -312,9 +307,9 @@ def build(world: World) -> tuple[Any, Any, bool]:
         if role == "councillor_here_without_totp":
             inside = False
     elif role == "officer":
-        viewer = _with_totp(make_officer())
+        viewer = with_totp(make_officer())
     elif role == "site_admin":
-        viewer = _with_totp(make_site_admin())
+        viewer = with_totp(make_site_admin())
     else:
         viewer = make_moderator()
     return initiative, viewer, inside

@@ -104,7 +104,7 @@ def test_a_former_officer_of_the_department_cannot_see_the_case() -> None:
     import datetime
 
     from grassroots.accounts.tests.factories import OfficerPostFactory
-    from grassroots.support.tests.conftest import with_totp
+    from grassroots.testing.people import with_totp
 
     world = build_world()
     case = world.case()
