@@ -147,7 +147,12 @@ class Town:
         return hosts[kind]
 
     def target(self, name: str) -> Any:
-        """One of the town's things by its attribute name (for tests over several kinds)."""
+        """Somebody or something of the town by name, for tests over several kinds: a role,
+        then a conversation's key, then an attribute (`ward`, `initiative`, `group`…)."""
+        if name in self.users:
+            return self.users[name]
+        if name in self.conversations:
+            return self.conversation(name)
         return getattr(self, name)
 
     @property
@@ -269,6 +274,7 @@ TOWN_CAST: dict[str, Callable[[Town], Viewer]] = {
     "outsider": lambda t: make_resident(ward=t.other_ward, name="Olu Outsider"),
     "member": _member,
     "safeguarded member": lambda t: make_member(t.safeguarded),
+    "group member": lambda t: make_group_member(t.group),
     "lead": lambda t: _creator(t.initiative),
     "host": lambda t: _creator(t.initiative),  # with one_host=True: organiser and starter too
     "organiser": lambda t: _creator(t.group),
@@ -414,7 +420,9 @@ def add_events(town: Town, *, going: str = "going resident") -> None:
         event_services.rsvp_going(user=town.person(going), event=event)
 
 
-def add_private_conversation(town: Town, *, let_in: Iterable[str] = ()) -> Conversation:
+def add_private_conversation(
+    town: Town, *, let_in: Iterable[str] = (), key: str = "private"
+) -> Conversation:
     """A safeguarded conversation of the group, started by its organiser; the people playing
     `let_in` are let into it."""
     organiser = town.group.created_by
@@ -426,7 +434,7 @@ def add_private_conversation(town: Town, *, let_in: Iterable[str] = ()) -> Conve
     )
     for role in let_in:
         ConversationAccess.objects.create(conversation=conversation, user=town.person(role))
-    town.conversations["private"] = conversation
+    town.conversations[key] = conversation
     return conversation
 
 

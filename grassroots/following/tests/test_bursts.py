@@ -11,12 +11,12 @@ from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.following.services import follow_start
-from grassroots.following.tests.conftest import World
 from grassroots.initiatives.models import Update
 from grassroots.initiatives.services import update_create
 from grassroots.notifications.digests import digests_send
 from grassroots.notifications.models import Kind, Notification
 from grassroots.notifications.services import preferences_save
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def _emails_to(person: Any) -> list[Any]:
 
 
 def test_twelve_updates_send_each_follower_one_email_and_the_rest_in_the_digest(
-    world: World, django_capture_on_commit_callbacks: Any
+    world: Town, django_capture_on_commit_callbacks: Any
 ) -> None:
     fan, neighbour = UserFactory(), UserFactory()
     follow_start(user=fan, target=world.initiative)
@@ -53,7 +53,7 @@ def test_twelve_updates_send_each_follower_one_email_and_the_rest_in_the_digest(
 
 
 def test_news_from_somebody_else_is_emailed_straight_away(
-    world: World, django_capture_on_commit_callbacks: Any
+    world: Town, django_capture_on_commit_callbacks: Any
 ) -> None:
     fan = UserFactory()
     follow_start(user=fan, target=world.initiative)
@@ -72,7 +72,7 @@ def test_news_from_somebody_else_is_emailed_straight_away(
 
 
 def test_the_window_comes_round_again(
-    world: World, django_capture_on_commit_callbacks: Any, settings: Any
+    world: Town, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
     settings.FOLLOWING_EMAIL_WINDOW_MINUTES = 0  # each email opens no window: nothing held
     fan = UserFactory()
@@ -86,7 +86,7 @@ def test_the_window_comes_round_again(
 
 
 def test_people_who_chose_a_weekly_digest_are_not_sent_a_daily_one(
-    world: World, django_capture_on_commit_callbacks: Any
+    world: Town, django_capture_on_commit_callbacks: Any
 ) -> None:
     weekly = UserFactory()
     preferences_save(user=weekly, deliveries={"following": "weekly"})
@@ -102,7 +102,7 @@ def test_people_who_chose_a_weekly_digest_are_not_sent_a_daily_one(
 
 
 def test_posting_updates_in_a_burst_is_refused_with_nothing_saved(
-    world: World, client: Client
+    world: Town, client: Client
 ) -> None:
     lead = world.initiative.created_by
     client.force_login(lead)
