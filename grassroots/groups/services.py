@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from grassroots.accounts.models import User
 from grassroots.accounts.selectors import notice_name
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, notify
 from grassroots.core.slugs import unique_slug
 from grassroots.groups.models import (
     Group,
@@ -32,8 +33,6 @@ from grassroots.groups.models import (
     Joining,
 )
 from grassroots.groups.rules import forget_membership
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 from grassroots.places.models import Council, Ward
 
 ACTIVE = GroupMembershipStatus.ACTIVE

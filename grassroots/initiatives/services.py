@@ -10,17 +10,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Replace
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.models import User
 from grassroots.accounts.selectors import notice_name
+from grassroots.core import links
 from grassroots.core.audit import audit_record
 from grassroots.core.images import ImageRefused, clean_image
+from grassroots.core.notices import Kind, followers_notify, notify
 from grassroots.core.slugs import random_slug, unique_slug
-from grassroots.following.services import followers_notify
 from grassroots.initiatives.models import (
     ASK_AGAIN_STATUSES,
     Backing,
@@ -41,9 +42,6 @@ from grassroots.initiatives.models import (
     Visibility,
 )
 from grassroots.initiatives.rules import represented_ward_ids
-from grassroots.moderation.models import SafeguardingConcern
-from grassroots.notifications.models import Kind, Notification
-from grassroots.notifications.services import notify
 from grassroots.places.models import Ward
 
 
@@ -132,13 +130,7 @@ def initiative_slug(*, title: str, visibility: str) -> str:
 
 def _repoint_links(*, old_slug: str, new_slug: str) -> None:
     """Stored links (notifications, concerns) to the initiative's old address follow it."""
-    old, new = Value(f"/initiatives/{old_slug}/"), Value(f"/initiatives/{new_slug}/")
-    Notification.objects.filter(url__contains=f"/initiatives/{old_slug}/").update(
-        url=Replace("url", old, new)
-    )
-    SafeguardingConcern.objects.filter(item_url__contains=f"/initiatives/{old_slug}/").update(
-        item_url=Replace("item_url", old, new)
-    )
+    links.moved(old=f"/initiatives/{old_slug}/", new=f"/initiatives/{new_slug}/")
 
 
 def _check_no_councillor_leads(leads: Iterable[Any], wards: Iterable[Ward]) -> None:
@@ -670,8 +662,6 @@ def invitation_by_email(
     both cases, so the form never reveals whether an address has an account. Returns the
     membership, or None while the invitation waits for the address.
     """
-    from grassroots.accounts.models import User
-
     if not actor.has_perm("initiatives.invite_member", initiative):
         raise PermissionDenied("initiatives.invite_member")
     email = email.strip().lower()
