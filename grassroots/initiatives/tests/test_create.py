@@ -12,6 +12,7 @@ from django.test import Client
 from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory, make_councillor
 from grassroots.core.models import AuditEntry
+from grassroots.initiatives import services
 from grassroots.initiatives.models import (
     Initiative,
     MemberRole,
@@ -176,8 +177,6 @@ def test_a_councillor_cannot_lead_an_initiative_in_their_own_ward(
 
 
 def test_the_service_refuses_a_councillor_lead_too() -> None:
-    from grassroots.initiatives import services
-
     ward = WardFactory()
     councillor = with_totp(make_councillor(ward=ward))
     with pytest.raises(services.InitiativeError, match="cannot lead"):
