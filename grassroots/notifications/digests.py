@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from grassroots.accounts.models import User
+from grassroots.accounts.types import Actor
 from grassroots.conversations.models import Conversation
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
@@ -366,7 +367,7 @@ class Renderer:
             subject = self._subjects[count] = f"[{self.site_name}] " + text % {"count": count}
         return subject
 
-    def render(self, *, user: Any, items: list[Item], places: Places) -> dict[str, Any]:
+    def render(self, *, user: Actor, items: list[Item], places: Places) -> dict[str, Any]:
         """Subject, body, recipient and headers of one person's digest."""
         site = self.site
         shown = items[:MAX_ITEMS]

@@ -1,9 +1,13 @@
-"""Sending notifications: stored for the site, emailed by the worker after the commit."""
+"""Sending notifications: stored for the site, emailed by the worker after the commit.
+
+The changes a person makes to their own notifications (marking read, email settings) each
+check their rule in `rules.py` with `require()` before they change anything; `notify()` is
+called by other services on behalf of whoever they checked.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -12,9 +16,12 @@ from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Actor, Viewer
 from grassroots.conversations.models import Conversation
 from grassroots.core.audit import audit_record
 from grassroots.core.mail import one_line
+from grassroots.core.services import require
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
 from grassroots.notifications import bursts, discreet, unsubscribe
@@ -26,7 +33,7 @@ from grassroots.places.models import Ward
 
 def notify(
     *,
-    recipients: Iterable[Any],
+    recipients: Iterable[Viewer | None],
     kind: Kind,
     text: str,
     url: str,
@@ -34,8 +41,8 @@ def notify(
     conversation: Conversation | None = None,
     ward: Ward | None = None,
     group: Group | None = None,
-    exclude: Any | None = None,
-    actor: Any | None = None,
+    exclude: Actor | None = None,
+    actor: Actor | None = None,
 ) -> list[Notification]:
     """Tell each recipient (once) in the site, and by email as they chose for this kind.
 
@@ -52,7 +59,7 @@ def notify(
     (`bursts.py`).
     """
 
-    people = {u.pk: u for u in recipients if u is not None and u.is_active}
+    people = {u.pk: u for u in recipients if isinstance(u, User) and u.is_active}
     if exclude is not None:
         people.pop(exclude.pk, None)
 
@@ -140,8 +147,9 @@ def notify(
     return created
 
 
-def notification_mark_all_read(*, user: Any) -> int:
+def notification_mark_all_read(*, user: Actor) -> int:
     """Mark every unread notification of `user` as read; returns how many changed."""
+    require(user, "notifications.mark_all_read", user)
 
     with transaction.atomic():
         changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
@@ -157,8 +165,10 @@ def notification_mark_all_read(*, user: Any) -> int:
     return changed
 
 
-def notification_mark_read(*, user: Any, notification: Notification) -> bool:
+def notification_mark_read(*, user: Actor, notification: Notification) -> bool:
     """Mark one of `user`'s notifications as read; False if it already was (nothing changes)."""
+    require(user, "notifications.mark_read", notification)
+
     # A conditional update, so two clicks at once cannot both count as the first.
     changed = Notification.objects.filter(
         pk=notification.pk, recipient=user, read_at__isnull=True
@@ -166,8 +176,9 @@ def notification_mark_read(*, user: Any, notification: Notification) -> bool:
     return bool(changed)
 
 
-def preferences_save(*, user: Any, deliveries: Mapping[str, str]) -> None:
+def preferences_save(*, user: Actor, deliveries: Mapping[str, str]) -> None:
     """Set how `user` is emailed about each kind named in `deliveries` (one upsert for all)."""
+    require(user, "notifications.change_preferences", user)
 
     unknown = [
         k for k, how in deliveries.items() if k not in Kind.values or how not in Delivery.values
@@ -191,7 +202,7 @@ def preferences_save(*, user: Any, deliveries: Mapping[str, str]) -> None:
         )
 
 
-def preferences_unsubscribe(*, user: Any, scope: str) -> list[str]:
+def preferences_unsubscribe(*, user: Actor, scope: str) -> list[str]:
     """Turn off email for one kind, or for every kind sent in a digest (`unsubscribe.DIGESTS`).
 
     Used by one-click unsubscribe links, so it needs no sign-in: the caller has checked the

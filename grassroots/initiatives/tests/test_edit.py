@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory, make_councillor
 from grassroots.core.models import AuditEntry
-from grassroots.initiatives import services
 from grassroots.initiatives.models import Initiative
+from grassroots.initiatives.services import lifecycle
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.initiatives.tests.people import ROLES, make_colead
 from grassroots.places.tests.factories import WardFactory
@@ -119,11 +119,11 @@ def test_two_leads_editing_from_the_same_version_never_overwrite_each_other(
 
 def test_the_service_refuses_a_stale_version(initiative: Initiative) -> None:
     wards = list(initiative.wards.all())
-    services.initiative_update(
+    lifecycle.initiative_update(
         initiative=initiative, actor=initiative.created_by, version=1, wards=wards, title="A"
     )
-    with pytest.raises(services.EditConflict) as caught:
-        services.initiative_update(
+    with pytest.raises(lifecycle.EditConflict) as caught:
+        lifecycle.initiative_update(
             initiative=initiative, actor=initiative.created_by, version=1, wards=wards, title="B"
         )
     assert caught.value.current.title == "A"
