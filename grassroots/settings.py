@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "django_htmx",
     "django_tasks",
     "django_tasks_db",
     "grassroots.core",
@@ -68,6 +67,8 @@ INSTALLED_APPS = [
     "grassroots.moderation",
     # The home page and site search compose every app above, so they come last.
     "grassroots.home",
+    # The demo borough builds through every app above and nothing imports it: the top layer.
+    "grassroots.demo",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +83,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "grassroots.accounts.middleware.RequireMFAForRolesMiddleware",
     "grassroots.core.middleware.SiteErrorPagesMiddleware",
 ]
@@ -193,7 +193,7 @@ ACCOUNT_ADAPTER = "grassroots.accounts.adapter.AccountAdapter"
 # Called with user= and email= when an address is confirmed: invitations sent to that address
 # before it had an account become the account's (the invite forms never say who has one).
 EMAIL_CONFIRMED_HOOKS = [
-    "grassroots.initiatives.services.email_invitations_claim",
+    "grassroots.initiatives.services.invitations.email_invitations_claim",
     "grassroots.groups.services.email_invitations_claim",
 ]
 # One email address per account; "change" replaces it once the new one is confirmed.

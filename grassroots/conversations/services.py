@@ -1,7 +1,7 @@
 """Writes for conversations: the single entry point for starting, replying, agreeing and hosting.
 
 Each function checks the permission (rules.py), changes state inside one transaction, writes
-the audit log and sends notifications through `notifications.services.notify`, always with
+the audit log and sends notifications through `core.notices.notify`, always with
 `conversation=` so that a safeguarded conversation never reaches anyone outside it.
 """
 
@@ -22,6 +22,7 @@ from grassroots.accounts.rules import is_councillor, is_officer
 from grassroots.accounts.selectors import notice_name
 from grassroots.conversations.models import (
     MAX_DEPTH,
+    PATH_DIGITS,
     AgreedAction,
     Audience,
     Conversation,
@@ -32,19 +33,16 @@ from grassroots.conversations.models import (
 from grassroots.conversations.rules import host_ward_ids
 from grassroots.conversations.selectors import post_url
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, followers, notify
 from grassroots.core.text import strip_invisible
-from grassroots.following.selectors import followers
 from grassroots.groups.models import Group
+from grassroots.groups.selectors import is_member
 from grassroots.initiatives.models import Initiative
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 from grassroots.places.models import CouncillorTerm, Ward
 
 MAX_BODY = 5000
 MAX_QUESTION = 200
 MAX_SUMMARY = 5000
-# Segments of Post.path: the zero-padded id, wide enough for any id a database will hand out.
-PATH_DIGITS = 12
 
 
 class ConversationError(Exception):
@@ -188,8 +186,6 @@ def conversation_close(*, actor: Any, conversation: Conversation) -> Conversatio
 
 def conversation_access_grant(*, actor: Any, conversation: Conversation, user: Any) -> None:
     """An organiser lets an active member of the group into a safeguarded conversation."""
-    from grassroots.groups.selectors import is_member
-
     _require(actor, "conversations.manage_access", conversation)
     group = conversation.group
     assert group is not None  # the rule allows only safeguarded group conversations

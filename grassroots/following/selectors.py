@@ -8,7 +8,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Actor, Viewer
+from grassroots.conversations.visibility import visible_conversations
 from grassroots.following.models import Follow
+from grassroots.groups.models import Group
+from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.places.models import Ward
 
 # What can be followed, by the name used in addresses and in Follow's target fields.
 KINDS = ("initiative", "ward", "group", "conversation")
@@ -51,42 +57,31 @@ def kind_of(target: Model) -> str:
     return str(label)
 
 
-def followable(user: Any, kind: str, pk: int) -> Model | None:
+def followable(user: Viewer, kind: str, pk: int) -> Model | None:
     """The thing of `kind` with `pk` if `user` may see it (and so follow it); else None.
 
     A safeguarded initiative or conversation outside the user's reach is None, exactly like
     one that does not exist.
     """
     if kind == "initiative":
-        from grassroots.initiatives.visibility import visible_initiatives
-
         return visible_initiatives(user).filter(pk=pk).first()
     if kind == "ward":
-        from grassroots.places.models import Ward
-
         return Ward.objects.current().select_related("council").filter(pk=pk).first()
     if kind == "group":
-        from grassroots.groups.models import Group
-
         return Group.objects.filter(pk=pk).first()
     if kind == "conversation":
-        from grassroots.conversations.visibility import visible_conversations
-
         return visible_conversations(user).filter(pk=pk, hidden_at__isnull=True).first()
     return None
 
 
-def is_following(user: Any, target: Model) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def is_following(user: Viewer, target: Model) -> bool:
+    if not isinstance(user, User):  # nobody signed in
         return False
     return Follow.objects.filter(user=user, **{kind_of(target): target}).exists()
 
 
-def follows_of(user: Any) -> list[Follow]:
+def follows_of(user: Actor) -> list[Follow]:
     """What `user` follows, in one query, leaving out anything they can no longer see."""
-    from grassroots.conversations.visibility import visible_conversations
-    from grassroots.initiatives.visibility import visible_initiatives
-
     return list(
         Follow.objects.filter(user=user)
         .filter(

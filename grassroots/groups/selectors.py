@@ -18,16 +18,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Viewer
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
-from grassroots.groups.rules import is_group_member, is_group_organiser
+from grassroots.groups.rules import is_group_member, is_group_organiser, membership_of
 from grassroots.places.models import Council, Ward
 
 ACTIVE = GroupMembershipStatus.ACTIVE
 
 
-def is_member(user: Any, group: Group) -> bool:
+def is_member(user: Viewer, group: Group) -> bool:
     """Whether `user` is an active member of `group` (organisers are members too).
 
     Anonymous and deactivated users are never members. The answer is cached on the group
@@ -36,23 +37,23 @@ def is_member(user: Any, group: Group) -> bool:
     return bool(is_group_member(user, group))
 
 
-def is_organiser(user: Any, group: Group) -> bool:
+def is_organiser(user: Viewer, group: Group) -> bool:
     """Whether `user` is an active organiser of `group` (cached on the group object)."""
     return bool(is_group_organiser(user, group))
 
 
-def groups_for_user(user: Any) -> QuerySet[Group]:
+def groups_for_user(user: Viewer) -> QuerySet[Group]:
     """The groups `user` is an active member or organiser of, by name (empty for anonymous)."""
     return _groups_of(user)
 
 
-def organised_by(user: Any) -> QuerySet[Group]:
+def organised_by(user: Viewer) -> QuerySet[Group]:
     """The groups `user` organises and that are not archived (for choosing a host of a
     conversation or an event: an archived group hosts nothing new)."""
     return _groups_of(user, role=GroupRole.ORGANISER).filter(archived_at__isnull=True)
 
 
-def _groups_of(user: Any, **role: str) -> QuerySet[Group]:
+def _groups_of(user: Viewer, **role: str) -> QuerySet[Group]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Group.objects.none()
     # One filter() over the membership join: the same row must match user, status and role.
@@ -187,45 +188,17 @@ def group_detail(user: Any, slug: str) -> tuple[Group, People] | None:
     return group, people
 
 
-def own_membership(user: Any, group: Group) -> GroupMembership | None:
+def own_membership(user: Viewer, group: Group) -> GroupMembership | None:
     """The viewer's own row in `group` (any status), from the rules' cache when it is there."""
-    from grassroots.groups.rules import membership_of
-
     return membership_of(user, group)
 
 
-def pending_invitations(user: Any) -> QuerySet[GroupMembership]:
+def pending_invitations(user: Viewer) -> QuerySet[GroupMembership]:
     """Invitations waiting for `user`'s answer, newest first."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # nobody signed in
         return GroupMembership.objects.none()
     return (
         GroupMembership.objects.filter(user=user, status=GroupMembershipStatus.INVITED)
         .select_related("group", "invited_by")
         .order_by("-created_at", "-pk")
-    )
-
-
-def group_conversations(user: Any, group: Group, *, limit: int = 10) -> list[Any]:
-    """The group's conversations `user` may see (safeguarded ones only to its members)."""
-    from grassroots.conversations.models import Conversation
-    from grassroots.conversations.visibility import visible_conversations
-
-    qs = visible_conversations(user, Conversation.objects.filter(group=group))
-    qs = qs.filter(hidden_at__isnull=True)
-    return list(qs.order_by("-created_at", "-pk")[:limit])
-
-
-def group_upcoming_events(group: Group, *, limit: int = 10) -> list[Any]:
-    """The group's coming events, not hidden nor cancelled (group events are public)."""
-    from grassroots.events.models import Event
-
-    return list(
-        Event.objects.filter(
-            group=group,
-            hidden_at__isnull=True,
-            cancelled_at__isnull=True,
-            ends_at__gt=timezone.now(),
-        )
-        .select_related("venue")
-        .order_by("starts_at", "pk")[:limit]
     )

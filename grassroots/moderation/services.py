@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from grassroots.conversations.models import Post
 from grassroots.conversations.services import post_released
 from grassroots.core.audit import audit_record
-from grassroots.core.mail import send_rendered_later
+from grassroots.core.tasks import send_rendered_later
 from grassroots.moderation import targets
 from grassroots.moderation.models import (
     ConcernStatus,
@@ -538,4 +540,11 @@ def audit_export_record(*, admin: Any, start: Any, end: Any) -> None:
         obj=admin,
         summary=f"Exported the moderation audit log from {start} to {end}",
         data={"from": str(start), "to": str(end)},
+    )
+
+
+def concern_links_repoint(old: str, new: str) -> None:
+    """Concerns about a page whose address moved from `old` to `new` follow it (core.links)."""
+    SafeguardingConcern.objects.filter(item_url__contains=old).update(
+        item_url=Replace("item_url", Value(old), Value(new))
     )

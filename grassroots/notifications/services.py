@@ -1,28 +1,39 @@
-"""Sending notifications: stored for the site, emailed by the worker after the commit."""
+"""Sending notifications: stored for the site, emailed by the worker after the commit.
+
+The changes a person makes to their own notifications (marking read, email settings) each
+check their rule in `rules.py` with `require()` before they change anything; `notify()` is
+called by other services on behalf of whoever they checked.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Actor, Viewer
 from grassroots.conversations.models import Conversation
+from grassroots.core.audit import audit_record
 from grassroots.core.mail import one_line
+from grassroots.core.services import require
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
 from grassroots.notifications import bursts, discreet, unsubscribe
 from grassroots.notifications.mailing import enqueue_after_commit
 from grassroots.notifications.models import DIGESTS, Delivery, Kind, Notification, Preference
-from grassroots.notifications.selectors import conversation_viewers, insider_ids
+from grassroots.notifications.selectors import conversation_viewers, deliveries, insider_ids
 from grassroots.places.models import Ward
 
 
 def notify(
     *,
-    recipients: Iterable[Any],
+    recipients: Iterable[Viewer | None],
     kind: Kind,
     text: str,
     url: str,
@@ -30,8 +41,8 @@ def notify(
     conversation: Conversation | None = None,
     ward: Ward | None = None,
     group: Group | None = None,
-    exclude: Any | None = None,
-    actor: Any | None = None,
+    exclude: Actor | None = None,
+    actor: Actor | None = None,
 ) -> list[Notification]:
     """Tell each recipient (once) in the site, and by email as they chose for this kind.
 
@@ -48,7 +59,7 @@ def notify(
     (`bursts.py`).
     """
 
-    people = {u.pk: u for u in recipients if u is not None and u.is_active}
+    people = {u.pk: u for u in recipients if isinstance(u, User) and u.is_active}
     if exclude is not None:
         people.pop(exclude.pk, None)
 
@@ -136,12 +147,9 @@ def notify(
     return created
 
 
-def notification_mark_all_read(*, user: Any) -> int:
+def notification_mark_all_read(*, user: Actor) -> int:
     """Mark every unread notification of `user` as read; returns how many changed."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from grassroots.core.audit import audit_record
+    require(user, "notifications.mark_all_read", user)
 
     with transaction.atomic():
         changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
@@ -157,9 +165,9 @@ def notification_mark_all_read(*, user: Any) -> int:
     return changed
 
 
-def notification_mark_read(*, user: Any, notification: Notification) -> bool:
+def notification_mark_read(*, user: Actor, notification: Notification) -> bool:
     """Mark one of `user`'s notifications as read; False if it already was (nothing changes)."""
-    from django.utils import timezone
+    require(user, "notifications.mark_read", notification)
 
     # A conditional update, so two clicks at once cannot both count as the first.
     changed = Notification.objects.filter(
@@ -168,11 +176,9 @@ def notification_mark_read(*, user: Any, notification: Notification) -> bool:
     return bool(changed)
 
 
-def preferences_save(*, user: Any, deliveries: Mapping[str, str]) -> None:
+def preferences_save(*, user: Actor, deliveries: Mapping[str, str]) -> None:
     """Set how `user` is emailed about each kind named in `deliveries` (one upsert for all)."""
-    from django.db import transaction
-
-    from grassroots.core.audit import audit_record
+    require(user, "notifications.change_preferences", user)
 
     unknown = [
         k for k, how in deliveries.items() if k not in Kind.values or how not in Delivery.values
@@ -196,16 +202,12 @@ def preferences_save(*, user: Any, deliveries: Mapping[str, str]) -> None:
         )
 
 
-def preferences_unsubscribe(*, user: Any, scope: str) -> list[str]:
+def preferences_unsubscribe(*, user: Actor, scope: str) -> list[str]:
     """Turn off email for one kind, or for every kind sent in a digest (`unsubscribe.DIGESTS`).
 
     Used by one-click unsubscribe links, so it needs no sign-in: the caller has checked the
     signed token. Returns the kinds turned off (none if they already were).
     """
-    from django.db import transaction
-
-    from grassroots.core.audit import audit_record
-    from grassroots.notifications.selectors import deliveries
 
     current = deliveries(user)
     if scope == unsubscribe.DIGESTS:
@@ -229,3 +231,11 @@ def preferences_unsubscribe(*, user: Any, scope: str) -> list[str]:
             data={"scope": scope, "kinds": sorted(kinds)},
         )
     return kinds
+
+
+def repoint_links(old: str, new: str) -> None:
+    """Notifications about a page whose address moved from `old` to `new` follow it
+    (core.links)."""
+    Notification.objects.filter(url__contains=old).update(
+        url=Replace("url", Value(old), Value(new))
+    )

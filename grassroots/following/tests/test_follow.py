@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.utils import timezone
 
 from grassroots.core.models import AuditEntry
 from grassroots.following.models import Follow
 from grassroots.following.selectors import kind_of
-from grassroots.following.services import FollowError, follow_start
+from grassroots.following.services import follow_start
 from grassroots.initiatives.models import Membership
 from grassroots.testing.worlds import Town
 
@@ -98,8 +100,6 @@ def test_following_needs_a_post(client: Client, world: Town) -> None:
 
 
 def test_a_hidden_conversation_cannot_be_followed(client: Client, world: Town) -> None:
-    from django.utils import timezone
-
     conversation = world.conversation("conversation")
     conversation.hidden_at = timezone.now()
     conversation.save(update_fields=["hidden_at"])
@@ -135,9 +135,9 @@ def test_someone_who_left_a_safeguarded_initiative_can_still_drop_the_follow(
 
 
 def test_the_service_refuses_what_the_person_cannot_see(world: Town) -> None:
-    with pytest.raises(FollowError):
+    with pytest.raises(PermissionDenied):
         follow_start(user=world.person("resident"), target=world.safeguarded)
-    with pytest.raises(FollowError):
+    with pytest.raises(PermissionDenied):
         follow_start(
             user=world.person("resident"), target=world.conversation("private_conversation")
         )

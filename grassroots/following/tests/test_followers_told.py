@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.following.services import follow_start, followers_notify
 from grassroots.initiatives.models import Stage
-from grassroots.initiatives.services import initiative_change_stage, update_create
+from grassroots.initiatives.services.lifecycle import initiative_change_stage
+from grassroots.initiatives.services.progress import update_create
 from grassroots.initiatives.tests.factories import BackingFactory, MembershipFactory
 from grassroots.notifications.models import Kind, Notification
 from grassroots.testing.worlds import Town

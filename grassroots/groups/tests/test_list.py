@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from grassroots.accounts.tests.factories import UserFactory
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.places.tests.factories import WardFactory
-from grassroots.testing.cast import make_group_member
+from grassroots.testing.cast import invite_to_group, make_group_member
 
 pytestmark = pytest.mark.django_db
 
@@ -108,9 +109,6 @@ def test_the_list_costs_the_same_queries_however_many_groups(
 
 
 def test_a_signed_in_resident_sees_their_groups_and_waiting_invitations(client: Client) -> None:
-    from grassroots.accounts.tests.factories import UserFactory
-    from grassroots.testing.cast import invite_to_group
-
     user = UserFactory()
     make_group_member(GroupFactory(name="Brook choir"), user)
     invite_to_group(GroupFactory(name="Carers", joining="invite"), user)

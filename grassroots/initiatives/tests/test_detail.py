@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from grassroots.accounts.tests.factories import UserFactory
-from grassroots.initiatives import services
+from grassroots.accounts.tests.factories import UserFactory, make_councillor
 from grassroots.initiatives.models import (
     Initiative,
     Milestone,
@@ -19,6 +18,7 @@ from grassroots.initiatives.models import (
     Update,
     Visibility,
 )
+from grassroots.initiatives.services import people
 from grassroots.initiatives.tests.factories import (
     BackingFactory,
     InitiativeFactory,
@@ -51,7 +51,7 @@ def test_anybody_sees_a_public_initiative(client: Client) -> None:
 def test_a_lead_sees_the_forms_for_what_they_may_do(client: Client) -> None:
     initiative = InitiativeFactory()
     waiting = UserFactory(display_name="Kim")
-    services.membership_request(initiative=initiative, user=waiting, message="Let me help")
+    people.membership_request(initiative=initiative, user=waiting, message="Let me help")
     client.force_login(initiative.created_by)
     body = client.get(initiative.get_absolute_url()).content.decode()
     for text in (
@@ -92,8 +92,6 @@ def test_a_safeguarded_initiative_is_exactly_like_a_missing_one(viewer: str, mfa
     if viewer != "anonymous":
         user = UserFactory()
         if viewer.startswith("councillor"):
-            from grassroots.accounts.tests.factories import make_councillor
-
             make_councillor(user)
             mfa_totp(user)
         client.force_login(user)

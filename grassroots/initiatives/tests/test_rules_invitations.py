@@ -11,9 +11,12 @@ from typing import Any
 
 import pytest
 
-from grassroots.initiatives import services
+from grassroots.accounts.tests.factories import make_councillor
 from grassroots.initiatives.models import Initiative, Membership, Visibility
+from grassroots.initiatives.services import invitations
 from grassroots.initiatives.tests.invitations import INSIDERS, ROLES, World, build_world
+from grassroots.testing.cast import make_colead
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -83,13 +86,13 @@ def test_who_may_act_on_invitations_to_a_safeguarded_initiative(
 
 
 ANSWERED: dict[str, Callable[[World], Any]] = {
-    "accepted": lambda w: services.invitation_accept(
+    "accepted": lambda w: invitations.invitation_accept(
         membership=w.invitation, user=w.user("invitee")
     ),
-    "turned down": lambda w: services.invitation_decline(
+    "turned down": lambda w: invitations.invitation_decline(
         membership=w.invitation, user=w.user("invitee")
     ),
-    "withdrawn": lambda w: services.invitation_withdraw(membership=w.invitation, actor=w.lead),
+    "withdrawn": lambda w: invitations.invitation_withdraw(membership=w.invitation, actor=w.lead),
 }
 
 
@@ -111,10 +114,6 @@ def test_nobody_may_act_on_an_invitation_once_it_is_answered(answer: str, perm: 
 
 def test_a_lead_elected_for_its_ward_may_not_invite_or_withdraw() -> None:
     """The back seat: a lead who now represents one of its wards loses every lead power."""
-    from grassroots.accounts.tests.factories import make_councillor
-    from grassroots.testing.cast import make_colead
-    from grassroots.testing.people import with_totp
-
     world = build_world(Visibility.SAFEGUARDED)
     elected = make_colead(world.initiative)
     with_totp(make_councillor(elected, ward=world.ward))

@@ -8,19 +8,25 @@ import os
 import re
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.core.services import ServiceError
+from grassroots.core.tests.test_healthz import REPO, production_server
 from grassroots.core.tests.test_images import MARKER, jpeg_with_gps
-from grassroots.initiatives import services
 from grassroots.initiatives.models import Initiative, Update, Visibility
+from grassroots.initiatives.services import progress
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.testing.cast import make_member
 
@@ -34,7 +40,7 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 
 def _post(initiative: Initiative, photo: Any = None) -> Update:
-    return services.update_create(
+    return progress.update_create(
         initiative=initiative,
         author=initiative.created_by,
         text="We planted 200 bulbs",
@@ -139,7 +145,7 @@ def test_a_photo_is_only_found_under_its_own_initiative() -> None:
 
 def test_an_update_without_a_photo_has_none_to_serve() -> None:
     initiative = InitiativeFactory()
-    update = services.update_create(
+    update = progress.update_create(
         initiative=initiative, author=initiative.created_by, text="Meeting on Tuesday"
     )
     assert Client().get(_photo_url(update)).status_code == 404
@@ -228,7 +234,7 @@ def test_a_photo_that_is_itself_wrong_gets_its_own_message_only() -> None:
 
 def test_the_service_refuses_a_file_that_is_not_an_image() -> None:
     initiative = InitiativeFactory()
-    with pytest.raises(services.InitiativeError, match="must be a JPG, PNG or WebP image"):
+    with pytest.raises(ServiceError, match="must be a JPG, PNG or WebP image"):
         _post(initiative, SimpleUploadedFile("a.jpg", b"<html>", content_type="image/jpeg"))
     assert not Update.objects.exists()
 
@@ -238,13 +244,6 @@ def test_the_production_server_serves_photos_by_the_visibility_rule(
     media: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Under gunicorn with production settings (no DEBUG, nothing serving /media/)."""
-    import urllib.error
-    import urllib.request
-    from urllib.parse import quote
-
-    from django.db import connection
-
-    from grassroots.core.tests.test_healthz import REPO, production_server
 
     if connection.vendor != "postgresql":
         pytest.skip("the SQLite test database lives in this process's memory")

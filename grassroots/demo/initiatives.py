@@ -1,6 +1,6 @@
 """Demo content for initiatives and councillor support in the Brookmere demo borough.
 
-A step of `grassroots.core.demo.STEPS`. It shows every stage and theme (with one safeguarded
+A step of `grassroots.demo.seed.STEPS`. It shows every stage and theme (with one safeguarded
 initiative, which has members who joined by invitation and an invitation waiting for the demo
 resident), support of all three kinds in every status, help requests waiting, overdue and
 taken, and advocacy cases in every status.
@@ -13,7 +13,7 @@ support, help requests and advocacy cases go through `support.services` in the s
 leads ask for help, accept or decline offers and give feedback; ward councillors offer, take
 requests, move support on and raise cases; the demo officer answers and decides them. The
 support services act only for a signed-in councillor with TOTP, so each councillor who
-supports an initiative has a demo sign-in of their own (`core.demo.councillor_account`:
+supports an initiative has a demo sign-in of their own (`demo.borough.councillor_account`:
 `<slug>@councillors.demo.grassroots.localhost`, the demo password and a published TOTP secret).
 
 Each initiative is in the ward its title names and is led by somebody who lives there. The
@@ -26,13 +26,13 @@ from __future__ import annotations
 import datetime
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from grassroots.accounts.models import OfficerPost, User
-from grassroots.initiatives import services
+from grassroots.demo.borough import ACCOUNT_DOMAIN, COUNCIL_GSS, Borough, councillor_account
 from grassroots.initiatives.models import (
     Backing,
     Initiative,
@@ -47,6 +47,7 @@ from grassroots.initiatives.models import (
     Update,
     Visibility,
 )
+from grassroots.initiatives.services import invitations, lifecycle, people, progress
 from grassroots.places.models import Council, Ward
 from grassroots.support import services as support_services
 from grassroots.support.models import (
@@ -59,9 +60,6 @@ from grassroots.support.models import (
     SupportKind,
     SupportStatus,
 )
-
-if TYPE_CHECKING:
-    from grassroots.core.demo import Borough
 
 # The forward path every initiative walks; paused and closed branch off it.
 _PATH = [Stage.IDEA, Stage.GATHERING_SUPPORT, Stage.PLANNING, Stage.IN_ACTION, Stage.ACHIEVED]
@@ -282,8 +280,6 @@ _FINISHED = (Stage.ACHIEVED, Stage.CLOSED)
 
 def demo_initiatives(council: Council | None = None) -> QuerySet[Initiative]:
     """The demo's initiatives: started by a demo account in a ward of the demo council."""
-    from grassroots.core.demo import ACCOUNT_DOMAIN, COUNCIL_GSS
-
     wards = (
         Ward.objects.filter(council=council)
         if council
@@ -329,7 +325,7 @@ def seed_initiatives(borough: Borough) -> None:
         started = now - datetime.timedelta(days=300 - index * 15)
         public = spec.visibility == Visibility.PUBLIC
         lon, lat = _centre(ward)
-        initiative = services.initiative_create(
+        initiative = lifecycle.initiative_create(
             creator=lead,
             title=spec.title,
             problem=spec.problem,
@@ -397,13 +393,13 @@ def _people(
     if initiative.visibility == Visibility.SAFEGUARDED:
         # Nobody outside can find it to ask: the leads invite, and people accept.
         for user in members:
-            invited = services.invitation_create(
+            invited = invitations.invitation_create(
                 initiative=initiative,
                 actor=lead,
                 invitee=user,
                 message="We met at the drop-in. You would be very welcome.",
             )
-            services.invitation_accept(membership=invited, user=user)
+            invitations.invitation_accept(membership=invited, user=user)
         _backdate(
             rows.filter(user__in=members),
             invited_at=joined - datetime.timedelta(days=2),
@@ -411,7 +407,7 @@ def _people(
             requested_at=joined - datetime.timedelta(days=2),
         )
         invitee = resident_account or requested[0]
-        services.invitation_create(
+        invitations.invitation_create(
             initiative=initiative,
             actor=lead,
             invitee=invitee,
@@ -420,17 +416,17 @@ def _people(
         _backdate(rows.filter(user=invitee), invited_at=timezone.now() - datetime.timedelta(days=2))
         return
     for user in members:
-        asked = services.membership_request(
+        asked = people.membership_request(
             initiative=initiative, user=user, message="I live nearby and would like to help."
         )
-        services.membership_decide(membership=asked, actor=lead, approve=True)
+        people.membership_decide(membership=asked, actor=lead, approve=True)
     _backdate(rows.filter(user__in=members), requested_at=joined, decided_at=joined)
     for user in requested:
-        services.membership_request(
+        people.membership_request(
             initiative=initiative, user=user, message="I live nearby and would like to help."
         )
     for user in backers:
-        services.backing_toggle(initiative=initiative, user=user)
+        people.backing_toggle(initiative=initiative, user=user)
     _backdate(Backing.objects.filter(initiative=initiative), created_at=joined)
 
 
@@ -454,7 +450,7 @@ def _timeline(
 ) -> None:
     """Needs, then stages, updates and milestones a month apart, then the outcome."""
     needs = [
-        services.need_create(
+        progress.need_create(
             initiative=initiative,
             actor=lead,
             kind=NeedKind.VOLUNTEERS,
@@ -462,14 +458,14 @@ def _timeline(
             volunteers_wanted=rng.randint(3, 12),
             when="Saturday mornings",
         ),
-        services.need_create(
+        progress.need_create(
             initiative=initiative,
             actor=lead,
             kind=NeedKind.MONEY,
             description="Materials and insurance.",
             amount_pence=rng.randint(50, 900) * 100 + rng.choice((0, 50)),
         ),
-        services.need_create(
+        progress.need_create(
             initiative=initiative,
             actor=lead,
             kind=rng.choice(
@@ -481,7 +477,7 @@ def _timeline(
     _backdate(Need.objects.filter(initiative=initiative), created_at=started)
     stages = _stages_to(spec.stage)
     for to_stage in stages[1:]:
-        services.initiative_change_stage(
+        lifecycle.initiative_change_stage(
             initiative=initiative, actor=lead, to_stage=to_stage, note=_STAGE_NOTES[to_stage]
         )
     # Each stage a month after the last; the latest no later than three weeks ago.
@@ -495,26 +491,26 @@ def _timeline(
     # Updates spread from the start to a little after the latest stage (never in the future).
     until = min(last + datetime.timedelta(days=20), now - datetime.timedelta(days=1))
     for n, text in enumerate(spec.updates):
-        update = services.update_create(initiative=initiative, author=lead, text=text)
+        update = progress.update_create(initiative=initiative, author=lead, text=text)
         at = started + (until - started) * (n + 1) / (len(spec.updates) + 1)
         _backdate(Update.objects.filter(pk=update.pk), created_at=at)
     if spec.stage == Stage.ACHIEVED:
         for need in needs:
-            services.need_set_status(need=need, actor=lead, met=True)
+            progress.need_set_status(need=need, actor=lead, met=True)
         _backdate(Need.objects.filter(initiative=initiative), met_at=last - step / 2)
     if spec.stage != Stage.IDEA:
-        first = services.milestone_create(
+        first = progress.milestone_create(
             initiative=initiative,
             actor=lead,
             title="First meeting",
             due_on=(started + datetime.timedelta(days=14)).date(),
         )
-        services.milestone_set_done(milestone=first, actor=lead, done=True)
+        progress.milestone_set_done(milestone=first, actor=lead, done=True)
         _backdate(
             Milestone.objects.filter(pk=first.pk),
             done_on=(started + datetime.timedelta(days=15)).date(),
         )
-        launch = services.milestone_create(
+        launch = progress.milestone_create(
             initiative=initiative,
             actor=lead,
             title="Launch day",
@@ -523,10 +519,10 @@ def _timeline(
             else (last - datetime.timedelta(days=10)).date(),
         )
         if spec.stage == Stage.ACHIEVED:
-            services.milestone_set_done(milestone=launch, actor=lead, done=True)
+            progress.milestone_set_done(milestone=launch, actor=lead, done=True)
             _backdate(Milestone.objects.filter(pk=launch.pk), done_on=launch.due_on)
     if spec.stage == Stage.ACHIEVED:
-        services.outcome_record(
+        progress.outcome_record(
             initiative=initiative,
             actor=lead,
             what_changed="Twenty fruit trees planted and cared for by a rota of neighbours.",
@@ -547,8 +543,6 @@ def _support(
     Each is made as the people involved would make it: the leads ask for help, a ward councillor
     takes a request or offers support, the leads accept or decline it, it moves on, and the
     leads say whether it helped. The moments are then moved back to when the demo says."""
-    from grassroots.core.demo import councillor_account
-
     by_pk = {councillor.pk: councillor for councillor in borough.councillors.values()}
     accounts: dict[int, User] = {}
 
