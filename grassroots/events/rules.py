@@ -17,7 +17,7 @@ and is left out of the choices on those forms; its organisers still run its exis
 Objects: `events.host_event` takes the host (a Group, Initiative, Ward or Councillor);
 `events.add_venue` takes a Group or None ("may add a venue for some group");
 `events.update_action` takes an ActionItem; the rest take the Event or the Venue.
-Answers are cached on the user object for the rest of the request.
+Answers are remembered for the rest of the request (`core.request_cache`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ import rules
 from django.utils import timezone
 
 from grassroots.accounts.rules import is_councillor, is_moderator, is_site_admin
+from grassroots.core.request_cache import cached
+from grassroots.events import visibility as event_visibility
 from grassroots.events.models import ActionItem, Event, Venue
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
@@ -43,13 +45,8 @@ def _signed_in(user: Any) -> bool:
 
 
 def _cache(user: Any, name: str) -> dict[Any, Any]:
-    store: dict[str, dict[Any, Any]] = user.__dict__.setdefault("_gr_events_rules", {})
-    return store.setdefault(name, {})
-
-
-def forget(user: Any) -> None:
-    """Drop cached answers (after a change made with the same user object)."""
-    user.__dict__.pop("_gr_events_rules", None)
+    """A dictionary of answers about `user` kept for the rest of the request."""
+    return cached(("events.rules", name, user.pk), dict)
 
 
 def host_of(event: Event) -> Host:
@@ -119,13 +116,6 @@ def represented_ward_ids(user: Any) -> set[int]:
     return ids
 
 
-def _sees_initiative(user: Any, initiative: Initiative) -> bool:
-    cache = _cache(user, "sees")
-    if initiative.pk not in cache:
-        cache[initiative.pk] = can_view(user, initiative)
-    return bool(cache[initiative.pk])
-
-
 def hosts(user: Any, host: Host) -> bool:
     """Whether `user` may put on a new event for `host` (a group must not be archived)."""
     if isinstance(host, Group):
@@ -141,7 +131,7 @@ def runs(user: Any, host: Host) -> bool:
     if isinstance(host, Group):
         return bool(user.has_perm("groups.manage_events", host))  # the group's organisers
     if isinstance(host, Initiative):
-        return host.pk in led_initiative_ids(user) and _sees_initiative(user, host)
+        return host.pk in led_initiative_ids(user) and can_view(user, host)
     if isinstance(host, Ward):
         return host.pk in represented_ward_ids(user)
     if isinstance(host, Councillor):
@@ -150,13 +140,14 @@ def runs(user: Any, host: Host) -> bool:
 
 
 def sees_event(user: Any, event: Event) -> bool:
-    """The visibility rule for one event (selectors.visible_events is the same for lists)."""
+    """Whether `user` may open the event's page: the visibility rule (`events.visibility`),
+    and for an event a moderator hid, its hosts and the moderators who may see its host."""
+    if event.hidden_at is None:
+        return event_visibility.can_view(user, event)
     initiative = event.initiative if event.initiative_id is not None else None
-    if initiative is not None and not _sees_initiative(user, initiative):
+    if initiative is not None and not can_view(user, initiative):
         return False
-    if event.hidden_at is not None:
-        return bool(is_moderator(user)) or runs(user, host_of(event))
-    return True
+    return bool(is_moderator(user)) or runs(user, host_of(event))
 
 
 @rules.predicate

@@ -44,9 +44,9 @@ from grassroots.events.rules import (
     led_initiative_ids,
     organised_group_ids,
     represented_ward_ids,
-    sees_event,
 )
 from grassroots.events.services import EventError, host_label
+from grassroots.events.visibility import can_view
 from grassroots.groups.models import Group, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
 from grassroots.initiatives.visibility import visible_initiatives
@@ -158,7 +158,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
         [event],
         name=event.title,
         filename=f"event-{event.pk}.ics",
-        public=sees_event(AnonymousUser(), event),
+        public=can_view(AnonymousUser(), event),
     )
 
 

@@ -31,7 +31,6 @@ from grassroots.groups.models import (
     GroupRole,
     Joining,
 )
-from grassroots.groups.rules import forget_membership
 from grassroots.notifications.models import Kind
 from grassroots.notifications.services import notify
 from grassroots.places.models import Council, Ward
@@ -247,7 +246,6 @@ def group_join(*, group: Group, user: Any) -> GroupMembership:
         else:
             m.status, m.role, m.decided_at = ACTIVE, GroupRole.MEMBER, now
             m.save(update_fields=["status", "role", "decided_at", "updated_at"])
-        forget_membership(group)
         audit_record(actor=user, action="group.join", obj=m, summary=f"Joined {group.name!r}")
         notify(
             recipients=_organisers(group),
@@ -279,7 +277,6 @@ def group_leave(*, group: Group, user: Any) -> None:
             timezone.now(),
         )
         m.save(update_fields=["status", "role", "decided_at", "updated_at"])
-        forget_membership(group)
         audit_record(actor=user, action="group.leave", obj=m, summary=f"Left {group.name!r}")
 
 
@@ -300,7 +297,6 @@ def member_remove(*, membership: GroupMembership, actor: Any) -> GroupMembership
         m.status, m.role = GroupMembershipStatus.REMOVED, GroupRole.MEMBER
         m.decided_at = timezone.now()
         m.save(update_fields=["status", "role", "decided_at", "updated_at"])
-        forget_membership(membership.group)
         audit_record(
             actor=actor,
             action="group.member_remove",
@@ -333,7 +329,6 @@ def member_make_organiser(*, membership: GroupMembership, actor: Any) -> GroupMe
         ).exists()
         m.role = GroupRole.ORGANISER
         m.save(update_fields=["role", "updated_at"])
-        forget_membership(membership.group)
         audit_record(
             actor=actor,
             action="group.make_organiser",
@@ -369,7 +364,6 @@ def organiser_step_down(*, group: Group, user: Any) -> GroupMembership:
             )
         m.role = GroupRole.MEMBER
         m.save(update_fields=["role", "updated_at"])
-        forget_membership(group)
         audit_record(
             actor=user, action="group.step_down", obj=m, summary=f"Stepped down in {group.name!r}"
         )
@@ -522,7 +516,6 @@ def _invite_account(*, group: Group, actor: Any, invitee: User, message: str) ->
             for field, value in fields.items():
                 setattr(m, field, value)
             m.save(update_fields=[*fields, "updated_at"])
-        forget_membership(group)
         audit_record(
             actor=actor,
             action="group.invitation_create",
@@ -557,7 +550,6 @@ def invitation_accept(*, membership: GroupMembership, user: Any) -> GroupMembers
         _refuse_if_archived(m.group)
         m.status, m.decided_at = ACTIVE, timezone.now()
         m.save(update_fields=["status", "decided_at", "updated_at"])
-        forget_membership(membership.group)
         audit_record(
             actor=user,
             action="group.invitation_accept",
@@ -584,7 +576,6 @@ def invitation_decline(*, membership: GroupMembership, user: Any) -> GroupMember
             raise GroupError(_("This invitation is for somebody else"))
         m.status, m.decided_at = GroupMembershipStatus.DECLINED, timezone.now()
         m.save(update_fields=["status", "decided_at", "updated_at"])
-        forget_membership(membership.group)
         audit_record(
             actor=user,
             action="group.invitation_decline",
@@ -609,7 +600,6 @@ def invitation_withdraw(*, membership: GroupMembership, actor: Any) -> GroupMemb
         m = _open_invitation(membership)
         m.status, m.decided_at = GroupMembershipStatus.WITHDRAWN, timezone.now()
         m.save(update_fields=["status", "decided_at", "updated_at"])
-        forget_membership(membership.group)
         audit_record(
             actor=actor,
             action="group.invitation_withdraw",
@@ -645,7 +635,6 @@ def group_archive(*, group: Group, actor: Any) -> Group:
         )
         group.archived_at = now
         group.save(update_fields=["archived_at", "updated_at"])
-        forget_membership(group)
         audit_record(
             actor=actor,
             action="group.archive",
@@ -665,7 +654,6 @@ def group_unarchive(*, group: Group, actor: Any) -> Group:
         archived_at = group.archived_at
         group.archived_at = None
         group.save(update_fields=["archived_at", "updated_at"])
-        forget_membership(group)
         audit_record(
             actor=actor,
             action="group.unarchive",

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from grassroots.initiatives import selectors_list
+from grassroots.initiatives import browse
 from grassroots.initiatives.models import Initiative
 from grassroots.places import selectors as places_selectors
 from grassroots.places.models import Ward
@@ -37,7 +37,7 @@ class NewInitiativesFeed(Feed):  # type: ignore[type-arg]
         return _("Initiatives residents have started, newest first.")
 
     def items(self) -> list[Initiative]:
-        return list(selectors_list.public_initiatives().order_by("-created_at", "-pk")[:FEED_SIZE])
+        return list(browse.public_initiatives().order_by("-created_at", "-pk")[:FEED_SIZE])
 
     def item_title(self, item: Initiative) -> str:
         return item.title
@@ -79,7 +79,7 @@ class WardActivityFeed(Feed):  # type: ignore[type-arg]
         }
 
     def items(self, obj: Ward) -> list[dict[str, Any]]:
-        return selectors_list.ward_public_activity(obj, limit=FEED_SIZE)
+        return browse.ward_public_activity(obj, limit=FEED_SIZE)
 
     def item_title(self, item: dict[str, Any]) -> str:
         initiative: Initiative = item["initiative"]

@@ -1,14 +1,14 @@
 from django.urls import path
 
-from grassroots.initiatives import feeds, views, views_list
+from grassroots.initiatives import feeds, views, views_browse
 
 app_name = "initiatives"
 
 urlpatterns: list[object] = [
     # Finding initiatives. These come before any "<slug>/" route, which would swallow them.
-    path("", views_list.initiative_list, name="list"),
-    path("map/", views_list.initiative_map, name="map"),
-    path("export.csv", views_list.initiative_export, name="export"),
+    path("", views_browse.initiative_list, name="list"),
+    path("map/", views_browse.initiative_map, name="map"),
+    path("export.csv", views_browse.initiative_export, name="export"),
     path("feed.atom", feeds.NewInitiativesFeed(), name="feed"),
     path("feed/ward/<slug:council>/<slug:slug>.atom", feeds.WardActivityFeed(), name="ward_feed"),
     # One initiative's own pages and actions ("create/" and "invitations/" before "<slug>/",

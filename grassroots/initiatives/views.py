@@ -39,9 +39,10 @@ from grassroots.initiatives.models import (
     NeedStatus,
     Stage,
     Update,
-    Visibility,
 )
+from grassroots.initiatives.rules import membership_of
 from grassroots.initiatives.services import EditConflict, InitiativeError
+from grassroots.initiatives.visibility import is_public
 
 
 def _visible(request: HttpRequest, slug: str) -> Initiative:
@@ -166,7 +167,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "invite_member",
         )
     }
-    mine = getattr(initiative, "_gr_memberships", {}).get(getattr(user, "pk", None))
+    mine = membership_of(user, initiative)
     invitation = None
     if mine is not None and user.has_perm("initiatives.accept_invitation", mine):
         invitation = mine
@@ -443,7 +444,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _invitation(initiative: Initiative, pk: int) -> Membership:
     membership = _membership(initiative, pk)
-    membership.initiative = initiative  # the rules reuse what is cached on it
+    membership.initiative = initiative  # the rules read the initiative already fetched
     return membership
 
 
@@ -643,7 +644,7 @@ def update_photo(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     """An update's photo, for whoever may see the initiative (otherwise the same 404)."""
     initiative = _visible(request, slug)
     update = get_object_or_404(Update, initiative=initiative, pk=pk)
-    public = initiative.visibility == Visibility.PUBLIC and initiative.hidden_at is None
+    public = is_public(initiative)
     return serve_private_file(request, update.photo, public=public)
 
 
