@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from grassroots.accounts.types import Actor
 from grassroots.conversations import visibility as conversation_visibility
 from grassroots.initiatives import visibility as initiative_visibility
 from grassroots.notifications import discreet, unsubscribe
@@ -367,7 +368,7 @@ class Renderer:
             subject = self._subjects[count] = f"[{self.site_name}] " + text % {"count": count}
         return subject
 
-    def render(self, *, user: Any, items: list[Item], places: Places) -> dict[str, Any]:
+    def render(self, *, user: Actor, items: list[Item], places: Places) -> dict[str, Any]:
         """Subject, body, recipient and headers of one person's digest."""
         site = self.site
         shown = items[:MAX_ITEMS]
