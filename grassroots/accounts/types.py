@@ -9,8 +9,18 @@ from __future__ import annotations
 from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from grassroots.accounts.models import User
 
 Viewer: TypeAlias = User | AnonymousUser
 Actor: TypeAlias = User
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The signed-in person behind `request` (for views behind `login_required`)."""
+    user = request.user
+    if not isinstance(user, User):  # login_required comes first, so only a slip gets here
+        raise PermissionDenied("signed in")
+    return user
