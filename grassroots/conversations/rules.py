@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import OfficerPost
 from grassroots.accounts.rules import is_councillor, is_moderator, is_officer
+from grassroots.accounts.types import Viewer
 from grassroots.conversations.models import AgreedAction, Audience, Conversation, Post
 from grassroots.conversations.visibility import can_view
 from grassroots.groups.models import Group
@@ -313,7 +314,7 @@ def safeguarded_in_group(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def in_safeguarded(user: Any, obj: Any) -> bool:
+def in_safeguarded(user: Viewer, obj: object) -> bool:
     """In a safeguarded conversation, or one of a safeguarded initiative (never moderators')."""
     conversation = _conversation_of(obj)
     return conversation is not None and (
