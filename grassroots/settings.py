@@ -193,7 +193,7 @@ ACCOUNT_ADAPTER = "grassroots.accounts.adapter.AccountAdapter"
 # Called with user= and email= when an address is confirmed: invitations sent to that address
 # before it had an account become the account's (the invite forms never say who has one).
 EMAIL_CONFIRMED_HOOKS = [
-    "grassroots.initiatives.services.email_invitations_claim",
+    "grassroots.initiatives.services.invitations.email_invitations_claim",
     "grassroots.groups.services.email_invitations_claim",
 ]
 # One email address per account; "change" replaces it once the new one is confirmed.

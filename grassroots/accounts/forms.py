@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.accounts.types import Actor
 from grassroots.core.forms import PlainTextField
 from grassroots.core.text import skeleton
 from grassroots.places.forms import check_postcode, postcode_field, set_postcode_messages
@@ -66,7 +67,7 @@ class ProfileForm(forms.Form):
 
     ward: Ward | None = None
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         set_postcode_messages(self.fields["postcode"], hint=False)

@@ -2,39 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import rules
+from django.db.models import Model
 
 from grassroots.accounts.selectors import user_roles
+from grassroots.accounts.types import Viewer
 
 
 @rules.predicate
-def is_councillor(user: Any) -> bool:
+def is_councillor(user: Viewer) -> bool:
     """Holds a current councillor term and has MFA set up."""
     roles = user_roles(user)
     return roles.councillor and roles.has_totp
 
 
 @rules.predicate
-def is_officer(user: Any) -> bool:
+def is_officer(user: Viewer) -> bool:
     roles = user_roles(user)
     return roles.officer and roles.has_totp
 
 
 @rules.predicate
-def is_site_admin(user: Any) -> bool:
+def is_site_admin(user: Viewer) -> bool:
     roles = user_roles(user)
     return roles.site_admin and roles.has_totp
 
 
 @rules.predicate
-def is_moderator(user: Any) -> bool:
+def is_moderator(user: Viewer) -> bool:
     return user_roles(user).moderator or bool(is_site_admin(user))
 
 
 @rules.predicate
-def is_self(user: Any, other: Any) -> bool:
+def is_self(user: Viewer, other: Model | None) -> bool:
     return bool(user.is_authenticated and other is not None and user.pk == other.pk)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.apps import apps
@@ -16,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from grassroots.accounts.models import OfficerPost, User
+from grassroots.accounts.types import Actor, Viewer
 from grassroots.core.text import skeleton
 from grassroots.places.models import Councillor, CouncillorTerm
 
@@ -78,9 +78,9 @@ def ids_without_required_mfa(user_ids: Iterable[int]) -> set[int]:
     )
 
 
-def user_roles(user: Any) -> Roles:
+def user_roles(user: Viewer) -> Roles:
     """The roles `user` holds today, cached on the user object for the rest of the request."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:  # nobody signed in, or deleted
         return NO_ROLES
     cached: Roles | None = getattr(user, "_grassroots_roles", None)
     if cached is not None:
@@ -119,11 +119,11 @@ def user_roles(user: Any) -> Roles:
         has_totp=row["_totp"],
         safeguarding_contact=row["_safeguarding"],
     )
-    user._grassroots_roles = roles
+    setattr(user, "_grassroots_roles", roles)  # noqa: B010 (no such field on the model)
     return roles
 
 
-def is_sitting_councillors_name(name: str, *, user: Any = None) -> bool:
+def is_sitting_councillors_name(name: str, *, user: Viewer | None = None) -> bool:
     """Whether `name` reads the same as a sitting councillor's name (ignoring case, spacing,
     accents, look-alike letters and a "Cllr" in front), unless that councillor is `user`.
     One query: the councillors whose name shares the last word, compared in Python."""
@@ -133,7 +133,7 @@ def is_sitting_councillors_name(name: str, *, user: Any = None) -> bool:
     last = wanted.split()[-1]
     current = CouncillorTerm.objects.current(timezone.localdate()).filter(councillor=OuterRef("pk"))
     candidates = Councillor.objects.filter(Exists(current), name__icontains=last)
-    if getattr(user, "pk", None) is not None:
+    if isinstance(user, User) and user.pk is not None:
         candidates = candidates.exclude(user_id=user.pk)
     titles = ("cllr ", "councillor ", "dr ", "mr ", "mrs ", "ms ", "miss ")
     for councillor_name in candidates.values_list("name", flat=True):
@@ -145,7 +145,7 @@ def is_sitting_councillors_name(name: str, *, user: Any = None) -> bool:
     return False
 
 
-def notice_name(user: Any) -> str:
+def notice_name(user: Actor) -> str:
     """How a person is named in notifications, and so in the emails made from them: what they
     are, from their verified role, always beside the name they chose, so that a display name can
     never pass for a councillor or an officer ("Sam (resident)", "Priya Patel (councillor)": a

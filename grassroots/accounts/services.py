@@ -1,4 +1,7 @@
-"""Writes about accounts: profile changes, erasure and export (each in one transaction)."""
+"""Writes about accounts: profile changes, erasure and export (each in one transaction).
+
+Each checks its rule in `rules.py` with `require()` first: only the account's owner may.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from django.utils import timezone
 from grassroots.accounts.models import OfficerPost, User
 from grassroots.core.audit import audit_record
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import require
 from grassroots.places.models import Ward
 from grassroots.places.postcodes import normalise_postcode
 
@@ -19,6 +23,7 @@ from grassroots.places.postcodes import normalise_postcode
 @transaction.atomic
 def profile_update(*, user: User, display_name: str, postcode: str, ward: Ward | None) -> User:
     """Save the display name and the private postcode (with the ward it was resolved to)."""
+    require(user, "accounts.edit_profile", user)
     user.display_name = display_name.strip()
     user.postcode = normalise_postcode(postcode) or ""
     user.ward = ward if user.postcode else None
@@ -29,6 +34,7 @@ def profile_update(*, user: User, display_name: str, postcode: str, ward: Ward |
 @transaction.atomic
 def account_delete(*, user: User) -> None:
     """Erase personal data but keep contributions, shown as by a former member."""
+    require(user, "accounts.delete_account", user)
     user_id = user.pk
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
@@ -62,6 +68,7 @@ def account_delete(*, user: User) -> None:
 
 def data_export(*, user: User) -> dict[str, Any]:
     """Everything Grassroots holds about `user`, as plain JSON-ready data."""
+    require(user, "accounts.export_data", user)
     councillor = getattr(user, "councillor", None)
     return {
         "exported_at": timezone.now().isoformat(),

@@ -8,7 +8,6 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,20 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts import services
 from grassroots.accounts.forms import DeleteAccountForm, ProfileForm
-from grassroots.accounts.models import User
 from grassroots.accounts.selectors import user_roles
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+from grassroots.accounts.types import actor_of
+from grassroots.core.services import require
 
 
 @login_required
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     return render(
         request, "accounts/profile.html", {"profile_user": user, "roles": user_roles(user)}
     )
@@ -40,9 +34,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if not request.user.has_perm("accounts.edit_profile", user):
-        raise PermissionDenied
+    user = actor_of(request)
+    require(user, "accounts.edit_profile", user)
     if request.method == "POST":
         form = ProfileForm(request.POST, user=user)
         if form.is_valid():
@@ -63,9 +56,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @reauthentication_required  # type: ignore[untyped-decorator]
 @require_GET
 def data_download(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if not request.user.has_perm("accounts.export_data", user):
-        raise PermissionDenied
+    user = actor_of(request)
+    require(user, "accounts.export_data", user)
     payload = json.dumps(services.data_export(user=user), cls=DjangoJSONEncoder, indent=2)
     response = HttpResponse(payload, content_type="application/json")
     filename = f"grassroots-my-data-{timezone.localdate():%Y-%m-%d}.json"
@@ -77,9 +69,8 @@ def data_download(request: HttpRequest) -> HttpResponse:
 @reauthentication_required  # type: ignore[untyped-decorator]
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if not request.user.has_perm("accounts.delete_account", user):
-        raise PermissionDenied
+    user = actor_of(request)
+    require(user, "accounts.delete_account", user)
     if request.method == "POST":
         form = DeleteAccountForm(request.POST)
         if form.is_valid():

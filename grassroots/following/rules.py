@@ -1,4 +1,4 @@
-"""Who may follow what: anybody signed in, anything they can see.
+"""Who may follow what: anybody signed in, anything they can see; and stop following it.
 
 See tests/test_rules_following.py.
 
@@ -8,20 +8,20 @@ conversations); the views answer a 404 for anything outside it, like a missing p
 
 from __future__ import annotations
 
-from typing import Any
-
 import rules
+from django.db.models import Model
 
+from grassroots.accounts.types import Viewer
 from grassroots.following import selectors
 
 
 @rules.predicate
-def signed_in(user: Any) -> bool:
+def signed_in(user: Viewer) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 @rules.predicate
-def can_see(user: Any, target: Any) -> bool:
+def can_see(user: Viewer, target: Model | None) -> bool:
     if target is None:
         return False
     try:
@@ -32,3 +32,6 @@ def can_see(user: Any, target: Any) -> bool:
 
 
 rules.add_perm("following.follow", signed_in & can_see)
+# Anybody signed in may stop following, even what they can no longer see (only their own
+# follow is touched: the services filter by the person).
+rules.add_perm("following.unfollow", signed_in)

@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Actor, Viewer
 from grassroots.following.models import Follow
 
 # What can be followed, by the name used in addresses and in Follow's target fields.
@@ -51,7 +53,7 @@ def kind_of(target: Model) -> str:
     return str(label)
 
 
-def followable(user: Any, kind: str, pk: int) -> Model | None:
+def followable(user: Viewer, kind: str, pk: int) -> Model | None:
     """The thing of `kind` with `pk` if `user` may see it (and so follow it); else None.
 
     A safeguarded initiative or conversation outside the user's reach is None, exactly like
@@ -76,13 +78,13 @@ def followable(user: Any, kind: str, pk: int) -> Model | None:
     return None
 
 
-def is_following(user: Any, target: Model) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def is_following(user: Viewer, target: Model) -> bool:
+    if not isinstance(user, User):  # nobody signed in
         return False
     return Follow.objects.filter(user=user, **{kind_of(target): target}).exists()
 
 
-def follows_of(user: Any) -> list[Follow]:
+def follows_of(user: Actor) -> list[Follow]:
     """What `user` follows, in one query, leaving out anything they can no longer see."""
     from grassroots.conversations.visibility import visible_conversations
     from grassroots.initiatives.visibility import visible_initiatives

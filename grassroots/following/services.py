@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 
+from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
+from grassroots.core.services import require
 from grassroots.following import selectors
 from grassroots.following.models import Follow
 
@@ -18,15 +20,11 @@ if TYPE_CHECKING:
     from grassroots.notifications.models import Notification
 
 
-class FollowError(Exception):
-    """The person may not follow this (it is hidden from them)."""
-
-
-def follow_start(*, user: Any, target: Model) -> Follow:
-    """Follow `target`; following it again changes nothing. Only what `user` can see."""
+def follow_start(*, user: Actor, target: Model) -> Follow:
+    """Follow `target`; following it again changes nothing. Only what `user` can see
+    (`PermissionDenied` for anything hidden from them, as the rule `following.follow` says)."""
+    require(user, "following.follow", target)
     kind = selectors.kind_of(target)
-    if selectors.followable(user, kind, target.pk) is None:
-        raise FollowError
     existing = Follow.objects.filter(user=user, **{kind: target}).first()
     if existing is not None:
         return existing
@@ -46,8 +44,9 @@ def follow_start(*, user: Any, target: Model) -> Follow:
     return follow
 
 
-def follow_stop(*, user: Any, target: Model) -> bool:
+def follow_stop(*, user: Actor, target: Model) -> bool:
     """Stop following `target`; False if the user was not following it."""
+    require(user, "following.unfollow", target)
     kind = selectors.kind_of(target)
     with transaction.atomic():
         follow = Follow.objects.filter(user=user, **{kind: target}).first()
@@ -64,14 +63,25 @@ def follow_stop(*, user: Any, target: Model) -> bool:
     return True
 
 
+def follow_drop(*, user: Actor, kind: str, pk: int) -> bool:
+    """Drop the user's own follow of something now out of their sight (a safeguarded
+    initiative they left, say), found by kind and id since they may no longer see the thing
+    itself; False if they had none. Nothing about the thing is looked up or told."""
+    require(user, "following.unfollow")
+    if kind not in selectors.KINDS:
+        return False
+    deleted, _rows = Follow.objects.filter(user=user, **{f"{kind}_id": pk}).delete()
+    return bool(deleted)
+
+
 def followers_notify(
     *,
     initiative: Initiative,
     text: str,
     url: str,
-    exclude: Iterable[Any] = (),
+    exclude: Iterable[Actor | None] = (),
     also_ward: Any | None = None,
-    actor: Any | None = None,
+    actor: Actor | None = None,
 ) -> list[Notification]:
     """Tell the followers of `initiative` and of its wards (`Kind.FOLLOWING`), once each.
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from grassroots.accounts.types import actor_of
 from grassroots.following import selectors, services
-from grassroots.following.models import Follow
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -23,10 +22,6 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     ):
         return redirect(wanted)
     return redirect(fallback)
-
-
-def _own_follow(user: Any, kind: str, pk: int) -> Follow | None:
-    return Follow.objects.filter(user=user, **{f"{kind}_id": pk}).first()
 
 
 def _name(target: object) -> str:
@@ -40,8 +35,8 @@ def follow(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if target is None or not request.user.has_perm("following.follow", target):
         raise Http404
     try:
-        services.follow_start(user=request.user, target=target)
-    except services.FollowError as error:  # it went out of sight between the two looks
+        services.follow_start(user=actor_of(request), target=target)
+    except PermissionDenied as error:  # it went out of sight between the two looks
         raise Http404 from error
     messages.success(request, _("You are now following %(name)s") % {"name": _name(target)})
     return _back(request, target.get_absolute_url())  # type: ignore[attr-defined]
@@ -56,13 +51,11 @@ def unfollow(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if target is None:
         # Out of sight now (say, a safeguarded initiative you left): you may still drop your
         # own follow, but nobody learns anything about a thing they never followed.
-        follow_row = _own_follow(request.user, kind, pk)
-        if follow_row is None:
+        if not services.follow_drop(user=actor_of(request), kind=kind, pk=pk):
             raise Http404
-        follow_row.delete()
         messages.success(request, _("You are no longer following it"))
         return redirect("following:list")
-    services.follow_stop(user=request.user, target=target)
+    services.follow_stop(user=actor_of(request), target=target)
     messages.success(request, _("You are no longer following %(name)s") % {"name": _name(target)})
     return _back(request, target.get_absolute_url())  # type: ignore[attr-defined]
 
@@ -70,7 +63,7 @@ def unfollow(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def follow_list(request: HttpRequest) -> HttpResponse:
-    follows = selectors.follows_of(request.user)
+    follows = selectors.follows_of(actor_of(request))
     sections = [
         (_("Initiatives"), [f for f in follows if f.initiative_id]),
         (_("Wards"), [f for f in follows if f.ward_id]),

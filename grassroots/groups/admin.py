@@ -24,6 +24,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.rules import is_site_admin
+from grassroots.accounts.types import actor_of
+from grassroots.core.services import ServiceError
 from grassroots.groups import selectors, services
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 
@@ -129,7 +131,7 @@ class GroupAdmin(admin.ModelAdmin[Group]):
     ) -> None:
         services.group_update(
             group=obj,
-            actor=request.user,
+            actor=actor_of(request),
             name=form.cleaned_data["name"],
             description=form.cleaned_data["description"],
             joining=form.cleaned_data["joining"],
@@ -186,8 +188,8 @@ class GroupMembershipAdmin(admin.ModelAdmin[GroupMembership]):
         made, refused = 0, []
         for m in queryset.select_related("user", "group").order_by("pk"):
             try:
-                services.member_make_organiser(membership=m, actor=request.user)
-            except services.GroupError as exc:
+                services.member_make_organiser(membership=m, actor=actor_of(request))
+            except ServiceError as exc:
                 refused.append(f"{m.group.name}: {exc.message}")
             else:
                 made += 1

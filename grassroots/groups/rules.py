@@ -51,6 +51,7 @@ from typing import Any
 import rules
 
 from grassroots.accounts.rules import is_site_admin
+from grassroots.accounts.types import Viewer
 from grassroots.groups.models import (
     Group,
     GroupMembership,
@@ -60,7 +61,7 @@ from grassroots.groups.models import (
 )
 
 
-def _signed_in(user: Any) -> bool:
+def _signed_in(user: Viewer) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
@@ -84,14 +85,14 @@ def forget_membership(group: Group) -> None:
 
 
 @rules.predicate
-def is_group_member(user: Any, group: Group | None) -> bool:
+def is_group_member(user: Viewer, group: Group | None) -> bool:
     """An active member of the group, whatever their role (organisers are members too)."""
     m = membership_of(user, group)
     return m is not None and m.status == GroupMembershipStatus.ACTIVE
 
 
 @rules.predicate
-def is_group_organiser(user: Any, group: Group | None) -> bool:
+def is_group_organiser(user: Viewer, group: Group | None) -> bool:
     m = membership_of(user, group)
     return (
         m is not None and m.status == GroupMembershipStatus.ACTIVE and m.role == GroupRole.ORGANISER
@@ -99,23 +100,23 @@ def is_group_organiser(user: Any, group: Group | None) -> bool:
 
 
 @rules.predicate
-def was_removed(user: Any, group: Group | None) -> bool:
+def was_removed(user: Viewer, group: Group | None) -> bool:
     m = membership_of(user, group)
     return m is not None and m.status == GroupMembershipStatus.REMOVED
 
 
 @rules.predicate
-def is_open(user: Any, group: Group | None) -> bool:
+def is_open(user: Viewer, group: Group | None) -> bool:
     return group is not None and group.joining == Joining.OPEN
 
 
 @rules.predicate
-def is_archived(user: Any, group: Group | None) -> bool:
+def is_archived(user: Viewer, group: Group | None) -> bool:
     return group is not None and group.archived_at is not None
 
 
 @rules.predicate
-def is_a_group(user: Any, group: Group | None) -> bool:
+def is_a_group(user: Viewer, group: Group | None) -> bool:
     return isinstance(group, Group)
 
 
@@ -123,7 +124,7 @@ def is_a_group(user: Any, group: Group | None) -> bool:
 
 
 @rules.predicate
-def is_pending_invitation(user: Any, membership: GroupMembership | None) -> bool:
+def is_pending_invitation(user: Viewer, membership: GroupMembership | None) -> bool:
     return (
         isinstance(membership, GroupMembership)
         and membership.status == GroupMembershipStatus.INVITED
@@ -131,17 +132,17 @@ def is_pending_invitation(user: Any, membership: GroupMembership | None) -> bool
 
 
 @rules.predicate
-def is_the_invitee(user: Any, membership: GroupMembership | None) -> bool:
+def is_the_invitee(user: Viewer, membership: GroupMembership | None) -> bool:
     return membership is not None and _signed_in(user) and membership.user_id == user.pk
 
 
 @rules.predicate
-def organises_its_group(user: Any, membership: GroupMembership | None) -> bool:
+def organises_its_group(user: Viewer, membership: GroupMembership | None) -> bool:
     return membership is not None and bool(is_group_organiser(user, membership.group))
 
 
 @rules.predicate
-def its_group_is_archived(user: Any, membership: GroupMembership | None) -> bool:
+def its_group_is_archived(user: Viewer, membership: GroupMembership | None) -> bool:
     return membership is not None and membership.group.archived_at is not None
 
 
@@ -169,6 +170,9 @@ rules.add_perm(
     signed_in & is_pending_invitation & is_the_invitee & ~its_group_is_archived,
 )
 rules.add_perm("groups.decline_invitation", signed_in & is_pending_invitation & is_the_invitee)
+# The invitation services' own check: only the invitee answers (what has changed since, they
+# refuse with a reason).
+rules.add_perm("groups.answer_invitation", signed_in & is_the_invitee)
 rules.add_perm(
     "groups.withdraw_invitation", signed_in & is_pending_invitation & organises_its_group
 )

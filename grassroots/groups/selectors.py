@@ -20,6 +20,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Viewer
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.groups.rules import is_group_member, is_group_organiser
 from grassroots.places.models import Council, Ward
@@ -27,7 +29,7 @@ from grassroots.places.models import Council, Ward
 ACTIVE = GroupMembershipStatus.ACTIVE
 
 
-def is_member(user: Any, group: Group) -> bool:
+def is_member(user: Viewer, group: Group) -> bool:
     """Whether `user` is an active member of `group` (organisers are members too).
 
     Anonymous and deactivated users are never members. The answer is cached on the group
@@ -36,23 +38,23 @@ def is_member(user: Any, group: Group) -> bool:
     return bool(is_group_member(user, group))
 
 
-def is_organiser(user: Any, group: Group) -> bool:
+def is_organiser(user: Viewer, group: Group) -> bool:
     """Whether `user` is an active organiser of `group` (cached on the group object)."""
     return bool(is_group_organiser(user, group))
 
 
-def groups_for_user(user: Any) -> QuerySet[Group]:
+def groups_for_user(user: Viewer) -> QuerySet[Group]:
     """The groups `user` is an active member or organiser of, by name (empty for anonymous)."""
     return _groups_of(user)
 
 
-def organised_by(user: Any) -> QuerySet[Group]:
+def organised_by(user: Viewer) -> QuerySet[Group]:
     """The groups `user` organises and that are not archived (for choosing a host of a
     conversation or an event: an archived group hosts nothing new)."""
     return _groups_of(user, role=GroupRole.ORGANISER).filter(archived_at__isnull=True)
 
 
-def _groups_of(user: Any, **role: str) -> QuerySet[Group]:
+def _groups_of(user: Viewer, **role: str) -> QuerySet[Group]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Group.objects.none()
     # One filter() over the membership join: the same row must match user, status and role.
@@ -194,9 +196,9 @@ def own_membership(user: Any, group: Group) -> GroupMembership | None:
     return membership_of(user, group)
 
 
-def pending_invitations(user: Any) -> QuerySet[GroupMembership]:
+def pending_invitations(user: Viewer) -> QuerySet[GroupMembership]:
     """Invitations waiting for `user`'s answer, newest first."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # nobody signed in
         return GroupMembership.objects.none()
     return (
         GroupMembership.objects.filter(user=user, status=GroupMembershipStatus.INVITED)
@@ -205,7 +207,7 @@ def pending_invitations(user: Any) -> QuerySet[GroupMembership]:
     )
 
 
-def group_conversations(user: Any, group: Group, *, limit: int = 10) -> list[Any]:
+def group_conversations(user: Viewer, group: Group, *, limit: int = 10) -> list[Any]:
     """The group's conversations `user` may see (safeguarded ones only to its members)."""
     from grassroots.conversations.models import Conversation
     from grassroots.conversations.visibility import visible_conversations

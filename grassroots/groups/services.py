@@ -5,23 +5,30 @@ A person has at most one GroupMembership row per group; its status tells where t
 group always keeps at least one active organiser: the last one can neither leave nor step down
 until they have made another member an organiser. Changes that could race on that rule lock
 the group row first.
+
+Each public function asks its rule in `rules.py` with `require()` before it changes anything
+(`PermissionDenied` for somebody the rule leaves out); a change the group's state does not
+allow is a `ServiceError` whose message is for the person who tried.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from grassroots.accounts.models import User
 from grassroots.accounts.selectors import notice_name
+from grassroots.accounts.types import Actor
+from grassroots.core import invitations as invitation_policy
 from grassroots.core.audit import audit_record
+from grassroots.core.services import ServiceError, require
 from grassroots.core.slugs import unique_slug
 from grassroots.groups.models import (
     Group,
@@ -41,18 +48,21 @@ ACTIVE = GroupMembershipStatus.ACTIVE
 # Paths under /groups/ that are pages, not groups.
 RESERVED_SLUGS = frozenset({"create", "new", "invitations", "feed", "mine"})
 # At most this many invitations may wait for an answer in one group at a time: enough for a
-# group starting out, few enough that a group cannot be used to mail people in bulk.
+# group starting out, few enough that a group cannot be used to mail people in bulk. The rest of
+# the invitation policy (the wait after a "no", how long an invitation to an address keeps) is
+# grassroots.core.invitations, shared with initiatives.
 MAX_PENDING_INVITATIONS = 30
-# Somebody who turned an invitation down is not asked again by the same group for a while.
-REINVITE_AFTER = datetime.timedelta(days=30)
-
-
-class GroupError(Exception):
-    """A change the rules of groups do not allow; `message` is for the person who tried."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+INVITATION_POLICY = invitation_policy.Policy(
+    cap=MAX_PENDING_INVITATIONS,
+    declined_recently=gettext_lazy(
+        "%(email)s turned down an invitation to this group recently. "
+        "You can invite them again from %(date)s"
+    ),
+    full=gettext_lazy(
+        "%(count)s invitations are already waiting for an answer, the most a group "
+        "can have. Withdraw one before you invite somebody else"
+    ),
+)
 
 
 def _name_taken(council: Council, name: str, *, exclude: Group | None = None) -> bool:
@@ -85,21 +95,21 @@ def _check_wards(
     (a boundary review must not quietly take a ward off a group, nor let a new one choose it)."""
     wards = list(wards)
     if any(w.council_id != council.pk for w in wards):
-        raise GroupError(_("Choose wards of the group's council"))
+        raise ServiceError(_("Choose wards of the group's council"))
     kept = {w.pk for w in already}
     if any(w.retired_at is not None and w.pk not in kept for w in wards):
-        raise GroupError(_("Choose wards that exist today"))
+        raise ServiceError(_("Choose wards that exist today"))
     return wards
 
 
 def _refuse_if_archived(group: Group) -> None:
     if group.archived_at is not None:
-        raise GroupError(_("This group is archived. Nobody can join it or be invited to it"))
+        raise ServiceError(_("This group is archived. Nobody can join it or be invited to it"))
 
 
 def group_create(
     *,
-    creator: Any,
+    creator: Actor,
     council: Council,
     name: str,
     description: str,
@@ -107,10 +117,11 @@ def group_create(
     wards: Iterable[Ward] = (),
 ) -> Group:
     """Start a group; its creator becomes its first organiser. The slug never changes after."""
+    require(creator, "groups.create_group")
     name = name.strip()
     ward_list = _check_wards(council, wards)
     if _name_taken(council, name):
-        raise GroupError(_name_taken_message(council))
+        raise ServiceError(_name_taken_message(council))
     for attempt in range(5):
         try:
             with transaction.atomic():
@@ -141,7 +152,7 @@ def group_create(
         except IntegrityError:
             # The same name at the same moment, or a slug taken in between: look again.
             if _name_taken(council, name):
-                raise GroupError(_name_taken_message(council)) from None
+                raise ServiceError(_name_taken_message(council)) from None
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")
@@ -150,7 +161,7 @@ def group_create(
 def group_update(
     *,
     group: Group,
-    actor: Any,
+    actor: Actor,
     name: str,
     description: str,
     joining: str,
@@ -161,10 +172,11 @@ def group_update(
     The slug stays as it was, so links to the group keep working after a rename. Opening an
     invite-only group leaves waiting invitations as they are (they can still be accepted).
     """
+    require(actor, "groups.change_group", group)
     name = name.strip()
     ward_list = _check_wards(group.council, wards, already=group.wards.all())
     if _name_taken(group.council, name, exclude=group):
-        raise GroupError(_name_taken_message(group.council))
+        raise ServiceError(_name_taken_message(group.council))
     with transaction.atomic():
         before = {
             "name": group.name,
@@ -176,7 +188,7 @@ def group_update(
             with transaction.atomic():
                 group.save(update_fields=["name", "description", "joining", "updated_at"])
         except IntegrityError:
-            raise GroupError(_name_taken_message(group.council)) from None
+            raise ServiceError(_name_taken_message(group.council)) from None
         group.wards.set(ward_list)
         audit_record(
             actor=actor,
@@ -195,7 +207,7 @@ def group_update(
     return group
 
 
-def _organisers(group: Group) -> list[Any]:
+def _organisers(group: Group) -> list[User]:
     return [
         m.user
         for m in GroupMembership.objects.filter(
@@ -214,7 +226,7 @@ def _lock(group: Group) -> None:
         group.archived_at = locked.archived_at
 
 
-def _other_organisers_exist(group: Group, user: Any) -> bool:
+def _other_organisers_exist(group: Group, user: Actor) -> bool:
     # Only organisers who can still sign in count: a deleted account organises nothing.
     return (
         GroupMembership.objects.filter(
@@ -225,20 +237,24 @@ def _other_organisers_exist(group: Group, user: Any) -> bool:
     )
 
 
-def group_join(*, group: Group, user: Any) -> GroupMembership:
-    """Join an open group at once (a waiting invitation, if any, counts as accepted)."""
+def group_join(*, group: Group, user: Actor) -> GroupMembership:
+    """Join an open group at once (a waiting invitation, if any, counts as accepted).
+
+    Each reason the group cannot take them is told in words first; the rule then has only the
+    person left to refuse (a deleted account, say)."""
     if group.joining != Joining.OPEN:
-        raise GroupError(_("Only an organiser can invite you to join this group"))
+        raise ServiceError(_("Only an organiser can invite you to join this group"))
     with transaction.atomic():
         _lock(group)
         _refuse_if_archived(group)
         m = GroupMembership.objects.filter(group=group, user=user).first()
         if m is not None and m.status == ACTIVE:
-            raise GroupError(_("You are already a member of this group"))
+            raise ServiceError(_("You are already a member of this group"))
         if m is not None and m.status == GroupMembershipStatus.REMOVED:
-            raise GroupError(
+            raise ServiceError(
                 _("An organiser removed you from this group. Only an organiser can invite you back")
             )
+        require(user, "groups.join", group)
         now = timezone.now()
         if m is None:
             m = GroupMembership.objects.create(
@@ -259,15 +275,16 @@ def group_join(*, group: Group, user: Any) -> GroupMembership:
     return m
 
 
-def group_leave(*, group: Group, user: Any) -> None:
+def group_leave(*, group: Group, user: Actor) -> None:
     """Leave a group (the last organiser must first make somebody else an organiser)."""
+    require(user, "groups.leave", group)
     with transaction.atomic():
         _lock(group)
         m = GroupMembership.objects.filter(group=group, user=user, status=ACTIVE).first()
         if m is None:
-            raise GroupError(_("You are not a member of this group"))
+            raise ServiceError(_("You are not a member of this group"))
         if m.role == GroupRole.ORGANISER and not _other_organisers_exist(group, user):
-            raise GroupError(
+            raise ServiceError(
                 _(
                     "You are the group's only organiser. Make another member an organiser "
                     "before you leave"
@@ -286,17 +303,20 @@ def group_leave(*, group: Group, user: Any) -> None:
 def _active_row(membership: GroupMembership) -> GroupMembership:
     m = GroupMembership.objects.select_related("group", "user").get(pk=membership.pk)
     if m.status != ACTIVE:
-        raise GroupError(_("%(name)s is not a member of this group") % {"name": m.user.public_name})
+        raise ServiceError(
+            _("%(name)s is not a member of this group") % {"name": m.user.public_name}
+        )
     return m
 
 
-def member_remove(*, membership: GroupMembership, actor: Any) -> GroupMembership:
+def member_remove(*, membership: GroupMembership, actor: Actor) -> GroupMembership:
     """An organiser removes a member (or another organiser); they cannot rejoin on their own."""
+    require(actor, "groups.manage_members", membership.group)
     with transaction.atomic():
         _lock(membership.group)
         m = _active_row(membership)
         if m.user_id == actor.pk:
-            raise GroupError(_("You cannot remove yourself. Leave the group instead"))
+            raise ServiceError(_("You cannot remove yourself. Leave the group instead"))
         m.status, m.role = GroupMembershipStatus.REMOVED, GroupRole.MEMBER
         m.decided_at = timezone.now()
         m.save(update_fields=["status", "role", "decided_at", "updated_at"])
@@ -317,16 +337,17 @@ def member_remove(*, membership: GroupMembership, actor: Any) -> GroupMembership
     return m
 
 
-def member_make_organiser(*, membership: GroupMembership, actor: Any) -> GroupMembership:
+def member_make_organiser(*, membership: GroupMembership, actor: Actor) -> GroupMembership:
     """An organiser (or a site admin, for a group nobody is left to run) makes an active member
     an organiser too; the member is told."""
+    require(actor, "groups.make_organiser", membership.group)
     with transaction.atomic():
         _lock(membership.group)
         m = _active_row(membership)
         if not m.user.is_active:
-            raise GroupError(_("This account has been deleted"))
+            raise ServiceError(_("This account has been deleted"))
         if m.role == GroupRole.ORGANISER:
-            raise GroupError(_("%(name)s is already an organiser") % {"name": m.user.public_name})
+            raise ServiceError(_("%(name)s is already an organiser") % {"name": m.user.public_name})
         # Whether the actor organises the group themselves, or appoints as a site admin.
         by_organiser = GroupMembership.objects.filter(
             group=m.group, user=actor, role=GroupRole.ORGANISER, status=ACTIVE
@@ -351,17 +372,18 @@ def member_make_organiser(*, membership: GroupMembership, actor: Any) -> GroupMe
     return m
 
 
-def organiser_step_down(*, group: Group, user: Any) -> GroupMembership:
+def organiser_step_down(*, group: Group, user: Actor) -> GroupMembership:
     """An organiser becomes an ordinary member; a group is never left without an organiser."""
+    require(user, "groups.step_down", group)
     with transaction.atomic():
         _lock(group)
         m = GroupMembership.objects.filter(
             group=group, user=user, status=ACTIVE, role=GroupRole.ORGANISER
         ).first()
         if m is None:
-            raise GroupError(_("You are not an organiser of this group"))
+            raise ServiceError(_("You are not an organiser of this group"))
         if not _other_organisers_exist(group, user):
-            raise GroupError(
+            raise ServiceError(
                 _(
                     "You are the group's only organiser. Make another member an organiser "
                     "before you step down"
@@ -389,13 +411,10 @@ def _invitee_for(email: str) -> User | None:
     ).first()
 
 
-# An invitation to an address with no account waits this long for somebody to sign up with it.
-EMAIL_INVITATION_KEEPS = datetime.timedelta(days=30)
-
-
-def _waiting_by_email(group: Group) -> Any:
-    since = timezone.now() - EMAIL_INVITATION_KEEPS
-    return GroupEmailInvitation.objects.filter(group=group, created_at__gte=since)
+def _waiting_by_email(group: Group) -> QuerySet[GroupEmailInvitation]:
+    return GroupEmailInvitation.objects.filter(
+        group=group, created_at__gte=invitation_policy.email_invitations_since()
+    )
 
 
 def _refuse_over_cap(group: Group) -> None:
@@ -405,24 +424,19 @@ def _refuse_over_cap(group: Group) -> None:
         GroupMembership.objects.filter(group=group, status=GroupMembershipStatus.INVITED).count()
         + _waiting_by_email(group).count()
     )
-    if waiting >= MAX_PENDING_INVITATIONS:
-        raise GroupError(
-            _(
-                "%(count)s invitations are already waiting for an answer, the most a group "
-                "can have. Withdraw one before you invite somebody else"
-            )
-            % {"count": MAX_PENDING_INVITATIONS}
-        )
+    refusal = invitation_policy.over_cap(INVITATION_POLICY, waiting=waiting)
+    if refusal:
+        raise ServiceError(refusal)
 
 
-def _invite_address(*, group: Group, actor: Any, email: str, message: str) -> None:
+def _invite_address(*, group: Group, actor: Actor, email: str, message: str) -> None:
     """No account has `email`: the invitation waits for somebody to confirm it on one."""
     email = email.strip().lower()
     with transaction.atomic():
         _lock(group)
         _refuse_if_archived(group)
         if _waiting_by_email(group).filter(email__iexact=email).exists():
-            raise GroupError(
+            raise ServiceError(
                 _("%(email)s has already been invited and has not answered yet") % {"email": email}
             )
         _refuse_over_cap(group)
@@ -439,11 +453,11 @@ def _invite_address(*, group: Group, actor: Any, email: str, message: str) -> No
         )
 
 
-def email_invitations_claim(*, user: Any, email: str) -> list[GroupMembership]:
+def email_invitations_claim(*, user: Actor, email: str) -> list[GroupMembership]:
     """Somebody has just confirmed `email` on their account: the group invitations waiting for
     that address become theirs, and they are told in the site and by email. One whose
     organiser may no longer invite (or that the group now refuses) lapses quietly."""
-    since = timezone.now() - EMAIL_INVITATION_KEEPS
+    since = invitation_policy.email_invitations_since()
     claimed: list[GroupMembership] = []
     waiting = GroupEmailInvitation.objects.filter(
         email__iexact=email.strip(), created_at__gte=since
@@ -453,7 +467,7 @@ def email_invitations_claim(*, user: Any, email: str) -> list[GroupMembership]:
         if organiser.pk != user.pk and organiser.has_perm("groups.invite", pending.group):
             # Lapses if they are a member already, invited meanwhile, the group is archived
             # or full.
-            with contextlib.suppress(GroupError):
+            with contextlib.suppress(ServiceError):
                 claimed.append(
                     _invite_account(
                         group=pending.group, actor=organiser, invitee=user, message=pending.message
@@ -464,13 +478,15 @@ def email_invitations_claim(*, user: Any, email: str) -> list[GroupMembership]:
 
 
 def invitation_create(
-    *, group: Group, actor: Any, email: str, message: str = ""
+    *, group: Group, actor: Actor, email: str, message: str = ""
 ) -> GroupMembership | None:
     """An organiser invites whoever has (or will have) the account with `email`: an account
     holder is told in the site and by email, and accepts or declines (for an open group too:
     accepting is joining). With no account, the invitation waits for the address and None is
     returned; the caller answers the organiser the same way in both cases, so the form never
     tells who has an account."""
+    # Organisers manage who is in the group; an archived group refuses below, with a reason.
+    require(actor, "groups.manage_members", group)
     invitee = _invitee_for(email)
     if invitee is None:
         _invite_address(group=group, actor=actor, email=email, message=message)
@@ -478,9 +494,9 @@ def invitation_create(
     return _invite_account(group=group, actor=actor, invitee=invitee, message=message)
 
 
-def _invite_account(*, group: Group, actor: Any, invitee: User, message: str) -> GroupMembership:
+def _invite_account(*, group: Group, actor: Actor, invitee: User, message: str) -> GroupMembership:
     if invitee.pk == actor.pk:
-        raise GroupError(_("You cannot invite yourself"))
+        raise ServiceError(_("You cannot invite yourself"))
     shown = invitee.email
     with transaction.atomic():
         _lock(group)
@@ -488,25 +504,17 @@ def _invite_account(*, group: Group, actor: Any, invitee: User, message: str) ->
         m = GroupMembership.objects.filter(group=group, user=invitee).first()
         now = timezone.now()
         if m is not None and m.status == ACTIVE:
-            raise GroupError(_("%(email)s is already a member of this group") % {"email": shown})
+            raise ServiceError(_("%(email)s is already a member of this group") % {"email": shown})
         if m is not None and m.status == GroupMembershipStatus.INVITED:
-            raise GroupError(
+            raise ServiceError(
                 _("%(email)s has already been invited and has not answered yet") % {"email": shown}
             )
-        if (
-            m is not None
-            and m.status == GroupMembershipStatus.DECLINED
-            and m.decided_at is not None
-            and m.decided_at > now - REINVITE_AFTER
-        ):
-            again = timezone.localtime(m.decided_at + REINVITE_AFTER)
-            raise GroupError(
-                _(
-                    "%(email)s turned down an invitation to this group recently. "
-                    "You can invite them again from %(date)s"
-                )
-                % {"email": shown, "date": date_format(again, "j F Y")}
+        if m is not None and m.status == GroupMembershipStatus.DECLINED:
+            refusal = invitation_policy.declined_too_recently(
+                INVITATION_POLICY, email=shown, declined_at=m.decided_at, now=now
             )
+            if refusal:
+                raise ServiceError(refusal)
         _refuse_over_cap(group)
         fields: dict[str, Any] = {
             "status": GroupMembershipStatus.INVITED,
@@ -543,17 +551,20 @@ def _invite_account(*, group: Group, actor: Any, invitee: User, message: str) ->
 def _open_invitation(membership: GroupMembership) -> GroupMembership:
     m = GroupMembership.objects.select_related("group", "user").get(pk=membership.pk)
     if m.status != GroupMembershipStatus.INVITED:
-        raise GroupError(_("This invitation is no longer open"))
+        raise ServiceError(_("This invitation is no longer open"))
     return m
 
 
-def invitation_accept(*, membership: GroupMembership, user: Any) -> GroupMembership:
+def invitation_accept(*, membership: GroupMembership, user: Actor) -> GroupMembership:
     """The invitee says yes and becomes an active member; the organisers are told."""
+    # Only the invitee answers; an invitation no longer open, or an archived group, is refused
+    # below with a reason (the page may be older than the change).
+    require(user, "groups.answer_invitation", membership)
     with transaction.atomic():
         _lock(membership.group)
         m = _open_invitation(membership)
         if m.user_id != user.pk:
-            raise GroupError(_("This invitation is for somebody else"))
+            raise ServiceError(_("This invitation is for somebody else"))
         _refuse_if_archived(m.group)
         m.status, m.decided_at = ACTIVE, timezone.now()
         m.save(update_fields=["status", "decided_at", "updated_at"])
@@ -575,13 +586,14 @@ def invitation_accept(*, membership: GroupMembership, user: Any) -> GroupMembers
     return m
 
 
-def invitation_decline(*, membership: GroupMembership, user: Any) -> GroupMembership:
+def invitation_decline(*, membership: GroupMembership, user: Actor) -> GroupMembership:
     """The invitee says no; the organisers are told."""
+    require(user, "groups.answer_invitation", membership)
     with transaction.atomic():
         _lock(membership.group)
         m = _open_invitation(membership)
         if m.user_id != user.pk:
-            raise GroupError(_("This invitation is for somebody else"))
+            raise ServiceError(_("This invitation is for somebody else"))
         m.status, m.decided_at = GroupMembershipStatus.DECLINED, timezone.now()
         m.save(update_fields=["status", "decided_at", "updated_at"])
         forget_membership(membership.group)
@@ -602,8 +614,9 @@ def invitation_decline(*, membership: GroupMembership, user: Any) -> GroupMember
     return m
 
 
-def invitation_withdraw(*, membership: GroupMembership, actor: Any) -> GroupMembership:
+def invitation_withdraw(*, membership: GroupMembership, actor: Actor) -> GroupMembership:
     """An organiser withdraws an invitation that has not been answered yet."""
+    require(actor, "groups.manage_members", membership.group)
     with transaction.atomic():
         _lock(membership.group)
         m = _open_invitation(membership)
@@ -623,7 +636,7 @@ def invitation_withdraw(*, membership: GroupMembership, actor: Any) -> GroupMemb
 # --- Archiving -----------------------------------------------------------------------------------
 
 
-def group_archive(*, group: Group, actor: Any) -> Group:
+def group_archive(*, group: Group, actor: Actor) -> Group:
     """An organiser or a site admin archives a group that has finished.
 
     Its page, conversations and events stay readable; nobody can join it, be invited to it or
@@ -633,7 +646,8 @@ def group_archive(*, group: Group, actor: Any) -> Group:
     with transaction.atomic():
         _lock(group)
         if group.archived_at is not None:
-            raise GroupError(_("This group is already archived"))
+            raise ServiceError(_("This group is already archived"))
+        require(actor, "groups.archive_group", group)
         now = timezone.now()
         waiting = list(
             GroupMembership.objects.filter(
@@ -656,12 +670,13 @@ def group_archive(*, group: Group, actor: Any) -> Group:
     return group
 
 
-def group_unarchive(*, group: Group, actor: Any) -> Group:
+def group_unarchive(*, group: Group, actor: Actor) -> Group:
     """An organiser or a site admin brings an archived group back into use."""
     with transaction.atomic():
         _lock(group)
         if group.archived_at is None:
-            raise GroupError(_("This group is not archived"))
+            raise ServiceError(_("This group is not archived"))
+        require(actor, "groups.unarchive_group", group)
         archived_at = group.archived_at
         group.archived_at = None
         group.save(update_fields=["archived_at", "updated_at"])

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from grassroots.accounts.types import actor_of
 from grassroots.core.forms import invited_message
+from grassroots.core.services import ServiceError, require
 from grassroots.groups import selectors, services
 from grassroots.groups.forms import CouncilForm, FilterForm, GroupForm, InviteForm
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus
-from grassroots.groups.services import GroupError
 from grassroots.places.models import Council
 
 PAGE_SIZE = 20
@@ -28,11 +27,6 @@ def _group(slug: str) -> Group:
     if group is None:
         raise Http404
     return group
-
-
-def _require(request: HttpRequest, perm: str, obj: Model | None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _back_to(group: Group, anchor: str = "") -> HttpResponse:
@@ -81,7 +75,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "groups.create_group", None)
+    require(request.user, "groups.create_group", None)
     council = _chosen_council(request)
     if council is None:
         choose = CouncilForm(request.GET if "council" in request.GET else None)
@@ -91,14 +85,14 @@ def group_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             group = services.group_create(
-                creator=request.user,
+                creator=actor_of(request),
                 council=council,
                 name=data["name"],
                 description=data["description"],
                 joining=data["joining"],
                 wards=data["wards"],
             )
-        except GroupError as exc:
+        except ServiceError as exc:
             form.add_error("name", exc.message)
         else:
             messages.success(request, _("Your group has been started. You are its organiser"))
@@ -162,7 +156,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
     group = _group(slug)
-    _require(request, "groups.change_group", group)
+    require(request.user, "groups.change_group", group)
     if request.method == "POST":
         form = GroupForm(request.POST, council=group.council, group=group)
         if form.is_valid():
@@ -170,13 +164,13 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 services.group_update(
                     group=group,
-                    actor=request.user,
+                    actor=actor_of(request),
                     name=data["name"],
                     description=data["description"],
                     joining=data["joining"],
                     wards=data["wards"],
                 )
-            except GroupError as exc:
+            except ServiceError as exc:
                 form.add_error("name", exc.message)
             else:
                 messages.success(request, _("Your changes have been saved"))
@@ -207,7 +201,7 @@ def _done(request: HttpRequest, group: Group, text: str, anchor: str = "") -> Ht
     return _back_to(group, anchor)
 
 
-def _refused(request: HttpRequest, group: Group, exc: GroupError) -> HttpResponse:
+def _refused(request: HttpRequest, group: Group, exc: ServiceError) -> HttpResponse:
     messages.error(request, exc.message)
     return _back_to(group)
 
@@ -216,10 +210,10 @@ def _refused(request: HttpRequest, group: Group, exc: GroupError) -> HttpRespons
 @require_POST
 def group_join(request: HttpRequest, slug: str) -> HttpResponse:
     group = _group(slug)
-    _require(request, "groups.join", group)
+    require(request.user, "groups.join", group)
     try:
-        services.group_join(group=group, user=request.user)
-    except GroupError as exc:
+        services.group_join(group=group, user=actor_of(request))
+    except ServiceError as exc:
         return _refused(request, group, exc)
     return _done(request, group, _("You have joined %(group)s") % {"group": group.name})
 
@@ -228,10 +222,10 @@ def group_join(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
     group = _group(slug)
-    _require(request, "groups.leave", group)
+    require(request.user, "groups.leave", group)
     try:
-        services.group_leave(group=group, user=request.user)
-    except GroupError as exc:
+        services.group_leave(group=group, user=actor_of(request))
+    except ServiceError as exc:
         return _refused(request, group, exc)
     return _done(request, group, _("You have left %(group)s") % {"group": group.name})
 
@@ -240,10 +234,10 @@ def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def group_step_down(request: HttpRequest, slug: str) -> HttpResponse:
     group = _group(slug)
-    _require(request, "groups.step_down", group)
+    require(request.user, "groups.step_down", group)
     try:
-        services.organiser_step_down(group=group, user=request.user)
-    except GroupError as exc:
+        services.organiser_step_down(group=group, user=actor_of(request))
+    except ServiceError as exc:
         return _refused(request, group, exc)
     return _done(request, group, _("You are no longer an organiser of this group"))
 
@@ -288,7 +282,7 @@ def _confirm(
 @require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     group = _group(slug)
-    _require(request, "groups.manage_members", group)
+    require(request.user, "groups.manage_members", group)
     m = _membership(group, pk, GroupMembershipStatus.ACTIVE)
     if request.method == "GET":
         return _confirm(
@@ -307,8 +301,8 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             anchor="members",
         )
     try:
-        services.member_remove(membership=m, actor=request.user)
-    except GroupError as exc:
+        services.member_remove(membership=m, actor=actor_of(request))
+    except ServiceError as exc:
         return _refused(request, group, exc)
     return _done(
         request,
@@ -322,7 +316,7 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_make_organiser(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     group = _group(slug)
-    _require(request, "groups.make_organiser", group)
+    require(request.user, "groups.make_organiser", group)
     m = _membership(group, pk, GroupMembershipStatus.ACTIVE)
     if not m.user.is_active:  # a deleted account is not listed, and cannot organise
         raise Http404
@@ -343,8 +337,8 @@ def member_make_organiser(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             anchor="members",
         )
     try:
-        services.member_make_organiser(membership=m, actor=request.user)
-    except GroupError as exc:
+        services.member_make_organiser(membership=m, actor=actor_of(request))
+    except ServiceError as exc:
         return _refused(request, group, exc)
     return _done(
         request,
@@ -361,7 +355,7 @@ def member_make_organiser(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def group_archive(request: HttpRequest, slug: str) -> HttpResponse:
     group = _group(slug)
-    _require(request, "groups.archive_group", group)
+    require(request.user, "groups.archive_group", group)
     if request.method == "GET":
         return _confirm(
             request,
@@ -391,8 +385,8 @@ def group_archive(request: HttpRequest, slug: str) -> HttpResponse:
             warning=True,
         )
     try:
-        services.group_archive(group=group, actor=request.user)
-    except GroupError as exc:
+        services.group_archive(group=group, actor=actor_of(request))
+    except ServiceError as exc:
         return _refused(request, group, exc)
     return _done(request, group, _("%(group)s has been archived") % {"group": group.name})
 
@@ -401,7 +395,7 @@ def group_archive(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group_unarchive(request: HttpRequest, slug: str) -> HttpResponse:
     group = _group(slug)
-    _require(request, "groups.unarchive_group", group)
+    require(request.user, "groups.unarchive_group", group)
     if request.method == "GET":
         return _confirm(
             request,
@@ -416,8 +410,8 @@ def group_unarchive(request: HttpRequest, slug: str) -> HttpResponse:
             button=_("Yes, unarchive the group"),
         )
     try:
-        services.group_unarchive(group=group, actor=request.user)
-    except GroupError as exc:
+        services.group_unarchive(group=group, actor=actor_of(request))
+    except ServiceError as exc:
         return _refused(request, group, exc)
     return _done(request, group, _("%(group)s is no longer archived") % {"group": group.name})
 
@@ -429,17 +423,17 @@ def group_unarchive(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     group = _group(slug)
-    _require(request, "groups.invite", group)
-    form = InviteForm(request.POST if request.method == "POST" else None, actor=request.user)
+    require(request.user, "groups.invite", group)
+    form = InviteForm(request.POST if request.method == "POST" else None, actor=actor_of(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_create(
                 group=group,
-                actor=request.user,
+                actor=actor_of(request),
                 email=form.cleaned_data["email"],
                 message=form.cleaned_data["message"],
             )
-        except GroupError as exc:
+        except ServiceError as exc:
             form.add_error("email", exc.message)
         else:
             # The same words whether or not the address has an account.
@@ -453,13 +447,13 @@ def invitation_answer(request: HttpRequest, slug: str, pk: int, answer: str) -> 
     group = _group(slug)
     m = _membership(group, pk, GroupMembershipStatus.INVITED)
     accept = answer == "accept"
-    _require(request, "groups.accept_invitation" if accept else "groups.decline_invitation", m)
+    require(request.user, "groups.accept_invitation" if accept else "groups.decline_invitation", m)
     try:
         if accept:
-            services.invitation_accept(membership=m, user=request.user)
+            services.invitation_accept(membership=m, user=actor_of(request))
         else:
-            services.invitation_decline(membership=m, user=request.user)
-    except GroupError as exc:
+            services.invitation_decline(membership=m, user=actor_of(request))
+    except ServiceError as exc:
         return _refused(request, group, exc)
     if accept:
         return _done(request, group, _("You are now a member of %(group)s") % {"group": group.name})
@@ -471,10 +465,10 @@ def invitation_answer(request: HttpRequest, slug: str, pk: int, answer: str) -> 
 def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     group = _group(slug)
     m = _membership(group, pk, GroupMembershipStatus.INVITED)
-    _require(request, "groups.withdraw_invitation", m)
+    require(request.user, "groups.withdraw_invitation", m)
     try:
-        services.invitation_withdraw(membership=m, actor=request.user)
-    except GroupError as exc:
+        services.invitation_withdraw(membership=m, actor=actor_of(request))
+    except ServiceError as exc:
         return _refused(request, group, exc)
     return _done(
         request,

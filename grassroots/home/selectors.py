@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Viewer
 from grassroots.conversations import selectors as conversation_selectors
 from grassroots.conversations.models import Conversation
 from grassroots.events import selectors as event_selectors
@@ -46,7 +48,7 @@ def _section(queryset: QuerySet[Any], size: int = SECTION_SIZE, *, count: bool =
     return Section(rows, min(total, COUNT_LIMIT), capped=total > COUNT_LIMIT)
 
 
-def _initiatives(user: Any, filters: selectors_list.ListFilters) -> Section:
+def _initiatives(user: Viewer, filters: selectors_list.ListFilters) -> Section:
     page = selectors_list.initiative_page(
         user, filters, 1, per_page=SECTION_SIZE, count_limit=COUNT_LIMIT
     )
@@ -65,13 +67,13 @@ class NearYou:
     conversations: Section
 
 
-def near_you(user: Any) -> NearYou:
+def near_you(user: Viewer) -> NearYou:
     """What is happening in the signed-in person's ward, or across the site's area otherwise.
 
     A person's ward comes from their private postcode; it is never shown to anyone else.
     """
     ward: Ward | None = None
-    if getattr(user, "is_authenticated", False) and user.ward_id is not None:
+    if isinstance(user, User) and user.ward_id is not None:
         ward = Ward.objects.current().select_related("council").filter(pk=user.ward_id).first()
     conversations = conversation_selectors.conversation_list(
         user, conversation_selectors.ListFilters(ward=ward, status="open")
@@ -99,12 +101,12 @@ def search_terms(text: str) -> list[str]:
     return words(text)
 
 
-def matching_conversations(user: Any, terms: list[str]) -> QuerySet[Conversation]:
+def matching_conversations(user: Viewer, terms: list[str]) -> QuerySet[Conversation]:
     listed = conversation_selectors.conversation_list(user, conversation_selectors.ListFilters())
     return listed.filter(_every_word(("question", "description"), terms))
 
 
-def matching_events(user: Any, terms: list[str]) -> QuerySet[Event]:
+def matching_events(user: Viewer, terms: list[str]) -> QuerySet[Event]:
     """Coming events (not yet over), soonest first."""
     return event_selectors.event_list(user).filter(_every_word(("title", "description"), terms))
 
@@ -129,7 +131,7 @@ class SearchResults:
         )
 
 
-def site_search(user: Any, text: str) -> SearchResults:
+def site_search(user: Viewer, text: str) -> SearchResults:
     """Everything `user` may see that matches every word of `text`: a few of each kind."""
     terms = search_terms(text)
     query = " ".join(terms)

@@ -32,7 +32,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from grassroots.accounts.models import OfficerPost, User
-from grassroots.initiatives import services
 from grassroots.initiatives.models import (
     Backing,
     Initiative,
@@ -47,6 +46,7 @@ from grassroots.initiatives.models import (
     Update,
     Visibility,
 )
+from grassroots.initiatives.services import invitations, lifecycle, people, progress
 from grassroots.places.models import Council, Ward
 from grassroots.support import services as support_services
 from grassroots.support.models import (
@@ -329,7 +329,7 @@ def seed_initiatives(borough: Borough) -> None:
         started = now - datetime.timedelta(days=300 - index * 15)
         public = spec.visibility == Visibility.PUBLIC
         lon, lat = _centre(ward)
-        initiative = services.initiative_create(
+        initiative = lifecycle.initiative_create(
             creator=lead,
             title=spec.title,
             problem=spec.problem,
@@ -397,13 +397,13 @@ def _people(
     if initiative.visibility == Visibility.SAFEGUARDED:
         # Nobody outside can find it to ask: the leads invite, and people accept.
         for user in members:
-            invited = services.invitation_create(
+            invited = invitations.invitation_create(
                 initiative=initiative,
                 actor=lead,
                 invitee=user,
                 message="We met at the drop-in. You would be very welcome.",
             )
-            services.invitation_accept(membership=invited, user=user)
+            invitations.invitation_accept(membership=invited, user=user)
         _backdate(
             rows.filter(user__in=members),
             invited_at=joined - datetime.timedelta(days=2),
@@ -411,7 +411,7 @@ def _people(
             requested_at=joined - datetime.timedelta(days=2),
         )
         invitee = resident_account or requested[0]
-        services.invitation_create(
+        invitations.invitation_create(
             initiative=initiative,
             actor=lead,
             invitee=invitee,
@@ -420,17 +420,17 @@ def _people(
         _backdate(rows.filter(user=invitee), invited_at=timezone.now() - datetime.timedelta(days=2))
         return
     for user in members:
-        asked = services.membership_request(
+        asked = people.membership_request(
             initiative=initiative, user=user, message="I live nearby and would like to help."
         )
-        services.membership_decide(membership=asked, actor=lead, approve=True)
+        people.membership_decide(membership=asked, actor=lead, approve=True)
     _backdate(rows.filter(user__in=members), requested_at=joined, decided_at=joined)
     for user in requested:
-        services.membership_request(
+        people.membership_request(
             initiative=initiative, user=user, message="I live nearby and would like to help."
         )
     for user in backers:
-        services.backing_toggle(initiative=initiative, user=user)
+        people.backing_toggle(initiative=initiative, user=user)
     _backdate(Backing.objects.filter(initiative=initiative), created_at=joined)
 
 
@@ -454,7 +454,7 @@ def _timeline(
 ) -> None:
     """Needs, then stages, updates and milestones a month apart, then the outcome."""
     needs = [
-        services.need_create(
+        progress.need_create(
             initiative=initiative,
             actor=lead,
             kind=NeedKind.VOLUNTEERS,
@@ -462,14 +462,14 @@ def _timeline(
             volunteers_wanted=rng.randint(3, 12),
             when="Saturday mornings",
         ),
-        services.need_create(
+        progress.need_create(
             initiative=initiative,
             actor=lead,
             kind=NeedKind.MONEY,
             description="Materials and insurance.",
             amount_pence=rng.randint(50, 900) * 100 + rng.choice((0, 50)),
         ),
-        services.need_create(
+        progress.need_create(
             initiative=initiative,
             actor=lead,
             kind=rng.choice(
@@ -481,7 +481,7 @@ def _timeline(
     _backdate(Need.objects.filter(initiative=initiative), created_at=started)
     stages = _stages_to(spec.stage)
     for to_stage in stages[1:]:
-        services.initiative_change_stage(
+        lifecycle.initiative_change_stage(
             initiative=initiative, actor=lead, to_stage=to_stage, note=_STAGE_NOTES[to_stage]
         )
     # Each stage a month after the last; the latest no later than three weeks ago.
@@ -495,26 +495,26 @@ def _timeline(
     # Updates spread from the start to a little after the latest stage (never in the future).
     until = min(last + datetime.timedelta(days=20), now - datetime.timedelta(days=1))
     for n, text in enumerate(spec.updates):
-        update = services.update_create(initiative=initiative, author=lead, text=text)
+        update = progress.update_create(initiative=initiative, author=lead, text=text)
         at = started + (until - started) * (n + 1) / (len(spec.updates) + 1)
         _backdate(Update.objects.filter(pk=update.pk), created_at=at)
     if spec.stage == Stage.ACHIEVED:
         for need in needs:
-            services.need_set_status(need=need, actor=lead, met=True)
+            progress.need_set_status(need=need, actor=lead, met=True)
         _backdate(Need.objects.filter(initiative=initiative), met_at=last - step / 2)
     if spec.stage != Stage.IDEA:
-        first = services.milestone_create(
+        first = progress.milestone_create(
             initiative=initiative,
             actor=lead,
             title="First meeting",
             due_on=(started + datetime.timedelta(days=14)).date(),
         )
-        services.milestone_set_done(milestone=first, actor=lead, done=True)
+        progress.milestone_set_done(milestone=first, actor=lead, done=True)
         _backdate(
             Milestone.objects.filter(pk=first.pk),
             done_on=(started + datetime.timedelta(days=15)).date(),
         )
-        launch = services.milestone_create(
+        launch = progress.milestone_create(
             initiative=initiative,
             actor=lead,
             title="Launch day",
@@ -523,10 +523,10 @@ def _timeline(
             else (last - datetime.timedelta(days=10)).date(),
         )
         if spec.stage == Stage.ACHIEVED:
-            services.milestone_set_done(milestone=launch, actor=lead, done=True)
+            progress.milestone_set_done(milestone=launch, actor=lead, done=True)
             _backdate(Milestone.objects.filter(pk=launch.pk), done_on=launch.due_on)
     if spec.stage == Stage.ACHIEVED:
-        services.outcome_record(
+        progress.outcome_record(
             initiative=initiative,
             actor=lead,
             what_changed="Twenty fruit trees planted and cared for by a rota of neighbours.",

@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.core.forms import ChooseFilesAgainMixin, GovukDateField, PlainTextField
 from grassroots.core.images import ImageUploadField
 from grassroots.initiatives.models import NeedKind, Theme, Visibility
-from grassroots.places.models import Postcode, Ward
-from grassroots.places.postcodes import normalise_postcode
-from grassroots.places.selectors import LookupProblem, ward_for_point, ward_for_postcode
+from grassroots.places.models import Ward
+from grassroots.places.selectors import Location
 
 StrOrPromise = Any  # str or a lazy translation
 MAX_TEXT = 5000
@@ -159,6 +158,7 @@ class InitiativeForm(forms.Form):
         field.queryset = wards if wards is not None else Ward.objects.none()
         self.ward_list: list[Ward] = []
         self.location_text = ""
+        self.place_checked = False
 
     @property
     def has_ward_choices(self) -> bool:
@@ -246,38 +246,43 @@ class InitiativeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        wards = list(data.get("wards") or [])
         lat, lon = data.get("latitude"), data.get("longitude")
+        self.place_checked = True
         if "latitude" in data and "longitude" in data and (lat is None) != (lon is None):
             missing = "longitude" if lon is None else "latitude"
             self.add_error(missing, _("Enter both the latitude and the longitude, or neither"))
-            return data
-        place: str = data.get("place", "") or ""
-        found: Ward | None = None
-        postcode = normalise_postcode(place) if place else None
-        if postcode is not None:
-            result = ward_for_postcode(place)
-            if result.problem in (LookupProblem.UNKNOWN, LookupProblem.TERMINATED):
-                self.add_error(
-                    "place",
-                    _("We could not find the postcode %(postcode)s. Check it and try again.")
-                    % {"postcode": result.postcode},
-                )
-                return data
-            found = result.ward
-            self.location_text = postcode
-            if lat is None:
-                row = Postcode.objects.filter(postcode=postcode).values("latitude", "longitude")
-                point = row.first()
-                if point and point["latitude"] is not None and point["longitude"] is not None:
-                    lat, lon = point["latitude"], point["longitude"]
-                    data["latitude"], data["longitude"] = lat, lon
-        else:
-            self.location_text = place.strip()
-        if found is None and lat is not None and lon is not None and not wards:
-            found = ward_for_point(lon=lon, lat=lat)
-        if not wards and found is not None:
-            wards = [found]
+            self.place_checked = False
+        return data
+
+    def place_given(self) -> tuple[str, float | None, float | None] | None:
+        """The place and point to look up (`places.selectors.locate`) once the form has been
+        checked; None before, or when half a point was given."""
+        if not self.is_bound or not self.place_checked:
+            return None
+        data = self.cleaned_data
+        return data.get("place", "") or "", data.get("latitude"), data.get("longitude")
+
+    @property
+    def wards_chosen(self) -> list[Ward]:
+        return list(self.cleaned_data.get("wards") or [])
+
+    def take_location(self, location: Location) -> None:
+        """Use what the place was found to be: its ward when none was chosen, its point when
+        none was given; or say what could not be found."""
+        data = self.cleaned_data
+        if location.unknown_postcode is not None:
+            self.add_error(
+                "place",
+                _("We could not find the postcode %(postcode)s. Check it and try again.")
+                % {"postcode": location.unknown_postcode},
+            )
+            return
+        self.location_text = location.text
+        if data.get("latitude") is None and location.latitude is not None:
+            data["latitude"], data["longitude"] = location.latitude, location.longitude
+        wards = self.wards_chosen
+        if not wards and location.ward is not None:
+            wards = [location.ward]
         if not wards and "wards" not in self.errors:
             if self.has_ward_choices:
                 self.add_error(
@@ -286,7 +291,6 @@ class InitiativeForm(forms.Form):
             elif "place" not in self.errors:
                 self.add_error("place", _("Enter a postcode in the area, so we can find its ward"))
         self.ward_list = wards
-        return data
 
 
 class InitiativeEditForm(InitiativeForm):

@@ -167,6 +167,9 @@ rules.add_perm("initiatives.decide_membership", acting_lead)
 rules.add_perm("initiatives.make_lead", acting_lead)
 rules.add_perm("initiatives.step_down", signed_in & is_lead)
 rules.add_perm("initiatives.request_membership", signed_in & may_view & may_ask_to_join)
+# The service's own check for asking to join: whoever may see it. Asking again too soon (or
+# while a member, or invited) is refused by the service with a reason, not a 403.
+rules.add_perm("initiatives.ask_to_join", signed_in & may_view)
 rules.add_perm("initiatives.leave", signed_in & is_approved_member)
 # An invitee sees the initiative to decide, but backs it only once they are in (or, on a public
 # one, like anybody else).
@@ -175,11 +178,17 @@ rules.add_perm("initiatives.manage_needs", acting_lead)
 rules.add_perm("initiatives.post_update", signed_in & is_approved_member)
 rules.add_perm("initiatives.manage_milestones", signed_in & is_approved_member)
 rules.add_perm("initiatives.record_outcome", acting_lead & is_achieved)
+# The service's own check for saving an outcome: the leads. Before the initiative is achieved
+# the service refuses with a reason.
+rules.add_perm("initiatives.save_outcome", acting_lead)
 rules.add_perm("initiatives.invite_member", acting_lead)
 rules.add_perm(
     "initiatives.withdraw_invitation", signed_in & is_pending_invitation & leads_its_initiative
 )
 rules.add_perm("initiatives.accept_invitation", signed_in & is_pending_invitation & is_the_invitee)
 rules.add_perm("initiatives.decline_invitation", signed_in & is_pending_invitation & is_the_invitee)
+# The services' own check for answering: the invitee. An invitation no longer waiting is refused
+# by the service with a reason (the page may be older than the answer).
+rules.add_perm("initiatives.answer_invitation", signed_in & is_the_invitee)
 # Whether the user could be made a lead of this initiative (object: the initiative).
 rules.add_perm("initiatives.be_lead", signed_in & ~represents_a_ward_of)

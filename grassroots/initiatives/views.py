@@ -7,17 +7,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from grassroots.accounts.types import actor_of
 from grassroots.core.files import serve_private_file
 from grassroots.core.forms import invited_message
 from grassroots.core.ratelimits import rate_limited
-from grassroots.initiatives import selectors, services
+from grassroots.core.services import ServiceError, require
+from grassroots.initiatives import selectors
 from grassroots.initiatives.forms import (
     InitiativeEditForm,
     InitiativeForm,
@@ -28,7 +29,7 @@ from grassroots.initiatives.forms import (
     StageForm,
     UpdateForm,
 )
-from grassroots.initiatives.forms_members import InviteMemberForm
+from grassroots.initiatives.forms_invite import InviteMemberForm
 from grassroots.initiatives.models import (
     Initiative,
     Membership,
@@ -41,7 +42,10 @@ from grassroots.initiatives.models import (
     Update,
     Visibility,
 )
-from grassroots.initiatives.services import EditConflict, InitiativeError
+from grassroots.initiatives.services import invitations as invites
+from grassroots.initiatives.services import lifecycle, people, progress
+from grassroots.initiatives.services.lifecycle import EditConflict
+from grassroots.places.selectors import locate
 
 
 def _visible(request: HttpRequest, slug: str) -> Initiative:
@@ -52,9 +56,22 @@ def _visible(request: HttpRequest, slug: str) -> Initiative:
     return initiative
 
 
-def _require(request: HttpRequest, perm: str, obj: Initiative | Membership) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
+def _checked(form: InitiativeForm) -> bool:
+    """Check the form and find the ward of the place it gives (`places.selectors.locate`; the
+    form looks nothing up): whether it can be saved."""
+    form.is_valid()
+    given = form.place_given()
+    if given is not None:
+        place, latitude, longitude = given
+        form.take_location(
+            locate(
+                place,
+                latitude=latitude,
+                longitude=longitude,
+                ward_from_point=not form.wards_chosen,
+            )
+        )
+    return form.is_valid()
 
 
 def _data(request: HttpRequest) -> QueryDict | None:
@@ -96,16 +113,15 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("initiatives.create_initiative"):
-        raise PermissionDenied
+    require(request.user, "initiatives.create_initiative")
     wards = selectors.ward_choices(user=request.user)
     if request.method == "POST":
         form = InitiativeForm(request.POST, wards=wards)
-        if form.is_valid():
+        if _checked(form):
             data = form.cleaned_data
             try:
-                initiative = services.initiative_create(
-                    creator=request.user,
+                initiative = lifecycle.initiative_create(
+                    creator=actor_of(request),
                     title=data["title"],
                     problem=data["problem"],
                     change_wanted=data["change_wanted"],
@@ -118,7 +134,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     location_text=form.location_text,
                     visibility=data["visibility"],
                 )
-            except InitiativeError as exc:
+            except ServiceError as exc:
                 form.add_error(form.ward_error_field, exc.message)
             else:
                 messages.success(request, _("Your initiative has been started"))
@@ -213,17 +229,17 @@ def _initial(initiative: Initiative) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.edit_initiative", initiative)
+    require(request.user, "initiatives.edit_initiative", initiative)
     wards = selectors.ward_choices(user=request.user, initiative=initiative)
     conflict: Initiative | None = None
     if request.method == "POST":
         form = InitiativeEditForm(request.POST, wards=wards)
-        if form.is_valid():
+        if _checked(form):
             data = form.cleaned_data
             try:
-                services.initiative_update(
+                lifecycle.initiative_update(
                     initiative=initiative,
-                    actor=request.user,
+                    actor=actor_of(request),
                     version=data["version"],
                     wards=form.ward_list,
                     title=data["title"],
@@ -243,8 +259,8 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
                 post = request.POST.copy()
                 post["version"] = str(conflict.version)
                 form = InitiativeEditForm(post, wards=wards)
-                form.is_valid()
-            except InitiativeError as exc:
+                _checked(form)
+            except ServiceError as exc:
                 form.add_error(form.ward_error_field, exc.message)
             else:
                 messages.success(request, _("Your changes have been saved"))
@@ -271,18 +287,18 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def change_stage(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.change_stage", initiative)
-    choices = [(s, Stage(s).label) for s in services.allowed_stages(initiative)]
+    require(request.user, "initiatives.change_stage", initiative)
+    choices = [(s, Stage(s).label) for s in lifecycle.allowed_stages(initiative)]
     form = StageForm(_data(request), stages=choices)
     if request.method == "POST" and form.is_valid():
         try:
-            services.initiative_change_stage(
+            lifecycle.initiative_change_stage(
                 initiative=initiative,
-                actor=request.user,
+                actor=actor_of(request),
                 to_stage=form.cleaned_data["stage"],
                 note=form.cleaned_data["note"],
             )
-        except InitiativeError as exc:
+        except ServiceError as exc:
             form.add_error("stage", exc.message)
         else:
             messages.success(request, _("The stage has been changed"))
@@ -304,14 +320,14 @@ def change_stage(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.request_membership", initiative)
+    require(request.user, "initiatives.request_membership", initiative)
     form = JoinForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_request(
-                initiative=initiative, user=request.user, message=form.cleaned_data["message"]
+            people.membership_request(
+                initiative=initiative, user=actor_of(request), message=form.cleaned_data["message"]
             )
-        except InitiativeError as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your request has been sent to the leads"))
@@ -329,13 +345,13 @@ def _membership(initiative: Initiative, pk: int) -> Membership:
 @require_POST
 def decide(request: HttpRequest, slug: str, pk: int, decision: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.decide_membership", initiative)
+    require(request.user, "initiatives.decide_membership", initiative)
     membership = _membership(initiative, pk)
     try:
-        services.membership_decide(
-            membership=membership, actor=request.user, approve=decision == "approve"
+        people.membership_decide(
+            membership=membership, actor=actor_of(request), approve=decision == "approve"
         )
-    except InitiativeError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         name = membership.user.public_name
@@ -352,11 +368,11 @@ def decide(request: HttpRequest, slug: str, pk: int, decision: str) -> HttpRespo
 @require_POST
 def make_lead(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.make_lead", initiative)
+    require(request.user, "initiatives.make_lead", initiative)
     membership = _membership(initiative, pk)
     try:
-        services.membership_make_lead(membership=membership, actor=request.user)
-    except InitiativeError as exc:
+        people.membership_make_lead(membership=membership, actor=actor_of(request))
+    except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -369,10 +385,9 @@ def make_lead(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def step_down(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.step_down", initiative)
     try:
-        services.membership_step_down(initiative=initiative, user=request.user)
-    except InitiativeError as exc:
+        people.membership_step_down(initiative=initiative, user=actor_of(request))
+    except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("You are no longer a lead"))
@@ -383,10 +398,9 @@ def step_down(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.leave", initiative)
     try:
-        services.membership_leave(initiative=initiative, user=request.user)
-    except InitiativeError as exc:
+        people.membership_leave(initiative=initiative, user=actor_of(request))
+    except ServiceError as exc:
         messages.error(request, exc.message)
         return _detail(initiative, "people")
     messages.success(request, _("You have left the initiative"))
@@ -402,18 +416,18 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.invite_member", initiative)
-    form = InviteMemberForm(_data(request), actor=request.user)
+    require(request.user, "initiatives.invite_member", initiative)
+    form = InviteMemberForm(_data(request), actor=actor_of(request))
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         try:
-            membership = services.invitation_by_email(
+            membership = invites.invitation_by_email(
                 initiative=initiative,
-                actor=request.user,
+                actor=actor_of(request),
                 email=email,
                 message=form.cleaned_data["message"],
             )
-        except InitiativeError as exc:
+        except ServiceError as exc:
             form.add_error("email", exc.message)
         else:
             if membership is not None and membership.status == MembershipStatus.APPROVED:
@@ -453,18 +467,14 @@ def invitation_answer(request: HttpRequest, slug: str, pk: int, answer: str) -> 
     initiative = _visible(request, slug)
     membership = _invitation(initiative, pk)
     accept = answer == "accept"
-    perm = "initiatives.accept_invitation" if accept else "initiatives.decline_invitation"
-    if membership.user_id == request.user.pk and not request.user.has_perm(perm, membership):
-        # Their own invitation, answered or withdrawn since the page was loaded.
-        messages.error(request, _("This invitation is no longer open"))
-        return redirect("initiatives:invitations")
-    _require(request, perm, membership)
     try:
+        # Somebody else's invitation is a 403; their own, answered or withdrawn since the page
+        # was loaded, is "no longer open".
         if accept:
-            services.invitation_accept(membership=membership, user=request.user)
+            invites.invitation_accept(membership=membership, user=actor_of(request))
         else:
-            services.invitation_decline(membership=membership, user=request.user)
-    except InitiativeError as exc:
+            invites.invitation_decline(membership=membership, user=actor_of(request))
+    except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("initiatives:invitations")
     if accept:
@@ -485,15 +495,11 @@ def invitation_answer(request: HttpRequest, slug: str, pk: int, answer: str) -> 
 def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initiative = _visible(request, slug)
     membership = _invitation(initiative, pk)
-    if not request.user.has_perm("initiatives.withdraw_invitation", membership):
-        if request.user.has_perm("initiatives.invite_member", initiative):
-            # A lead on a page loaded before the invitation was answered or withdrawn.
-            messages.error(request, _("This invitation is no longer open"))
-            return _detail(initiative, "people")
-        raise PermissionDenied
     try:
-        services.invitation_withdraw(membership=membership, actor=request.user)
-    except InitiativeError as exc:
+        # Not a lead: 403. A lead on a page loaded before the invitation was answered or
+        # withdrawn: "no longer open".
+        invites.invitation_withdraw(membership=membership, actor=actor_of(request))
+    except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -522,8 +528,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
 @require_POST
 def back(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.back", initiative)
-    if services.backing_toggle(initiative=initiative, user=request.user):
+    if people.backing_toggle(initiative=initiative, user=actor_of(request)):
         messages.success(request, _("You back this initiative"))
     else:
         messages.success(request, _("You no longer back this initiative"))
@@ -541,13 +546,13 @@ def _need(initiative: Initiative, pk: int) -> Need:
 @require_http_methods(["GET", "POST"])
 def need_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.manage_needs", initiative)
+    require(request.user, "initiatives.manage_needs", initiative)
     form = NeedForm(_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.need_create(
+        progress.need_create(
             initiative=initiative,
-            actor=request.user,
+            actor=actor_of(request),
             kind=data["kind"],
             description=data["description"],
             volunteers_wanted=data["volunteers_wanted"],
@@ -563,7 +568,7 @@ def need_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def need_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.manage_needs", initiative)
+    require(request.user, "initiatives.manage_needs", initiative)
     need = _need(initiative, pk)
     initial = {
         "kind": need.kind,
@@ -577,9 +582,9 @@ def need_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = NeedForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.need_update(
+        progress.need_update(
             need=need,
-            actor=request.user,
+            actor=actor_of(request),
             kind=data["kind"],
             description=data["description"],
             volunteers_wanted=data["volunteers_wanted"],
@@ -597,9 +602,8 @@ def need_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def need_status(request: HttpRequest, slug: str, pk: int, status: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.manage_needs", initiative)
     need = _need(initiative, pk)
-    services.need_set_status(need=need, actor=request.user, met=status == "met")
+    progress.need_set_status(need=need, actor=actor_of(request), met=status == "met")
     messages.success(
         request,
         _("The need is marked as met") if status == "met" else _("The need is open again"),
@@ -615,13 +619,13 @@ def need_status(request: HttpRequest, slug: str, pk: int, status: str) -> HttpRe
 @rate_limited("update")
 def update_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.post_update", initiative)
+    require(request.user, "initiatives.post_update", initiative)
     form = UpdateForm(_data(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.update_create(
+        progress.update_create(
             initiative=initiative,
-            author=request.user,
+            author=actor_of(request),
             text=data["text"],
             photo=data["photo"],
             photo_alt=data["photo_alt"],
@@ -651,12 +655,12 @@ def update_photo(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.manage_milestones", initiative)
+    require(request.user, "initiatives.manage_milestones", initiative)
     form = MilestoneForm(_data(request))
     if request.method == "POST" and form.is_valid():
-        services.milestone_create(
+        progress.milestone_create(
             initiative=initiative,
-            actor=request.user,
+            actor=actor_of(request),
             title=form.cleaned_data["title"],
             due_on=form.cleaned_data["due_on"],
         )
@@ -671,9 +675,8 @@ def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def milestone_done(request: HttpRequest, slug: str, pk: int, done: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.manage_milestones", initiative)
     milestone = get_object_or_404(Milestone, pk=pk, initiative=initiative)
-    services.milestone_set_done(milestone=milestone, actor=request.user, done=done == "done")
+    progress.milestone_set_done(milestone=milestone, actor=actor_of(request), done=done == "done")
     messages.success(
         request,
         _("The milestone is marked as done")
@@ -687,7 +690,7 @@ def milestone_done(request: HttpRequest, slug: str, pk: int, done: str) -> HttpR
 @require_http_methods(["GET", "POST"])
 def outcome(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _visible(request, slug)
-    _require(request, "initiatives.record_outcome", initiative)
+    require(request.user, "initiatives.record_outcome", initiative)
     existing = getattr(initiative, "outcome", None)
     initial = (
         {
@@ -701,8 +704,10 @@ def outcome(request: HttpRequest, slug: str) -> HttpResponse:
     form = OutcomeForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.outcome_record(initiative=initiative, actor=request.user, **form.cleaned_data)
-        except InitiativeError as exc:
+            progress.outcome_record(
+                initiative=initiative, actor=actor_of(request), **form.cleaned_data
+            )
+        except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The outcome has been saved"))

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from grassroots.accounts.types import Actor
 from grassroots.notifications import discreet, unsubscribe
 from grassroots.notifications.mailing import enqueue_after_commit
 from grassroots.notifications.models import DIGESTS, Delivery, Notification, Preference
@@ -367,7 +368,7 @@ class Renderer:
             subject = self._subjects[count] = f"[{self.site_name}] " + text % {"count": count}
         return subject
 
-    def render(self, *, user: Any, items: list[Item], places: Places) -> dict[str, Any]:
+    def render(self, *, user: Actor, items: list[Item], places: Places) -> dict[str, Any]:
         """Subject, body, recipient and headers of one person's digest."""
         site = self.site
         shown = items[:MAX_ITEMS]

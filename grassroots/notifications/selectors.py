@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Actor, Viewer
 from grassroots.initiatives.models import (
     INSIDER_STATUSES,
     Initiative,
@@ -20,7 +22,7 @@ from grassroots.initiatives.visibility import SUPPORTING_STATUSES, visible_initi
 from grassroots.notifications.models import Delivery, Kind, Notification, Preference
 
 
-def inbox(user: Any) -> QuerySet[Notification]:
+def inbox(user: Actor) -> QuerySet[Notification]:
     """The user's notifications, newest first, leaving out any about an initiative the user can
     no longer see (for example a safeguarded one they have left)."""
     from grassroots.conversations.visibility import visible_conversations
@@ -38,19 +40,19 @@ def inbox(user: Any) -> QuerySet[Notification]:
     )
 
 
-def unread_count(user: Any) -> int:
-    if not getattr(user, "is_authenticated", False):
+def unread_count(user: Viewer) -> int:
+    if not isinstance(user, User):  # nobody signed in
         return 0
     return inbox(user).filter(read_at__isnull=True).count()
 
 
-def deliveries(user: Any) -> dict[str, str]:
+def deliveries(user: Actor) -> dict[str, str]:
     """How the user is emailed about each kind, in one query ("immediately" unless changed)."""
     chosen = dict(Preference.objects.filter(user=user).values_list("kind", "delivery"))
     return {kind: chosen.get(kind, Delivery.IMMEDIATELY) for kind in Kind.values}
 
 
-def email_kinds(user: Any) -> set[str]:
+def email_kinds(user: Actor) -> set[str]:
     """The kinds the user gets any email about (at once or in a digest)."""
     return {kind for kind, how in deliveries(user).items() if how != Delivery.OFF}
 

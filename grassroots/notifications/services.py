@@ -1,16 +1,23 @@
-"""Sending notifications: stored for the site, emailed by the worker after the commit."""
+"""Sending notifications: stored for the site, emailed by the worker after the commit.
+
+The changes a person makes to their own notifications (marking read, email settings) each
+check their rule in `rules.py` with `require()` before they change anything; `notify()` is
+called by other services on behalf of whoever they checked.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Actor, Viewer
 from grassroots.conversations.models import Conversation
 from grassroots.core.mail import one_line
+from grassroots.core.services import require
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
 from grassroots.notifications import bursts, discreet, unsubscribe
@@ -22,7 +29,7 @@ from grassroots.places.models import Ward
 
 def notify(
     *,
-    recipients: Iterable[Any],
+    recipients: Iterable[Viewer | None],
     kind: Kind,
     text: str,
     url: str,
@@ -30,8 +37,8 @@ def notify(
     conversation: Conversation | None = None,
     ward: Ward | None = None,
     group: Group | None = None,
-    exclude: Any | None = None,
-    actor: Any | None = None,
+    exclude: Actor | None = None,
+    actor: Actor | None = None,
 ) -> list[Notification]:
     """Tell each recipient (once) in the site, and by email as they chose for this kind.
 
@@ -48,7 +55,7 @@ def notify(
     (`bursts.py`).
     """
 
-    people = {u.pk: u for u in recipients if u is not None and u.is_active}
+    people = {u.pk: u for u in recipients if isinstance(u, User) and u.is_active}
     if exclude is not None:
         people.pop(exclude.pk, None)
 
@@ -136,8 +143,9 @@ def notify(
     return created
 
 
-def notification_mark_all_read(*, user: Any) -> int:
+def notification_mark_all_read(*, user: Actor) -> int:
     """Mark every unread notification of `user` as read; returns how many changed."""
+    require(user, "notifications.mark_all_read", user)
     from django.db import transaction
     from django.utils import timezone
 
@@ -157,8 +165,9 @@ def notification_mark_all_read(*, user: Any) -> int:
     return changed
 
 
-def notification_mark_read(*, user: Any, notification: Notification) -> bool:
+def notification_mark_read(*, user: Actor, notification: Notification) -> bool:
     """Mark one of `user`'s notifications as read; False if it already was (nothing changes)."""
+    require(user, "notifications.mark_read", notification)
     from django.utils import timezone
 
     # A conditional update, so two clicks at once cannot both count as the first.
@@ -168,8 +177,9 @@ def notification_mark_read(*, user: Any, notification: Notification) -> bool:
     return bool(changed)
 
 
-def preferences_save(*, user: Any, deliveries: Mapping[str, str]) -> None:
+def preferences_save(*, user: Actor, deliveries: Mapping[str, str]) -> None:
     """Set how `user` is emailed about each kind named in `deliveries` (one upsert for all)."""
+    require(user, "notifications.change_preferences", user)
     from django.db import transaction
 
     from grassroots.core.audit import audit_record
@@ -196,7 +206,7 @@ def preferences_save(*, user: Any, deliveries: Mapping[str, str]) -> None:
         )
 
 
-def preferences_unsubscribe(*, user: Any, scope: str) -> list[str]:
+def preferences_unsubscribe(*, user: Actor, scope: str) -> list[str]:
     """Turn off email for one kind, or for every kind sent in a digest (`unsubscribe.DIGESTS`).
 
     Used by one-click unsubscribe links, so it needs no sign-in: the caller has checked the

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grassroots.accounts.models import User
+from grassroots.accounts.types import actor_of
 from grassroots.notifications import selectors, services, unsubscribe
 from grassroots.notifications.forms import PreferencesForm
 from grassroots.notifications.models import Kind
@@ -23,14 +24,16 @@ PAGE_SIZE = 20
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.inbox(actor_of(request)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "notifications/inbox.html", {"page": page, "notifications": list(page)})
 
 
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    changed = services.notification_mark_all_read(user=request.user)
+    changed = services.notification_mark_all_read(user=actor_of(request))
     if changed:
         messages.success(request, _("All your notifications are marked as read"))
     return redirect("notifications:inbox")
@@ -43,8 +46,8 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 
     Somebody else's notification, or one about an initiative you can no longer see, is a 404.
     """
-    notification = get_object_or_404(selectors.inbox(request.user), pk=pk)
-    services.notification_mark_read(user=request.user, notification=notification)
+    notification = get_object_or_404(selectors.inbox(actor_of(request)), pk=pk)
+    services.notification_mark_read(user=actor_of(request), notification=notification)
     if url_has_allowed_host_and_scheme(
         notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -55,8 +58,8 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(selectors.inbox(request.user), pk=pk)
-    if services.notification_mark_read(user=request.user, notification=notification):
+    notification = get_object_or_404(selectors.inbox(actor_of(request)), pk=pk)
+    if services.notification_mark_read(user=actor_of(request), notification=notification):
         messages.success(request, _("Notification marked as read"))
     return redirect("notifications:inbox")
 
@@ -67,12 +70,12 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
-            services.preferences_save(user=request.user, deliveries=form.deliveries())
+            services.preferences_save(user=actor_of(request), deliveries=form.deliveries())
             messages.success(request, _("Your email settings have been saved"))
             return redirect("notifications:preferences")
     else:
         form = PreferencesForm(
-            initial=PreferencesForm.initial_from(selectors.deliveries(request.user))
+            initial=PreferencesForm.initial_from(selectors.deliveries(actor_of(request)))
         )
     return render(request, "notifications/preferences.html", {"form": form})
 

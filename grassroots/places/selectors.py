@@ -72,6 +72,58 @@ def ward_for_postcode(text: str) -> LookupResult:
     return LookupResult(postcode, ward)
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where something is, from what somebody typed in a "postcode or place" box and an
+    optional point (see `locate`)."""
+
+    text: str  # what to show: the postcode, tidied, or the place name as typed
+    ward: Ward | None  # from the postcode, else from the point (when asked for)
+    latitude: float | None  # the point given, else the postcode's
+    longitude: float | None
+    # A postcode we do not know (or no longer in use): the place cannot be trusted.
+    unknown_postcode: str | None = None
+
+
+def locate(
+    place: str,
+    *,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    ward_from_point: bool = True,
+) -> Location:
+    """Resolve a "postcode or place" and an optional point to a ward and a point.
+
+    A postcode gives its ward and, when no point is given, its own point. Anything else is a
+    place name, shown as typed. With no ward from a postcode, the point's ward is looked up
+    if `ward_from_point` (a caller that already has its wards passes False and saves the
+    boundary search)."""
+    postcode = normalise_postcode(place) if place else None
+    found: Ward | None = None
+    if postcode is not None:
+        result = ward_for_postcode(place)
+        if result.problem in (LookupProblem.UNKNOWN, LookupProblem.TERMINATED):
+            return Location(
+                text=postcode,
+                ward=None,
+                latitude=latitude,
+                longitude=longitude,
+                unknown_postcode=result.postcode,
+            )
+        found = result.ward
+        text = postcode
+        if latitude is None:
+            point = Postcode.objects.filter(postcode=postcode).values("latitude", "longitude")
+            row = point.first()
+            if row and row["latitude"] is not None and row["longitude"] is not None:
+                latitude, longitude = row["latitude"], row["longitude"]
+    else:
+        text = place.strip()
+    if found is None and ward_from_point and latitude is not None and longitude is not None:
+        found = ward_for_point(lon=longitude, lat=latitude)
+    return Location(text=text, ward=found, latitude=latitude, longitude=longitude)
+
+
 EXAMPLE_POSTCODE_CACHE_KEY = "places:example_postcode"
 EXAMPLE_POSTCODE_SECONDS = 600
 

@@ -17,7 +17,7 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations import services
 from grassroots.conversations.models import MAX_DEPTH, Post
 from grassroots.core.tests.browser import visit
-from grassroots.initiatives import services as initiative_services
+from grassroots.initiatives.services import progress
 from grassroots.initiatives.tests.factories import InitiativeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,7 +53,7 @@ def test_nothing_overflows_a_320_pixel_screen(
     settings.MEDIA_ROOT = str(tmp_path)
     initiative = InitiativeFactory(title="Riverside garden")
     lead = initiative.created_by
-    initiative_services.update_create(
+    progress.update_create(
         initiative=initiative,
         author=lead,
         text=f"We planted {WORD} bulbs. Plans: {ADDRESS}",

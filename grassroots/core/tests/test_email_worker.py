@@ -25,7 +25,7 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.mail import MAX_ATTEMPTS, is_transient, send_rendered_later
 from grassroots.following.services import follow_start
 from grassroots.initiatives.models import Initiative
-from grassroots.initiatives.services import update_create
+from grassroots.initiatives.services.progress import update_create
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.notifications.mailing import enqueue_after_commit, send_emails
 from grassroots.places.tests.factories import WardFactory

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from grassroots.accounts.models import User
 from grassroots.following import selectors
 
 register = template.Library()
@@ -22,12 +23,12 @@ def follow_state(context: dict[str, Any], target: Any) -> dict[str, Any] | None:
         return None
     request = context.get("request")
     user = getattr(request, "user", None)
-    signed_in = bool(user is not None and user.is_authenticated)
+    signed_in = isinstance(user, User)
     return {
         "kind": kind,
         "name": str(target),
         "signed_in": signed_in,
-        "following": signed_in and selectors.is_following(user, target),
+        "following": isinstance(user, User) and selectors.is_following(user, target),
         "follow_url": reverse("following:follow", kwargs={"kind": kind, "pk": target.pk}),
         "unfollow_url": reverse("following:unfollow", kwargs={"kind": kind, "pk": target.pk}),
         "next": request.get_full_path() if request is not None else "",

@@ -13,7 +13,7 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.following.services import follow_start
 from grassroots.following.tests.conftest import World
 from grassroots.initiatives.models import Update
-from grassroots.initiatives.services import update_create
+from grassroots.initiatives.services.progress import update_create
 from grassroots.notifications.digests import digests_send
 from grassroots.notifications.models import Kind, Notification
 from grassroots.notifications.services import preferences_save

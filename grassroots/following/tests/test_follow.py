@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from grassroots.core.models import AuditEntry
 from grassroots.following.models import Follow
 from grassroots.following.selectors import kind_of
-from grassroots.following.services import FollowError, follow_start
+from grassroots.following.services import follow_start
 from grassroots.following.tests.conftest import World
 from grassroots.initiatives.models import Membership
 
@@ -133,8 +134,8 @@ def test_someone_who_left_a_safeguarded_initiative_can_still_drop_the_follow(
 
 
 def test_the_service_refuses_what_the_person_cannot_see(world: World) -> None:
-    with pytest.raises(FollowError):
+    with pytest.raises(PermissionDenied):
         follow_start(user=world.resident, target=world.safeguarded)
-    with pytest.raises(FollowError):
+    with pytest.raises(PermissionDenied):
         follow_start(user=world.resident, target=world.private_conversation)
     assert not Follow.objects.exists()

@@ -13,7 +13,8 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.following.services import follow_start, followers_notify
 from grassroots.following.tests.conftest import World
 from grassroots.initiatives.models import Stage
-from grassroots.initiatives.services import initiative_change_stage, update_create
+from grassroots.initiatives.services.lifecycle import initiative_change_stage
+from grassroots.initiatives.services.progress import update_create
 from grassroots.initiatives.tests.factories import BackingFactory, MembershipFactory
 from grassroots.notifications.models import Kind, Notification
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory, make_site_admin
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import ServiceError
 from grassroots.groups import services
 from grassroots.groups.models import Group, Joining
-from grassroots.groups.services import GroupError
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import WardFactory
@@ -169,7 +169,7 @@ def test_a_retired_ward_the_group_never_had_cannot_be_chosen(client: Client) -> 
     assert response.status_code == 200
     assert "Choose wards from the list" in _summary(response.content.decode())
     assert list(group.wards.all()) == []
-    with pytest.raises(GroupError, match="exist today"):
+    with pytest.raises(ServiceError, match="exist today"):
         services.group_update(
             group=group,
             actor=group.created_by,
@@ -194,7 +194,7 @@ def test_a_new_group_can_only_choose_current_wards(client: Client) -> None:
     assert response.status_code == 200
     assert "Choose wards from the list" in _summary(response.content.decode())
     assert not Group.objects.filter(name="Brook litter pickers").exists()
-    with pytest.raises(GroupError, match="exist today"):
+    with pytest.raises(ServiceError, match="exist today"):
         services.group_create(
             creator=user, council=current.council, name="Brook", description="x", wards=[old]
         )

@@ -13,9 +13,10 @@ from django.utils import timezone
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.forms import INVITE_LOOKUPS_PER_HOUR as LOOKUPS_PER_HOUR
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import ServiceError
 from grassroots.groups import services
 from grassroots.groups.models import GroupMembership, Joining
-from grassroots.groups.services import MAX_PENDING_INVITATIONS, GroupError
+from grassroots.groups.services import MAX_PENDING_INVITATIONS
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.groups.tests.people import invite, make_member
 from grassroots.notifications.models import Kind, Notification
@@ -109,7 +110,7 @@ def test_an_answered_invitation_cannot_be_answered_again(client: Client) -> None
     for answer in ("accept", "decline"):
         url = f"/groups/{group.slug}/invitations/{invitation.pk}/{answer}/"
         assert client.post(url).status_code == 404
-    with pytest.raises(GroupError, match="no longer open"):
+    with pytest.raises(ServiceError, match="no longer open"):
         services.invitation_decline(membership=invitation, user=invitation.user)
 
 
@@ -206,7 +207,7 @@ def test_somebody_who_declined_is_not_asked_again_for_a_month() -> None:
     group = GroupFactory(joining=Joining.INVITE)
     invitation = invite(group)
     services.invitation_decline(membership=invitation, user=invitation.user)
-    with pytest.raises(GroupError, match="turned down an invitation to this group recently"):
+    with pytest.raises(ServiceError, match="turned down an invitation to this group recently"):
         services.invitation_create(group=group, actor=group.created_by, email=invitation.user.email)
     GroupMembership.objects.filter(pk=invitation.pk).update(
         decided_at=timezone.now() - datetime.timedelta(days=31)
@@ -222,7 +223,7 @@ def test_invitations_waiting_at_once_are_capped() -> None:
     group = GroupFactory(joining=Joining.INVITE)
     for _ in range(MAX_PENDING_INVITATIONS):
         invite(group)
-    with pytest.raises(GroupError, match="invitations are already waiting"):
+    with pytest.raises(ServiceError, match="invitations are already waiting"):
         invite(group)
 
 

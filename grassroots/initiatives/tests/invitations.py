@@ -18,8 +18,8 @@ from grassroots.accounts.tests.factories import (
     make_officer,
     make_site_admin,
 )
-from grassroots.initiatives import services
 from grassroots.initiatives.models import Initiative, Membership, Visibility
+from grassroots.initiatives.services import invitations
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.initiatives.tests.people import make_member, with_totp
 from grassroots.places.models import Ward
@@ -79,7 +79,7 @@ class World:
 
 def invite(initiative: Initiative, user: Any, message: str = "") -> Membership:
     """The initiative's first lead invites `user`, as through the invite page."""
-    return services.invitation_create(
+    return invitations.invitation_create(
         initiative=initiative, actor=initiative.created_by, invitee=user, message=message
     )
 

@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.initiatives import services
 from grassroots.initiatives.models import (
     Initiative,
     Milestone,
@@ -19,6 +18,7 @@ from grassroots.initiatives.models import (
     Update,
     Visibility,
 )
+from grassroots.initiatives.services import people
 from grassroots.initiatives.tests.factories import (
     BackingFactory,
     InitiativeFactory,
@@ -51,7 +51,7 @@ def test_anybody_sees_a_public_initiative(client: Client) -> None:
 def test_a_lead_sees_the_forms_for_what_they_may_do(client: Client) -> None:
     initiative = InitiativeFactory()
     waiting = UserFactory(display_name="Kim")
-    services.membership_request(initiative=initiative, user=waiting, message="Let me help")
+    people.membership_request(initiative=initiative, user=waiting, message="Let me help")
     client.force_login(initiative.created_by)
     body = client.get(initiative.get_absolute_url()).content.decode()
     for text in (

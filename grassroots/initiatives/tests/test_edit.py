@@ -116,14 +116,14 @@ def test_two_leads_editing_from_the_same_version_never_overwrite_each_other(
 
 
 def test_the_service_refuses_a_stale_version(initiative: Initiative) -> None:
-    from grassroots.initiatives import services
+    from grassroots.initiatives.services import lifecycle
 
     wards = list(initiative.wards.all())
-    services.initiative_update(
+    lifecycle.initiative_update(
         initiative=initiative, actor=initiative.created_by, version=1, wards=wards, title="A"
     )
-    with pytest.raises(services.EditConflict) as caught:
-        services.initiative_update(
+    with pytest.raises(lifecycle.EditConflict) as caught:
+        lifecycle.initiative_update(
             initiative=initiative, actor=initiative.created_by, version=1, wards=wards, title="B"
         )
     assert caught.value.current.title == "A"

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from grassroots.core.models import AuditEntry
-from grassroots.initiatives import services
 from grassroots.initiatives.models import MemberRole, MembershipStatus, Visibility
+from grassroots.initiatives.services import invitations, people
 from grassroots.initiatives.tests.invitations import INSIDERS, ROLES, World, build_world
 from grassroots.notifications.models import Kind, Notification
 from grassroots.notifications.selectors import inbox
@@ -81,14 +81,14 @@ def test_turning_down_a_public_invitation_leaves_it_open_to_ask_later() -> None:
     assert response["Location"] == world.initiative.get_absolute_url()
     page = world.client("invitee").get(world.url()).content.decode()
     assert "Ask to join" in page
-    services.membership_request(initiative=world.initiative, user=world.user("invitee"))
+    people.membership_request(initiative=world.initiative, user=world.user("invitee"))
     m = world.invitation
     assert (m.status, m.invited_by) == (MembershipStatus.REQUESTED, None)
 
 
 def test_an_answer_to_an_invitation_no_longer_open_is_explained() -> None:
     world = build_world(Visibility.PUBLIC)
-    services.invitation_withdraw(membership=world.invitation, actor=world.lead)
+    invitations.invitation_withdraw(membership=world.invitation, actor=world.lead)
     response = world.client("invitee").post(
         world.url(f"invitations/{world.invitation.pk}/accept/"), follow=True
     )
@@ -99,7 +99,7 @@ def test_an_answer_to_an_invitation_no_longer_open_is_explained() -> None:
 
 def test_a_withdrawn_safeguarded_invitation_is_not_found() -> None:
     world = build_world(Visibility.SAFEGUARDED)
-    services.invitation_withdraw(membership=world.invitation, actor=world.lead)
+    invitations.invitation_withdraw(membership=world.invitation, actor=world.lead)
     assert _answer(world, "invitee", "accept").status_code == 404
     assert world.invitation.status == MembershipStatus.WITHDRAWN
 

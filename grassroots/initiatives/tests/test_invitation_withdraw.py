@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from grassroots.core.models import AuditEntry
-from grassroots.initiatives import services
 from grassroots.initiatives.models import MembershipStatus, Visibility
+from grassroots.initiatives.services import invitations
 from grassroots.initiatives.tests.invitations import INSIDERS, ROLES, build_world
 from grassroots.initiatives.tests.people import make_colead
 from grassroots.notifications.models import Kind
@@ -47,7 +47,7 @@ def test_a_co_lead_may_withdraw_an_invitation_another_lead_sent() -> None:
 
 def test_withdrawing_an_answered_invitation_is_explained() -> None:
     world = build_world(Visibility.PUBLIC)
-    services.invitation_accept(membership=world.invitation, user=world.user("invitee"))
+    invitations.invitation_accept(membership=world.invitation, user=world.user("invitee"))
     response = world.client("lead").post(
         world.url(f"invitations/{world.invitation.pk}/withdraw/"), follow=True
     )

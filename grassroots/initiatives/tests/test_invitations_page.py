@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.initiatives import services
 from grassroots.initiatives.models import Initiative, MembershipStatus, Visibility
+from grassroots.initiatives.services import invitations
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.initiatives.tests.invitations import invite
 
@@ -35,9 +35,11 @@ def test_it_lists_only_invitations_waiting_for_an_answer() -> None:
     accepted, turned_down, withdrawn = (
         InitiativeFactory(title=t) for t in ("Accepted one", "Turned down one", "Withdrawn one")
     )
-    services.invitation_accept(membership=invite(accepted, person), user=person)
-    services.invitation_decline(membership=invite(turned_down, person), user=person)
-    services.invitation_withdraw(membership=invite(withdrawn, person), actor=withdrawn.created_by)
+    invitations.invitation_accept(membership=invite(accepted, person), user=person)
+    invitations.invitation_decline(membership=invite(turned_down, person), user=person)
+    invitations.invitation_withdraw(
+        membership=invite(withdrawn, person), actor=withdrawn.created_by
+    )
     invite(InitiativeFactory(title="Somebody else's"), UserFactory())
 
     response = _client(person).get(URL)

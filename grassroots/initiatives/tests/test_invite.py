@@ -13,7 +13,7 @@ from django.utils import timezone
 from grassroots.accounts.tests.factories import UserFactory, make_councillor
 from grassroots.core.forms import INVITE_LOOKUPS_PER_HOUR as LOOKUPS_PER_HOUR
 from grassroots.core.models import AuditEntry
-from grassroots.initiatives import services
+from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import (
     Initiative,
     MemberRole,
@@ -21,6 +21,7 @@ from grassroots.initiatives.models import (
     MembershipStatus,
     Visibility,
 )
+from grassroots.initiatives.services import invitations, lifecycle, people
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.initiatives.tests.invitations import (
     INSIDERS,
@@ -262,7 +263,7 @@ def test_somebody_who_asked_to_join_is_simply_approved_by_an_invitation(
 ) -> None:
     initiative = InitiativeFactory(title="Brook Street garden")
     asker = UserFactory(email="asker@example.org")
-    services.membership_request(initiative=initiative, user=asker, message="Can I help?")
+    people.membership_request(initiative=initiative, user=asker, message="Can I help?")
     with django_capture_on_commit_callbacks(execute=True):
         response = _lead_client(initiative).post(
             _invite_url(initiative), {"email": "asker@example.org"}, follow=True
@@ -281,12 +282,12 @@ def test_people_who_left_or_were_declined_or_withdrawn_may_be_invited_again() ->
     initiative = InitiativeFactory()
     lead = initiative.created_by
     left = make_member(initiative)
-    services.membership_leave(initiative=initiative, user=left)
+    people.membership_leave(initiative=initiative, user=left)
     declined = UserFactory()
-    request = services.membership_request(initiative=initiative, user=declined)
-    services.membership_decide(membership=request, actor=lead, approve=False)
+    request = people.membership_request(initiative=initiative, user=declined)
+    people.membership_decide(membership=request, actor=lead, approve=False)
     withdrawn = UserFactory()
-    services.invitation_withdraw(membership=invite(initiative, withdrawn), actor=lead)
+    invitations.invitation_withdraw(membership=invite(initiative, withdrawn), actor=lead)
     for user in (left, declined, withdrawn):
         m = invite(initiative, user, "Second time lucky")
         assert (m.status, m.invitation_message) == (MembershipStatus.INVITED, "Second time lucky")
@@ -295,7 +296,7 @@ def test_people_who_left_or_were_declined_or_withdrawn_may_be_invited_again() ->
 def test_somebody_who_turned_an_invitation_down_is_not_asked_again_for_thirty_days() -> None:
     initiative = InitiativeFactory()
     person = UserFactory(email="no@example.org")
-    services.invitation_decline(membership=invite(initiative, person), user=person)
+    invitations.invitation_decline(membership=invite(initiative, person), user=person)
     response = _lead_client(initiative).post(_invite_url(initiative), {"email": "no@example.org"})
     body = response.content.decode()
     assert "no@example.org turned down an invitation to this initiative recently" in body
@@ -311,7 +312,7 @@ def test_somebody_who_turned_an_invitation_down_is_not_asked_again_for_thirty_da
 
 def test_at_most_twenty_invitations_wait_at_once() -> None:
     initiative = InitiativeFactory()
-    for _ in range(services.MAX_PENDING_INVITATIONS):
+    for _ in range(invitations.MAX_PENDING_INVITATIONS):
         invite(initiative, UserFactory())
     UserFactory(email="one-more@example.org")
     before = _state(initiative)
@@ -323,7 +324,7 @@ def test_at_most_twenty_invitations_wait_at_once() -> None:
     assert "20 invitations are already waiting for an answer" in body
     assert _state(initiative) == before
     # Withdrawing one makes room.
-    services.invitation_withdraw(
+    invitations.invitation_withdraw(
         membership=Membership.objects.filter(status=MembershipStatus.INVITED).first(),  # type: ignore[arg-type]
         actor=initiative.created_by,
     )
@@ -351,12 +352,12 @@ def test_a_councillor_may_be_invited_as_a_member_like_anybody() -> None:
     initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
     councillor = with_totp(make_councillor(ward=initiative.wards.first()))
     m = invite(initiative, councillor)
-    services.invitation_accept(membership=m, user=councillor)
+    invitations.invitation_accept(membership=m, user=councillor)
     m.refresh_from_db()
     assert (m.status, m.role) == (MembershipStatus.APPROVED, MemberRole.MEMBER)
     # Still the back seat: a member, never a lead of an initiative in their own ward.
-    with pytest.raises(services.InitiativeError, match="cannot lead"):
-        services.membership_make_lead(membership=m, actor=initiative.created_by)
+    with pytest.raises(ServiceError, match="cannot lead"):
+        people.membership_make_lead(membership=m, actor=initiative.created_by)
 
 
 # --- Who may invite, through the page (the rules themselves: test_rules_invitations.py).
@@ -396,7 +397,7 @@ def test_invitations_is_not_a_slug_an_initiative_can_take() -> None:
     lead = UserFactory()
     from grassroots.places.tests.factories import WardFactory
 
-    initiative = services.initiative_create(
+    initiative = lifecycle.initiative_create(
         creator=lead,
         title="Invitations",
         problem="p",

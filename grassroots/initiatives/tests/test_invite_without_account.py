@@ -16,7 +16,6 @@ from django.test import Client
 from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.initiatives import services
 from grassroots.initiatives.models import (
     Initiative,
     InitiativeEmailInvitation,
@@ -25,6 +24,7 @@ from grassroots.initiatives.models import (
     MembershipStatus,
     Visibility,
 )
+from grassroots.initiatives.services import invitations
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.initiatives.visibility import can_view
 from grassroots.notifications.models import Kind, Notification
@@ -135,7 +135,7 @@ def test_an_invitation_older_than_thirty_days_has_lapsed(
 def test_the_cap_counts_both_kinds_of_invitation_alike() -> None:
     initiative = InitiativeFactory()
     client = _lead_client(initiative)
-    for n in range(services.MAX_PENDING_INVITATIONS):
+    for n in range(invitations.MAX_PENDING_INVITATIONS):
         assert _invite(client, initiative, f"nobody{n}@example.org")[0] == 302
     UserFactory(email="known@example.org")
     for email in ("known@example.org", "unknown@example.org"):
@@ -165,7 +165,7 @@ def test_only_leads_may_invite_by_address() -> None:
     assert response.status_code == 403
     assert not InitiativeEmailInvitation.objects.exists()
     with pytest.raises(PermissionDenied):
-        services.invitation_by_email(
+        invitations.invitation_by_email(
             initiative=initiative, actor=UserFactory(), email="anyone@example.org"
         )
 

@@ -13,8 +13,8 @@ from PIL import Image
 
 from grassroots.accounts.tests.factories import PASSWORD, UserFactory
 from grassroots.core.tests.browser import assert_accessible, visit
-from grassroots.initiatives import services
 from grassroots.initiatives.models import Milestone, Need, Stage, Update
+from grassroots.initiatives.services import people
 from grassroots.initiatives.tests.factories import BackingFactory, InitiativeFactory
 from grassroots.initiatives.tests.people import make_member
 
@@ -44,7 +44,7 @@ def test_a_lead_runs_a_busy_initiative(page: Any, live_server: Any, tmp_path: Pa
     lead = UserFactory(email="lead@example.org", display_name="Ola")
     initiative = InitiativeFactory(created_by=lead, title="Brook Street garden")
     make_member(initiative, UserFactory(display_name="Kim"))
-    services.membership_request(initiative=initiative, user=UserFactory(), message="Can I help?")
+    people.membership_request(initiative=initiative, user=UserFactory(), message="Can I help?")
     BackingFactory(initiative=initiative)
     Need.objects.create(initiative=initiative, kind="money", description="Bulbs", amount_pence=5050)
     Milestone.objects.create(initiative=initiative, title="Dig", due_on=datetime.date(2027, 3, 1))

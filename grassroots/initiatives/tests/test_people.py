@@ -8,7 +8,7 @@ from django.test import Client
 from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.models import AuditEntry
-from grassroots.initiatives import services
+from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import (
     Backing,
     Initiative,
@@ -17,6 +17,7 @@ from grassroots.initiatives.models import (
     MembershipStatus,
     Visibility,
 )
+from grassroots.initiatives.services import people
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.initiatives.tests.people import (
     MEMBERS,
@@ -68,19 +69,19 @@ def test_a_resident_asks_to_join_and_a_lead_approves() -> None:
 def test_a_lead_declines_and_the_person_hears() -> None:
     initiative = InitiativeFactory()
     resident = UserFactory()
-    membership = services.membership_request(initiative=initiative, user=resident)
+    membership = people.membership_request(initiative=initiative, user=resident)
     _client(initiative.created_by).post(_base(initiative) + f"members/{membership.pk}/decline/")
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.DECLINED
     assert "declined" in Notification.objects.get(kind=Kind.JOIN_DECISION).text
     # Asking again is refused with a reason, not an error page.
-    with pytest.raises(services.InitiativeError, match="already answered"):
-        services.membership_request(initiative=initiative, user=resident)
+    with pytest.raises(ServiceError, match="already answered"):
+        people.membership_request(initiative=initiative, user=resident)
 
 
 def test_answering_twice_is_explained() -> None:
     initiative = InitiativeFactory()
-    membership = services.membership_request(initiative=initiative, user=UserFactory())
+    membership = people.membership_request(initiative=initiative, user=UserFactory())
     client = _client(initiative.created_by)
     client.post(_base(initiative) + f"members/{membership.pk}/approve/")
     response = client.post(_base(initiative) + f"members/{membership.pk}/decline/", follow=True)
@@ -91,7 +92,7 @@ def test_answering_twice_is_explained() -> None:
 
 def test_a_membership_of_another_initiative_is_not_found() -> None:
     initiative, other = InitiativeFactory(), InitiativeFactory()
-    membership = services.membership_request(initiative=other, user=UserFactory())
+    membership = people.membership_request(initiative=other, user=UserFactory())
     response = _client(initiative.created_by).post(
         _base(initiative) + f"members/{membership.pk}/approve/"
     )
@@ -105,7 +106,7 @@ def test_a_member_leaves_and_may_ask_again() -> None:
     member = make_member(initiative)
     _client(member).post(_base(initiative) + "leave/")
     assert Membership.objects.get(user=member).status == MembershipStatus.LEFT
-    services.membership_request(initiative=initiative, user=member, message="Back again")
+    people.membership_request(initiative=initiative, user=member, message="Back again")
     assert Membership.objects.get(user=member).status == MembershipStatus.REQUESTED
 
 
@@ -152,9 +153,9 @@ def test_a_councillor_of_its_ward_cannot_be_made_a_lead(mfa_totp: object) -> Non
 def test_two_leads_stepping_down_at_once_leave_one_lead() -> None:
     initiative = InitiativeFactory()
     colead = make_colead(initiative)
-    services.membership_step_down(initiative=initiative, user=colead)
-    with pytest.raises(services.InitiativeError):
-        services.membership_step_down(initiative=initiative, user=initiative.created_by)
+    people.membership_step_down(initiative=initiative, user=colead)
+    with pytest.raises(ServiceError):
+        people.membership_step_down(initiative=initiative, user=initiative.created_by)
     leads = Membership.objects.filter(initiative=initiative, role=MemberRole.LEAD)
     assert leads.count() == 1
 
@@ -166,8 +167,8 @@ def test_backing_is_one_per_person_and_toggles() -> None:
     client.post(_base(initiative) + "back/")
     assert Backing.objects.filter(initiative=initiative).count() == 1
     assert "1 person backs this" in client.get(_base(initiative)).content.decode()
-    assert services.backing_toggle(initiative=initiative, user=resident) is False
-    assert services.backing_toggle(initiative=initiative, user=resident) is True
+    assert people.backing_toggle(initiative=initiative, user=resident) is False
+    assert people.backing_toggle(initiative=initiative, user=resident) is True
     assert Backing.objects.filter(initiative=initiative).count() == 1
 
 
@@ -203,7 +204,7 @@ def test_who_may_back(role: str) -> None:
 def test_who_may_approve_and_make_leads(role: str) -> None:
     initiative = InitiativeFactory()
     actor = ROLES[role](initiative)
-    waiting = services.membership_request(initiative=initiative, user=UserFactory())
+    waiting = people.membership_request(initiative=initiative, user=UserFactory())
     member = Membership.objects.get(user=make_member(initiative))
     client = _client(actor)
     approve = client.post(_base(initiative) + f"members/{waiting.pk}/approve/")
@@ -252,7 +253,7 @@ def test_a_long_join_message_is_explained() -> None:
 def test_asking_twice_is_refused_with_a_reason() -> None:
     initiative = InitiativeFactory()
     resident = UserFactory()
-    services.membership_request(initiative=initiative, user=resident)
-    with pytest.raises(services.InitiativeError, match="already asked to join"):
-        services.membership_request(initiative=initiative, user=resident)
+    people.membership_request(initiative=initiative, user=resident)
+    with pytest.raises(ServiceError, match="already asked to join"):
+        people.membership_request(initiative=initiative, user=resident)
     assert Membership.objects.filter(initiative=initiative, user=resident).count() == 1

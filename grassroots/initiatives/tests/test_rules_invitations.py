@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from grassroots.initiatives import services
 from grassroots.initiatives.models import Initiative, Membership, Visibility
+from grassroots.initiatives.services import invitations
 from grassroots.initiatives.tests.invitations import INSIDERS, ROLES, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -83,13 +83,13 @@ def test_who_may_act_on_invitations_to_a_safeguarded_initiative(
 
 
 ANSWERED: dict[str, Callable[[World], Any]] = {
-    "accepted": lambda w: services.invitation_accept(
+    "accepted": lambda w: invitations.invitation_accept(
         membership=w.invitation, user=w.user("invitee")
     ),
-    "turned down": lambda w: services.invitation_decline(
+    "turned down": lambda w: invitations.invitation_decline(
         membership=w.invitation, user=w.user("invitee")
     ),
-    "withdrawn": lambda w: services.invitation_withdraw(membership=w.invitation, actor=w.lead),
+    "withdrawn": lambda w: invitations.invitation_withdraw(membership=w.invitation, actor=w.lead),
 }
 
 

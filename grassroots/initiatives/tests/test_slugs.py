@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.initiatives import services
 from grassroots.initiatives.models import Initiative, Theme, Visibility
+from grassroots.initiatives.services import lifecycle
 from grassroots.notifications.models import Kind, Notification
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import WardFactory
@@ -24,7 +24,7 @@ def ward() -> Ward:
 
 
 def _start(ward: Ward, title: str, visibility: str = Visibility.PUBLIC) -> Initiative:
-    return services.initiative_create(
+    return lifecycle.initiative_create(
         creator=UserFactory(ward=ward),
         title=title,
         problem="A problem.",
@@ -77,7 +77,7 @@ def test_safeguarding_a_public_initiative_frees_its_public_address(ward: Ward) -
     told = Notification.objects.create(
         recipient=member, kind=Kind.INVITATION, text="t", url="/initiatives/peer-support/#x"
     )
-    services.initiative_update(
+    lifecycle.initiative_update(
         initiative=initiative,
         actor=initiative.created_by,
         version=initiative.version,
@@ -96,7 +96,7 @@ def test_safeguarding_a_public_initiative_frees_its_public_address(ward: Ward) -
 def test_making_a_safeguarded_initiative_public_keeps_its_address(ward: Ward) -> None:
     initiative = _start(ward, "Peer support", Visibility.SAFEGUARDED)
     slug = initiative.slug
-    services.initiative_update(
+    lifecycle.initiative_update(
         initiative=initiative,
         actor=initiative.created_by,
         version=initiative.version,
@@ -110,7 +110,7 @@ def test_making_a_safeguarded_initiative_public_keeps_its_address(ward: Ward) ->
 def test_an_edit_that_keeps_it_safeguarded_keeps_its_address(ward: Ward) -> None:
     initiative = _start(ward, "Peer support", Visibility.SAFEGUARDED)
     slug = initiative.slug
-    services.initiative_update(
+    lifecycle.initiative_update(
         initiative=initiative,
         actor=initiative.created_by,
         version=initiative.version,

@@ -7,8 +7,9 @@ from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.models import AuditEntry
-from grassroots.initiatives import services
+from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import Initiative, Stage, StageChange, Visibility
+from grassroots.initiatives.services import lifecycle
 from grassroots.initiatives.tests.factories import BackingFactory, InitiativeFactory
 from grassroots.initiatives.tests.people import ROLES, make_member
 from grassroots.notifications.models import Kind, Notification
@@ -31,17 +32,17 @@ def _url(initiative: Initiative) -> str:
     ],
 )
 def test_allowed_moves(stage: str, allowed: list[str]) -> None:
-    assert services.allowed_stages(InitiativeFactory(stage=stage)) == allowed
+    assert lifecycle.allowed_stages(InitiativeFactory(stage=stage)) == allowed
 
 
 def test_a_paused_initiative_resumes_where_it_was() -> None:
     initiative = InitiativeFactory(stage=Stage.PLANNING)
     lead = initiative.created_by
-    services.initiative_change_stage(initiative=initiative, actor=lead, to_stage=Stage.PAUSED)
-    assert services.allowed_stages(initiative) == [Stage.PLANNING, Stage.CLOSED]
-    with pytest.raises(services.InitiativeError):
-        services.initiative_change_stage(initiative=initiative, actor=lead, to_stage=Stage.IDEA)
-    services.initiative_change_stage(initiative=initiative, actor=lead, to_stage=Stage.PLANNING)
+    lifecycle.initiative_change_stage(initiative=initiative, actor=lead, to_stage=Stage.PAUSED)
+    assert lifecycle.allowed_stages(initiative) == [Stage.PLANNING, Stage.CLOSED]
+    with pytest.raises(ServiceError):
+        lifecycle.initiative_change_stage(initiative=initiative, actor=lead, to_stage=Stage.IDEA)
+    lifecycle.initiative_change_stage(initiative=initiative, actor=lead, to_stage=Stage.PLANNING)
     initiative.refresh_from_db()
     assert initiative.stage == Stage.PLANNING
 
@@ -80,7 +81,7 @@ def test_a_safeguarded_initiative_tells_only_its_members() -> None:
     initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
     member = make_member(initiative)
     BackingFactory(initiative=initiative)  # a backer who is not a member cannot see it
-    services.initiative_change_stage(
+    lifecycle.initiative_change_stage(
         initiative=initiative, actor=initiative.created_by, to_stage=Stage.PLANNING
     )
     told = Notification.objects.filter(kind=Kind.STAGE_CHANGE).values_list("recipient", flat=True)

@@ -18,9 +18,10 @@ from django.utils import timezone
 from PIL import Image
 
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.core.services import ServiceError
 from grassroots.core.tests.test_images import MARKER, jpeg_with_gps
-from grassroots.initiatives import services
 from grassroots.initiatives.models import Initiative, Update, Visibility
+from grassroots.initiatives.services import progress
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.initiatives.tests.people import make_member
 
@@ -34,7 +35,7 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 
 def _post(initiative: Initiative, photo: Any = None) -> Update:
-    return services.update_create(
+    return progress.update_create(
         initiative=initiative,
         author=initiative.created_by,
         text="We planted 200 bulbs",
@@ -139,7 +140,7 @@ def test_a_photo_is_only_found_under_its_own_initiative() -> None:
 
 def test_an_update_without_a_photo_has_none_to_serve() -> None:
     initiative = InitiativeFactory()
-    update = services.update_create(
+    update = progress.update_create(
         initiative=initiative, author=initiative.created_by, text="Meeting on Tuesday"
     )
     assert Client().get(_photo_url(update)).status_code == 404
@@ -228,7 +229,7 @@ def test_a_photo_that_is_itself_wrong_gets_its_own_message_only() -> None:
 
 def test_the_service_refuses_a_file_that_is_not_an_image() -> None:
     initiative = InitiativeFactory()
-    with pytest.raises(services.InitiativeError, match="must be a JPG, PNG or WebP image"):
+    with pytest.raises(ServiceError, match="must be a JPG, PNG or WebP image"):
         _post(initiative, SimpleUploadedFile("a.jpg", b"<html>", content_type="image/jpeg"))
     assert not Update.objects.exists()
 

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from grassroots.initiatives import services
+from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import (
     Initiative,
     Milestone,
@@ -22,6 +22,7 @@ from grassroots.initiatives.models import (
     Update,
     Visibility,
 )
+from grassroots.initiatives.services import lifecycle, progress
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.initiatives.tests.people import LEADS, MEMBERS, ROLES, make_member
 
@@ -149,8 +150,8 @@ def test_bad_updates_are_explained_and_nothing_is_saved(
 
 
 def test_the_service_refuses_a_photo_without_a_description(initiative: Initiative) -> None:
-    with pytest.raises(services.InitiativeError, match="Describe the photo"):
-        services.update_create(
+    with pytest.raises(ServiceError, match="Describe the photo"):
+        progress.update_create(
             initiative=initiative, author=initiative.created_by, text="Hi", photo=_image()
         )
 
@@ -227,7 +228,7 @@ def test_the_outcome_is_recorded_once_achieved(client: Client) -> None:
         "evidence": "Photos; 40 people at the opening",
     }
     assert client.get(_url(initiative, "outcome/")).status_code == 403
-    services.initiative_change_stage(
+    lifecycle.initiative_change_stage(
         initiative=initiative, actor=initiative.created_by, to_stage=Stage.ACHIEVED
     )
     response = client.post(_url(initiative, "outcome/"), data)
@@ -241,8 +242,8 @@ def test_the_outcome_is_recorded_once_achieved(client: Client) -> None:
 
 
 def test_the_service_refuses_an_outcome_before_achieved(initiative: Initiative) -> None:
-    with pytest.raises(services.InitiativeError, match="once the initiative is achieved"):
-        services.outcome_record(
+    with pytest.raises(ServiceError, match="once the initiative is achieved"):
+        progress.outcome_record(
             initiative=initiative,
             actor=initiative.created_by,
             what_changed="a",

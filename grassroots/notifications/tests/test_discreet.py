@@ -17,7 +17,7 @@ from grassroots.conversations.models import ConversationAccess
 from grassroots.conversations.tests.factories import ConversationFactory
 from grassroots.groups.tests.factories import GroupFactory, GroupMembershipFactory
 from grassroots.initiatives.models import MembershipStatus, Visibility
-from grassroots.initiatives.services import membership_decide
+from grassroots.initiatives.services.people import membership_decide
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
 from grassroots.notifications.digests import digests_send
 from grassroots.notifications.models import Kind, Notification
