@@ -357,11 +357,16 @@ def test_the_services_tell_an_organiser_why_an_archived_group_gets_nothing_new(
     forms give, and everyone else with PermissionDenied; nothing is created either way."""
     _archive(world)
     organiser = _fresh(world, ORGANISER)
-    start = timezone.now() + datetime.timedelta(days=3)
-    times = {"starts_at": start, "ends_at": start + datetime.timedelta(hours=1)}
+    starts_at = timezone.now() + datetime.timedelta(days=3)
+    ends_at = starts_at + datetime.timedelta(hours=1)
     with pytest.raises(ServiceError, match="archived"):
         services.event_create(
-            actor=organiser, host=world.group, title="Picnic", description="", **times
+            actor=organiser,
+            host=world.group,
+            title="Picnic",
+            description="",
+            starts_at=starts_at,
+            ends_at=ends_at,
         )
     with pytest.raises(ServiceError, match="archived"):
         services.venue_create(
@@ -373,7 +378,8 @@ def test_the_services_tell_an_organiser_why_an_archived_group_gets_nothing_new(
             host=world.group,
             title="Picnic",
             description="",
-            **times,
+            starts_at=starts_at,
+            ends_at=ends_at,
         )
     assert not Event.objects.filter(title="Picnic").exists()
     assert not Venue.objects.filter(name="Scout hut").exists()
