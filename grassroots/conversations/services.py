@@ -1,7 +1,7 @@
 """Writes for conversations: the single entry point for starting, replying, agreeing and hosting.
 
 Each function checks the permission (rules.py), changes state inside one transaction, writes
-the audit log and sends notifications through `notifications.services.notify`, always with
+the audit log and sends notifications through `core.notices.notify`, always with
 `conversation=` so that a safeguarded conversation never reaches anyone outside it.
 """
 
@@ -23,6 +23,7 @@ from grassroots.accounts.types import Actor
 from grassroots.conversations import holds
 from grassroots.conversations.models import (
     MAX_DEPTH,
+    PATH_DIGITS,
     AgreedAction,
     Audience,
     Conversation,
@@ -33,21 +34,17 @@ from grassroots.conversations.models import (
 from grassroots.conversations.rules import host_ward_ids
 from grassroots.conversations.selectors import post_url
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, followers, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.core.text import strip_invisible
-from grassroots.following.selectors import followers
 from grassroots.groups.models import Group
 from grassroots.groups.selectors import is_member
 from grassroots.initiatives.models import Initiative
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 from grassroots.places.models import CouncillorTerm, Ward
 
 MAX_BODY = 5000
 MAX_QUESTION = 200
 MAX_SUMMARY = 5000
-# Segments of Post.path: the zero-padded id, wide enough for any id a database will hand out.
-PATH_DIGITS = 12
 
 
 def clean_text(text: str, *, max_length: int, empty: str, too_long: str) -> str:

@@ -1,7 +1,7 @@
 """Writes for venues, events, RSVPs, minutes and action items.
 
 Each function checks the permission (rules.py), changes state inside one transaction, writes
-the audit log and notifies through notifications.services.notify (always passing the
+the audit log and notifies through core.notices.notify (always passing the
 initiative of an initiative's event, so a safeguarded one never reaches outsiders).
 
 RSVPs: every change of who is going locks the event row first (select_for_update), so two
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, followers, followers_notify, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.core.times import govuk_datetime
 from grassroots.events.models import (
@@ -37,8 +38,6 @@ from grassroots.events.models import (
 from grassroots.events.rules import Host, host_of
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Ward
 
 VENUE_FIELDS = (
@@ -227,9 +226,6 @@ def _tell_followers(
     of a hidden initiative, makes no news; `notify()` drops anyone outside a safeguarded one.
     A bounded number of queries, however many followers there are.
     """
-    from grassroots.following.selectors import followers
-    from grassroots.following.services import followers_notify
-
     if event.hidden_at is not None:
         return
     already = [person for person in told if person is not None]

@@ -11,3 +11,9 @@ class ModerationConfig(AppConfig):
         from grassroots.moderation.policy import hold_reply
 
         holds.register(hold_reply)
+
+        # Concerns keep the address of what they are about; it follows a page that moves.
+        from grassroots.core import links
+        from grassroots.moderation.services import concern_links_repoint
+
+        links.register("moderation", concern_links_repoint)

@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +25,8 @@ from grassroots.accounts.types import Actor
 from grassroots.conversations.models import Post
 from grassroots.conversations.services import post_released
 from grassroots.core.audit import audit_record
-from grassroots.core.mail import send_rendered_later
 from grassroots.core.services import ServiceError, require
+from grassroots.core.tasks import send_rendered_later
 from grassroots.moderation import targets
 from grassroots.moderation.models import (
     ConcernStatus,
@@ -543,4 +545,11 @@ def audit_export_record(*, admin: Actor, start: Any, end: Any) -> None:
         obj=admin,
         summary=f"Exported the moderation audit log from {start} to {end}",
         data={"from": str(start), "to": str(end)},
+    )
+
+
+def concern_links_repoint(old: str, new: str) -> None:
+    """Concerns about a page whose address moved from `old` to `new` follow it (core.links)."""
+    SafeguardingConcern.objects.filter(item_url__contains=old).update(
+        item_url=Replace("item_url", Value(old), Value(new))
     )

@@ -38,10 +38,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor
+from grassroots.conversations.models import Conversation
+from grassroots.groups.models import Group
+from grassroots.initiatives.models import Initiative
 from grassroots.notifications import discreet, unsubscribe
 from grassroots.notifications.mailing import enqueue_after_commit
 from grassroots.notifications.models import DIGESTS, Delivery, Notification, Preference
+from grassroots.notifications.selectors import conversation_viewers, initiative_viewers
+from grassroots.places.models import Ward
 
 BATCH_SIZE = 500
 # A digest lists this many notifications at most, then says how many more are on the site.
@@ -147,11 +153,6 @@ class Places:
 
     @classmethod
     def fetch(cls, items: Iterable[Item]) -> Places:
-        from grassroots.conversations.models import Conversation
-        from grassroots.groups.models import Group
-        from grassroots.initiatives.models import Initiative
-        from grassroots.places.models import Ward
-
         ids: dict[str, set[int]] = {"i": set(), "c": set(), "g": set(), "w": set()}
         for item in items:
             for key, pk in (
@@ -270,8 +271,6 @@ def visible_items(items: list[Item], places: Places) -> list[Item]:
     initiative or conversation they are not inside, or an initiative hidden by a moderator
     (or a conversation it hosts). A fixed number of queries for the whole batch, asked only
     about the places that are restricted and the people who have notifications about them."""
-    from grassroots.notifications.selectors import conversation_viewers, initiative_viewers
-
     restricted_initiatives = {
         pk for pk, i in places.initiatives.items() if i.is_safeguarded or i.hidden_at is not None
     }
@@ -412,8 +411,6 @@ class Renderer:
 def _send_batch(
     frequency: str, user_ids: list[int], result: DigestRunResult, renderer: Renderer
 ) -> None:
-    from grassroots.accounts.models import User
-
     now = timezone.now()
     with transaction.atomic():
         waiting = (

@@ -1,7 +1,7 @@
 """Writes for councillor support: offers, help requests and advocacy cases.
 
 Each function checks the permission (rules.py), changes state inside one transaction, writes
-the audit log and sends notifications through notifications.services.notify.
+the audit log and sends notifications through core.notices.notify.
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ from django.utils.translation import ngettext
 from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.core.tasks import send_email
 from grassroots.initiatives.models import Initiative, MemberRole, MembershipStatus
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 from grassroots.places.models import Councillor, CouncillorTerm
 from grassroots.support.models import (
     OPEN_CASE_STATUSES,

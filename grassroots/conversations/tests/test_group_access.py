@@ -4,9 +4,11 @@ conversation that does not exist, on every surface."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
@@ -172,9 +174,6 @@ def test_every_organiser_is_inside() -> None:
 
 def test_the_migration_lets_in_those_who_already_took_part() -> None:
     """Existing safeguarded group conversations: members who posted and organisers keep them."""
-    import importlib
-
-    from django.apps import apps
 
     migration = importlib.import_module(
         "grassroots.conversations.migrations.0004_conversation_access_backfill"

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from grassroots.core.models import AuditEntry
 from grassroots.events import services
 from grassroots.events.models import Venue
 from grassroots.events.tests.conftest import World, error_summary
@@ -92,8 +93,6 @@ def test_the_venue_page_shows_access_facts_as_a_summary_list(client: Any, world:
 
 
 def test_changing_a_venue_is_recorded(client: Any, world: World) -> None:
-    from grassroots.core.models import AuditEntry
-
     client.force_login(world.user("group organiser"))
     client.post(reverse("events:venue_edit", args=[world.venue.pk]), _data(parking="on"))
     world.venue.refresh_from_db()

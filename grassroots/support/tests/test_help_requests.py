@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import re
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +23,8 @@ from grassroots.core.models import AuditEntry
 from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import Visibility
 from grassroots.notifications.models import Kind, Notification
+from grassroots.places.models import CouncillorTerm
+from grassroots.places.tests.factories import CouncillorTermFactory
 from grassroots.support import services, tasks
 from grassroots.support.models import HelpRequest, HelpRequestStatus, Support, SupportStatus
 from grassroots.support.tests.conftest import (
@@ -321,9 +325,6 @@ def test_taking_without_saying_what_leaves_it_not_said_yet(client: Client, world
 
 
 def test_the_migration_empties_questions_copied_in_as_what_they_will_do(world: World) -> None:
-    import importlib
-
-    from django.apps import apps
 
     migration = importlib.import_module(
         "grassroots.support.migrations.0002_support_description_may_wait"
@@ -421,8 +422,6 @@ def test_the_same_words_may_be_asked_again_once_the_first_is_answered(world: Wor
 
 
 def test_the_database_refuses_a_second_waiting_copy(world: World) -> None:
-    from django.db import IntegrityError, transaction
-
     world.help_request(message="Who looks after the park?")
     with pytest.raises(IntegrityError), transaction.atomic():
         world.help_request(message="Who looks after the park?")
@@ -431,8 +430,6 @@ def test_the_database_refuses_a_second_waiting_copy(world: World) -> None:
 def test_the_leads_are_told_who_the_request_reaches_and_who_not(
     client: Client, world: World
 ) -> None:
-    from grassroots.places.tests.factories import CouncillorTermFactory
-
     CouncillorTermFactory(
         ward=world.ward,
         councillor__name="Cy Offline",
@@ -465,8 +462,6 @@ def test_the_leads_are_told_who_the_request_reaches_and_who_not(
 def test_without_councillors_here_the_leads_are_told_nobody_will_see_it(
     client: Client, world: World
 ) -> None:
-    from grassroots.places.models import CouncillorTerm
-
     CouncillorTerm.objects.filter(ward=world.ward).update(
         ends_on=timezone.localdate() - datetime.timedelta(days=1),
         starts_on=timezone.localdate() - datetime.timedelta(days=900),
