@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -41,7 +42,6 @@ def shared_data() -> Path:
 @pytest.fixture
 def mfa_totp() -> Any:
     """Give a user a TOTP authenticator; returns a function(user) -> secret."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     def activate(user: Any) -> str:
         secret = generate_totp_secret()
@@ -58,7 +58,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 def chromium() -> Iterator[Any]:
     require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    # Playwright is loaded only when a browser test asks for Chromium.
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(

@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "django_htmx",
     "django_tasks",
     "django_tasks_db",
     "grassroots.core",
@@ -68,6 +67,8 @@ INSTALLED_APPS = [
     "grassroots.moderation",
     # The home page and site search compose every app above, so they come last.
     "grassroots.home",
+    # The demo borough builds through every app above and nothing imports it: the top layer.
+    "grassroots.demo",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +84,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "grassroots.accounts.middleware.RequireMFAForRolesMiddleware",
     "grassroots.core.middleware.SiteErrorPagesMiddleware",
 ]

@@ -26,7 +26,6 @@ writeFileSync(join(out, "css", "app.css"), css.css);
 
 const copies = [
   ["govuk-frontend/dist/govuk/govuk-frontend.min.js", "js/govuk-frontend.min.js"],
-  ["htmx.org/dist/htmx.min.js", "js/htmx.min.js"],
   ["leaflet/dist/leaflet.js", "vendor/leaflet/leaflet.js"],
   // leaflet.js names its source map; the manifest storage of collectstatic needs it present.
   ["leaflet/dist/leaflet.js.map", "vendor/leaflet/leaflet.js.map"],

@@ -13,6 +13,7 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import OfficerPost, User
 from grassroots.accounts.types import Actor, Viewer
@@ -186,8 +187,6 @@ def notice_name(user: Actor) -> str:
     are, from their verified role, always beside the name they chose, so that a display name can
     never pass for a councillor or an officer ("Sam (resident)", "Priya Patel (councillor)": a
     councillor by the name on the council's record, not their display name)."""
-    from django.utils.translation import gettext as _
-
     roles = user_roles(user)
     if roles.councillor:
         official = Councillor.objects.filter(user=user).values_list("name", flat=True).first()

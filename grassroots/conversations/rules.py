@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import OfficerPost
 from grassroots.accounts.rules import is_councillor, is_moderator, is_officer
+from grassroots.accounts.types import Viewer
 from grassroots.conversations.models import AgreedAction, Audience, Conversation, Post
 from grassroots.conversations.visibility import can_view
 from grassroots.core.request_cache import cached
@@ -295,6 +296,16 @@ def safeguarded_in_group(user: Any, obj: Any) -> bool:
     )
 
 
+@rules.predicate
+def in_safeguarded(user: Viewer, obj: object) -> bool:
+    """In a safeguarded conversation, or one of a safeguarded initiative (never moderators')."""
+    conversation = _conversation_of(obj)
+    return conversation is not None and (
+        conversation.is_safeguarded
+        or (conversation.initiative is not None and conversation.initiative.is_safeguarded)
+    )
+
+
 take_part = signed_in & may_see & not_hidden & is_open & in_audience
 
 rules.add_perm("conversations.start", may_start)
@@ -315,6 +326,8 @@ rules.add_perm("conversations.record_action", signed_in & may_see & is_host & ho
 # Object: the agreed action. The host, or the person who took it on.
 rules.add_perm("conversations.complete_action", signed_in & may_see & (is_host | owns_action))
 rules.add_perm("conversations.close", signed_in & may_see & is_host & is_open)
+# Object: a held reply. Moderators let it through, except in safeguarded conversations.
+rules.add_perm("conversations.release_post", signed_in & is_moderator & ~in_safeguarded)
 # The group's organisers choose who else may see a safeguarded group conversation.
 rules.add_perm(
     "conversations.manage_access",

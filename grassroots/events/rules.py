@@ -16,6 +16,7 @@ and is left out of the choices on those forms; its organisers still run its exis
 
 Objects: `events.host_event` takes the host (a Group, Initiative, Ward or Councillor);
 `events.add_venue` takes a Group or None ("may add a venue for some group");
+`events.add_shared_venue` (a venue of no group, for everyone) takes nothing;
 `events.update_action` takes an ActionItem; the rest take the Event or the Venue.
 Answers are remembered for the rest of the request (`core.request_cache`).
 """
@@ -28,12 +29,13 @@ import rules
 from django.utils import timezone
 
 from grassroots.accounts.rules import is_councillor, is_moderator, is_site_admin
+from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import cached
 from grassroots.events import visibility as event_visibility
 from grassroots.events.models import ActionItem, Event, Venue
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
-from grassroots.initiatives.visibility import can_view
+from grassroots.initiatives.visibility import can_view, visible_initiatives
 from grassroots.places.models import Councillor, CouncillorTerm, Ward
 from grassroots.places.selectors import councillor_id_for
 
@@ -123,6 +125,25 @@ def hosts(user: Any, host: Host) -> bool:
     return runs(user, host)
 
 
+def hosts_for(user: Viewer) -> list[Host]:
+    """Everything `user` may put on a new event for, in the order a form lists them: the groups
+    they organise, the initiatives they lead, the wards they represent, their own surgery."""
+    if not _signed_in(user):
+        return []
+    found: list[Host] = list(
+        Group.objects.filter(pk__in=organised_group_ids(user)).order_by("name")
+    )
+    led = visible_initiatives(user, Initiative.objects.filter(pk__in=led_initiative_ids(user)))
+    found.extend(led.order_by("title"))
+    found.extend(Ward.objects.filter(pk__in=represented_ward_ids(user)).order_by("name"))
+    councillor_id = councillor_id_for(user)
+    if councillor_id is not None and is_councillor(user):
+        councillor = Councillor.objects.filter(pk=councillor_id).first()
+        if councillor is not None:
+            found.append(councillor)
+    return found
+
+
 def runs(user: Any, host: Host) -> bool:
     """Whether `user` may run the events `host` already has: change or cancel them, write
     their minutes, manage their action items (an archived group's organisers still may)."""
@@ -208,4 +229,6 @@ rules.add_perm(
     "events.add_venue",
     signed_in & ~for_an_archived_group & (is_site_admin | organises_venue_group),
 )
+# A venue of nobody's group, for every host to use: site admins only.
+rules.add_perm("events.add_shared_venue", signed_in & is_site_admin)
 rules.add_perm("events.change_venue", signed_in & (is_site_admin | organises_venue_group))

@@ -288,3 +288,18 @@ def your_actions(user: Any) -> list[YourAction]:
     ]
     far = datetime.date.max
     return sorted(rows, key=lambda r: (r.due_on or far, r.what))
+
+
+def group_upcoming_events(group: Group, *, limit: int = 10) -> list[Event]:
+    """The group's coming events, not hidden nor cancelled (group events are public), for the
+    group's page (`{% group_events %}`)."""
+    return list(
+        Event.objects.filter(
+            group=group,
+            hidden_at__isnull=True,
+            cancelled_at__isnull=True,
+            ends_at__gt=timezone.now(),
+        )
+        .select_related("venue")
+        .order_by("starts_at", "pk")[:limit]
+    )

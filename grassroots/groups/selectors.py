@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import remember
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
-from grassroots.groups.rules import is_group_member, is_group_organiser
+from grassroots.groups.rules import is_group_member, is_group_organiser, membership_of
 from grassroots.places.models import Council, Ward
 
 ACTIVE = GroupMembershipStatus.ACTIVE
@@ -188,10 +187,8 @@ def group_detail(user: Any, slug: str) -> tuple[Group, People] | None:
     return group, people
 
 
-def own_membership(user: Any, group: Group) -> GroupMembership | None:
+def own_membership(user: Viewer, group: Group) -> GroupMembership | None:
     """The viewer's own row in `group` (any status), from the rules' cache when it is there."""
-    from grassroots.groups.rules import membership_of
-
     return membership_of(user, group)
 
 
@@ -203,30 +200,4 @@ def pending_invitations(user: Viewer) -> QuerySet[GroupMembership]:
         GroupMembership.objects.filter(user=user, status=GroupMembershipStatus.INVITED)
         .select_related("group", "invited_by")
         .order_by("-created_at", "-pk")
-    )
-
-
-def group_conversations(user: Viewer, group: Group, *, limit: int = 10) -> list[Any]:
-    """The group's conversations `user` may see (safeguarded ones only to its members)."""
-    from grassroots.conversations.models import Conversation
-    from grassroots.conversations.visibility import visible_conversations
-
-    qs = visible_conversations(user, Conversation.objects.filter(group=group))
-    qs = qs.filter(hidden_at__isnull=True)
-    return list(qs.order_by("-created_at", "-pk")[:limit])
-
-
-def group_upcoming_events(group: Group, *, limit: int = 10) -> list[Any]:
-    """The group's coming events, not hidden nor cancelled (group events are public)."""
-    from grassroots.events.models import Event
-
-    return list(
-        Event.objects.filter(
-            group=group,
-            hidden_at__isnull=True,
-            cancelled_at__isnull=True,
-            ends_at__gt=timezone.now(),
-        )
-        .select_related("venue")
-        .order_by("starts_at", "pk")[:limit]
     )

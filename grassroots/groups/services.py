@@ -28,6 +28,7 @@ from grassroots.accounts.selectors import notice_name
 from grassroots.accounts.types import Actor
 from grassroots.core import invitations as invitation_policy
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.core.slugs import unique_slug
 from grassroots.groups.models import (
@@ -38,8 +39,6 @@ from grassroots.groups.models import (
     GroupRole,
     Joining,
 )
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 from grassroots.places.models import Council, Ward
 
 ACTIVE = GroupMembershipStatus.ACTIVE

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from grassroots.initiatives import feeds, views, views_browse
 
@@ -10,7 +11,13 @@ urlpatterns: list[object] = [
     path("map/", views_browse.initiative_map, name="map"),
     path("export.csv", views_browse.initiative_export, name="export"),
     path("feed.atom", feeds.NewInitiativesFeed(), name="feed"),
-    path("feed/ward/<slug:council>/<slug:slug>.atom", feeds.WardActivityFeed(), name="ward_feed"),
+    # A ward's feed moved to the following app, which carries all of the ward's public activity;
+    # readers subscribed to the old address are sent there for good.
+    path(
+        "feed/ward/<slug:council>/<slug:slug>.atom",
+        RedirectView.as_view(pattern_name="following:ward_feed", permanent=True),
+        name="ward_feed",
+    ),
     # One initiative's own pages and actions ("create/" and "invitations/" before "<slug>/",
     # which would take them).
     path("create/", views.create, name="create"),

@@ -38,12 +38,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor
 from grassroots.conversations import visibility as conversation_visibility
+from grassroots.conversations.models import Conversation
+from grassroots.groups.models import Group
 from grassroots.initiatives import visibility as initiative_visibility
+from grassroots.initiatives.models import Initiative
 from grassroots.notifications import discreet, unsubscribe
 from grassroots.notifications.mailing import enqueue_after_commit
 from grassroots.notifications.models import DIGESTS, Delivery, Notification, Preference
+from grassroots.places.models import Ward
 
 BATCH_SIZE = 500
 # A digest lists this many notifications at most, then says how many more are on the site.
@@ -149,11 +154,6 @@ class Places:
 
     @classmethod
     def fetch(cls, items: Iterable[Item]) -> Places:
-        from grassroots.conversations.models import Conversation
-        from grassroots.groups.models import Group
-        from grassroots.initiatives.models import Initiative
-        from grassroots.places.models import Ward
-
         ids: dict[str, set[int]] = {"i": set(), "c": set(), "g": set(), "w": set()}
         for item in items:
             for key, pk in (
@@ -412,8 +412,6 @@ class Renderer:
 def _send_batch(
     frequency: str, user_ids: list[int], result: DigestRunResult, renderer: Renderer
 ) -> None:
-    from grassroots.accounts.models import User
-
     now = timezone.now()
     with transaction.atomic():
         waiting = (

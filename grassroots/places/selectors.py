@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
@@ -14,9 +14,6 @@ from grassroots.core.request_cache import cached
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
 from grassroots.places.postcodes import normalise_postcode
-
-if TYPE_CHECKING:
-    from grassroots.support.selectors import CouncillorRecord, WardSupport
 
 
 class LookupProblem(Enum):
@@ -223,17 +220,3 @@ def councillor_terms(councillor: Councillor) -> list[CouncillorTerm]:
         .select_related("ward__council")
         .order_by("-starts_on", "ward__name")
     )
-
-
-def ward_activity(viewer: Any, ward: Ward) -> WardSupport:
-    """Initiatives in the ward by stage, open needs and waiting help requests `viewer` may see."""
-    from grassroots.support.selectors import ward_support
-
-    return ward_support(viewer, ward)
-
-
-def councillor_record(viewer: Any, councillor: Councillor) -> CouncillorRecord:
-    """The councillor's public record of support (counting only initiatives `viewer` may see)."""
-    from grassroots.support.selectors import councillor_record as record
-
-    return record(viewer, councillor)

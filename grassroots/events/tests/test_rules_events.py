@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from allauth.mfa.models import Authenticator
 
 from grassroots.events.tests.conftest import HOST_ROLE, ROLES, SIGNED_IN, World, action_for
 from grassroots.initiatives.models import Visibility
@@ -75,8 +76,6 @@ def test_nobody_outside_a_safeguarded_initiative_can_do_anything_with_its_event(
 
 
 def test_a_councillor_without_two_factor_authentication_cannot_host(world: World) -> None:
-    from allauth.mfa.models import Authenticator
-
     user = world.user("ward councillor")
     Authenticator.objects.filter(user=user).delete()
     user = type(user).objects.get(pk=user.pk)

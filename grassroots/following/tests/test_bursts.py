@@ -14,6 +14,7 @@ from grassroots.following.services import follow_start
 from grassroots.following.tests.conftest import World
 from grassroots.initiatives.models import Update
 from grassroots.initiatives.services.progress import update_create
+from grassroots.initiatives.tests.people import make_colead
 from grassroots.notifications.digests import digests_send
 from grassroots.notifications.models import Kind, Notification
 from grassroots.notifications.services import preferences_save
@@ -58,8 +59,6 @@ def test_news_from_somebody_else_is_emailed_straight_away(
     fan = UserFactory()
     follow_start(user=fan, target=world.initiative)
     lead = world.initiative.created_by
-    from grassroots.initiatives.tests.people import make_colead
-
     colead = make_colead(world.initiative)
     with django_capture_on_commit_callbacks(execute=True):
         update_create(initiative=world.initiative, author=lead, text="From the lead")
@@ -115,8 +114,6 @@ def test_posting_updates_in_a_burst_is_refused_with_nothing_saved(
     assert "Your update has not been posted. Wait a minute, then try again." in body
     assert Update.objects.filter(initiative=world.initiative).count() == 3
     # The limit is the lead's own: a co-lead may still post.
-    from grassroots.initiatives.tests.people import make_colead
-
     other = Client()
     other.force_login(make_colead(world.initiative))
     assert other.post(url, {"text": "Real news"}).status_code == 302

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.utils import timezone
 
 from grassroots.core.models import AuditEntry
 from grassroots.following.models import Follow
@@ -98,8 +99,6 @@ def test_following_needs_a_post(client: Client, world: World) -> None:
 
 
 def test_a_hidden_conversation_cannot_be_followed(client: Client, world: World) -> None:
-    from django.utils import timezone
-
     world.conversation.hidden_at = timezone.now()
     world.conversation.save(update_fields=["hidden_at"])
     client.force_login(world.resident)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.test import RequestFactory
 
@@ -16,8 +17,6 @@ TEMPLATE = Template('{% include "following/includes/follow_button.html" with tar
 
 
 def render(world: World, user: object, name: str) -> str:
-    from django.contrib.auth.models import AnonymousUser
-
     request = RequestFactory().get("/somewhere/?page=2")
     request.user = user if user is not None else AnonymousUser()  # type: ignore[assignment]
     return TEMPLATE.render(Context({"request": request, "thing": world.target(name)}))

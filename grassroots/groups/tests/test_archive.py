@@ -18,6 +18,7 @@ from grassroots.groups import selectors, services
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, Joining
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.groups.tests.people import invite, make_member, organiser_of, with_totp
+from grassroots.places.tests.factories import WardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -206,8 +207,6 @@ def test_the_list_leaves_archived_groups_out_unless_asked(client: Client) -> Non
 
 
 def test_the_ward_page_leaves_archived_groups_out(client: Client) -> None:
-    from grassroots.places.tests.factories import WardFactory
-
     ward = WardFactory()
     live = GroupFactory(council=ward.council, name="Riverside rowers")
     old = _archived(council=ward.council, name="Riverside knitters")

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from grassroots.accounts.tests.factories import UserFactory
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import make_member
+from grassroots.groups.tests.people import invite, make_member
 from grassroots.places.tests.factories import WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,9 +109,6 @@ def test_the_list_costs_the_same_queries_however_many_groups(
 
 
 def test_a_signed_in_resident_sees_their_groups_and_waiting_invitations(client: Client) -> None:
-    from grassroots.accounts.tests.factories import UserFactory
-    from grassroots.groups.tests.people import invite
-
     user = UserFactory()
     make_member(GroupFactory(name="Brook choir"), user)
     invite(GroupFactory(name="Carers", joining="invite"), user)

@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from grassroots.accounts.services import account_delete
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.models import AuditEntry
 from grassroots.core.services import ServiceError
-from grassroots.groups import services
+from grassroots.groups import selectors, services
 from grassroots.groups.models import GroupMembership, Joining
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.groups.tests.people import make_member, make_organiser
@@ -168,9 +169,6 @@ def test_removing_someone_not_in_the_group_is_404(client: Client) -> None:
 
 
 def test_a_deleted_account_is_not_counted_and_does_not_organise(client: Client) -> None:
-    from grassroots.accounts.services import account_delete
-    from grassroots.groups import selectors
-
     group = GroupFactory()
     other = make_organiser(group, UserFactory(display_name="Gone Soon"))
     member = make_member(group)

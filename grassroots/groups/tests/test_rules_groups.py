@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from grassroots.groups import services
 from grassroots.groups.models import Group, GroupMembership, Joining
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.groups.tests.people import MEMBERS, ORGANISERS, ROLES, SIGNED_IN, invite
@@ -82,8 +83,6 @@ def test_who_may_answer_or_withdraw_an_invitation(role: str, perm: str, allowed:
 
 @pytest.mark.parametrize("perm", ["groups.accept_invitation", "groups.withdraw_invitation"])
 def test_an_answered_invitation_can_no_longer_be_acted_on(perm: str) -> None:
-    from grassroots.groups import services
-
     group = GroupFactory(joining=Joining.INVITE)
     invitation = invite(group)
     services.invitation_decline(membership=invitation, user=invitation.user)

@@ -1,4 +1,5 @@
-"""Atom feeds of public activity: new initiatives, and stage changes in a ward."""
+"""Atom feeds of public activity: new initiatives, and stage changes in a ward (the ward's feed
+is the following app's; the address this app used to serve for it redirects there)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def entry_titles(response: Any) -> list[str]:
 
 
 def ward_feed_url(ward: Any) -> str:
+    return f"/following/feeds/ward/{ward.council.slug}/{ward.slug}.atom"
+
+
+def old_ward_feed_url(ward: Any) -> str:
     return f"/initiatives/feed/ward/{ward.council.slug}/{ward.slug}.atom"
 
 
@@ -70,7 +75,17 @@ def test_feeds_never_carry_safeguarded_content_even_for_its_members(client: Clie
 
 
 def test_an_unknown_ward_feed_is_not_found(client: Client) -> None:
-    assert client.get("/initiatives/feed/ward/nowhere/nothing.atom").status_code == 404
+    response = client.get("/initiatives/feed/ward/nowhere/nothing.atom", follow=True)
+    assert response.status_code == 404
+
+
+def test_the_old_ward_feed_address_redirects_for_good_to_the_ward_feed(client: Client) -> None:
+    ward = WardFactory(name="Hillside")
+    InitiativeFactory(title="Hillside orchard", wards=[ward])
+    response = client.get(old_ward_feed_url(ward))
+    assert response.status_code == 301
+    assert response["Location"] == ward_feed_url(ward)
+    assert entry_titles(client.get(response["Location"])) == ["New initiative: Hillside orchard"]
 
 
 def test_a_feed_runs_a_bounded_number_of_queries(
@@ -85,5 +100,7 @@ def test_a_feed_runs_a_bounded_number_of_queries(
             to_stage=Stage.PLANNING,
             changed_by=initiative.created_by,
         )
-    with django_assert_max_num_queries(3):
+    # The ward feed (the following app's) reads the ward, then each kind of activity once:
+    # new initiatives, progress, changes of stage, conversations and events.
+    with django_assert_max_num_queries(6):
         assert len(entry_titles(client.get(ward_feed_url(ward)))) == 40

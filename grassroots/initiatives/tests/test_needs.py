@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from grassroots.accounts.tests.factories import UserFactory
 from grassroots.initiatives.forms import parse_pounds
 from grassroots.initiatives.models import Initiative, Need, NeedStatus, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, NeedFactory
@@ -219,8 +220,6 @@ def test_a_need_of_another_initiative_is_not_found(lead: Client, initiative: Ini
 
 
 def test_needs_of_a_safeguarded_initiative_are_404_for_outsiders(client: Client) -> None:
-    from grassroots.accounts.tests.factories import UserFactory
-
     initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
     need = NeedFactory(initiative=initiative)
     client.force_login(UserFactory())

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import (
     Initiative,
@@ -321,8 +322,6 @@ def test_who_may_record_the_outcome(role: str) -> None:
 
 
 def test_outsiders_get_404_on_a_safeguarded_initiative(client: Client) -> None:
-    from grassroots.accounts.tests.factories import UserFactory
-
     initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED, stage=Stage.ACHIEVED)
     client.force_login(UserFactory())
     for path in ("updates/add/", "milestones/add/", "outcome/"):

@@ -372,7 +372,7 @@ class SafeguardedInitiativeTests(TestCase):
         # Documents anybody may fetch never carry it, whoever asks.
         for path in (
             "/initiatives/feed.atom",
-            f"/initiatives/feed/ward/{ward.council.slug}/{ward.slug}.atom",
+            f"/following/feeds/ward/{ward.council.slug}/{ward.slug}.atom",
             "/sitemap.xml",
             "/sitemap-initiatives.xml",
         ):

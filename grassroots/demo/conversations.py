@@ -1,4 +1,4 @@
-"""Demo conversations in the Brookmere demo borough (a step of `grassroots.core.demo.STEPS`).
+"""Demo conversations in the Brookmere demo borough (a step of `grassroots.demo.seed.STEPS`).
 
 Runs after the initiatives and groups steps. It shows a conversation hosted by each kind of
 community: a ward (residents of the area only, with the ward's councillor and a council officer
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -29,9 +29,10 @@ from grassroots.conversations.models import (
     Conversation,
     Post,
 )
-from grassroots.groups.demo import demo_groups
+from grassroots.demo.borough import Borough
+from grassroots.demo.groups import demo_groups
+from grassroots.demo.initiatives import demo_initiatives
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
-from grassroots.initiatives.demo import demo_initiatives
 from grassroots.initiatives.models import (
     Initiative,
     MemberRole,
@@ -39,10 +40,6 @@ from grassroots.initiatives.models import (
     Visibility,
 )
 from grassroots.places.models import CouncillorTerm, Ward
-
-if TYPE_CHECKING:
-    from grassroots.core.demo import Borough
-
 
 # A reply: (who, text, index of the reply it answers or None, index of a quoted reply or None).
 # "who" is a role in the conversation's cast: "host", "councillor", "officer", or "r0", "r1"…

@@ -6,9 +6,22 @@ import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from grassroots.core import demo
-from grassroots.initiatives.models import Initiative, Stage, Theme, Visibility
+from grassroots.core.slugs import is_slug
+from grassroots.demo.borough import COUNCIL_GSS
+from grassroots.demo.seed import seed_demo
+from grassroots.initiatives.models import (
+    Initiative,
+    Membership,
+    MembershipStatus,
+    NeedStatus,
+    Stage,
+    Theme,
+    Update,
+    Visibility,
+)
+from grassroots.initiatives.selectors import pending_invitations
 from grassroots.initiatives.sitemaps import SITEMAPS
+from grassroots.initiatives.visibility import can_view
 from grassroots.places.models import Ward
 from grassroots.support.models import (
     AdvocacyCase,
@@ -32,7 +45,7 @@ def _content() -> list[tuple[object, ...]]:
 
 @override_settings(DEBUG=True)
 def test_the_demo_has_every_stage_theme_support_and_case_status() -> None:
-    demo.seed_demo()
+    seed_demo()
     initiatives = Initiative.objects.all()
     assert {i.stage for i in initiatives} == set(Stage)
     assert {i.theme for i in initiatives} == set(Theme)
@@ -53,25 +66,21 @@ def test_the_demo_has_every_stage_theme_support_and_case_status() -> None:
     assert {c.status for c in cases} == set(CaseStatus)
     assert {c.decision for c in cases if c.decision} == set(Decision)
     # The demo councillor has support to show on their record.
-    councillor = demo.seed_demo().accounts["councillor"]
+    councillor = seed_demo().accounts["councillor"]
     assert Support.objects.filter(councillor__user=councillor).exists()
 
 
 @override_settings(DEBUG=True)
 def test_running_the_demo_twice_gives_the_same_initiatives() -> None:
-    demo.seed_demo()
+    seed_demo()
     first = _content()
-    demo.seed_demo()
+    seed_demo()
     assert _content() == first
 
 
 @override_settings(DEBUG=True)
 def test_the_safeguarded_demo_initiative_grows_by_invitation() -> None:
-    from grassroots.initiatives.models import Membership, MembershipStatus
-    from grassroots.initiatives.selectors import pending_invitations
-    from grassroots.initiatives.visibility import can_view
-
-    borough = demo.seed_demo()
+    borough = seed_demo()
     safeguarded = Initiative.objects.get(visibility=Visibility.SAFEGUARDED)
     rows = Membership.objects.filter(initiative=safeguarded)
     waiting = rows.get(status=MembershipStatus.INVITED)
@@ -90,7 +99,7 @@ def test_the_safeguarded_demo_initiative_grows_by_invitation() -> None:
     assert can_view(resident, safeguarded)
     assert [m.initiative for m in pending_invitations(resident)] == [safeguarded]
     # Re-running rebuilds the same invitations rather than adding more.
-    demo.seed_demo()
+    seed_demo()
     again = Membership.objects.filter(initiative__visibility=Visibility.SAFEGUARDED)
     assert again.filter(status=MembershipStatus.INVITED).count() == 1
     assert again.filter(invited_by__isnull=False).count() == joined.count() + 1
@@ -98,12 +107,9 @@ def test_the_safeguarded_demo_initiative_grows_by_invitation() -> None:
 
 @override_settings(DEBUG=True)
 def test_the_demo_is_believable() -> None:
-    from grassroots.core.slugs import is_slug
-    from grassroots.initiatives.models import NeedStatus, Update
-
-    demo.seed_demo()
+    seed_demo()
     ward_names = set(
-        Ward.objects.filter(council__gss_code=demo.COUNCIL_GSS).values_list("name", flat=True)
+        Ward.objects.filter(council__gss_code=COUNCIL_GSS).values_list("name", flat=True)
     )
     for initiative in Initiative.objects.prefetch_related("wards"):
         # Every address works, and a safeguarded one gives nothing of its title away.
@@ -134,14 +140,14 @@ def test_the_demo_is_believable() -> None:
 
 @override_settings(DEBUG=True)
 def test_the_demo_leads_live_in_their_initiatives_wards() -> None:
-    demo.seed_demo()
+    seed_demo()
     for initiative in Initiative.objects.prefetch_related("wards").select_related("created_by"):
         assert initiative.created_by.ward in set(initiative.wards.all()), initiative.title
 
 
 @override_settings(DEBUG=True)
 def test_every_demo_list_and_page_opens(client: Client) -> None:
-    demo.seed_demo()
+    seed_demo()
     pages = ["/initiatives/", "/initiatives/map/", "/initiatives/feed.atom", "/sitemap.xml"]
     pages += [f"/sitemap-{section}.xml" for section in SITEMAPS]
     pages += ["/api/initiatives", "/initiatives/export.csv"]
@@ -149,5 +155,5 @@ def test_every_demo_list_and_page_opens(client: Client) -> None:
         assert client.get(url).status_code == 200, url
     for initiative in Initiative.objects.filter(visibility=Visibility.PUBLIC):
         assert client.get(initiative.get_absolute_url()).status_code == 200, initiative.slug
-    for ward in Ward.objects.filter(council__gss_code=demo.COUNCIL_GSS):
+    for ward in Ward.objects.filter(council__gss_code=COUNCIL_GSS):
         assert client.get(ward.get_absolute_url()).status_code == 200, ward.slug

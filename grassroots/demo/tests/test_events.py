@@ -11,8 +11,8 @@ from django.test import override_settings
 from django.utils import timezone
 from freezegun import freeze_time
 
-from grassroots.core import demo
 from grassroots.core.models import AuditEntry
+from grassroots.demo.seed import seed_demo
 from grassroots.events.models import ActionItem, Event, EventKind, Minutes, Rsvp, Venue
 from grassroots.events.selectors import event_list, your_actions
 from grassroots.events.visibility import visible_events
@@ -42,7 +42,7 @@ def _content() -> list[tuple[object, ...]]:
 
 @override_settings(DEBUG=True)
 def test_the_demo_has_events_of_every_kind_and_is_the_same_on_a_second_run() -> None:
-    borough = demo.seed_demo()
+    borough = seed_demo()
     venues = Venue.objects.filter(council=borough.council)
     assert venues.count() >= 4
     assert venues.filter(step_free=True).exists()
@@ -72,12 +72,12 @@ def test_the_demo_has_events_of_every_kind_and_is_the_same_on_a_second_run() -> 
     assert len(your_actions(resident)) >= 2
 
     first = _content()
-    demo.seed_demo()
+    seed_demo()
     assert _content() == first
 
 
 def test_it_puts_on_venues_and_events_as_the_people_who_would() -> None:
-    borough = demo.seed_demo()
+    borough = seed_demo()
     venues = Venue.objects.filter(council=borough.council).select_related("created_by", "group")
     for venue in venues:
         assert venue.created_by is not None
@@ -89,11 +89,11 @@ def test_it_puts_on_venues_and_events_as_the_people_who_would() -> None:
 
 
 def test_it_keeps_its_events_and_moves_them_on_when_rerun_on_a_later_day() -> None:
-    demo.seed_demo()
+    seed_demo()
     before = {e.uid: e.pk for e in Event.objects.filter(initiative__isnull=True)}
     later = timezone.now() + datetime.timedelta(days=20)
     with freeze_time(later):
-        demo.seed_demo()
+        seed_demo()
         after = {e.uid: e.pk for e in Event.objects.filter(initiative__isnull=True)}
         assert after == before
         cancelled = Event.objects.get(cancelled_at__isnull=False)

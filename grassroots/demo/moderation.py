@@ -1,6 +1,6 @@
 """The demo borough's moderation: a safeguarding contact, a few reports, a hidden reply, a concern.
 
-Runs last in `core.demo.STEPS`, after the conversations and events steps, and works with
+Runs last in `demo.seed.STEPS`, after the conversations and events steps, and works with
 whatever public content they wrote (with fewer replies it simply makes fewer reports). It is
 re-runnable: the demo residents' reports and concerns are deleted and written again, and the
 hidden reply is found again by its demo reason rather than hidden twice. The reports and the
@@ -10,12 +10,13 @@ audit log; the concern's email goes to the demo contact, whose .localhost addres
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
 from grassroots.conversations.models import Post
+from grassroots.demo.borough import Borough
 from grassroots.events.models import Event
 from grassroots.initiatives.models import Initiative, Visibility
 from grassroots.moderation import services
@@ -25,9 +26,6 @@ from grassroots.moderation.models import (
     SafeguardingConcern,
     SafeguardingContact,
 )
-
-if TYPE_CHECKING:
-    from grassroots.core.demo import Borough
 
 CONTACT_EMAIL = "safeguarding@demo.grassroots.localhost"
 HIDDEN_REASON = "Shares a neighbour's phone number without asking them (demo)."

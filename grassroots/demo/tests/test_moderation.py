@@ -6,8 +6,8 @@ import pytest
 from django.test import override_settings
 
 from grassroots.conversations.models import Conversation, Post
-from grassroots.core import demo
-from grassroots.moderation.demo import HIDDEN_REASON, seed_moderation
+from grassroots.demo.moderation import HIDDEN_REASON, seed_moderation
+from grassroots.demo.seed import seed_demo
 from grassroots.moderation.models import (
     ConcernStatus,
     Report,
@@ -29,7 +29,7 @@ def _state() -> list[tuple[object, ...]]:
 
 @override_settings(DEBUG=True)
 def test_the_demo_moderation_is_there_and_rerunnable() -> None:
-    borough = demo.seed_demo()
+    borough = seed_demo()
     ward = next(iter(borough.wards.values()))
     conversation = Conversation.objects.create(ward=ward, question="Bins on Tuesdays?")
     for n in range(5):

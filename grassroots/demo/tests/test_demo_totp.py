@@ -17,7 +17,15 @@ from django.core.management.base import CommandError
 
 from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.core import demo
+from grassroots.demo.borough import (
+    RESIDENT_DOMAIN,
+    SIGN_IN_EMAILS,
+    TOTP_ROLES,
+    Borough,
+    demo_totp_code,
+    demo_totp_secret,
+)
+from grassroots.demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +37,8 @@ def _debug_on(settings: Any) -> None:
 
 
 @pytest.fixture
-def seeded() -> demo.Borough:
-    return demo.seed_demo()
+def seeded() -> Borough:
+    return seed_demo()
 
 
 def _demo_totp(email: str) -> tuple[str, str]:
@@ -40,9 +48,9 @@ def _demo_totp(email: str) -> tuple[str, str]:
 
 
 @pytest.mark.usefixtures("seeded")
-@pytest.mark.parametrize("role", sorted(demo.TOTP_ROLES))
+@pytest.mark.parametrize("role", sorted(TOTP_ROLES))
 def test_it_prints_a_code_that_the_account_accepts(role: str) -> None:
-    email = demo.SIGN_IN_EMAILS[role]
+    email = SIGN_IN_EMAILS[role]
     moment = (int(time.time()) // 30) * 30 + 3.0  # mid-period: the code cannot roll over
     with mock.patch("time.time", return_value=moment):
         out, err = _demo_totp(email.upper())
@@ -53,15 +61,15 @@ def test_it_prints_a_code_that_the_account_accepts(role: str) -> None:
         # …and the account's own authenticator accepts it, as the sign-in form would.
         assert authenticator.wrap().validate_code(code)
     assert "27 more seconds" in err
-    assert demo.demo_totp_secret(email) in err
+    assert demo_totp_secret(email) in err
 
 
 def test_the_code_follows_the_clock() -> None:
-    demo.seed_demo()
-    email = demo.SIGN_IN_EMAILS["councillor"]
-    codes = {demo.demo_totp_code(email, now=1_800_000_000 + 30 * n).code for n in range(5)}
+    seed_demo()
+    email = SIGN_IN_EMAILS["councillor"]
+    codes = {demo_totp_code(email, now=1_800_000_000 + 30 * n).code for n in range(5)}
     assert len(codes) > 1
-    assert demo.demo_totp_code(email, now=1_800_000_000).seconds_left == 30 - 1_800_000_000 % 30
+    assert demo_totp_code(email, now=1_800_000_000).seconds_left == 30 - 1_800_000_000 % 30
 
 
 @pytest.mark.usefixtures("seeded")
@@ -75,15 +83,15 @@ def test_it_refuses_an_account_outside_the_demo(mfa_totp: Any) -> None:
 @pytest.mark.usefixtures("seeded")
 def test_it_refuses_a_generated_resident_and_the_password_only_sign_ins() -> None:
     with pytest.raises(CommandError, match="not a demo sign-in"):
-        _demo_totp(f"resident001@{demo.RESIDENT_DOMAIN}")
+        _demo_totp(f"resident001@{RESIDENT_DOMAIN}")
     for role in ("resident", "moderator"):
         with pytest.raises(CommandError, match="does not use an authenticator app"):
-            _demo_totp(demo.SIGN_IN_EMAILS[role])
+            _demo_totp(SIGN_IN_EMAILS[role])
 
 
 @pytest.mark.usefixtures("seeded")
 def test_it_refuses_when_the_account_has_its_own_authenticator(mfa_totp: Any) -> None:
-    user = User.objects.get(email=demo.SIGN_IN_EMAILS["officer"])
+    user = User.objects.get(email=SIGN_IN_EMAILS["officer"])
     Authenticator.objects.filter(user=user).delete()
     mfa_totp(user)  # someone set up their own app: its secret is theirs, not the demo's
     with pytest.raises(CommandError, match="no longer uses the demo authenticator"):
@@ -92,11 +100,11 @@ def test_it_refuses_when_the_account_has_its_own_authenticator(mfa_totp: Any) ->
 
 def test_it_refuses_before_the_demo_is_seeded() -> None:
     with pytest.raises(CommandError, match="seed_demo"):
-        _demo_totp(demo.SIGN_IN_EMAILS["councillor"])
+        _demo_totp(SIGN_IN_EMAILS["councillor"])
 
 
 @pytest.mark.usefixtures("seeded")
 def test_it_refuses_when_debug_is_off(settings: Any) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG is off"):
-        _demo_totp(demo.SIGN_IN_EMAILS["councillor"])
+        _demo_totp(SIGN_IN_EMAILS["councillor"])

@@ -1,11 +1,11 @@
-"""The demo crawl's helpers (core/tests/crawl.py): which links it follows, and the HTML checker."""
+"""The demo crawl's helpers (demo/tests/crawl.py): which links it follows, and the HTML checker."""
 
 from __future__ import annotations
 
 import pytest
 
 from grassroots.conftest import require
-from grassroots.core.tests.crawl import (
+from grassroots.demo.tests.crawl import (
     html_checker_missing,
     internal_path,
     links_in,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from grassroots.core import demo
+from grassroots.demo.seed import seed_demo
 from grassroots.groups import selectors
 from grassroots.groups.models import Group, GroupMembership, Joining
 from grassroots.notifications.models import Kind, Notification
@@ -33,7 +33,7 @@ def _content() -> list[tuple[object, ...]]:
 
 @override_settings(DEBUG=True)
 def test_the_demo_has_groups_of_both_kinds_and_is_the_same_on_a_second_run() -> None:
-    borough = demo.seed_demo()
+    borough = seed_demo()
     groups = Group.objects.filter(council=borough.council)
     assert 3 <= groups.count() <= 4
     assert {g.joining for g in groups} == {Joining.OPEN, Joining.INVITE}
@@ -50,6 +50,6 @@ def test_the_demo_has_groups_of_both_kinds_and_is_the_same_on_a_second_run() -> 
 
     first = _content()
     notes = Notification.objects.filter(recipient=resident, kind=Kind.INVITATION).count()
-    demo.seed_demo()
+    seed_demo()
     assert _content() == first
     assert Notification.objects.filter(recipient=resident, kind=Kind.INVITATION).count() == notes

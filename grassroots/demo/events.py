@@ -1,4 +1,4 @@
-"""Demo venues and events in the Brookmere demo borough (a step of `grassroots.core.demo.STEPS`).
+"""Demo venues and events in the Brookmere demo borough (a step of `grassroots.demo.seed.STEPS`).
 
 Venues with different accessibility; upcoming and past events hosted by groups, initiatives,
 wards and councillors (surgeries, several for the demo councillor); a full event with a waiting
@@ -14,7 +14,7 @@ Everything is made by the services people's actions use (`events.services`), act
 person who would do it. A group's venue is added by the group's organiser, the rest by the demo
 site admin. Events are put on by their hosts: a group's organiser, an initiative's lead, the
 councillor holding a surgery, a councillor for the ward (councillors act through their demo
-sign-ins, `core.demo.councillor_account`). On a re-run an event is found by its UID and edited
+sign-ins, `demo.borough.councillor_account`). On a re-run an event is found by its UID and edited
 (or left alone when nothing changed); a new one gets its seed-derived UID after `event_create`.
 The cancelled event is cancelled by its host. Residents reply as on an event's page (the full
 event's waiting list fills itself), and the hosts write the minutes and the actions.
@@ -30,11 +30,12 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 
 from grassroots.accounts.models import User
+from grassroots.demo.borough import Borough, councillor_account
 from grassroots.events import services
 from grassroots.events.models import (
     ActionItem,
@@ -55,9 +56,6 @@ from grassroots.initiatives.models import (
     Visibility,
 )
 from grassroots.places.models import Councillor, CouncillorTerm, Ward
-
-if TYPE_CHECKING:
-    from grassroots.core.demo import Borough
 
 _UID_NAMESPACE = uuid.UUID("8c0f6a52-54a4-4b0e-9a43-6d1f2b7f0e11")
 
@@ -159,8 +157,6 @@ def _host_actor(borough: Borough, host: Any) -> User:
     """Who puts on an event for `host`, as they would on the site: a group's organiser, an
     initiative's lead, the councillor holding the surgery, or a councillor for the ward (the
     demo councillor when they represent it; every councillor who acts has a demo sign-in)."""
-    from grassroots.core.demo import councillor_account  # core.demo imports this module
-
     user: User | None = None
     if isinstance(host, Group):
         user = _organiser(host)

@@ -1,4 +1,4 @@
-"""Demo resident groups in the Brookmere demo borough (a step of `grassroots.core.demo.STEPS`).
+"""Demo resident groups in the Brookmere demo borough (a step of `grassroots.demo.seed.STEPS`).
 
 Four groups, open and invite-only, with organisers and members drawn from the demo residents.
 The demo resident organises one open group and has an invitation waiting from an invite-only
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from grassroots.accounts.models import User
+from grassroots.demo.borough import Borough
 from grassroots.groups import services
 from grassroots.groups.models import (
     Group,
@@ -31,9 +31,6 @@ from grassroots.groups.models import (
 )
 from grassroots.notifications.models import Kind, Notification
 from grassroots.places.models import Council
-
-if TYPE_CHECKING:
-    from grassroots.core.demo import Borough
 
 
 @dataclass(frozen=True)

@@ -32,18 +32,19 @@ from django.test import Client
 
 from grassroots.accounts.models import User
 from grassroots.conftest import IN_CI
-from grassroots.core import demo
 from grassroots.core.tests.browser import axe_violations
-from grassroots.core.tests.crawl import (
+from grassroots.demo.borough import DEMO_PASSWORD, SIGN_IN_EMAILS, demo_totp_code
+from grassroots.demo.initiatives import demo_initiatives
+from grassroots.demo.seed import seed_demo
+from grassroots.demo.tests.crawl import (
     Crawl,
     Page,
     all_routes,
     html_checker_missing,
     validate_html,
 )
-from grassroots.core.tests.crawl import crawl as crawl_site
+from grassroots.demo.tests.crawl import crawl as crawl_site
 from grassroots.groups.models import Group
-from grassroots.initiatives.demo import demo_initiatives
 from grassroots.initiatives.models import Initiative, MemberRole, MembershipStatus, Visibility
 from grassroots.initiatives.visibility import can_view
 from grassroots.moderation.models import SafeguardingContact
@@ -76,7 +77,7 @@ class Role:
 
 def demo_roles() -> list[Role]:
     """The people the demo lets you be, found in the demo's own data."""
-    accounts = demo.SIGN_IN_EMAILS
+    accounts = SIGN_IN_EMAILS
     safeguarded = demo_initiatives().get(visibility=Visibility.SAFEGUARDED)
     insiders = safeguarded.memberships.filter(status=MembershipStatus.APPROVED)
     # A lead other than the demo resident (who leads the orchard), of a public initiative.
@@ -117,13 +118,11 @@ def signed_in_client(role: Role) -> Client:
     client = Client(raise_request_exception=False)
     if role.email is None:
         return client
-    response = client.post(
-        "/accounts/login/", {"login": role.email, "password": demo.DEMO_PASSWORD}
-    )
+    response = client.post("/accounts/login/", {"login": role.email, "password": DEMO_PASSWORD})
     assert response.status_code == 302, f"{role.name} could not sign in"
     if role.totp:
         assert response["Location"] == "/accounts/2fa/authenticate/", response["Location"]
-        code = demo.demo_totp_code(role.email).code
+        code = demo_totp_code(role.email).code
         response = client.post("/accounts/2fa/authenticate/", {"code": code})
         assert response.status_code == 302, f"{role.name}'s TOTP code was refused"
     return client
@@ -167,7 +166,7 @@ def lines(problems: Iterable[str]) -> str:
 
 def test_it_holds_together_for_every_demo_role(live_server: Any, browser: Any) -> None:
     began = time.perf_counter()
-    demo.seed_demo()
+    seed_demo()
     safeguarded = demo_initiatives().get(visibility=Visibility.SAFEGUARDED)
     crawls: list[tuple[Role, Client, Crawl]] = []
     for role in demo_roles():

@@ -8,11 +8,19 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from grassroots.core import demo
-from grassroots.following.demo import seed_following
+from grassroots.demo.borough import (
+    seed_accounts,
+    seed_councillors,
+    seed_departments,
+    seed_postcodes,
+    seed_residents,
+    seed_wards,
+)
+from grassroots.demo.following import seed_following
+from grassroots.demo.groups import seed_groups
+from grassroots.demo.initiatives import seed_initiatives
+from grassroots.demo.seed import seed_demo
 from grassroots.following.models import Follow
-from grassroots.groups.demo import seed_groups
-from grassroots.initiatives.demo import seed_initiatives
 from grassroots.notifications.digests import digests_send
 from grassroots.notifications.models import Kind, Notification
 from grassroots.notifications.selectors import deliveries
@@ -20,12 +28,12 @@ from grassroots.notifications.selectors import deliveries
 pytestmark = pytest.mark.django_db
 
 STEPS = [
-    demo.seed_wards,
-    demo.seed_postcodes,
-    demo.seed_councillors,
-    demo.seed_departments,
-    demo.seed_residents,
-    demo.seed_accounts,
+    seed_wards,
+    seed_postcodes,
+    seed_councillors,
+    seed_departments,
+    seed_residents,
+    seed_accounts,
     seed_initiatives,
     seed_groups,
     seed_following,
@@ -49,9 +57,9 @@ def snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
 def test_the_demo_resident_follows_three_places_and_has_a_digest_waiting(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    borough = demo.seed_demo(steps=STEPS)
+    borough = seed_demo(steps=STEPS)
     first = snapshot()
-    demo.seed_demo(steps=STEPS)
+    seed_demo(steps=STEPS)
     assert snapshot() == first
     resident = borough.accounts["resident"]
     mine = Follow.objects.filter(user=resident)

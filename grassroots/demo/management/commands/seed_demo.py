@@ -8,12 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from grassroots.core import demo
+from grassroots.demo.borough import COUNCIL_NAME, DemoError
+from grassroots.demo.seed import seed_demo, summary_lines
 
 
 class Command(BaseCommand):
     help = (
-        f"Create the fictional {demo.COUNCIL_NAME} with wards, postcodes, councillors, residents "
+        f"Create the fictional {COUNCIL_NAME} with wards, postcodes, councillors, residents "
         "and demo sign-ins. Safe to run again: it brings the demo back to its starting state and "
         "touches no other council's data."
     )
@@ -35,12 +36,12 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         try:
-            borough = demo.seed_demo()
-        except demo.DemoError as error:
+            borough = seed_demo()
+        except DemoError as error:
             raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
         if options["verbosity"] == 0:
             return
-        for line in demo.summary_lines(borough):
+        for line in summary_lines(borough):
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Demo borough ready in {elapsed:.1f} s."))

@@ -7,17 +7,18 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from grassroots.conversations.demo import seed_conversations
 from grassroots.conversations.models import AgreedAction, Conversation, Post, Reaction
 from grassroots.conversations.visibility import can_view
-from grassroots.core import demo
-from grassroots.groups.demo import seed_groups
+from grassroots.demo.conversations import seed_conversations
+from grassroots.demo.groups import seed_groups
+from grassroots.demo.seed import STEPS as DEMO_STEPS
+from grassroots.demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 
 BEFORE = [
     s
-    for s in demo.STEPS
+    for s in DEMO_STEPS
     if s.__name__
     in {
         "seed_wards",
@@ -48,7 +49,7 @@ def _content() -> list[tuple[object, ...]]:
 
 @override_settings(DEBUG=True)
 def test_the_demo_has_every_kind_of_conversation() -> None:
-    borough = demo.seed_demo(steps=STEPS)
+    borough = seed_demo(steps=STEPS)
     conversations = Conversation.objects.all()
     assert conversations.filter(ward__isnull=False).exists()
     assert conversations.filter(initiative__isnull=False, is_safeguarded=False).exists()
@@ -73,15 +74,15 @@ def test_the_demo_has_every_kind_of_conversation() -> None:
 
 @override_settings(DEBUG=True)
 def test_running_the_demo_twice_gives_the_same_conversations() -> None:
-    demo.seed_demo(steps=STEPS)
+    seed_demo(steps=STEPS)
     first = _content()
-    demo.seed_demo(steps=STEPS)
+    seed_demo(steps=STEPS)
     assert _content() == first
     assert len(first) >= 4
 
 
 def test_the_demo_has_a_busy_thread_to_open_on_its_own_page(client: Client) -> None:
-    demo.seed_demo(steps=STEPS)
+    seed_demo(steps=STEPS)
     conversation = Conversation.objects.get(question="What should happen to the old bandstand?")
     start = Post.objects.filter(conversation=conversation, parent__isnull=True).order_by("path")[0]
     page = client.get(conversation.get_absolute_url(), secure=True)

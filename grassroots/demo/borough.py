@@ -8,10 +8,10 @@ Two halves:
 
 - `build_dataset()` is pure: a seeded `random.Random` per part, no database, so two runs give
   equal `DemoDataset` values (checked by `dataset_digest`).
-- `seed_demo()` writes the dataset inside one transaction, step by step (`STEPS`), updating rows
-  by their natural keys so that running it twice changes nothing and other councils' rows are
-  never touched. Later features add their own step (say `seed_initiatives`) to `STEPS`; each step
-  receives the `Borough` built so far and may draw from `borough.rng("<step name>")`.
+- the first steps of `grassroots.demo.seed.seed_demo()` (`seed_wards` … `seed_accounts`, here)
+  write the dataset, updating rows by their natural keys so that running it twice changes
+  nothing and other councils' rows are never touched. The other modules of `grassroots.demo`
+  add each area's content on top, given the `Borough` built so far.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher, make_password
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from shapely.geometry import MultiPoint, Point, Polygon, box
@@ -986,70 +985,3 @@ def _demo_password_hash() -> str:
 
 def _codes(wards: Iterable[Ward]) -> str:
     return ", ".join(sorted(ward.gss_code for ward in wards))
-
-
-from grassroots.conversations.demo import seed_conversations  # noqa: E402
-from grassroots.events.demo import seed_events  # noqa: E402
-from grassroots.following.demo import seed_following  # noqa: E402
-from grassroots.groups.demo import seed_groups  # noqa: E402
-from grassroots.initiatives.demo import seed_initiatives  # noqa: E402 - needs Borough above
-from grassroots.moderation.demo import seed_moderation  # noqa: E402
-from grassroots.notifications.bursts import not_held_back  # noqa: E402
-
-# The order matters: each step may use what the steps before it wrote.
-STEPS: list[SeedStep] = [
-    seed_wards,
-    seed_postcodes,
-    seed_councillors,
-    seed_departments,
-    seed_residents,
-    seed_accounts,
-    seed_initiatives,
-    seed_groups,
-    seed_conversations,
-    seed_events,
-    seed_following,
-    seed_moderation,
-]
-
-
-def seed_demo(
-    dataset: DemoDataset | None = None, steps: Sequence[SeedStep] | None = None
-) -> Borough:
-    """Write (or bring up to date) the demo borough, in one transaction."""
-    dataset = dataset or build_dataset()
-    with transaction.atomic(), not_held_back():
-        borough = Borough(dataset=dataset, council=seed_council())
-        for step in STEPS if steps is None else steps:
-            step(borough)
-    return borough
-
-
-def sign_in_lines(dataset: DemoDataset) -> list[str]:
-    """The demo sign-ins, as the README and the end of `seed_demo` give them."""
-    lines = [f"Demo sign-ins (password for each: {DEMO_PASSWORD}):"]
-    width = max(len(spec.email) for spec in dataset.accounts)
-    for spec in dataset.accounts:
-        note = f"TOTP secret {demo_totp_secret(spec.email)}" if spec.totp else "no TOTP needed"
-        lines.append(f"  {spec.role:<11} {spec.email:<{width}}  {note}")
-    lines.append(
-        "Sign-in code for a TOTP account: python manage.py demo_totp EMAIL "
-        "(or add its secret to an authenticator app)."
-    )
-    return lines
-
-
-def summary_lines(borough: Borough) -> list[str]:
-    dataset = borough.dataset
-    counts = ", ".join(f"{number} {what}" for what, number in borough.counts.items())
-    resident = dataset.account("resident")
-    councillor = dataset.account("councillor")
-    terminated = next(p for p in dataset.postcodes if p.terminated_on)
-    home_ward = borough.wards[resident.ward_code].name if resident.ward_code else ""
-    return [
-        f"{COUNCIL_NAME} (demo, {COUNCIL_GSS}): {counts}.",
-        f"Try postcode {resident.postcode} ({home_ward} ward); "
-        f"{terminated.postcode} is no longer in use.",
-        f"The demo councillor is {councillor.display_name}, councillor for {home_ward}.",
-        *sign_in_lines(dataset),
-    ]

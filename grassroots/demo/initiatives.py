@@ -1,6 +1,6 @@
 """Demo content for initiatives and councillor support in the Brookmere demo borough.
 
-A step of `grassroots.core.demo.STEPS`. It shows every stage and theme (with one safeguarded
+A step of `grassroots.demo.seed.STEPS`. It shows every stage and theme (with one safeguarded
 initiative, which has members who joined by invitation and an invitation waiting for the demo
 resident), support of all three kinds in every status, help requests waiting, overdue and
 taken, and advocacy cases in every status.
@@ -13,7 +13,7 @@ support, help requests and advocacy cases go through `support.services` in the s
 leads ask for help, accept or decline offers and give feedback; ward councillors offer, take
 requests, move support on and raise cases; the demo officer answers and decides them. The
 support services act only for a signed-in councillor with TOTP, so each councillor who
-supports an initiative has a demo sign-in of their own (`core.demo.councillor_account`:
+supports an initiative has a demo sign-in of their own (`demo.borough.councillor_account`:
 `<slug>@councillors.demo.grassroots.localhost`, the demo password and a published TOTP secret).
 
 Each initiative is in the ward its title names and is led by somebody who lives there. The
@@ -26,12 +26,13 @@ from __future__ import annotations
 import datetime
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from grassroots.accounts.models import OfficerPost, User
+from grassroots.demo.borough import ACCOUNT_DOMAIN, COUNCIL_GSS, Borough, councillor_account
 from grassroots.initiatives.models import (
     Backing,
     Initiative,
@@ -59,9 +60,6 @@ from grassroots.support.models import (
     SupportKind,
     SupportStatus,
 )
-
-if TYPE_CHECKING:
-    from grassroots.core.demo import Borough
 
 # The forward path every initiative walks; paused and closed branch off it.
 _PATH = [Stage.IDEA, Stage.GATHERING_SUPPORT, Stage.PLANNING, Stage.IN_ACTION, Stage.ACHIEVED]
@@ -282,8 +280,6 @@ _FINISHED = (Stage.ACHIEVED, Stage.CLOSED)
 
 def demo_initiatives(council: Council | None = None) -> QuerySet[Initiative]:
     """The demo's initiatives: started by a demo account in a ward of the demo council."""
-    from grassroots.core.demo import ACCOUNT_DOMAIN, COUNCIL_GSS
-
     wards = (
         Ward.objects.filter(council=council)
         if council
@@ -547,8 +543,6 @@ def _support(
     Each is made as the people involved would make it: the leads ask for help, a ward councillor
     takes a request or offers support, the leads accept or decline it, it moves on, and the
     leads say whether it helped. The moments are then moved back to when the demo says."""
-    from grassroots.core.demo import councillor_account
-
     by_pk = {councillor.pk: councillor for councillor in borough.councillors.values()}
     accounts: dict[int, User] = {}
 

@@ -1,4 +1,4 @@
-"""Demo following in the Brookmere demo borough (a step of `grassroots.core.demo.STEPS`).
+"""Demo following in the Brookmere demo borough (a step of `grassroots.demo.seed.STEPS`).
 
 The demo resident follows their own ward, a group they do not run and a public initiative
 they do not lead; their news from what they follow comes in a daily digest and event changes
@@ -11,18 +11,14 @@ changes nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from grassroots.demo.borough import Borough
+from grassroots.demo.groups import demo_groups
+from grassroots.demo.initiatives import demo_initiatives
 from grassroots.following.models import Follow
 from grassroots.following.services import follow_start
-from grassroots.groups.demo import demo_groups
-from grassroots.initiatives.demo import demo_initiatives
 from grassroots.initiatives.models import Visibility
 from grassroots.notifications.models import Delivery, Kind, Notification
 from grassroots.notifications.services import preferences_save
-
-if TYPE_CHECKING:
-    from grassroots.core.demo import Borough
 
 WARD_FOLLOWERS = 12
 

@@ -29,10 +29,27 @@ from shapely.ops import unary_union
 from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.accounts.selectors import user_roles
 from grassroots.conversations.models import Conversation
-from grassroots.core import demo
+from grassroots.demo.borough import (
+    ACCOUNT_DOMAIN,
+    COUNCIL_GSS,
+    DEMO_PASSWORD,
+    PUBLIC_DOMAIN,
+    RESIDENT_COUNT,
+    RESIDENT_DOMAIN,
+    SIGN_IN_EMAILS,
+    TOTP_ROLES,
+    Borough,
+    DemoDataset,
+    build_dataset,
+    dataset_digest,
+    demo_totp_code,
+    demo_totp_secret,
+    geometry_checksum,
+)
+from grassroots.demo.initiatives import demo_initiatives
+from grassroots.demo.seed import seed_demo
 from grassroots.events.models import Event, Venue
 from grassroots.groups.models import Group
-from grassroots.initiatives.demo import demo_initiatives
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
 from grassroots.places.selectors import LookupProblem, ward_for_point, ward_for_postcode
@@ -43,7 +60,7 @@ from grassroots.places.tests.factories import (
     WardFactory,
 )
 
-DEMO_USERS = {"email__endswith": demo.ACCOUNT_DOMAIN}
+DEMO_USERS = {"email__endswith": ACCOUNT_DOMAIN}
 
 
 @pytest.fixture(autouse=True)
@@ -53,29 +70,30 @@ def _debug_on(settings: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def dataset() -> demo.DemoDataset:
-    return demo.build_dataset()
+def dataset() -> DemoDataset:
+    return build_dataset()
 
 
 @pytest.fixture
-def seeded(db: None, dataset: demo.DemoDataset) -> demo.Borough:
-    return demo.seed_demo(dataset)
+def seeded(db: None, dataset: DemoDataset) -> Borough:
+    return seed_demo(dataset)
 
 
 # --- The generated dataset, before it touches the database. ------------------------------------
 
 
-def test_building_twice_gives_equal_datasets(dataset: demo.DemoDataset) -> None:
-    again = demo.build_dataset()
+def test_building_twice_gives_equal_datasets(dataset: DemoDataset) -> None:
+    again = build_dataset()
     assert again == dataset
-    assert demo.dataset_digest(again) == demo.dataset_digest(dataset)
-    assert demo.build_dataset("another seed") != dataset
+    assert dataset_digest(again) == dataset_digest(dataset)
+    assert build_dataset("another seed") != dataset
 
 
-def test_a_separate_process_builds_the_same_dataset(dataset: demo.DemoDataset) -> None:
+def test_a_separate_process_builds_the_same_dataset(dataset: DemoDataset) -> None:
     script = (
-        "import django; django.setup(); from grassroots.core import demo; "
-        "print(demo.dataset_digest(demo.build_dataset()))"
+        "import django; django.setup(); "
+        "from grassroots.demo.borough import build_dataset, dataset_digest; "
+        "print(dataset_digest(build_dataset()))"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "grassroots.settings", "PYTHONHASHSEED": "12345"}
     result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
@@ -87,10 +105,10 @@ def test_a_separate_process_builds_the_same_dataset(dataset: demo.DemoDataset) -
         check=True,
         timeout=120,
     )
-    assert result.stdout.strip() == demo.dataset_digest(dataset)
+    assert result.stdout.strip() == dataset_digest(dataset)
 
 
-def test_the_wards_tessellate_the_borough(dataset: demo.DemoDataset) -> None:
+def test_the_wards_tessellate_the_borough(dataset: DemoDataset) -> None:
     assert len(dataset.wards) == 12
     shapes = [shape(ward.geometry) for ward in dataset.wards]
     for ward, polygon in zip(dataset.wards, shapes, strict=True):
@@ -111,8 +129,8 @@ def test_the_wards_tessellate_the_borough(dataset: demo.DemoDataset) -> None:
     assert 52.15 < min_lat < max_lat < 52.25
 
 
-def test_the_codes_cannot_be_real(dataset: demo.DemoDataset) -> None:
-    assert demo.COUNCIL_GSS == "E06999999"
+def test_the_codes_cannot_be_real(dataset: DemoDataset) -> None:
+    assert COUNCIL_GSS == "E06999999"
     assert [ward.gss_code for ward in dataset.wards] == [f"E05999{901 + n}" for n in range(12)]
     assert len({ward.slug for ward in dataset.wards}) == 12
     # No UK postcode area is "GR".
@@ -120,7 +138,7 @@ def test_the_codes_cannot_be_real(dataset: demo.DemoDataset) -> None:
     assert all(p.postcode[2].isdigit() for p in dataset.postcodes)
 
 
-def test_each_ward_has_20_to_40_live_postcodes_inside_it(dataset: demo.DemoDataset) -> None:
+def test_each_ward_has_20_to_40_live_postcodes_inside_it(dataset: DemoDataset) -> None:
     live = Counter(p.ward_code for p in dataset.postcodes if p.terminated_on is None)
     assert set(live) == {ward.gss_code for ward in dataset.wards}
     assert all(20 <= count <= 40 for count in live.values())
@@ -135,14 +153,14 @@ def test_each_ward_has_20_to_40_live_postcodes_inside_it(dataset: demo.DemoDatas
 
 def test_demo_postcodes_never_clash_with_factory_postcodes() -> None:
     made = {PostcodeFactory.build().postcode for _ in range(2000)}
-    assert not made & {p.postcode for p in demo.build_dataset().postcodes}
+    assert not made & {p.postcode for p in build_dataset().postcodes}
 
 
 # --- What seed_demo writes. ----------------------------------------------------------------------
 
 
-def test_the_borough_has_twelve_current_wards_with_their_boxes(seeded: demo.Borough) -> None:
-    council = Council.objects.get(gss_code=demo.COUNCIL_GSS)
+def test_the_borough_has_twelve_current_wards_with_their_boxes(seeded: Borough) -> None:
+    council = Council.objects.get(gss_code=COUNCIL_GSS)
     assert council.name == "Brookmere Borough Council"
     wards = list(council.wards.current())
     assert len(wards) == 12
@@ -155,8 +173,8 @@ def test_the_borough_has_twelve_current_wards_with_their_boxes(seeded: demo.Boro
     assert union.symmetric_difference(shape(seeded.dataset.outline)).area < 1e-12
 
 
-def test_every_demo_postcode_resolves_to_the_ward_that_contains_it(seeded: demo.Borough) -> None:
-    rows = list(Postcode.objects.filter(council_code=demo.COUNCIL_GSS))
+def test_every_demo_postcode_resolves_to_the_ward_that_contains_it(seeded: Borough) -> None:
+    rows = list(Postcode.objects.filter(council_code=COUNCIL_GSS))
     assert len(rows) == len(seeded.dataset.postcodes)
     for row in rows:
         assert row.latitude is not None
@@ -169,7 +187,7 @@ def test_every_demo_postcode_resolves_to_the_ward_that_contains_it(seeded: demo.
         assert result.problem is None, row.postcode
         assert result.ward is not None
         assert result.ward.gss_code == row.ward_code
-        assert result.ward.council.gss_code == demo.COUNCIL_GSS
+        assert result.ward.council.gss_code == COUNCIL_GSS
         assert result.ward.geometry is not None
         assert geometry.contains(result.ward.geometry, row.longitude, row.latitude)
         # The point lies in no other ward, so the point look-up agrees.
@@ -178,8 +196,8 @@ def test_every_demo_postcode_resolves_to_the_ward_that_contains_it(seeded: demo.
         assert point_ward.pk == result.ward.pk
 
 
-def test_each_ward_has_two_or_three_councillors_in_office(seeded: demo.Borough) -> None:
-    terms = CouncillorTerm.objects.current().filter(ward__council__gss_code=demo.COUNCIL_GSS)
+def test_each_ward_has_two_or_three_councillors_in_office(seeded: Borough) -> None:
+    terms = CouncillorTerm.objects.current().filter(ward__council__gss_code=COUNCIL_GSS)
     per_ward = Counter(terms.values_list("ward__gss_code", flat=True))
     assert set(per_ward) == set(seeded.wards)
     assert all(count in (2, 3) for count in per_ward.values())
@@ -189,29 +207,27 @@ def test_each_ward_has_two_or_three_councillors_in_office(seeded: demo.Borough) 
     assert all(c.email.endswith("@brookmere.example") for c in councillors)
     assert all(c.biography for c in councillors)
     # Some history too: former councillors and earlier terms.
-    assert CouncillorTerm.objects.filter(ward__council__gss_code=demo.COUNCIL_GSS).exclude(
-        pk__in=terms
-    )
+    assert CouncillorTerm.objects.filter(ward__council__gss_code=COUNCIL_GSS).exclude(pk__in=terms)
 
 
-def test_departments_residents_and_roles(seeded: demo.Borough) -> None:
+def test_departments_residents_and_roles(seeded: Borough) -> None:
     names = set(Department.objects.filter(council=seeded.council).values_list("name", flat=True))
     assert {"Parks and Green Spaces", "Community Safety"} <= names
-    residents = User.objects.filter(email__endswith=f"@{demo.RESIDENT_DOMAIN}")
-    assert residents.count() == demo.RESIDENT_COUNT
+    residents = User.objects.filter(email__endswith=f"@{RESIDENT_DOMAIN}")
+    assert residents.count() == RESIDENT_COUNT
     assert not residents.filter(display_name="").exists()
     assert not residents.filter(ward__isnull=True).exists()
     # A resident's ward is the one their postcode is in.
     postcodes = dict(
-        Postcode.objects.filter(council_code=demo.COUNCIL_GSS).values_list("postcode", "ward_code")
+        Postcode.objects.filter(council_code=COUNCIL_GSS).values_list("postcode", "ward_code")
     )
     for email, postcode, ward_code in residents.values_list("email", "postcode", "ward__gss_code"):
         assert postcodes[postcode] == ward_code, email
     assert EmailAddress.objects.filter(user__in=residents, verified=True, primary=True).count() == (
-        demo.RESIDENT_COUNT
+        RESIDENT_COUNT
     )
 
-    accounts = {role: User.objects.get(email=email) for role, email in demo.SIGN_IN_EMAILS.items()}
+    accounts = {role: User.objects.get(email=email) for role, email in SIGN_IN_EMAILS.items()}
     assert accounts["resident"].postcode
     assert accounts["resident"].ward is not None
     roles = {role: user_roles(user) for role, user in accounts.items()}
@@ -221,7 +237,7 @@ def test_departments_residents_and_roles(seeded: demo.Borough) -> None:
     assert roles["moderator"].moderator
     for role, found in roles.items():
         assert found.mfa_satisfied, role
-        assert found.has_totp == (role in demo.TOTP_ROLES), role
+        assert found.has_totp == (role in TOTP_ROLES), role
     assert not roles["resident"].needs_mfa
     # The demo councillor represents the demo resident's ward.
     councillor = Councillor.objects.get(user=accounts["councillor"])
@@ -233,18 +249,16 @@ def test_departments_residents_and_roles(seeded: demo.Borough) -> None:
 
 def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every demo row, by primary key: what a second run must leave exactly as it was."""
-    council = Council.objects.filter(gss_code=demo.COUNCIL_GSS)
+    council = Council.objects.filter(gss_code=COUNCIL_GSS)
     users = User.objects.filter(**DEMO_USERS)
     return {
         "council": list(council.values_list()),
         "wards": list(Ward.objects.filter(council__in=council).order_by("pk").values_list()),
         "postcodes": list(
-            Postcode.objects.filter(council_code=demo.COUNCIL_GSS).order_by("pk").values_list()
+            Postcode.objects.filter(council_code=COUNCIL_GSS).order_by("pk").values_list()
         ),
         "councillors": list(
-            Councillor.objects.filter(email__endswith=demo.PUBLIC_DOMAIN)
-            .order_by("pk")
-            .values_list()
+            Councillor.objects.filter(email__endswith=PUBLIC_DOMAIN).order_by("pk").values_list()
         ),
         "terms": list(
             CouncillorTerm.objects.filter(ward__council__in=council).order_by("pk").values_list()
@@ -263,7 +277,7 @@ def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 def _natural_snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """The demo rows without database ids, to compare separate builds."""
-    council = Council.objects.filter(gss_code=demo.COUNCIL_GSS)
+    council = Council.objects.filter(gss_code=COUNCIL_GSS)
     users = User.objects.filter(**DEMO_USERS)
     return {
         "council": list(council.values_list("gss_code", "name", "slug", "kind", "website")),
@@ -273,12 +287,12 @@ def _natural_snapshot() -> dict[str, list[tuple[Any, ...]]]:
             )
         ),
         "postcodes": sorted(
-            Postcode.objects.filter(council_code=demo.COUNCIL_GSS).values_list(
+            Postcode.objects.filter(council_code=COUNCIL_GSS).values_list(
                 "postcode", "ward_code", "latitude", "longitude", "terminated_on"
             )
         ),
         "councillors": sorted(
-            Councillor.objects.filter(email__endswith=demo.PUBLIC_DOMAIN).values_list(
+            Councillor.objects.filter(email__endswith=PUBLIC_DOMAIN).values_list(
                 "slug", "name", "party", "email", "phone", "biography", "user__email"
             ),
             key=str,
@@ -318,13 +332,13 @@ def _natural_snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _wipe_demo() -> None:
-    council = Council.objects.filter(gss_code=demo.COUNCIL_GSS)
+    council = Council.objects.filter(gss_code=COUNCIL_GSS)
     demo_initiatives().delete()
     User.objects.filter(**DEMO_USERS).delete()
     CouncillorTerm.objects.filter(ward__council__in=council).delete()
-    Councillor.objects.filter(email__endswith=demo.PUBLIC_DOMAIN).delete()
+    Councillor.objects.filter(email__endswith=PUBLIC_DOMAIN).delete()
     Department.objects.filter(council__in=council).delete()
-    Postcode.objects.filter(council_code=demo.COUNCIL_GSS).delete()
+    Postcode.objects.filter(council_code=COUNCIL_GSS).delete()
     # Conversations hosted by a ward keep it (PROTECT): they go first.
     Conversation.objects.filter(ward__council__in=council).delete()
     # So do events hosted by a ward, and venues keep their council and their events.
@@ -337,8 +351,8 @@ def _wipe_demo() -> None:
 
 
 def _ward_geometry_checksum() -> str:
-    wards = Ward.objects.filter(council__gss_code=demo.COUNCIL_GSS).order_by("gss_code")
-    return demo.geometry_checksum(ward.geometry for ward in wards if ward.geometry)
+    wards = Ward.objects.filter(council__gss_code=COUNCIL_GSS).order_by("gss_code")
+    return geometry_checksum(ward.geometry for ward in wards if ward.geometry)
 
 
 @pytest.mark.django_db
@@ -355,34 +369,34 @@ def test_running_twice_changes_nothing() -> None:
 
 @pytest.mark.django_db
 def test_two_builds_on_empty_databases_are_identical() -> None:
-    demo.seed_demo()
+    seed_demo()
     first = _natural_snapshot()
     _wipe_demo()
     assert not Council.objects.exists()
     assert not User.objects.exists()
-    demo.seed_demo()
+    seed_demo()
     assert _natural_snapshot() == first
 
 
 @pytest.mark.django_db
 def test_a_rerun_repairs_what_people_changed() -> None:
-    borough = demo.seed_demo()
+    borough = seed_demo()
     before = _natural_snapshot()
     ward = next(iter(borough.wards.values()))
     Ward.objects.filter(pk=ward.pk).update(name="Renamed", geometry=None)
-    Postcode.objects.filter(council_code=demo.COUNCIL_GSS).order_by("postcode")[0].delete()
-    resident = User.objects.get(email=demo.SIGN_IN_EMAILS["resident"])
+    Postcode.objects.filter(council_code=COUNCIL_GSS).order_by("postcode")[0].delete()
+    resident = User.objects.get(email=SIGN_IN_EMAILS["resident"])
     resident.set_password("something else entirely")
     resident.display_name = "Changed"
     resident.save()
-    councillor = User.objects.get(email=demo.SIGN_IN_EMAILS["councillor"])
+    councillor = User.objects.get(email=SIGN_IN_EMAILS["councillor"])
     Authenticator.objects.filter(user=councillor).delete()
     Councillor.objects.filter(user=councillor).update(user=None)
-    User.objects.filter(email=demo.SIGN_IN_EMAILS["moderator"]).update(is_moderator=False)
+    User.objects.filter(email=SIGN_IN_EMAILS["moderator"]).update(is_moderator=False)
 
-    demo.seed_demo()
+    seed_demo()
     assert _natural_snapshot() == before
-    assert Client().login(email=demo.SIGN_IN_EMAILS["resident"], password=demo.DEMO_PASSWORD)
+    assert Client().login(email=SIGN_IN_EMAILS["resident"], password=DEMO_PASSWORD)
 
 
 @pytest.mark.django_db
@@ -399,17 +413,16 @@ def test_it_leaves_other_councils_alone() -> None:
         list(CouncillorTerm.objects.values_list()),
         list(User.objects.values_list()),
     )
-    demo.seed_demo()
-    demo.seed_demo()
-    assert list(Council.objects.exclude(gss_code=demo.COUNCIL_GSS).values_list()) == before[0]
-    assert list(Ward.objects.exclude(council__gss_code=demo.COUNCIL_GSS).values_list()) == before[1]
-    assert list(Postcode.objects.exclude(council_code=demo.COUNCIL_GSS).values_list()) == before[2]
+    seed_demo()
+    seed_demo()
+    assert list(Council.objects.exclude(gss_code=COUNCIL_GSS).values_list()) == before[0]
+    assert list(Ward.objects.exclude(council__gss_code=COUNCIL_GSS).values_list()) == before[1]
+    assert list(Postcode.objects.exclude(council_code=COUNCIL_GSS).values_list()) == before[2]
     assert (
-        list(Councillor.objects.exclude(email__endswith=demo.PUBLIC_DOMAIN).values_list())
-        == before[3]
+        list(Councillor.objects.exclude(email__endswith=PUBLIC_DOMAIN).values_list()) == before[3]
     )
     assert (
-        list(CouncillorTerm.objects.exclude(ward__council__gss_code=demo.COUNCIL_GSS).values_list())
+        list(CouncillorTerm.objects.exclude(ward__council__gss_code=COUNCIL_GSS).values_list())
         == before[4]
     )
     assert list(User.objects.exclude(**DEMO_USERS).values_list()) == before[5]
@@ -423,7 +436,7 @@ def test_it_refuses_to_take_over_another_councils_codes() -> None:
     WardFactory(council=council, gss_code="E05999905")
     with pytest.raises(CommandError, match="E05999905"):
         call_command("seed_demo", verbosity=0)
-    assert not Council.objects.filter(gss_code=demo.COUNCIL_GSS).exists()
+    assert not Council.objects.filter(gss_code=COUNCIL_GSS).exists()
     assert not User.objects.filter(**DEMO_USERS).exists()
 
 
@@ -435,7 +448,7 @@ def test_it_refuses_without_force_when_debug_is_off(settings: Any) -> None:
     assert not Council.objects.exists()
     assert not User.objects.exists()
     call_command("seed_demo", force=True, verbosity=0)
-    assert Council.objects.filter(gss_code=demo.COUNCIL_GSS).exists()
+    assert Council.objects.filter(gss_code=COUNCIL_GSS).exists()
 
 
 @pytest.mark.django_db
@@ -444,19 +457,21 @@ def test_it_prints_the_demo_sign_ins() -> None:
     call_command("seed_demo", stdout=out)
     text = out.getvalue()
     assert "Brookmere Borough Council" in text
-    assert demo.DEMO_PASSWORD in text
-    for email in demo.SIGN_IN_EMAILS.values():
+    assert DEMO_PASSWORD in text
+    for email in SIGN_IN_EMAILS.values():
         assert email in text
-    for role in demo.TOTP_ROLES:
-        assert demo.demo_totp_secret(demo.SIGN_IN_EMAILS[role]) in text
+    for role in TOTP_ROLES:
+        assert demo_totp_secret(SIGN_IN_EMAILS[role]) in text
     assert "demo_totp" in text
-    resident = User.objects.get(email=demo.SIGN_IN_EMAILS["resident"])
+    resident = User.objects.get(email=SIGN_IN_EMAILS["resident"])
     assert resident.postcode in text
 
 
 def test_the_password_is_hashed_once(db: None) -> None:
-    with mock.patch("grassroots.core.demo.make_password", wraps=hashers.make_password) as hashing:
-        demo.seed_demo()
+    with mock.patch(
+        "grassroots.demo.borough.make_password", wraps=hashers.make_password
+    ) as hashing:
+        seed_demo()
     assert hashing.call_count == 1
     hashes = set(User.objects.filter(**DEMO_USERS).values_list("password", flat=True))
     assert len(hashes) == 1
@@ -466,24 +481,24 @@ def test_the_password_is_hashed_once(db: None) -> None:
 
 
 def _sign_in(client: Client, email: str) -> Any:
-    return client.post(reverse("account_login"), {"login": email, "password": demo.DEMO_PASSWORD})
+    return client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
 
 
 @pytest.mark.usefixtures("seeded")
 def test_the_demo_resident_signs_in_with_the_password(client: Client) -> None:
-    response = _sign_in(client, demo.SIGN_IN_EMAILS["resident"])
+    response = _sign_in(client, SIGN_IN_EMAILS["resident"])
     assert response.status_code == 302
     assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
     assert client.get(reverse("home")).status_code == 200
     assert client.session["_auth_user_id"] == str(
-        User.objects.get(email=demo.SIGN_IN_EMAILS["resident"]).pk
+        User.objects.get(email=SIGN_IN_EMAILS["resident"]).pk
     )
 
 
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize("role", ["councillor", "officer", "site admin"])
 def test_role_holders_sign_in_with_password_and_demo_code(client: Client, role: str) -> None:
-    email = demo.SIGN_IN_EMAILS[role]
+    email = SIGN_IN_EMAILS[role]
     # Freeze the clock mid-period, so the code cannot roll over between printing and use.
     moment = (int(time.time()) // 30) * 30 + 5.0
     with mock.patch("time.time", return_value=moment):
@@ -491,7 +506,7 @@ def test_role_holders_sign_in_with_password_and_demo_code(client: Client, role: 
         assert response.status_code == 302
         assert response["Location"] == reverse("mfa_authenticate")
         assert "_auth_user_id" not in client.session
-        code = demo.demo_totp_code(email).code
+        code = demo_totp_code(email).code
         response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response.status_code == 302, response.content
     user = User.objects.get(email=email)
@@ -506,4 +521,4 @@ def test_role_holders_sign_in_with_password_and_demo_code(client: Client, role: 
 
 @pytest.mark.usefixtures("seeded")
 def test_a_generated_resident_can_sign_in(client: Client) -> None:
-    assert client.login(email=f"resident042@{demo.RESIDENT_DOMAIN}", password=demo.DEMO_PASSWORD)
+    assert client.login(email=f"resident042@{RESIDENT_DOMAIN}", password=DEMO_PASSWORD)
