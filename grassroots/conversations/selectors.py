@@ -38,7 +38,7 @@ from grassroots.conversations.models import (
     Reaction,
 )
 from grassroots.conversations.rules import edit_window
-from grassroots.conversations.visibility import visible_conversations
+from grassroots.conversations.visibility import remember_visible, visible_conversations
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import Initiative, InitiativeWard
 from grassroots.places.models import Council, Ward
@@ -63,7 +63,7 @@ def conversation_detail(user: Any, pk: int) -> Conversation | None:
     """The conversation if `user` may see it (None exactly as for a missing one)."""
     conversation = _shaped(visible_conversations(user, Conversation.objects.filter(pk=pk))).first()
     if conversation is not None:
-        conversation._gr_visible_to = getattr(user, "pk", None)  # type: ignore[attr-defined]
+        remember_visible(user, conversation)
         if conversation.is_hidden and not (
             is_moderator(user)
             or (getattr(user, "is_authenticated", False) and conversation.started_by_id == user.pk)

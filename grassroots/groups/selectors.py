@@ -21,6 +21,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Viewer
+from grassroots.core.request_cache import remember
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.groups.rules import is_group_member, is_group_organiser, membership_of
 from grassroots.places.models import Council, Ward
@@ -31,14 +32,14 @@ ACTIVE = GroupMembershipStatus.ACTIVE
 def is_member(user: Viewer, group: Group) -> bool:
     """Whether `user` is an active member of `group` (organisers are members too).
 
-    Anonymous and deactivated users are never members. The answer is cached on the group
-    object for the rest of the request.
+    Anonymous and deactivated users are never members. The answer is remembered for the
+    rest of the request.
     """
     return bool(is_group_member(user, group))
 
 
 def is_organiser(user: Viewer, group: Group) -> bool:
-    """Whether `user` is an active organiser of `group` (cached on the group object)."""
+    """Whether `user` is an active organiser of `group` (remembered for the request)."""
     return bool(is_group_organiser(user, group))
 
 
@@ -177,14 +178,12 @@ def group_detail(user: Any, slug: str) -> tuple[Group, People] | None:
         members=[m for m in rows if m.status == ACTIVE and m.role == GroupRole.MEMBER],
         invitations=[m for m in rows if m.status == GroupMembershipStatus.INVITED],
     )
-    # The rules read the viewer's row from this cache instead of asking again.
-    cache: dict[int, GroupMembership | None] = {}
+    # The rules read the viewer's row from the request's cache instead of asking again.
     if getattr(user, "is_authenticated", False):
         own = next((m for m in rows if m.user_id == user.pk), None)
         if own is None:
             own = GroupMembership.objects.filter(group=group, user=user).first()
-        cache[user.pk] = own
-    group._gr_memberships = cache  # type: ignore[attr-defined]
+        remember(("groups.membership", group.pk, user.pk), own)
     return group, people
 
 

@@ -11,8 +11,8 @@ whatever the number of followers), and for each batch:
   sending twice), then the people, and the initiatives, conversations, groups and wards they
   are about, one query each;
 - drops any about an initiative or conversation the person can no longer see: safeguarded
-  and they are not inside, or hidden by a moderator (`selectors.initiative_viewers` and
-  `conversation_viewers`: a fixed number of queries for the whole batch);
+  and they are not inside, or hidden by a moderator (the `viewers_of()` of
+  initiatives and conversations: one query each for the whole batch);
 - lists anything about a safeguarded initiative or conversation discreetly: one line saying
   there is news in a private group, and a link to the notification (`discreet.py`);
 - builds one email per person, never an empty one, and queues them after the commit a few
@@ -40,13 +40,14 @@ from django.utils.translation import ngettext
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor
+from grassroots.conversations import visibility as conversation_visibility
 from grassroots.conversations.models import Conversation
 from grassroots.groups.models import Group
+from grassroots.initiatives import visibility as initiative_visibility
 from grassroots.initiatives.models import Initiative
 from grassroots.notifications import discreet, unsubscribe
 from grassroots.notifications.mailing import enqueue_after_commit
 from grassroots.notifications.models import DIGESTS, Delivery, Notification, Preference
-from grassroots.notifications.selectors import conversation_viewers, initiative_viewers
 from grassroots.places.models import Ward
 
 BATCH_SIZE = 500
@@ -292,14 +293,14 @@ def visible_items(items: list[Item], places: Places) -> list[Item]:
         item.recipient_id for item in items if item.conversation_id in restricted_conversations
     }
     initiative_seen = (
-        initiative_viewers(
+        initiative_visibility.viewers_of(
             [places.initiatives[pk] for pk in restricted_initiatives], initiative_people
         )
         if initiative_people
         else {}
     )
     conversation_seen = (
-        conversation_viewers(
+        conversation_visibility.viewers_of(
             [places.conversations[pk] for pk in restricted_conversations], conversation_people
         )
         if conversation_people

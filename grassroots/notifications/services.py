@@ -18,16 +18,18 @@ from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor, Viewer
+from grassroots.conversations import visibility as conversation_visibility
 from grassroots.conversations.models import Conversation
 from grassroots.core.audit import audit_record
 from grassroots.core.mail import one_line
 from grassroots.core.services import require
 from grassroots.groups.models import Group
+from grassroots.initiatives import visibility as initiative_visibility
 from grassroots.initiatives.models import Initiative
 from grassroots.notifications import bursts, discreet, unsubscribe
 from grassroots.notifications.mailing import enqueue_after_commit
 from grassroots.notifications.models import DIGESTS, Delivery, Kind, Notification, Preference
-from grassroots.notifications.selectors import conversation_viewers, deliveries, insider_ids
+from grassroots.notifications.selectors import deliveries
 from grassroots.places.models import Ward
 
 
@@ -68,9 +70,9 @@ def notify(
         people = {pk: u for pk, u in people.items() if pk in allowed}
 
     # The whole visibility rule (safeguarded, hidden by a moderator), asked for all recipients
-    # at once in a fixed number of queries (selectors.initiative_viewers).
+    # at once in one query (the `viewers()` of conversations and initiatives).
     if conversation is not None:
-        keep(conversation_viewers([conversation], people)[conversation.pk])
+        keep(conversation_visibility.viewers(conversation, people))
         if initiative is None and conversation.initiative_id is not None:
             initiative = conversation.initiative
     if (
@@ -78,7 +80,7 @@ def notify(
         and (initiative.is_safeguarded or initiative.hidden_at is not None)
         and (conversation is None or conversation.initiative_id != initiative.pk)
     ):
-        keep(insider_ids(initiative, people))
+        keep(initiative_visibility.viewers(initiative, people))
     if not people:
         return []
     # One query for everybody's preferences (never one per recipient).

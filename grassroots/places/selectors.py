@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from grassroots.core.request_cache import cached
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
 from grassroots.places.postcodes import normalise_postcode
@@ -149,15 +150,14 @@ def example_postcode() -> str | None:
 
 
 def councillor_id_for(user: Any) -> int | None:
-    """The Councillor linked to a signed-in `user`, if any; cached on the user for the request."""
+    """The Councillor linked to a signed-in `user`, if any; remembered for the request."""
     if not getattr(user, "is_authenticated", False):
         return None
-    cached = user.__dict__.get("_grassroots_councillor_id", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
-    value = Councillor.objects.filter(user=user).values_list("pk", flat=True).first()
-    user.__dict__["_grassroots_councillor_id"] = value
-    return value
+    user_id: int = user.pk
+    return cached(
+        ("places.councillor_id", user_id),
+        lambda: Councillor.objects.filter(user_id=user_id).values_list("pk", flat=True).first(),
+    )
 
 
 def councils_list() -> QuerySet[Council]:

@@ -15,8 +15,8 @@ from django.test import Client
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations import services
 from grassroots.conversations.models import Conversation, ConversationAccess
-from grassroots.conversations.services import ConversationError
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import ServiceError
 from grassroots.groups.models import GroupMembership, GroupMembershipStatus, GroupRole, Joining
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.notifications.models import Notification
@@ -124,7 +124,7 @@ def test_nobody_but_an_organiser_may_let_people_in(who: str) -> None:
 def test_only_members_of_the_group_can_be_let_in() -> None:
     group, conversation, _insider = _setup()
     stranger = UserFactory()
-    with pytest.raises(ConversationError):
+    with pytest.raises(ServiceError):
         services.conversation_access_grant(
             actor=group.created_by, conversation=conversation, user=stranger
         )

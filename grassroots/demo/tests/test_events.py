@@ -14,7 +14,8 @@ from freezegun import freeze_time
 from grassroots.core.models import AuditEntry
 from grassroots.demo.seed import seed_demo
 from grassroots.events.models import ActionItem, Event, EventKind, Minutes, Rsvp, Venue
-from grassroots.events.selectors import event_list, visible_events, your_actions
+from grassroots.events.selectors import event_list, your_actions
+from grassroots.events.visibility import visible_events
 
 pytestmark = pytest.mark.django_db
 

@@ -20,13 +20,13 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import Visibility
 from grassroots.notifications.models import Kind, Notification
 from grassroots.places.models import CouncillorTerm
 from grassroots.places.tests.factories import CouncillorTermFactory
 from grassroots.support import services, tasks
 from grassroots.support.models import HelpRequest, HelpRequestStatus, Support, SupportStatus
-from grassroots.support.services import SupportError
 from grassroots.support.tests.conftest import (
     ROLES,
     World,
@@ -128,7 +128,7 @@ def test_a_taken_request_cannot_be_taken_again(client: Client, world: World) -> 
     # Both councillors loaded the request while it was waiting; the first takes it.
     stale = HelpRequest.objects.get(pk=request.pk)
     services.help_request_take(actor=first, help_request=request)
-    with pytest.raises(SupportError) as error:
+    with pytest.raises(ServiceError) as error:
         services.help_request_take(actor=other, help_request=stale)
     assert error.value.message == f"{world.councillor().name} has already taken this request"
     assert Support.objects.count() == 1
@@ -157,7 +157,7 @@ def test_two_councillors_taking_at_once_get_one_winner() -> None:
         try:
             barrier.wait()
             outcomes.append(services.help_request_take(actor=user, help_request=request))
-        except SupportError as error:
+        except ServiceError as error:
             outcomes.append(error)
         finally:
             connection.close()
@@ -168,7 +168,7 @@ def test_two_councillors_taking_at_once_get_one_winner() -> None:
     for thread in threads:
         thread.join()
     winners = [o for o in outcomes if isinstance(o, Support)]
-    losers = [o for o in outcomes if isinstance(o, SupportError)]
+    losers = [o for o in outcomes if isinstance(o, ServiceError)]
     assert len(winners) == 1
     assert len(losers) == 1
     assert "has already taken this request" in losers[0].message
@@ -403,7 +403,7 @@ def test_the_same_words_may_be_asked_again_once_the_first_is_answered(world: Wor
     first = services.help_request_create(
         actor=world.lead, initiative=world.initiative, kind="connect", message="Who cuts the grass?"
     )
-    with pytest.raises(SupportError):
+    with pytest.raises(ServiceError):
         services.help_request_create(
             actor=world.lead,
             initiative=world.initiative,
