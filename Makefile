@@ -9,7 +9,7 @@ PORT ?= 8000
 # pytest-xdist: one worker per CPU (each gets its own test database); PYTEST_ARGS= runs serially.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: setup run test lint typecheck checks test-sqlite test-postgres bench lock clean
+.PHONY: setup run test lint layers typecheck checks test-sqlite test-postgres bench lock clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The app layer order (pyproject.toml, [tool.importlinter]): each app imports only from itself
+# and the apps below it.
+layers: setup
+	$(BIN)/lint-imports
+
 typecheck: setup
 	$(BIN)/mypy grassroots bench
 
@@ -49,7 +54,7 @@ test-sqlite: setup
 test-postgres: setup
 	DATABASE_URL=$(PG_TEST_URL) scripts/require-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck checks test-sqlite test-postgres
+test: lint layers typecheck checks test-sqlite test-postgres
 
 bench: setup
 	$(BIN)/python -m bench

@@ -173,8 +173,7 @@ def make_conversation(world: World, replies: int, rng: random.Random) -> Any:
     from django.db.models import Max
     from django.utils import timezone
 
-    from grassroots.conversations.models import MAX_DEPTH, Conversation, Post, Reaction
-    from grassroots.conversations.services import PATH_DIGITS
+    from grassroots.conversations.models import MAX_DEPTH, PATH_DIGITS, Conversation, Post, Reaction
 
     now = timezone.now()
     with transaction.atomic():
@@ -372,8 +371,7 @@ def busiest_thread(conversation: Any) -> tuple[int, int]:
     from django.db.models import Count
     from django.db.models.functions import Substr
 
-    from grassroots.conversations.models import Post
-    from grassroots.conversations.services import PATH_DIGITS
+    from grassroots.conversations.models import PATH_DIGITS, Post
 
     top = (
         Post.objects.filter(conversation=conversation)

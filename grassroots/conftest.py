@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
+
+from grassroots.testing.worlds import Town, build_town
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -33,6 +36,12 @@ def _clear_cache() -> Iterator[None]:
 
 
 @pytest.fixture
+def town(db: None) -> Town:
+    """One town built through the services (see grassroots/testing/worlds.py)."""
+    return build_town()
+
+
+@pytest.fixture
 def shared_data() -> Path:
     require(SHARED_DATA.is_dir(), f"shared data not found at {SHARED_DATA}")
     return SHARED_DATA
@@ -41,7 +50,6 @@ def shared_data() -> Path:
 @pytest.fixture
 def mfa_totp() -> Any:
     """Give a user a TOTP authenticator; returns a function(user) -> secret."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     def activate(user: Any) -> str:
         secret = generate_totp_secret()
@@ -58,7 +66,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 def chromium() -> Iterator[Any]:
     require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    # Playwright is loaded only when a browser test asks for Chromium.
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(

@@ -3,9 +3,11 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from grassroots.core import views as core_views
+from grassroots.home import urls as home_urls
 from grassroots.home import views as home_views
 from grassroots.initiatives.api import api
 from grassroots.initiatives.sitemaps import SITEMAPS
+from grassroots.places import urls as places_urls
 
 handler400 = "grassroots.core.views.bad_request"
 handler403 = "grassroots.core.views.permission_denied"
@@ -45,5 +47,7 @@ urlpatterns = [
     path("events/", include("grassroots.events.urls")),
     path("following/", include("grassroots.following.urls")),
     path("moderation/", include("grassroots.moderation.urls")),
-    path("", include("grassroots.places.urls")),
+    # The places namespace: places' own pages, and the ward and councillor pages, which home
+    # composes because they show what the apps above places know about the ward.
+    path("", include(([*places_urls.urlpatterns, *home_urls.place_pages], places_urls.app_name))),
 ]

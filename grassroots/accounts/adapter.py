@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.selectors import user_roles
 from grassroots.core.net import client_ip
+from grassroots.core.tasks import send_rendered_later
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -62,8 +63,6 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render now (while we have the request), send from the worker after the commit."""
-        from grassroots.core.mail import send_rendered_later
-
         # Security emails about two-factor authentication are sent once the change is committed,
         # outside allauth's request context; the adapter still holds the request it was made for.
         request = allauth_context.request or self.request

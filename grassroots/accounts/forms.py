@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.accounts.selectors import is_sitting_councillors_name
 from grassroots.accounts.types import Actor
 from grassroots.core.forms import PlainTextField
 from grassroots.core.text import skeleton
@@ -73,8 +74,6 @@ class ProfileForm(forms.Form):
         set_postcode_messages(self.fields["postcode"], hint=False)
 
     def clean_display_name(self) -> str:
-        from grassroots.accounts.selectors import is_sitting_councillors_name
-
         name: str = self.cleaned_data["display_name"]
         if poses_as_role(name):
             raise forms.ValidationError(

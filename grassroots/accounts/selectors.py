@@ -13,9 +13,11 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import OfficerPost, User
 from grassroots.accounts.types import Actor, Viewer
+from grassroots.core.request_cache import cached
 from grassroots.core.text import skeleton
 from grassroots.places.models import Councillor, CouncillorTerm
 
@@ -55,48 +57,85 @@ def _current() -> Q:
     return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
 
 
+# The facts behind every role, as conditions on a User row. `user_roles()` reads them for one
+# person; `moderator_q()`, `without_required_mfa_q()` and the *_ids() functions ask them of many
+# people at once. Nothing else spells out who holds a role.
+
+
+def _sits_as_councillor() -> Exists:
+    return Exists(CouncillorTerm.objects.filter(_current(), councillor__user=OuterRef("pk")))
+
+
+def _holds_officer_post() -> Exists:
+    return Exists(OfficerPost.objects.filter(_current(), user=OuterRef("pk")))
+
+
+def _has_totp() -> Exists:
+    return Exists(Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP))
+
+
+def _safeguarding_contact() -> Exists:
+    # Looked up by name: moderation's models import far more of the project than accounts may.
+    contact_model = apps.get_model("moderation", "SafeguardingContact")
+    return Exists(contact_model.objects.filter(user=OuterRef("pk")))
+
+
+def _site_admin() -> Q:
+    return Q(is_staff=True) | Q(is_superuser=True)
+
+
+def moderator_q() -> Q:
+    """Users who moderate (`accounts.rules.is_moderator`): the moderator flag, or a site admin
+    with two-factor authentication set up."""
+    return Q(is_active=True) & (Q(is_moderator=True) | (_site_admin() & Q(_has_totp())))
+
+
+def without_required_mfa_q() -> Q:
+    """Users who hold a role (moderators included) but have not set up two-factor
+    authentication: `not user_roles(u).may_be_inside`. They get no insider access to
+    safeguarded spaces until they do."""
+    role = (
+        Q(_sits_as_councillor())
+        | Q(_holds_officer_post())
+        | Q(_safeguarding_contact())
+        | _site_admin()
+        | Q(is_moderator=True)
+    )
+    return role & ~Q(_has_totp())
+
+
 def ids_without_required_mfa(user_ids: Iterable[int]) -> set[int]:
-    """Which of `user_ids` hold a role (moderators included) but have not set up two-factor
-    authentication, in one query: the bulk twin of `not user_roles(u).may_be_inside`.
-    Such people get no insider access to safeguarded spaces until they do."""
+    """Which of `user_ids` match `without_required_mfa_q()`, in one query."""
     ids = list(user_ids)
     if not ids:
         return set()
-    contact_model = apps.get_model("moderation", "SafeguardingContact")
-    current = _current()
-    role = (
-        Q(Exists(CouncillorTerm.objects.filter(current, councillor__user=OuterRef("pk"))))
-        | Q(Exists(OfficerPost.objects.filter(current, user=OuterRef("pk"))))
-        | Q(Exists(contact_model.objects.filter(user=OuterRef("pk"))))
-        | Q(is_staff=True)
-        | Q(is_superuser=True)
-        | Q(is_moderator=True)
-    )
-    totp = Exists(Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP))
-    return set(
-        User.objects.filter(pk__in=ids).filter(role).exclude(totp).values_list("pk", flat=True)
-    )
+    rows = User.objects.filter(pk__in=ids).filter(without_required_mfa_q())
+    return set(rows.values_list("pk", flat=True))
+
+
+def moderator_ids(user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` are moderators (`moderator_q()`), in one query."""
+    ids = list(user_ids)
+    if not ids:
+        return set()
+    return set(User.objects.filter(pk__in=ids).filter(moderator_q()).values_list("pk", flat=True))
 
 
 def user_roles(user: Viewer) -> Roles:
-    """The roles `user` holds today, cached on the user object for the rest of the request."""
+    """The roles `user` holds today (remembered for the rest of the request)."""
     if not isinstance(user, User) or not user.is_active:  # nobody signed in, or deleted
         return NO_ROLES
-    cached: Roles | None = getattr(user, "_grassroots_roles", None)
-    if cached is not None:
-        return cached
-    current = _current()
-    # Looked up by name: moderation's models import far more of the project than accounts may.
-    contact_model = apps.get_model("moderation", "SafeguardingContact")
+    return cached(("accounts.roles", user.pk), lambda: _roles_of(user.pk))
+
+
+def _roles_of(user_id: int) -> Roles:
     row = (
-        User.objects.filter(pk=user.pk)
+        User.objects.filter(pk=user_id)
         .annotate(
-            _cllr=Exists(CouncillorTerm.objects.filter(current, councillor__user=OuterRef("pk"))),
-            _officer=Exists(OfficerPost.objects.filter(current, user=OuterRef("pk"))),
-            _totp=Exists(
-                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
-            ),
-            _safeguarding=Exists(contact_model.objects.filter(user=OuterRef("pk"))),
+            _cllr=_sits_as_councillor(),
+            _officer=_holds_officer_post(),
+            _totp=_has_totp(),
+            _safeguarding=_safeguarding_contact(),
         )
         .values(
             "_cllr",
@@ -111,7 +150,7 @@ def user_roles(user: Viewer) -> Roles:
     )
     if row is None:
         return NO_ROLES
-    roles = Roles(
+    return Roles(
         councillor=row["_cllr"],
         officer=row["_officer"],
         site_admin=row["is_superuser"] or row["is_staff"],
@@ -119,8 +158,6 @@ def user_roles(user: Viewer) -> Roles:
         has_totp=row["_totp"],
         safeguarding_contact=row["_safeguarding"],
     )
-    setattr(user, "_grassroots_roles", roles)  # noqa: B010 (no such field on the model)
-    return roles
 
 
 def is_sitting_councillors_name(name: str, *, user: Viewer | None = None) -> bool:
@@ -150,8 +187,6 @@ def notice_name(user: Actor) -> str:
     are, from their verified role, always beside the name they chose, so that a display name can
     never pass for a councillor or an officer ("Sam (resident)", "Priya Patel (councillor)": a
     councillor by the name on the council's record, not their display name)."""
-    from django.utils.translation import gettext as _
-
     roles = user_roles(user)
     if roles.councillor:
         official = Councillor.objects.filter(user=user).values_list("name", flat=True).first()

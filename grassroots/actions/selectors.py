@@ -16,7 +16,7 @@ from grassroots.conversations.models import Conversation
 from grassroots.conversations.visibility import visible_conversations
 from grassroots.events.models import Event, RsvpStatus
 from grassroots.events.rules import host_of
-from grassroots.events.selectors import visible_events
+from grassroots.events.visibility import visible_events
 from grassroots.groups.models import Group, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
 from grassroots.places.models import CouncillorTerm, Ward

@@ -2,7 +2,7 @@
 marking it done.
 
 Each function checks its permission (rules.py) with `require`, changes state inside one
-transaction, writes the audit log and tells the owner through notifications.services.notify
+transaction, writes the audit log and tells the owner through core.notices.notify
 (passing the conversation, or the initiative of an initiative's event, so news about something
 safeguarded never reaches outsiders). User errors are `ServiceError`s.
 """
@@ -20,11 +20,10 @@ from grassroots.accounts.types import Actor
 from grassroots.actions.models import ActionItem, ActionStatus
 from grassroots.conversations.models import Conversation
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.core.text import strip_invisible
 from grassroots.events.models import Event
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 
 MAX_WHAT = 300
 MAX_NAME = 200

@@ -17,14 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from grassroots.accounts.models import User
+from grassroots.accounts.types import actor_of
 from grassroots.actions import selectors, services
 from grassroots.actions.forms import ActionItemForm, ActionStatusForm, AgreedActionForm
 from grassroots.actions.models import ActionItem
 from grassroots.conversations.models import Conversation
 from grassroots.conversations.rules import archived_group
 from grassroots.conversations.selectors import conversation_detail, participants
-from grassroots.core.services import ServiceError
+from grassroots.core.services import ServiceError, require
 from grassroots.events.models import Event
 from grassroots.events.selectors import event_for
 
@@ -81,10 +81,9 @@ def conversation_action_new(request: HttpRequest, pk: int) -> HttpResponse:
         form = AgreedActionForm(request.POST, people=people)
         if form.is_valid():
             data = form.cleaned_data
-            assert isinstance(request.user, User)  # login_required
             try:
                 services.action_add(
-                    actor=request.user,
+                    actor=actor_of(request),
                     parent=conversation,
                     what=data["what"],
                     owner=data.get("owner_user"),
@@ -107,11 +106,9 @@ def conversation_action_done(request: HttpRequest, pk: int, action_pk: int) -> H
     conversation = _conversation(request, pk)
     item = get_object_or_404(ActionItem, pk=action_pk, conversation=conversation)
     item.conversation = conversation
-    if not request.user.has_perm("actions.update", item):
-        raise PermissionDenied
-    assert isinstance(request.user, User)  # login_required
+    require(request.user, "actions.update", item)
     try:
-        services.action_complete(actor=request.user, item=item)
+        services.action_complete(actor=actor_of(request), item=item)
     except ServiceError:
         pass  # already done: the page shows it so
     else:
@@ -174,10 +171,8 @@ def _event_form(
 @require_http_methods(["GET", "POST"])
 def event_action_new(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
-    if not request.user.has_perm("actions.add", event):
-        raise PermissionDenied
-    actor = request.user
-    assert isinstance(actor, User)  # login_required
+    require(request.user, "actions.add", event)
+    actor = actor_of(request)
     return _event_form(
         request,
         event=event,
@@ -203,10 +198,8 @@ def event_action_status(request: HttpRequest, pk: int) -> HttpResponse:
     assert item.event_id is not None
     event = _event(request, item.event_id)
     item.event = event
-    if not request.user.has_perm("actions.update", item):
-        raise PermissionDenied
-    actor = request.user
-    assert isinstance(actor, User)  # login_required
+    require(request.user, "actions.update", item)
+    actor = actor_of(request)
     return _event_form(
         request,
         event=event,

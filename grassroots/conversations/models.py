@@ -17,6 +17,10 @@ from grassroots.places.models import Ward
 MAX_DEPTH = 4
 
 
+# Segments of Post.path: the zero-padded id, wide enough for any id a database will hand out.
+PATH_DIGITS = 12
+
+
 class Audience(models.TextChoices):
     EVERYONE = "everyone", _("Anyone with an account")
     AREA = "area", _("Residents of the area")

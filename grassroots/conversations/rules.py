@@ -17,8 +17,8 @@
 - Councillors and officers take part as labelled participants: no moderating power comes
   with the role. Moderators hide and restore (the moderation app), they do not host.
 
-Look-ups are cached on the user object for the rest of the request, so a page that asks many
-questions about one conversation costs a fixed number of queries.
+Look-ups are remembered for the rest of the request (`core.request_cache`), so a page that
+asks many questions about one conversation costs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import OfficerPost
 from grassroots.accounts.rules import is_councillor, is_moderator, is_officer
+from grassroots.accounts.types import Viewer
 from grassroots.conversations.models import Audience, Conversation, Post
 from grassroots.conversations.visibility import can_view
+from grassroots.core.request_cache import cached
 from grassroots.groups.models import Group
 from grassroots.groups.selectors import is_member, is_organiser
 from grassroots.initiatives.models import Initiative, Membership, MembershipStatus
@@ -52,13 +54,8 @@ def _signed_in(user: Any) -> bool:
 
 
 def _cache(user: Any, name: str) -> dict[Any, Any]:
-    store: dict[str, dict[Any, Any]] = user.__dict__.setdefault("_gr_conversation_rules", {})
-    return store.setdefault(name, {})
-
-
-def forget(user: Any) -> None:
-    """Drop cached answers (after a change made with the same user object)."""
-    user.__dict__.pop("_gr_conversation_rules", None)
+    """A dictionary of answers about `user` kept for the rest of the request."""
+    return cached(("conversations.rules", name, user.pk), dict)
 
 
 def _conversation_of(obj: Any) -> Conversation | None:
@@ -73,49 +70,39 @@ def _conversation_of(obj: Any) -> Conversation | None:
 
 
 def host_ward_ids(conversation: Conversation) -> frozenset[int]:
-    """The wards whose residents count as "residents of the area" (cached on the object)."""
-    cached: frozenset[int] | None = getattr(conversation, "_gr_host_wards", None)
-    if cached is None:
-        if conversation.ward_id is not None:
-            cached = frozenset({conversation.ward_id})
-        elif conversation.initiative is not None:
-            cached = initiative_ward_ids(conversation.initiative)
-        elif conversation.group is not None:
-            cached = group_ward_ids(conversation.group)
-        else:
-            cached = frozenset()
-        conversation._gr_host_wards = cached  # type: ignore[attr-defined]
-    return cached
+    """The wards whose residents count as "residents of the area"."""
+    if conversation.ward_id is not None:
+        return frozenset({conversation.ward_id})
+    if conversation.initiative is not None:
+        return initiative_ward_ids(conversation.initiative)
+    if conversation.group is not None:
+        return group_ward_ids(conversation.group)
+    return frozenset()
 
 
 def group_ward_ids(group: Group) -> frozenset[int]:
-    cached: frozenset[int] | None = getattr(group, "_gr_ward_ids", None)
-    if cached is None:
-        prefetched = getattr(group, "_prefetched_objects_cache", {}).get("wards")
-        if prefetched is not None:
-            cached = frozenset(w.pk for w in prefetched)
-        else:
-            cached = frozenset(group.wards.values_list("pk", flat=True))
-        group._gr_ward_ids = cached  # type: ignore[attr-defined]
-    return cached
+    prefetched = getattr(group, "_prefetched_objects_cache", {}).get("wards")
+    if prefetched is not None:
+        return frozenset(w.pk for w in prefetched)
+    return cached(
+        ("groups.ward_ids", group.pk),
+        lambda: frozenset(group.wards.values_list("pk", flat=True)),
+    )
 
 
 def host_council_ids(conversation: Conversation) -> frozenset[int]:
     """The councils whose officers count as officers "of the area"."""
-    cached: frozenset[int] | None = getattr(conversation, "_gr_host_councils", None)
-    if cached is None:
-        if conversation.ward is not None:
-            cached = frozenset({conversation.ward.council_id})
-        elif conversation.group is not None:
-            cached = frozenset({conversation.group.council_id})
-        else:
-            cached = frozenset(
-                Ward.objects.filter(pk__in=host_ward_ids(conversation)).values_list(
-                    "council_id", flat=True
-                )
-            )
-        conversation._gr_host_councils = cached  # type: ignore[attr-defined]
-    return cached
+    if conversation.ward is not None:
+        return frozenset({conversation.ward.council_id})
+    if conversation.group is not None:
+        return frozenset({conversation.group.council_id})
+    ward_ids = host_ward_ids(conversation)
+    return cached(
+        ("conversations.host_councils", conversation.pk),
+        lambda: frozenset(
+            Ward.objects.filter(pk__in=ward_ids).values_list("council_id", flat=True)
+        ),
+    )
 
 
 def _initiative_member(user: Any, initiative: Initiative) -> bool:
@@ -146,7 +133,7 @@ def _leads_initiative(user: Any, initiative: Initiative) -> bool:
 
 
 def _organises(user: Any, group: Group) -> bool:
-    """An active organiser (the groups app's rule, cached on the group object)."""
+    """An active organiser (the groups app's rule, remembered for the request)."""
     return is_organiser(user, group)
 
 
@@ -198,10 +185,7 @@ def may_see(user: Any, obj: Any) -> bool:
     cache = _cache(user, "sees") if _signed_in(user) else None
     if cache is not None and conversation.pk in cache:
         return bool(cache[conversation.pk])
-    if getattr(conversation, "_gr_visible_to", object()) == getattr(user, "pk", None):
-        seen = True  # fetched through visible_conversations(user) by the selector
-    else:
-        seen = can_view(user, conversation)
+    seen = can_view(user, conversation)
     if seen and conversation.is_hidden:
         seen = bool(is_moderator(user)) or (
             _signed_in(user) and conversation.started_by_id == user.pk
@@ -309,6 +293,16 @@ def safeguarded_in_group(user: Any, obj: Any) -> bool:
     )
 
 
+@rules.predicate
+def in_safeguarded(user: Viewer, obj: object) -> bool:
+    """In a safeguarded conversation, or one of a safeguarded initiative (never moderators')."""
+    conversation = _conversation_of(obj)
+    return conversation is not None and (
+        conversation.is_safeguarded
+        or (conversation.initiative is not None and conversation.initiative.is_safeguarded)
+    )
+
+
 take_part = signed_in & may_see & not_hidden & is_open & in_audience
 
 rules.add_perm("conversations.start", may_start)
@@ -327,6 +321,8 @@ rules.add_perm(
 rules.add_perm("conversations.pin_summary", signed_in & may_see & is_host & host_is_live)
 rules.add_perm("conversations.record_action", signed_in & may_see & is_host & host_is_live)
 rules.add_perm("conversations.close", signed_in & may_see & is_host & is_open)
+# Object: a held reply. Moderators let it through, except in safeguarded conversations.
+rules.add_perm("conversations.release_post", signed_in & is_moderator & ~in_safeguarded)
 # The group's organisers choose who else may see a safeguarded group conversation.
 rules.add_perm(
     "conversations.manage_access",

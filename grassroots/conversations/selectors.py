@@ -28,10 +28,17 @@ from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.accounts.rules import is_moderator
-from grassroots.conversations.models import Conversation, Post, Reaction
+from grassroots.accounts.types import Viewer
+from grassroots.conversations.models import (
+    PATH_DIGITS,
+    Conversation,
+    ConversationAccess,
+    Post,
+    Reaction,
+)
 from grassroots.conversations.rules import edit_window
-from grassroots.conversations.visibility import visible_conversations
-from grassroots.groups.models import Group
+from grassroots.conversations.visibility import remember_visible, visible_conversations
+from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import Initiative, InitiativeWard
 from grassroots.places.models import Council, Ward
 
@@ -55,7 +62,7 @@ def conversation_detail(user: Any, pk: int) -> Conversation | None:
     """The conversation if `user` may see it (None exactly as for a missing one)."""
     conversation = _shaped(visible_conversations(user, Conversation.objects.filter(pk=pk))).first()
     if conversation is not None:
-        conversation._gr_visible_to = getattr(user, "pk", None)  # type: ignore[attr-defined]
+        remember_visible(user, conversation)
         if conversation.is_hidden and not (
             is_moderator(user)
             or (getattr(user, "is_authenticated", False) and conversation.started_by_id == user.pk)
@@ -119,9 +126,6 @@ def _thread_starts(conversation: Conversation) -> QuerySet[Post]:
 
 def _thread_key() -> Substr:
     """The first segment of a reply's path: the path of the thread start it belongs to."""
-    # services imports this module, so its constant is looked up when first needed.
-    from grassroots.conversations.services import PATH_DIGITS
-
     return Substr("path", 1, PATH_DIGITS)
 
 
@@ -527,9 +531,6 @@ def access_list(conversation: Conversation) -> tuple[list[Any], list[Any]]:
     """A safeguarded group conversation's people: those given access (with the row's date),
     and the group's other active members who could be let in (organisers and the starter
     are always inside, so neither list offers them). Two queries."""
-    from grassroots.conversations.models import ConversationAccess
-    from grassroots.groups.models import GroupMembership, GroupMembershipStatus, GroupRole
-
     granted = list(
         ConversationAccess.objects.filter(conversation=conversation)
         .select_related("user")
@@ -552,3 +553,11 @@ def access_list(conversation: Conversation) -> tuple[list[Any], list[Any]]:
         .order_by("display_name", "pk")
     )
     return granted, others
+
+
+def group_conversations(viewer: Viewer, group: Group, *, limit: int = 10) -> list[Conversation]:
+    """The group's conversations `viewer` may see (safeguarded ones only to its members), for
+    the group's page (`{% group_conversations %}`)."""
+    qs = visible_conversations(viewer, Conversation.objects.filter(group=group))
+    qs = qs.filter(hidden_at__isnull=True)
+    return list(qs.order_by("-created_at", "-pk")[:limit])

@@ -1,14 +1,13 @@
 """Writes for conversations: the single entry point for starting, replying, agreeing and hosting.
 
 Each function checks the permission (rules.py), changes state inside one transaction, writes
-the audit log and sends notifications through `notifications.services.notify`, always with
+the audit log and sends notifications through `core.notices.notify`, always with
 `conversation=` so that a safeguarded conversation never reaches anyone outside it.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,8 +18,11 @@ from django.utils.translation import gettext as _
 from grassroots.accounts.models import OfficerPost, User
 from grassroots.accounts.rules import is_councillor, is_officer
 from grassroots.accounts.selectors import notice_name
+from grassroots.accounts.types import Actor
+from grassroots.conversations import holds
 from grassroots.conversations.models import (
     MAX_DEPTH,
+    PATH_DIGITS,
     Audience,
     Conversation,
     ConversationAccess,
@@ -30,32 +32,17 @@ from grassroots.conversations.models import (
 from grassroots.conversations.rules import host_ward_ids
 from grassroots.conversations.selectors import post_url
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, followers, notify
+from grassroots.core.services import ServiceError, require
 from grassroots.core.text import strip_invisible
-from grassroots.following.selectors import followers
 from grassroots.groups.models import Group
+from grassroots.groups.selectors import is_member
 from grassroots.initiatives.models import Initiative
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 from grassroots.places.models import CouncillorTerm, Ward
 
 MAX_BODY = 5000
 MAX_QUESTION = 200
 MAX_SUMMARY = 5000
-# Segments of Post.path: the zero-padded id, wide enough for any id a database will hand out.
-PATH_DIGITS = 12
-
-
-class ConversationError(Exception):
-    """A request that cannot be done in the current state; the message is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _require(user: Any, perm: str, obj: Any) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(perm)
 
 
 def clean_text(text: str, *, max_length: int, empty: str, too_long: str) -> str:
@@ -66,11 +53,11 @@ def clean_text(text: str, *, max_length: int, empty: str, too_long: str) -> str:
     """
     value = strip_invisible(text or "").strip()
     if not value:
-        raise ConversationError(empty)
+        raise ServiceError(empty)
     if len(value) > max_length:
-        raise ConversationError(too_long)
+        raise ServiceError(too_long)
     if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value):
-        raise ConversationError(_("Remove the control characters from the text"))
+        raise ServiceError(_("Remove the control characters from the text"))
     return value
 
 
@@ -88,7 +75,7 @@ def _clean_body(body: str) -> str:
 
 def conversation_start(
     *,
-    actor: Any,
+    actor: Actor,
     initiative: Initiative | None = None,
     ward: Ward | None = None,
     group: Group | None = None,
@@ -102,7 +89,7 @@ def conversation_start(
     if len(hosts) != 1:
         raise ValueError("A conversation has exactly one host.")
     host = hosts[0]
-    _require(actor, "conversations.start", host)
+    require(actor, "conversations.start", host)
     question = clean_text(
         question,
         max_length=MAX_QUESTION,
@@ -118,10 +105,10 @@ def conversation_start(
             too_long=_("The description must be 5,000 characters or fewer"),
         )
     if audience not in Audience.values:
-        raise ConversationError(_("Choose who can take part"))
+        raise ServiceError(_("Choose who can take part"))
     if ward is not None:
         if audience == Audience.MEMBERS:
-            raise ConversationError(_("A ward has no members: choose everyone or its residents"))
+            raise ServiceError(_("A ward has no members: choose everyone or its residents"))
         is_safeguarded = False  # a ward is everybody's (a database constraint agrees)
     if initiative is not None and initiative.is_safeguarded:
         is_safeguarded = True  # a safeguarded initiative's conversations are always private
@@ -162,15 +149,15 @@ def conversation_start(
     return conversation
 
 
-def conversation_close(*, actor: Any, conversation: Conversation) -> Conversation:
+def conversation_close(*, actor: Actor, conversation: Conversation) -> Conversation:
     """Close the conversation to new replies (what was said stays readable)."""
-    _require(actor, "conversations.close", conversation)
+    require(actor, "conversations.close", conversation)
     with transaction.atomic():
         changed = Conversation.objects.filter(pk=conversation.pk, closed_at__isnull=True).update(
             closed_at=timezone.now()
         )
         if not changed:
-            raise ConversationError(_("This conversation is already closed"))
+            raise ServiceError(_("This conversation is already closed"))
         conversation.refresh_from_db(fields=["closed_at"])
         audit_record(
             actor=actor,
@@ -184,21 +171,19 @@ def conversation_close(*, actor: Any, conversation: Conversation) -> Conversatio
 # --- Access to a safeguarded group conversation ----------------------------------------------
 
 
-def conversation_access_grant(*, actor: Any, conversation: Conversation, user: Any) -> None:
+def conversation_access_grant(*, actor: Actor, conversation: Conversation, user: Actor) -> None:
     """An organiser lets an active member of the group into a safeguarded conversation."""
-    from grassroots.groups.selectors import is_member
-
-    _require(actor, "conversations.manage_access", conversation)
+    require(actor, "conversations.manage_access", conversation)
     group = conversation.group
     assert group is not None  # the rule allows only safeguarded group conversations
     if not is_member(user, group):
-        raise ConversationError(_("Only members of the group can be given access"))
+        raise ServiceError(_("Only members of the group can be given access"))
     with transaction.atomic():
         _access, created = ConversationAccess.objects.get_or_create(
             conversation=conversation, user=user, defaults={"granted_by": actor}
         )
         if not created:
-            raise ConversationError(_("%(name)s already has access") % {"name": user.public_name})
+            raise ServiceError(_("%(name)s already has access") % {"name": user.public_name})
         audit_record(
             actor=actor,
             action="conversations.access_granted",
@@ -218,15 +203,15 @@ def conversation_access_grant(*, actor: Any, conversation: Conversation, user: A
         )
 
 
-def conversation_access_revoke(*, actor: Any, conversation: Conversation, user: Any) -> None:
+def conversation_access_revoke(*, actor: Actor, conversation: Conversation, user: Actor) -> None:
     """An organiser takes a member's access to a safeguarded conversation away."""
-    _require(actor, "conversations.manage_access", conversation)
+    require(actor, "conversations.manage_access", conversation)
     with transaction.atomic():
         deleted, _rows = ConversationAccess.objects.filter(
             conversation=conversation, user=user
         ).delete()
         if not deleted:
-            raise ConversationError(_("That person does not have access"))
+            raise ServiceError(_("That person does not have access"))
         audit_record(
             actor=actor,
             action="conversations.access_revoked",
@@ -239,7 +224,7 @@ def conversation_access_revoke(*, actor: Any, conversation: Conversation, user: 
 # --- Replies -----------------------------------------------------------------------------------
 
 
-def speaker_label(user: Any, conversation: Conversation) -> str:
+def speaker_label(user: Actor, conversation: Conversation) -> str:
     """The label a councillor or officer speaks under, worked out as they post.
 
     A councillor is named for the host's ward they represent if there is one, else their first
@@ -272,7 +257,7 @@ def speaker_label(user: Any, conversation: Conversation) -> str:
     return ""
 
 
-def _replyable(post: Post, conversation: Conversation, actor: Any, what: str) -> None:
+def _replyable(post: Post, conversation: Conversation, actor: Actor, what: str) -> None:
     """A post one may answer or quote: in this conversation, live, and seen by everybody."""
     names = {"what": what}
     if post.conversation_id != conversation.pk:
@@ -285,29 +270,27 @@ def _replyable(post: Post, conversation: Conversation, actor: Any, what: str) ->
         problem = _("The reply you are %(what)s is waiting for a moderator")
     else:
         return
-    raise ConversationError(problem % names)
+    raise ServiceError(problem % names)
 
 
 def post_create(
     *,
-    actor: Any,
+    actor: Actor,
     conversation: Conversation,
     body: str,
     parent: Post | None = None,
     quoted: Post | None = None,
-    held_for_review: bool = False,
 ) -> Post:
     """Reply in `conversation` (to `parent` if given), optionally quoting another reply.
 
     A reply to a reply at the deepest level (MAX_DEPTH) joins that level, beside the reply it
     answers, and quotes it so the context stays clear.
 
-    `held_for_review=True` keeps the reply out of sight (only its author and moderators see it)
-    and sends no notifications; whoever lets it through calls `post_released`. This is where the
-    moderation checks (rate limit, holding new accounts' first posts) belong: decide them before
-    the transaction below and pass the answer in.
+    Whether the reply waits for a moderator is asked here, of `holds.should_hold` (moderation
+    answers). A held reply is out of sight (only its author and moderators see it) and sends
+    no notifications; whoever lets it through calls `post_released`.
     """
-    _require(actor, "conversations.reply", conversation)
+    require(actor, "conversations.reply", conversation)
     body = _clean_body(body)
     answered = parent
     if parent is not None:
@@ -319,10 +302,11 @@ def post_create(
         parent = parent.parent
         if quoted is None:
             quoted = answered
+    held_for_review = holds.should_hold(actor, conversation, body)
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if locked.closed_at is not None:
-            raise ConversationError(_("This conversation is closed to new replies."))
+            raise ServiceError(_("This conversation is closed to new replies."))
         post = Post.objects.create(
             conversation=conversation,
             parent=parent,
@@ -354,7 +338,7 @@ def _count_and_notify(post: Post, *, answered: Post | None) -> None:
         reply_count=F("reply_count") + 1, last_reply_at=post.created_at
     )
     participants = User.objects.filter(conversation_posts__conversation=conversation).distinct()
-    recipients: list[Any] = [*participants, *followers(conversation=conversation)]
+    recipients: list[User] = [*participants, *followers(conversation=conversation)]
     if conversation.started_by is not None:
         recipients.append(conversation.started_by)
     if answered is not None and answered.author is not None:
@@ -372,11 +356,12 @@ def _count_and_notify(post: Post, *, answered: Post | None) -> None:
     )
 
 
-def post_released(*, actor: Any, post: Post) -> Post:
+def post_released(*, actor: Actor, post: Post) -> Post:
     """Let a held reply through: it becomes visible, counts, and notifies as a new one would.
 
-    For the moderation app (which checks the moderator's permission before calling this).
+    For moderators (the moderation app's queue calls it); never for safeguarded content.
     """
+    require(actor, "conversations.release_post", post)
     with transaction.atomic():
         changed = Post.objects.filter(pk=post.pk, held_for_review=True).update(
             held_for_review=False
@@ -394,13 +379,13 @@ def post_released(*, actor: Any, post: Post) -> Post:
     return post
 
 
-def post_edit(*, actor: Any, post: Post, body: str) -> Post:
+def post_edit(*, actor: Actor, post: Post, body: str) -> Post:
     """Change one's own reply within the edit window; it then shows an "edited" mark."""
     if not actor.has_perm("conversations.edit_post", post):
         own = post.author_id == getattr(actor, "pk", None)
         live = post.removed_by_author_at is None and post.hidden_at is None
         if own and live and post.conversation.closed_at is None:
-            raise ConversationError(
+            raise ServiceError(
                 _("Replies can only be changed in the first few minutes after posting")
             )
         raise PermissionDenied("conversations.edit_post")
@@ -417,9 +402,9 @@ def post_edit(*, actor: Any, post: Post, body: str) -> Post:
     return post
 
 
-def post_remove(*, actor: Any, post: Post) -> Post:
+def post_remove(*, actor: Actor, post: Post) -> Post:
     """Remove one's own reply: its words go, a "removed by its author" mark and its answers stay."""
-    _require(actor, "conversations.remove_post", post)
+    require(actor, "conversations.remove_post", post)
     with transaction.atomic():
         post.removed_by_author_at = timezone.now()
         post.body = ""
@@ -431,9 +416,9 @@ def post_remove(*, actor: Any, post: Post) -> Post:
     return post
 
 
-def reaction_toggle(*, actor: Any, post: Post) -> bool:
+def reaction_toggle(*, actor: Actor, post: Post) -> bool:
     """Agree with a reply, or take the agreement back; returns whether `actor` now agrees."""
-    _require(actor, "conversations.agree", post)
+    require(actor, "conversations.agree", post)
     with transaction.atomic():
         deleted, _rows = Reaction.objects.filter(post=post, user=actor).delete()
         if deleted:
@@ -446,9 +431,9 @@ def reaction_toggle(*, actor: Any, post: Post) -> bool:
 # --- Hosting -----------------------------------------------------------------------------------
 
 
-def summary_pin(*, actor: Any, conversation: Conversation, summary: str) -> Conversation:
+def summary_pin(*, actor: Actor, conversation: Conversation, summary: str) -> Conversation:
     """Pin (or replace, or with empty text take down) the host's summary of the conversation."""
-    _require(actor, "conversations.pin_summary", conversation)
+    require(actor, "conversations.pin_summary", conversation)
     summary = (summary or "").strip()
     if summary:
         summary = clean_text(

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from grassroots.accounts.types import actor_of
 from grassroots.conversations import selectors, services
 from grassroots.conversations.forms import (
     EditForm,
@@ -30,11 +31,10 @@ from grassroots.conversations.forms import (
 )
 from grassroots.conversations.models import Conversation, Post
 from grassroots.conversations.rules import archived_group, reply_refusal
-from grassroots.conversations.services import ConversationError
 from grassroots.core.ratelimits import rate_limited
+from grassroots.core.services import ServiceError, require
 from grassroots.groups.models import Group
 from grassroots.initiatives.selectors import initiative_for
-from grassroots.moderation.policy import should_hold
 from grassroots.places.models import Council, Ward
 
 PAGE_SIZE = 20
@@ -53,11 +53,6 @@ def safe_url(obj: Any) -> str:
         return str(obj.get_absolute_url())
     except NoReverseMatch:
         return ""
-
-
-def _require(request: HttpRequest, perm: str, obj: Any) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _refused_unless(
@@ -191,7 +186,7 @@ def _host(request: HttpRequest, kind: str, key: str) -> Any:
 @rate_limited("conversation")
 def start(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     host = _host(request, kind, key)
-    _require(request, "conversations.start", host)
+    require(request.user, "conversations.start", host)
     forced = kind == "initiative" and host.is_safeguarded
     form_kwargs: dict[str, Any] = {"host_kind": kind, "forced_safeguarding": forced}
     extra_errors: list[str] = []
@@ -201,14 +196,14 @@ def start(request: HttpRequest, kind: str, key: str) -> HttpResponse:
             data = form.cleaned_data
             try:
                 conversation = services.conversation_start(
-                    actor=request.user,
+                    actor=actor_of(request),
                     **{kind: host},
                     question=data["question"],
                     description=data["description"],
                     audience=data["audience"],
                     is_safeguarded=bool(data.get("is_safeguarded")),
                 )
-            except ConversationError as error:
+            except ServiceError as error:
                 extra_errors.append(error.message)
             else:
                 messages.success(request, _("Your conversation has started"))
@@ -355,14 +350,13 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         elif form.is_valid():
             try:
                 post = services.post_create(
-                    actor=request.user,
+                    actor=actor_of(request),
                     conversation=conversation,
                     body=form.cleaned_data["body"],
                     parent=parent,
                     quoted=quote,
-                    held_for_review=should_hold(request.user, conversation),
                 )
-            except ConversationError as error:
+            except ServiceError as error:
                 extra_errors.append(error.message)
             else:
                 if post.held_for_review:
@@ -436,8 +430,10 @@ def edit(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
         form = EditForm(request.POST)
         if form.is_valid():
             try:
-                services.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
-            except ConversationError as error:
+                services.post_edit(
+                    actor=actor_of(request), post=post, body=form.cleaned_data["body"]
+                )
+            except ServiceError as error:
                 extra_errors.append(error.message)
             else:
                 messages.success(request, _("Your reply has been changed"))
@@ -461,9 +457,9 @@ def remove(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     post = get_object_or_404(Post, pk=post_pk, conversation=conversation)
     post.conversation = conversation
-    _require(request, "conversations.remove_post", post)
+    require(request.user, "conversations.remove_post", post)
     if request.method == "POST":
-        services.post_remove(actor=request.user, post=post)
+        services.post_remove(actor=actor_of(request), post=post)
         messages.success(request, _("Your reply has been removed"))
         return redirect(_landing(request, post))
     return _form_page(
@@ -492,7 +488,7 @@ def agree(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     post.conversation = conversation
     if refused := _refused_unless(request, "conversations.agree", post, conversation):
         return refused
-    services.reaction_toggle(actor=request.user, post=post)
+    services.reaction_toggle(actor=actor_of(request), post=post)
     return redirect(_landing(request, post))
 
 
@@ -511,11 +507,11 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.summary_pin(
-                    actor=request.user,
+                    actor=actor_of(request),
                     conversation=conversation,
                     summary=form.cleaned_data["summary"],
                 )
-            except ConversationError as error:
+            except ServiceError as error:
                 extra_errors.append(error.message)
             else:
                 messages.success(request, _("The summary has been saved"))
@@ -540,8 +536,8 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     if request.method == "POST":
         # Closed already (two clicks): the outcome is the same.
-        with contextlib.suppress(ConversationError):
-            services.conversation_close(actor=request.user, conversation=conversation)
+        with contextlib.suppress(ServiceError):
+            services.conversation_close(actor=actor_of(request), conversation=conversation)
         messages.success(request, _("The conversation is closed to new replies"))
         return _back(conversation)
     return _form_page(
@@ -560,7 +556,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 def access(request: HttpRequest, pk: int) -> HttpResponse:
     """Who may see a safeguarded group conversation: the organisers let members in or out."""
     conversation = _conversation(request, pk)
-    _require(request, "conversations.manage_access", conversation)
+    require(request.user, "conversations.manage_access", conversation)
     granted, others = selectors.access_list(conversation)
     errors: list[str] = []
     if request.method == "POST":
@@ -578,7 +574,7 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 if action == "grant":
                     services.conversation_access_grant(
-                        actor=request.user, conversation=conversation, user=person
+                        actor=actor_of(request), conversation=conversation, user=person
                     )
                     messages.success(
                         request,
@@ -586,7 +582,7 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 else:
                     services.conversation_access_revoke(
-                        actor=request.user, conversation=conversation, user=person
+                        actor=actor_of(request), conversation=conversation, user=person
                     )
                     messages.success(
                         request,
@@ -594,7 +590,7 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
                         % {"name": person.public_name},
                     )
                 return redirect("conversations:access", pk=conversation.pk)
-            except ConversationError as error:
+            except ServiceError as error:
                 errors.append(error.message)
     return render(
         request,

@@ -18,116 +18,149 @@ moderators still see them), and they come back when it is restored. The initiati
 (`initiatives.visibility`) decides; nothing here repeats it.
 
 Everybody else gets what they would get for a conversation that does not exist: a 404, no row
-in any list, count, feed or digest, and no notification. Always filter with
-`visible_conversations()` or ask `can_view()`. A conversation a moderator has hidden itself is
-left to the callers (lists drop it; its page is kept for its starter and the moderators).
+in any list, count, feed or digest, and no notification. The three forms of the rule (see
+`core.visibility`): `can_view()`, `visible_conversations()`, `viewers()` / `viewers_of()`.
+A conversation a moderator has hidden itself is left to the callers (lists drop it; its page is
+kept for its starter and the moderators).
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
-from typing import Any
+from typing import TypeAlias
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from grassroots.accounts.selectors import ids_without_required_mfa, user_roles
+from grassroots.accounts.selectors import user_roles, without_required_mfa_q
+from grassroots.accounts.types import Viewer
 from grassroots.conversations.models import Conversation, ConversationAccess
+from grassroots.core import visibility as core
+from grassroots.core.request_cache import cached, remember, scoped
 from grassroots.groups.models import GroupMembership, GroupMembershipStatus, GroupRole
-from grassroots.initiatives.models import (
-    Initiative,
-    Visibility,
-)
-from grassroots.initiatives.visibility import can_view as initiative_can_view
-from grassroots.initiatives.visibility import insider_condition, visible_initiatives
-from grassroots.notifications.selectors import ids_of_active
-from grassroots.notifications.selectors import insider_ids as initiative_insider_ids
+from grassroots.initiatives import visibility as initiatives
+from grassroots.initiatives.models import Initiative, Visibility
+from grassroots.initiatives.visibility import PersonRef
+
+# --- Grants: conditions relating a person and a group's conversation -------------------------
+
+ConversationRef: TypeAlias = Conversation | OuterRef
 
 
-def _private() -> Q:
-    return Q(is_safeguarded=True) | Q(initiative__visibility=Visibility.SAFEGUARDED)
+def _active_member(person: PersonRef, conversation: ConversationRef) -> QuerySet[GroupMembership]:
+    return GroupMembership.objects.filter(
+        group__conversations=conversation, user=person, status=GroupMembershipStatus.ACTIVE
+    )
 
 
-def _via_visible_initiative(user: Any) -> Q:
-    """Hosted by an initiative `user` may see (safeguarded and hidden ones decided there)."""
-    return Q(initiative__in=visible_initiatives(user, Initiative.objects.all()).values("pk"))
+def _organiser(person: PersonRef, conversation: ConversationRef) -> Q:
+    return Q(Exists(_active_member(person, conversation).filter(role=GroupRole.ORGANISER)))
 
 
+def _starter(person: PersonRef, conversation: ConversationRef) -> Q:
+    return Q(Exists(Conversation.objects.filter(pk=core.key(conversation), started_by=person)))
+
+
+def _let_in(person: PersonRef, conversation: ConversationRef) -> Q:
+    return Q(Exists(ConversationAccess.objects.filter(conversation=conversation, user=person)))
+
+
+def _group_insider(person: PersonRef, conversation: ConversationRef) -> Q:
+    """An active member of the host group who organises it, started the conversation or was
+    given access to it."""
+    member = Q(Exists(_active_member(person, conversation)))
+    return member & core.any_grant((_organiser, _starter, _let_in), person, conversation)
+
+
+# --- One person, many conversations ----------------------------------------------------------
+
+
+def _signed_in(viewer: Viewer | None) -> bool:
+    return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
+
+
+@scoped
 def visible_conversations(
-    user: Any, queryset: QuerySet[Conversation] | None = None
+    viewer: Viewer | None, queryset: QuerySet[Conversation] | None = None
 ) -> QuerySet[Conversation]:
-    """The conversations `user` may know exist (anonymous users: ordinary ones only)."""
+    """The conversations `viewer` may know exist (anonymous visitors: ordinary ones only)."""
     qs = queryset if queryset is not None else Conversation.objects.all()
-    of_initiative = _via_visible_initiative(user)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.exclude(_private()).filter(Q(initiative__isnull=True) | of_initiative)
-    via_group = _group_insider(user) if user_roles(user).may_be_inside else Q(pk__in=[])
+    of_visible = Q(initiative__in=initiatives.visible_initiatives(viewer).values("pk"))
+    ordinary = Q(is_safeguarded=False) & ~Q(initiative__visibility=Visibility.SAFEGUARDED)
+    if viewer is None or not _signed_in(viewer):
+        return qs.filter(ordinary & (Q(initiative__isnull=True) | of_visible))
+    assert not isinstance(viewer, AnonymousUser)
+    if user_roles(viewer).may_be_inside:
+        via_group = Q(group__isnull=False) & _group_insider(viewer, core.outer())
+    else:
+        via_group = core.nothing()
     elsewhere = Q(initiative__isnull=True) & (Q(is_safeguarded=False) | via_group)
     # A safeguarded conversation of a public initiative: only the people inside that initiative
     # (the same insiders as for a safeguarded one), never every signed-in person.
-    inside = Q(initiative__in=Initiative.objects.filter(insider_condition(user)).values("pk"))
-    return qs.filter(elsewhere | (of_initiative & (Q(is_safeguarded=False) | inside)))
-
-
-def _group_insider(user: Any) -> Q:
-    """A safeguarded group conversation `user` is inside of: an active member of the group who
-    organises it, started the conversation or was given access to it."""
-    active = GroupMembership.objects.filter(
-        group=OuterRef("group_id"), user=user, status=GroupMembershipStatus.ACTIVE
+    inside = Q(
+        initiative__in=Initiative.objects.filter(initiatives.insider_condition(viewer)).values("pk")
     )
-    granted = ConversationAccess.objects.filter(conversation=OuterRef("pk"), user=user)
-    return (
-        Q(group__isnull=False)
-        & Q(Exists(active))
-        & (
-            Q(Exists(active.filter(role=GroupRole.ORGANISER)))
-            | Q(started_by=user)
-            | Q(Exists(granted))
-        )
-    )
+    return qs.filter(elsewhere | (of_visible & (Q(is_safeguarded=False) | inside)))
 
 
-def can_view(user: Any, conversation: Conversation) -> bool:
+# --- One person, one conversation ------------------------------------------------------------
+
+
+@scoped
+def can_view(viewer: Viewer | None, conversation: Conversation) -> bool:
     if not conversation.is_safeguarded:
         initiative = conversation.initiative
         if initiative is None:
             return True
         # The host initiative's rule, as it is (a hidden or safeguarded one asks the database).
-        return initiative_can_view(user, initiative)
-    return visible_conversations(user, Conversation.objects.filter(pk=conversation.pk)).exists()
+        return initiatives.can_view(viewer, initiative)
+    if viewer is None or not _signed_in(viewer):
+        return False
+    pk = conversation.pk
+    return cached(
+        ("conversations.can_view", viewer.pk, pk),
+        lambda: visible_conversations(viewer, Conversation.objects.filter(pk=pk)).exists(),
+    )
 
 
-def insider_ids(conversation: Conversation, user_ids: Iterable[int]) -> set[int]:
-    """Which of `user_ids` may see `conversation`, in a bounded number of queries."""
-    ids = list(user_ids)
+def remember_visible(viewer: Viewer | None, conversation: Conversation) -> None:
+    """Note for the rest of the request that `conversation`, fetched through
+    `visible_conversations(viewer)`, is visible to `viewer`."""
+    if viewer is not None and _signed_in(viewer):
+        remember(("conversations.can_view", viewer.pk, conversation.pk), True)
+
+
+# --- Many people, one or many conversations --------------------------------------------------
+
+
+def _restricted(conversation: Conversation) -> bool:
+    initiative = conversation.initiative
+    if initiative is not None and not initiatives.is_public(initiative):
+        return True
+    return conversation.is_safeguarded
+
+
+def people_q(conversation: Conversation) -> Q:
+    """Q on users: who may see `conversation`."""
     initiative = conversation.initiative
     if initiative is not None:
-        # The host initiative's own rule decides (safeguarded, hidden or neither). A safeguarded
-        # conversation of a public initiative is for that initiative's insiders: the rule is
-        # asked as if the initiative were safeguarded (a copy; nothing is saved).
-        if conversation.is_safeguarded and not initiative.is_safeguarded:
-            initiative = copy.copy(initiative)
-            initiative.visibility = Visibility.SAFEGUARDED
-        return set(initiative_insider_ids(initiative, ids))
-    if not conversation.is_safeguarded or conversation.group_id is None:
-        return ids_of_active(ids)
-    # The bulk twin of _group_insider(): active members who organise, started it or were let in.
-    granted = set(
-        ConversationAccess.objects.filter(conversation=conversation, user_id__in=ids).values_list(
-            "user_id", flat=True
-        )
-    )
-    inside = set()
-    for user_id, role in GroupMembership.objects.filter(
-        group_id=conversation.group_id,
-        user_id__in=ids,
-        status=GroupMembershipStatus.ACTIVE,
-        user__is_active=True,
-    ).values_list("user_id", "role"):
-        if (
-            role == GroupRole.ORGANISER
-            or user_id == conversation.started_by_id
-            or user_id in granted
-        ):
-            inside.add(user_id)
-    return inside - ids_without_required_mfa(inside)
+        # The host initiative's own rule decides (safeguarded, hidden or neither); a
+        # safeguarded conversation of a public initiative is for that initiative's insiders.
+        return initiatives.people_q(initiative, insiders_only=conversation.is_safeguarded)
+    seen = Q(is_active=True)
+    if conversation.is_safeguarded:
+        seen &= ~without_required_mfa_q() & _group_insider(core.outer(), conversation)
+    return seen
+
+
+def viewers_of(
+    conversations: Iterable[Conversation], user_ids: Iterable[int]
+) -> dict[int, set[int]]:
+    """For each conversation, which of `user_ids` may see it: one query for all the
+    restricted ones, one for the rest."""
+    return core.viewers_of(conversations, user_ids, restricted=_restricted, people=people_q)
+
+
+def viewers(conversation: Conversation, user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` may see `conversation`, in one query."""
+    return viewers_of([conversation], user_ids)[conversation.pk]

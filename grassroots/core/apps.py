@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "grassroots.core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from grassroots.core import request_cache
+
+        # Any write through the ORM forgets what this request remembered.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(request_cache.clear, dispatch_uid=f"request_cache.clear.{signal}")

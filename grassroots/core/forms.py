@@ -9,13 +9,16 @@ boxes that have the problem, so the error summary can link to the first of them.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.text import strip_invisible
@@ -245,8 +248,6 @@ _EMAIL_FORMAT = _("Enter an email address in the correct format, like name@examp
 
 def invite_lookup_allowed(actor: Any) -> bool:
     """Count one email look-up by `actor`; False once they have used this hour's allowance."""
-    from django.core.cache import cache
-
     key = f"gr:invite-lookups:{actor.pk}"
     cache.add(key, 0, timeout=60 * 60)
     try:
@@ -258,16 +259,12 @@ def invite_lookup_allowed(actor: Any) -> bool:
 
 
 def has_control_characters(value: str) -> bool:
-    import unicodedata
-
     return any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value)
 
 
 def invited_message(email: str) -> str:
     """What the person inviting is told, the same whether or not `email` has an account, so the
     invite forms cannot be used to find out who is signed up."""
-    from django.utils.translation import gettext
-
     return gettext(
         "We have invited %(email)s. If they do not have an account yet, the invitation will "
         "be waiting when they create one with that email address"

@@ -77,7 +77,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
         return image
     try:
-        from PIL import ImageCms
+        # ImageCms needs Pillow built with LittleCMS; without it, images keep their colours.
+        from PIL import ImageCms  # noqa: PLC0415
 
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
         out_mode = "RGBA" if image.mode == "RGBA" else "RGB"

@@ -17,12 +17,10 @@ import logging
 import re
 import smtplib
 from collections.abc import Callable, Sequence
-from functools import partial
 from typing import Any
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.message import sanitize_address
-from django.db import transaction
 from django.utils import timezone
 from django_gov_notify.backends import (  # type: ignore[import-untyped]
     NotifyEmailBackend as _NotifyEmailBackend,
@@ -145,28 +143,6 @@ def deliver(
         f"{len(transient) + len(permanent)} of {len(messages)} emails not sent "
         f"(attempt {attempt} of {MAX_ATTEMPTS}): {len(permanent)} cannot be sent, "
         f"{len(transient)} failed for a passing reason{later}"
-    )
-
-
-def send_rendered_later(message: EmailMessage) -> None:
-    """Send an already rendered message from the worker, after the commit (never inside it)."""
-    from grassroots.core.tasks import send_email
-
-    html = None
-    if isinstance(message, EmailMultiAlternatives):
-        for content, mimetype in message.alternatives:
-            if mimetype == "text/html":
-                html = str(content)
-    transaction.on_commit(
-        partial(
-            send_email.enqueue,
-            subject=str(message.subject),
-            body=str(message.body),
-            to=[str(address) for address in message.to],
-            from_email=message.from_email,
-            html=html,
-            headers={str(k): str(v) for k, v in message.extra_headers.items()},
-        )
     )
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
 from django_tasks import task
 
 from grassroots.core.mail import MessageData, deliver
@@ -39,4 +42,24 @@ def send_email(
         attempt=attempt,
         retry=retry,
         can_retry=send_email.get_backend().supports_defer,
+    )
+
+
+def send_rendered_later(message: EmailMessage) -> None:
+    """Send an already rendered message from the worker, after the commit (never inside it)."""
+    html = None
+    if isinstance(message, EmailMultiAlternatives):
+        for content, mimetype in message.alternatives:
+            if mimetype == "text/html":
+                html = str(content)
+    transaction.on_commit(
+        partial(
+            send_email.enqueue,
+            subject=str(message.subject),
+            body=str(message.body),
+            to=[str(address) for address in message.to],
+            from_email=message.from_email,
+            html=html,
+            headers={str(k): str(v) for k, v in message.extra_headers.items()},
+        )
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +64,6 @@ def _may_see_detail(request: HttpRequest) -> bool:
 
 def _task_health() -> dict[str, Any]:
     """Failed tasks in the last 24 hours, and the wait of the oldest task ready to run."""
-    from django_tasks_db.models import DBTaskResult
-
     now = timezone.now()
     failed = DBTaskResult.objects.failed().filter(finished_at__gte=now - timedelta(hours=24))
     waiting = DBTaskResult.objects.ready()

@@ -16,9 +16,10 @@ and is left out of the choices on those forms; its organisers still run its exis
 
 Objects: `events.host_event` takes the host (a Group, Initiative, Ward or Councillor);
 `events.add_venue` takes a Group or None ("may add a venue for some group");
+`events.add_shared_venue` (a venue of no group, for everyone) takes nothing;
 the rest take the Event or the Venue. Moving an action item on is `actions.update`
 (grassroots/actions/rules.py), which asks `is_host` and `can_see` here about its event.
-Answers are cached on the user object for the rest of the request.
+Answers are remembered for the rest of the request (`core.request_cache`).
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ import rules
 from django.utils import timezone
 
 from grassroots.accounts.rules import is_councillor, is_moderator, is_site_admin
+from grassroots.accounts.types import Viewer
+from grassroots.core.request_cache import cached
+from grassroots.events import visibility as event_visibility
 from grassroots.events.models import Event, Venue
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
-from grassroots.initiatives.visibility import can_view
+from grassroots.initiatives.visibility import can_view, visible_initiatives
 from grassroots.places.models import Councillor, CouncillorTerm, Ward
 from grassroots.places.selectors import councillor_id_for
 
@@ -44,13 +48,8 @@ def _signed_in(user: Any) -> bool:
 
 
 def _cache(user: Any, name: str) -> dict[Any, Any]:
-    store: dict[str, dict[Any, Any]] = user.__dict__.setdefault("_gr_events_rules", {})
-    return store.setdefault(name, {})
-
-
-def forget(user: Any) -> None:
-    """Drop cached answers (after a change made with the same user object)."""
-    user.__dict__.pop("_gr_events_rules", None)
+    """A dictionary of answers about `user` kept for the rest of the request."""
+    return cached(("events.rules", name, user.pk), dict)
 
 
 def host_of(event: Event) -> Host:
@@ -120,18 +119,30 @@ def represented_ward_ids(user: Any) -> set[int]:
     return ids
 
 
-def _sees_initiative(user: Any, initiative: Initiative) -> bool:
-    cache = _cache(user, "sees")
-    if initiative.pk not in cache:
-        cache[initiative.pk] = can_view(user, initiative)
-    return bool(cache[initiative.pk])
-
-
 def hosts(user: Any, host: Host) -> bool:
     """Whether `user` may put on a new event for `host` (a group must not be archived)."""
     if isinstance(host, Group):
         return _signed_in(user) and bool(user.has_perm("groups.host_event", host))
     return runs(user, host)
+
+
+def hosts_for(user: Viewer) -> list[Host]:
+    """Everything `user` may put on a new event for, in the order a form lists them: the groups
+    they organise, the initiatives they lead, the wards they represent, their own surgery."""
+    if not _signed_in(user):
+        return []
+    found: list[Host] = list(
+        Group.objects.filter(pk__in=organised_group_ids(user)).order_by("name")
+    )
+    led = visible_initiatives(user, Initiative.objects.filter(pk__in=led_initiative_ids(user)))
+    found.extend(led.order_by("title"))
+    found.extend(Ward.objects.filter(pk__in=represented_ward_ids(user)).order_by("name"))
+    councillor_id = councillor_id_for(user)
+    if councillor_id is not None and is_councillor(user):
+        councillor = Councillor.objects.filter(pk=councillor_id).first()
+        if councillor is not None:
+            found.append(councillor)
+    return found
 
 
 def runs(user: Any, host: Host) -> bool:
@@ -142,7 +153,7 @@ def runs(user: Any, host: Host) -> bool:
     if isinstance(host, Group):
         return bool(user.has_perm("groups.manage_events", host))  # the group's organisers
     if isinstance(host, Initiative):
-        return host.pk in led_initiative_ids(user) and _sees_initiative(user, host)
+        return host.pk in led_initiative_ids(user) and can_view(user, host)
     if isinstance(host, Ward):
         return host.pk in represented_ward_ids(user)
     if isinstance(host, Councillor):
@@ -151,13 +162,14 @@ def runs(user: Any, host: Host) -> bool:
 
 
 def sees_event(user: Any, event: Event) -> bool:
-    """The visibility rule for one event (selectors.visible_events is the same for lists)."""
+    """Whether `user` may open the event's page: the visibility rule (`events.visibility`),
+    and for an event a moderator hid, its hosts and the moderators who may see its host."""
+    if event.hidden_at is None:
+        return event_visibility.can_view(user, event)
     initiative = event.initiative if event.initiative_id is not None else None
-    if initiative is not None and not _sees_initiative(user, initiative):
+    if initiative is not None and not can_view(user, initiative):
         return False
-    if event.hidden_at is not None:
-        return bool(is_moderator(user)) or runs(user, host_of(event))
-    return True
+    return bool(is_moderator(user)) or runs(user, host_of(event))
 
 
 @rules.predicate
@@ -208,4 +220,6 @@ rules.add_perm(
     "events.add_venue",
     signed_in & ~for_an_archived_group & (is_site_admin | organises_venue_group),
 )
+# A venue of nobody's group, for every host to use: site admins only.
+rules.add_perm("events.add_shared_venue", signed_in & is_site_admin)
 rules.add_perm("events.change_venue", signed_in & (is_site_admin | organises_venue_group))

@@ -1,8 +1,7 @@
 """Reads for venues and events, with bounded query counts.
 
-`visible_events` is THE list filter: events of a safeguarded initiative only for people who may
-see that initiative, and hidden events for nobody (their hosts and moderators reach a hidden
-event's page through `rules.sees_event`). Calendar feeds use it as an anonymous visitor would.
+Which events anybody may see is `events.visibility` (`visible_events` for every list here; their
+hosts and moderators reach a hidden event's page through `rules.sees_event`).
 """
 
 from __future__ import annotations
@@ -24,24 +23,13 @@ from grassroots.events.models import (
     Venue,
 )
 from grassroots.events.rules import sees_event
+from grassroots.events.visibility import visible_events
 from grassroots.groups.models import Group
-from grassroots.initiatives.models import Initiative
-from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Councillor, Ward
 
 FEED_DAYS_BACK = 90
 FEED_LIMIT = 500
 HOST_RELATIONS = ("group", "initiative", "ward", "ward__council", "councillor", "venue")
-
-
-def visible_events(user: Any, queryset: QuerySet[Event] | None = None) -> QuerySet[Event]:
-    """The events `user` may find in lists, counts and feeds."""
-    qs = queryset if queryset is not None else Event.objects.all()
-    qs = qs.filter(hidden_at__isnull=True)
-    return qs.filter(
-        Q(initiative__isnull=True)
-        | Q(initiative__in=visible_initiatives(user, Initiative.objects.all()).values("pk"))
-    )
 
 
 def _count(status: str) -> Coalesce:
@@ -229,4 +217,19 @@ def venue_upcoming_events(user: Any, venue: Venue) -> QuerySet[Event]:
         .filter(venue=venue, ends_at__gte=timezone.now(), cancelled_at__isnull=True)
         .select_related(*HOST_RELATIONS)
         .order_by("starts_at")[:20]
+    )
+
+
+def group_upcoming_events(group: Group, *, limit: int = 10) -> list[Event]:
+    """The group's coming events, not hidden nor cancelled (group events are public), for the
+    group's page (`{% group_events %}`)."""
+    return list(
+        Event.objects.filter(
+            group=group,
+            hidden_at__isnull=True,
+            cancelled_at__isnull=True,
+            ends_at__gt=timezone.now(),
+        )
+        .select_related("venue")
+        .order_by("starts_at", "pk")[:limit]
     )

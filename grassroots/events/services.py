@@ -1,7 +1,7 @@
 """Writes for venues, events, RSVPs, minutes and action items.
 
 Each function checks the permission (rules.py), changes state inside one transaction, writes
-the audit log and notifies through notifications.services.notify (always passing the
+the audit log and notifies through core.notices.notify (always passing the
 initiative of an initiative's event, so a safeguarded one never reaches outsiders).
 
 RSVPs: every change of who is going locks the event row first (select_for_update), so two
@@ -15,13 +15,15 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from grassroots.accounts.rules import is_site_admin
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, followers, followers_notify, notify
+from grassroots.core.services import ServiceError, require
 from grassroots.core.times import govuk_datetime
 from grassroots.events.models import (
     Event,
@@ -34,8 +36,6 @@ from grassroots.events.models import (
 from grassroots.events.rules import Host, host_of
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Ward
 
 VENUE_FIELDS = (
@@ -64,29 +64,30 @@ EVENT_FIELDS = (
 )
 
 
-class EventError(Exception):
-    """A request that cannot be done in the current state; the message is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+def archived_host_refusal() -> str:
+    """Why an archived group is no choice of host (`%(group)s` is its name)."""
+    return _("%(group)s is archived, so it cannot put on new events")
 
 
-def _require(user: Any, perm: str, obj: Any) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(perm)
+def archived_venue_refusal() -> str:
+    """Why venues cannot be added for an archived group (`%(group)s` is its name)."""
+    return _("%(group)s is archived, so venues cannot be added for it")
 
 
 # --- Venues -------------------------------------------------------------------------------------
 
 
-def venue_create(*, actor: Any, council: Council, group: Group | None, **fields: Any) -> Venue:
-    """A site admin (any group or none) or a group's organiser (for that group) adds a venue."""
+def venue_create(*, actor: Actor, council: Council, group: Group | None, **fields: Any) -> Venue:
+    """A site admin (any group or none) or a group's organiser (for that group) adds a venue.
+
+    An archived group gets no new venues: its organisers are told why, anyone else refused.
+    """
     if group is None:
-        if not is_site_admin(actor):  # a venue of nobody's group is for site admins to add
-            raise PermissionDenied("events.add_venue")
+        require(actor, "events.add_shared_venue")
     else:
-        _require(actor, "events.add_venue", group)
+        if group.archived_at is not None and actor.has_perm("groups.manage_events", group):
+            raise ServiceError(archived_venue_refusal() % {"group": group.name})
+        require(actor, "events.add_venue", group)
     with transaction.atomic():
         venue = Venue.objects.create(
             council=council,
@@ -104,9 +105,9 @@ def venue_create(*, actor: Any, council: Council, group: Group | None, **fields:
     return venue
 
 
-def venue_update(*, actor: Any, venue: Venue, **fields: Any) -> Venue:
+def venue_update(*, actor: Actor, venue: Venue, **fields: Any) -> Venue:
     """Change a venue's details (its accessibility facts most of all)."""
-    _require(actor, "events.change_venue", venue)
+    require(actor, "events.change_venue", venue)
     with transaction.atomic():
         changed = []
         for name, value in fields.items():
@@ -140,14 +141,14 @@ def _host_kwargs(host: Host) -> dict[str, Any]:
 
 def _check_times(starts_at: datetime.datetime, ends_at: datetime.datetime) -> None:
     if ends_at <= starts_at:
-        raise EventError(_("The end must be after the start"))
+        raise ServiceError(_("The end must be after the start"))
     if starts_at < timezone.now():
-        raise EventError(_("The start must be in the future"))
+        raise ServiceError(_("The start must be in the future"))
 
 
 def event_create(
     *,
-    actor: Any,
+    actor: Actor,
     host: Host,
     title: str,
     description: str,
@@ -159,11 +160,18 @@ def event_create(
     kind: str = EventKind.MEETING,
 ) -> Event:
     """A host puts on an event (a councillor hosting is holding a surgery); the host's
-    followers hear of it."""
-    _require(actor, "events.host_event", host)
+    followers hear of it. An archived group puts on no new events: its organisers are told
+    why, anyone else refused."""
+    if (
+        isinstance(host, Group)
+        and host.archived_at is not None
+        and actor.has_perm("groups.manage_events", host)
+    ):
+        raise ServiceError(archived_host_refusal() % {"group": host.name})
+    require(actor, "events.host_event", host)
     _check_times(starts_at, ends_at)
     if venue is None and not online_url:
-        raise EventError(_("Choose a venue or give an online link, or both"))
+        raise ServiceError(_("Choose a venue or give an online link, or both"))
     # A surgery is a councillor's own event, and a councillor's event is a surgery.
     kind = EventKind.SURGERY if isinstance(host, Councillor) else kind
     if kind == EventKind.SURGERY and not isinstance(host, Councillor):
@@ -202,7 +210,9 @@ def event_create(
     return event
 
 
-def _tell_followers(event: Event, *, actor: Any, text: str, told: Iterable[Any] = ()) -> None:
+def _tell_followers(
+    event: Event, *, actor: Actor, text: str, told: Iterable[User | None] = ()
+) -> None:
     """The followers of the event's host hear of it (`Kind.FOLLOWING`), each person once.
 
     Who follows what: a group's event reaches the group's followers and its wards' followers;
@@ -214,9 +224,6 @@ def _tell_followers(event: Event, *, actor: Any, text: str, told: Iterable[Any] 
     of a hidden initiative, makes no news; `notify()` drops anyone outside a safeguarded one.
     A bounded number of queries, however many followers there are.
     """
-    from grassroots.following.selectors import followers
-    from grassroots.following.services import followers_notify
-
     if event.hidden_at is not None:
         return
     already = [person for person in told if person is not None]
@@ -288,7 +295,7 @@ def _going_count(event: Event) -> int:
     return Rsvp.objects.filter(event=event, status=RsvpStatus.GOING).count()
 
 
-def _promote(event: Event, actor: Any) -> list[Rsvp]:
+def _promote(event: Event, actor: Actor) -> list[Rsvp]:
     """Fill free places from the waiting list, first come first served (event row locked)."""
     if event.capacity is None:
         free = None
@@ -323,16 +330,16 @@ def _promote(event: Event, actor: Any) -> list[Rsvp]:
     return chosen
 
 
-def event_update(*, actor: Any, event: Event, **fields: Any) -> Event:
+def event_update(*, actor: Actor, event: Event, **fields: Any) -> Event:
     """Change an event. Its calendar UID stays; SEQUENCE goes up so calendars take the change.
 
     Raising the capacity promotes people from the waiting list.
     """
-    _require(actor, "events.change_event", event)
+    require(actor, "events.change_event", event)
     with transaction.atomic():
         event = _lock(event)
         if event.cancelled_at is not None:
-            raise EventError(_("This event has been cancelled and cannot be changed"))
+            raise ServiceError(_("This event has been cancelled and cannot be changed"))
         values = {k: v for k, v in fields.items() if k in EVENT_FIELDS}
         if event.councillor_id is not None:
             values["kind"] = EventKind.SURGERY
@@ -341,17 +348,17 @@ def event_update(*, actor: Any, event: Event, **fields: Any) -> Event:
         starts_at = values.get("starts_at", event.starts_at)
         ends_at = values.get("ends_at", event.ends_at)
         if ends_at <= starts_at:
-            raise EventError(_("The end must be after the start"))
+            raise ServiceError(_("The end must be after the start"))
         if starts_at != event.starts_at and starts_at < timezone.now():
-            raise EventError(_("The start must be in the future"))
+            raise ServiceError(_("The start must be in the future"))
         venue = values.get("venue", event.venue)
         online_url = values.get("online_url", event.online_url)
         if venue is None and not online_url:
-            raise EventError(_("Choose a venue or give an online link, or both"))
+            raise ServiceError(_("Choose a venue or give an online link, or both"))
         capacity = values.get("capacity", event.capacity)
         going = _going_count(event)
         if capacity is not None and capacity < going:
-            raise EventError(
+            raise ServiceError(
                 _("Places must be at least %(going)s, the number of people already going")
                 % {"going": going}
             )
@@ -380,13 +387,13 @@ def event_update(*, actor: Any, event: Event, **fields: Any) -> Event:
     return event
 
 
-def _going_or_waiting(event: Event) -> list[Any]:
+def _going_or_waiting(event: Event) -> list[User]:
     """Everyone with a place or on the waiting list: who hears of a change or cancellation."""
     rsvps = Rsvp.objects.filter(event=event, status__in=[RsvpStatus.GOING, RsvpStatus.WAITING])
     return [r.user for r in rsvps.select_related("user")]
 
 
-def _tell_of_change(event: Event, actor: Any) -> None:
+def _tell_of_change(event: Event, actor: Actor) -> None:
     """Everyone going or waiting hears when the time or the place changes."""
     people = _going_or_waiting(event)
     local = timezone.localtime(event.starts_at)
@@ -404,13 +411,13 @@ def _tell_of_change(event: Event, actor: Any) -> None:
     )
 
 
-def event_cancel(*, actor: Any, event: Event, reason: str) -> Event:
+def event_cancel(*, actor: Actor, event: Event, reason: str) -> Event:
     """Cancel an event and tell everyone going or waiting, and the host's followers."""
-    _require(actor, "events.cancel_event", event)
+    require(actor, "events.cancel_event", event)
     with transaction.atomic():
         event = _lock(event)
         if event.cancelled_at is not None:
-            raise EventError(_("This event has already been cancelled"))
+            raise ServiceError(_("This event has already been cancelled"))
         event.cancelled_at = timezone.now()
         event.cancel_reason = reason
         event.sequence += 1
@@ -444,15 +451,15 @@ def event_cancel(*, actor: Any, event: Event, reason: str) -> Event:
 # --- RSVPs --------------------------------------------------------------------------------------
 
 
-def rsvp_going(*, user: Any, event: Event) -> Rsvp:
+def rsvp_going(*, user: Actor, event: Event) -> Rsvp:
     """Say you're going; when the event is full you join the end of the waiting list."""
-    _require(user, "events.rsvp", event)
+    require(user, "events.rsvp", event)
     with transaction.atomic():
         event = _lock(event)
         if event.cancelled_at is not None:
-            raise EventError(_("This event has been cancelled"))
+            raise ServiceError(_("This event has been cancelled"))
         if event.ends_at <= timezone.now():
-            raise EventError(_("This event has already happened"))
+            raise ServiceError(_("This event has already happened"))
         rsvp = Rsvp.objects.select_for_update().filter(event=event, user=user).first()
         if rsvp is not None and rsvp.status in (RsvpStatus.GOING, RsvpStatus.WAITING):
             return rsvp
@@ -466,7 +473,7 @@ def rsvp_going(*, user: Any, event: Event) -> Rsvp:
                         event=event, user=user, status=status, joined_list_at=now
                     )
             except IntegrityError as error:  # the same person twice at once
-                raise EventError(_("You have already replied to this event")) from error
+                raise ServiceError(_("You have already replied to this event")) from error
         else:
             rsvp.status = status
             rsvp.joined_list_at = now
@@ -481,9 +488,9 @@ def rsvp_going(*, user: Any, event: Event) -> Rsvp:
     return rsvp
 
 
-def rsvp_cancel(*, user: Any, event: Event) -> Rsvp | None:
+def rsvp_cancel(*, user: Actor, event: Event) -> Rsvp | None:
     """Say you're no longer going (or leave the waiting list); a freed place is filled at once."""
-    _require(user, "events.rsvp", event)
+    require(user, "events.rsvp", event)
     with transaction.atomic():
         event = _lock(event)
         rsvp = Rsvp.objects.select_for_update().filter(event=event, user=user).first()
@@ -507,11 +514,11 @@ def rsvp_cancel(*, user: Any, event: Event) -> Rsvp | None:
 # --- After the meeting --------------------------------------------------------------------------
 
 
-def minutes_save(*, actor: Any, event: Event, text: str, decisions: str) -> Minutes:
+def minutes_save(*, actor: Actor, event: Event, text: str, decisions: str) -> Minutes:
     """Write (or correct) the minutes and decisions of a meeting that has started."""
-    _require(actor, "events.write_minutes", event)
+    require(actor, "events.write_minutes", event)
     if event.starts_at > timezone.now():
-        raise EventError(_("Minutes can be written once the event has started"))
+        raise ServiceError(_("Minutes can be written once the event has started"))
     with transaction.atomic():
         minutes, created = Minutes.objects.select_for_update().get_or_create(
             event=event, defaults={"text": text, "decisions": decisions, "written_by": actor}

@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from grassroots.accounts.rules import is_councillor, is_site_admin
+from grassroots.accounts.types import Viewer, actor_of
 from grassroots.core.ratelimits import rate_limited
+from grassroots.core.services import ServiceError
 from grassroots.events import selectors, services
 from grassroots.events.calendar import calendar_response
 from grassroots.events.forms import (
@@ -38,17 +39,14 @@ from grassroots.events.rules import (
     Host,
     archived_organised_group_ids,
     host_of,
-    led_initiative_ids,
+    hosts_for,
     organised_group_ids,
-    represented_ward_ids,
-    sees_event,
 )
-from grassroots.events.services import EventError, host_label
+from grassroots.events.services import host_label
+from grassroots.events.visibility import can_view
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
-from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Ward
-from grassroots.places.selectors import councillor_id_for
 
 PAGE_SIZE = 25
 
@@ -151,46 +149,34 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
         [event],
         name=event.title,
         filename=f"event-{event.pk}.ics",
-        public=sees_event(AnonymousUser(), event),
+        public=can_view(AnonymousUser(), event),
     )
 
 
 # --- Hosting ------------------------------------------------------------------------------------
 
 
-def _host_choices(user: Any) -> list[tuple[str, str]]:
-    """What the user may host for, as form choices ("group:3", "Friends of the park")."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    choices: list[tuple[str, str]] = []
-    for group in Group.objects.filter(pk__in=organised_group_ids(user)).order_by("name"):
-        choices.append((f"group:{group.pk}", group.name))
-    led = visible_initiatives(user, Initiative.objects.filter(pk__in=led_initiative_ids(user)))
-    for initiative in led.order_by("title"):
-        choices.append((f"initiative:{initiative.pk}", initiative.title))
-    for ward in Ward.objects.filter(pk__in=represented_ward_ids(user)).order_by("name"):
-        choices.append(
-            (f"ward:{ward.pk}", _("Councillors for %(ward)s ward") % {"ward": ward.name})
-        )
-    councillor_id = councillor_id_for(user)
-    if councillor_id is not None and is_councillor(user):
-        choices.append((f"councillor:{councillor_id}", _("Your surgery (as a councillor)")))
-    return choices
+def _host_choice(host: Host) -> tuple[str, str]:
+    """A host as a form choice ("group:3", "Friends of the park")."""
+    if isinstance(host, Group):
+        return f"group:{host.pk}", host.name
+    if isinstance(host, Initiative):
+        return f"initiative:{host.pk}", host.title
+    if isinstance(host, Ward):
+        return f"ward:{host.pk}", _("Councillors for %(ward)s ward") % {"ward": host.name}
+    return f"councillor:{host.pk}", _("Your surgery (as a councillor)")
 
 
-def _archived_groups(user: Any, *, value: str, reason: str) -> dict[str, str]:
+def _host_choices(user: Viewer) -> list[tuple[str, str]]:
+    """What the user may host for (the rules say), as form choices."""
+    return [_host_choice(host) for host in hosts_for(user)]
+
+
+def _archived_groups(user: Viewer, *, value: str, reason: str) -> dict[str, str]:
     """Archived groups the user organises, keyed by their form value ("group:3" or "3"), with
     the reason each is not a choice: so a page opened before archiving gets a clear answer."""
     groups = Group.objects.filter(pk__in=archived_organised_group_ids(user)).order_by("name")
     return {value.format(pk=group.pk): reason % {"group": group.name} for group in groups}
-
-
-def _event_refusal() -> str:
-    return _("%(group)s is archived, so it cannot put on new events")
-
-
-def _venue_refusal() -> str:
-    return _("%(group)s is archived, so venues cannot be added for it")
 
 
 def _only_archived(request: HttpRequest, refused: dict[str, str], back: str) -> HttpResponse:
@@ -218,10 +204,10 @@ def _host_from(value: str) -> Host | None:
     return host
 
 
-def _venues_for(user: Any, host: Host | None = None) -> QuerySet[Venue]:
+def _venues_for(user: Viewer, host: Host | None = None) -> QuerySet[Venue]:
     """Venues in the councils the user hosts for (bounded at national scale)."""
     councils: set[int] = set()
-    hosts = [host] if host is not None else [_host_from(v) for v, _label in _host_choices(user)]
+    hosts = [host] if host is not None else hosts_for(user)
     for item in hosts:
         if isinstance(item, Group | Ward):
             councils.add(item.council_id)
@@ -282,7 +268,9 @@ def _form_page(
 @rate_limited("event")
 def event_new(request: HttpRequest) -> HttpResponse:
     choices = _host_choices(request.user)
-    refused = _archived_groups(request.user, value="group:{pk}", reason=_event_refusal())
+    refused = _archived_groups(
+        request.user, value="group:{pk}", reason=services.archived_host_refusal()
+    )
     if not choices:
         return _only_archived(request, refused, reverse("events:list"))
     venues = _venues_for(request.user)
@@ -291,17 +279,13 @@ def event_new(request: HttpRequest) -> HttpResponse:
         form = EventForm(request.POST, hosts=choices, refused_hosts=refused, venues=venues)
         if form.is_valid():
             host = _host_from(form.cleaned_data["host"])
-            archived = isinstance(host, Group) and host.archived_at is not None
-            if not archived and (
-                host is None or not request.user.has_perm("events.host_event", host)
-            ):
+            if host is None:
                 raise PermissionDenied
             try:
-                if isinstance(host, Group) and archived:  # archived since the page was built
-                    raise EventError(_event_refusal() % {"group": host.name})
-                assert host is not None
-                event = services.event_create(actor=request.user, host=host, **_event_values(form))
-            except EventError as error:
+                event = services.event_create(
+                    actor=actor_of(request), host=host, **_event_values(form)
+                )
+            except ServiceError as error:
                 return _form_page(
                     request,
                     form=form,
@@ -343,8 +327,8 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EventForm(request.POST, **kwargs)
         if form.is_valid():
             try:
-                services.event_update(actor=request.user, event=event, **_event_values(form))
-            except EventError as error:
+                services.event_update(actor=actor_of(request), event=event, **_event_values(form))
+            except ServiceError as error:
                 return _form_page(
                     request,
                     form=form,
@@ -388,7 +372,7 @@ def _run(
         if form.is_valid():
             try:
                 action(form)
-            except EventError as error:
+            except ServiceError as error:
                 return _form_page(
                     request,
                     form=form,
@@ -426,7 +410,7 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Cancel the event"),
         button=_("Cancel the event"),
         action=lambda f: services.event_cancel(
-            actor=request.user, event=event, reason=f.cleaned_data["reason"]
+            actor=actor_of(request), event=event, reason=f.cleaned_data["reason"]
         ),
         success=_("The event has been cancelled and everyone going has been told"),
     )
@@ -439,8 +423,8 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("events.rsvp", event):
         raise PermissionDenied
     try:
-        result = services.rsvp_going(user=request.user, event=event)
-    except EventError as error:
+        result = services.rsvp_going(user=actor_of(request), event=event)
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         if result.status == RsvpStatus.GOING:
@@ -462,7 +446,7 @@ def rsvp_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     if not request.user.has_perm("events.rsvp", event):
         raise PermissionDenied
-    services.rsvp_cancel(user=request.user, event=event)
+    services.rsvp_cancel(user=actor_of(request), event=event)
     messages.success(request, _("You're no longer going"))
     return redirect(event.get_absolute_url())
 
@@ -485,7 +469,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
         button=_("Save minutes"),
         initial=initial,
         action=lambda f: services.minutes_save(
-            actor=request.user,
+            actor=actor_of(request),
             event=event,
             text=f.cleaned_data["text"],
             decisions=f.cleaned_data["decisions"],
@@ -527,22 +511,22 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _venue_groups(user: Any) -> list[tuple[str, str]] | None:
+def _venue_groups(user: Viewer) -> list[tuple[str, str]] | None:
     groups = [
         (str(g.pk), g.name)
         for g in Group.objects.filter(pk__in=organised_group_ids(user)).order_by("name")
     ]
-    if is_site_admin(user):
+    if user.has_perm("events.add_shared_venue"):
         return [("", _("No group: a venue for everyone")), *groups]
     return groups
 
 
-def _venue_wards(user: Any) -> QuerySet[Ward]:
+def _venue_wards(user: Viewer) -> QuerySet[Ward]:
     """Wards of the councils the user adds venues in: their groups' councils, and for site
     admins every council with a group or a venue (a short list even at national scale)."""
     councils = Group.objects.filter(pk__in=organised_group_ids(user)).values("council_id")
     wards = Ward.objects.current().filter(council_id__in=councils)
-    if is_site_admin(user):
+    if user.has_perm("events.add_shared_venue"):
         wards = Ward.objects.current().filter(
             Q(council_id__in=Group.objects.values("council_id"))
             | Q(council_id__in=Venue.objects.values("council_id"))
@@ -555,7 +539,7 @@ def _venue_wards(user: Any) -> QuerySet[Ward]:
 @rate_limited("venue")
 def venue_new(request: HttpRequest) -> HttpResponse:
     title, button, back = _("Add a venue"), _("Add venue"), reverse("events:venues")
-    refused = _archived_groups(request.user, value="{pk}", reason=_venue_refusal())
+    refused = _archived_groups(request.user, value="{pk}", reason=services.archived_venue_refusal())
     if not request.user.has_perm("events.add_venue", None):
         return _only_archived(request, refused, back)
     groups = _venue_groups(request.user)
@@ -566,9 +550,6 @@ def venue_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             group_id = form.cleaned_data.get("group") or ""
             group = Group.objects.filter(pk=int(group_id)).first() if group_id else None
-            if group is not None and group.archived_at is not None:  # archived since then
-                form.add_error("group", _venue_refusal() % {"group": group.name})
-                return _form_page(request, form=form, title=title, button=button, back=back)
             ward = form.cleaned_data.get("ward")
             council = (
                 group.council
@@ -578,9 +559,13 @@ def venue_new(request: HttpRequest) -> HttpResponse:
             if council is None:
                 raise Http404
             fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
-            venue = services.venue_create(
-                actor=request.user, council=council, group=group, **fields
-            )
+            try:
+                venue = services.venue_create(
+                    actor=actor_of(request), council=council, group=group, **fields
+                )
+            except ServiceError as error:  # the group was archived since the page was built
+                form.add_error("group", error.message)
+                return _form_page(request, form=form, title=title, button=button, back=back)
             messages.success(request, _("The venue has been added"))
             return redirect(venue.get_absolute_url())
     else:
@@ -605,7 +590,7 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if form.is_valid():
             fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
-            services.venue_update(actor=request.user, venue=venue, **fields)
+            services.venue_update(actor=actor_of(request), venue=venue, **fields)
             messages.success(request, _("The venue has been changed"))
             return redirect(back)
     else:

@@ -28,8 +28,9 @@ from grassroots.conversations.models import Conversation
 from grassroots.conversations.visibility import visible_conversations
 from grassroots.core.times import govuk_datetime
 from grassroots.events.models import Event
-from grassroots.events.selectors import visible_events
+from grassroots.events.visibility import visible_events
 from grassroots.groups.models import Group
+from grassroots.initiatives.browse import public_initiatives
 from grassroots.initiatives.models import (
     Initiative,
     InitiativeWard,
@@ -37,7 +38,6 @@ from grassroots.initiatives.models import (
     StageChange,
     Update,
 )
-from grassroots.initiatives.selectors_list import public_initiatives
 from grassroots.places import selectors as places_selectors
 from grassroots.places.models import Ward
 

@@ -10,7 +10,11 @@ from django.db.models import Model, Q, QuerySet
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor, Viewer
+from grassroots.conversations.visibility import visible_conversations
 from grassroots.following.models import Follow
+from grassroots.groups.models import Group
+from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.places.models import Ward
 
 # What can be followed, by the name used in addresses and in Follow's target fields.
 KINDS = ("initiative", "ward", "group", "conversation")
@@ -60,20 +64,12 @@ def followable(user: Viewer, kind: str, pk: int) -> Model | None:
     one that does not exist.
     """
     if kind == "initiative":
-        from grassroots.initiatives.visibility import visible_initiatives
-
         return visible_initiatives(user).filter(pk=pk).first()
     if kind == "ward":
-        from grassroots.places.models import Ward
-
         return Ward.objects.current().select_related("council").filter(pk=pk).first()
     if kind == "group":
-        from grassroots.groups.models import Group
-
         return Group.objects.filter(pk=pk).first()
     if kind == "conversation":
-        from grassroots.conversations.visibility import visible_conversations
-
         return visible_conversations(user).filter(pk=pk, hidden_at__isnull=True).first()
     return None
 
@@ -86,9 +82,6 @@ def is_following(user: Viewer, target: Model) -> bool:
 
 def follows_of(user: Actor) -> list[Follow]:
     """What `user` follows, in one query, leaving out anything they can no longer see."""
-    from grassroots.conversations.visibility import visible_conversations
-    from grassroots.initiatives.visibility import visible_initiatives
-
     return list(
         Follow.objects.filter(user=user)
         .filter(

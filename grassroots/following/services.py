@@ -4,7 +4,7 @@ conversation."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -14,10 +14,9 @@ from grassroots.core.audit import audit_record
 from grassroots.core.services import require
 from grassroots.following import selectors
 from grassroots.following.models import Follow
-
-if TYPE_CHECKING:
-    from grassroots.initiatives.models import Initiative
-    from grassroots.notifications.models import Notification
+from grassroots.initiatives.models import Initiative
+from grassroots.notifications.models import Kind, Notification
+from grassroots.notifications.services import notify
 
 
 def follow_start(*, user: Actor, target: Model) -> Follow:
@@ -91,9 +90,6 @@ def followers_notify(
     instance). `actor`, who made the news, is never told, and their bursts are emailed to
     each follower once a window (`notifications.bursts`).
     """
-    from grassroots.notifications.models import Kind
-    from grassroots.notifications.services import notify
-
     skip = {person.pk for person in (*exclude, actor) if person is not None}
     wards: list[Any] = list(initiative.wards.values_list("pk", flat=True))
     if also_ward is not None:

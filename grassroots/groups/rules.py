@@ -52,6 +52,7 @@ import rules
 
 from grassroots.accounts.rules import is_site_admin
 from grassroots.accounts.types import Viewer
+from grassroots.core.request_cache import cached
 from grassroots.groups.models import (
     Group,
     GroupMembership,
@@ -66,22 +67,13 @@ def _signed_in(user: Viewer) -> bool:
 
 
 def membership_of(user: Any, group: Group | None) -> GroupMembership | None:
-    """The user's membership row in `group` (any status), cached on the group object."""
+    """The user's membership row in `group` (any status), remembered for the request."""
     if group is None or not _signed_in(user):
         return None
-    cache: dict[int, GroupMembership | None] | None = getattr(group, "_gr_memberships", None)
-    if cache is None:
-        cache = {}
-        group._gr_memberships = cache  # type: ignore[attr-defined]
-    if user.pk not in cache:
-        cache[user.pk] = GroupMembership.objects.filter(group=group, user=user).first()
-    return cache[user.pk]
-
-
-def forget_membership(group: Group) -> None:
-    """Drop the cached rows after a change, so the next question asks the database again."""
-    if hasattr(group, "_gr_memberships"):
-        del group._gr_memberships
+    return cached(
+        ("groups.membership", group.pk, user.pk),
+        lambda: GroupMembership.objects.filter(group=group, user=user).first(),
+    )
 
 
 @rules.predicate

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Viewer
+from grassroots.core.request_cache import remember
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
-from grassroots.groups.rules import is_group_member, is_group_organiser
+from grassroots.groups.rules import is_group_member, is_group_organiser, membership_of
 from grassroots.places.models import Council, Ward
 
 ACTIVE = GroupMembershipStatus.ACTIVE
@@ -32,14 +32,14 @@ ACTIVE = GroupMembershipStatus.ACTIVE
 def is_member(user: Viewer, group: Group) -> bool:
     """Whether `user` is an active member of `group` (organisers are members too).
 
-    Anonymous and deactivated users are never members. The answer is cached on the group
-    object for the rest of the request.
+    Anonymous and deactivated users are never members. The answer is remembered for the
+    rest of the request.
     """
     return bool(is_group_member(user, group))
 
 
 def is_organiser(user: Viewer, group: Group) -> bool:
-    """Whether `user` is an active organiser of `group` (cached on the group object)."""
+    """Whether `user` is an active organiser of `group` (remembered for the request)."""
     return bool(is_group_organiser(user, group))
 
 
@@ -178,21 +178,17 @@ def group_detail(user: Any, slug: str) -> tuple[Group, People] | None:
         members=[m for m in rows if m.status == ACTIVE and m.role == GroupRole.MEMBER],
         invitations=[m for m in rows if m.status == GroupMembershipStatus.INVITED],
     )
-    # The rules read the viewer's row from this cache instead of asking again.
-    cache: dict[int, GroupMembership | None] = {}
+    # The rules read the viewer's row from the request's cache instead of asking again.
     if getattr(user, "is_authenticated", False):
         own = next((m for m in rows if m.user_id == user.pk), None)
         if own is None:
             own = GroupMembership.objects.filter(group=group, user=user).first()
-        cache[user.pk] = own
-    group._gr_memberships = cache  # type: ignore[attr-defined]
+        remember(("groups.membership", group.pk, user.pk), own)
     return group, people
 
 
-def own_membership(user: Any, group: Group) -> GroupMembership | None:
+def own_membership(user: Viewer, group: Group) -> GroupMembership | None:
     """The viewer's own row in `group` (any status), from the rules' cache when it is there."""
-    from grassroots.groups.rules import membership_of
-
     return membership_of(user, group)
 
 
@@ -204,30 +200,4 @@ def pending_invitations(user: Viewer) -> QuerySet[GroupMembership]:
         GroupMembership.objects.filter(user=user, status=GroupMembershipStatus.INVITED)
         .select_related("group", "invited_by")
         .order_by("-created_at", "-pk")
-    )
-
-
-def group_conversations(user: Viewer, group: Group, *, limit: int = 10) -> list[Any]:
-    """The group's conversations `user` may see (safeguarded ones only to its members)."""
-    from grassroots.conversations.models import Conversation
-    from grassroots.conversations.visibility import visible_conversations
-
-    qs = visible_conversations(user, Conversation.objects.filter(group=group))
-    qs = qs.filter(hidden_at__isnull=True)
-    return list(qs.order_by("-created_at", "-pk")[:limit])
-
-
-def group_upcoming_events(group: Group, *, limit: int = 10) -> list[Any]:
-    """The group's coming events, not hidden nor cancelled (group events are public)."""
-    from grassroots.events.models import Event
-
-    return list(
-        Event.objects.filter(
-            group=group,
-            hidden_at__isnull=True,
-            cancelled_at__isnull=True,
-            ends_at__gt=timezone.now(),
-        )
-        .select_related("venue")
-        .order_by("starts_at", "pk")[:limit]
     )

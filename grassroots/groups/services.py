@@ -28,6 +28,7 @@ from grassroots.accounts.selectors import notice_name
 from grassroots.accounts.types import Actor
 from grassroots.core import invitations as invitation_policy
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.core.slugs import unique_slug
 from grassroots.groups.models import (
@@ -38,9 +39,6 @@ from grassroots.groups.models import (
     GroupRole,
     Joining,
 )
-from grassroots.groups.rules import forget_membership
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 from grassroots.places.models import Council, Ward
 
 ACTIVE = GroupMembershipStatus.ACTIVE
@@ -263,7 +261,6 @@ def group_join(*, group: Group, user: Actor) -> GroupMembership:
         else:
             m.status, m.role, m.decided_at = ACTIVE, GroupRole.MEMBER, now
             m.save(update_fields=["status", "role", "decided_at", "updated_at"])
-        forget_membership(group)
         audit_record(actor=user, action="group.join", obj=m, summary=f"Joined {group.name!r}")
         notify(
             recipients=_organisers(group),
@@ -296,7 +293,6 @@ def group_leave(*, group: Group, user: Actor) -> None:
             timezone.now(),
         )
         m.save(update_fields=["status", "role", "decided_at", "updated_at"])
-        forget_membership(group)
         audit_record(actor=user, action="group.leave", obj=m, summary=f"Left {group.name!r}")
 
 
@@ -320,7 +316,6 @@ def member_remove(*, membership: GroupMembership, actor: Actor) -> GroupMembersh
         m.status, m.role = GroupMembershipStatus.REMOVED, GroupRole.MEMBER
         m.decided_at = timezone.now()
         m.save(update_fields=["status", "role", "decided_at", "updated_at"])
-        forget_membership(membership.group)
         audit_record(
             actor=actor,
             action="group.member_remove",
@@ -354,7 +349,6 @@ def member_make_organiser(*, membership: GroupMembership, actor: Actor) -> Group
         ).exists()
         m.role = GroupRole.ORGANISER
         m.save(update_fields=["role", "updated_at"])
-        forget_membership(membership.group)
         audit_record(
             actor=actor,
             action="group.make_organiser",
@@ -391,7 +385,6 @@ def organiser_step_down(*, group: Group, user: Actor) -> GroupMembership:
             )
         m.role = GroupRole.MEMBER
         m.save(update_fields=["role", "updated_at"])
-        forget_membership(group)
         audit_record(
             actor=user, action="group.step_down", obj=m, summary=f"Stepped down in {group.name!r}"
         )
@@ -530,7 +523,6 @@ def _invite_account(*, group: Group, actor: Actor, invitee: User, message: str) 
             for field, value in fields.items():
                 setattr(m, field, value)
             m.save(update_fields=[*fields, "updated_at"])
-        forget_membership(group)
         audit_record(
             actor=actor,
             action="group.invitation_create",
@@ -568,7 +560,6 @@ def invitation_accept(*, membership: GroupMembership, user: Actor) -> GroupMembe
         _refuse_if_archived(m.group)
         m.status, m.decided_at = ACTIVE, timezone.now()
         m.save(update_fields=["status", "decided_at", "updated_at"])
-        forget_membership(membership.group)
         audit_record(
             actor=user,
             action="group.invitation_accept",
@@ -596,7 +587,6 @@ def invitation_decline(*, membership: GroupMembership, user: Actor) -> GroupMemb
             raise ServiceError(_("This invitation is for somebody else"))
         m.status, m.decided_at = GroupMembershipStatus.DECLINED, timezone.now()
         m.save(update_fields=["status", "decided_at", "updated_at"])
-        forget_membership(membership.group)
         audit_record(
             actor=user,
             action="group.invitation_decline",
@@ -622,7 +612,6 @@ def invitation_withdraw(*, membership: GroupMembership, actor: Actor) -> GroupMe
         m = _open_invitation(membership)
         m.status, m.decided_at = GroupMembershipStatus.WITHDRAWN, timezone.now()
         m.save(update_fields=["status", "decided_at", "updated_at"])
-        forget_membership(membership.group)
         audit_record(
             actor=actor,
             action="group.invitation_withdraw",
@@ -659,7 +648,6 @@ def group_archive(*, group: Group, actor: Actor) -> Group:
         )
         group.archived_at = now
         group.save(update_fields=["archived_at", "updated_at"])
-        forget_membership(group)
         audit_record(
             actor=actor,
             action="group.archive",
@@ -680,7 +668,6 @@ def group_unarchive(*, group: Group, actor: Actor) -> Group:
         archived_at = group.archived_at
         group.archived_at = None
         group.save(update_fields=["archived_at", "updated_at"])
-        forget_membership(group)
         audit_record(
             actor=actor,
             action="group.unarchive",

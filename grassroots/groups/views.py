@@ -146,8 +146,6 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "own": own,
             "can": can,
             "is_invited": own is not None and own.status == GroupMembershipStatus.INVITED,
-            "conversations": selectors.group_conversations(request.user, group),
-            "events": selectors.group_upcoming_events(group),
         },
     )
 

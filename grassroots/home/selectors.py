@@ -1,8 +1,8 @@
 """Reads for the home page ("near you") and the site search.
 
 This app is the top layer: it only asks the other apps' own selectors and visibility rules
-(initiatives.visibility through selectors_list, conversations.visibility through
-conversation_list, events.selectors.visible_events through event_list), never re-implements them.
+(initiatives.visibility through browse, conversations.visibility through
+conversation_list, events.visibility.visible_events through event_list), never re-implements them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from grassroots.events import selectors as event_selectors
 from grassroots.events.models import Event
 from grassroots.groups import selectors as group_selectors
 from grassroots.groups.models import Group
-from grassroots.initiatives import selectors_list
+from grassroots.initiatives import browse
 from grassroots.initiatives.search import words
 from grassroots.places.models import Ward
 
@@ -48,10 +48,8 @@ def _section(queryset: QuerySet[Any], size: int = SECTION_SIZE, *, count: bool =
     return Section(rows, min(total, COUNT_LIMIT), capped=total > COUNT_LIMIT)
 
 
-def _initiatives(user: Viewer, filters: selectors_list.ListFilters) -> Section:
-    page = selectors_list.initiative_page(
-        user, filters, 1, per_page=SECTION_SIZE, count_limit=COUNT_LIMIT
-    )
+def _initiatives(user: Viewer, filters: browse.ListFilters) -> Section:
+    page = browse.initiative_page(user, filters, 1, per_page=SECTION_SIZE, count_limit=COUNT_LIMIT)
     return Section(
         list(page),
         min(page.paginator.count, COUNT_LIMIT),
@@ -80,7 +78,7 @@ def near_you(user: Viewer) -> NearYou:
     )
     return NearYou(
         ward=ward,
-        initiatives=_initiatives(user, selectors_list.ListFilters(ward=ward)),
+        initiatives=_initiatives(user, browse.ListFilters(ward=ward)),
         events=_section(event_selectors.event_list(user, ward=ward), count=False),
         conversations=_section(conversations, count=False),
     )
@@ -137,7 +135,7 @@ def site_search(user: Viewer, text: str) -> SearchResults:
     query = " ".join(terms)
     return SearchResults(
         text=query,
-        initiatives=_initiatives(user, selectors_list.ListFilters(text=query)),
+        initiatives=_initiatives(user, browse.ListFilters(text=query)),
         groups=_section(matching_groups(terms)),
         conversations=_section(matching_conversations(user, terms)),
         events=_section(matching_events(user, terms)),

@@ -1,15 +1,20 @@
-"""The home page (find your area, and what is on near you) and the site search."""
+"""The home page (find your area, and what is on near you), the site search, and the ward and
+councillor pages."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from grassroots.home import selectors
 from grassroots.home.forms import SearchForm
+from grassroots.places import maps
+from grassroots.places import selectors as places_selectors
 from grassroots.places.forms import FindAreaForm
+from grassroots.support.selectors import councillor_record, ward_support
 
 # The kinds whose full list of matches lives on the search page itself (the initiatives and
 # groups lists have their own search box, so their "see all" links go there).
@@ -57,4 +62,49 @@ def search(request: HttpRequest) -> HttpResponse:
         request,
         "home/search.html",
         {"form": form, "results": selectors.site_search(request.user, text)},
+    )
+
+
+# The ward and councillor pages are places' pages, but they show what happens there (initiatives,
+# support, conversations, groups, events), so they are composed here, above all of those apps.
+# Their addresses keep the names `places:ward` and `places:councillor` (see grassroots/urls.py).
+
+
+@require_safe
+def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
+    ward = places_selectors.ward_detail(council_slug=council, slug=slug)
+    if ward is None:
+        raise Http404
+    terms = places_selectors.ward_current_terms(ward)
+    return render(
+        request,
+        "home/ward_detail.html",
+        {
+            "ward": ward,
+            "terms": terms,
+            "some_not_on_site": any(not t.councillor.uses_site for t in terms),  # type: ignore[attr-defined]
+            "map": maps.ward_map([ward]),
+            # Initiatives by stage, open needs and waiting help requests (visible ones only).
+            "activity": ward_support(request.user, ward),
+        },
+    )
+
+
+@require_safe
+def councillor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    councillor = places_selectors.councillor_detail(slug=slug)
+    if councillor is None:
+        raise Http404
+    today = timezone.localdate()
+    terms = places_selectors.councillor_terms(councillor)
+    return render(
+        request,
+        "home/councillor_detail.html",
+        {
+            "councillor": councillor,
+            "current_terms": [t for t in terms if t.ends_on is None or t.ends_on >= today],
+            "past_terms": [t for t in terms if t.ends_on is not None and t.ends_on < today],
+            # What the councillor did, counted only on initiatives this viewer may see.
+            "record": councillor_record(request.user, councillor),
+        },
     )

@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 
-from grassroots.initiatives import selectors_list
+from grassroots.initiatives import browse
 from grassroots.initiatives.models import Initiative, NeedStatus
-from grassroots.initiatives.views_list import InitiativeFilterForm
+from grassroots.initiatives.views_browse import InitiativeFilterForm
 
 PAGE_SIZE = 50
 
@@ -154,9 +154,7 @@ def list_initiatives(request: HttpRequest, filters: Query[ListQuery]) -> Any:
             422, {"detail": [{"loc": ["query", "page"], "msg": "Page must be 1 or more"}]}
         )
     # The list page's own paging: a count that stops at COUNT_LIMIT, the page fetched by ids.
-    page = selectors_list.initiative_page(
-        request.user, form.filters(), filters.page, per_page=PAGE_SIZE
-    )
+    page = browse.initiative_page(request.user, form.filters(), filters.page, per_page=PAGE_SIZE)
     if page.number != filters.page:
         # initiative_page gives the last page for one past the end; the API says so instead.
         return Status(404, {"detail": "There is no page with that number"})
@@ -183,7 +181,7 @@ def list_initiatives(request: HttpRequest, filters: Query[ListQuery]) -> Any:
 def get_initiative(request: HttpRequest, slug: str) -> Any:
     """One initiative; 404 if there is none you may see with that slug."""
     initiative = (
-        selectors_list.initiative_list(request.user).filter(slug=slug).prefetch_related("needs")
+        browse.initiative_list(request.user).filter(slug=slug).prefetch_related("needs")
     ).first()
     if initiative is None:
         # The same answer for "missing" and "safeguarded and you are outside it".

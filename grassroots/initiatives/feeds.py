@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from grassroots.initiatives import selectors_list
+from grassroots.initiatives import browse
 from grassroots.initiatives.models import Initiative
 
 FEED_SIZE = 50
@@ -36,7 +36,7 @@ class NewInitiativesFeed(Feed):  # type: ignore[type-arg]
         return _("Initiatives residents have started, newest first.")
 
     def items(self) -> list[Initiative]:
-        return list(selectors_list.public_initiatives().order_by("-created_at", "-pk")[:FEED_SIZE])
+        return list(browse.public_initiatives().order_by("-created_at", "-pk")[:FEED_SIZE])
 
     def item_title(self, item: Initiative) -> str:
         return item.title

@@ -92,7 +92,7 @@ class Initiative(Hideable):
             models.Index(fields=["visibility", "stage"], name="initiative_vis_stage_idx"),
             models.Index(fields=["visibility", "theme"], name="initiative_vis_theme_idx"),
             # The list's order, covering the visibility rule's columns (PostgreSQL): a deep
-            # page's offset is skipped in the index alone (selectors_list.initiative_page).
+            # page's offset is skipped in the index alone (browse.initiative_page).
             models.Index(
                 fields=["-created_at", "-id"],
                 include=["visibility", "hidden_at"],

@@ -8,8 +8,8 @@ tests/test_rules_invitations.py). A councillor may be a member but never leads a
 a ward they currently represent (the back seat): a lead who represents one of its wards loses
 every lead power while that is so.
 
-Predicates cache what they look up on the user and initiative objects, so a page that asks
-many questions about one initiative costs a fixed number of queries.
+Predicates remember what they look up for the rest of the request (`core.request_cache`), so a
+page that asks many questions about one initiative costs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import rules
 from django.utils import timezone
 
+from grassroots.core.request_cache import cached
 from grassroots.initiatives.models import (
     ASK_AGAIN_STATUSES,
     Initiative,
@@ -37,53 +38,48 @@ def _signed_in(user: Any) -> bool:
 
 
 def membership_of(user: Any, initiative: Initiative) -> Membership | None:
-    """The user's membership row (any status), cached on the initiative."""
+    """The user's membership row (any status), remembered for the request."""
     if not _signed_in(user) or initiative is None:
         return None
-    cache: dict[int, Membership | None] | None = getattr(initiative, "_gr_memberships", None)
-    if cache is None:
-        cache = {}
-        initiative._gr_memberships = cache  # type: ignore[attr-defined]
-    if user.pk not in cache:
-        cache[user.pk] = Membership.objects.filter(initiative=initiative, user=user).first()
-    return cache[user.pk]
+    return cached(
+        membership_key(initiative.pk, user.pk),
+        lambda: Membership.objects.filter(initiative=initiative, user=user).first(),
+    )
+
+
+def membership_key(initiative_id: int, user_id: int) -> tuple[str, int, int]:
+    """Where `membership_of()` keeps a row in the request's cache (selectors fill it)."""
+    return ("initiatives.membership", initiative_id, user_id)
 
 
 def represented_ward_ids(user: Any) -> frozenset[int]:
-    """Wards the user represents as a councillor today (whatever their MFA), cached on the user."""
+    """Wards the user represents as a councillor today (whatever their MFA)."""
     if not _signed_in(user):
         return frozenset()
-    cached: frozenset[int] | None = getattr(user, "_gr_represented_wards", None)
-    if cached is None:
-        cached = frozenset(
+    return cached(
+        ("initiatives.represented_wards", user.pk),
+        lambda: frozenset(
             CouncillorTerm.objects.current(timezone.localdate())
             .filter(councillor__user=user)
             .values_list("ward_id", flat=True)
-        )
-        user._gr_represented_wards = cached
-    return cached
+        ),
+    )
 
 
 def initiative_ward_ids(initiative: Initiative) -> frozenset[int]:
-    cached: frozenset[int] | None = getattr(initiative, "_gr_ward_ids", None)
-    if cached is None:
-        prefetched = getattr(initiative, "_prefetched_objects_cache", {}).get("wards")
-        if prefetched is not None:
-            cached = frozenset(w.pk for w in prefetched)
-        else:
-            cached = frozenset(initiative.wards.values_list("pk", flat=True))
-        initiative._gr_ward_ids = cached  # type: ignore[attr-defined]
-    return cached
+    prefetched = getattr(initiative, "_prefetched_objects_cache", {}).get("wards")
+    if prefetched is not None:
+        return frozenset(w.pk for w in prefetched)
+    return cached(
+        ("initiatives.ward_ids", initiative.pk),
+        lambda: frozenset(initiative.wards.values_list("pk", flat=True)),
+    )
 
 
 @rules.predicate
 def may_view(user: Any, initiative: Initiative | None) -> bool:
     if initiative is None:
         return False
-    if hasattr(initiative, "_gr_visible_to") and initiative._gr_visible_to == getattr(
-        user, "pk", None
-    ):
-        return True  # fetched through visible_initiatives(user) by the selector, for this user
     return can_view(user, initiative)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from grassroots.core.request_cache import remember
 from grassroots.initiatives.models import (
     Initiative,
     InitiativeWard,
@@ -18,7 +19,8 @@ from grassroots.initiatives.models import (
     StageChange,
     Update,
 )
-from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.initiatives.rules import membership_key
+from grassroots.initiatives.visibility import remember_visible, visible_initiatives
 from grassroots.places.models import Ward
 
 
@@ -30,7 +32,7 @@ def initiative_for(user: Any, slug: str) -> Initiative | None:
         .first()
     )
     if initiative is not None:
-        initiative._gr_visible_to = getattr(user, "pk", None)  # type: ignore[attr-defined]
+        remember_visible(user, initiative)
     return initiative
 
 
@@ -73,12 +75,13 @@ def initiative_detail(user: Any, slug: str) -> Initiative | None:
     )
     if initiative is None:
         return None
-    initiative._gr_visible_to = getattr(user, "pk", None)  # type: ignore[attr-defined]
+    remember_visible(user, initiative)
     # The rules look memberships up here instead of asking the database once per question.
     by_user: dict[int, Membership | None] = {m.user_id: m for m in initiative.memberships.all()}
     if getattr(user, "is_authenticated", False):
         by_user.setdefault(user.pk, None)
-    initiative._gr_memberships = by_user  # type: ignore[attr-defined]
+    for user_id, membership in by_user.items():
+        remember(membership_key(initiative.pk, user_id), membership)
     return initiative
 
 

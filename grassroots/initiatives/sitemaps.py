@@ -11,7 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from grassroots.initiatives import selectors_list
+from grassroots.initiatives import browse
 from grassroots.initiatives.models import Initiative
 from grassroots.places.models import Council, Councillor, Ward
 
@@ -21,7 +21,7 @@ class InitiativeSitemap(Sitemap[Initiative]):
     priority = 0.8
 
     def items(self) -> QuerySet[Initiative]:
-        return selectors_list.public_initiatives().order_by("pk").only("slug", "updated_at")
+        return browse.public_initiatives().order_by("pk").only("slug", "updated_at")
 
     def lastmod(self, item: Initiative) -> datetime.datetime:
         return item.updated_at

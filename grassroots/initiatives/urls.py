@@ -1,15 +1,15 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from grassroots.initiatives import feeds, views, views_list
+from grassroots.initiatives import feeds, views, views_browse
 
 app_name = "initiatives"
 
 urlpatterns: list[object] = [
     # Finding initiatives. These come before any "<slug>/" route, which would swallow them.
-    path("", views_list.initiative_list, name="list"),
-    path("map/", views_list.initiative_map, name="map"),
-    path("export.csv", views_list.initiative_export, name="export"),
+    path("", views_browse.initiative_list, name="list"),
+    path("map/", views_browse.initiative_map, name="map"),
+    path("export.csv", views_browse.initiative_export, name="export"),
     path("feed.atom", feeds.NewInitiativesFeed(), name="feed"),
     # A ward's feed moved to the following app, which carries all of the ward's public activity;
     # readers subscribed to the old address are sent there for good.

@@ -40,11 +40,12 @@ from grassroots.initiatives.models import (
     NeedStatus,
     Stage,
     Update,
-    Visibility,
 )
+from grassroots.initiatives.rules import membership_of
 from grassroots.initiatives.services import invitations as invites
 from grassroots.initiatives.services import lifecycle, people, progress
 from grassroots.initiatives.services.lifecycle import EditConflict
+from grassroots.initiatives.visibility import is_public
 from grassroots.places.selectors import locate
 
 
@@ -182,7 +183,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "invite_member",
         )
     }
-    mine = getattr(initiative, "_gr_memberships", {}).get(getattr(user, "pk", None))
+    mine = membership_of(user, initiative)
     invitation = None
     if mine is not None and user.has_perm("initiatives.accept_invitation", mine):
         invitation = mine
@@ -457,7 +458,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _invitation(initiative: Initiative, pk: int) -> Membership:
     membership = _membership(initiative, pk)
-    membership.initiative = initiative  # the rules reuse what is cached on it
+    membership.initiative = initiative  # the rules read the initiative already fetched
     return membership
 
 
@@ -647,7 +648,7 @@ def update_photo(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     """An update's photo, for whoever may see the initiative (otherwise the same 404)."""
     initiative = _visible(request, slug)
     update = get_object_or_404(Update, initiative=initiative, pk=pk)
-    public = initiative.visibility == Visibility.PUBLIC and initiative.hidden_at is None
+    public = is_public(initiative)
     return serve_private_file(request, update.photo, public=public)
 
 

@@ -1,13 +1,14 @@
 """Who may see an initiative: the one definition every surface uses.
 
 A public initiative is visible to everybody. A safeguarded one (for example on domestic abuse
-or mental health) is visible only to:
+or mental health) is visible only to the people inside it:
 - its approved members (leads included), and people its leads have invited to join while
   the invitation waits for their answer (so they can decide; turned down or withdrawn, and
   they are outside again);
-- councillors supporting it: with a support offered, planned, in progress or done, or invited
-  by its leads, or representing one of its wards while a help request is waiting; only while
-  they hold a current term (the access ends with the term).
+- whoever an app above this one lets in through `add_insider_grant()`: the support app lets in
+  councillors supporting it (support offered, planned, in progress or done; invited by its
+  leads; or representing one of its wards while a help request waits), only while they hold a
+  current term.
 
 Anyone holding a role that needs two-factor authentication gets none of this insider access
 until they have set it up (an ex-councillor holds no role: a password is enough for what they
@@ -18,17 +19,25 @@ by moderators who could otherwise see it; to everybody else it is as if it did n
 
 Everybody else gets exactly what they would get for an initiative that does not exist: no
 page (404), no row in any list, count, search, map, feed, sitemap, API answer, export or
-notification. Always filter with `visible_initiatives()` or ask `can_view()`; never test
-`visibility` by hand.
+notification. The three forms of the rule (see `core.visibility`) are `can_view()` for one
+person and one initiative, `visible_initiatives()` for lists, and `viewers()` /
+`viewers_of()` for the people a notification may reach. Never test `visibility` by hand.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TypeAlias
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
+from grassroots.accounts.models import User
+from grassroots.accounts.rules import is_moderator
+from grassroots.accounts.selectors import moderator_q, user_roles, without_required_mfa_q
+from grassroots.accounts.types import Viewer
+from grassroots.core import visibility as core
+from grassroots.core.request_cache import cached, remember, scoped
 from grassroots.initiatives.models import (
     INSIDER_STATUSES,
     Initiative,
@@ -37,95 +46,136 @@ from grassroots.initiatives.models import (
     MembershipStatus,
     Visibility,
 )
-from grassroots.places.models import CouncillorTerm
-from grassroots.places.selectors import councillor_id_for
 
-# Support in these states lets a councillor see a safeguarded initiative.
-SUPPORTING_STATUSES = ("offered", "planned", "in_progress", "done")
+# --- Grants: conditions relating a person and an initiative (see core.visibility) -----------
+
+# A person or an initiative in a grant: a row, or the row of the query it is placed in.
+PersonRef: TypeAlias = User | OuterRef
+InitiativeRef: TypeAlias = Initiative | OuterRef
+InsiderGrant: TypeAlias = core.Grant[PersonRef, InitiativeRef]
 
 
-def insider_condition(user: Any) -> Q:
-    """Q matching the initiatives `user` is inside of: what makes a safeguarded one visible to
-    them (conversations.visibility asks it about public initiatives too, for their
-    safeguarded conversations).
-
-    Someone holding a role (councillor, officer, site admin, safeguarding contact, moderator)
-    is inside nothing until they have set up two-factor authentication, even as a plain
-    member. A councillor's insider access through support, an invitation or a help request
-    lasts only while they sit: once their last term ends, so does that access (as a member
-    they stay inside like any resident)."""
-    from grassroots.accounts.selectors import user_roles
-    from grassroots.support.models import HelpRequest, Invitation, Support
-
-    roles = user_roles(user)
-    if not roles.may_be_inside:
-        return Q(pk__in=[])
-    member = Exists(
-        Membership.objects.filter(initiative=OuterRef("pk"), user=user, status__in=INSIDER_STATUSES)
+def _member(person: PersonRef, initiative: InitiativeRef) -> Q:
+    """An approved member, or invited to join while the invitation waits."""
+    rows = Membership.objects.filter(
+        initiative=initiative, user=person, status__in=INSIDER_STATUSES
     )
-    condition = Q(member)
-    councillor_id = councillor_id_for(user) if roles.councillor else None
-    if councillor_id is not None:
-        today = timezone.localdate()
-        current_wards = CouncillorTerm.objects.current(today).filter(councillor_id=councillor_id)
-        condition |= Q(
-            Exists(
-                Support.objects.filter(
-                    initiative=OuterRef("pk"),
-                    councillor_id=councillor_id,
-                    status__in=SUPPORTING_STATUSES,
-                )
-            )
-        )
-        condition |= Q(
-            Exists(
-                Invitation.objects.filter(initiative=OuterRef("pk"), councillor_id=councillor_id)
-            )
-        )
-        condition |= Q(
-            Exists(
-                HelpRequest.objects.filter(
-                    initiative=OuterRef("pk"),
-                    status="waiting",
-                    initiative__wards__in=current_wards.values("ward_id"),
-                )
-            )
-        )
-    return condition
+    return Q(Exists(rows))
 
 
+def _lead(person: PersonRef, initiative: InitiativeRef) -> Q:
+    rows = Membership.objects.filter(
+        initiative=initiative,
+        user=person,
+        role=MemberRole.LEAD,
+        status=MembershipStatus.APPROVED,
+    )
+    return Q(Exists(rows))
+
+
+_insider_grants: list[InsiderGrant] = [_member]
+
+
+def add_insider_grant(grant: InsiderGrant) -> None:
+    """Let another app (above this one in the layers) say who else is inside a safeguarded
+    initiative; called from that app's `AppConfig.ready()`. The grant is asked as
+    grant(person, initiative), each side a row or `core.outer()`."""
+    if grant not in _insider_grants:
+        _insider_grants.append(grant)
+
+
+def _inside(person: PersonRef, initiative: InitiativeRef) -> Q:
+    return core.any_grant(_insider_grants, person, initiative)
+
+
+# --- One person, many initiatives ------------------------------------------------------------
+
+
+def _signed_in(viewer: Viewer | None) -> bool:
+    return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
+
+
+def public_q() -> Q:
+    """What every visitor sees: public and not hidden (anonymous visitors, feeds, sitemaps)."""
+    return Q(visibility=Visibility.PUBLIC, hidden_at__isnull=True)
+
+
+def insider_condition(viewer: Viewer) -> Q:
+    """Q matching the initiatives `viewer` is inside of, whatever their visibility (the
+    conversations rule asks it about public initiatives too, for their safeguarded
+    conversations). Nothing for someone holding a role without two-factor authentication."""
+    if not _signed_in(viewer) or not user_roles(viewer).may_be_inside:
+        return core.nothing()
+    assert not isinstance(viewer, AnonymousUser)
+    return _inside(viewer, core.outer())
+
+
+@scoped
 def visible_initiatives(
-    user: Any, queryset: QuerySet[Initiative] | None = None
+    viewer: Viewer | None, queryset: QuerySet[Initiative] | None = None
 ) -> QuerySet[Initiative]:
-    """The initiatives `user` may know exist (anonymous users: public ones only)."""
+    """The initiatives `viewer` may know exist (anonymous visitors: public ones only)."""
     qs = queryset if queryset is not None else Initiative.objects.all()
+    if viewer is None or not _signed_in(viewer):
+        return qs.filter(public_q())
+    assert not isinstance(viewer, AnonymousUser)
     public = Q(visibility=Visibility.PUBLIC)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.filter(public, hidden_at__isnull=True)
-    visible = qs.filter(public | (Q(visibility=Visibility.SAFEGUARDED) & insider_condition(user)))
-    return visible.filter(_shown_condition(user))
+    seen = public | (Q(visibility=Visibility.SAFEGUARDED) & insider_condition(viewer))
+    if not is_moderator(viewer):
+        seen &= Q(hidden_at__isnull=True) | _lead(viewer, core.outer())
+    return qs.filter(seen)
 
 
-def _shown_condition(user: Any) -> Q:
-    """Hidden by a moderator: still seen by its leads (with a banner) and by moderators."""
-    from grassroots.accounts.rules import is_moderator
-
-    if is_moderator(user):
-        return Q()
-    lead = Exists(
-        Membership.objects.filter(
-            initiative=OuterRef("pk"),
-            user=user,
-            role=MemberRole.LEAD,
-            status=MembershipStatus.APPROVED,
-        )
-    )
-    return Q(hidden_at__isnull=True) | Q(lead)
+# --- One person, one initiative --------------------------------------------------------------
 
 
-def can_view(user: Any, initiative: Initiative) -> bool:
-    if initiative.visibility == Visibility.PUBLIC and initiative.hidden_at is None:
+def is_public(initiative: Initiative) -> bool:
+    """Seen by everybody (`public_q()` for one initiative in memory)."""
+    return initiative.visibility == Visibility.PUBLIC and initiative.hidden_at is None
+
+
+@scoped
+def can_view(viewer: Viewer | None, initiative: Initiative) -> bool:
+    if is_public(initiative):
         return True
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if viewer is None or not _signed_in(viewer):
         return False
-    return visible_initiatives(user, Initiative.objects.filter(pk=initiative.pk)).exists()
+    pk = initiative.pk
+    return cached(
+        ("initiatives.can_view", viewer.pk, pk),
+        lambda: visible_initiatives(viewer, Initiative.objects.filter(pk=pk)).exists(),
+    )
+
+
+def remember_visible(viewer: Viewer | None, initiative: Initiative) -> None:
+    """Note for the rest of the request that `initiative`, fetched through
+    `visible_initiatives(viewer)`, is visible to `viewer` (saves `can_view()` a query)."""
+    if viewer is not None and _signed_in(viewer):
+        remember(("initiatives.can_view", viewer.pk, initiative.pk), True)
+
+
+# --- Many people, one or many initiatives ----------------------------------------------------
+
+
+def people_q(initiative: Initiative, *, insiders_only: bool = False) -> Q:
+    """Q on users: who may see `initiative`. With `insiders_only`, who may see it if it were
+    safeguarded (a safeguarded conversation of a public initiative is for its insiders)."""
+    seen = Q(is_active=True)
+    if initiative.is_safeguarded or insiders_only:
+        seen &= ~without_required_mfa_q() & _inside(core.outer(), initiative)
+    if initiative.hidden_at is not None:
+        seen &= _lead(core.outer(), initiative) | moderator_q()
+    return seen
+
+
+def viewers_of(initiatives: Iterable[Initiative], user_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each initiative, which of `user_ids` may see it: one query for all the restricted
+    ones (safeguarded or hidden), one for the rest."""
+    return core.viewers_of(
+        initiatives, user_ids, restricted=lambda i: not is_public(i), people=people_q
+    )
+
+
+def viewers(initiative: Initiative, user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` may see `initiative`, in one query."""
+    return viewers_of([initiative], user_ids)[initiative.pk]

@@ -1,15 +1,19 @@
-"""Moderation policy that other apps ask about: should a new reply wait for a moderator?"""
+"""Moderation policy that other apps ask about: should a new reply wait for a moderator?
+
+Conversations asks through its hook (`conversations.holds`); `hold_reply` is registered there
+in `ModerationConfig.ready()`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
+from grassroots.accounts.models import User
 from grassroots.accounts.selectors import user_roles
+from grassroots.accounts.types import Actor, Viewer
 from grassroots.conversations.models import Conversation, Post
 from grassroots.moderation.models import ModerationSettings
 
 
-def should_hold(user: Any, conversation: Conversation | None = None) -> bool:
+def should_hold(user: Viewer, conversation: Conversation | None = None) -> bool:
     """True when `user`'s next reply must wait for a moderator (ModerationSettings).
 
     A new account's first N replies are held (N = `hold_first_posts`, 0 = never). People with
@@ -17,7 +21,7 @@ def should_hold(user: Any, conversation: Conversation | None = None) -> bool:
     safeguarded conversation are never held: moderators may not see safeguarded content, so a
     held reply there could never be approved; its host community vets its own members.
     """
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # nobody signed in
         return False
     limit = ModerationSettings.load().hold_first_posts
     if limit <= 0:
@@ -33,3 +37,8 @@ def should_hold(user: Any, conversation: Conversation | None = None) -> bool:
     # Count every reply they have written (held ones included), whatever happened to it since.
     written = Post.objects.filter(author=user).count()
     return written < limit
+
+
+def hold_reply(actor: Actor, conversation: Conversation, text: str) -> bool:
+    """The check conversations asks before a reply is saved (the text does not count yet)."""
+    return should_hold(actor, conversation)

@@ -12,18 +12,21 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.types import Actor
 from grassroots.conversations.models import Post
 from grassroots.conversations.services import post_released
 from grassroots.core.audit import audit_record
-from grassroots.core.mail import send_rendered_later
+from grassroots.core.services import ServiceError, require
+from grassroots.core.tasks import send_rendered_later
 from grassroots.moderation import targets
 from grassroots.moderation.models import (
     ConcernStatus,
@@ -39,10 +42,6 @@ from grassroots.notifications.services import notify
 logger = logging.getLogger("grassroots.moderation")
 
 
-class ModerationError(Exception):
-    """A request that cannot be carried out; the message is shown to the person as it is."""
-
-
 def _target_kwargs(item: Any) -> dict[str, Any]:
     return {targets.FIELD_FOR_KIND[targets.kind_of(item)]: item}
 
@@ -52,17 +51,18 @@ def _my_reports_url() -> str:
 
 
 def report_create(
-    *, reporter: Any, item: Any, reason: str, details: str = ""
+    *, reporter: Actor, item: Any, reason: str, details: str = ""
 ) -> Report | SafeguardingConcern:
     """Record a report about `item`; a safeguarding concern (or any report about safeguarded
     content) goes to the council's safeguarding contacts instead of the moderators' queue."""
+    require(reporter, "moderation.report", item)
     if reason not in Reason.values:
-        raise ModerationError(_("Select why you are reporting this"))
+        raise ServiceError(_("Select why you are reporting this"))
     if reason == Reason.SAFEGUARDING or targets.is_safeguarded(item):
         return concern_create(reporter=reporter, item=item, reason=reason, details=details)
     where = _target_kwargs(item)
     if Report.objects.filter(reporter=reporter, status=ReportStatus.OPEN, **where).exists():
-        raise ModerationError(_("You have already reported this. A moderator will look at it"))
+        raise ServiceError(_("You have already reported this. A moderator will look at it"))
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -78,7 +78,7 @@ def report_create(
             )
     except IntegrityError as error:
         # Two submissions at once: the second meets the one-open-report constraint.
-        raise ModerationError(
+        raise ServiceError(
             _("You have already reported this. A moderator will look at it")
         ) from error
     return report
@@ -111,15 +111,16 @@ def safeguarding_recipients(council: Any) -> list[str]:
 
 
 def concern_create(
-    *, reporter: Any, item: Any, reason: str = Reason.SAFEGUARDING, details: str = ""
+    *, reporter: Actor, item: Any, reason: str = Reason.SAFEGUARDING, details: str = ""
 ) -> SafeguardingConcern:
     """Record a safeguarding concern and email the council's safeguarding contacts at once."""
+    require(reporter, "moderation.report", item)
     where = _target_kwargs(item)
     already = SafeguardingConcern.objects.filter(reporter=reporter, **where).exclude(
         status=ConcernStatus.CLOSED
     )
     if already.exists():
-        raise ModerationError(
+        raise ServiceError(
             _("You have already raised a concern about this. The safeguarding team has it")
         )
     description = targets.describe(item)
@@ -152,7 +153,7 @@ def concern_create(
             if recipients:
                 send_rendered_later(_concern_email(concern, description, recipients))
     except IntegrityError as error:
-        raise ModerationError(
+        raise ServiceError(
             _("You have already raised a concern about this. The safeguarding team has it")
         ) from error
     return concern
@@ -186,10 +187,10 @@ def _open_reports(item: Any) -> Any:
 def _refuse_safeguarded(item: Any) -> None:
     # Moderators never act on safeguarded content: the safeguarding contacts handle it.
     if targets.is_safeguarded(item):
-        raise ModerationError(_("This is handled by the safeguarding team"))
+        raise ServiceError(_("This is handled by the safeguarding team"))
 
 
-def _decide_reports(*, moderator: Any, item: Any, status: str, note: str) -> list[Any]:
+def _decide_reports(*, moderator: Actor, item: Any, status: str, note: str) -> list[Any]:
     """Close the open reports about `item`; return the people who made them."""
     reports = list(_open_reports(item).select_related("reporter"))
     now = timezone.now()
@@ -202,8 +203,9 @@ def _decide_reports(*, moderator: Any, item: Any, status: str, note: str) -> lis
     return [r.reporter for r in reports if r.reporter is not None]
 
 
-def item_hide(*, moderator: Any, item: Any, reason: str) -> None:
+def item_hide(*, moderator: Actor, item: Any, reason: str) -> None:
     """Hide `item` with a reason; its author and the people who reported it are told."""
+    require(moderator, "moderation.decide")
     _refuse_safeguarded(item)
     _hide(
         actor=moderator,
@@ -221,24 +223,23 @@ def _concern_target(concern: SafeguardingConcern) -> Any:
     """What `concern` is about, freshly loaded; an error if it has gone from the site."""
     item = targets.load_target(*concern.target_key)
     if item is None:
-        raise ModerationError(_("What was reported is no longer on the site"))
+        raise ServiceError(_("What was reported is no longer on the site"))
     return item
 
 
-def concern_item_hide(*, user: Any, concern: SafeguardingConcern, reason: str) -> Any:
+def concern_item_hide(*, user: Actor, concern: SafeguardingConcern, reason: str) -> Any:
     """A safeguarding contact hides what `concern` is about, safeguarded or not; returns it.
 
     The same hiding as the moderators' (audit log, author told, open reports upheld), but what
     people are told names neither the concern nor who raised or handled it: the author hears
     only that it was hidden under the site's rules, with the reason given.
     """
-    if not user.has_perm("moderation.hide_concern_item", concern):
-        raise PermissionDenied
+    require(user, "moderation.hide_concern_item", concern)
     reason = reason.strip()
     if not reason:
-        raise ModerationError(_("Enter the reason"))
+        raise ServiceError(_("Enter the reason"))
     if len(reason) > REASON_MAX_LENGTH:
-        raise ModerationError(_("The reason must be 1000 characters or fewer"))
+        raise ServiceError(_("The reason must be 1000 characters or fewer"))
     item = _concern_target(concern)
     _hide(
         actor=user,
@@ -255,7 +256,7 @@ def concern_item_hide(*, user: Any, concern: SafeguardingConcern, reason: str) -
 
 def _hide(
     *,
-    actor: Any,
+    actor: Actor,
     item: Any,
     reason: str,
     author_text: str,
@@ -263,13 +264,13 @@ def _hide(
     concern: SafeguardingConcern | None = None,
 ) -> None:
     if not hasattr(item, "hidden_at"):
-        raise ModerationError(_("This cannot be hidden yet"))
+        raise ServiceError(_("This cannot be hidden yet"))
     description = targets.describe(item)
     with transaction.atomic():
         # Locked and read again: two people hiding it at once must not both succeed.
         current = type(item).objects.select_for_update().filter(pk=item.pk)
         if current.filter(hidden_at__isnull=False).exists():
-            raise ModerationError(_("This is already hidden"))
+            raise ServiceError(_("This is already hidden"))
         item.hidden_at = timezone.now()
         item.hidden_reason = reason
         item.hidden_by = actor
@@ -317,8 +318,9 @@ def _reporters_scope(item: Any) -> dict[str, Any]:
     return targets.notify_scope(item) if targets.is_safeguarded(item) else {}
 
 
-def item_restore(*, moderator: Any, item: Any, reason: str) -> None:
+def item_restore(*, moderator: Actor, item: Any, reason: str) -> None:
     """Show a hidden `item` again, with a reason; its author is told."""
+    require(moderator, "moderation.decide")
     _refuse_safeguarded(item)
     _restore(
         actor=moderator,
@@ -328,18 +330,17 @@ def item_restore(*, moderator: Any, item: Any, reason: str) -> None:
     )
 
 
-def concern_item_restore(*, user: Any, concern: SafeguardingConcern, note: str = "") -> Any:
+def concern_item_restore(*, user: Actor, concern: SafeguardingConcern, note: str = "") -> Any:
     """A safeguarding contact shows what `concern` is about again, safeguarded or not; returns it.
 
     The same restoring as the moderators' (audit log, author told), for whoever may hide from the
     concern. The optional note is for the record only (the audit log, which links the restoring
     to the concern): the author is told only that it is shown again, never of the concern.
     """
-    if not user.has_perm("moderation.restore_concern_item", concern):
-        raise PermissionDenied
+    require(user, "moderation.restore_concern_item", concern)
     note = note.strip()
     if len(note) > REASON_MAX_LENGTH:
-        raise ModerationError(_("The note must be 1000 characters or fewer"))
+        raise ServiceError(_("The note must be 1000 characters or fewer"))
     item = _concern_target(concern)
     _restore(
         actor=user,
@@ -353,20 +354,20 @@ def concern_item_restore(*, user: Any, concern: SafeguardingConcern, note: str =
 
 def _restore(
     *,
-    actor: Any,
+    actor: Actor,
     item: Any,
     reason: str,
     author_text: str,
     concern: SafeguardingConcern | None = None,
 ) -> None:
     if getattr(item, "hidden_at", None) is None:
-        raise ModerationError(_("This is not hidden"))
+        raise ServiceError(_("This is not hidden"))
     description = targets.describe(item)
     with transaction.atomic():
         # Locked and read again: two people showing it at once must not both succeed.
         current = type(item).objects.select_for_update().filter(pk=item.pk)
         if not current.filter(hidden_at__isnull=False).exists():
-            raise ModerationError(_("This is not hidden"))
+            raise ServiceError(_("This is not hidden"))
         item.hidden_at = None
         item.hidden_reason = ""
         item.hidden_by = None
@@ -395,8 +396,9 @@ def _restore(
         )
 
 
-def reports_dismiss(*, moderator: Any, item: Any, note: str) -> int:
+def reports_dismiss(*, moderator: Actor, item: Any, note: str) -> int:
     """Close every open report about `item` without acting; the reporters are told."""
+    require(moderator, "moderation.decide")
     _refuse_safeguarded(item)
     description = targets.describe(item)
     with transaction.atomic():
@@ -404,7 +406,7 @@ def reports_dismiss(*, moderator: Any, item: Any, note: str) -> int:
             moderator=moderator, item=item, status=ReportStatus.DISMISSED, note=note
         )
         if not reporters:
-            raise ModerationError(_("There are no open reports about this"))
+            raise ServiceError(_("There are no open reports about this"))
         kind, pk = targets.kind_of(item), item.pk
         audit_record(
             actor=moderator,
@@ -427,11 +429,12 @@ def reports_dismiss(*, moderator: Any, item: Any, note: str) -> int:
     return len(reporters)
 
 
-def held_post_approve(*, moderator: Any, post: Post) -> None:
+def held_post_approve(*, moderator: Actor, post: Post) -> None:
     """Let a held reply through: everyone who can see the conversation now sees it."""
+    require(moderator, "moderation.decide")
     _refuse_safeguarded(post)
     if not post.held_for_review:
-        raise ModerationError(_("This reply is not waiting for review"))
+        raise ServiceError(_("This reply is not waiting for review"))
     with transaction.atomic():
         # The conversations app makes it count and tells the conversation, as for a new reply.
         post_released(actor=moderator, post=post)
@@ -452,11 +455,12 @@ def held_post_approve(*, moderator: Any, post: Post) -> None:
         )
 
 
-def held_post_reject(*, moderator: Any, post: Post, reason: str) -> None:
+def held_post_reject(*, moderator: Actor, post: Post, reason: str) -> None:
     """Refuse a held reply: it stays hidden, and its author is told why."""
+    require(moderator, "moderation.decide")
     _refuse_safeguarded(post)
     if not post.held_for_review:
-        raise ModerationError(_("This reply is not waiting for review"))
+        raise ServiceError(_("This reply is not waiting for review"))
     with transaction.atomic():
         post.held_for_review = False
         post.hidden_at = timezone.now()
@@ -480,8 +484,9 @@ def held_post_reject(*, moderator: Any, post: Post, reason: str) -> None:
         )
 
 
-def concern_acknowledge(*, user: Any, concern: SafeguardingConcern) -> None:
+def concern_acknowledge(*, user: Actor, concern: SafeguardingConcern) -> None:
     """A safeguarding contact has picked the concern up."""
+    require(user, "moderation.handle_concern", concern)
     with transaction.atomic():
         changed = SafeguardingConcern.objects.filter(
             pk=concern.pk, status=ConcernStatus.NEW
@@ -489,7 +494,7 @@ def concern_acknowledge(*, user: Any, concern: SafeguardingConcern) -> None:
             status=ConcernStatus.ACKNOWLEDGED, acknowledged_at=timezone.now(), acknowledged_by=user
         )
         if not changed:
-            raise ModerationError(_("This concern has already been acknowledged"))
+            raise ServiceError(_("This concern has already been acknowledged"))
         audit_record(
             actor=user,
             action="moderation.concern_acknowledge",
@@ -499,10 +504,11 @@ def concern_acknowledge(*, user: Any, concern: SafeguardingConcern) -> None:
     concern.refresh_from_db()
 
 
-def concern_close(*, user: Any, concern: SafeguardingConcern, note: str) -> None:
+def concern_close(*, user: Actor, concern: SafeguardingConcern, note: str) -> None:
     """Close the concern with a note of what was done."""
+    require(user, "moderation.handle_concern", concern)
     if not note.strip():
-        raise ModerationError(_("Enter what was done"))
+        raise ServiceError(_("Enter what was done"))
     with transaction.atomic():
         now = timezone.now()
         changed = (
@@ -516,7 +522,7 @@ def concern_close(*, user: Any, concern: SafeguardingConcern, note: str) -> None
             )
         )
         if not changed:
-            raise ModerationError(_("This concern is already closed"))
+            raise ServiceError(_("This concern is already closed"))
         # Closing an unacknowledged concern acknowledges it too.
         SafeguardingConcern.objects.filter(pk=concern.pk, acknowledged_at__isnull=True).update(
             acknowledged_at=now, acknowledged_by=user
@@ -530,12 +536,20 @@ def concern_close(*, user: Any, concern: SafeguardingConcern, note: str) -> None
     concern.refresh_from_db()
 
 
-def audit_export_record(*, admin: Any, start: Any, end: Any) -> None:
+def audit_export_record(*, admin: Actor, start: Any, end: Any) -> None:
     """Exporting the log is itself recorded (who took a copy, and of which dates)."""
+    require(admin, "moderation.export_audit")
     audit_record(
         actor=admin,
         action="moderation.audit_export",
         obj=admin,
         summary=f"Exported the moderation audit log from {start} to {end}",
         data={"from": str(start), "to": str(end)},
+    )
+
+
+def concern_links_repoint(old: str, new: str) -> None:
+    """Concerns about a page whose address moved from `old` to `new` follow it (core.links)."""
+    SafeguardingConcern.objects.filter(item_url__contains=old).update(
+        item_url=Replace("item_url", Value(old), Value(new))
     )

@@ -15,7 +15,6 @@ from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,7 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from grassroots.accounts.types import actor_of
 from grassroots.core.ratelimits import rate_limited
+from grassroots.core.services import ServiceError, require
 from grassroots.moderation import selectors, services, targets
 from grassroots.moderation.forms import (
     CloseConcernForm,
@@ -36,13 +37,6 @@ from grassroots.moderation.forms import (
     ReportForm,
 )
 from grassroots.moderation.models import ConcernStatus, SafeguardingConcern
-from grassroots.moderation.services import ModerationError
-
-
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
 
 # --- Reporting (anyone signed in, about what they can see).
 
@@ -54,7 +48,7 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     item = targets.visible_target(request.user, kind, pk)
     if item is None:
         raise Http404
-    _require(request, "moderation.report", item)
+    require(request.user, "moderation.report", item)
     description = targets.describe(item)
     extra_errors: list[str] = []
     if request.method == "POST":
@@ -62,12 +56,12 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 result = services.report_create(
-                    reporter=request.user,
+                    reporter=actor_of(request),
                     item=item,
                     reason=form.cleaned_data["reason"],
                     details=form.cleaned_data["details"],
                 )
-            except ModerationError as error:
+            except ServiceError as error:
                 form.add_error("reason", str(error))
             else:
                 if isinstance(result, SafeguardingConcern):
@@ -108,7 +102,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    _require(request, "moderation.view_queue")
+    require(request.user, "moderation.view_queue")
     return render(
         request,
         "moderation/queue.html",
@@ -117,7 +111,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _moderated_item(request: HttpRequest, kind: str, pk: int) -> Any:
-    _require(request, "moderation.decide")
+    require(request.user, "moderation.decide")
     item = targets.load_target(kind, pk)
     if item is None or targets.is_safeguarded(item):
         raise Http404
@@ -177,22 +171,22 @@ def item_decide(request: HttpRequest, kind: str, pk: int, action: str) -> HttpRe
         try:
             if action == "hide":
                 services.item_hide(
-                    moderator=request.user, item=item, reason=form.cleaned_data["reason"]
+                    moderator=actor_of(request), item=item, reason=form.cleaned_data["reason"]
                 )
                 messages.success(request, _("Hidden. The author has been told why"))
             elif action == "restore":
                 services.item_restore(
-                    moderator=request.user, item=item, reason=form.cleaned_data["reason"]
+                    moderator=actor_of(request), item=item, reason=form.cleaned_data["reason"]
                 )
                 messages.success(request, _("Shown again. The author has been told"))
             else:
                 services.reports_dismiss(
-                    moderator=request.user, item=item, note=form.cleaned_data["note"]
+                    moderator=actor_of(request), item=item, note=form.cleaned_data["note"]
                 )
                 messages.success(
                     request, _("Reports dismissed. The people who reported it have been told")
                 )
-        except ModerationError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             return redirect("moderation:queue")
@@ -206,13 +200,13 @@ def item_decide(request: HttpRequest, kind: str, pk: int, action: str) -> HttpRe
 @login_required
 @require_POST
 def held_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "moderation.decide")
+    require(request.user, "moderation.decide")
     post = selectors.held_post(pk)
     if post is None:
         raise Http404
     try:
-        services.held_post_approve(moderator=request.user, post=post)
-    except ModerationError as error:
+        services.held_post_approve(moderator=actor_of(request), post=post)
+    except ServiceError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Reply approved. It is now shown"))
@@ -222,7 +216,7 @@ def held_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def held_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "moderation.decide")
+    require(request.user, "moderation.decide")
     post = selectors.held_post(pk)
     if post is None:
         raise Http404
@@ -231,9 +225,9 @@ def held_reject(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.held_post_reject(
-                    moderator=request.user, post=post, reason=form.cleaned_data["reason"]
+                    moderator=actor_of(request), post=post, reason=form.cleaned_data["reason"]
                 )
-            except ModerationError as error:
+            except ServiceError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Reply not approved. The author has been told why"))
@@ -249,7 +243,7 @@ def held_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def concerns(request: HttpRequest) -> HttpResponse:
-    _require(request, "moderation.view_concerns")
+    require(request.user, "moderation.view_concerns")
     rows = list(selectors.concerns_for(request.user)[:500])
     return render(
         request,
@@ -275,24 +269,24 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _concern(request, pk)
     form = CloseConcernForm()
     if request.method == "POST":
-        _require(request, "moderation.handle_concern", concern)
+        require(request.user, "moderation.handle_concern", concern)
         action = request.POST.get("action", "")
         try:
             if action == "acknowledge":
-                services.concern_acknowledge(user=request.user, concern=concern)
+                services.concern_acknowledge(user=actor_of(request), concern=concern)
                 messages.success(request, _("Concern acknowledged"))
                 return redirect("moderation:concern", pk=concern.pk)
             if action == "close":
                 form = CloseConcernForm(request.POST)
                 if form.is_valid():
                     services.concern_close(
-                        user=request.user, concern=concern, note=form.cleaned_data["note"]
+                        user=actor_of(request), concern=concern, note=form.cleaned_data["note"]
                     )
                     messages.success(request, _("Concern closed"))
                     return redirect("moderation:concern", pk=concern.pk)
             else:
                 raise Http404
-        except ModerationError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
     item = concern.target
     return render(
@@ -342,7 +336,7 @@ def _concern_item_decision(
     if request.method == "POST" and form.is_valid():
         try:
             act(concern, form.cleaned_data)
-        except ModerationError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, done)
@@ -373,7 +367,7 @@ def concern_hide(request: HttpRequest, pk: int) -> HttpResponse:
         not_now=_("This is already hidden"),
         form_class=ConcernHideForm,
         act=lambda concern, data: services.concern_item_hide(
-            user=request.user, concern=concern, reason=data["reason"]
+            user=actor_of(request), concern=concern, reason=data["reason"]
         ),
         done=_("Hidden. The author has been told the reason"),
         heading=_("Hide this %(kind)s"),
@@ -393,7 +387,7 @@ def concern_restore(request: HttpRequest, pk: int) -> HttpResponse:
         not_now=_("This is not hidden"),
         form_class=ConcernRestoreForm,
         act=lambda concern, data: services.concern_item_restore(
-            user=request.user, concern=concern, note=data["note"]
+            user=actor_of(request), concern=concern, note=data["note"]
         ),
         done=_("Shown again. The author has been told"),
         heading=_("Show this %(kind)s again"),
@@ -413,7 +407,7 @@ class _Echo:
 @reauthentication_required  # type: ignore[untyped-decorator]
 @require_http_methods(["GET", "POST"])
 def audit_export(request: HttpRequest) -> HttpResponseBase:
-    _require(request, "moderation.export_audit")
+    require(request.user, "moderation.export_audit")
     if request.method == "POST":
         form = ExportForm(request.POST)
         if form.is_valid():
@@ -442,7 +436,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
                         ]
                     )
 
-            services.audit_export_record(admin=request.user, start=start, end=end)
+            services.audit_export_record(admin=actor_of(request), start=start, end=end)
             response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
             name = f"moderation-audit-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv"
             response["Content-Disposition"] = f'attachment; filename="{name}"'

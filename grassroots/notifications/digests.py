@@ -11,8 +11,8 @@ whatever the number of followers), and for each batch:
   sending twice), then the people, and the initiatives, conversations, groups and wards they
   are about, one query each;
 - drops any about an initiative or conversation the person can no longer see: safeguarded
-  and they are not inside, or hidden by a moderator (`selectors.initiative_viewers` and
-  `conversation_viewers`: a fixed number of queries for the whole batch);
+  and they are not inside, or hidden by a moderator (the `viewers_of()` of
+  initiatives and conversations: one query each for the whole batch);
 - lists anything about a safeguarded initiative or conversation discreetly: one line saying
   there is news in a private group, and a link to the notification (`discreet.py`);
 - builds one email per person, never an empty one, and queues them after the commit a few
@@ -38,10 +38,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor
+from grassroots.conversations import visibility as conversation_visibility
+from grassroots.conversations.models import Conversation
+from grassroots.groups.models import Group
+from grassroots.initiatives import visibility as initiative_visibility
+from grassroots.initiatives.models import Initiative
 from grassroots.notifications import discreet, unsubscribe
 from grassroots.notifications.mailing import enqueue_after_commit
 from grassroots.notifications.models import DIGESTS, Delivery, Notification, Preference
+from grassroots.places.models import Ward
 
 BATCH_SIZE = 500
 # A digest lists this many notifications at most, then says how many more are on the site.
@@ -147,11 +154,6 @@ class Places:
 
     @classmethod
     def fetch(cls, items: Iterable[Item]) -> Places:
-        from grassroots.conversations.models import Conversation
-        from grassroots.groups.models import Group
-        from grassroots.initiatives.models import Initiative
-        from grassroots.places.models import Ward
-
         ids: dict[str, set[int]] = {"i": set(), "c": set(), "g": set(), "w": set()}
         for item in items:
             for key, pk in (
@@ -270,8 +272,6 @@ def visible_items(items: list[Item], places: Places) -> list[Item]:
     initiative or conversation they are not inside, or an initiative hidden by a moderator
     (or a conversation it hosts). A fixed number of queries for the whole batch, asked only
     about the places that are restricted and the people who have notifications about them."""
-    from grassroots.notifications.selectors import conversation_viewers, initiative_viewers
-
     restricted_initiatives = {
         pk for pk, i in places.initiatives.items() if i.is_safeguarded or i.hidden_at is not None
     }
@@ -293,14 +293,14 @@ def visible_items(items: list[Item], places: Places) -> list[Item]:
         item.recipient_id for item in items if item.conversation_id in restricted_conversations
     }
     initiative_seen = (
-        initiative_viewers(
+        initiative_visibility.viewers_of(
             [places.initiatives[pk] for pk in restricted_initiatives], initiative_people
         )
         if initiative_people
         else {}
     )
     conversation_seen = (
-        conversation_viewers(
+        conversation_visibility.viewers_of(
             [places.conversations[pk] for pk in restricted_conversations], conversation_people
         )
         if conversation_people
@@ -412,8 +412,6 @@ class Renderer:
 def _send_batch(
     frequency: str, user_ids: list[int], result: DigestRunResult, renderer: Renderer
 ) -> None:
-    from grassroots.accounts.models import User
-
     now = timezone.now()
     with transaction.atomic():
         waiting = (

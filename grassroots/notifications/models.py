@@ -6,22 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The kinds are named by the apps below notifications, so they live in core.notices.
+from grassroots.core.notices import Kind
 
-class Kind(models.TextChoices):
-    JOIN_REQUEST = "join_request", _("Requests to join your initiatives and groups")
-    JOIN_DECISION = "join_decision", _("Answers to your requests to join")
-    INVITATION = "invitation", _("Invitations to join an initiative or a group")
-    SUPPORT_OFFER = "support_offer", _("Councillors offering support")
-    SUPPORT_UPDATE = "support_update", _("Changes to support you offered or received")
-    HELP_REQUEST = "help_request", _("Help requests in your wards")
-    CASE_UPDATE = "case_update", _("Advocacy case updates")
-    STAGE_CHANGE = "stage_change", _("Stage changes of initiatives you back or belong to")
-    CONVERSATION = "conversation", _("New replies in conversations you take part in")
-    ACTION = "action", _("Agreed actions and action items given to you")
-    EVENT = "event", _("Changes to events you are going to, and places from a waiting list")
-    EVENT_REMINDER = "event_reminder", _("Reminders the day before an event you are going to")
-    FOLLOWING = "following", _("News from initiatives, wards, groups and conversations you follow")
-    MODERATION = "moderation", _("Moderators' decisions about what you posted or reported")
+__all__ = ["DIGESTS", "Delivery", "Kind", "Notification", "Preference"]
 
 
 class Delivery(models.TextChoices):

@@ -10,20 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor, Viewer
+from grassroots.conversations import visibility as conversation_visibility
 from grassroots.conversations.models import Conversation
+from grassroots.core.audit import audit_record
 from grassroots.core.mail import one_line
 from grassroots.core.services import require
 from grassroots.groups.models import Group
+from grassroots.initiatives import visibility as initiative_visibility
 from grassroots.initiatives.models import Initiative
 from grassroots.notifications import bursts, discreet, unsubscribe
 from grassroots.notifications.mailing import enqueue_after_commit
 from grassroots.notifications.models import DIGESTS, Delivery, Kind, Notification, Preference
-from grassroots.notifications.selectors import conversation_viewers, insider_ids
+from grassroots.notifications.selectors import deliveries
 from grassroots.places.models import Ward
 
 
@@ -64,9 +70,9 @@ def notify(
         people = {pk: u for pk, u in people.items() if pk in allowed}
 
     # The whole visibility rule (safeguarded, hidden by a moderator), asked for all recipients
-    # at once in a fixed number of queries (selectors.initiative_viewers).
+    # at once in one query (the `viewers()` of conversations and initiatives).
     if conversation is not None:
-        keep(conversation_viewers([conversation], people)[conversation.pk])
+        keep(conversation_visibility.viewers(conversation, people))
         if initiative is None and conversation.initiative_id is not None:
             initiative = conversation.initiative
     if (
@@ -74,7 +80,7 @@ def notify(
         and (initiative.is_safeguarded or initiative.hidden_at is not None)
         and (conversation is None or conversation.initiative_id != initiative.pk)
     ):
-        keep(insider_ids(initiative, people))
+        keep(initiative_visibility.viewers(initiative, people))
     if not people:
         return []
     # One query for everybody's preferences (never one per recipient).
@@ -146,10 +152,6 @@ def notify(
 def notification_mark_all_read(*, user: Actor) -> int:
     """Mark every unread notification of `user` as read; returns how many changed."""
     require(user, "notifications.mark_all_read", user)
-    from django.db import transaction
-    from django.utils import timezone
-
-    from grassroots.core.audit import audit_record
 
     with transaction.atomic():
         changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
@@ -168,7 +170,6 @@ def notification_mark_all_read(*, user: Actor) -> int:
 def notification_mark_read(*, user: Actor, notification: Notification) -> bool:
     """Mark one of `user`'s notifications as read; False if it already was (nothing changes)."""
     require(user, "notifications.mark_read", notification)
-    from django.utils import timezone
 
     # A conditional update, so two clicks at once cannot both count as the first.
     changed = Notification.objects.filter(
@@ -180,9 +181,6 @@ def notification_mark_read(*, user: Actor, notification: Notification) -> bool:
 def preferences_save(*, user: Actor, deliveries: Mapping[str, str]) -> None:
     """Set how `user` is emailed about each kind named in `deliveries` (one upsert for all)."""
     require(user, "notifications.change_preferences", user)
-    from django.db import transaction
-
-    from grassroots.core.audit import audit_record
 
     unknown = [
         k for k, how in deliveries.items() if k not in Kind.values or how not in Delivery.values
@@ -212,10 +210,6 @@ def preferences_unsubscribe(*, user: Actor, scope: str) -> list[str]:
     Used by one-click unsubscribe links, so it needs no sign-in: the caller has checked the
     signed token. Returns the kinds turned off (none if they already were).
     """
-    from django.db import transaction
-
-    from grassroots.core.audit import audit_record
-    from grassroots.notifications.selectors import deliveries
 
     current = deliveries(user)
     if scope == unsubscribe.DIGESTS:
@@ -239,3 +233,11 @@ def preferences_unsubscribe(*, user: Actor, scope: str) -> list[str]:
             data={"scope": scope, "kinds": sorted(kinds)},
         )
     return kinds
+
+
+def repoint_links(old: str, new: str) -> None:
+    """Notifications about a page whose address moved from `old` to `new` follow it
+    (core.links)."""
+    Notification.objects.filter(url__contains=old).update(
+        url=Replace("url", Value(old), Value(new))
+    )

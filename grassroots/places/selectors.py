@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from grassroots.core.request_cache import cached
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
 from grassroots.places.postcodes import normalise_postcode
-
-if TYPE_CHECKING:
-    from grassroots.support.selectors import CouncillorRecord, WardSupport
 
 
 class LookupProblem(Enum):
@@ -152,15 +150,14 @@ def example_postcode() -> str | None:
 
 
 def councillor_id_for(user: Any) -> int | None:
-    """The Councillor linked to a signed-in `user`, if any; cached on the user for the request."""
+    """The Councillor linked to a signed-in `user`, if any; remembered for the request."""
     if not getattr(user, "is_authenticated", False):
         return None
-    cached = user.__dict__.get("_grassroots_councillor_id", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
-    value = Councillor.objects.filter(user=user).values_list("pk", flat=True).first()
-    user.__dict__["_grassroots_councillor_id"] = value
-    return value
+    user_id: int = user.pk
+    return cached(
+        ("places.councillor_id", user_id),
+        lambda: Councillor.objects.filter(user_id=user_id).values_list("pk", flat=True).first(),
+    )
 
 
 def councils_list() -> QuerySet[Council]:
@@ -223,17 +220,3 @@ def councillor_terms(councillor: Councillor) -> list[CouncillorTerm]:
         .select_related("ward__council")
         .order_by("-starts_on", "ward__name")
     )
-
-
-def ward_activity(viewer: Any, ward: Ward) -> WardSupport:
-    """Initiatives in the ward by stage, open needs and waiting help requests `viewer` may see."""
-    from grassroots.support.selectors import ward_support
-
-    return ward_support(viewer, ward)
-
-
-def councillor_record(viewer: Any, councillor: Councillor) -> CouncillorRecord:
-    """The councillor's public record of support (counting only initiatives `viewer` may see)."""
-    from grassroots.support.selectors import councillor_record as record
-
-    return record(viewer, councillor)

@@ -8,7 +8,5 @@ urlpatterns = [
     path("find-your-area", views.find_area, name="find"),
     path("councils/", views.council_list, name="councils"),
     path("councils/<slug:slug>/", views.council_detail, name="council"),
-    path("councils/<slug:council>/wards/<slug:slug>/", views.ward_detail, name="ward"),
-    path("councillors/<slug:slug>/", views.councillor_detail, name="councillor"),
     path("councillors/<slug:slug>/photo", views.councillor_photo, name="councillor_photo"),
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -65,49 +64,9 @@ def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
-    ward = selectors.ward_detail(council_slug=council, slug=slug)
-    if ward is None:
-        raise Http404
-    terms = selectors.ward_current_terms(ward)
-    return render(
-        request,
-        "places/ward_detail.html",
-        {
-            "ward": ward,
-            "terms": terms,
-            "some_not_on_site": any(not t.councillor.uses_site for t in terms),  # type: ignore[attr-defined]
-            "map": maps.ward_map([ward]),
-            # Initiatives by stage, open needs and waiting help requests (visible ones only).
-            "activity": selectors.ward_activity(request.user, ward),
-        },
-    )
-
-
-@require_safe
 def councillor_photo(request: HttpRequest, slug: str) -> HttpResponseBase:
     """A councillor's photo: public, like the profile it belongs to."""
     councillor = selectors.councillor_detail(slug=slug)
     if councillor is None:
         raise Http404
     return serve_private_file(request, councillor.photo, public=True)
-
-
-@require_safe
-def councillor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    councillor = selectors.councillor_detail(slug=slug)
-    if councillor is None:
-        raise Http404
-    today = timezone.localdate()
-    terms = selectors.councillor_terms(councillor)
-    return render(
-        request,
-        "places/councillor_detail.html",
-        {
-            "councillor": councillor,
-            "current_terms": [t for t in terms if t.ends_on is None or t.ends_on >= today],
-            "past_terms": [t for t in terms if t.ends_on is not None and t.ends_on < today],
-            # What the councillor did, counted only on initiatives this viewer may see.
-            "record": selectors.councillor_record(request.user, councillor),
-        },
-    )

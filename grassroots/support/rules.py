@@ -2,8 +2,8 @@
 
 Every predicate that touches an initiative first asks whether the user may see it at all:
 a councillor can never act on a safeguarded initiative they are not entitled to see.
-Look-ups are cached on the user object for the rest of the request, so a page that asks about
-many supports on one initiative costs a fixed number of queries.
+Look-ups are remembered for the rest of the request (`core.request_cache`), so a page that
+asks about many supports on one initiative costs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from grassroots.accounts.models import OfficerPost
 from grassroots.accounts.rules import is_councillor, is_officer
+from grassroots.core.request_cache import cached
 from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
 from grassroots.initiatives.visibility import can_view
 from grassroots.places.models import CouncillorTerm
@@ -30,14 +31,8 @@ from grassroots.support.models import (
 
 
 def _cache(user: Any, name: str) -> dict[Any, Any]:
-    store: dict[str, dict[Any, Any]] = user.__dict__.setdefault("_gr_support_rules", {})
-    return store.setdefault(name, {})
-
-
-def forget(user: Any) -> None:
-    """Drop cached answers (after a change made with the same user object)."""
-    user.__dict__.pop("_gr_support_rules", None)
-    user.__dict__.pop("_grassroots_councillor_id", None)
+    """A dictionary of answers about `user` kept for the rest of the request."""
+    return cached(("support.rules", name, user.pk), dict)
 
 
 def _initiative_of(obj: Any) -> Initiative | None:

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from grassroots.accounts.models import Department, OfficerPost
+from grassroots.accounts.selectors import user_roles
 from grassroots.initiatives.models import Initiative, InitiativeWard, Need, NeedStatus, Stage
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Councillor, CouncillorTerm, Ward
@@ -301,8 +302,6 @@ def councillor_record(viewer: Any, councillor: Councillor) -> CouncillorRecord:
 
 
 def _pending_label() -> str:
-    from django.utils.translation import gettext
-
     return gettext("Not decided yet")
 
 
@@ -425,8 +424,6 @@ def _case_filter(qs: QuerySet[AdvocacyCase], show: str) -> QuerySet[AdvocacyCase
 def cases_for(user: Any, *, show: str = "open") -> QuerySet[AdvocacyCase]:
     """The cases `user` works on: their department's (officers), the ones they raised
     (councillors) and those on initiatives they lead. Empty for everyone else."""
-    from grassroots.accounts.selectors import user_roles
-
     if not getattr(user, "is_authenticated", False):
         return AdvocacyCase.objects.none()
     roles = user_roles(user)

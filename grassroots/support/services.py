@@ -1,14 +1,13 @@
 """Writes for councillor support: offers, help requests and advocacy cases.
 
 Each function checks the permission (rules.py), changes state inside one transaction, writes
-the audit log and sends notifications through notifications.services.notify.
+the audit log and sends notifications through core.notices.notify.
 """
 
 from __future__ import annotations
 
 import datetime
 from functools import partial
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from grassroots.accounts.models import Department, OfficerPost, User
+from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, notify
+from grassroots.core.services import ServiceError, require
 from grassroots.core.tasks import send_email
 from grassroots.initiatives.models import Initiative, MemberRole, MembershipStatus
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 from grassroots.places.models import Councillor, CouncillorTerm
 from grassroots.support.models import (
     OPEN_CASE_STATUSES,
@@ -44,27 +44,7 @@ from grassroots.support.models import (
 from grassroots.support.workdays import working_days_between
 
 
-class SupportError(Exception):
-    """A request that cannot be done in the current state; the message is for the user.
-
-    `url`, when given, is where the user can see what stands in the way (the error links to it).
-    """
-
-    def __init__(self, message: str, *, url: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.url = url
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def _require(user: Any, perm: str, obj: Any) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(perm)
-
-
-def _councillor(user: Any) -> Councillor:
+def _councillor(user: Actor) -> Councillor:
     councillor = Councillor.objects.filter(user=user).first()
     if councillor is None:
         raise PermissionDenied("not a councillor")
@@ -113,9 +93,9 @@ def _department_officers(department: Department) -> list[User]:
 # --- Support offers ---------------------------------------------------------------------------
 
 
-def support_offer(*, actor: Any, initiative: Initiative, kind: str, description: str) -> Support:
+def support_offer(*, actor: Actor, initiative: Initiative, kind: str, description: str) -> Support:
     """A councillor offers support on an initiative in their ward or one they were invited to."""
-    _require(actor, "support.offer_support", initiative)
+    require(actor, "support.offer_support", initiative)
     with transaction.atomic():
         councillor = _councillor(actor)
         if Support.objects.filter(
@@ -124,7 +104,7 @@ def support_offer(*, actor: Any, initiative: Initiative, kind: str, description:
             kind=kind,
             status__in=[SupportStatus.OFFERED, SupportStatus.PLANNED, SupportStatus.IN_PROGRESS],
         ).exists():
-            raise SupportError(_("You have already offered this kind of support here"))
+            raise ServiceError(_("You have already offered this kind of support here"))
         support = Support.objects.create(
             initiative=initiative, councillor=councillor, kind=kind, description=description
         )
@@ -151,7 +131,7 @@ def support_offer(*, actor: Any, initiative: Initiative, kind: str, description:
     return support
 
 
-def _set_status(support: Support, status: str, actor: Any, action: str) -> None:
+def _set_status(support: Support, status: str, actor: Actor, action: str) -> None:
     old = support.status
     support.status = status
     fields = ["status"]
@@ -180,7 +160,7 @@ def _lock(support: Support) -> Support:
     )
 
 
-def _tell_councillor(support: Support, text: str, actor: Any) -> None:
+def _tell_councillor(support: Support, text: str, actor: Actor) -> None:
     notify(
         recipients=[support.councillor.user] if support.councillor.user_id else [],
         kind=Kind.SUPPORT_UPDATE,
@@ -191,7 +171,7 @@ def _tell_councillor(support: Support, text: str, actor: Any) -> None:
     )
 
 
-def _tell_leads(support: Support, text: str, actor: Any) -> None:
+def _tell_leads(support: Support, text: str, actor: Actor) -> None:
     notify(
         recipients=_leads(support.initiative),
         kind=Kind.SUPPORT_UPDATE,
@@ -202,13 +182,13 @@ def _tell_leads(support: Support, text: str, actor: Any) -> None:
     )
 
 
-def support_withdraw(*, actor: Any, support: Support) -> Support:
+def support_withdraw(*, actor: Actor, support: Support) -> Support:
     """The councillor withdraws an offer the leads have not answered yet."""
-    _require(actor, "support.withdraw_support", support)
+    require(actor, "support.withdraw_support", support)
     with transaction.atomic():
         support = _lock(support)
         if support.status != SupportStatus.OFFERED:
-            raise SupportError(_("Only an offer the leads have not answered can be withdrawn"))
+            raise ServiceError(_("Only an offer the leads have not answered can be withdrawn"))
         _set_status(support, SupportStatus.WITHDRAWN, actor, "support.withdrawn")
         _tell_leads(
             support,
@@ -219,13 +199,13 @@ def support_withdraw(*, actor: Any, support: Support) -> Support:
     return support
 
 
-def support_decide(*, actor: Any, support: Support, accept: bool) -> Support:
+def support_decide(*, actor: Actor, support: Support, accept: bool) -> Support:
     """The leads accept (status planned) or decline an offer."""
-    _require(actor, "support.decide_support", support)
+    require(actor, "support.decide_support", support)
     with transaction.atomic():
         support = _lock(support)
         if support.status != SupportStatus.OFFERED:
-            raise SupportError(_("This offer has already been answered or withdrawn"))
+            raise ServiceError(_("This offer has already been answered or withdrawn"))
         if accept:
             _set_status(support, SupportStatus.PLANNED, actor, "support.accepted")
             text = _("Your offer of support for %(title)s was accepted")
@@ -243,13 +223,13 @@ _NEXT: dict[str, set[str]] = {
 }
 
 
-def support_move(*, actor: Any, support: Support, status: str) -> Support:
+def support_move(*, actor: Actor, support: Support, status: str) -> Support:
     """The councillor (or a lead) moves accepted support on."""
-    _require(actor, "support.move_support", support)
+    require(actor, "support.move_support", support)
     with transaction.atomic():
         support = _lock(support)
         if status not in _NEXT.get(support.status, set()):
-            raise SupportError(_("Support can only move from planned to in progress to done"))
+            raise ServiceError(_("Support can only move from planned to in progress to done"))
         _set_status(support, status, actor, "support.moved")
         text = _("Support for %(title)s is now %(status)s") % {
             "title": support.initiative.title,
@@ -260,15 +240,15 @@ def support_move(*, actor: Any, support: Support, status: str) -> Support:
     return support
 
 
-def support_feedback_give(*, actor: Any, support: Support, helped: str, comment: str) -> Support:
+def support_feedback_give(*, actor: Actor, support: Support, helped: str, comment: str) -> Support:
     """The leads say whether finished support helped, and how."""
-    _require(actor, "support.give_feedback", support)
+    require(actor, "support.give_feedback", support)
     with transaction.atomic():
         support = _lock(support)
         if support.status != SupportStatus.DONE:
-            raise SupportError(_("You can give feedback once the support is done"))
+            raise ServiceError(_("You can give feedback once the support is done"))
         if helped not in Helped.values:
-            raise SupportError(_("Select whether the support helped"))
+            raise ServiceError(_("Select whether the support helped"))
         support.helped = helped
         support.feedback = comment
         support.feedback_by = actor
@@ -291,10 +271,10 @@ def support_feedback_give(*, actor: Any, support: Support, helped: str, comment:
 
 
 def invitation_create(
-    *, actor: Any, initiative: Initiative, councillor: Councillor, message: str = ""
+    *, actor: Actor, initiative: Initiative, councillor: Councillor, message: str = ""
 ) -> Invitation:
     """The leads invite a councillor (from any ward) to support their initiative."""
-    _require(actor, "support.invite_councillor", initiative)
+    require(actor, "support.invite_councillor", initiative)
     with transaction.atomic():
         invitation, created = Invitation.objects.get_or_create(
             initiative=initiative,
@@ -302,7 +282,7 @@ def invitation_create(
             defaults={"invited_by": actor, "message": message},
         )
         if not created:
-            raise SupportError(_("%(name)s has already been invited") % {"name": councillor.name})
+            raise ServiceError(_("%(name)s has already been invited") % {"name": councillor.name})
         audit_record(
             actor=actor,
             action="support.invited",
@@ -322,17 +302,17 @@ def invitation_create(
     return invitation
 
 
-def invitation_withdraw(*, actor: Any, invitation: Invitation) -> None:
+def invitation_withdraw(*, actor: Actor, invitation: Invitation) -> None:
     """The leads take back an invitation to a councillor (before or after the councillor has
     acted on it: support already offered stays as it is). The councillor is told; for a
     safeguarded initiative they are outside again, so the message names nothing."""
-    _require(actor, "support.withdraw_invitation", invitation)
+    require(actor, "support.withdraw_invitation", invitation)
     initiative = invitation.initiative
     councillor = invitation.councillor
     with transaction.atomic():
         deleted, _rows = Invitation.objects.filter(pk=invitation.pk).delete()
         if not deleted:
-            raise SupportError(_("This invitation has already been withdrawn"))
+            raise ServiceError(_("This invitation has already been withdrawn"))
         audit_record(
             actor=actor,
             action="support.invitation_withdrawn",
@@ -368,12 +348,12 @@ def invitation_withdraw(*, actor: Any, invitation: Invitation) -> None:
 
 
 def help_request_create(
-    *, actor: Any, initiative: Initiative, kind: str, message: str
+    *, actor: Actor, initiative: Initiative, kind: str, message: str
 ) -> HelpRequest:
     """The leads ask every councillor of the initiative's wards for a kind of help."""
-    _require(actor, "support.ask_for_help", initiative)
+    require(actor, "support.ask_for_help", initiative)
     if kind not in SupportKind.values:
-        raise SupportError(_("Select the kind of help you need"))
+        raise ServiceError(_("Select the kind of help you need"))
     key = help_message_key(message)
     with transaction.atomic():
         # The same question from the same person while the first still waits is a resend or a
@@ -402,7 +382,7 @@ def help_request_create(
                     status=HelpRequestStatus.WAITING,
                 ).first()
         if existing is not None:
-            raise SupportError(
+            raise ServiceError(
                 _("You have already sent this request and it is still waiting for a councillor"),
                 url=help_request_url(existing),
             )
@@ -427,13 +407,13 @@ def help_request_create(
     return request
 
 
-def help_request_take(*, actor: Any, help_request: HelpRequest, description: str = "") -> Support:
+def help_request_take(*, actor: Actor, help_request: HelpRequest, description: str = "") -> Support:
     """One ward councillor takes a waiting request: it becomes a planned support.
 
     Race-safe: a conditional UPDATE only succeeds while the request is still waiting, so of two
     councillors taking it at once exactly one wins; the other gets a clear message.
     """
-    _require(actor, "support.take_help_request", help_request)
+    require(actor, "support.take_help_request", help_request)
     councillor = _councillor(actor)
     now = timezone.now()
     with transaction.atomic():
@@ -443,10 +423,10 @@ def help_request_take(*, actor: Any, help_request: HelpRequest, description: str
         if not won:
             current = HelpRequest.objects.select_related("taken_by").get(pk=help_request.pk)
             if current.status == HelpRequestStatus.TAKEN and current.taken_by is not None:
-                raise SupportError(
+                raise ServiceError(
                     _("%(name)s has already taken this request") % {"name": current.taken_by.name}
                 )
-            raise SupportError(_("This request has been withdrawn"))
+            raise ServiceError(_("This request has been withdrawn"))
         help_request.refresh_from_db()
         support = Support.objects.create(
             initiative=help_request.initiative,
@@ -474,15 +454,15 @@ def help_request_take(*, actor: Any, help_request: HelpRequest, description: str
     return support
 
 
-def help_request_withdraw(*, actor: Any, help_request: HelpRequest) -> HelpRequest:
+def help_request_withdraw(*, actor: Actor, help_request: HelpRequest) -> HelpRequest:
     """The leads withdraw a request nobody has taken."""
-    _require(actor, "support.withdraw_help_request", help_request)
+    require(actor, "support.withdraw_help_request", help_request)
     with transaction.atomic():
         done = HelpRequest.objects.filter(
             pk=help_request.pk, status=HelpRequestStatus.WAITING
         ).update(status=HelpRequestStatus.WITHDRAWN)
         if not done:
-            raise SupportError(_("Only a request nobody has taken can be withdrawn"))
+            raise ServiceError(_("Only a request nobody has taken can be withdrawn"))
         help_request.refresh_from_db()
         audit_record(
             actor=actor,
@@ -553,7 +533,7 @@ def help_requests_remind(*, now: datetime.datetime | None = None) -> int:
 
 def case_open(
     *,
-    actor: Any,
+    actor: Actor,
     support: Support,
     department: Department,
     ask: str,
@@ -562,13 +542,13 @@ def case_open(
     wanted_by: datetime.date,
 ) -> AdvocacyCase:
     """The councillor raises accepted advocate support with a council department."""
-    _require(actor, "support.open_case", support)
+    require(actor, "support.open_case", support)
     if wanted_by < timezone.localdate():
-        raise SupportError(_("The date wanted by must be today or in the future"))
+        raise ServiceError(_("The date wanted by must be today or in the future"))
     with transaction.atomic():
         support = _lock(support)
         if AdvocacyCase.objects.filter(support=support).exists():
-            raise SupportError(_("A case has already been opened for this support"))
+            raise ServiceError(_("A case has already been opened for this support"))
         case = AdvocacyCase.objects.create(
             support=support,
             department=department,
@@ -621,7 +601,7 @@ def _lock_case(case: AdvocacyCase) -> AdvocacyCase:
     )
 
 
-def _case_changed(case: AdvocacyCase, actor: Any, old: str) -> None:
+def _case_changed(case: AdvocacyCase, actor: Actor, old: str) -> None:
     audit_record(
         actor=actor,
         action="case.status",
@@ -648,14 +628,14 @@ _CASE_NEXT: dict[str, set[str]] = {
 }
 
 
-def case_move(*, actor: Any, case: AdvocacyCase, status: str) -> AdvocacyCase:
+def case_move(*, actor: Actor, case: AdvocacyCase, status: str) -> AdvocacyCase:
     """An officer of the department acknowledges, considers or closes a case."""
-    _require(actor, "support.move_case", case)
+    require(actor, "support.move_case", case)
     with transaction.atomic():
         case = _lock_case(case)
         allowed = _CASE_NEXT.get(case.status, set())
         if status not in allowed:
-            raise SupportError(
+            raise ServiceError(
                 _("A case that is %(status)s cannot move to that status")
                 % {"status": case.get_status_display().lower()}
             )
@@ -667,13 +647,13 @@ def case_move(*, actor: Any, case: AdvocacyCase, status: str) -> AdvocacyCase:
     return case
 
 
-def case_decide(*, actor: Any, case: AdvocacyCase, decision: str, reasons: str) -> AdvocacyCase:
+def case_decide(*, actor: Actor, case: AdvocacyCase, decision: str, reasons: str) -> AdvocacyCase:
     """An officer records the department's decision, with reasons."""
-    _require(actor, "support.decide_case", case)
+    require(actor, "support.decide_case", case)
     if decision not in Decision.values:
-        raise SupportError(_("Select the decision"))
+        raise ServiceError(_("Select the decision"))
     if not reasons.strip():
-        raise SupportError(_("Enter the reasons for the decision"))
+        raise ServiceError(_("Enter the reasons for the decision"))
     with transaction.atomic():
         case = _lock_case(case)
         if case.status not in (
@@ -681,7 +661,7 @@ def case_decide(*, actor: Any, case: AdvocacyCase, decision: str, reasons: str) 
             CaseStatus.ACKNOWLEDGED,
             CaseStatus.UNDER_CONSIDERATION,
         ):
-            raise SupportError(_("This case has already been decided"))
+            raise ServiceError(_("This case has already been decided"))
         old = case.status
         now = timezone.now()
         case.status = CaseStatus.DECIDED
@@ -703,10 +683,10 @@ def case_decide(*, actor: Any, case: AdvocacyCase, decision: str, reasons: str) 
 
 
 def case_message_post(
-    *, actor: Any, case: AdvocacyCase, text: str, internal: bool = False
+    *, actor: Actor, case: AdvocacyCase, text: str, internal: bool = False
 ) -> CaseMessage:
     """Post in the case thread; internal notes are for the department's officers only."""
-    _require(actor, "support.post_internal_note" if internal else "support.post_case_message", case)
+    require(actor, "support.post_internal_note" if internal else "support.post_case_message", case)
     with transaction.atomic():
         message = CaseMessage.objects.create(
             case=case,
@@ -740,7 +720,7 @@ def case_message_post(
 
 
 def case_transfer(
-    *, actor: Any, case: AdvocacyCase, department: Department, reason: str
+    *, actor: Actor, case: AdvocacyCase, department: Department, reason: str
 ) -> CaseTransfer:
     """An officer passes an open case to another department of the same council, with a reason.
 
@@ -749,21 +729,21 @@ def case_transfer(
     department's internal notes stay with the department that wrote them. The new department's
     officers, the councillor and the leads are told; the move is in the case's history.
     """
-    _require(actor, "support.transfer_case", case)
+    require(actor, "support.transfer_case", case)
     reason = reason.strip()
     if not reason:
-        raise SupportError(_("Enter why you are passing the case on"))
+        raise ServiceError(_("Enter why you are passing the case on"))
     with transaction.atomic():
         case = _lock_case(case)
         old = case.department
         if department.pk == old.pk:
-            raise SupportError(
+            raise ServiceError(
                 _("The case is already with %(department)s") % {"department": old.name}
             )
         if department.council_id != old.council_id:
-            raise SupportError(_("Select a department of the same council"))
+            raise ServiceError(_("Select a department of the same council"))
         if case.status not in OPEN_CASE_STATUSES:
-            raise SupportError(_("A decided or closed case cannot be passed on"))
+            raise ServiceError(_("A decided or closed case cannot be passed on"))
         transfer = CaseTransfer.objects.create(
             case=case, from_department=old, to_department=department, reason=reason, by=actor
         )

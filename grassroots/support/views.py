@@ -18,6 +18,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from grassroots.accounts.types import actor_of
+from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import Initiative
 from grassroots.support import selectors, services
 from grassroots.support.forms import (
@@ -34,7 +36,7 @@ from grassroots.support.forms import (
     TakeForm,
 )
 from grassroots.support.models import OPEN_CASE_STATUSES, AdvocacyCase, HelpRequest, Support
-from grassroots.support.services import SupportError, support_page_url
+from grassroots.support.services import support_page_url
 
 
 def _initiative(request: HttpRequest, slug: str) -> Initiative:
@@ -126,7 +128,7 @@ def _run(
         if form.is_valid():
             try:
                 result = action(form)
-            except SupportError as error:
+            except ServiceError as error:
                 return _action_page(
                     request,
                     form=form,
@@ -167,7 +169,7 @@ def offer(request: HttpRequest, slug: str) -> HttpResponse:
         title=_("Offer support"),
         button=_("Offer support"),
         action=lambda f: services.support_offer(
-            actor=request.user,
+            actor=actor_of(request),
             initiative=initiative,
             kind=f.cleaned_data["kind"],
             description=f.cleaned_data["description"],
@@ -189,7 +191,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         title=_("Invite a councillor"),
         button=_("Send invitation"),
         action=lambda f: services.invitation_create(
-            actor=request.user,
+            actor=actor_of(request),
             initiative=initiative,
             councillor=f.chosen,
             message=f.cleaned_data["message"],
@@ -211,7 +213,7 @@ def ask_for_help(request: HttpRequest, slug: str) -> HttpResponse:
         title=_("Ask your ward councillors for help"),
         button=_("Send request"),
         action=lambda f: services.help_request_create(
-            actor=request.user,
+            actor=actor_of(request),
             initiative=initiative,
             kind=f.cleaned_data["kind"],
             message=f.cleaned_data["message"],
@@ -237,7 +239,7 @@ def support_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=ConfirmForm,
         title=_("Withdraw your offer"),
         button=_("Withdraw offer"),
-        action=lambda f: services.support_withdraw(actor=request.user, support=support),
+        action=lambda f: services.support_withdraw(actor=actor_of(request), support=support),
         success=_("Your offer has been withdrawn"),
     )
 
@@ -256,7 +258,9 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=ConfirmForm,
         title=_("Withdraw the invitation to %(name)s") % {"name": invitation.councillor.name},
         button=_("Withdraw invitation"),
-        action=lambda f: services.invitation_withdraw(actor=request.user, invitation=invitation),
+        action=lambda f: services.invitation_withdraw(
+            actor=actor_of(request), invitation=invitation
+        ),
         success=_("You withdrew the invitation to %(name)s") % {"name": invitation.councillor.name},
     )
 
@@ -273,7 +277,9 @@ def support_accept(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=ConfirmForm,
         title=_("Accept this offer"),
         button=_("Accept offer"),
-        action=lambda f: services.support_decide(actor=request.user, support=support, accept=True),
+        action=lambda f: services.support_decide(
+            actor=actor_of(request), support=support, accept=True
+        ),
         success=_("You accepted the offer"),
     )
 
@@ -290,7 +296,9 @@ def support_decline(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=ConfirmForm,
         title=_("Decline this offer"),
         button=_("Decline offer"),
-        action=lambda f: services.support_decide(actor=request.user, support=support, accept=False),
+        action=lambda f: services.support_decide(
+            actor=actor_of(request), support=support, accept=False
+        ),
         success=_("You declined the offer"),
     )
 
@@ -308,7 +316,7 @@ def support_status(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Update the status of this support"),
         button=_("Update status"),
         action=lambda f: services.support_move(
-            actor=request.user, support=support, status=f.cleaned_data["status"]
+            actor=actor_of(request), support=support, status=f.cleaned_data["status"]
         ),
         success=_("The status has been updated"),
     )
@@ -327,7 +335,7 @@ def support_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Give feedback on this support"),
         button=_("Send feedback"),
         action=lambda f: services.support_feedback_give(
-            actor=request.user,
+            actor=actor_of(request),
             support=support,
             helped=f.cleaned_data["helped"],
             comment=f.cleaned_data["comment"],
@@ -350,7 +358,7 @@ def help_take(request: HttpRequest, pk: int) -> HttpResponse:
         button=_("Take this request"),
         intro=help_request.message,
         action=lambda f: services.help_request_take(
-            actor=request.user,
+            actor=actor_of(request),
             help_request=help_request,
             description=f.cleaned_data["description"],
         ),
@@ -380,7 +388,7 @@ def help_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Withdraw this request for help"),
         button=_("Withdraw request"),
         action=lambda f: services.help_request_withdraw(
-            actor=request.user, help_request=help_request
+            actor=actor_of(request), help_request=help_request
         ),
         success=_("Your request has been withdrawn"),
     )
@@ -400,7 +408,7 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Raise an advocacy case"),
         button=_("Raise the case"),
         action=lambda f: services.case_open(
-            actor=request.user,
+            actor=actor_of(request),
             support=support,
             department=f.cleaned_data["department"],
             ask=f.cleaned_data["ask"],
@@ -459,7 +467,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = CaseMessageForm(request.POST, allow_internal=allow_internal)
         if form.is_valid():
             services.case_message_post(
-                actor=request.user,
+                actor=actor_of(request),
                 case=case,
                 text=form.cleaned_data["text"],
                 internal=bool(form.cleaned_data.get("internal")),
@@ -479,8 +487,10 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseMoveForm(request.POST)
     if form.is_valid():
         try:
-            services.case_move(actor=request.user, case=case, status=form.cleaned_data["status"])
-        except SupportError as error:
+            services.case_move(
+                actor=actor_of(request), case=case, status=form.cleaned_data["status"]
+            )
+        except ServiceError as error:
             return _case_page(request, case, move_form=form, extra_errors=[error.message])
         messages.success(request, _("The case status has been updated"))
         return redirect(services.case_url(case))
@@ -497,12 +507,12 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.case_decide(
-                actor=request.user,
+                actor=actor_of(request),
                 case=case,
                 decision=form.cleaned_data["decision"],
                 reasons=form.cleaned_data["reasons"],
             )
-        except SupportError as error:
+        except ServiceError as error:
             return _case_page(request, case, decide_form=form, extra_errors=[error.message])
         messages.success(request, _("The decision has been recorded"))
         return redirect(services.case_url(case))
@@ -525,12 +535,12 @@ def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         department = form.cleaned_data["department"]
         try:
             services.case_transfer(
-                actor=request.user,
+                actor=actor_of(request),
                 case=case,
                 department=department,
                 reason=form.cleaned_data["reason"],
             )
-        except SupportError as error:
+        except ServiceError as error:
             errors = [error.message]
         else:
             messages.success(

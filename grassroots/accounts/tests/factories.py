@@ -9,7 +9,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from grassroots.accounts.models import Department, OfficerPost, User
-from grassroots.places.tests.factories import CouncilFactory
+from grassroots.places.tests.factories import CouncilFactory, CouncillorTermFactory
 
 PASSWORD = "correct horse battery staple"
 
@@ -63,8 +63,6 @@ def make_councillor(
     **term: Any,
 ) -> User:
     """A user linked to a councillor with one term of office (current unless `ends_on` passed)."""
-    from grassroots.places.tests.factories import CouncillorTermFactory
-
     user = user or UserFactory()
     CouncillorTermFactory(councillor__user=user, starts_on=starts_on, ends_on=ends_on, **term)
     return user

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.test import Client
 
+from grassroots.accounts.forms import ProfileForm
 from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory, make_councillor
 from grassroots.places.tests.factories import CouncillorTermFactory
@@ -86,8 +87,6 @@ def test_a_councillor_may_use_their_own_name(client: Client) -> None:
     client.force_login(user)
     # (Role holders must set up two-factor sign-in before using the site; the profile
     # is under /account/, so the form itself decides here.)
-    from grassroots.accounts.forms import ProfileForm
-
     form = ProfileForm({"display_name": "Priya Patel", "postcode": ""}, user=user)
     assert form.is_valid(), form.errors
     other = ProfileForm({"display_name": "Priya Patel", "postcode": ""}, user=UserFactory())

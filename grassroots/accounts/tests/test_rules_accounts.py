@@ -7,12 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from grassroots.accounts import rules as account_rules
-from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import (
     UserFactory,
     make_councillor,
@@ -20,6 +18,7 @@ from grassroots.accounts.tests.factories import (
     make_officer,
     make_site_admin,
 )
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -27,24 +26,19 @@ LAST_YEAR = timezone.localdate() - datetime.timedelta(days=365)
 FIVE_YEARS_AGO = LAST_YEAR - datetime.timedelta(days=4 * 365)
 
 
-def _with_totp(user: User) -> User:
-    TOTP.activate(user, generate_totp_secret())
-    return user
-
-
 ROLES: dict[str, Callable[[], Any]] = {
     "anonymous": AnonymousUser,
     "resident": lambda: UserFactory(),
-    "councillor": lambda: _with_totp(make_councillor()),
+    "councillor": lambda: with_totp(make_councillor()),
     "councillor without MFA": lambda: make_councillor(),
-    "officer": lambda: _with_totp(make_officer()),
+    "officer": lambda: with_totp(make_officer()),
     "officer without MFA": lambda: make_officer(),
-    "former councillor": lambda: _with_totp(
+    "former councillor": lambda: with_totp(
         make_councillor(starts_on=FIVE_YEARS_AGO, ends_on=LAST_YEAR)
     ),
-    "former officer": lambda: _with_totp(make_officer(starts_on=FIVE_YEARS_AGO, ends_on=LAST_YEAR)),
+    "former officer": lambda: with_totp(make_officer(starts_on=FIVE_YEARS_AGO, ends_on=LAST_YEAR)),
     "moderator": lambda: make_moderator(),
-    "site admin": lambda: _with_totp(make_site_admin()),
+    "site admin": lambda: with_totp(make_site_admin()),
     "site admin without MFA": lambda: make_site_admin(),
 }
 

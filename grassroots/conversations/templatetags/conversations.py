@@ -1,4 +1,5 @@
-"""{% host_conversations host as found %}: a host's conversations for its page.
+"""{% host_conversations host as found %}: a host's conversations for its page;
+{% group_conversations group as conversations %}: the list on a group's page.
 
 Used by `conversations/includes/for_host.html`, so a ward, initiative or group page includes
 the list with one line and no change to its view. Costs a fixed number of queries.
@@ -11,8 +12,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from grassroots.accounts.types import Viewer
+from grassroots.conversations import selectors
 from grassroots.conversations.models import Conversation
 from grassroots.conversations.selectors import conversations_for
 from grassroots.groups.models import Group
@@ -54,3 +58,11 @@ def host_conversations(context: template.Context, host: Any) -> HostConversation
     can_start = bool(user is not None and user.has_perm("conversations.start", host))
     start_url = reverse("conversations:start", kwargs={"kind": kind, "key": key})
     return HostConversations(rows, total, all_url, can_start, start_url)
+
+
+@register.simple_tag(takes_context=True)
+def group_conversations(context: template.Context, group: Group) -> list[Conversation]:
+    """{% group_conversations group as conversations %}: those the viewer may see."""
+    request = context.get("request")
+    viewer: Viewer = getattr(request, "user", None) or context.get("user") or AnonymousUser()
+    return selectors.group_conversations(viewer, group)

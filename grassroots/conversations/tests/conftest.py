@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 
 from grassroots.accounts.models import User
@@ -28,6 +27,7 @@ from grassroots.initiatives.models import Initiative
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import CouncillorTermFactory, WardFactory
+from grassroots.testing.people import with_totp
 
 ROLES = [
     "anonymous",
@@ -44,11 +44,6 @@ ROLES = [
     "site admin",
 ]
 HOSTS = ["ward", "initiative", "group"]
-
-
-def with_totp(user: User) -> User:
-    TOTP.activate(user, generate_totp_secret())
-    return user
 
 
 def councillor_user(ward: Ward, *, name: str | None = None) -> User:

@@ -40,9 +40,7 @@ def _archive(world: World) -> Group:
 
 
 def _user(world: World, role: str) -> Any:
-    user = world.user(role)
-    rules.forget(user)
-    return user
+    return world.user(role)
 
 
 def _messages(response: Any) -> list[str]:

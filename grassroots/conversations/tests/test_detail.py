@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
@@ -135,9 +137,6 @@ def test_the_query_count_does_not_grow_with_replies(
     build_big_thread(big, 30 * selectors.THREADS_PER_PAGE)
     login(client, world.user("resident"))
     client.get(small.get_absolute_url())
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as few:
         client.get(small.get_absolute_url())
     with CaptureQueriesContext(connection) as many:

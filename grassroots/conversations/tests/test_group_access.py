@@ -4,22 +4,24 @@ conversation that does not exist, on every surface."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations import services
 from grassroots.conversations.models import Conversation, ConversationAccess
-from grassroots.conversations.services import ConversationError
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import ServiceError
 from grassroots.groups.models import GroupMembership, GroupMembershipStatus, GroupRole, Joining
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import make_member
 from grassroots.notifications.models import Notification
 from grassroots.notifications.selectors import unread_count
+from grassroots.testing.cast import make_group_member
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ def _setup() -> tuple[Any, Conversation, Any]:
     conversation = services.conversation_start(
         actor=organiser, group=group, question=QUESTION, is_safeguarded=True
     )
-    insider = make_member(group)
+    insider = make_group_member(group)
     services.conversation_access_grant(actor=organiser, conversation=conversation, user=insider)
     services.post_create(actor=insider, conversation=conversation, body="It has been a hard week")
     return group, conversation, insider
@@ -46,7 +48,7 @@ def _client(user: Any) -> Client:
 
 def test_a_newcomer_who_joins_the_open_group_finds_nothing_of_it() -> None:
     group, conversation, insider = _setup()
-    newcomer = make_member(group)  # anybody may join an open group
+    newcomer = make_group_member(group)  # anybody may join an open group
     Notification.objects.all().delete()
     services.post_create(actor=insider, conversation=conversation, body="Thank you all")
     client = _client(newcomer)
@@ -76,7 +78,7 @@ def test_a_newcomer_who_joins_the_open_group_finds_nothing_of_it() -> None:
 
 def test_an_organiser_lets_a_member_in_and_out() -> None:
     group, conversation, _insider = _setup()
-    newcomer = make_member(group)
+    newcomer = make_group_member(group)
     organiser = _client(group.created_by)
     url = f"/conversations/{conversation.pk}/access/"
     page = organiser.get(url).content.decode()
@@ -107,7 +109,7 @@ def test_the_organisers_see_the_link_on_the_conversation_page() -> None:
 @pytest.mark.parametrize("who", ["insider", "newcomer", "stranger"])
 def test_nobody_but_an_organiser_may_let_people_in(who: str) -> None:
     group, conversation, insider = _setup()
-    newcomer = make_member(group)
+    newcomer = make_group_member(group)
     actor = {"insider": insider, "newcomer": newcomer, "stranger": UserFactory()}[who]
     with pytest.raises(PermissionDenied):
         services.conversation_access_grant(actor=actor, conversation=conversation, user=newcomer)
@@ -122,7 +124,7 @@ def test_nobody_but_an_organiser_may_let_people_in(who: str) -> None:
 def test_only_members_of_the_group_can_be_let_in() -> None:
     group, conversation, _insider = _setup()
     stranger = UserFactory()
-    with pytest.raises(ConversationError):
+    with pytest.raises(ServiceError):
         services.conversation_access_grant(
             actor=group.created_by, conversation=conversation, user=stranger
         )
@@ -172,15 +174,12 @@ def test_every_organiser_is_inside() -> None:
 
 def test_the_migration_lets_in_those_who_already_took_part() -> None:
     """Existing safeguarded group conversations: members who posted and organisers keep them."""
-    import importlib
-
-    from django.apps import apps
 
     migration = importlib.import_module(
         "grassroots.conversations.migrations.0004_conversation_access_backfill"
     )
     group, conversation, insider = _setup()
-    silent = make_member(group)
+    silent = make_group_member(group)
     ConversationAccess.objects.all().delete()
     migration.grant_existing(apps, None)
     assert set(

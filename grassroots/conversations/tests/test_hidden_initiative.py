@@ -16,7 +16,7 @@ from django.utils import timezone
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations import services
 from grassroots.conversations.models import Conversation
-from grassroots.conversations.visibility import can_view, insider_ids, visible_conversations
+from grassroots.conversations.visibility import can_view, viewers, visible_conversations
 from grassroots.following.models import Follow
 from grassroots.following.services import follow_start
 from grassroots.initiatives.models import Initiative
@@ -167,7 +167,7 @@ def test_replies_while_hidden_reach_only_those_who_still_see_it(scene: Scene) ->
     assert told == {scene.user("moderator").pk}
     everyone = [scene.user(role).pk for role in ROLES if role != "anonymous"]
     expected = {scene.user(role).pk for role in SEES_HIDDEN}
-    assert insider_ids(conversation, everyone) == expected
+    assert viewers(conversation, everyone) == expected
 
 
 def test_a_hidden_conversation_of_a_visible_initiative_stays_out_of_lists(

@@ -16,6 +16,7 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations.models import Conversation, Post
 from grassroots.core.tests.browser import assert_accessible, visit
 from grassroots.groups.tests.factories import GroupFactory, GroupMembershipFactory
+from grassroots.places.tests.factories import WardFactory
 
 from .conftest import councillor_user
 
@@ -51,8 +52,6 @@ def signed_in_page(context: Any, live_server: Any, user: Any) -> Any:
 def test_a_group_hosts_a_councillor_replies_and_an_action_is_agreed(
     context: Any, live_server: Any
 ) -> None:
-    from grassroots.places.tests.factories import WardFactory
-
     ward = WardFactory(name="Riverside")
     organiser = UserFactory(display_name="Gita Organiser", ward=ward)
     group = GroupFactory(name="Riverside park friends", council=ward.council, created_by=organiser)

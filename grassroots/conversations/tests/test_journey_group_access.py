@@ -14,7 +14,7 @@ from grassroots.conversations.models import ConversationAccess
 from grassroots.core.tests.browser import assert_accessible, visit
 from grassroots.groups.models import Joining
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import make_member
+from grassroots.testing.cast import make_group_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,7 @@ def test_an_organiser_lets_a_member_in_and_out(live_server: Any, page: Any) -> N
     conversation = services.conversation_start(
         actor=organiser, group=group, question="How are you coping?", is_safeguarded=True
     )
-    sam = make_member(group, UserFactory(display_name="Sam"))
+    sam = make_group_member(group, UserFactory(display_name="Sam"))
     base = live_server.url
 
     visit(page, f"{base}/accounts/login/?next={conversation.get_absolute_url()}")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.conversations import services
+from grassroots.conversations import holds, services
 from grassroots.conversations.models import MAX_DEPTH, Audience, Conversation, Post
 from grassroots.following.models import Follow
 from grassroots.groups.models import Group
@@ -289,11 +290,14 @@ def test_a_safeguarded_conversation_never_notifies_outsiders(world: World) -> No
     assert told == {world.user("host").pk}
 
 
-def test_a_held_reply_is_quiet_until_released(world: World) -> None:
+def test_a_held_reply_is_quiet_until_released(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     conversation = world.conversation("ward")
     Notification.objects.all().delete()
+    monkeypatch.setattr(holds, "should_hold", lambda actor, conversation, text: True)
     post = services.post_create(
-        actor=world.user("resident"), conversation=conversation, body="First!", held_for_review=True
+        actor=world.user("resident"), conversation=conversation, body="First!"
     )
     assert post.held_for_review
     assert not Notification.objects.exists()
@@ -321,3 +325,39 @@ def test_hidden_or_removed_words_never_reach_the_reply_page(
         {"body": "", "parent" if param == "to" else "quote": target.pk},
     )
     assert "author says hello" not in response.content.decode()
+
+
+def test_only_a_moderator_releases_a_held_reply(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = world.conversation("ward")
+    monkeypatch.setattr(holds, "should_hold", lambda actor, conversation, text: True)
+    post = services.post_create(actor=world.user("resident"), conversation=conversation, body="Hi")
+    Notification.objects.all().delete()
+    for outsider in (world.user("resident"), world.user("host")):
+        with pytest.raises(PermissionDenied):
+            services.post_released(actor=outsider, post=post)
+    assert Post.objects.get(pk=post.pk).held_for_review
+    assert world.conversation("ward").reply_count == 2
+    assert not Notification.objects.exists()
+    services.post_released(actor=world.user("moderator"), post=post)
+    assert not Post.objects.get(pk=post.pk).held_for_review
+
+
+def test_the_service_asks_the_hook_whether_to_hold(world: World) -> None:
+    """The hold is decided inside post_create (whoever calls it), by what is registered."""
+    asked: list[tuple[Any, Conversation, str]] = []
+
+    def hold_and_note(actor: Any, conversation: Conversation, text: str) -> bool:
+        asked.append((actor, conversation, text))
+        return True
+
+    holds.register(hold_and_note)
+    try:
+        post = services.post_create(
+            actor=world.user("resident"), conversation=world.conversation("ward"), body="Hold me"
+        )
+    finally:
+        holds.unregister(hold_and_note)
+    assert post.held_for_review
+    assert asked == [(world.user("resident"), world.conversation("ward"), "Hold me")]

@@ -6,11 +6,16 @@ import datetime
 from typing import Any
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.utils import timezone
 
 from grassroots.conversations import services
 from grassroots.conversations.models import Audience, Post
 from grassroots.conversations.rules import reply_refusal
+from grassroots.groups.models import GroupRole
+from grassroots.groups.tests.factories import GroupMembershipFactory
+from grassroots.initiatives.models import MemberRole
+from grassroots.initiatives.tests.factories import MembershipFactory
 
 from .conftest import HOSTS, ROLES, World
 
@@ -121,11 +126,6 @@ def test_only_the_host_hosts(world: World, host: str, perm: str) -> None:
 
 
 def test_a_second_lead_or_organiser_hosts_too(world: World) -> None:
-    from grassroots.groups.models import GroupRole
-    from grassroots.groups.tests.factories import GroupMembershipFactory
-    from grassroots.initiatives.models import MemberRole
-    from grassroots.initiatives.tests.factories import MembershipFactory
-
     lead = MembershipFactory(initiative=world.initiative, role=MemberRole.LEAD).user
     organiser = GroupMembershipFactory(group=world.group, role=GroupRole.ORGANISER).user
     assert lead.has_perm("conversations.pin_summary", world.conversation("initiative"))
@@ -147,8 +147,6 @@ def test_a_closed_conversation_takes_no_replies_or_agrees(world: World) -> None:
 
 
 def test_councillors_and_officers_need_two_factor_sign_in_for_their_role(world: World) -> None:
-    from allauth.mfa.models import Authenticator
-
     world.set_audience(Audience.AREA)
     Authenticator.objects.filter(
         user__in=[world.user("ward councillor"), world.user("officer")]

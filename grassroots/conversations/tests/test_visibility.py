@@ -8,7 +8,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from grassroots.accounts.tests.factories import UserFactory, make_officer
 from grassroots.conversations.models import Conversation
 from grassroots.conversations.services import conversation_access_grant
-from grassroots.conversations.visibility import can_view, insider_ids, visible_conversations
+from grassroots.conversations.visibility import can_view, viewers, visible_conversations
 from grassroots.groups.models import GroupMembership, GroupMembershipStatus
 from grassroots.groups.tests.factories import GroupFactory, GroupMembershipFactory
 from grassroots.initiatives.models import Visibility
@@ -48,7 +48,7 @@ def test_a_safeguarded_group_conversation_is_for_those_let_in_not_everyone_who_j
     assert not visible_conversations(None).exists()
     everyone = [group.created_by.pk, starter.pk, let_in.pk, joined.pk, invited.pk]
     everyone += [let_in_then_left.pk, stranger.pk]
-    assert insider_ids(conversation, everyone) == {group.created_by.pk, starter.pk, let_in.pk}
+    assert viewers(conversation, everyone) == {group.created_by.pk, starter.pk, let_in.pk}
 
 
 def test_a_role_holder_without_two_factor_sees_no_safeguarded_conversation() -> None:
@@ -60,11 +60,11 @@ def test_a_role_holder_without_two_factor_sees_no_safeguarded_conversation() -> 
     )
     conversation_access_grant(actor=group.created_by, conversation=conversation, user=officer)
     assert not can_view(officer, conversation)
-    assert insider_ids(conversation, [officer.pk]) == set()
+    assert viewers(conversation, [officer.pk]) == set()
     TOTP.activate(officer, generate_totp_secret())
     officer = type(officer).objects.get(pk=officer.pk)  # a new request: roles looked up again
     assert can_view(officer, conversation)
-    assert insider_ids(conversation, [officer.pk]) == {officer.pk}
+    assert viewers(conversation, [officer.pk]) == {officer.pk}
 
 
 def test_a_conversation_of_a_safeguarded_initiative_follows_the_initiative() -> None:
@@ -76,7 +76,7 @@ def test_a_conversation_of_a_safeguarded_initiative_follows_the_initiative() -> 
     assert can_view(member, conversation)
     assert not can_view(stranger, conversation)
     assert list(visible_conversations(stranger)) == []
-    assert insider_ids(conversation, [member.pk, stranger.pk]) == {member.pk}
+    assert viewers(conversation, [member.pk, stranger.pk]) == {member.pk}
 
 
 def test_an_inactive_member_sees_nothing_private() -> None:
@@ -86,7 +86,7 @@ def test_an_inactive_member_sees_nothing_private() -> None:
     membership.user.save(update_fields=["is_active"])
     conversation = Conversation.objects.create(group=group, question="Private", is_safeguarded=True)
     assert not can_view(membership.user, conversation)
-    assert insider_ids(conversation, [membership.user.pk]) == set()
+    assert viewers(conversation, [membership.user.pk]) == set()
 
 
 def test_a_safeguarded_conversation_of_a_public_initiative_is_for_its_insiders_only() -> None:
@@ -107,5 +107,5 @@ def test_a_safeguarded_conversation_of_a_public_initiative_is_for_its_insiders_o
         assert list(visible_conversations(outsider)) == [ordinary]
     assert list(visible_conversations(None)) == [ordinary]
     everyone = [member.pk, lead.pk, stranger.pk, moderator.pk]
-    assert insider_ids(conversation, everyone) == {member.pk, lead.pk}
-    assert insider_ids(ordinary, everyone) == set(everyone)
+    assert viewers(conversation, everyone) == {member.pk, lead.pk}
+    assert viewers(ordinary, everyone) == set(everyone)

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.core.mail import MAX_ATTEMPTS, is_transient, send_rendered_later
+from grassroots.core.mail import MAX_ATTEMPTS, is_transient
+from grassroots.core.tasks import send_rendered_later
 from grassroots.following.services import follow_start
 from grassroots.initiatives.models import Initiative
 from grassroots.initiatives.services.progress import update_create

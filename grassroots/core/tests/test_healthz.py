@@ -24,6 +24,11 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from grassroots.accounts.tests.factories import UserFactory
+from grassroots.notifications.mailing import send_emails
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -156,10 +161,6 @@ def test_it_answers_503_saying_the_database_is_unavailable(
 
 def _failed_and_waiting_tasks() -> None:
     """One task that failed an hour ago, one from two days ago, and one waiting 10 minutes."""
-    from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
-
-    from grassroots.notifications.mailing import send_emails
 
     now = timezone.now()
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
@@ -177,8 +178,6 @@ def _failed_and_waiting_tasks() -> None:
 
 @pytest.mark.django_db
 def test_site_admins_see_failed_and_waiting_tasks(client: Client) -> None:
-    from grassroots.accounts.tests.factories import UserFactory
-
     _failed_and_waiting_tasks()
     client.force_login(UserFactory(is_staff=True))
     body = client.get("/healthz?detail=1").json()
@@ -202,8 +201,6 @@ def test_a_monitor_with_the_token_sees_the_detail(client: Client, settings: Any)
 
 @pytest.mark.django_db
 def test_nobody_else_sees_the_detail(client: Client, settings: Any) -> None:
-    from grassroots.accounts.tests.factories import UserFactory
-
     settings.HEALTHZ_TOKEN = ""
     assert client.get("/healthz?detail=1").status_code == 403
     assert client.get("/healthz?detail=1", headers={"Authorization": "Bearer "}).status_code == 403
@@ -215,8 +212,6 @@ def test_nobody_else_sees_the_detail(client: Client, settings: Any) -> None:
 
 @pytest.mark.django_db
 def test_site_admins_find_failed_tasks_in_the_admin(client: Client, mfa_totp: Any) -> None:
-    from grassroots.accounts.tests.factories import UserFactory
-
     _failed_and_waiting_tasks()
     admin = UserFactory(is_staff=True, is_superuser=True)
     mfa_totp(admin)

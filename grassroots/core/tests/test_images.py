@@ -15,6 +15,8 @@ from PIL.PngImagePlugin import PngInfo
 
 from grassroots.core import images
 from grassroots.core.images import ImageRefused, clean_image, reclean_stored
+from grassroots.places.models import Councillor
+from grassroots.places.tests.factories import CouncillorFactory
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -167,8 +169,6 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.mark.django_db
 def test_the_model_field_cleans_whatever_is_saved_into_it(media: Path) -> None:
-    from grassroots.places.tests.factories import CouncillorFactory
-
     councillor = CouncillorFactory(slug="sam-patel")
     councillor.photo = jpeg_with_gps(size=(2000, 1000), name="sam-patel-home.jpg")
     councillor.save()
@@ -184,9 +184,6 @@ def test_the_model_field_cleans_whatever_is_saved_into_it(media: Path) -> None:
 
 @pytest.mark.django_db
 def test_existing_files_are_cleaned_renamed_and_the_originals_deleted(media: Path) -> None:
-    from grassroots.places.models import Councillor
-    from grassroots.places.tests.factories import CouncillorFactory
-
     councillor = CouncillorFactory(slug="sam-patel")
     old = default_storage.save("councillors/sam-patel/sam.jpg", jpeg_with_gps(size=(50, 40)))
     Councillor.objects.filter(pk=councillor.pk).update(photo=old)
@@ -205,9 +202,6 @@ def test_existing_files_are_cleaned_renamed_and_the_originals_deleted(media: Pat
 def test_existing_files_that_are_not_images_are_removed_and_missing_ones_left(
     media: Path,
 ) -> None:
-    from grassroots.places.models import Councillor
-    from grassroots.places.tests.factories import CouncillorFactory
-
     bad = CouncillorFactory()
     old = default_storage.save("councillors/x/page.html", ContentFile(b"<script>1</script>"))
     Councillor.objects.filter(pk=bad.pk).update(photo=old)

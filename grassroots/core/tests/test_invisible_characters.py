@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 
 from grassroots.conversations.forms import ReplyForm, StartForm
+from grassroots.conversations.services import clean_text
 from grassroots.core.text import SPOOFING_CHARACTERS, skeleton, strip_invisible
 from grassroots.events.forms import EventForm
 from grassroots.groups.forms import GroupForm
 from grassroots.initiatives.forms import InitiativeForm, UpdateForm
+from grassroots.places.tests.factories import CouncilFactory
 
 # "Cllr" turned round on screen by a right-to-left override, with isolates, marks and a
 # zero-width space for good measure.
@@ -19,8 +21,6 @@ SPOOF = "\u202erllC\u202c \u2066Sam\u2069\u200e\u200f\u061c\u200b\ufeff"
 
 
 def _kwargs(form_class: Any) -> dict[str, Any]:
-    from grassroots.places.tests.factories import CouncilFactory
-
     if form_class is GroupForm:
         return {"council": CouncilFactory()}
     if form_class is StartForm:
@@ -75,6 +75,4 @@ def test_the_skeleton_reads_names_as_a_person_would() -> None:
 
 @pytest.mark.django_db
 def test_the_reply_service_strips_them_too() -> None:
-    from grassroots.conversations.services import clean_text
-
     assert clean_text("ok\u202e go", max_length=50, empty="e", too_long="t") == "ok go"

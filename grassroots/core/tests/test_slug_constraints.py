@@ -6,10 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.initiatives.tests.factories import InitiativeFactory
+from grassroots.places.models import Council
 from grassroots.places.tests.factories import CouncilFactory, CouncillorFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +40,6 @@ def test_it_takes_a_url_slug(table: str) -> None:
 
 
 def test_a_form_or_the_admin_is_told_why_in_plain_english() -> None:
-    from django.core.exceptions import ValidationError
-
-    from grassroots.places.models import Council
 
     council = Council(gss_code="E06000999", name="Ynys Môn", slug="ynys-môn")
     with pytest.raises(ValidationError, match="only letters a to z, numbers, hyphens"):

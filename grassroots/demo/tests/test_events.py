@@ -15,7 +15,8 @@ from grassroots.actions.selectors import your_actions
 from grassroots.core.models import AuditEntry
 from grassroots.demo.seed import seed_demo
 from grassroots.events.models import Event, EventKind, Minutes, Rsvp, Venue
-from grassroots.events.selectors import event_list, visible_events
+from grassroots.events.selectors import event_list
+from grassroots.events.visibility import visible_events
 
 pytestmark = pytest.mark.django_db
 

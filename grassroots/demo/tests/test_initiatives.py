@@ -6,10 +6,22 @@ import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from grassroots.core.slugs import is_slug
 from grassroots.demo.borough import COUNCIL_GSS
 from grassroots.demo.seed import seed_demo
-from grassroots.initiatives.models import Initiative, Stage, Theme, Visibility
+from grassroots.initiatives.models import (
+    Initiative,
+    Membership,
+    MembershipStatus,
+    NeedStatus,
+    Stage,
+    Theme,
+    Update,
+    Visibility,
+)
+from grassroots.initiatives.selectors import pending_invitations
 from grassroots.initiatives.sitemaps import SITEMAPS
+from grassroots.initiatives.visibility import can_view
 from grassroots.places.models import Ward
 from grassroots.support.models import (
     AdvocacyCase,
@@ -68,10 +80,6 @@ def test_running_the_demo_twice_gives_the_same_initiatives() -> None:
 
 @override_settings(DEBUG=True)
 def test_the_safeguarded_demo_initiative_grows_by_invitation() -> None:
-    from grassroots.initiatives.models import Membership, MembershipStatus
-    from grassroots.initiatives.selectors import pending_invitations
-    from grassroots.initiatives.visibility import can_view
-
     borough = seed_demo()
     safeguarded = Initiative.objects.get(visibility=Visibility.SAFEGUARDED)
     rows = Membership.objects.filter(initiative=safeguarded)
@@ -99,9 +107,6 @@ def test_the_safeguarded_demo_initiative_grows_by_invitation() -> None:
 
 @override_settings(DEBUG=True)
 def test_the_demo_is_believable() -> None:
-    from grassroots.core.slugs import is_slug
-    from grassroots.initiatives.models import NeedStatus, Update
-
     seed_demo()
     ward_names = set(
         Ward.objects.filter(council__gss_code=COUNCIL_GSS).values_list("name", flat=True)

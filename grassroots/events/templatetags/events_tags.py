@@ -7,7 +7,13 @@ from typing import Any
 
 from django import template
 
-from grassroots.events.selectors import CouncillorSurgeries, councillor_surgeries
+from grassroots.events.models import Event
+from grassroots.events.selectors import (
+    CouncillorSurgeries,
+    councillor_surgeries,
+    group_upcoming_events,
+)
+from grassroots.groups.models import Group
 from grassroots.places.models import Councillor
 
 register = template.Library()
@@ -19,3 +25,9 @@ def surgeries_of(context: dict[str, Any], councillor: Councillor) -> CouncillorS
     request = context.get("request")
     user = getattr(request, "user", None)
     return councillor_surgeries(user, councillor)
+
+
+@register.simple_tag
+def group_events(group: Group) -> list[Event]:
+    """{% group_events group as events %}: the group's coming events, for its page."""
+    return group_upcoming_events(group)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 
 from grassroots.accounts.models import User
@@ -31,6 +30,7 @@ from grassroots.initiatives.models import Initiative
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.places.models import Councillor, Ward
 from grassroots.places.tests.factories import CouncillorTermFactory, WardFactory
+from grassroots.testing.people import with_totp
 
 ROLES = [
     "anonymous",
@@ -47,11 +47,6 @@ ROLES = [
     "site admin",
 ]
 SIGNED_IN = [role for role in ROLES if role != "anonymous"]
-
-
-def with_totp(user: User) -> User:
-    TOTP.activate(user, generate_totp_secret())
-    return user
 
 
 def councillor_user(ward: Ward, *, name: str) -> User:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import ServiceError
 from grassroots.events import rules, services
 from grassroots.events.models import Event, EventKind, Minutes, Venue
 from grassroots.events.tests.conftest import World, error_summary
@@ -34,9 +35,7 @@ def _archive(world: World) -> Group:
 
 
 def _fresh(world: World, role: str) -> Any:
-    user = world.user(role)
-    rules.forget(user)
-    return user
+    return world.user(role)
 
 
 def _make_organiser(user: Any, group: Group) -> None:
@@ -350,3 +349,38 @@ def test_the_django_admin_adds_no_venue_for_an_archived_group(client: Any, world
     assert response.status_code == 302, response.context["adminform"].form.errors
     world.venue.refresh_from_db()
     assert world.venue.name == "Riverside library (side door)"
+
+
+def test_the_services_tell_an_organiser_why_an_archived_group_gets_nothing_new(
+    world: World,
+) -> None:
+    """Called directly, the services refuse an archived group's organiser with the reason the
+    forms give, and everyone else with PermissionDenied; nothing is created either way."""
+    _archive(world)
+    organiser = _fresh(world, ORGANISER)
+    starts_at = timezone.now() + datetime.timedelta(days=3)
+    ends_at = starts_at + datetime.timedelta(hours=1)
+    with pytest.raises(ServiceError, match="archived"):
+        services.event_create(
+            actor=organiser,
+            host=world.group,
+            title="Picnic",
+            description="",
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
+    with pytest.raises(ServiceError, match="archived"):
+        services.venue_create(
+            actor=organiser, council=world.group.council, group=world.group, name="Scout hut"
+        )
+    with pytest.raises(PermissionDenied):
+        services.event_create(
+            actor=_fresh(world, "resident"),
+            host=world.group,
+            title="Picnic",
+            description="",
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
+    assert not Event.objects.filter(title="Picnic").exists()
+    assert not Venue.objects.filter(name="Scout hut").exists()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.events import services
 from grassroots.events.models import Event
+from grassroots.events.tasks import send_event_reminders
 from grassroots.events.tests.conftest import World, error_summary, organiser_of
 from grassroots.events.tests.factories import EventFactory
 from grassroots.initiatives.models import Visibility
@@ -104,8 +105,6 @@ def test_no_reminder_for_a_cancelled_event() -> None:
 
 
 def test_the_reminder_task_runs_the_same_job() -> None:
-    from grassroots.events.tasks import send_event_reminders
-
     event = _soon(3)
     services.rsvp_going(user=UserFactory(), event=event)
     assert send_event_reminders.call() == 1

@@ -16,8 +16,8 @@ from django.utils import timezone
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.events.models import Event
 from grassroots.events.rules import sees_event
-from grassroots.events.selectors import visible_events
 from grassroots.events.tests.factories import EventFactory, VenueFactory
+from grassroots.events.visibility import visible_events
 from grassroots.initiatives.models import Initiative, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
 from grassroots.places.models import Ward

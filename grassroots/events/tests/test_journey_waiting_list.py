@@ -4,6 +4,7 @@ cancels (in a second browser), then sees "You're going". Every page is checked w
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -11,12 +12,14 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
+from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.tests.browser import assert_accessible, follow, visit
 from grassroots.events import services
-from grassroots.events.models import Rsvp, RsvpStatus
+from grassroots.events.models import Event, Minutes, Rsvp, RsvpStatus
 from grassroots.events.tests.factories import EventFactory
+from grassroots.groups.tests.factories import GroupFactory
 from grassroots.notifications.models import Kind, Notification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,8 +82,6 @@ def test_a_resident_waits_and_is_promoted(browser: Any, live_server: Any, javasc
 def test_an_organiser_puts_on_an_event_in_the_hour_the_clocks_go_back(
     browser: Any, live_server: Any
 ) -> None:
-    from grassroots.groups.tests.factories import GroupFactory
-
     group = GroupFactory(name="Repairers")
     page = _page_as(browser, live_server, group.created_by, javascript=True)
     visit(page, live_server.url + reverse("events:new"))
@@ -108,11 +109,6 @@ def test_an_organiser_puts_on_an_event_in_the_hour_the_clocks_go_back(
 
 
 def test_the_other_events_pages_pass_axe(browser: Any, live_server: Any) -> None:
-    import datetime
-
-    from django.utils import timezone
-
-    from grassroots.events.models import Event, Minutes
 
     event = EventFactory(title="Park meeting", capacity=10)
     assert event.group is not None

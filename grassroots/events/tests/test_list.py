@@ -14,6 +14,7 @@ from grassroots.events import services
 from grassroots.events.models import EventKind, Rsvp, RsvpStatus
 from grassroots.events.tests.conftest import World, make_event
 from grassroots.events.tests.factories import EventFactory
+from grassroots.places.tests.factories import WardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +105,6 @@ def test_the_list_and_the_page_cost_a_bounded_number_of_queries(
 
 
 def test_the_filters_offer_only_wards_and_groups_with_events(client: Any, world: World) -> None:
-    from grassroots.places.tests.factories import WardFactory
-
     quiet = WardFactory(name="Quietmoor", council=world.ward.council)
     body = client.get(reverse("events:list")).content.decode()
     assert f'<option value="{world.ward.pk}">Riverside</option>' in body

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from grassroots.events.tests.conftest import HOST_ROLE, ROLES, World
 from grassroots.initiatives.models import Visibility
@@ -69,8 +70,6 @@ def test_a_safeguarded_initiatives_event_is_a_404_to_outsiders(client: Any, worl
 
 
 def test_a_hidden_event_is_a_404_except_to_hosts_and_moderators(client: Any, world: World) -> None:
-    from django.utils import timezone
-
     event = world.events["group"]
     event.hidden_at = timezone.now()
     event.save(update_fields=["hidden_at"])

@@ -10,9 +10,9 @@ from django.db import close_old_connections, connection
 from django.urls import reverse
 
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.core.services import ServiceError
 from grassroots.events import services
 from grassroots.events.models import Event, Rsvp, RsvpStatus
-from grassroots.events.services import EventError
 from grassroots.events.tests.conftest import World, organiser_of
 from grassroots.events.tests.factories import EventFactory
 from grassroots.notifications.models import Kind, Notification
@@ -103,7 +103,7 @@ def test_raising_the_capacity_promotes_the_waiting_list(world: World) -> None:
 
 def test_capacity_cannot_go_below_the_people_going() -> None:
     event, _going, _queue = _full_event()
-    with pytest.raises(EventError, match="at least 2"):
+    with pytest.raises(ServiceError, match="at least 2"):
         services.event_update(actor=organiser_of(event), event=event, capacity=1)
     event.refresh_from_db()
     assert event.capacity == 2
@@ -113,7 +113,7 @@ def test_capacity_cannot_go_below_the_people_going() -> None:
 def test_no_replies_to_a_cancelled_or_finished_event() -> None:
     event, _going, _queue = _full_event()
     services.event_cancel(actor=organiser_of(event), event=event, reason="Flooded")
-    with pytest.raises(EventError, match="cancelled"):
+    with pytest.raises(ServiceError, match="cancelled"):
         services.rsvp_going(user=UserFactory(), event=event)
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from grassroots.core.models import AuditEntry
+from grassroots.events import services
 from grassroots.events.models import Venue
 from grassroots.events.tests.conftest import World, error_summary
 
@@ -90,8 +93,6 @@ def test_the_venue_page_shows_access_facts_as_a_summary_list(client: Any, world:
 
 
 def test_changing_a_venue_is_recorded(client: Any, world: World) -> None:
-    from grassroots.core.models import AuditEntry
-
     client.force_login(world.user("group organiser"))
     client.post(reverse("events:venue_edit", args=[world.venue.pk]), _data(parking="on"))
     world.venue.refresh_from_db()
@@ -103,3 +104,17 @@ def test_the_venue_is_in_the_django_admin(client: Any, world: World) -> None:
     client.force_login(world.user("site admin"))
     assert client.get(reverse("admin:events_venue_changelist")).status_code == 200
     assert client.get(reverse("admin:events_venue_add")).status_code == 200
+
+
+def test_only_a_site_admin_adds_a_shared_venue_through_the_service(world: World) -> None:
+    """A venue of no group (for every host) is a site admin's to add, whoever calls the service."""
+    council = world.group.council
+    with pytest.raises(PermissionDenied):
+        services.venue_create(
+            actor=world.user("group organiser"), council=council, group=None, name="Town hall"
+        )
+    assert not Venue.objects.filter(name="Town hall").exists()
+    venue = services.venue_create(
+        actor=world.user("site admin"), council=council, group=None, name="Town hall"
+    )
+    assert venue.group is None

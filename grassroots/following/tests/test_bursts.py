@@ -11,12 +11,13 @@ from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.following.services import follow_start
-from grassroots.following.tests.conftest import World
 from grassroots.initiatives.models import Update
 from grassroots.initiatives.services.progress import update_create
 from grassroots.notifications.digests import digests_send
 from grassroots.notifications.models import Kind, Notification
 from grassroots.notifications.services import preferences_save
+from grassroots.testing.cast import make_colead
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def _emails_to(person: Any) -> list[Any]:
 
 
 def test_twelve_updates_send_each_follower_one_email_and_the_rest_in_the_digest(
-    world: World, django_capture_on_commit_callbacks: Any
+    world: Town, django_capture_on_commit_callbacks: Any
 ) -> None:
     fan, neighbour = UserFactory(), UserFactory()
     follow_start(user=fan, target=world.initiative)
@@ -53,13 +54,11 @@ def test_twelve_updates_send_each_follower_one_email_and_the_rest_in_the_digest(
 
 
 def test_news_from_somebody_else_is_emailed_straight_away(
-    world: World, django_capture_on_commit_callbacks: Any
+    world: Town, django_capture_on_commit_callbacks: Any
 ) -> None:
     fan = UserFactory()
     follow_start(user=fan, target=world.initiative)
     lead = world.initiative.created_by
-    from grassroots.initiatives.tests.people import make_colead
-
     colead = make_colead(world.initiative)
     with django_capture_on_commit_callbacks(execute=True):
         update_create(initiative=world.initiative, author=lead, text="From the lead")
@@ -72,7 +71,7 @@ def test_news_from_somebody_else_is_emailed_straight_away(
 
 
 def test_the_window_comes_round_again(
-    world: World, django_capture_on_commit_callbacks: Any, settings: Any
+    world: Town, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
     settings.FOLLOWING_EMAIL_WINDOW_MINUTES = 0  # each email opens no window: nothing held
     fan = UserFactory()
@@ -86,7 +85,7 @@ def test_the_window_comes_round_again(
 
 
 def test_people_who_chose_a_weekly_digest_are_not_sent_a_daily_one(
-    world: World, django_capture_on_commit_callbacks: Any
+    world: Town, django_capture_on_commit_callbacks: Any
 ) -> None:
     weekly = UserFactory()
     preferences_save(user=weekly, deliveries={"following": "weekly"})
@@ -102,7 +101,7 @@ def test_people_who_chose_a_weekly_digest_are_not_sent_a_daily_one(
 
 
 def test_posting_updates_in_a_burst_is_refused_with_nothing_saved(
-    world: World, client: Client
+    world: Town, client: Client
 ) -> None:
     lead = world.initiative.created_by
     client.force_login(lead)
@@ -115,8 +114,6 @@ def test_posting_updates_in_a_burst_is_refused_with_nothing_saved(
     assert "Your update has not been posted. Wait a minute, then try again." in body
     assert Update.objects.filter(initiative=world.initiative).count() == 3
     # The limit is the lead's own: a co-lead may still post.
-    from grassroots.initiatives.tests.people import make_colead
-
     other = Client()
     other.force_login(make_colead(world.initiative))
     assert other.post(url, {"text": "Real news"}).status_code == 302

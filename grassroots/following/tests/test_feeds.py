@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from grassroots.conversations.tests.factories import ConversationFactory
 from grassroots.events.tests.factories import EventFactory
-from grassroots.following.tests.conftest import World
 from grassroots.initiatives.models import Stage, StageChange, Update
 from grassroots.initiatives.tests.factories import InitiativeFactory
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,11 @@ def entries(response: Any) -> list[str]:
     return [entry.findtext(f"{ATOM}title") or "" for entry in root.iter(f"{ATOM}entry")]
 
 
-def ward_url(world: World) -> str:
+def ward_url(world: Town) -> str:
     return f"/following/feeds/ward/{world.ward.council.slug}/{world.ward.slug}.atom"
 
 
-def activity(world: World) -> None:
+def activity(world: Town) -> None:
     """Something of every kind, public and safeguarded, around the world's ward."""
     now = timezone.now()
     for initiative in (world.initiative, world.safeguarded):
@@ -65,7 +65,7 @@ def activity(world: World) -> None:
     EventFactory(group=world.group, title="Planting day")
 
 
-def test_a_ward_feed_has_its_public_activity_only(client: Client, world: World) -> None:
+def test_a_ward_feed_has_its_public_activity_only(client: Client, world: Town) -> None:
     activity(world)
     titles = entries(client.get(ward_url(world)))
     text = "\n".join(titles)
@@ -80,7 +80,7 @@ def test_a_ward_feed_has_its_public_activity_only(client: Client, world: World) 
         assert never not in text
 
 
-def test_an_initiative_feed(client: Client, world: World) -> None:
+def test_an_initiative_feed(client: Client, world: Town) -> None:
     activity(world)
     titles = entries(client.get(f"/following/feeds/initiative/{world.initiative.slug}.atom"))
     assert "Progress on Riverside garden" in titles
@@ -89,20 +89,18 @@ def test_an_initiative_feed(client: Client, world: World) -> None:
 
 
 def test_a_safeguarded_initiative_has_no_feed_even_for_its_members(
-    client: Client, world: World
+    client: Client, world: Town
 ) -> None:
-    client.force_login(world.initiative_member)
+    client.force_login(world.person("initiative_member"))
     hidden = client.get(f"/following/feeds/initiative/{world.safeguarded.slug}.atom")
     missing = client.get("/following/feeds/initiative/no-such-thing.atom")
     assert hidden.status_code == missing.status_code == 404
     assert hidden.content == missing.content
 
 
-def test_a_group_feed_leaves_out_its_safeguarded_conversations(
-    client: Client, world: World
-) -> None:
+def test_a_group_feed_leaves_out_its_safeguarded_conversations(client: Client, world: Town) -> None:
     activity(world)
-    client.force_login(world.group_member)  # a member still gets the public document
+    client.force_login(world.person("group_member"))  # a member still gets the public document
     titles = entries(client.get(f"/following/feeds/group/{world.group.slug}.atom"))
     assert "New conversation: What shall we plant?" in titles
     assert any(t.startswith("Planting day, ") for t in titles)
@@ -116,12 +114,12 @@ def test_a_group_feed_leaves_out_its_safeguarded_conversations(
         "/following/feeds/group/no-such-group.atom",
     ],
 )
-def test_missing_places_are_404s(client: Client, world: World, path: str) -> None:
+def test_missing_places_are_404s(client: Client, world: Town, path: str) -> None:
     assert client.get(path).status_code == 404
 
 
 def test_feeds_cost_a_bounded_number_of_queries(
-    client: Client, world: World, django_assert_max_num_queries: Any
+    client: Client, world: Town, django_assert_max_num_queries: Any
 ) -> None:
     for n in range(30):
         initiative = InitiativeFactory(wards=[world.ward])
@@ -138,7 +136,7 @@ def test_feeds_cost_a_bounded_number_of_queries(
         entries(client.get(f"/following/feeds/initiative/{world.initiative.slug}.atom"))
 
 
-def test_an_initiative_a_moderator_hid_leaves_every_feed(client: Client, world: World) -> None:
+def test_an_initiative_a_moderator_hid_leaves_every_feed(client: Client, world: Town) -> None:
     activity(world)
     world.initiative.hidden_at = timezone.now()
     world.initiative.save(update_fields=["hidden_at"])

@@ -9,11 +9,11 @@ from django.test import Client
 
 from grassroots.conversations.tests.factories import ConversationFactory
 from grassroots.following.services import follow_start
-from grassroots.following.tests.conftest import World
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.initiatives.models import Membership
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.places.tests.factories import WardFactory
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +26,13 @@ def test_anonymous_people_are_asked_to_sign_in(client: Client) -> None:
     assert "/accounts/login/" in response["Location"]
 
 
-def test_it_lists_what_you_follow_with_unfollow_buttons(client: Client, world: World) -> None:
+def test_it_lists_what_you_follow_with_unfollow_buttons(client: Client, world: Town) -> None:
     for name in ["ward", "initiative", "group", "conversation"]:
-        follow_start(user=world.resident, target=world.target(name))
-    follow_start(user=world.group_member, target=world.group_conversation)  # somebody else's
-    client.force_login(world.resident)
+        follow_start(user=world.person("resident"), target=world.target(name))
+    follow_start(
+        user=world.person("group_member"), target=world.conversation("group_conversation")
+    )  # somebody else's
+    client.force_login(world.person("resident"))
     html = client.get(URL).content.decode()
     for heading in ["Initiatives", "Wards", "Groups", "Conversations"]:
         assert f">{heading}</h2>" in html
@@ -43,15 +45,15 @@ def test_it_lists_what_you_follow_with_unfollow_buttons(client: Client, world: W
     assert html.count('type="submit"') == 4
 
 
-def test_it_says_so_when_you_follow_nothing(client: Client, world: World) -> None:
-    client.force_login(world.resident)
+def test_it_says_so_when_you_follow_nothing(client: Client, world: Town) -> None:
+    client.force_login(world.person("resident"))
     assert "You do not follow anything yet" in client.get(URL).content.decode()
 
 
 def test_a_safeguarded_initiative_you_left_drops_out_of_the_list(
-    client: Client, world: World
+    client: Client, world: Town
 ) -> None:
-    member = world.initiative_member
+    member = world.person("initiative_member")
     follow_start(user=member, target=world.safeguarded)
     client.force_login(member)
     assert "Quiet support circle" in client.get(URL).content.decode()
@@ -60,9 +62,9 @@ def test_a_safeguarded_initiative_you_left_drops_out_of_the_list(
 
 
 def test_the_list_runs_a_bounded_number_of_queries(
-    client: Client, world: World, django_assert_max_num_queries: Any
+    client: Client, world: Town, django_assert_max_num_queries: Any
 ) -> None:
-    user = world.resident
+    user = world.person("resident")
     for _ in range(5):
         follow_start(user=user, target=WardFactory())
         follow_start(user=user, target=InitiativeFactory())

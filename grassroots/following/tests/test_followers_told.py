@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.following.services import follow_start, followers_notify
-from grassroots.following.tests.conftest import World
 from grassroots.initiatives.models import Stage
 from grassroots.initiatives.services.lifecycle import initiative_change_stage
 from grassroots.initiatives.services.progress import update_create
 from grassroots.initiatives.tests.factories import BackingFactory, MembershipFactory
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def told(kind: str = Kind.FOLLOWING) -> dict[Any, list[str]]:
     return out
 
 
-def test_a_progress_update_reaches_the_initiatives_and_its_wards_followers(world: World) -> None:
+def test_a_progress_update_reaches_the_initiatives_and_its_wards_followers(world: Town) -> None:
     fan, neighbour, both = UserFactory(), UserFactory(), UserFactory()
     follow_start(user=fan, target=world.initiative)
     follow_start(user=neighbour, target=world.ward)
@@ -47,7 +47,7 @@ def test_a_progress_update_reaches_the_initiatives_and_its_wards_followers(world
     assert notification.url == world.initiative.get_absolute_url()
 
 
-def test_a_stage_change_reaches_followers_once_besides_members_and_backers(world: World) -> None:
+def test_a_stage_change_reaches_followers_once_besides_members_and_backers(world: Town) -> None:
     follower, member, backer = UserFactory(), UserFactory(), UserFactory()
     MembershipFactory(initiative=world.initiative, user=member)
     BackingFactory(initiative=world.initiative, user=backer)
@@ -63,10 +63,10 @@ def test_a_stage_change_reaches_followers_once_besides_members_and_backers(world
     assert told()[follower] == ["Riverside garden is now at the stage: Gathering support"]
 
 
-def test_followers_of_the_ward_never_hear_about_a_safeguarded_initiative(world: World) -> None:
+def test_followers_of_the_ward_never_hear_about_a_safeguarded_initiative(world: Town) -> None:
     outsider = UserFactory()
     follow_start(user=outsider, target=world.ward)
-    member = world.initiative_member
+    member = world.person("initiative_member")
     follow_start(user=member, target=world.safeguarded)
     follow_start(user=member, target=world.ward)
     update_create(initiative=world.safeguarded, author=world.safeguarded.created_by, text="We met.")
@@ -80,7 +80,7 @@ def test_followers_of_the_ward_never_hear_about_a_safeguarded_initiative(world: 
     assert not Notification.objects.filter(recipient=outsider).exists()
 
 
-def _queries(count: int, world: World) -> int:
+def _queries(count: int, world: Town) -> int:
     for _ in range(count):
         follow_start(user=UserFactory(), target=world.initiative)
         follow_start(user=UserFactory(), target=world.ward)
@@ -90,5 +90,5 @@ def _queries(count: int, world: World) -> int:
     return len(context.captured_queries)
 
 
-def test_telling_followers_costs_the_same_queries_however_many(world: World) -> None:
+def test_telling_followers_costs_the_same_queries_however_many(world: Town) -> None:
     assert _queries(2, world) == _queries(12, world)

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.following.tests.conftest import World
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -44,17 +44,17 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("who", list(EXPECTED))
-def test_permission_matrix(world: World, who: str) -> None:
+def test_permission_matrix(world: Town, who: str) -> None:
     if who == "anonymous":
         user = AnonymousUser()
     elif who == "inactive":
         user = UserFactory(is_active=False)
     else:
-        user = getattr(world, who)
+        user = world.target(who)
     allowed = {name for name in TARGETS if user.has_perm("following.follow", world.target(name))}
     assert allowed == EXPECTED[who]
 
 
-def test_nothing_else_can_be_followed(world: World) -> None:
-    assert not world.resident.has_perm("following.follow", world.resident)
-    assert not world.resident.has_perm("following.follow", None)
+def test_nothing_else_can_be_followed(world: Town) -> None:
+    assert not world.person("resident").has_perm("following.follow", world.person("resident"))
+    assert not world.person("resident").has_perm("following.follow", None)

@@ -14,7 +14,7 @@ from grassroots.accounts.services import account_delete
 from grassroots.core.models import AuditEntry
 from grassroots.following.models import Follow
 from grassroots.following.services import follow_drop, follow_start, follow_stop
-from grassroots.following.tests.conftest import World
+from grassroots.testing.worlds import Town
 
 
 def _deleted(user: User) -> User:
@@ -22,22 +22,22 @@ def _deleted(user: User) -> User:
     return User.objects.get(pk=user.pk)
 
 
-def test_a_deleted_account_cannot_follow_somebody_signed_in_can(world: World) -> None:
-    gone = _deleted(world.group_member)
+def test_a_deleted_account_cannot_follow_somebody_signed_in_can(world: Town) -> None:
+    gone = _deleted(world.person("group_member"))
     with pytest.raises(PermissionDenied):
         follow_start(user=gone, target=world.ward)
     assert not Follow.objects.exists()
     assert not AuditEntry.objects.filter(action="following.start").exists()
-    follow_start(user=world.resident, target=world.ward)
-    assert Follow.objects.filter(user=world.resident, ward=world.ward).exists()
+    follow_start(user=world.person("resident"), target=world.ward)
+    assert Follow.objects.filter(user=world.person("resident"), ward=world.ward).exists()
 
 
-def test_a_deleted_account_cannot_unfollow_its_owner_could(world: World) -> None:
-    follow_start(user=world.resident, target=world.ward)
-    follow_start(user=world.resident, target=world.group)
+def test_a_deleted_account_cannot_unfollow_its_owner_could(world: Town) -> None:
+    follow_start(user=world.person("resident"), target=world.ward)
+    follow_start(user=world.person("resident"), target=world.group)
     # Deactivated some other way than erasure, so the follows are still there.
-    User.objects.filter(pk=world.resident.pk).update(is_active=False)
-    gone = User.objects.get(pk=world.resident.pk)
+    User.objects.filter(pk=world.person("resident").pk).update(is_active=False)
+    gone = User.objects.get(pk=world.person("resident").pk)
     with pytest.raises(PermissionDenied):
         follow_stop(user=gone, target=world.ward)
     with pytest.raises(PermissionDenied):

@@ -11,8 +11,8 @@ from grassroots.accounts.tests.factories import UserFactory, make_site_admin
 from grassroots.core.models import AuditEntry
 from grassroots.groups.models import Group
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import make_member
 from grassroots.places.tests.factories import WardFactory
+from grassroots.testing.cast import make_group_member
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def admin_client(client: Client, mfa_totp: Any) -> Client:
 
 def test_site_admins_find_a_group_and_see_its_members(admin_client: Client) -> None:
     group = GroupFactory(name="Brook choir")
-    make_member(group, UserFactory(display_name="Ben"))
+    make_group_member(group, UserFactory(display_name="Ben"))
     assert "Brook choir" in admin_client.get("/admin/groups/group/?q=brook").content.decode()
     page = admin_client.get(f"/admin/groups/group/{group.pk}/change/")
     assert page.status_code == 200

@@ -17,7 +17,9 @@ from grassroots.events.models import Event
 from grassroots.groups import selectors, services
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, Joining
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import invite, make_member, organiser_of, with_totp
+from grassroots.places.tests.factories import WardFactory
+from grassroots.testing.cast import invite_to_group, make_group_member, organiser_of
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +81,7 @@ def test_a_site_admin_may_archive_any_group(client: Client) -> None:
 @pytest.mark.parametrize("who", ["member", "outsider"])
 def test_members_and_outsiders_get_no_confirmation_page(client: Client, who: str) -> None:
     group = GroupFactory()
-    user = make_member(group) if who == "member" else UserFactory()
+    user = make_group_member(group) if who == "member" else UserFactory()
     client.force_login(user)
     assert "Archive the group" not in client.get(group.get_absolute_url()).content.decode()
     assert client.get(f"/groups/{group.slug}/archive/").status_code == 403
@@ -151,7 +153,7 @@ def test_an_organiser_can_still_choose_the_group_to_host_once_it_is_unarchived()
 
 def test_archiving_withdraws_waiting_invitations_which_cannot_be_accepted() -> None:
     group = GroupFactory(joining=Joining.INVITE)
-    waiting = invite(group)
+    waiting = invite_to_group(group)
     services.group_archive(group=group, actor=group.created_by)
     waiting.refresh_from_db()
     assert waiting.status == GroupMembershipStatus.WITHDRAWN
@@ -163,7 +165,7 @@ def test_archiving_withdraws_waiting_invitations_which_cannot_be_accepted() -> N
 
 def test_an_invitation_cannot_be_accepted_once_the_group_is_archived() -> None:
     group = GroupFactory(joining=Joining.INVITE)
-    waiting = invite(group)
+    waiting = invite_to_group(group)
     # Archived by some other way than the service (say a race): the rule and the service refuse.
     Group.objects.filter(pk=group.pk).update(archived_at=timezone.now())
     row = GroupMembership.objects.select_related("group").get(pk=waiting.pk)
@@ -175,7 +177,7 @@ def test_an_invitation_cannot_be_accepted_once_the_group_is_archived() -> None:
 
 def test_members_can_still_leave_an_archived_group() -> None:
     group = GroupFactory()
-    member = make_member(group)
+    member = make_group_member(group)
     services.group_archive(group=group, actor=group.created_by)
     services.group_leave(group=group, user=member)
     assert not selectors.is_member(member, Group.objects.get(pk=group.pk))
@@ -206,8 +208,6 @@ def test_the_list_leaves_archived_groups_out_unless_asked(client: Client) -> Non
 
 
 def test_the_ward_page_leaves_archived_groups_out(client: Client) -> None:
-    from grassroots.places.tests.factories import WardFactory
-
     ward = WardFactory()
     live = GroupFactory(council=ward.council, name="Riverside rowers")
     old = _archived(council=ward.council, name="Riverside knitters")

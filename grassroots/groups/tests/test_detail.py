@@ -15,8 +15,8 @@ from grassroots.conversations.services import conversation_access_grant
 from grassroots.events.models import Event, Venue
 from grassroots.groups.models import Group, Joining
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import invite, make_member, make_organiser
 from grassroots.places.tests.factories import WardFactory
+from grassroots.testing.cast import invite_to_group, make_group_member, make_group_organiser
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_the_page_says_what_the_group_is_and_how_to_join(client: Client) -> None
     group.wards.set([ward])
     group.created_by.display_name = "Ada"
     group.created_by.save(update_fields=["display_name"])
-    make_member(group, UserFactory(display_name="Ben"))
+    make_group_member(group, UserFactory(display_name="Ben"))
     body = client.get("/groups/" + group.slug + "/").content.decode()
     assert '<h1 class="govuk-heading-xl">Brook choir</h1>' in body
     assert "We sing on Tuesdays." in body
@@ -97,10 +97,10 @@ def test_conversations_are_listed_but_a_safeguarded_one_only_to_members(
     assert "Hidden by a moderator" not in outsider_view
     assert "Another group&#x27;s question" not in outsider_view
 
-    client.force_login(invite(group).user)  # invited is not in yet
+    client.force_login(invite_to_group(group).user)  # invited is not in yet
     assert "Private worries" not in client.get(group.get_absolute_url()).content.decode()
 
-    joined = make_member(group)  # joining alone does not open it
+    joined = make_group_member(group)  # joining alone does not open it
     client.force_login(joined)
     assert "Private worries" not in client.get(group.get_absolute_url()).content.decode()
 
@@ -131,11 +131,11 @@ def test_the_page_costs_the_same_queries_however_many_people_and_things(
     group = GroupFactory(council=ward.council)
     group.wards.set([ward, WardFactory(council=ward.council)])
     for _ in range(30):
-        make_member(group)
+        make_group_member(group)
     for _ in range(3):
-        make_organiser(group)
+        make_group_organiser(group)
     for _ in range(5):
-        invite(group)
+        invite_to_group(group)
     venue = Venue.objects.create(council=ward.council, name="Hall", address="1 High St")
     for n in range(8):
         _conversation(group, f"Question {n}", is_safeguarded=n % 2 == 0)
@@ -172,7 +172,7 @@ def test_groups_are_in_the_menu_on_every_page(client: Client) -> None:
 
 def test_organisers_are_offered_to_host_conversations_and_events(client: Client) -> None:
     group = GroupFactory()
-    member = make_member(group)
+    member = make_group_member(group)
     client.force_login(group.created_by)
     body = client.get(group.get_absolute_url()).content.decode()
     assert f"/conversations/start/group/{group.slug}/" in body

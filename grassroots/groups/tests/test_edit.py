@@ -16,6 +16,7 @@ from grassroots.groups.models import Group, Joining
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import WardFactory
+from grassroots.testing.cast import make_group_member
 
 pytestmark = pytest.mark.django_db
 
@@ -113,10 +114,8 @@ def test_wards_of_another_council_are_refused(client: Client) -> None:
 
 
 def test_a_member_who_is_not_an_organiser_cannot_open_the_form(client: Client) -> None:
-    from grassroots.groups.tests.people import make_member
-
     group = GroupFactory()
-    client.force_login(make_member(group))
+    client.force_login(make_group_member(group))
     assert client.get(f"/groups/{group.slug}/edit/").status_code == 403
 
 

@@ -18,8 +18,8 @@ from grassroots.groups import services
 from grassroots.groups.models import GroupMembership, Joining
 from grassroots.groups.services import MAX_PENDING_INVITATIONS
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import invite, make_member
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.cast import invite_to_group, make_group_member
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_the_invitee_sees_the_message_escaped_and_accepts(client: Client) -> Non
 
 def test_the_invitee_declines_and_the_organisers_are_told(client: Client) -> None:
     group = GroupFactory(joining=Joining.INVITE)
-    invitation = invite(group)
+    invitation = invite_to_group(group)
     client.force_login(invitation.user)
     client.post(f"/groups/{group.slug}/invitations/{invitation.pk}/decline/")
     invitation.refresh_from_db()
@@ -104,7 +104,7 @@ def test_the_invitee_declines_and_the_organisers_are_told(client: Client) -> Non
 
 def test_an_answered_invitation_cannot_be_answered_again(client: Client) -> None:
     group = GroupFactory(joining=Joining.INVITE)
-    invitation = invite(group)
+    invitation = invite_to_group(group)
     services.invitation_accept(membership=invitation, user=invitation.user)
     client.force_login(invitation.user)
     for answer in ("accept", "decline"):
@@ -116,7 +116,7 @@ def test_an_answered_invitation_cannot_be_answered_again(client: Client) -> None
 
 def test_a_withdrawn_invitation_cannot_be_accepted(client: Client) -> None:
     group = GroupFactory(joining=Joining.INVITE)
-    invitation = invite(group)
+    invitation = invite_to_group(group)
     client.force_login(group.created_by)
     client.post(f"/groups/{group.slug}/invitations/{invitation.pk}/withdraw/")
     invitation.refresh_from_db()
@@ -139,7 +139,7 @@ def test_an_invitation_of_another_group_is_not_reachable_through_this_one(
     client: Client,
 ) -> None:
     group, other = GroupFactory(), GroupFactory()
-    invitation = invite(other)
+    invitation = invite_to_group(other)
     client.force_login(invitation.user)
     assert (
         client.post(f"/groups/{group.slug}/invitations/{invitation.pk}/accept/").status_code == 404
@@ -192,8 +192,8 @@ def test_a_deactivated_or_deleted_account_is_not_invited() -> None:
 
 def test_members_and_people_already_invited_are_not_invited_again(client: Client) -> None:
     group = GroupFactory(joining=Joining.INVITE)
-    member = make_member(group)
-    waiting = invite(group).user
+    member = make_group_member(group)
+    waiting = invite_to_group(group).user
     client.force_login(group.created_by)
     assert "is already a member of this group" in _summary(
         _invite_page(client, group, email=member.email)
@@ -205,7 +205,7 @@ def test_members_and_people_already_invited_are_not_invited_again(client: Client
 
 def test_somebody_who_declined_is_not_asked_again_for_a_month() -> None:
     group = GroupFactory(joining=Joining.INVITE)
-    invitation = invite(group)
+    invitation = invite_to_group(group)
     services.invitation_decline(membership=invitation, user=invitation.user)
     with pytest.raises(ServiceError, match="turned down an invitation to this group recently"):
         services.invitation_create(group=group, actor=group.created_by, email=invitation.user.email)
@@ -222,9 +222,9 @@ def test_somebody_who_declined_is_not_asked_again_for_a_month() -> None:
 def test_invitations_waiting_at_once_are_capped() -> None:
     group = GroupFactory(joining=Joining.INVITE)
     for _ in range(MAX_PENDING_INVITATIONS):
-        invite(group)
+        invite_to_group(group)
     with pytest.raises(ServiceError, match="invitations are already waiting"):
-        invite(group)
+        invite_to_group(group)
 
 
 def test_looking_up_many_addresses_in_an_hour_is_refused(client: Client) -> None:
@@ -238,7 +238,7 @@ def test_looking_up_many_addresses_in_an_hour_is_refused(client: Client) -> None
 
 def test_an_invitation_to_an_open_group_is_accepted_by_joining() -> None:
     group = GroupFactory(joining=Joining.OPEN)
-    invitation = invite(group)
+    invitation = invite_to_group(group)
     services.group_join(group=group, user=invitation.user)
     invitation.refresh_from_db()
     assert invitation.status == "active"
@@ -246,10 +246,10 @@ def test_an_invitation_to_an_open_group_is_accepted_by_joining() -> None:
 
 def test_only_organisers_see_waiting_invitations(client: Client) -> None:
     group = GroupFactory(joining=Joining.INVITE)
-    invitation = invite(group)
+    invitation = invite_to_group(group)
     invitation.user.display_name = "Quiet Invitee"
     invitation.user.save(update_fields=["display_name"])
-    member = make_member(group)
+    member = make_group_member(group)
     client.force_login(member)
     assert "Quiet Invitee" not in client.get(group.get_absolute_url()).content.decode()
     client.logout()

@@ -15,8 +15,8 @@ from grassroots.core.models import AuditEntry
 from grassroots.groups import services
 from grassroots.groups.models import Group, GroupEmailInvitation, GroupMembership, Joining
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import invite, make_member
 from grassroots.notifications.models import Notification
+from grassroots.testing.cast import invite_to_group, make_group_member
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +54,8 @@ CALLS: dict[str, Call] = {
 @pytest.mark.parametrize("call", CALLS)
 def test_an_invitation_service_called_by_somebody_not_allowed_refuses(call: str) -> None:
     group = GroupFactory(joining=Joining.INVITE)
-    member = make_member(group)
-    waiting = invite(group)
+    member = make_group_member(group)
+    waiting = invite_to_group(group)
     before = _everything()
     with pytest.raises(PermissionDenied):
         CALLS[call](group, waiting, member)

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from grassroots.accounts.tests.factories import UserFactory
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import make_member
 from grassroots.places.tests.factories import WardFactory
+from grassroots.testing.cast import invite_to_group, make_group_member
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_groups_are_listed_by_name_with_their_member_count(client: Client) -> No
     ward = WardFactory(name="Riverside")
     choir = GroupFactory(name="Brook choir", council=ward.council)
     choir.wards.set([ward])
-    make_member(choir)
+    make_group_member(choir)
     GroupFactory(name="Allotment neighbours")
     body = client.get("/groups/").content.decode()
     assert _names(client) == ["Allotment neighbours", "Brook choir"]
@@ -94,12 +95,12 @@ def test_the_list_costs_the_same_queries_however_many_groups(
         group = GroupFactory(name=f"Group {n:02d}", council=ward.council)
         group.wards.set([ward, WardFactory(council=ward.council)])
         for _ in range(3):
-            make_member(group)
+            make_group_member(group)
     with django_assert_max_num_queries(8):
         response = client.get(f"/groups/?council={ward.council.slug}")
     assert response.status_code == 200
     # Signed in, with groups of their own: two queries more, still not one per group.
-    member = make_member(group)
+    member = make_group_member(group)
     client.force_login(member)
     with django_assert_max_num_queries(14):
         response = client.get(f"/groups/?council={ward.council.slug}")
@@ -108,12 +109,9 @@ def test_the_list_costs_the_same_queries_however_many_groups(
 
 
 def test_a_signed_in_resident_sees_their_groups_and_waiting_invitations(client: Client) -> None:
-    from grassroots.accounts.tests.factories import UserFactory
-    from grassroots.groups.tests.people import invite
-
     user = UserFactory()
-    make_member(GroupFactory(name="Brook choir"), user)
-    invite(GroupFactory(name="Carers", joining="invite"), user)
+    make_group_member(GroupFactory(name="Brook choir"), user)
+    invite_to_group(GroupFactory(name="Carers", joining="invite"), user)
     GroupFactory(name="Not mine")
     client.force_login(user)
     body = client.get("/groups/").content.decode()

@@ -7,14 +7,15 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from grassroots.accounts.services import account_delete
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.models import AuditEntry
 from grassroots.core.services import ServiceError
-from grassroots.groups import services
+from grassroots.groups import selectors, services
 from grassroots.groups.models import GroupMembership, Joining
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import make_member, make_organiser
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.cast import make_group_member, make_group_organiser
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_anyone_signed_in_joins_an_open_group_at_once(client: Client) -> None:
 
 def test_a_member_leaves_and_may_join_again(client: Client) -> None:
     group = GroupFactory()
-    member = make_member(group)
+    member = make_group_member(group)
     client.force_login(member)
     client.post(f"/groups/{group.slug}/leave/")
     assert _row(group, member).status == "left"
@@ -51,7 +52,7 @@ def test_a_member_leaves_and_may_join_again(client: Client) -> None:
 
 def test_joining_twice_says_so() -> None:
     group = GroupFactory()
-    member = make_member(group)
+    member = make_group_member(group)
     with pytest.raises(ServiceError, match="already a member"):
         services.group_join(group=group, user=member)
 
@@ -67,7 +68,7 @@ def test_a_removed_member_cannot_come_back_on_their_own_but_can_be_invited(
     client: Client,
 ) -> None:
     group = GroupFactory()
-    member = make_member(group)
+    member = make_group_member(group)
     client.force_login(group.created_by)
     client.post(f"/groups/{group.slug}/members/{_row(group, member).pk}/remove/")
     row = _row(group, member)
@@ -86,7 +87,7 @@ def test_a_removed_member_cannot_come_back_on_their_own_but_can_be_invited(
 
 def test_the_only_organiser_cannot_leave_or_step_down(client: Client) -> None:
     group = GroupFactory()
-    make_member(group)
+    make_group_member(group)
     client.force_login(group.created_by)
     for tail in ("leave/", "step-down/"):
         response = client.post(f"/groups/{group.slug}/{tail}", follow=True)
@@ -100,7 +101,7 @@ def test_the_only_organiser_cannot_leave_or_step_down(client: Client) -> None:
 
 def test_with_another_organiser_an_organiser_may_step_down_then_leave(client: Client) -> None:
     group = GroupFactory()
-    other = make_organiser(group)
+    other = make_group_organiser(group)
     client.force_login(group.created_by)
     client.post(f"/groups/{group.slug}/step-down/")
     assert _row(group, group.created_by).role == "member"
@@ -113,7 +114,7 @@ def test_with_another_organiser_an_organiser_may_step_down_then_leave(client: Cl
 
 def test_an_organiser_who_leaves_stops_being_an_organiser() -> None:
     group = GroupFactory()
-    other = make_organiser(group)
+    other = make_group_organiser(group)
     services.group_leave(group=group, user=other)
     row = _row(group, other)
     assert (row.role, row.status) == ("member", "left")
@@ -123,7 +124,7 @@ def test_an_organiser_who_leaves_stops_being_an_organiser() -> None:
 
 def test_making_a_member_an_organiser_tells_them(client: Client) -> None:
     group = GroupFactory()
-    member = make_member(group)
+    member = make_group_member(group)
     client.force_login(group.created_by)
     client.post(f"/groups/{group.slug}/members/{_row(group, member).pk}/make-organiser/")
     assert _row(group, member).role == "organiser"
@@ -139,21 +140,21 @@ def test_making_a_member_an_organiser_tells_them(client: Client) -> None:
 
 def test_an_organiser_cannot_remove_themselves() -> None:
     group = GroupFactory()
-    make_organiser(group)
+    make_group_organiser(group)
     with pytest.raises(ServiceError, match="Leave the group instead"):
         services.member_remove(membership=_row(group, group.created_by), actor=group.created_by)
 
 
 def test_an_organiser_may_remove_another_organiser() -> None:
     group = GroupFactory()
-    other = make_organiser(group)
+    other = make_group_organiser(group)
     services.member_remove(membership=_row(group, other), actor=group.created_by)
     assert (_row(group, other).role, _row(group, other).status) == ("member", "removed")
 
 
 def test_removing_someone_not_in_the_group_is_404(client: Client) -> None:
     group = GroupFactory()
-    member = make_member(group)
+    member = make_group_member(group)
     services.group_leave(group=group, user=member)
     client.force_login(group.created_by)
     assert (
@@ -162,18 +163,15 @@ def test_removing_someone_not_in_the_group_is_404(client: Client) -> None:
     )
     # A member row of another group cannot be reached through this one.
     elsewhere = GroupFactory()
-    row = _row(elsewhere, make_member(elsewhere))
+    row = _row(elsewhere, make_group_member(elsewhere))
     assert client.post(f"/groups/{group.slug}/members/{row.pk}/remove/").status_code == 404
     assert _row(elsewhere, row.user).status == "active"
 
 
 def test_a_deleted_account_is_not_counted_and_does_not_organise(client: Client) -> None:
-    from grassroots.accounts.services import account_delete
-    from grassroots.groups import selectors
-
     group = GroupFactory()
-    other = make_organiser(group, UserFactory(display_name="Gone Soon"))
-    member = make_member(group)
+    other = make_group_organiser(group, UserFactory(display_name="Gone Soon"))
+    member = make_group_member(group)
     account_delete(user=other)
     page = client.get(group.get_absolute_url()).content.decode()
     assert '<dd class="govuk-summary-list__value" data-member-count>2</dd>' in page

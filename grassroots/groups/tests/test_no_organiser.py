@@ -15,7 +15,8 @@ from grassroots.core.models import AuditEntry
 from grassroots.groups import selectors
 from grassroots.groups.models import Group, GroupMembership, GroupRole
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import make_member, make_organiser, with_totp
+from grassroots.testing.cast import make_group_member, make_group_organiser
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def _orphaned() -> tuple[Group, Any]:
     """A group whose only organiser deleted their account, with one member left (Ben)."""
     group = GroupFactory(name="Brook choir")
-    ben = make_member(group, UserFactory(display_name="Ben"))
+    ben = make_group_member(group, UserFactory(display_name="Ben"))
     account_delete(user=group.created_by)
     return Group.objects.get(pk=group.pk), ben
 
@@ -63,7 +64,7 @@ def test_others_are_not_told_nor_offered(client: Client, who: str) -> None:
 
 def test_a_group_with_an_organiser_shows_no_warning_to_site_admins(client: Client) -> None:
     group = GroupFactory()
-    make_member(group)
+    make_group_member(group)
     client.force_login(with_totp(make_site_admin()))
     body = client.get(group.get_absolute_url()).content.decode()
     assert "This group has no organiser" not in body
@@ -92,7 +93,7 @@ def test_a_site_admin_confirms_then_appoints(client: Client) -> None:
 
 def test_an_organiser_appoints_another_through_the_same_page(client: Client) -> None:
     group = GroupFactory()
-    ben = make_member(group, UserFactory(display_name="Ben"))
+    ben = make_group_member(group, UserFactory(display_name="Ben"))
     client.force_login(group.created_by)
     url = f"/groups/{group.slug}/members/{_row(group, ben).pk}/make-organiser/"
     assert client.get(url).status_code == 200
@@ -106,7 +107,7 @@ def test_an_organiser_appoints_another_through_the_same_page(client: Client) -> 
 )
 def test_who_may_not_appoint(client: Client, who: str) -> None:
     group, ben = _orphaned()
-    other = make_member(group)
+    other = make_group_member(group)
     if who == "member":
         client.force_login(other)
     elif who == "outsider":
@@ -131,7 +132,7 @@ def test_who_may_not_appoint(client: Client, who: str) -> None:
 def test_the_rule_itself() -> None:
     group, ben = _orphaned()
     co = GroupFactory()
-    co_organiser = make_organiser(co)
+    co_organiser = make_group_organiser(co)
     assert with_totp(make_site_admin()).has_perm("groups.make_organiser", group)
     assert co_organiser.has_perm("groups.make_organiser", co)
     assert co.created_by.has_perm("groups.make_organiser", co)
@@ -143,7 +144,7 @@ def test_the_rule_itself() -> None:
 
 def test_a_deleted_account_cannot_be_appointed(client: Client) -> None:
     group = GroupFactory()
-    gone = make_member(group)
+    gone = make_group_member(group)
     account_delete(user=gone)
     client.force_login(with_totp(make_site_admin()))
     url = f"/groups/{group.slug}/members/{_row(group, gone).pk}/make-organiser/"

@@ -9,14 +9,15 @@ from grassroots.accounts.tests.factories import UserFactory, make_site_admin
 from grassroots.core.models import AuditEntry
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import make_member, make_organiser, organiser_of, with_totp
+from grassroots.testing.cast import make_group_member, make_group_organiser, organiser_of
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 
 
 def _setup() -> tuple[Group, GroupMembership, str]:
     group = GroupFactory(name="Brook choir")
-    ben = make_member(group, UserFactory(display_name="Ben Jones"))
+    ben = make_group_member(group, UserFactory(display_name="Ben Jones"))
     row = GroupMembership.objects.get(group=group, user=ben)
     return group, row, f"/groups/{group.slug}/members/{row.pk}/remove/"
 
@@ -49,7 +50,7 @@ def test_get_asks_and_changes_nothing(client: Client) -> None:
 
 def test_post_by_an_organiser_removes(client: Client) -> None:
     group, row, url = _setup()
-    co = make_organiser(group)
+    co = make_group_organiser(group)
     client.force_login(co)
     response = client.post(url, follow=True)
     assert "Ben Jones is no longer a member" in response.content.decode()
@@ -61,7 +62,7 @@ def test_post_by_an_organiser_removes(client: Client) -> None:
 def test_others_cannot_remove_nor_see_the_page(client: Client, who: str) -> None:
     group, row, url = _setup()
     if who == "member":
-        user = make_member(group)
+        user = make_group_member(group)
     elif who == "outsider":
         user = UserFactory()
     else:

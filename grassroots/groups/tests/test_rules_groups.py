@@ -6,9 +6,16 @@ from typing import Any
 
 import pytest
 
+from grassroots.groups import services
 from grassroots.groups.models import Group, GroupMembership, Joining
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import MEMBERS, ORGANISERS, ROLES, SIGNED_IN, invite
+from grassroots.testing.cast import (
+    GROUP_CAST,
+    GROUP_MEMBERS,
+    GROUP_SIGNED_IN,
+    ORGANISERS,
+    invite_to_group,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +28,13 @@ ORGANISER_ONLY = {
 }
 
 OPEN: dict[str, set[str]] = {
-    "groups.see_group": set(ROLES),
-    "groups.create_group": SIGNED_IN,
+    "groups.see_group": set(GROUP_CAST),
+    "groups.create_group": GROUP_SIGNED_IN,
     # Site admins edit any group (the Django admin site asks this permission too).
     "groups.change_group": ORGANISERS | {"site admin"},
     **ORGANISER_ONLY,
-    "groups.join": SIGNED_IN - MEMBERS - {"removed"},
-    "groups.leave": MEMBERS,
+    "groups.join": GROUP_SIGNED_IN - GROUP_MEMBERS - {"removed"},
+    "groups.leave": GROUP_MEMBERS,
 }
 
 INVITE_ONLY: dict[str, set[str]] = {**OPEN, "groups.join": set()}
@@ -37,12 +44,12 @@ def _cells(table: dict[str, set[str]]) -> list[Any]:
     return [
         pytest.param(role, perm, role in allowed, id=f"{perm.split('.')[1]}-{role}")
         for perm, allowed in table.items()
-        for role in ROLES
+        for role in GROUP_CAST
     ]
 
 
 def _check(group: Group, role: str, perm: str, allowed: bool) -> None:
-    actor = ROLES[role](group)
+    actor = GROUP_CAST[role](group)
     fresh = Group.objects.get(pk=group.pk)  # nothing cached from building the roles
     assert actor.has_perm(perm, fresh) is allowed
 
@@ -69,23 +76,21 @@ INVITATION: dict[str, set[str]] = {
     [
         pytest.param(role, perm, role in allowed, id=f"{perm.split('.')[1]}-{role}")
         for perm, allowed in INVITATION.items()
-        for role in [*ROLES, "the invitee"]
+        for role in [*GROUP_CAST, "the invitee"]
     ],
 )
 def test_who_may_answer_or_withdraw_an_invitation(role: str, perm: str, allowed: bool) -> None:
     group = GroupFactory(joining=Joining.INVITE)
-    invitation = invite(group)
-    actor = invitation.user if role == "the invitee" else ROLES[role](group)
+    invitation = invite_to_group(group)
+    actor = invitation.user if role == "the invitee" else GROUP_CAST[role](group)
     fresh = GroupMembership.objects.select_related("group").get(pk=invitation.pk)
     assert actor.has_perm(perm, fresh) is allowed
 
 
 @pytest.mark.parametrize("perm", ["groups.accept_invitation", "groups.withdraw_invitation"])
 def test_an_answered_invitation_can_no_longer_be_acted_on(perm: str) -> None:
-    from grassroots.groups import services
-
     group = GroupFactory(joining=Joining.INVITE)
-    invitation = invite(group)
+    invitation = invite_to_group(group)
     services.invitation_decline(membership=invitation, user=invitation.user)
     fresh = GroupMembership.objects.select_related("group").get(pk=invitation.pk)
     assert not invitation.user.has_perm(perm, fresh)

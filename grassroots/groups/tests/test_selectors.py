@@ -11,17 +11,17 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.groups import selectors, services
 from grassroots.groups.models import Joining
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import invite, make_member, make_organiser
+from grassroots.testing.cast import invite_to_group, make_group_member, make_group_organiser
 
 pytestmark = pytest.mark.django_db
 
 
 def test_who_is_a_member_and_who_organises() -> None:
     group = GroupFactory(joining=Joining.INVITE)
-    member = make_member(group)
-    organiser = make_organiser(group)
-    invited = invite(group).user
-    left = make_member(group)
+    member = make_group_member(group)
+    organiser = make_group_organiser(group)
+    invited = invite_to_group(group).user
+    left = make_group_member(group)
     services.group_leave(group=group, user=left)
     outsider = UserFactory()
     expected: dict[str, tuple[Any, bool, bool]] = {
@@ -42,7 +42,7 @@ def test_who_is_a_member_and_who_organises() -> None:
 
 def test_a_deactivated_member_is_no_longer_a_member() -> None:
     group = GroupFactory()
-    member = make_member(group)
+    member = make_group_member(group)
     member.is_active = False
     member.save(update_fields=["is_active"])
     assert not selectors.is_member(member, group)
@@ -53,13 +53,13 @@ def test_groups_for_user_lists_the_groups_they_are_in() -> None:
     user = UserFactory()
     choir = GroupFactory(name="Choir")
     allotment = GroupFactory(name="Allotment")
-    make_member(choir, user)
-    make_member(allotment, user)
+    make_group_member(choir, user)
+    make_group_member(allotment, user)
     left = GroupFactory(name="Book club")
-    make_member(left, user)
+    make_group_member(left, user)
     services.group_leave(group=left, user=user)
     GroupFactory(name="Not mine")
-    invite(GroupFactory(name="Invited only", joining=Joining.INVITE), user)
+    invite_to_group(GroupFactory(name="Invited only", joining=Joining.INVITE), user)
     own = GroupFactory(name="Walkers", created_by=user)
     assert [g.name for g in selectors.groups_for_user(user)] == ["Allotment", "Choir", "Walkers"]
     assert list(selectors.organised_by(user)) == [own]
@@ -68,8 +68,8 @@ def test_groups_for_user_lists_the_groups_they_are_in() -> None:
 
 def test_pending_invitations_are_the_ones_waiting() -> None:
     user = UserFactory()
-    waiting = invite(GroupFactory(joining=Joining.INVITE), user)
-    answered = invite(GroupFactory(joining=Joining.INVITE), user)
+    waiting = invite_to_group(GroupFactory(joining=Joining.INVITE), user)
+    answered = invite_to_group(GroupFactory(joining=Joining.INVITE), user)
     services.invitation_decline(membership=answered, user=user)
     assert list(selectors.pending_invitations(user)) == [waiting]
     assert list(selectors.pending_invitations(AnonymousUser())) == []

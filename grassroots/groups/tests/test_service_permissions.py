@@ -17,7 +17,7 @@ from grassroots.core.models import AuditEntry
 from grassroots.groups import services
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import make_member, make_organiser, organiser_of
+from grassroots.testing.cast import make_group_member, make_group_organiser, organiser_of
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_a_deleted_account_cannot_start_a_group_a_resident_can() -> None:
 
 def test_only_an_organiser_edits_the_group() -> None:
     group = GroupFactory(name="Brook choir")
-    member = make_member(group)
+    member = make_group_member(group)
     with pytest.raises(PermissionDenied):
         services.group_update(
             group=_fresh(group),
@@ -92,14 +92,14 @@ def test_somebody_outside_the_group_cannot_leave_it_a_member_can() -> None:
     with pytest.raises(PermissionDenied):
         services.group_leave(group=_fresh(group), user=outsider)
     assert not AuditEntry.objects.filter(action="group.leave").exists()
-    member = make_member(group)
+    member = make_group_member(group)
     services.group_leave(group=_fresh(group), user=member)
     assert _row(group, member).status == GroupMembershipStatus.LEFT
 
 
 def test_only_an_organiser_removes_a_member() -> None:
     group = GroupFactory()
-    member, other = make_member(group), make_member(group)
+    member, other = make_group_member(group), make_group_member(group)
     with pytest.raises(PermissionDenied):
         services.member_remove(membership=_row(group, other), actor=member)
     assert _row(group, other).status == GroupMembershipStatus.ACTIVE
@@ -110,7 +110,7 @@ def test_only_an_organiser_removes_a_member() -> None:
 
 def test_only_an_organiser_makes_another_organiser() -> None:
     group = GroupFactory()
-    member, other = make_member(group), make_member(group)
+    member, other = make_group_member(group), make_group_member(group)
     with pytest.raises(PermissionDenied):
         services.member_make_organiser(membership=_row(group, other), actor=member)
     assert _row(group, other).role == GroupRole.MEMBER
@@ -121,18 +121,18 @@ def test_only_an_organiser_makes_another_organiser() -> None:
 
 def test_a_member_who_does_not_organise_cannot_step_down_an_organiser_can() -> None:
     group = GroupFactory()
-    member = make_member(group)
+    member = make_group_member(group)
     with pytest.raises(PermissionDenied):
         services.organiser_step_down(group=_fresh(group), user=member)
     assert not AuditEntry.objects.filter(action="group.step_down").exists()
-    other = make_organiser(group)
+    other = make_group_organiser(group)
     services.organiser_step_down(group=_fresh(group), user=other)
     assert _row(group, other).role == GroupRole.MEMBER
 
 
 def test_only_an_organiser_archives_and_unarchives() -> None:
     group = GroupFactory()
-    member = make_member(group)
+    member = make_group_member(group)
     with pytest.raises(PermissionDenied):
         services.group_archive(group=_fresh(group), actor=member)
     assert _fresh(group).archived_at is None

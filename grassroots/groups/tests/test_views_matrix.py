@@ -18,13 +18,13 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.models import AuditEntry
 from grassroots.groups.models import Group, GroupMembership, Joining
 from grassroots.groups.tests.factories import GroupFactory
-from grassroots.groups.tests.people import (
-    MEMBERS,
+from grassroots.testing.cast import (
+    GROUP_CAST,
+    GROUP_MEMBERS,
+    GROUP_SIGNED_IN,
     ORGANISERS,
-    ROLES,
-    SIGNED_IN,
-    invite,
-    make_member,
+    invite_to_group,
+    make_group_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -47,13 +47,13 @@ def _url(group: Group, tail: str) -> str:
 
 
 def _member_row(group: Group) -> GroupMembership:
-    return GroupMembership.objects.get(group=group, user=make_member(group))
+    return GroupMembership.objects.get(group=group, user=make_group_member(group))
 
 
 ACTIONS: dict[str, Action] = {
     "create": Action(
         Joining.OPEN,
-        SIGNED_IN,
+        GROUP_SIGNED_IN,
         lambda g: (
             f"/groups/create/?council={g.council.slug}",
             {"name": "Brook Street litter pickers", "description": "We tidy.", "joining": "open"},
@@ -68,12 +68,14 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "join an open group": Action(
-        Joining.OPEN, SIGNED_IN - MEMBERS - {"removed"}, lambda g: (_url(g, "join/"), {})
+        Joining.OPEN,
+        GROUP_SIGNED_IN - GROUP_MEMBERS - {"removed"},
+        lambda g: (_url(g, "join/"), {}),
     ),
     "join an invite-only group": Action(Joining.INVITE, set(), lambda g: (_url(g, "join/"), {})),
     "leave": Action(
         Joining.OPEN,
-        MEMBERS,
+        GROUP_MEMBERS,
         lambda g: (_url(g, "leave/"), {}),
         # The creator is the only organiser: they must hand over first.
         refused=frozenset({"organiser"}),
@@ -130,26 +132,30 @@ ACTIONS: dict[str, Action] = {
     "withdraw an invitation": Action(
         Joining.INVITE,
         ORGANISERS,
-        lambda g: (_url(g, f"invitations/{invite(g).pk}/withdraw/"), {}),
+        lambda g: (_url(g, f"invitations/{invite_to_group(g).pk}/withdraw/"), {}),
     ),
     # Somebody else's invitation: nobody but its invitee may answer it.
     "accept another person's invitation": Action(
-        Joining.INVITE, set(), lambda g: (_url(g, f"invitations/{invite(g).pk}/accept/"), {})
+        Joining.INVITE,
+        set(),
+        lambda g: (_url(g, f"invitations/{invite_to_group(g).pk}/accept/"), {}),
     ),
     "decline another person's invitation": Action(
-        Joining.INVITE, set(), lambda g: (_url(g, f"invitations/{invite(g).pk}/decline/"), {})
+        Joining.INVITE,
+        set(),
+        lambda g: (_url(g, f"invitations/{invite_to_group(g).pk}/decline/"), {}),
     ),
 }
 
 
 @pytest.mark.parametrize(
     ("action", "role"),
-    [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in ROLES],
+    [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in GROUP_CAST],
 )
 def test_who_may_change_a_group(client: Client, action: str, role: str) -> None:
     spec = ACTIONS[action]
     group = GroupFactory(joining=spec.joining)
-    actor = ROLES[role](group)
+    actor = GROUP_CAST[role](group)
     url, data = spec.request(group)
     if spec.archived:
         Group.objects.filter(pk=group.pk).update(archived_at=timezone.now())

@@ -122,7 +122,7 @@ def test_it_costs_a_bounded_number_of_queries(
     if signed_in:
         client.force_login(UserFactory(ward=wards[0]))
     # Twelve of each, so a query per row would show: the session and roles, four for the
-    # initiatives (selectors_list.initiative_page), one each for events and conversations.
+    # initiatives (browse.initiative_page), one each for events and conversations.
     with django_assert_max_num_queries(14):
         response = client.get("/")
     assert response.status_code == 200

@@ -19,6 +19,7 @@ from grassroots.accounts.selectors import notice_name
 from grassroots.accounts.types import Actor
 from grassroots.core import invitations as policy
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.initiatives.models import (
     Initiative,
@@ -28,8 +29,6 @@ from grassroots.initiatives.models import (
     MembershipStatus,
 )
 from grassroots.initiatives.services._common import leads_of
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 
 # Leads invite a person by the email address of their account. The invitation lives on the
 # person's Membership row (status "invited"), so one row per person per initiative still holds

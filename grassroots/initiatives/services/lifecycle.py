@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Replace
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.types import Actor
+from grassroots.core import links
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, followers_notify, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.core.slugs import random_slug, unique_slug
-from grassroots.following.services import followers_notify
 from grassroots.initiatives.models import (
     Backing,
     Initiative,
@@ -27,9 +27,6 @@ from grassroots.initiatives.models import (
     Visibility,
 )
 from grassroots.initiatives.services._common import refuse_councillor_leads
-from grassroots.moderation.models import SafeguardingConcern
-from grassroots.notifications.models import Kind, Notification
-from grassroots.notifications.services import notify
 from grassroots.places.models import Ward
 
 
@@ -110,13 +107,7 @@ def initiative_slug(*, title: str, visibility: str) -> str:
 
 def _repoint_links(*, old_slug: str, new_slug: str) -> None:
     """Stored links (notifications, concerns) to the initiative's old address follow it."""
-    old, new = Value(f"/initiatives/{old_slug}/"), Value(f"/initiatives/{new_slug}/")
-    Notification.objects.filter(url__contains=f"/initiatives/{old_slug}/").update(
-        url=Replace("url", old, new)
-    )
-    SafeguardingConcern.objects.filter(item_url__contains=f"/initiatives/{old_slug}/").update(
-        item_url=Replace("item_url", old, new)
-    )
+    links.moved(old=f"/initiatives/{old_slug}/", new=f"/initiatives/{new_slug}/")
 
 
 def initiative_create(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from grassroots.accounts.selectors import notice_name
 from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.initiatives.models import (
     ASK_AGAIN_STATUSES,
@@ -19,8 +20,6 @@ from grassroots.initiatives.models import (
     MembershipStatus,
 )
 from grassroots.initiatives.services._common import leads_of, refuse_councillor_leads
-from grassroots.notifications.models import Kind
-from grassroots.notifications.services import notify
 
 
 def membership_request(*, initiative: Initiative, user: Actor, message: str = "") -> Membership:

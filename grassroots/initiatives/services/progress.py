@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
 from grassroots.core.images import ImageRefused, clean_image
+from grassroots.core.notices import followers_notify
 from grassroots.core.services import ServiceError, require
-from grassroots.following.services import followers_notify
 from grassroots.initiatives.models import (
     Initiative,
     Milestone,

@@ -21,9 +21,10 @@ from grassroots.accounts.tests.factories import (
 from grassroots.initiatives.models import Initiative, Membership, Visibility
 from grassroots.initiatives.services import invitations
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.people import make_member, with_totp
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import WardFactory
+from grassroots.testing.cast import make_member
+from grassroots.testing.people import with_totp
 
 ROLES = [
     "anonymous",

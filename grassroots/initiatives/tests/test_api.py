@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.initiatives import selectors_list
+from grassroots.initiatives import browse
 from grassroots.initiatives.models import Visibility
 from grassroots.initiatives.tests.factories import (
     BackingFactory,
@@ -98,7 +98,7 @@ def test_past_the_count_limit_it_pages_without_a_total(
     django_assert_max_num_queries: Any,
 ) -> None:
     """As on the list page, matches are counted only up to a limit (1,000 in production)."""
-    monkeypatch.setattr(selectors_list, "COUNT_LIMIT", 60)
+    monkeypatch.setattr(browse, "COUNT_LIMIT", 60)
     InitiativeFactory.create_batch(61, wards=[WardFactory()])
     with django_assert_max_num_queries(8):
         _, first = call(client, schema, "/initiatives", "/initiatives")

@@ -23,9 +23,9 @@ from grassroots.initiatives.models import (
     Visibility,
 )
 from grassroots.initiatives.services import lifecycle
-from grassroots.initiatives.tests.people import with_totp
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import PostcodeFactory, WardFactory
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from grassroots.accounts.tests.factories import UserFactory
+from grassroots.accounts.tests.factories import UserFactory, make_councillor
 from grassroots.initiatives.models import (
     Initiative,
     Milestone,
@@ -24,7 +24,7 @@ from grassroots.initiatives.tests.factories import (
     InitiativeFactory,
     MembershipFactory,
 )
-from grassroots.initiatives.tests.people import make_member
+from grassroots.testing.cast import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +92,6 @@ def test_a_safeguarded_initiative_is_exactly_like_a_missing_one(viewer: str, mfa
     if viewer != "anonymous":
         user = UserFactory()
         if viewer.startswith("councillor"):
-            from grassroots.accounts.tests.factories import make_councillor
-
             make_councillor(user)
             mfa_totp(user)
         client.force_login(user)

@@ -10,11 +10,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from grassroots.accounts.tests.factories import UserFactory
+from grassroots.accounts.tests.factories import UserFactory, make_councillor
 from grassroots.core.models import AuditEntry
 from grassroots.initiatives.models import Initiative
+from grassroots.initiatives.services import lifecycle
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.people import ROLES, make_colead
+from grassroots.places.tests.factories import WardFactory
+from grassroots.testing.cast import INITIATIVE_CAST, make_colead
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +118,6 @@ def test_two_leads_editing_from_the_same_version_never_overwrite_each_other(
 
 
 def test_the_service_refuses_a_stale_version(initiative: Initiative) -> None:
-    from grassroots.initiatives.services import lifecycle
-
     wards = list(initiative.wards.all())
     lifecycle.initiative_update(
         initiative=initiative, actor=initiative.created_by, version=1, wards=wards, title="A"
@@ -134,9 +134,9 @@ def test_the_service_refuses_a_stale_version(initiative: Initiative) -> None:
 ALLOWED = {"lead", "co-lead"}
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_only_leads_may_edit(role: str, initiative: Initiative) -> None:
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     client = Client()
     if actor.is_authenticated:
         client.force_login(actor)
@@ -155,9 +155,6 @@ def test_only_leads_may_edit(role: str, initiative: Initiative) -> None:
 def test_a_lead_cannot_add_a_ward_they_represent_as_a_councillor(
     client: Client, initiative: Initiative, mfa_totp: Any
 ) -> None:
-    from grassroots.accounts.tests.factories import make_councillor
-    from grassroots.places.tests.factories import WardFactory
-
     lead = initiative.created_by
     lead.ward = initiative.wards.get()
     lead.save()

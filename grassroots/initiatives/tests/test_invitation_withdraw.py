@@ -9,9 +9,9 @@ from grassroots.core.models import AuditEntry
 from grassroots.initiatives.models import MembershipStatus, Visibility
 from grassroots.initiatives.services import invitations
 from grassroots.initiatives.tests.invitations import INSIDERS, ROLES, build_world
-from grassroots.initiatives.tests.people import make_colead
 from grassroots.notifications.models import Kind
 from grassroots.notifications.selectors import inbox
+from grassroots.testing.cast import make_colead
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,10 @@ from grassroots.initiatives.tests.invitations import (
     build_world,
     invite,
 )
-from grassroots.initiatives.tests.people import make_member, with_totp
 from grassroots.notifications.models import Kind, Notification
+from grassroots.places.tests.factories import WardFactory
+from grassroots.testing.cast import make_member
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -395,8 +397,6 @@ def test_the_form_needs_the_csrf_token() -> None:
 
 def test_invitations_is_not_a_slug_an_initiative_can_take() -> None:
     lead = UserFactory()
-    from grassroots.places.tests.factories import WardFactory
-
     initiative = lifecycle.initiative_create(
         creator=lead,
         title="Invitations",

@@ -16,7 +16,7 @@ from grassroots.core.tests.browser import assert_accessible, visit
 from grassroots.initiatives.models import Milestone, Need, Stage, Update
 from grassroots.initiatives.services import people
 from grassroots.initiatives.tests.factories import BackingFactory, InitiativeFactory
-from grassroots.initiatives.tests.people import make_member
+from grassroots.testing.cast import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,9 +13,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from grassroots.initiatives import search, selectors_list
+from grassroots.initiatives import browse, search
+from grassroots.initiatives.browse import ListFilters, initiative_page
 from grassroots.initiatives.models import Initiative, Visibility
-from grassroots.initiatives.selectors_list import ListFilters, initiative_page
 from grassroots.initiatives.tests.factories import (
     BackingFactory,
     InitiativeFactory,
@@ -70,7 +70,7 @@ def test_every_initiative_is_reached_once_in_a_fixed_order_past_the_count_limit(
 
 
 def test_a_count_past_the_limit_says_more_than(client: Client, monkeypatch: Any) -> None:
-    monkeypatch.setattr(selectors_list, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(browse, "COUNT_LIMIT", 5)
     make(7)
     response = client.get(URL)
     html = response.content.decode()
@@ -82,7 +82,7 @@ def test_a_count_past_the_limit_says_more_than(client: Client, monkeypatch: Any)
 
 
 def test_a_count_within_the_limit_is_exact(client: Client, monkeypatch: Any) -> None:
-    monkeypatch.setattr(selectors_list, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(browse, "COUNT_LIMIT", 5)
     make(5)
     html = client.get(URL).content.decode()
     assert "5 initiatives" in html
@@ -92,7 +92,7 @@ def test_a_count_within_the_limit_is_exact(client: Client, monkeypatch: Any) -> 
 def test_safeguarded_initiatives_are_never_counted_or_listed_for_outsiders(
     client: Client, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(selectors_list, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(browse, "COUNT_LIMIT", 3)
     make(3, title="Open")
     hidden = make(4, title="Refuge", visibility=Visibility.SAFEGUARDED)
     response = client.get(URL)
@@ -116,8 +116,8 @@ def test_safeguarded_initiatives_are_never_counted_or_listed_for_outsiders(
 def test_pages_of_a_capped_list_link_on_without_a_last_page(
     client: Client, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(selectors_list, "COUNT_LIMIT", 3)
-    monkeypatch.setattr("grassroots.initiatives.views_list.PAGE_SIZE", 2)
+    monkeypatch.setattr(browse, "COUNT_LIMIT", 3)
+    monkeypatch.setattr("grassroots.initiatives.views_browse.PAGE_SIZE", 2)
     made = make(9)
     order = newest_first(made)
     response = client.get(URL, {"page": 3})
@@ -195,7 +195,7 @@ def _busy(count: int) -> None:
 def test_deep_pages_and_searches_run_a_bounded_number_of_queries(
     client: Client, django_assert_max_num_queries: Any, monkeypatch: Any, params: dict[str, Any]
 ) -> None:
-    monkeypatch.setattr(selectors_list, "COUNT_LIMIT", 10)
+    monkeypatch.setattr(browse, "COUNT_LIMIT", 10)
     monkeypatch.setattr(search, "RANK_LIMIT", 10)
     monkeypatch.setattr(search, "WALK_OFFSET", 30)
     _busy(45)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from grassroots.initiatives import views_list
+from grassroots.initiatives import views_browse
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.places.tests.factories import CouncilFactory, WardFactory
 
@@ -25,7 +25,7 @@ def test_with_few_wards_every_ward_is_offered(client: Client) -> None:
 def test_with_many_wards_the_filter_points_to_ward_pages_instead(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views_list, "WARD_CHOICES_LIMIT", 2)
+    monkeypatch.setattr(views_browse, "WARD_CHOICES_LIMIT", 2)
     here, there = CouncilFactory(), CouncilFactory()
     home = [WardFactory(council=here) for _ in range(2)]
     away = WardFactory(council=there)

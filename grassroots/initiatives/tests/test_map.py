@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.initiatives import selectors_list
+from grassroots.initiatives import browse
 from grassroots.initiatives.models import Visibility
 from grassroots.initiatives.tests.factories import (
     BackingFactory,
@@ -124,7 +124,7 @@ def test_past_the_count_limit_the_map_pages_like_the_list(
     client: Client, ward: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The map counts matches only up to the list's limit, and every match can still be paged to."""
-    monkeypatch.setattr(selectors_list, "COUNT_LIMIT", 25)
+    monkeypatch.setattr(browse, "COUNT_LIMIT", 25)
     for n in range(26):
         InitiativeFactory(title=f"Street party {n}", wards=[ward])
     first = client.get(URL)

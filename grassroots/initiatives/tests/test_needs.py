@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from grassroots.accounts.tests.factories import UserFactory
 from grassroots.initiatives.forms import parse_pounds
 from grassroots.initiatives.models import Initiative, Need, NeedStatus, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, NeedFactory
-from grassroots.initiatives.tests.people import LEADS, ROLES
 from grassroots.initiatives.views import pounds
+from grassroots.testing.cast import INITIATIVE_CAST, LEADS
 
 pytestmark = pytest.mark.django_db
 
@@ -185,10 +186,10 @@ def test_bad_input_is_explained_and_nothing_is_saved(
     assert list(Need.objects.values_list("description", flat=True)) == ["Spades and gloves"]
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_only_leads_manage_needs(role: str, initiative: Initiative) -> None:
     need = NeedFactory(initiative=initiative)
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     client = Client()
     if actor.is_authenticated:
         client.force_login(actor)
@@ -219,8 +220,6 @@ def test_a_need_of_another_initiative_is_not_found(lead: Client, initiative: Ini
 
 
 def test_needs_of_a_safeguarded_initiative_are_404_for_outsiders(client: Client) -> None:
-    from grassroots.accounts.tests.factories import UserFactory
-
     initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
     need = NeedFactory(initiative=initiative)
     client.force_login(UserFactory())

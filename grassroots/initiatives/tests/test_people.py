@@ -7,6 +7,7 @@ from django.test import Client
 
 from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.accounts.types import Viewer
 from grassroots.core.models import AuditEntry
 from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import (
@@ -19,21 +20,15 @@ from grassroots.initiatives.models import (
 )
 from grassroots.initiatives.services import people
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.people import (
-    MEMBERS,
-    ROLES,
-    SIGNED_IN,
-    make_colead,
-    make_member,
-)
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.cast import INITIATIVE_CAST, MEMBERS, SIGNED_IN, make_colead, make_member
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user: User | None) -> Client:
+def _client(user: Viewer | None) -> Client:
     client = Client()
-    if user is not None and user.is_authenticated:
+    if isinstance(user, User):
         client.force_login(user)
     return client
 
@@ -138,7 +133,8 @@ def test_a_lead_makes_a_co_lead_then_steps_down() -> None:
 
 def test_a_councillor_of_its_ward_cannot_be_made_a_lead(mfa_totp: object) -> None:
     initiative = InitiativeFactory()
-    councillor = ROLES["councillor of this ward who is a member"](initiative)
+    councillor = INITIATIVE_CAST["councillor of this ward who is a member"](initiative)
+    assert isinstance(councillor, User)
     membership = Membership.objects.get(initiative=initiative, user=councillor)
     page = (
         _client(initiative.created_by)
@@ -176,10 +172,10 @@ def test_backing_is_one_per_person_and_toggles() -> None:
 MAY_ASK_TO_JOIN = SIGNED_IN - MEMBERS - {"asked to join"}
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_who_may_ask_to_join(role: str) -> None:
     initiative = InitiativeFactory()
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     before = Membership.objects.filter(initiative=initiative).count()
     response = _client(actor).post(_base(initiative) + "join/", {"message": ""})
     allowed = role in MAY_ASK_TO_JOIN
@@ -191,19 +187,19 @@ def test_who_may_ask_to_join(role: str) -> None:
         assert Membership.objects.filter(initiative=initiative).count() == before
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_who_may_back(role: str) -> None:
     initiative = InitiativeFactory()
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     response = _client(actor).post(_base(initiative) + "back/")
     assert response.status_code == 302
     assert Backing.objects.filter(initiative=initiative).exists() is (role != "anonymous")
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_who_may_approve_and_make_leads(role: str) -> None:
     initiative = InitiativeFactory()
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     waiting = people.membership_request(initiative=initiative, user=UserFactory())
     member = Membership.objects.get(user=make_member(initiative))
     client = _client(actor)
@@ -220,14 +216,15 @@ def test_who_may_approve_and_make_leads(role: str) -> None:
         assert (waiting.status, member.role) == (MembershipStatus.REQUESTED, MemberRole.MEMBER)
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_who_may_step_down(role: str) -> None:
     initiative = InitiativeFactory()
     make_colead(initiative)  # so that stepping down is possible
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     response = _client(actor).post(_base(initiative) + "step-down/")
     if role in {"lead", "co-lead", "lead since elected for this ward"}:
         assert response.status_code == 302
+        assert isinstance(actor, User)
         assert Membership.objects.get(initiative=initiative, user=actor).role == "member"
     else:
         assert response.status_code == (302 if role == "anonymous" else 403)

@@ -8,7 +8,7 @@ import pytest
 
 from grassroots.initiatives.models import Initiative, Stage, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.people import LEADS, MEMBERS, ROLES, SIGNED_IN
+from grassroots.testing.cast import INITIATIVE_CAST, LEADS, MEMBERS, SIGNED_IN
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ COUNCILLORS_OF_THIS_WARD = {
 
 # Actions on a public initiative at the "idea" stage.
 PUBLIC: dict[str, set[str]] = {
-    "initiatives.see_initiative": set(ROLES),
+    "initiatives.see_initiative": set(INITIATIVE_CAST),
     "initiatives.edit_initiative": LEADS,
     "initiatives.change_stage": LEADS,
     "initiatives.decide_membership": LEADS,
@@ -52,12 +52,12 @@ def _cells(table: dict[str, set[str]]) -> list[Any]:
     return [
         pytest.param(role, perm, role in allowed, id=f"{perm.split('.')[1]}-{role}")
         for perm, allowed in table.items()
-        for role in ROLES
+        for role in INITIATIVE_CAST
     ]
 
 
 def _check(initiative: Initiative, role: str, perm: str, allowed: bool) -> None:
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     fresh = Initiative.objects.get(pk=initiative.pk)  # nothing cached from building the roles
     assert actor.has_perm(perm, fresh) is allowed
 
@@ -80,8 +80,8 @@ def test_only_leads_record_the_outcome_of_an_achieved_initiative(
 
 
 @pytest.mark.parametrize(
-    ("role", "allowed"), [pytest.param(r, r in SIGNED_IN, id=r) for r in ROLES]
+    ("role", "allowed"), [pytest.param(r, r in SIGNED_IN, id=r) for r in INITIATIVE_CAST]
 )
 def test_anybody_signed_in_may_start_an_initiative(role: str, allowed: bool) -> None:
-    actor = ROLES[role](InitiativeFactory())
+    actor = INITIATIVE_CAST[role](InitiativeFactory())
     assert actor.has_perm("initiatives.create_initiative") is allowed

@@ -11,9 +11,12 @@ from typing import Any
 
 import pytest
 
+from grassroots.accounts.tests.factories import make_councillor
 from grassroots.initiatives.models import Initiative, Membership, Visibility
 from grassroots.initiatives.services import invitations
 from grassroots.initiatives.tests.invitations import INSIDERS, ROLES, World, build_world
+from grassroots.testing.cast import make_colead
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +114,6 @@ def test_nobody_may_act_on_an_invitation_once_it_is_answered(answer: str, perm: 
 
 def test_a_lead_elected_for_its_ward_may_not_invite_or_withdraw() -> None:
     """The back seat: a lead who now represents one of its wards loses every lead power."""
-    from grassroots.accounts.tests.factories import make_councillor
-    from grassroots.initiatives.tests.people import make_colead, with_totp
-
     world = build_world(Visibility.SAFEGUARDED)
     elected = make_colead(world.initiative)
     with_totp(make_councillor(elected, ward=world.ward))

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
+from grassroots.initiatives.browse import ListFilters, initiative_list
 from grassroots.initiatives.models import Initiative, Visibility
 from grassroots.initiatives.search import search_initiatives, words
-from grassroots.initiatives.selectors_list import ListFilters, initiative_list
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

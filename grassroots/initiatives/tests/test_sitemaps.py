@@ -7,6 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from grassroots.initiatives.models import Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
@@ -72,7 +73,5 @@ def test_it_never_lists_a_safeguarded_initiative_even_for_its_members(client: Cl
 
 
 def test_retired_wards_are_left_out(client: Client) -> None:
-    from django.utils import timezone
-
     retired = WardFactory(retired_at=timezone.now())
     assert not any(f"/wards/{retired.slug}/" in url for url in locations(client))

@@ -11,8 +11,8 @@ from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import Initiative, Stage, StageChange, Visibility
 from grassroots.initiatives.services import lifecycle
 from grassroots.initiatives.tests.factories import BackingFactory, InitiativeFactory
-from grassroots.initiatives.tests.people import ROLES, make_member
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.cast import INITIATIVE_CAST, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -109,10 +109,10 @@ def test_bad_input_changes_nothing(client: Client, data: dict[str, str], message
     assert not StageChange.objects.filter(initiative=initiative).exists()
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_only_leads_change_the_stage(role: str) -> None:
     initiative = InitiativeFactory()
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     client = Client()
     if actor.is_authenticated:
         client.force_login(actor)

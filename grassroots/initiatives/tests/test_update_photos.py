@@ -8,22 +8,27 @@ import os
 import re
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.services import ServiceError
+from grassroots.core.tests.test_healthz import REPO, production_server
 from grassroots.core.tests.test_images import MARKER, jpeg_with_gps
 from grassroots.initiatives.models import Initiative, Update, Visibility
 from grassroots.initiatives.services import progress
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.people import make_member
+from grassroots.testing.cast import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -239,13 +244,6 @@ def test_the_production_server_serves_photos_by_the_visibility_rule(
     media: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Under gunicorn with production settings (no DEBUG, nothing serving /media/)."""
-    import urllib.error
-    import urllib.request
-    from urllib.parse import quote
-
-    from django.db import connection
-
-    from grassroots.core.tests.test_healthz import REPO, production_server
 
     if connection.vendor != "postgresql":
         pytest.skip("the SQLite test database lives in this process's memory")

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import (
     Initiative,
@@ -24,7 +25,7 @@ from grassroots.initiatives.models import (
 )
 from grassroots.initiatives.services import lifecycle, progress
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.people import LEADS, MEMBERS, ROLES, make_member
+from grassroots.testing.cast import INITIATIVE_CAST, LEADS, MEMBERS, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +272,7 @@ def test_bad_outcomes_are_explained(client: Client, field: str, message: str) ->
 
 
 def _as(role: str, initiative: Initiative) -> Client:
-    actor = ROLES[role](initiative)
+    actor = INITIATIVE_CAST[role](initiative)
     client = Client()
     if actor.is_authenticated:
         client.force_login(actor)
@@ -282,7 +283,7 @@ def _denied(role: str) -> int:
     return 302 if role == "anonymous" else 403
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_who_may_post_updates_and_milestones(role: str, initiative: Initiative) -> None:
     milestone = Milestone.objects.create(
         initiative=initiative, title="Opening", due_on=datetime.date(2027, 6, 1)
@@ -306,7 +307,7 @@ def test_who_may_post_updates_and_milestones(role: str, initiative: Initiative) 
         assert milestone.done_on is None
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(INITIATIVE_CAST))
 def test_who_may_record_the_outcome(role: str) -> None:
     initiative = InitiativeFactory(stage=Stage.ACHIEVED)
     response = _as(role, initiative).post(
@@ -321,8 +322,6 @@ def test_who_may_record_the_outcome(role: str) -> None:
 
 
 def test_outsiders_get_404_on_a_safeguarded_initiative(client: Client) -> None:
-    from grassroots.accounts.tests.factories import UserFactory
-
     initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED, stage=Stage.ACHIEVED)
     client.force_login(UserFactory())
     for path in ("updates/add/", "milestones/add/", "outcome/"):

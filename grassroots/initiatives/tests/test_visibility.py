@@ -11,12 +11,11 @@ from django.utils import timezone
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.initiatives.models import Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
-from grassroots.initiatives.tests.people import with_totp
-from grassroots.initiatives.visibility import can_view, visible_initiatives
-from grassroots.notifications.selectors import insider_ids
+from grassroots.initiatives.visibility import can_view, viewers, visible_initiatives
 from grassroots.places.models import CouncillorTerm
 from grassroots.places.tests.factories import CouncillorTermFactory
 from grassroots.support.models import HelpRequest, Invitation
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +82,7 @@ def test_a_councillors_insider_access_ends_with_their_term() -> None:
     )
     again = UserFactory._meta.model.objects.get(pk=councillor_user.pk)  # a new request
     assert not can_view(again, initiative)
-    assert insider_ids(initiative, [again.pk]) == set()
+    assert viewers(initiative, [again.pk]) == set()
 
 
 def test_a_former_councillor_who_is_a_member_keeps_member_access_with_a_password() -> None:
@@ -97,7 +96,7 @@ def test_a_former_councillor_who_is_a_member_keeps_member_access_with_a_password
     )
     MembershipFactory(initiative=initiative, user=former)
     assert can_view(former, initiative)
-    assert insider_ids(initiative, [former.pk]) == {former.pk}
+    assert viewers(initiative, [former.pk]) == {former.pk}
 
 
 def test_a_sitting_councillor_without_totp_is_not_inside_even_as_a_member() -> None:
@@ -106,11 +105,11 @@ def test_a_sitting_councillor_without_totp_is_not_inside_even_as_a_member() -> N
     CouncillorTermFactory(councillor__user=councillor_user)
     MembershipFactory(initiative=initiative, user=councillor_user)
     assert not can_view(councillor_user, initiative)
-    assert insider_ids(initiative, [councillor_user.pk]) == set()
+    assert viewers(initiative, [councillor_user.pk]) == set()
     with_totp(councillor_user)
     again = UserFactory._meta.model.objects.get(pk=councillor_user.pk)
     assert can_view(again, initiative)
-    assert insider_ids(initiative, [again.pk]) == {again.pk}
+    assert viewers(initiative, [again.pk]) == {again.pk}
 
 
 def test_a_moderator_without_totp_is_not_inside_even_as_a_member() -> None:
@@ -120,8 +119,8 @@ def test_a_moderator_without_totp_is_not_inside_even_as_a_member() -> None:
     moderator = UserFactory(is_moderator=True)
     MembershipFactory(initiative=initiative, user=moderator)
     assert not can_view(moderator, initiative)
-    assert insider_ids(initiative, [moderator.pk]) == set()
+    assert viewers(initiative, [moderator.pk]) == set()
     with_totp(moderator)
     again = UserFactory._meta.model.objects.get(pk=moderator.pk)
     assert can_view(again, initiative)
-    assert insider_ids(initiative, [again.pk]) == {again.pk}
+    assert viewers(initiative, [again.pk]) == {again.pk}

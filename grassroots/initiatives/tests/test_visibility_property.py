@@ -14,6 +14,10 @@ in DESIGN.md rather than from visibility.py, says whether the person is inside. 
   notify() drops them (and the bulk rule agrees with can_view);
 - insiders: it shows in the list, search and API (so the property is not vacuous);
 - everybody: feeds and the sitemap never carry it.
+
+Then, for every kind with a visibility module (initiatives, conversations of initiatives and of
+groups, events, groups), the per-object answer, the list filter and the fan-out to notify agree,
+with the initiative public or safeguarded, hidden or not.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, example, given, settings
@@ -36,15 +39,26 @@ from grassroots.accounts.tests.factories import (
     make_officer,
     make_site_admin,
 )
+from grassroots.conversations import visibility as conversation_visibility
+from grassroots.conversations.models import ConversationAccess
+from grassroots.conversations.tests.factories import ConversationFactory
+from grassroots.conversations.visibility import visible_conversations
+from grassroots.events import visibility as event_visibility
+from grassroots.events.tests.factories import EventFactory
+from grassroots.events.visibility import visible_events
+from grassroots.groups import visibility as group_visibility
+from grassroots.groups.tests.factories import GroupFactory, GroupMembershipFactory
+from grassroots.groups.visibility import visible_groups
+from grassroots.initiatives import visibility as initiative_visibility
 from grassroots.initiatives.models import Backing, MemberRole, Membership, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.visibility import can_view
+from grassroots.initiatives.visibility import can_view, viewers, visible_initiatives
 from grassroots.notifications.models import Kind, Notification
-from grassroots.notifications.selectors import insider_ids
 from grassroots.notifications.services import notify
 from grassroots.places.models import Councillor
 from grassroots.places.tests.factories import CouncillorTermFactory, WardFactory, square
 from grassroots.support.models import HelpRequest, Invitation, Support
+from grassroots.testing.people import with_totp
 
 _counter = itertools.count()
 
@@ -151,11 +165,6 @@ def _invitation_examples(test: Any) -> Any:
             )
         )(test)
     return test
-
-
-def _with_totp(user: Any) -> Any:
-    TOTP.activate(user, generate_totp_secret())
-    return user
 
 
 def _membership(initiative: Any, user: Any, status: str, role: str = MemberRole.MEMBER) -> None:
@@ -271,7 +280,7 @@ def build(world: World) -> tuple[Any, Any, bool]:
     elif role.startswith("councillor"):
         viewer = UserFactory()
         if role != "councillor_here_without_totp":
-            _with_totp(viewer)
+            with_totp(viewer)
         ward = wards[0] if role != "councillor_elsewhere" else WardFactory()
         ended = datetime.date(2020, 5, 1) if role == "councillor_here_past_term" else None
         term = CouncillorTermFactory(
@@ -312,9 +321,9 @@ def build(world: World) -> tuple[Any, Any, bool]:
         if role == "councillor_here_without_totp":
             inside = False
     elif role == "officer":
-        viewer = _with_totp(make_officer())
+        viewer = with_totp(make_officer())
     elif role == "site_admin":
-        viewer = _with_totp(make_site_admin())
+        viewer = with_totp(make_site_admin())
     else:
         viewer = make_moderator()
     return initiative, viewer, inside
@@ -350,7 +359,7 @@ class SafeguardedInitiativeTests(TestCase):
             response = self.client.get(initiative.get_absolute_url())
             assert response.status_code == 302
             assert response["Location"] == reverse("mfa_activate_totp")
-            assert insider_ids(initiative, [viewer.pk]) == set()
+            assert viewers(initiative, [viewer.pk]) == set()
             return
         marker = initiative.title.split()[0]
         ward = initiative.wards.first()
@@ -422,7 +431,7 @@ class SafeguardedInitiativeTests(TestCase):
 
         # Notifications: notify() drops outsiders, and the bulk rule agrees with can_view.
         if viewer.is_authenticated:
-            assert insider_ids(initiative, [viewer.pk]) == set()
+            assert viewers(initiative, [viewer.pk]) == set()
         created = notify(
             recipients=[viewer] if viewer.is_authenticated else [],
             kind=Kind.STAGE_CHANGE,
@@ -446,5 +455,113 @@ class SafeguardedInitiativeTests(TestCase):
         if not viewer.is_authenticated:
             return
         expected = {viewer.pk} if can_view(viewer, initiative) else set()
-        assert insider_ids(initiative, [viewer.pk]) == expected
+        assert viewers(initiative, [viewer.pk]) == expected
         assert bool(expected) == inside
+
+
+# --- Every kind: the per-object answer, the list filter and the fan-out agree ----------------
+#
+# Each kind of thing has one visibility module offering its rule in three forms (see
+# core/visibility.py): can_view(viewer, thing), visible_<things>(viewer, queryset) and
+# viewers(thing, user_ids). Whatever the world, the three must give the same answer.
+
+GROUP_ROLES = ("none", "member", "organiser", "starter", "let_in", "left", "starter_left")
+
+
+@dataclass(frozen=True)
+class Kinds:
+    world: World
+    public: bool  # the initiative is public instead of safeguarded
+    hidden: bool  # a moderator hid the initiative
+    conversation_safeguarded: bool  # its conversation is marked safeguarded
+    group_role: str  # the viewer's place in a group with a safeguarded conversation
+    event_hidden: bool  # a moderator hid the initiative's event
+
+
+kinds = st.builds(
+    Kinds,
+    world=worlds,
+    public=st.booleans(),
+    hidden=st.booleans(),
+    conversation_safeguarded=st.booleans(),
+    group_role=st.sampled_from(GROUP_ROLES),
+    event_hidden=st.booleans(),
+)
+
+
+def _agree(viewer: Any, thing: Any, module: Any, visible: Any) -> None:
+    """The three forms of `module`'s rule give one answer for `viewer` and `thing`."""
+    one = module.can_view(viewer, thing)
+    listed = visible(viewer, type(thing).objects.filter(pk=thing.pk)).exists()
+    assert one == listed, (type(thing).__name__, one, listed)
+    if viewer.is_authenticated:
+        # Notifications go to active accounts only (anybody may see what is public).
+        told = module.viewers(thing, [viewer.pk])
+        expected = {viewer.pk} if one and viewer.is_active else set()
+        assert told == expected, (type(thing).__name__, one, told)
+
+
+def _group_conversation(viewer: Any, role: str) -> Any:
+    group = GroupFactory()
+    starter = group.created_by
+    if viewer.is_authenticated and role != "none":
+        status = "left" if role in ("left", "starter_left") else "active"
+        GroupMembershipFactory(
+            group=group,
+            user=viewer,
+            role="organiser" if role == "organiser" else "member",
+            status=status,
+        )
+        if role in ("starter", "starter_left"):
+            starter = viewer
+    conversation = ConversationFactory(
+        ward=None, group=group, is_safeguarded=True, started_by=starter
+    )
+    if viewer.is_authenticated and role == "let_in":
+        ConversationAccess.objects.create(
+            conversation=conversation, user=viewer, granted_by=group.created_by
+        )
+    return group, conversation
+
+
+class EveryKindTests(TestCase):
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+        phases=FAST_PHASES,
+    )
+    @given(case=kinds)
+    def test_the_three_forms_of_each_rule_agree(self, case: Kinds) -> None:
+        initiative, viewer, _inside = build(case.world)
+        changed: dict[str, Any] = {}
+        if case.public:
+            changed["visibility"] = Visibility.PUBLIC
+        if case.hidden:
+            changed["hidden_at"] = datetime.datetime.now(datetime.UTC)
+        if changed:
+            type(initiative).objects.filter(pk=initiative.pk).update(**changed)
+            initiative.refresh_from_db()
+        _agree(viewer, initiative, initiative_visibility, visible_initiatives)
+
+        conversation = ConversationFactory(
+            ward=None,
+            initiative=initiative,
+            is_safeguarded=case.conversation_safeguarded or initiative.is_safeguarded,
+            started_by=initiative.created_by,
+        )
+        _agree(viewer, conversation, conversation_visibility, visible_conversations)
+        group, group_conversation = _group_conversation(viewer, case.group_role)
+        _agree(viewer, group_conversation, conversation_visibility, visible_conversations)
+
+        event = EventFactory(
+            group=None,
+            initiative=initiative,
+            hidden_at=datetime.datetime.now(datetime.UTC) if case.event_hidden else None,
+        )
+        _agree(viewer, event, event_visibility, visible_events)
+        _agree(viewer, EventFactory(group=group), event_visibility, visible_events)
+
+        # Groups have no rule of their own yet: everybody sees every group.
+        _agree(viewer, group, group_visibility, visible_groups)
+        assert group_visibility.can_view(viewer, group)

@@ -10,11 +10,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import (
     OfficerPostFactory,
     UserFactory,
@@ -29,6 +27,7 @@ from grassroots.moderation import services
 from grassroots.moderation.models import SafeguardingContact
 from grassroots.places.models import Council, Ward
 from grassroots.places.tests.factories import CouncillorTermFactory, WardFactory
+from grassroots.testing.people import with_totp
 
 ROLES = [
     "anonymous",
@@ -42,11 +41,6 @@ ROLES = [
     "site admin",
     "site admin without MFA",
 ]
-
-
-def with_totp(user: User) -> User:
-    TOTP.activate(user, generate_totp_secret())
-    return user
 
 
 def make_post(

@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import ServiceError
 from grassroots.moderation.models import SafeguardingConcern
 from grassroots.moderation.services import (
-    ModerationError,
     concern_item_hide,
     concern_item_restore,
     item_hide,
@@ -187,7 +187,7 @@ def test_showing_what_is_not_hidden_says_so_and_changes_nothing(
     ):
         assert response.status_code == 200
         assert "This is not hidden" in response.content.decode()
-    with pytest.raises(ModerationError, match="This is not hidden"):
+    with pytest.raises(ServiceError, match="This is not hidden"):
         concern_item_restore(user=world.user("safeguarding contact"), concern=concern, note=NOTE)
     world.post.refresh_from_db()
     assert world.post.hidden_at is None

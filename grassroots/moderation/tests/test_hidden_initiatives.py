@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from grassroots.events.models import Event
+from grassroots.initiatives.models import StageChange
 from grassroots.initiatives.visibility import can_view, visible_initiatives
 from grassroots.moderation import services
 from grassroots.moderation.tests.factories import World, login, report_as
@@ -68,8 +69,6 @@ def test_a_hidden_safeguarded_initiative_stays_invisible_to_moderators(
 
 
 def test_a_hidden_initiative_leaves_the_ward_feeds(client: Client, world: World) -> None:
-    from grassroots.initiatives.models import StageChange
-
     initiative = world.initiative
     StageChange.objects.create(
         initiative=initiative,

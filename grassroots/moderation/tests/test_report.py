@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.template import Context, Template
 from django.test import Client
 
 from grassroots.moderation.models import Report, SafeguardingConcern
@@ -121,8 +122,6 @@ def test_a_reporter_sees_what_they_reported(client: Client, world: World) -> Non
 
 
 def test_the_report_link_is_shown_to_people_signed_in_only(client: Client, world: World) -> None:
-    from django.template import Context, Template
-
     template = Template(
         '{% include "moderation/includes/report_link.html" with kind="reply" pk=7 %}'
     )

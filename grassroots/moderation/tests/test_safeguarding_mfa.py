@@ -9,7 +9,8 @@ from __future__ import annotations
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
-from grassroots.moderation.tests.factories import World, login, report_as, with_totp
+from grassroots.moderation.tests.factories import World, login, report_as
+from grassroots.testing.people import with_totp
 
 ACTIVATE = "/accounts/2fa/totp/activate/"
 

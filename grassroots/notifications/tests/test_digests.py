@@ -12,13 +12,15 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations.models import ConversationAccess
 from grassroots.conversations.tests.factories import ConversationFactory
-from grassroots.groups.tests.factories import GroupFactory
-from grassroots.initiatives.models import Membership, Visibility
+from grassroots.groups.models import GroupMembership
+from grassroots.groups.tests.factories import GroupFactory, GroupMembershipFactory
+from grassroots.initiatives.models import Initiative, Membership, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
 from grassroots.notifications import tasks
 from grassroots.notifications.digests import digests_send
@@ -164,9 +166,6 @@ def test_nothing_about_a_safeguarded_initiative_after_leaving_it_and_never_an_em
 
 
 def test_a_safeguarded_group_conversation_is_left_out_for_those_who_left() -> None:
-    from grassroots.groups.models import GroupMembership
-    from grassroots.groups.tests.factories import GroupMembershipFactory
-
     group = GroupFactory()
     conversation = ConversationFactory(ward=None, group=group, is_safeguarded=True)
     member = daily_person()
@@ -210,10 +209,6 @@ def test_a_batch_costs_the_same_queries_whatever_its_size() -> None:
 
 def _queries_for_a_mixed_batch(count: int) -> int:
     """People with news about every kind of place, public, safeguarded and hidden."""
-    from django.utils import timezone
-
-    from grassroots.groups.tests.factories import GroupMembershipFactory
-    from grassroots.initiatives.models import Initiative
 
     people = [daily_person() for _ in range(count)]
     public = InitiativeFactory()

@@ -18,10 +18,9 @@ from grassroots.accounts.tests.factories import UserFactory, make_moderator, mak
 from grassroots.conversations.tests.factories import ConversationFactory
 from grassroots.initiatives.models import Initiative, MemberRole, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
-from grassroots.initiatives.visibility import can_view
+from grassroots.initiatives.visibility import can_view, viewers, viewers_of
 from grassroots.notifications.digests import digests_send
 from grassroots.notifications.models import Kind, Notification
-from grassroots.notifications.selectors import initiative_viewers, insider_ids
 from grassroots.notifications.services import notify, preferences_save
 from grassroots.places.tests.factories import CouncillorTermFactory, WardFactory
 from grassroots.support.models import Support
@@ -72,7 +71,7 @@ def test_the_bulk_rule_agrees_with_can_view(visibility: str, hidden: bool) -> No
     if hidden:
         _hide(initiative)
     expected = {p.pk for p in people.values() if can_view(p, initiative)}
-    assert insider_ids(initiative, [p.pk for p in people.values()]) == expected
+    assert viewers(initiative, [p.pk for p in people.values()]) == expected
     # The rule itself, so the agreement is not vacuous.
     names = {name for name, p in people.items() if p.pk in expected}
     if hidden:
@@ -94,7 +93,7 @@ def test_many_initiatives_at_once_agree_with_asking_one_by_one() -> None:
     people = [*_people(public).values(), *_people(safeguarded).values(), *_people(hidden).values()]
     _hide(hidden)
     ids = [p.pk for p in people]
-    together = initiative_viewers([public, safeguarded, hidden], ids)
+    together = viewers_of([public, safeguarded, hidden], ids)
     for initiative in (public, safeguarded, hidden):
         assert together[initiative.pk] == {p.pk for p in people if can_view(p, initiative)}
 

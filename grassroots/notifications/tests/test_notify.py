@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.initiatives.models import Visibility
@@ -129,10 +132,6 @@ def test_preferences_and_visibility_are_fetched_once_for_many_recipients(
 @pytest.mark.django_db(transaction=True)
 def test_many_recipients_are_emailed_in_a_few_tasks_by_the_real_worker() -> None:
     """A ward's followers told at once: 120 emails in three tasks of 50, 50 and 20."""
-    from django.core.management import call_command
-    from django.test import override_settings
-    from django_tasks_db.models import DBTaskResult
-
     people = UserFactory.create_batch(120)
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         notify(recipients=people, kind=Kind.FOLLOWING, text="A new event in your ward", url="/")

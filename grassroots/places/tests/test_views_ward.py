@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -169,8 +170,6 @@ def test_a_ward_with_five_councillors_costs_a_bounded_number_of_queries(
 
 
 def test_councillors_who_use_the_site_are_marked(client: Client, ward: Ward) -> None:
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects
     CouncillorFactory(name="Ada On", user=users.create_user(email="ada@example.org"))
     away = CouncillorFactory(name="Bo Away", user=users.create_user(email="bo@example.org"))
@@ -195,8 +194,6 @@ def test_councillors_who_use_the_site_are_marked(client: Client, ward: Ward) -> 
 def test_when_every_councillor_uses_the_site_nobody_is_sent_elsewhere(
     client: Client, ward: Ward
 ) -> None:
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.create_user(email="ada@example.org")
     CouncillorTermFactory(councillor__user=user, ward=ward)
     text = page(client, ward).content.decode()

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from grassroots.support.models import (
     SupportKind,
     SupportStatus,
 )
+from grassroots.testing.people import with_totp
 
 ROLES = [
     "anonymous",
@@ -45,11 +45,6 @@ ROLES = [
     "other officer",
     "site admin",
 ]
-
-
-def with_totp(user: User) -> User:
-    TOTP.activate(user, generate_totp_secret())
-    return user
 
 
 def councillor_user(ward: Ward, *, totp: bool = True, name: str | None = None) -> User:

@@ -15,10 +15,10 @@ from django.urls import reverse
 
 from grassroots.accounts.tests.factories import DepartmentFactory
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import ServiceError
 from grassroots.notifications.models import Kind, Notification
 from grassroots.support import services
 from grassroots.support.models import AdvocacyCase, CaseStatus, CaseTransfer
-from grassroots.support.services import SupportError
 from grassroots.support.tests.conftest import ROLES, World, build_world, error_summary, post_as
 
 pytestmark = pytest.mark.django_db
@@ -159,10 +159,10 @@ def test_the_service_refuses_what_the_form_cannot_offer(world: World) -> None:
         (world.department, "The case is already with Parks"),
         (DepartmentFactory(name="Far away"), "Select a department of the same council"),
     ):
-        with pytest.raises(SupportError) as error:
+        with pytest.raises(ServiceError) as error:
             services.case_transfer(actor=officer, case=case, department=department, reason=REASON)
         assert error.value.message == message
-    with pytest.raises(SupportError) as error:
+    with pytest.raises(ServiceError) as error:
         services.case_transfer(
             actor=officer, case=case, department=world.other_department, reason=" "
         )

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import re
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import Visibility
 from grassroots.notifications.models import Kind, Notification
+from grassroots.places.models import CouncillorTerm
+from grassroots.places.tests.factories import CouncillorTermFactory
 from grassroots.support import services, tasks
 from grassroots.support.models import HelpRequest, HelpRequestStatus, Support, SupportStatus
-from grassroots.support.services import SupportError
 from grassroots.support.tests.conftest import (
     ROLES,
     World,
@@ -124,7 +128,7 @@ def test_a_taken_request_cannot_be_taken_again(client: Client, world: World) -> 
     # Both councillors loaded the request while it was waiting; the first takes it.
     stale = HelpRequest.objects.get(pk=request.pk)
     services.help_request_take(actor=first, help_request=request)
-    with pytest.raises(SupportError) as error:
+    with pytest.raises(ServiceError) as error:
         services.help_request_take(actor=other, help_request=stale)
     assert error.value.message == f"{world.councillor().name} has already taken this request"
     assert Support.objects.count() == 1
@@ -153,7 +157,7 @@ def test_two_councillors_taking_at_once_get_one_winner() -> None:
         try:
             barrier.wait()
             outcomes.append(services.help_request_take(actor=user, help_request=request))
-        except SupportError as error:
+        except ServiceError as error:
             outcomes.append(error)
         finally:
             connection.close()
@@ -164,7 +168,7 @@ def test_two_councillors_taking_at_once_get_one_winner() -> None:
     for thread in threads:
         thread.join()
     winners = [o for o in outcomes if isinstance(o, Support)]
-    losers = [o for o in outcomes if isinstance(o, SupportError)]
+    losers = [o for o in outcomes if isinstance(o, ServiceError)]
     assert len(winners) == 1
     assert len(losers) == 1
     assert "has already taken this request" in losers[0].message
@@ -321,9 +325,6 @@ def test_taking_without_saying_what_leaves_it_not_said_yet(client: Client, world
 
 
 def test_the_migration_empties_questions_copied_in_as_what_they_will_do(world: World) -> None:
-    import importlib
-
-    from django.apps import apps
 
     migration = importlib.import_module(
         "grassroots.support.migrations.0002_support_description_may_wait"
@@ -402,7 +403,7 @@ def test_the_same_words_may_be_asked_again_once_the_first_is_answered(world: Wor
     first = services.help_request_create(
         actor=world.lead, initiative=world.initiative, kind="connect", message="Who cuts the grass?"
     )
-    with pytest.raises(SupportError):
+    with pytest.raises(ServiceError):
         services.help_request_create(
             actor=world.lead,
             initiative=world.initiative,
@@ -421,8 +422,6 @@ def test_the_same_words_may_be_asked_again_once_the_first_is_answered(world: Wor
 
 
 def test_the_database_refuses_a_second_waiting_copy(world: World) -> None:
-    from django.db import IntegrityError, transaction
-
     world.help_request(message="Who looks after the park?")
     with pytest.raises(IntegrityError), transaction.atomic():
         world.help_request(message="Who looks after the park?")
@@ -431,8 +430,6 @@ def test_the_database_refuses_a_second_waiting_copy(world: World) -> None:
 def test_the_leads_are_told_who_the_request_reaches_and_who_not(
     client: Client, world: World
 ) -> None:
-    from grassroots.places.tests.factories import CouncillorTermFactory
-
     CouncillorTermFactory(
         ward=world.ward,
         councillor__name="Cy Offline",
@@ -465,8 +462,6 @@ def test_the_leads_are_told_who_the_request_reaches_and_who_not(
 def test_without_councillors_here_the_leads_are_told_nobody_will_see_it(
     client: Client, world: World
 ) -> None:
-    from grassroots.places.models import CouncillorTerm
-
     CouncillorTerm.objects.filter(ward=world.ward).update(
         ends_on=timezone.localdate() - datetime.timedelta(days=1),
         starts_on=timezone.localdate() - datetime.timedelta(days=900),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from grassroots.initiatives.models import Visibility
+from grassroots.accounts.tests.factories import OfficerPostFactory
+from grassroots.initiatives.models import MemberRole, Membership, MembershipStatus, Visibility
 from grassroots.support.models import SupportKind, SupportStatus
 from grassroots.support.tests.conftest import ROLES, World, build_world
+from grassroots.testing.people import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +92,6 @@ def test_a_ward_councillor_sees_a_safeguarded_request_while_it_waits() -> None:
 
 def test_a_councillor_who_leads_the_initiative_cannot_offer_support_to_it() -> None:
     world = build_world()
-    from grassroots.initiatives.models import MemberRole, Membership, MembershipStatus
-
     Membership.objects.create(
         initiative=world.initiative,
         user=world.user("invited councillor"),
@@ -101,10 +102,6 @@ def test_a_councillor_who_leads_the_initiative_cannot_offer_support_to_it() -> N
 
 
 def test_a_former_officer_of_the_department_cannot_see_the_case() -> None:
-    import datetime
-
-    from grassroots.accounts.tests.factories import OfficerPostFactory
-    from grassroots.support.tests.conftest import with_totp
 
     world = build_world()
     case = world.case()

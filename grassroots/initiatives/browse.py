@@ -23,7 +23,6 @@ from grassroots.initiatives.models import (
     Need,
     NeedStatus,
     StageChange,
-    Visibility,
 )
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Ward
@@ -124,7 +123,7 @@ def public_initiatives() -> QuerySet[Initiative]:
 
     These never depend on who asks, so even a member's own safeguarded initiative is left out.
     """
-    return visible_initiatives(None).filter(visibility=Visibility.PUBLIC)
+    return visible_initiatives(None)
 
 
 def mappable(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -141,9 +140,7 @@ def wards_with_initiatives() -> QuerySet[Ward]:
         .filter(
             Exists(
                 InitiativeWard.objects.filter(
-                    ward=OuterRef("pk"),
-                    initiative__visibility=Visibility.PUBLIC,
-                    initiative__hidden_at__isnull=True,
+                    ward=OuterRef("pk"), initiative__in=public_initiatives().values("pk")
                 )
             )
         )
@@ -162,9 +159,8 @@ def ward_public_activity(ward: Ward, *, limit: int = 50) -> list[dict[str, Any]]
     )
     changes = list(
         StageChange.objects.filter(
-            initiative__visibility=Visibility.PUBLIC,
-            initiative__hidden_at__isnull=True,
-            initiative__in=InitiativeWard.objects.filter(ward=ward).values("initiative_id"),
+            initiative__in=public_initiatives().values("pk"),
+            initiative__wards=ward,
         )
         .exclude(from_stage="")
         .select_related("initiative")

@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from grassroots.initiatives import selectors_list
-from grassroots.initiatives.models import Initiative, NeedKind, Stage, Theme, Visibility
+from grassroots.initiatives import browse
+from grassroots.initiatives.models import Initiative, NeedKind, Stage, Theme
+from grassroots.initiatives.visibility import is_public
 from grassroots.places.geometry import Projection, union_bbox
 from grassroots.places.maps import MAP_WIDTH, WardMap, ward_map
 from grassroots.places.models import Ward
@@ -98,7 +99,7 @@ class InitiativeFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["ward"]
         assert isinstance(field, WardChoiceField)
-        field.queryset = selectors_list.wards_with_initiatives()
+        field.queryset = browse.wards_with_initiatives()
 
     def limit_ward_choices(self) -> None:
         """Offer a manageable list of wards: all of them while there are few, otherwise the
@@ -123,10 +124,10 @@ class InitiativeFilterForm(forms.Form):
             (pk, f"{name} ({council})") for pk, name, council in rows
         ]
 
-    def filters(self) -> selectors_list.ListFilters:
+    def filters(self) -> browse.ListFilters:
         """The valid part of what was asked (a field with an error is not applied)."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        return selectors_list.ListFilters(
+        return browse.ListFilters(
             text=data.get("q") or "",
             ward=data.get("ward"),
             themes=tuple(data.get("theme") or ()),
@@ -135,7 +136,7 @@ class InitiativeFilterForm(forms.Form):
         )
 
 
-def read_filters(request: HttpRequest) -> tuple[InitiativeFilterForm, selectors_list.ListFilters]:
+def read_filters(request: HttpRequest) -> tuple[InitiativeFilterForm, browse.ListFilters]:
     form = InitiativeFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
@@ -147,7 +148,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     form, filters = read_filters(request)
     form.limit_ward_choices()
     # Counts up to COUNT_LIMIT and fetches the page by ids: fast at national scale.
-    page = selectors_list.initiative_page(
+    page = browse.initiative_page(
         request.user, filters, request.GET.get("page"), per_page=PAGE_SIZE
     )
     return render(
@@ -199,7 +200,7 @@ def initiative_map(request: HttpRequest) -> HttpResponse:
     form, filters = read_filters(request)
     form.limit_ward_choices()
     # The list's own paging: counts up to COUNT_LIMIT, fetches the page by ids.
-    page = selectors_list.initiative_page(
+    page = browse.initiative_page(
         request.user, filters, request.GET.get("page"), per_page=PAGE_SIZE, geometry=True
     )
     initiatives = list(page)
@@ -213,7 +214,7 @@ def initiative_map(request: HttpRequest) -> HttpResponse:
             "geometry": {"type": "Point", "coordinates": [i.longitude, i.latitude]},
         }
         for i in initiatives
-        if i.visibility == Visibility.PUBLIC and i.latitude is not None and i.longitude is not None
+        if is_public(i) and i.latitude is not None and i.longitude is not None
     ]
     return render(
         request,
@@ -280,7 +281,7 @@ def export_rows(request: HttpRequest, initiatives: Any) -> Iterator[list[str]]:
 def initiative_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV: what the reader may see, and no personal data at all."""
     _form, filters = read_filters(request)
-    queryset = selectors_list.initiative_list(request.user, filters)
+    queryset = browse.initiative_list(request.user, filters)
     writer = csv.writer(_Echo())
     # iterator() with a chunk size keeps prefetching wards in batches: bounded memory and queries.
     rows = (writer.writerow(row) for row in export_rows(request, queryset.iterator(500)))
