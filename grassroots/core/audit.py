@@ -7,11 +7,12 @@ from typing import Any
 from django.db import models
 
 from grassroots.core.models import AuditEntry
+from grassroots.core.types import Someone
 
 
 def audit_record(
     *,
-    actor: Any | None,
+    actor: Someone | None,
     action: str,
     obj: models.Model,
     summary: str,
@@ -19,7 +20,7 @@ def audit_record(
 ) -> AuditEntry:
     """Append an entry describing `action` on `obj` by `actor` (None for the system)."""
     return AuditEntry.objects.create(
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

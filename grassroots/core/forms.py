@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.text import strip_invisible
+from grassroots.core.types import Member
 
 DAY, MONTH, YEAR = 0, 1, 2
 
@@ -246,7 +247,7 @@ INVITE_LOOKUPS_PER_HOUR = 30
 _EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
 
 
-def invite_lookup_allowed(actor: Any) -> bool:
+def invite_lookup_allowed(actor: Member) -> bool:
     """Count one email look-up by `actor`; False once they have used this hour's allowance."""
     key = f"gr:invite-lookups:{actor.pk}"
     cache.add(key, 0, timeout=60 * 60)
@@ -300,7 +301,7 @@ class InviteByEmailForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
 

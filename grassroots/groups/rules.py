@@ -46,10 +46,11 @@ about one group costs one query.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
 import rules
 
+from grassroots.accounts.models import User
 from grassroots.accounts.rules import is_site_admin
 from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import cached
@@ -62,11 +63,11 @@ from grassroots.groups.models import (
 )
 
 
-def _signed_in(user: Viewer) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+def _signed_in(user: Viewer) -> TypeGuard[User]:
+    return isinstance(user, User) and user.is_active
 
 
-def membership_of(user: Any, group: Group | None) -> GroupMembership | None:
+def membership_of(user: Viewer, group: Group | None) -> GroupMembership | None:
     """The user's membership row in `group` (any status), remembered for the request."""
     if group is None or not _signed_in(user):
         return None

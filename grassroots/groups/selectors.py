@@ -15,7 +15,6 @@ For permissions ask the rules instead (`user.has_perm("groups.host_event", group
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -55,7 +54,7 @@ def organised_by(user: Viewer) -> QuerySet[Group]:
 
 
 def _groups_of(user: Viewer, **role: str) -> QuerySet[Group]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return Group.objects.none()
     # One filter() over the membership join: the same row must match user, status and role.
     rows = GroupMembership.objects.filter(user=user, status=ACTIVE, **role)
@@ -159,7 +158,7 @@ class People:
         return len(self.organisers) + len(self.members)
 
 
-def group_detail(user: Any, slug: str) -> tuple[Group, People] | None:
+def group_detail(user: Viewer, slug: str) -> tuple[Group, People] | None:
     """The group page: the group, its people, and the viewer's own membership cached for rules."""
     group = group_for(slug)
     if group is None:
@@ -179,7 +178,7 @@ def group_detail(user: Any, slug: str) -> tuple[Group, People] | None:
         invitations=[m for m in rows if m.status == GroupMembershipStatus.INVITED],
     )
     # The rules read the viewer's row from the request's cache instead of asking again.
-    if getattr(user, "is_authenticated", False):
+    if isinstance(user, User):
         own = next((m for m in rows if m.user_id == user.pk), None)
         if own is None:
             own = GroupMembership.objects.filter(group=group, user=user).first()

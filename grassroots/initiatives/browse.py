@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from grassroots.accounts.types import Viewer
 from grassroots.initiatives import search
 from grassroots.initiatives.models import (
     Backing,
@@ -111,7 +112,7 @@ def apply_filters(queryset: QuerySet[Initiative], filters: ListFilters) -> Query
 
 
 def initiative_list(
-    user: Any, filters: ListFilters | None = None, *, geometry: bool = False
+    user: Viewer, filters: ListFilters | None = None, *, geometry: bool = False
 ) -> QuerySet[Initiative]:
     """The initiatives `user` may see, filtered and shaped for a list of rows."""
     queryset = apply_filters(visible_initiatives(user), filters or ListFilters())
@@ -298,7 +299,7 @@ def _page_number(value: Any) -> int:
 
 
 def initiative_page(
-    user: Any,
+    user: Viewer,
     filters: ListFilters | None = None,
     number: Any = 1,
     *,

@@ -14,11 +14,13 @@ page that asks many questions about one initiative costs a fixed number of queri
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
 import rules
 from django.utils import timezone
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import cached
 from grassroots.initiatives.models import (
     ASK_AGAIN_STATUSES,
@@ -33,11 +35,11 @@ from grassroots.initiatives.visibility import can_view
 from grassroots.places.models import CouncillorTerm
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+def _signed_in(user: Viewer) -> TypeGuard[User]:
+    return isinstance(user, User) and user.is_active
 
 
-def membership_of(user: Any, initiative: Initiative) -> Membership | None:
+def membership_of(user: Viewer, initiative: Initiative) -> Membership | None:
     """The user's membership row (any status), remembered for the request."""
     if not _signed_in(user) or initiative is None:
         return None
@@ -52,7 +54,7 @@ def membership_key(initiative_id: int, user_id: int) -> tuple[str, int, int]:
     return ("initiatives.membership", initiative_id, user_id)
 
 
-def represented_ward_ids(user: Any) -> frozenset[int]:
+def represented_ward_ids(user: Viewer) -> frozenset[int]:
     """Wards the user represents as a councillor today (whatever their MFA)."""
     if not _signed_in(user):
         return frozenset()
@@ -77,26 +79,26 @@ def initiative_ward_ids(initiative: Initiative) -> frozenset[int]:
 
 
 @rules.predicate
-def may_view(user: Any, initiative: Initiative | None) -> bool:
+def may_view(user: Viewer, initiative: Initiative | None) -> bool:
     if initiative is None:
         return False
     return can_view(user, initiative)
 
 
 @rules.predicate
-def is_approved_member(user: Any, initiative: Initiative | None) -> bool:
+def is_approved_member(user: Viewer, initiative: Initiative | None) -> bool:
     m = membership_of(user, initiative) if initiative is not None else None
     return m is not None and m.status == MembershipStatus.APPROVED
 
 
 @rules.predicate
-def is_lead(user: Any, initiative: Initiative | None) -> bool:
+def is_lead(user: Viewer, initiative: Initiative | None) -> bool:
     m = membership_of(user, initiative) if initiative is not None else None
     return m is not None and m.status == MembershipStatus.APPROVED and m.role == MemberRole.LEAD
 
 
 @rules.predicate
-def represents_a_ward_of(user: Any, initiative: Initiative | None) -> bool:
+def represents_a_ward_of(user: Viewer, initiative: Initiative | None) -> bool:
     """A councillor of one of the initiative's wards: may never lead it."""
     if initiative is None:
         return False
@@ -104,7 +106,7 @@ def represents_a_ward_of(user: Any, initiative: Initiative | None) -> bool:
 
 
 @rules.predicate
-def may_ask_to_join(user: Any, initiative: Initiative | None) -> bool:
+def may_ask_to_join(user: Viewer, initiative: Initiative | None) -> bool:
     if initiative is None:
         return False
     m = membership_of(user, initiative)
@@ -112,7 +114,7 @@ def may_ask_to_join(user: Any, initiative: Initiative | None) -> bool:
 
 
 @rules.predicate
-def is_invited(user: Any, initiative: Initiative | None) -> bool:
+def is_invited(user: Viewer, initiative: Initiative | None) -> bool:
     """Invited to join `initiative` and not yet answered."""
     m = membership_of(user, initiative) if initiative is not None else None
     return m is not None and m.status == MembershipStatus.INVITED
@@ -122,17 +124,17 @@ def is_invited(user: Any, initiative: Initiative | None) -> bool:
 
 
 @rules.predicate
-def is_pending_invitation(user: Any, membership: Membership | None) -> bool:
+def is_pending_invitation(user: Viewer, membership: Membership | None) -> bool:
     return membership is not None and membership.status == MembershipStatus.INVITED
 
 
 @rules.predicate
-def is_the_invitee(user: Any, membership: Membership | None) -> bool:
+def is_the_invitee(user: Viewer, membership: Membership | None) -> bool:
     return membership is not None and _signed_in(user) and membership.user_id == user.pk
 
 
 @rules.predicate
-def leads_its_initiative(user: Any, membership: Membership | None) -> bool:
+def leads_its_initiative(user: Viewer, membership: Membership | None) -> bool:
     """An acting lead of the invitation's initiative (not a councillor of one of its wards)."""
     if membership is None:
         return False
@@ -141,12 +143,12 @@ def leads_its_initiative(user: Any, membership: Membership | None) -> bool:
 
 
 @rules.predicate
-def is_public(user: Any, initiative: Initiative | None) -> bool:
+def is_public(user: Viewer, initiative: Initiative | None) -> bool:
     return initiative is not None and initiative.visibility == Visibility.PUBLIC
 
 
 @rules.predicate
-def is_achieved(user: Any, initiative: Initiative | None) -> bool:
+def is_achieved(user: Viewer, initiative: Initiative | None) -> bool:
     return initiative is not None and initiative.stage == Stage.ACHIEVED
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import remember
 from grassroots.initiatives.models import (
     Initiative,
@@ -24,7 +25,7 @@ from grassroots.initiatives.visibility import remember_visible, visible_initiati
 from grassroots.places.models import Ward
 
 
-def initiative_for(user: Any, slug: str) -> Initiative | None:
+def initiative_for(user: Viewer, slug: str) -> Initiative | None:
     """The initiative with `slug` if `user` may see it (None exactly as for a missing slug)."""
     initiative = (
         visible_initiatives(user, Initiative.objects.filter(slug=slug))
@@ -44,7 +45,7 @@ class People:
     invitations: list[Membership]  # waiting for the invitee's answer
 
 
-def initiative_detail(user: Any, slug: str) -> Initiative | None:
+def initiative_detail(user: Viewer, slug: str) -> Initiative | None:
     """Everything the detail page shows, in a fixed number of queries."""
     initiative = (
         visible_initiatives(user, Initiative.objects.filter(slug=slug))
@@ -78,7 +79,7 @@ def initiative_detail(user: Any, slug: str) -> Initiative | None:
     remember_visible(user, initiative)
     # The rules look memberships up here instead of asking the database once per question.
     by_user: dict[int, Membership | None] = {m.user_id: m for m in initiative.memberships.all()}
-    if getattr(user, "is_authenticated", False):
+    if isinstance(user, User):
         by_user.setdefault(user.pk, None)
     for user_id, membership in by_user.items():
         remember(membership_key(initiative.pk, user_id), membership)
@@ -97,13 +98,13 @@ def people(initiative: Initiative) -> People:
     )
 
 
-def pending_invitations(user: Any) -> QuerySet[Membership]:
+def pending_invitations(user: Viewer) -> QuerySet[Membership]:
     """Invitations waiting for `user`'s answer, newest first, with what the page shows.
 
     Every one of these initiatives is visible to the user while the invitation waits
     (visibility.py), so there is nothing to filter out.
     """
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return Membership.objects.none()
     return (
         Membership.objects.filter(user=user, status=MembershipStatus.INVITED)
@@ -112,13 +113,13 @@ def pending_invitations(user: Any) -> QuerySet[Membership]:
     )
 
 
-def backs(user: Any, initiative: Initiative) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def backs(user: Viewer, initiative: Initiative) -> bool:
+    if not isinstance(user, User):
         return False
     return initiative.backings.filter(user=user).exists()
 
 
-def ward_choices(*, user: Any, initiative: Initiative | None = None) -> QuerySet[Ward]:
+def ward_choices(*, user: Viewer, initiative: Initiative | None = None) -> QuerySet[Ward]:
     """Current wards offered on the form: the user's council's, and the initiative's councils'."""
     council_ids: set[int] = set()
     ward = getattr(user, "ward", None)

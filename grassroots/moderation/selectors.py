@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.accounts.rules import is_site_admin
+from grassroots.accounts.types import Actor, Viewer
 from grassroots.conversations.models import Post
 from grassroots.core.models import AuditEntry
 from grassroots.initiatives.models import Visibility
@@ -135,18 +136,20 @@ def held_post(pk: int) -> Post | None:
     return found
 
 
-def concerns_for(user: Any) -> QuerySet[SafeguardingConcern]:
+def concerns_for(user: Viewer) -> QuerySet[SafeguardingConcern]:
     """The concerns `user` may see: all for site admins, their councils' for contacts."""
     qs = SafeguardingConcern.objects.select_related("council", "reporter").order_by(
         "created_at", "id"
     )
     if is_site_admin(user):
         return qs
+    if not isinstance(user, User):  # only signed-in people reach here (login_required)
+        return qs.none()
     councils = SafeguardingContact.objects.filter(user=user).values("council_id")
     return qs.filter(council_id__in=councils)
 
 
-def open_concerns_for(user: Any) -> QuerySet[SafeguardingConcern]:
+def open_concerns_for(user: Viewer) -> QuerySet[SafeguardingConcern]:
     return concerns_for(user).exclude(status=ConcernStatus.CLOSED)
 
 
@@ -188,7 +191,7 @@ def _count(queryset: QuerySet[Any], counted: Combinable) -> Subquery:
     return Subquery(rows, output_field=IntegerField())
 
 
-def waiting_counts(user: Any, *, queue: bool, concerns: bool) -> Waiting:
+def waiting_counts(user: Actor, *, queue: bool, concerns: bool) -> Waiting:
     """How many items wait in the moderators' queue (reported items plus held replies) and how
     many of `user`'s concerns are open, in one query; none when neither is asked for."""
     if not (queue or concerns):
@@ -213,8 +216,10 @@ def waiting_counts(user: Any, *, queue: bool, concerns: bool) -> Waiting:
     )
 
 
-def my_reports(user: Any) -> list[Report | SafeguardingConcern]:
+def my_reports(user: Viewer) -> list[Report | SafeguardingConcern]:
     """What `user` has reported, newest first (reports and concerns together, 100 at most)."""
+    if not isinstance(user, User):  # only signed-in people reach here (login_required)
+        return []
     reports = list(
         Report.objects.filter(reporter=user)
         .select_related(*_REPORT_RELATED)

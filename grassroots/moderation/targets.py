@@ -15,6 +15,8 @@ from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Viewer
 from grassroots.conversations import visibility as conversation_visibility
 from grassroots.conversations.models import Conversation, Post
 from grassroots.conversations.selectors import post_url
@@ -75,7 +77,7 @@ def _load(kind: str, pk: int) -> Any:
     return None
 
 
-def _event_visible(user: Any, event: Event) -> bool:
+def _event_visible(user: Viewer, event: Event) -> bool:
     # An event shares its host initiative's visibility; other hosts are public.
     if event.initiative_id is not None:
         assert event.initiative is not None
@@ -83,7 +85,7 @@ def _event_visible(user: Any, event: Event) -> bool:
     return True
 
 
-def can_see(user: Any, item: Any) -> bool:
+def can_see(user: Viewer, item: Any) -> bool:
     """May `user` see `item` as the public pages show it (hidden and held things excluded)?"""
     if is_hidden(item):
         return False
@@ -100,7 +102,7 @@ def can_see(user: Any, item: Any) -> bool:
     return False
 
 
-def visible_target(user: Any, kind: str, pk: int) -> Any | None:
+def visible_target(user: Viewer, kind: str, pk: int) -> Any | None:
     """The item if it exists and `user` may see it; None otherwise (the caller answers 404)."""
     if kind not in KINDS:
         return None
@@ -167,7 +169,7 @@ def council_of(item: Any) -> Council | None:
     return None
 
 
-def authors_of(item: Any) -> list[Any]:
+def authors_of(item: Any) -> list[User]:
     """Who is told when a moderator hides or restores `item`."""
     if isinstance(item, Post):
         return [item.author] if item.author is not None else []

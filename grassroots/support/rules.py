@@ -8,13 +8,14 @@ asks about many supports on one initiative costs a fixed number of queries.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias, TypeGuard
 
 import rules
 from django.utils import timezone
 
-from grassroots.accounts.models import OfficerPost
+from grassroots.accounts.models import OfficerPost, User
 from grassroots.accounts.rules import is_councillor, is_officer
+from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import cached
 from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
 from grassroots.initiatives.visibility import can_view
@@ -29,13 +30,16 @@ from grassroots.support.models import (
     SupportKind,
 )
 
+# What the support permissions are asked about: an initiative, or something belonging to one.
+SupportObject: TypeAlias = Initiative | Support | HelpRequest | Invitation | AdvocacyCase
 
-def _cache(user: Any, name: str) -> dict[Any, Any]:
+
+def _cache(user: Viewer, name: str) -> dict[Any, Any]:
     """A dictionary of answers about `user` kept for the rest of the request."""
     return cached(("support.rules", name, user.pk), dict)
 
 
-def _initiative_of(obj: Any) -> Initiative | None:
+def _initiative_of(obj: SupportObject | None) -> Initiative | None:
     if isinstance(obj, Initiative):
         return obj
     if isinstance(obj, (Support, HelpRequest, Invitation)):
@@ -45,18 +49,18 @@ def _initiative_of(obj: Any) -> Initiative | None:
     return None
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+def _signed_in(user: Viewer) -> TypeGuard[User]:
+    return isinstance(user, User) and user.is_active
 
 
-def _sees(user: Any, initiative: Initiative) -> bool:
+def _sees(user: Viewer, initiative: Initiative) -> bool:
     cache = _cache(user, "sees")
     if initiative.pk not in cache:
         cache[initiative.pk] = can_view(user, initiative)
     return bool(cache[initiative.pk])
 
 
-def _leads(user: Any, initiative: Initiative) -> bool:
+def _leads(user: User, initiative: Initiative) -> bool:
     cache = _cache(user, "leads")
     if initiative.pk not in cache:
         cache[initiative.pk] = Membership.objects.filter(
@@ -68,12 +72,12 @@ def _leads(user: Any, initiative: Initiative) -> bool:
     return bool(cache[initiative.pk])
 
 
-def councillor_id_of(user: Any) -> int | None:
+def councillor_id_of(user: Viewer) -> int | None:
     """The Councillor row linked to `user`, if any (one cached look-up shared with visibility)."""
     return councillor_id_for(user)
 
 
-def _represents(user: Any, initiative: Initiative) -> bool:
+def _represents(user: Viewer, initiative: Initiative) -> bool:
     """A councillor currently representing one of the initiative's wards."""
     councillor_id = councillor_id_of(user)
     if councillor_id is None:
@@ -88,7 +92,7 @@ def _represents(user: Any, initiative: Initiative) -> bool:
     return bool(cache[initiative.pk])
 
 
-def _invited(user: Any, initiative: Initiative) -> bool:
+def _invited(user: Viewer, initiative: Initiative) -> bool:
     councillor_id = councillor_id_of(user)
     if councillor_id is None:
         return False
@@ -100,7 +104,7 @@ def _invited(user: Any, initiative: Initiative) -> bool:
     return bool(cache[initiative.pk])
 
 
-def _officer_of(user: Any, department_id: int) -> bool:
+def _officer_of(user: User, department_id: int) -> bool:
     cache = _cache(user, "officer_of")
     if department_id not in cache:
         cache[department_id] = (
@@ -112,31 +116,31 @@ def _officer_of(user: Any, department_id: int) -> bool:
 
 
 @rules.predicate
-def sees_initiative(user: Any, obj: Any) -> bool:
+def sees_initiative(user: Viewer, obj: SupportObject | None) -> bool:
     initiative = _initiative_of(obj)
     return initiative is not None and _signed_in(user) and _sees(user, initiative)
 
 
 @rules.predicate
-def is_lead(user: Any, obj: Any) -> bool:
+def is_lead(user: Viewer, obj: SupportObject | None) -> bool:
     initiative = _initiative_of(obj)
     return initiative is not None and _signed_in(user) and _leads(user, initiative)
 
 
 @rules.predicate
-def is_ward_councillor(user: Any, obj: Any) -> bool:
+def is_ward_councillor(user: Viewer, obj: SupportObject | None) -> bool:
     initiative = _initiative_of(obj)
     return initiative is not None and _represents(user, initiative)
 
 
 @rules.predicate
-def is_invited_councillor(user: Any, obj: Any) -> bool:
+def is_invited_councillor(user: Viewer, obj: SupportObject | None) -> bool:
     initiative = _initiative_of(obj)
     return initiative is not None and _invited(user, initiative)
 
 
 @rules.predicate
-def is_supporting_councillor(user: Any, obj: Any) -> bool:
+def is_supporting_councillor(user: Viewer, obj: SupportObject | None) -> bool:
     """The councillor who gave this support (or raised this case)."""
     support = obj.support if isinstance(obj, AdvocacyCase) else obj
     if not isinstance(support, Support):
@@ -146,7 +150,7 @@ def is_supporting_councillor(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def is_case_officer(user: Any, case: Any) -> bool:
+def is_case_officer(user: Viewer, case: SupportObject | None) -> bool:
     """An officer with a current post in the department the case is addressed to."""
     return (
         isinstance(case, AdvocacyCase)
@@ -156,7 +160,7 @@ def is_case_officer(user: Any, case: Any) -> bool:
 
 
 @rules.predicate
-def is_advocate_support_accepted(user: Any, support: Any) -> bool:
+def is_advocate_support_accepted(user: Viewer, support: SupportObject | None) -> bool:
     return (
         isinstance(support, Support)
         and support.kind == SupportKind.ADVOCATE

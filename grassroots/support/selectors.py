@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
-from grassroots.accounts.models import Department, OfficerPost
+from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.accounts.selectors import user_roles
+from grassroots.accounts.types import Actor, Viewer
 from grassroots.initiatives.models import Initiative, InitiativeWard, Need, NeedStatus, Stage
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Councillor, CouncillorTerm, Ward
@@ -72,7 +73,7 @@ def waiting_info(request: HelpRequest, today: datetime.date | None = None) -> Wa
     )
 
 
-def _visible_ids(user: Any) -> QuerySet[Initiative, Any]:
+def _visible_ids(user: Viewer | None) -> QuerySet[Initiative, Any]:
     return visible_initiatives(user, Initiative.objects.all()).values("pk")
 
 
@@ -139,12 +140,12 @@ def help_recipients(initiative: Initiative) -> HelpRecipients:
     return HelpRecipients(on_site=on_site, elsewhere=[c for c in councillors if c not in on_site])
 
 
-def initiative_by_slug(user: Any, slug: str) -> Initiative | None:
+def initiative_by_slug(user: Viewer, slug: str) -> Initiative | None:
     """The initiative, only if `user` may see it (otherwise None, exactly like a missing one)."""
     return visible_initiatives(user, Initiative.objects.filter(slug=slug)).first()
 
 
-def support_for(user: Any, pk: int) -> Support | None:
+def support_for(user: Viewer, pk: int) -> Support | None:
     visible = _visible_ids(user)
     return (
         Support.objects.filter(pk=pk, initiative__in=visible)
@@ -153,7 +154,7 @@ def support_for(user: Any, pk: int) -> Support | None:
     )
 
 
-def help_request_for(user: Any, pk: int) -> HelpRequest | None:
+def help_request_for(user: Viewer, pk: int) -> HelpRequest | None:
     visible = _visible_ids(user)
     return (
         HelpRequest.objects.filter(pk=pk, initiative__in=visible)
@@ -162,7 +163,7 @@ def help_request_for(user: Any, pk: int) -> HelpRequest | None:
     )
 
 
-def councillor_invitation_for(user: Any, pk: int) -> Invitation | None:
+def councillor_invitation_for(user: Viewer, pk: int) -> Invitation | None:
     """An invitation to a councillor, on an initiative `user` may see (None answers 404)."""
     return (
         Invitation.objects.filter(pk=pk, initiative__in=_visible_ids(user))
@@ -225,7 +226,7 @@ def departments_for(support: Support) -> QuerySet[Department]:
     return qs if qs.exists() else Department.objects.select_related("council")
 
 
-def officer_department_ids(user: Any) -> set[int]:
+def officer_department_ids(user: Actor) -> set[int]:
     return set(
         OfficerPost.objects.current(timezone.localdate())
         .filter(user=user)
@@ -255,7 +256,7 @@ def _median(values: list[datetime.timedelta]) -> datetime.timedelta | None:
     return datetime.timedelta(seconds=seconds)
 
 
-def councillor_record(viewer: Any, councillor: Councillor) -> CouncillorRecord:
+def councillor_record(viewer: Viewer | None, councillor: Councillor) -> CouncillorRecord:
     """What the councillor did, counting only supports on initiatives `viewer` may see."""
     accepted = Support.objects.filter(
         councillor=councillor,
@@ -318,7 +319,7 @@ class WardSupport:
 WARD_LIST_LIMIT = 200
 
 
-def ward_support(viewer: Any, ward: Ward) -> WardSupport:
+def ward_support(viewer: Viewer, ward: Ward) -> WardSupport:
     """Visible initiatives in the ward by stage, their open needs and waiting help requests."""
     in_ward = visible_initiatives(viewer, Initiative.objects.filter(wards=ward))
     initiatives = list(in_ward.order_by("title", "pk")[:WARD_LIST_LIMIT])
@@ -357,7 +358,7 @@ class HelpInbox:
     taken: list[HelpRequest]
 
 
-def help_inbox(user: Any) -> HelpInbox:
+def help_inbox(user: Viewer) -> HelpInbox:
     """Help requests about initiatives in every ward `user` represents today: those waiting,
     oldest first, and those taken in the last RECENTLY_TAKEN_DAYS days, newest first. Only
     initiatives the councillor may see (a safeguarded one while its request waits in their
@@ -421,10 +422,10 @@ def _case_filter(qs: QuerySet[AdvocacyCase], show: str) -> QuerySet[AdvocacyCase
     return qs.filter(status__in=OPEN_CASE_STATUSES)
 
 
-def cases_for(user: Any, *, show: str = "open") -> QuerySet[AdvocacyCase]:
+def cases_for(user: Viewer, *, show: str = "open") -> QuerySet[AdvocacyCase]:
     """The cases `user` works on: their department's (officers), the ones they raised
     (councillors) and those on initiatives they lead. Empty for everyone else."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return AdvocacyCase.objects.none()
     roles = user_roles(user)
     mine = Q(

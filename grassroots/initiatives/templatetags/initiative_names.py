@@ -5,11 +5,10 @@ safeguarded initiative's name stays with its insiders (the visibility rule decid
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.types import Viewer
 from grassroots.initiatives.models import Initiative
 from grassroots.initiatives.visibility import can_view
 
@@ -17,7 +16,7 @@ register = template.Library()
 
 
 @register.filter
-def name_for(initiative: Initiative, user: Any) -> str:
+def name_for(initiative: Initiative, user: Viewer) -> str:
     """`initiative`'s title for those who may see it, else a stand-in that names nothing
     (no query for a public initiative)."""
     if can_view(user, initiative):

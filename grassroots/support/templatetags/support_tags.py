@@ -12,6 +12,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from grassroots.accounts.types import Viewer
 from grassroots.initiatives.models import Initiative
 from grassroots.places.models import Councillor
 from grassroots.support import selectors
@@ -21,7 +22,7 @@ from grassroots.support.rules import councillor_id_of
 register = template.Library()
 
 
-def build_context(user: Any, initiative: Initiative) -> dict[str, Any]:
+def build_context(user: Viewer, initiative: Initiative) -> dict[str, Any]:
     data = selectors.initiative_support(initiative)
     councillor_id = councillor_id_of(user)
     is_lead = user.has_perm("support.decide_support", initiative)
@@ -70,6 +71,7 @@ def build_context(user: Any, initiative: Initiative) -> dict[str, Any]:
 def initiative_support(context: template.Context, initiative: Initiative) -> dict[str, Any]:
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
+    assert user is not None  # the auth context processor always sets one
     result = build_context(user, initiative)
     result["request"] = request
     result["user"] = user
