@@ -12,6 +12,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 
+from grassroots.testing import snapshots
 from grassroots.testing.worlds import Town, build_town
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -25,6 +26,13 @@ def require(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (required when CI=true)")
     pytest.skip(reason)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before the test's fixtures: open or close the worlds built once per module
+    # (grassroots/testing/snapshots.py) as this test needs.
+    snapshots.before_test(item)
 
 
 @pytest.fixture(autouse=True)

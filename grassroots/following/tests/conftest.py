@@ -8,9 +8,8 @@ a member of the safeguarded initiative.
 
 from __future__ import annotations
 
-import pytest
-
 from grassroots.conversations.tests.factories import ConversationFactory
+from grassroots.testing.snapshots import shared_world
 from grassroots.testing.worlds import Town, add_private_conversation, build_town
 
 
@@ -30,6 +29,5 @@ def build_world() -> Town:
     return town
 
 
-@pytest.fixture
-def world(db: None) -> Town:
-    return build_world()
+# Built once per test module; each test gets its own copy (see grassroots/testing/snapshots.py).
+world_snapshot, world = shared_world(build_world, name="world")

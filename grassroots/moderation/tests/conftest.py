@@ -5,12 +5,10 @@ from typing import Any
 import pytest
 
 from grassroots.moderation.tests.factories import build_moderation_town
-from grassroots.testing.worlds import Town
+from grassroots.testing.snapshots import shared_world
 
-
-@pytest.fixture
-def town(db: None) -> Town:
-    return build_moderation_town()
+# Built once per test module; each test gets its own copy (see grassroots/testing/snapshots.py).
+town_snapshot, town = shared_world(build_moderation_town, name="town")
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
+from grassroots.testing.snapshots import shared_world
 from grassroots.testing.worlds import Town, build_town, pick_town
 
 # The people support tests act as, by their names in the town (the invited councillor is a
@@ -31,9 +30,8 @@ def build_support_town() -> Town:
     return build_town(roles=SUPPORT_CAST)
 
 
-@pytest.fixture
-def town(db: None) -> Town:
-    return build_support_town()
+# Built once per test module; each test gets its own copy (see grassroots/testing/snapshots.py).
+town_snapshot, town = shared_world(build_support_town, name="town")
 
 
 def post_as(client: Any, town: Town, role: str, url: str, data: dict[str, Any]) -> Any:

@@ -21,7 +21,6 @@ from grassroots.support import services
 from grassroots.support.models import AdvocacyCase, CaseStatus, CaseTransfer
 from grassroots.support.tests.conftest import (
     SUPPORT_CAST,
-    build_support_town,
     error_summary,
     post_as,
 )
@@ -37,8 +36,9 @@ def url(case: AdvocacyCase) -> str:
 
 
 @pytest.mark.parametrize("role", SUPPORT_CAST)
-def test_only_officers_of_the_cases_department_can_pass_it_on(client: Client, role: str) -> None:
-    town = build_support_town()
+def test_only_officers_of_the_cases_department_can_pass_it_on(
+    client: Client, role: str, town: Town
+) -> None:
     case = town.case()
     post_as(
         client, town, role, url(case), {"department": town.other_department.pk, "reason": REASON}

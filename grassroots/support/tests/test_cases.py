@@ -26,7 +26,6 @@ from grassroots.support.models import (
 )
 from grassroots.support.tests.conftest import (
     SUPPORT_CAST,
-    build_support_town,
     error_summary,
     post_as,
 )
@@ -108,8 +107,9 @@ ACTIONS: dict[str, tuple[Callable[[Town], Any], set[str]]] = {
     ("action", "role"),
     [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in SUPPORT_CAST],
 )
-def test_only_the_right_people_can_act_on_cases(client: Client, action: str, role: str) -> None:
-    town = build_support_town()
+def test_only_the_right_people_can_act_on_cases(
+    client: Client, action: str, role: str, town: Town
+) -> None:
     setup, allowed = ACTIONS[action]
     url, data, changed = setup(town)
     post_as(client, town, role, url, data)
@@ -117,8 +117,9 @@ def test_only_the_right_people_can_act_on_cases(client: Client, action: str, rol
 
 
 @pytest.mark.parametrize("role", SUPPORT_CAST)
-def test_the_case_page_is_not_found_for_anybody_not_entitled(client: Client, role: str) -> None:
-    town = build_support_town()
+def test_the_case_page_is_not_found_for_anybody_not_entitled(
+    client: Client, role: str, town: Town
+) -> None:
     case = town.case()
     user = town.user(role)
     if user.is_authenticated:

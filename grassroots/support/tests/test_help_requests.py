@@ -69,9 +69,8 @@ ACTIONS: dict[str, tuple[Callable[[Town], Any], set[str]]] = {
     [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in SUPPORT_CAST],
 )
 def test_only_the_right_people_can_act_on_help_requests(
-    client: Client, action: str, role: str
+    client: Client, action: str, role: str, town: Town
 ) -> None:
-    town = build_support_town()
     setup, allowed = ACTIONS[action]
     url, data, changed = setup(town)
     post_as(client, town, role, url, data)

@@ -17,7 +17,6 @@ from grassroots.places.tests.factories import CouncillorFactory
 from grassroots.support.models import Invitation, Support, SupportKind, SupportStatus
 from grassroots.support.tests.conftest import (
     SUPPORT_CAST,
-    build_support_town,
     error_summary,
     post_as,
 )
@@ -92,8 +91,9 @@ ACTIONS: dict[str, tuple[Callable[[Town], Any], set[str]]] = {
     ("action", "role"),
     [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in SUPPORT_CAST],
 )
-def test_only_the_right_people_can_act_on_support(client: Client, action: str, role: str) -> None:
-    town = build_support_town()
+def test_only_the_right_people_can_act_on_support(
+    client: Client, action: str, role: str, town: Town
+) -> None:
     setup, allowed = ACTIONS[action]
     url, data, changed = setup(town)
     response = post_as(client, town, role, url, data)

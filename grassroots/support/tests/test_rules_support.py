@@ -11,7 +11,7 @@ import pytest
 from grassroots.accounts.tests.factories import OfficerPostFactory
 from grassroots.initiatives.models import MemberRole, Membership, MembershipStatus, Visibility
 from grassroots.support.models import SupportKind, SupportStatus
-from grassroots.support.tests.conftest import SUPPORT_CAST, build_support_town
+from grassroots.support.tests.conftest import SUPPORT_CAST
 from grassroots.testing.people import with_totp
 from grassroots.testing.worlds import Town
 
@@ -55,8 +55,7 @@ ACTIONS: dict[str, tuple[Callable[[Town], Any], set[str]]] = {
     ("perm", "role"),
     [pytest.param(perm, role, id=f"{perm}-{role}") for perm in ACTIONS for role in SUPPORT_CAST],
 )
-def test_permission_matrix(perm: str, role: str) -> None:
-    town = build_support_town()
+def test_permission_matrix(perm: str, role: str, town: Town) -> None:
     make_obj, allowed = ACTIONS[perm]
     obj = make_obj(town)
     assert town.user(role).has_perm(perm, obj) is (role in allowed)
@@ -71,9 +70,8 @@ def test_permission_matrix(perm: str, role: str) -> None:
     ],
 )
 def test_a_councillor_cannot_act_on_a_safeguarded_initiative_they_cannot_see(
-    perm: str, role: str
+    perm: str, role: str, town: Town
 ) -> None:
-    town = build_support_town()
     town.initiative.visibility = Visibility.SAFEGUARDED
     town.initiative.save(update_fields=["visibility"])
     # The invitation is what lets the invited councillor see it: take it away.
@@ -83,16 +81,14 @@ def test_a_councillor_cannot_act_on_a_safeguarded_initiative_they_cannot_see(
     assert town.user(role).has_perm(perm, obj) is False
 
 
-def test_a_ward_councillor_sees_a_safeguarded_request_while_it_waits() -> None:
-    town = build_support_town()
+def test_a_ward_councillor_sees_a_safeguarded_request_while_it_waits(town: Town) -> None:
     town.initiative.visibility = Visibility.SAFEGUARDED
     town.initiative.save(update_fields=["visibility"])
     request = town.help_request()
     assert town.person("ward councillor").has_perm("support.take_help_request", request)
 
 
-def test_a_councillor_who_leads_the_initiative_cannot_offer_support_to_it() -> None:
-    town = build_support_town()
+def test_a_councillor_who_leads_the_initiative_cannot_offer_support_to_it(town: Town) -> None:
     Membership.objects.create(
         initiative=town.initiative,
         user=town.person("invited councillor"),
@@ -102,9 +98,7 @@ def test_a_councillor_who_leads_the_initiative_cannot_offer_support_to_it() -> N
     assert not town.person("invited councillor").has_perm("support.offer_support", town.initiative)
 
 
-def test_a_former_officer_of_the_department_cannot_see_the_case() -> None:
-
-    town = build_support_town()
+def test_a_former_officer_of_the_department_cannot_see_the_case(town: Town) -> None:
     case = town.case()
     former = with_totp(
         OfficerPostFactory(
