@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.initiatives.models import Initiative, MembershipStatus, Visibility
 from grassroots.initiatives.services import invitations
@@ -22,7 +23,7 @@ PAGE_BUDGET = 22
 URL = "/initiatives/invitations/"
 
 
-def _client(user: Any) -> Client:
+def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client

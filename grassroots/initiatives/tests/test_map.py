@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.initiatives import browse
-from grassroots.initiatives.models import Visibility
+from grassroots.initiatives.models import Initiative, Visibility
 from grassroots.initiatives.tests.factories import (
     BackingFactory,
     InitiativeFactory,
@@ -208,3 +209,23 @@ def test_no_safeguarded_initiative_is_ever_in_the_leaflet_data(
         assert hidden.get_absolute_url() not in str(markers(html))
     # Its own member still finds it in the list and on the server-drawn map.
     assert "Safe house support" in points(html)
+
+
+def test_an_initiative_a_moderator_hid_is_left_out_of_the_leaflet_data_even_for_its_lead(
+    client: Client, ward: Any, settings: Any
+) -> None:
+    """The Leaflet block is data anyone can lift off the page, so it holds only what the public
+    may see. A lead still finds their hidden initiative in the list and on the drawn map."""
+    settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+    InitiativeFactory(title="Lock garden", wards=[ward], latitude=52.55, longitude=-1.45)
+    hidden = InitiativeFactory(
+        title="Towpath clean-up", wards=[ward], latitude=52.56, longitude=-1.44
+    )
+    Initiative.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now())
+    client.force_login(hidden.created_by)
+    html = client.get(URL).content.decode()
+    assert [m["properties"]["name"] for m in markers(html)] == ["Lock garden"]
+    assert sorted(points(html)) == ["Lock garden", "Towpath clean-up"]
+    client.force_login(UserFactory())
+    html = client.get(URL).content.decode()
+    assert points(html) == ["Lock garden"]
