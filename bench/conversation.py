@@ -49,12 +49,19 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
 from bench.load import PLAIN_STATIC_STORAGE, collect_static
 from bench.national import create_database, drop_database
+
+if TYPE_CHECKING:  # Django is set up inside main(), so models are imported there for real.
+    from grassroots.accounts.models import User
+    from grassroots.events.models import Venue
+    from grassroots.groups.models import Group
+    from grassroots.initiatives.models import Initiative
+    from grassroots.places.models import Ward
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/grassroots_bench_conversation"
@@ -92,12 +99,12 @@ def _environment(url: str) -> dict[str, str]:
 
 @dataclass
 class World:
-    wards: list[Any]
-    residents: list[Any]
-    viewer: Any
-    groups: list[Any]
-    initiatives: list[Any]
-    venues: list[Any]
+    wards: list[Ward]
+    residents: list[User]
+    viewer: User
+    groups: list[Group]
+    initiatives: list[Initiative]
+    venues: list[Venue]
 
 
 def make_world() -> World:

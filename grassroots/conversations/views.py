@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from grassroots.accounts.types import actor_of
+from grassroots.accounts.types import Viewer, actor_of
 from grassroots.conversations import selectors, services
 from grassroots.conversations.forms import (
     EditForm,
@@ -304,7 +304,7 @@ def _reply_context(
     }
 
 
-def _answerable(post: Post | None, conversation: Conversation, user: Any) -> Post | None:
+def _answerable(post: Post | None, conversation: Conversation, user: Viewer) -> Post | None:
     """`post` if its words may be shown beside the form: in this conversation, live, and not
     held (unless the viewer wrote it). Hidden or removed words never reach the reply page."""
     if post is None or post.conversation_id != conversation.pk:

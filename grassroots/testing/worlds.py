@@ -369,11 +369,15 @@ def build_town(
 
 
 def add_conversations(
-    town: Town, *, starter: str = "host", repliers: Iterable[str] = ("author", "other author")
+    town: Town,
+    *,
+    starter: str = "host",
+    repliers: Iterable[str] = ("author", "other author"),
+    hosts: Iterable[str] = HOST_KINDS,
 ) -> None:
     """`starter` starts a conversation hosted by the ward, one by the initiative and one by the
-    group; each of `repliers` replies once in each."""
-    for kind in HOST_KINDS:
+    group (or only by the `hosts` named); each of `repliers` replies once in each."""
+    for kind in hosts:
         conversation = conversation_services.conversation_start(
             actor=town.person(starter),
             **{kind: town.target(kind)},

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.test import Client
 
+from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.following.services import follow_start
 from grassroots.initiatives.models import Update
@@ -22,7 +24,7 @@ from grassroots.testing.worlds import Town
 pytestmark = pytest.mark.django_db
 
 
-def _emails_to(person: Any) -> list[Any]:
+def _emails_to(person: User) -> list[EmailMessage]:
     return [message for message in mail.outbox if person.email in message.to]
 
 

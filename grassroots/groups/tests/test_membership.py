@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
+from grassroots.accounts.models import User
 from grassroots.accounts.services import account_delete
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.models import AuditEntry
 from grassroots.core.services import ServiceError
 from grassroots.groups import selectors, services
-from grassroots.groups.models import GroupMembership, Joining
+from grassroots.groups.models import Group, GroupMembership, Joining
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.notifications.models import Kind, Notification
 from grassroots.testing.cast import make_group_member, make_group_organiser
@@ -20,7 +19,7 @@ from grassroots.testing.cast import make_group_member, make_group_organiser
 pytestmark = pytest.mark.django_db
 
 
-def _row(group: Any, user: Any) -> GroupMembership:
+def _row(group: Group, user: User) -> GroupMembership:
     return GroupMembership.objects.get(group=group, user=user)
 
 

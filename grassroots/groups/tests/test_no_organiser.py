@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
+from grassroots.accounts.models import User
 from grassroots.accounts.services import account_delete
 from grassroots.accounts.tests.factories import UserFactory, make_site_admin
 from grassroots.core.models import AuditEntry
@@ -29,7 +30,7 @@ def _orphaned() -> tuple[Group, Any]:
     return Group.objects.get(pk=group.pk), ben
 
 
-def _row(group: Group, user: Any) -> GroupMembership:
+def _row(group: Group, user: User) -> GroupMembership:
     return GroupMembership.objects.get(group=group, user=user)
 
 

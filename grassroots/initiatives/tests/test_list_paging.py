@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from grassroots.accounts.types import Viewer
 from grassroots.initiatives import browse, search
 from grassroots.initiatives.browse import ListFilters, initiative_page
 from grassroots.initiatives.models import Initiative, Visibility
@@ -48,7 +49,7 @@ def newest_first(initiatives: list[Initiative]) -> list[int]:
     return [i.pk for i in rows.order_by("-created_at", "-pk")]
 
 
-def every_page(user: Any, filters: ListFilters, **kwargs: Any) -> list[int]:
+def every_page(user: Viewer, filters: ListFilters, **kwargs: Any) -> list[int]:
     """Follow "Next" from page 1 to the end, as a reader would; the ids in the order seen."""
     seen: list[int] = []
     number = 1

@@ -21,6 +21,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.services import ServiceError
 from grassroots.core.tests.test_healthz import REPO, production_server
@@ -57,7 +58,7 @@ def _body(response: Any) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def _client(user: Any = None) -> Client:
+def _client(user: User | None = None) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)

@@ -4,12 +4,13 @@ from typing import Any
 
 import pytest
 
-from grassroots.moderation.tests.factories import World, build_world
+from grassroots.moderation.tests.factories import build_moderation_town
+from grassroots.testing.worlds import Town
 
 
 @pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
+def town(db: None) -> Town:
+    return build_moderation_town()
 
 
 @pytest.fixture(autouse=True)

@@ -15,17 +15,24 @@ from django.test import Client
 from grassroots.core.models import AuditEntry
 from grassroots.moderation.models import Report, ReportStatus, SafeguardingConcern
 from grassroots.moderation.services import concern_item_hide
-from grassroots.moderation.tests.factories import ROLES, World, error_summary, login, report_as
+from grassroots.moderation.tests.factories import (
+    MODERATION_CAST,
+    error_summary,
+    items,
+    login,
+    report_as,
+)
 from grassroots.notifications.models import Notification
+from grassroots.testing.worlds import Town
 
 # Site admins handle concerns already (decisions/0004), so they may hide from one too.
 MAY_HIDE = {"safeguarding contact", "site admin"}
 REASON = "It shows a home address."
 
 
-def concern_about(world: World, item: Any) -> SafeguardingConcern:
+def concern_about(town: Town, item: Any) -> SafeguardingConcern:
     concern: SafeguardingConcern = report_as(
-        world.user("resident"), item, "safeguarding", "Rita thinks a child is at risk"
+        town.person("resident"), item, "safeguarding", "Rita thinks a child is at risk"
     )
     return concern
 
@@ -34,23 +41,22 @@ def hide_url(concern: SafeguardingConcern) -> str:
     return f"/moderation/safeguarding/{concern.pk}/hide/"
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_who_may_hide_from_a_concern(client: Client, world: World, role: str) -> None:
-    concern = concern_about(world, world.post)
-    user = login(client, world, role)
+@pytest.mark.parametrize("role", MODERATION_CAST)
+def test_who_may_hide_from_a_concern(client: Client, town: Town, role: str) -> None:
+    concern = concern_about(town, town.post())
+    user = login(client, town, role)
     page = client.get(hide_url(concern))
     done = client.post(hide_url(concern), {"reason": REASON})
-    world.post.refresh_from_db()
     if role in MAY_HIDE:
         assert page.status_code == 200
         assert "Hide this reply" in page.content.decode()
         assert done.status_code == 302
         assert done["Location"] == f"/moderation/safeguarding/{concern.pk}/"
-        assert world.post.hidden_at is not None
-        assert world.post.hidden_reason == REASON
-        assert world.post.hidden_by == user
+        assert town.post().hidden_at is not None
+        assert town.post().hidden_reason == REASON
+        assert town.post().hidden_by == user
         return
-    assert world.post.hidden_at is None
+    assert town.post().hidden_at is None
     assert not AuditEntry.objects.filter(action="moderation.hide").exists()
     if not user.is_authenticated:
         assert "/accounts/login/" in done["Location"]
@@ -63,43 +69,43 @@ def test_who_may_hide_from_a_concern(client: Client, world: World, role: str) ->
 
 @pytest.mark.parametrize("kind", ["reply", "conversation", "initiative", "event"])
 def test_the_author_is_told_the_rules_and_the_reason_and_nothing_of_the_concern(
-    client: Client, world: World, kind: str
+    client: Client, town: Town, kind: str
 ) -> None:
-    item = world.items()[kind]
-    concern = concern_about(world, item)
-    login(client, world, "safeguarding contact")
+    item = items(town)[kind]
+    concern = concern_about(town, item)
+    login(client, town, "safeguarding contact")
     assert client.post(hide_url(concern), {"reason": REASON}).status_code == 302
     item.refresh_from_db()
     assert item.hidden_at is not None
-    [told] = Notification.objects.filter(recipient=world.user("author"))
+    [told] = Notification.objects.filter(recipient=town.person("author"))
     assert "hidden under the site's rules" in told.text
     assert REASON in told.text
     for secret in ("afeguarding", "concern", "Rita", "Sam", "moderator"):
         assert secret not in told.text
     # The person who raised the concern is not notified through the site either.
-    assert not Notification.objects.filter(recipient=world.user("resident")).exists()
+    assert not Notification.objects.filter(recipient=town.person("resident")).exists()
 
 
-def test_the_audit_log_records_the_hiding_and_the_concern(client: Client, world: World) -> None:
-    concern = concern_about(world, world.event)
-    contact = login(client, world, "safeguarding contact")
+def test_the_audit_log_records_the_hiding_and_the_concern(client: Client, town: Town) -> None:
+    concern = concern_about(town, town.events["ward"])
+    contact = login(client, town, "safeguarding contact")
     client.post(hide_url(concern), {"reason": REASON})
     entry = AuditEntry.objects.get(action="moderation.hide")
     assert entry.actor == contact
-    assert entry.object_id == str(world.event.pk)
+    assert entry.object_id == str(town.events["ward"].pk)
     assert entry.data["concern"] == concern.pk
     assert entry.data["reason"] == REASON
     assert f"safeguarding concern {concern.pk}" in entry.summary
 
 
-def test_safeguarded_content_can_be_hidden_by_the_contact(client: Client, world: World) -> None:
-    concern = report_as(world.user("resident"), world.safeguarded_initiative, "abuse", "Awful")
-    login(client, world, "safeguarding contact")
+def test_safeguarded_content_can_be_hidden_by_the_contact(client: Client, town: Town) -> None:
+    concern = report_as(town.person("resident"), town.safeguarded, "abuse", "Awful")
+    login(client, town, "safeguarding contact")
     page = client.get(f"/moderation/safeguarding/{concern.pk}/").content.decode()
     assert hide_url(concern) in page
     assert client.post(hide_url(concern), {"reason": REASON}).status_code == 302
-    world.safeguarded_initiative.refresh_from_db()
-    assert world.safeguarded_initiative.hidden_at is not None
+    town.safeguarded.refresh_from_db()
+    assert town.safeguarded.hidden_at is not None
     # The concern page now says so, and offers no second hiding.
     page = client.get(f"/moderation/safeguarding/{concern.pk}/").content.decode()
     assert REASON in page
@@ -107,12 +113,12 @@ def test_safeguarded_content_can_be_hidden_by_the_contact(client: Client, world:
 
 
 def test_open_reports_about_it_are_upheld_without_naming_the_concern(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
-    reporter = world.user("councillor")
-    report_as(reporter, world.post, "abuse")
-    concern = concern_about(world, world.post)
-    login(client, world, "safeguarding contact")
+    reporter = town.person("ward councillor")
+    report_as(reporter, town.post(), "abuse")
+    concern = concern_about(town, town.post())
+    login(client, town, "safeguarding contact")
     client.post(hide_url(concern), {"reason": REASON})
     assert Report.objects.get().status == ReportStatus.UPHELD
     [thanks] = Notification.objects.filter(recipient=reporter)
@@ -130,60 +136,55 @@ def test_open_reports_about_it_are_upheld_without_naming_the_concern(
     ],
 )
 def test_bad_input_says_what_is_wrong_and_changes_nothing(
-    client: Client, world: World, reason: str, message: str
+    client: Client, town: Town, reason: str, message: str
 ) -> None:
-    concern = concern_about(world, world.post)
-    login(client, world, "safeguarding contact")
+    concern = concern_about(town, town.post())
+    login(client, town, "safeguarding contact")
     response = client.post(hide_url(concern), {"reason": reason})
     assert response.status_code == 200
     body = response.content.decode()
     assert "<title>Error: " in body
     assert message in error_summary(body)
-    world.post.refresh_from_db()
-    assert world.post.hidden_at is None
+    assert town.post().hidden_at is None
     assert not AuditEntry.objects.filter(action="moderation.hide").exists()
     assert not Notification.objects.exists()
 
 
 def test_the_confirmation_page_changes_nothing_and_posts_need_the_csrf_token(
-    world: World,
+    town: Town,
 ) -> None:
-    concern = concern_about(world, world.post)
+    concern = concern_about(town, town.post())
     client = Client(enforce_csrf_checks=True)
-    login(client, world, "safeguarding contact")
+    login(client, town, "safeguarding contact")
     page = client.get(hide_url(concern), {"reason": REASON})
     assert page.status_code == 200
     assert 'name="csrfmiddlewaretoken"' in page.content.decode()
     forged = client.post(hide_url(concern), {"reason": REASON})
     assert forged.status_code == 403
-    world.post.refresh_from_db()
-    assert world.post.hidden_at is None
+    assert town.post().hidden_at is None
 
 
-def test_only_get_and_post(client: Client, world: World) -> None:
-    concern = concern_about(world, world.post)
-    login(client, world, "safeguarding contact")
+def test_only_get_and_post(client: Client, town: Town) -> None:
+    concern = concern_about(town, town.post())
+    login(client, town, "safeguarding contact")
     for method in (client.put, client.delete, client.patch):
         assert method(hide_url(concern)).status_code == 405
-    world.post.refresh_from_db()
-    assert world.post.hidden_at is None
+    assert town.post().hidden_at is None
 
 
-def test_hiding_twice_is_refused_plainly(client: Client, world: World) -> None:
-    concern = concern_about(world, world.post)
-    login(client, world, "safeguarding contact")
+def test_hiding_twice_is_refused_plainly(client: Client, town: Town) -> None:
+    concern = concern_about(town, town.post())
+    login(client, town, "safeguarding contact")
     client.post(hide_url(concern), {"reason": REASON})
     again = client.post(hide_url(concern), {"reason": "Again"}, follow=True)
     assert "This is already hidden" in again.content.decode()
-    world.post.refresh_from_db()
-    assert world.post.hidden_reason == REASON
+    assert town.post().hidden_reason == REASON
     assert AuditEntry.objects.filter(action="moderation.hide").count() == 1
 
 
-def test_another_councils_contact_cannot_hide_even_by_the_service(world: World) -> None:
-    concern = concern_about(world, world.post)
+def test_another_councils_contact_cannot_hide_even_by_the_service(town: Town) -> None:
+    concern = concern_about(town, town.post())
     for role in ("other council's contact", "moderator", "resident"):
         with pytest.raises(PermissionDenied):
-            concern_item_hide(user=world.user(role), concern=concern, reason=REASON)
-    world.post.refresh_from_db()
-    assert world.post.hidden_at is None
+            concern_item_hide(user=town.person(role), concern=concern, reason=REASON)
+    assert town.post().hidden_at is None

@@ -21,25 +21,32 @@ from grassroots.moderation.services import (
     item_hide,
     item_restore,
 )
-from grassroots.moderation.tests.factories import ROLES, World, error_summary, login, report_as
+from grassroots.moderation.tests.factories import (
+    MODERATION_CAST,
+    error_summary,
+    items,
+    login,
+    report_as,
+)
 from grassroots.notifications.models import Notification
+from grassroots.testing.worlds import Town
 
 MAY_RESTORE = {"safeguarding contact", "site admin"}
 REASON = "It shows a home address."
 NOTE = "The address was the community centre's, not a home."
 
 
-def concern_about(world: World, item: Any) -> SafeguardingConcern:
+def concern_about(town: Town, item: Any) -> SafeguardingConcern:
     concern: SafeguardingConcern = report_as(
-        world.user("resident"), item, "safeguarding", "Rita thinks a child is at risk"
+        town.person("resident"), item, "safeguarding", "Rita thinks a child is at risk"
     )
     return concern
 
 
-def hidden_concern(world: World, item: Any) -> SafeguardingConcern:
+def hidden_concern(town: Town, item: Any) -> SafeguardingConcern:
     """A concern whose item the council's contact has already hidden (and the author was told)."""
-    concern = concern_about(world, item)
-    concern_item_hide(user=world.user("safeguarding contact"), concern=concern, reason=REASON)
+    concern = concern_about(town, item)
+    concern_item_hide(user=town.person("safeguarding contact"), concern=concern, reason=REASON)
     Notification.objects.all().delete()
     return concern
 
@@ -56,26 +63,25 @@ def restores() -> Any:
     return AuditEntry.objects.filter(action="moderation.restore")
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_who_may_show_it_again(client: Client, world: World, role: str) -> None:
-    concern = hidden_concern(world, world.post)
-    user = login(client, world, role)
+@pytest.mark.parametrize("role", MODERATION_CAST)
+def test_who_may_show_it_again(client: Client, town: Town, role: str) -> None:
+    concern = hidden_concern(town, town.post())
+    user = login(client, town, role)
     page = client.get(restore_url(concern))
     done = client.post(restore_url(concern), {"note": NOTE})
-    world.post.refresh_from_db()
     if role in MAY_RESTORE:
         assert page.status_code == 200
         assert "Show this reply again" in page.content.decode()
         assert REASON in page.content.decode()
         assert done.status_code == 302
         assert done["Location"] == concern_url(concern)
-        assert world.post.hidden_at is None
-        assert world.post.hidden_reason == ""
-        assert world.post.hidden_by is None
+        assert town.post().hidden_at is None
+        assert town.post().hidden_reason == ""
+        assert town.post().hidden_by is None
         assert restores().get().actor == user
         return
-    assert world.post.hidden_at is not None
-    assert world.post.hidden_reason == REASON
+    assert town.post().hidden_at is not None
+    assert town.post().hidden_reason == REASON
     assert not restores().exists()
     assert not Notification.objects.exists()
     if not user.is_authenticated:
@@ -89,22 +95,21 @@ def test_who_may_show_it_again(client: Client, world: World, role: str) -> None:
         assert client.get(missing).status_code == 404
 
 
-def test_nobody_else_can_restore_even_by_the_service(world: World) -> None:
-    concern = hidden_concern(world, world.post)
-    for role in ("other council's contact", "moderator", "resident", "author", "councillor"):
+def test_nobody_else_can_restore_even_by_the_service(town: Town) -> None:
+    concern = hidden_concern(town, town.post())
+    for role in ("other council's contact", "moderator", "resident", "author", "ward councillor"):
         with pytest.raises(PermissionDenied):
-            concern_item_restore(user=world.user(role), concern=concern, note=NOTE)
-    world.post.refresh_from_db()
-    assert world.post.hidden_at is not None
+            concern_item_restore(user=town.person(role), concern=concern, note=NOTE)
+    assert town.post().hidden_at is not None
     assert not restores().exists()
 
 
-def test_the_concern_page_offers_it_only_while_hidden(client: Client, world: World) -> None:
-    concern = concern_about(world, world.post)
-    login(client, world, "safeguarding contact")
+def test_the_concern_page_offers_it_only_while_hidden(client: Client, town: Town) -> None:
+    concern = concern_about(town, town.post())
+    login(client, town, "safeguarding contact")
     page = client.get(concern_url(concern)).content.decode()
     assert restore_url(concern) not in page
-    concern_item_hide(user=world.user("safeguarding contact"), concern=concern, reason=REASON)
+    concern_item_hide(user=town.person("safeguarding contact"), concern=concern, reason=REASON)
     page = client.get(concern_url(concern)).content.decode()
     assert restore_url(concern) in page
     assert "Show it again" in page
@@ -116,71 +121,66 @@ def test_the_concern_page_offers_it_only_while_hidden(client: Client, world: Wor
 
 @pytest.mark.parametrize("kind", ["reply", "conversation", "initiative", "event"])
 def test_the_author_is_told_it_is_shown_again_and_nothing_of_the_concern(
-    client: Client, world: World, kind: str
+    client: Client, town: Town, kind: str
 ) -> None:
-    item = world.items()[kind]
-    concern = hidden_concern(world, item)
-    login(client, world, "safeguarding contact")
+    item = items(town)[kind]
+    concern = hidden_concern(town, item)
+    login(client, town, "safeguarding contact")
     done = client.post(restore_url(concern), {"note": NOTE}, follow=True)
     assert "Shown again. The author has been told" in done.content.decode()
     item.refresh_from_db()
     assert item.hidden_at is None
-    [told] = Notification.objects.filter(recipient=world.user("author"))
+    [told] = Notification.objects.filter(recipient=town.person("author"))
     assert "shown on the site again" in told.text
     # The note is for the record only.
     for secret in ("afeguarding", "concern", "Rita", "Sam", "moderator", NOTE):
         assert secret not in told.text
-    assert not Notification.objects.filter(recipient=world.user("resident")).exists()
+    assert not Notification.objects.filter(recipient=town.person("resident")).exists()
 
 
-def test_the_audit_log_records_the_restoring_and_the_concern(client: Client, world: World) -> None:
-    concern = hidden_concern(world, world.event)
-    contact = login(client, world, "safeguarding contact")
+def test_the_audit_log_records_the_restoring_and_the_concern(client: Client, town: Town) -> None:
+    concern = hidden_concern(town, town.events["ward"])
+    contact = login(client, town, "safeguarding contact")
     client.post(restore_url(concern), {"note": f"  {NOTE}  "})
     entry = restores().get()
     assert entry.actor == contact
-    assert entry.object_id == str(world.event.pk)
+    assert entry.object_id == str(town.events["ward"].pk)
     assert entry.data["concern"] == concern.pk
     assert entry.data["reason"] == NOTE
     assert (
         entry.summary
-        == f"Restored event {world.event.pk} from safeguarding concern {concern.pk}: {NOTE}"
+        == f"Restored event {town.events['ward'].pk} from safeguarding concern {concern.pk}: {NOTE}"
     )
 
 
-def test_the_note_is_optional(client: Client, world: World) -> None:
-    concern = hidden_concern(world, world.post)
-    login(client, world, "site admin")
+def test_the_note_is_optional(client: Client, town: Town) -> None:
+    concern = hidden_concern(town, town.post())
+    login(client, town, "site admin")
     assert client.post(restore_url(concern), {}).status_code == 302
-    world.post.refresh_from_db()
-    assert world.post.hidden_at is None
+    assert town.post().hidden_at is None
     entry = restores().get()
     assert entry.data["concern"] == concern.pk
     assert entry.summary.endswith(f"from safeguarding concern {concern.pk}")
 
 
-def test_safeguarded_content_can_be_shown_again_by_the_contact(
-    client: Client, world: World
-) -> None:
-    item = world.safeguarded_initiative
-    concern = report_as(world.user("resident"), item, "abuse", "Awful")
-    concern_item_hide(user=world.user("safeguarding contact"), concern=concern, reason=REASON)
+def test_safeguarded_content_can_be_shown_again_by_the_contact(client: Client, town: Town) -> None:
+    item = town.safeguarded
+    concern = report_as(town.person("resident"), item, "abuse", "Awful")
+    concern_item_hide(user=town.person("safeguarding contact"), concern=concern, reason=REASON)
     # Moderators cannot undo it from their queue: safeguarded content is not theirs.
-    login(client, world, "moderator")
+    login(client, town, "moderator")
     queue_restore = f"/moderation/item/initiative/{item.pk}/restore/"
     assert client.post(queue_restore, {"restore-reason": "Mistake"}).status_code == 404
-    login(client, world, "safeguarding contact")
+    login(client, town, "safeguarding contact")
     assert restore_url(concern) in client.get(concern_url(concern)).content.decode()
     assert client.post(restore_url(concern), {"note": NOTE}).status_code == 302
     item.refresh_from_db()
     assert item.hidden_at is None
 
 
-def test_showing_what_is_not_hidden_says_so_and_changes_nothing(
-    client: Client, world: World
-) -> None:
-    concern = concern_about(world, world.post)
-    login(client, world, "safeguarding contact")
+def test_showing_what_is_not_hidden_says_so_and_changes_nothing(client: Client, town: Town) -> None:
+    concern = concern_about(town, town.post())
+    login(client, town, "safeguarding contact")
     for response in (
         client.get(restore_url(concern), follow=True),
         client.post(restore_url(concern), {"note": NOTE}, follow=True),
@@ -188,21 +188,20 @@ def test_showing_what_is_not_hidden_says_so_and_changes_nothing(
         assert response.status_code == 200
         assert "This is not hidden" in response.content.decode()
     with pytest.raises(ServiceError, match="This is not hidden"):
-        concern_item_restore(user=world.user("safeguarding contact"), concern=concern, note=NOTE)
-    world.post.refresh_from_db()
-    assert world.post.hidden_at is None
+        concern_item_restore(user=town.person("safeguarding contact"), concern=concern, note=NOTE)
+    assert town.post().hidden_at is None
     assert not restores().exists()
     assert not Notification.objects.exists()
 
 
-def test_showing_it_twice_is_refused_plainly(client: Client, world: World) -> None:
-    concern = hidden_concern(world, world.post)
-    login(client, world, "safeguarding contact")
+def test_showing_it_twice_is_refused_plainly(client: Client, town: Town) -> None:
+    concern = hidden_concern(town, town.post())
+    login(client, town, "safeguarding contact")
     client.post(restore_url(concern), {"note": NOTE})
     again = client.post(restore_url(concern), {"note": "Again"}, follow=True)
     assert "This is not hidden" in again.content.decode()
     assert restores().count() == 1
-    assert Notification.objects.filter(recipient=world.user("author")).count() == 1
+    assert Notification.objects.filter(recipient=town.person("author")).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -214,52 +213,49 @@ def test_showing_it_twice_is_refused_plainly(client: Client, world: World) -> No
     ],
 )
 def test_bad_input_says_what_is_wrong_and_changes_nothing(
-    client: Client, world: World, note: str, message: str
+    client: Client, town: Town, note: str, message: str
 ) -> None:
-    concern = hidden_concern(world, world.post)
-    login(client, world, "safeguarding contact")
+    concern = hidden_concern(town, town.post())
+    login(client, town, "safeguarding contact")
     response = client.post(restore_url(concern), {"note": note})
     assert response.status_code == 200
     body = response.content.decode()
     assert "<title>Error: " in body
     assert message in error_summary(body)
-    world.post.refresh_from_db()
-    assert world.post.hidden_at is not None
+    assert town.post().hidden_at is not None
     assert not restores().exists()
     assert not Notification.objects.exists()
 
 
 def test_the_confirmation_page_changes_nothing_and_posts_need_the_csrf_token(
-    world: World,
+    town: Town,
 ) -> None:
-    concern = hidden_concern(world, world.post)
+    concern = hidden_concern(town, town.post())
     client = Client(enforce_csrf_checks=True)
-    login(client, world, "safeguarding contact")
+    login(client, town, "safeguarding contact")
     page = client.get(restore_url(concern), {"note": NOTE})
     assert page.status_code == 200
     assert 'name="csrfmiddlewaretoken"' in page.content.decode()
     forged = client.post(restore_url(concern), {"note": NOTE})
     assert forged.status_code == 403
-    world.post.refresh_from_db()
-    assert world.post.hidden_at is not None
+    assert town.post().hidden_at is not None
     assert not restores().exists()
 
 
-def test_only_get_and_post(client: Client, world: World) -> None:
-    concern = hidden_concern(world, world.post)
-    login(client, world, "safeguarding contact")
+def test_only_get_and_post(client: Client, town: Town) -> None:
+    concern = hidden_concern(town, town.post())
+    login(client, town, "safeguarding contact")
     for method in (client.put, client.delete, client.patch):
         assert method(restore_url(concern)).status_code == 405
-    world.post.refresh_from_db()
-    assert world.post.hidden_at is not None
+    assert town.post().hidden_at is not None
 
 
-def test_the_queues_restoring_is_unchanged(world: World) -> None:
+def test_the_queues_restoring_is_unchanged(town: Town) -> None:
     # The same code behind it: the queue keeps its wording, its reason and no concern.
-    item_hide(moderator=world.user("moderator"), item=world.post, reason="Spam")
+    item_hide(moderator=town.person("moderator"), item=town.post(), reason="Spam")
     Notification.objects.all().delete()
-    item_restore(moderator=world.user("moderator"), item=world.post, reason="Mistake")
-    [told] = Notification.objects.filter(recipient=world.user("author"))
+    item_restore(moderator=town.person("moderator"), item=town.post(), reason="Mistake")
+    [told] = Notification.objects.filter(recipient=town.person("author"))
     assert "A moderator has shown your reply" in told.text
     assert "Mistake" in told.text
     assert "concern" not in restores().get().summary

@@ -9,8 +9,9 @@ from django.test import Client
 
 from grassroots.core.models import AuditEntry
 from grassroots.moderation.models import Report, ReportStatus
-from grassroots.moderation.tests.factories import ROLES, World, login, report_as
+from grassroots.moderation.tests.factories import MODERATION_CAST, items, login, report_as
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.worlds import Town
 
 MODERATORS = {"moderator", "site admin"}
 
@@ -19,30 +20,28 @@ def hide(client: Client, kind: str, pk: int, reason: str = "Personal attack") ->
     return client.post(f"/moderation/item/{kind}/{pk}/hide/", {"hide-reason": reason})
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_who_may_hide_restore_and_dismiss(client: Client, world: World, role: str) -> None:
-    report_as(world.user("resident"), world.post, "abuse")
-    user = login(client, world, role)
-    page = client.get(f"/moderation/item/reply/{world.post.pk}/")
-    hidden = hide(client, "reply", world.post.pk)
-    world.post.refresh_from_db()
+@pytest.mark.parametrize("role", MODERATION_CAST)
+def test_who_may_hide_restore_and_dismiss(client: Client, town: Town, role: str) -> None:
+    report_as(town.person("resident"), town.post(), "abuse")
+    user = login(client, town, role)
+    page = client.get(f"/moderation/item/reply/{town.post().pk}/")
+    hidden = hide(client, "reply", town.post().pk)
     if role in MODERATORS:
         assert page.status_code == 200
         assert hidden.status_code == 302
-        assert world.post.hidden_at is not None
-        assert world.post.hidden_by == user
+        assert town.post().hidden_at is not None
+        assert town.post().hidden_by == user
         restored = client.post(
-            f"/moderation/item/reply/{world.post.pk}/restore/", {"restore-reason": "Mistake"}
+            f"/moderation/item/reply/{town.post().pk}/restore/", {"restore-reason": "Mistake"}
         )
         assert restored.status_code == 302
-        world.post.refresh_from_db()
-        assert world.post.hidden_at is None
-        report_as(world.user("councillor"), world.post, "spam")
-        dismissed = client.post(f"/moderation/item/reply/{world.post.pk}/dismiss/", {})
+        assert town.post().hidden_at is None
+        report_as(town.person("ward councillor"), town.post(), "spam")
+        dismissed = client.post(f"/moderation/item/reply/{town.post().pk}/dismiss/", {})
         assert dismissed.status_code == 302
         assert not Report.objects.filter(status=ReportStatus.OPEN).exists()
         return
-    assert world.post.hidden_at is None
+    assert town.post().hidden_at is None
     assert Report.objects.get().status == ReportStatus.OPEN
     if not user.is_authenticated:
         assert hidden.status_code == 302
@@ -51,48 +50,48 @@ def test_who_may_hide_restore_and_dismiss(client: Client, world: World, role: st
         assert "/accounts/2fa/" in hidden["Location"]
     else:
         assert page.status_code == hidden.status_code == 403
-        dismissed = client.post(f"/moderation/item/reply/{world.post.pk}/dismiss/", {})
+        dismissed = client.post(f"/moderation/item/reply/{town.post().pk}/dismiss/", {})
         assert dismissed.status_code == 403
         assert Report.objects.get().status == ReportStatus.OPEN
 
 
 @pytest.mark.parametrize("kind", ["reply", "conversation", "initiative", "event"])
-def test_hiding_tells_the_author_and_the_reporters(client: Client, world: World, kind: str) -> None:
-    item = world.items()[kind]
-    report_as(world.user("resident"), item, "abuse")
-    report_as(world.user("officer"), item, "spam")
-    login(client, world, "moderator")
+def test_hiding_tells_the_author_and_the_reporters(client: Client, town: Town, kind: str) -> None:
+    item = items(town)[kind]
+    report_as(town.person("resident"), item, "abuse")
+    report_as(town.person("officer"), item, "spam")
+    login(client, town, "moderator")
     assert hide(client, kind, item.pk, "Name-calling").status_code == 302
     item.refresh_from_db()
     assert item.hidden_reason == "Name-calling"
-    author_note = Notification.objects.get(recipient=world.user("author"))
+    author_note = Notification.objects.get(recipient=town.person("author"))
     assert author_note.kind == Kind.MODERATION
     assert "Name-calling" in author_note.text
     for role in ("resident", "officer"):
-        told = Notification.objects.get(recipient=world.user(role))
+        told = Notification.objects.get(recipient=town.person(role))
         assert "has hidden it" in told.text
         assert "Name-calling" not in told.text  # the reason is for the author
     assert set(Report.objects.values_list("status", flat=True)) == {ReportStatus.UPHELD}
     entry = AuditEntry.objects.get(action="moderation.hide")
-    assert entry.actor == world.user("moderator")
+    assert entry.actor == town.person("moderator")
     assert entry.data["reason"] == "Name-calling"
 
 
-def test_dismissing_tells_the_reporters_and_is_audited(client: Client, world: World) -> None:
-    report_as(world.user("resident"), world.event, "misinformation")
-    login(client, world, "moderator")
+def test_dismissing_tells_the_reporters_and_is_audited(client: Client, town: Town) -> None:
+    report_as(town.person("resident"), town.events["ward"], "misinformation")
+    login(client, town, "moderator")
     response = client.post(
-        f"/moderation/item/event/{world.event.pk}/dismiss/", {"dismiss-note": "Accurate"}
+        f"/moderation/item/event/{town.events['ward'].pk}/dismiss/", {"dismiss-note": "Accurate"}
     )
     assert response.status_code == 302
     report = Report.objects.get()
     assert report.status == ReportStatus.DISMISSED
     assert report.decision_note == "Accurate"
-    assert "decided it can stay" in Notification.objects.get(recipient=world.user("resident")).text
-    assert not Notification.objects.filter(recipient=world.user("author")).exists()
+    assert "decided it can stay" in Notification.objects.get(recipient=town.person("resident")).text
+    assert not Notification.objects.filter(recipient=town.person("author")).exists()
     assert AuditEntry.objects.filter(action="moderation.dismiss").count() == 1
     # Nothing left to dismiss: a clear message, nothing changes.
-    again = client.post(f"/moderation/item/event/{world.event.pk}/dismiss/", {})
+    again = client.post(f"/moderation/item/event/{town.events['ward'].pk}/dismiss/", {})
     assert again.status_code == 200
     assert "There are no open reports about this" in again.content.decode()
 
@@ -107,24 +106,23 @@ def test_dismissing_tells_the_reporters_and_is_audited(client: Client, world: Wo
     ],
 )
 def test_bad_decisions_get_a_message_and_change_nothing(
-    client: Client, world: World, action: str, data: dict[str, str], message: str
+    client: Client, town: Town, action: str, data: dict[str, str], message: str
 ) -> None:
-    report_as(world.user("resident"), world.post, "abuse")
-    login(client, world, "moderator")
-    response = client.post(f"/moderation/item/reply/{world.post.pk}/{action}/", data)
+    report_as(town.person("resident"), town.post(), "abuse")
+    login(client, town, "moderator")
+    response = client.post(f"/moderation/item/reply/{town.post().pk}/{action}/", data)
     assert response.status_code == 200
     body = response.content.decode()
     assert message in body
     assert "govuk-error-summary" in body
-    world.post.refresh_from_db()
-    assert world.post.hidden_at is None
+    assert town.post().hidden_at is None
     assert Report.objects.get().status == ReportStatus.OPEN
     assert not AuditEntry.objects.filter(action__in=["moderation.hide", "moderation.restore"])
 
 
-def test_unknown_actions_and_items_are_not_found(client: Client, world: World) -> None:
-    login(client, world, "moderator")
-    assert client.post(f"/moderation/item/reply/{world.post.pk}/explode/", {}).status_code == 404
+def test_unknown_actions_and_items_are_not_found(client: Client, town: Town) -> None:
+    login(client, town, "moderator")
+    assert client.post(f"/moderation/item/reply/{town.post().pk}/explode/", {}).status_code == 404
     assert client.get("/moderation/item/reply/999999/").status_code == 404
-    assert client.get(f"/moderation/item/nonsense/{world.post.pk}/").status_code == 404
-    assert client.get(f"/moderation/item/reply/{world.post.pk}/hide/").status_code == 405
+    assert client.get(f"/moderation/item/nonsense/{town.post().pk}/").status_code == 404
+    assert client.get(f"/moderation/item/reply/{town.post().pk}/hide/").status_code == 405

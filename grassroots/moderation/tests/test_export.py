@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from grassroots.accounts.tests.factories import PASSWORD
 from grassroots.core.models import AuditEntry
-from grassroots.moderation.tests.factories import ROLES, World, login, report_as
+from grassroots.moderation.tests.factories import MODERATION_CAST, login, report_as
+from grassroots.testing.worlds import Town
 
 URL = "/moderation/audit/export/"
 
@@ -34,13 +35,13 @@ def today_range() -> dict[str, str]:
     }
 
 
-def test_a_site_admin_downloads_the_moderation_log(client: Client, world: World) -> None:
-    report_as(world.user("resident"), world.post, "abuse")
-    report_as(world.user("resident"), world.event, "safeguarding", "Private worry")
+def test_a_site_admin_downloads_the_moderation_log(client: Client, town: Town) -> None:
+    report_as(town.person("resident"), town.post(), "abuse")
+    report_as(town.person("resident"), town.events["ward"], "safeguarding", "Private worry")
     AuditEntry.objects.create(
         action="initiatives.edit", object_type="x", object_id="1", summary="Not ours"
     )
-    login(client, world, "site admin")
+    login(client, town, "site admin")
     first = client.get(URL)
     assert first.status_code == 302
     assert "/accounts/reauthenticate/" in first["Location"]
@@ -64,9 +65,9 @@ def test_a_site_admin_downloads_the_moderation_log(client: Client, world: World)
     assert AuditEntry.objects.filter(action="moderation.audit_export").count() == 1
 
 
-@pytest.mark.parametrize("role", [r for r in ROLES if r != "site admin"])
-def test_nobody_else_may_export(client: Client, world: World, role: str) -> None:
-    user = login(client, world, role)
+@pytest.mark.parametrize("role", [r for r in MODERATION_CAST if r != "site admin"])
+def test_nobody_else_may_export(client: Client, town: Town, role: str) -> None:
+    user = login(client, town, role)
     response = client.post(URL, today_range())
     if user.is_authenticated and role != "site admin without MFA":
         reauthenticate(client)
@@ -87,9 +88,9 @@ def test_nobody_else_may_export(client: Client, world: World, role: str) -> None
     ],
 )
 def test_bad_dates_get_a_clear_message(
-    client: Client, world: World, change: dict[str, str], message: str
+    client: Client, town: Town, change: dict[str, str], message: str
 ) -> None:
-    login(client, world, "site admin")
+    login(client, town, "site admin")
     reauthenticate(client)
     response = client.post(URL, {**today_range(), **change})
     assert response.status_code == 200
@@ -97,8 +98,8 @@ def test_bad_dates_get_a_clear_message(
     assert not AuditEntry.objects.filter(action="moderation.audit_export").exists()
 
 
-def test_an_end_before_the_start_is_refused(client: Client, world: World) -> None:
-    login(client, world, "site admin")
+def test_an_end_before_the_start_is_refused(client: Client, town: Town) -> None:
+    login(client, town, "site admin")
     reauthenticate(client)
     data = {**today_range(), "date_to_2": "2020"}
     response = client.post(URL, data)

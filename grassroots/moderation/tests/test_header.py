@@ -17,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations.models import Conversation
 from grassroots.moderation.models import SafeguardingContact
-from grassroots.moderation.tests.factories import ROLES, World, login, make_post, report_as
+from grassroots.moderation.tests.factories import MODERATION_CAST, login, make_post, report_as
+from grassroots.testing.worlds import Town
 
 PAGE = "/councils/"
 QUEUE_LINK = 'href="/moderation/"'
@@ -47,11 +48,9 @@ def moderation_queries(client: Client) -> tuple[str, list[str]]:
     return nav(response.content.decode()), sql
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_only_moderators_and_contacts_see_the_links(
-    client: Client, world: World, role: str
-) -> None:
-    login(client, world, role)
+@pytest.mark.parametrize("role", MODERATION_CAST)
+def test_only_moderators_and_contacts_see_the_links(client: Client, town: Town, role: str) -> None:
+    login(client, town, role)
     response = client.get(PAGE)
     if role == "site admin without MFA":
         # They are sent to set up two-factor authentication before any page.
@@ -65,46 +64,46 @@ def test_only_moderators_and_contacts_see_the_links(
     assert ("Safeguarding concerns" in links) == ("concerns" in expected)
 
 
-def test_residents_pay_no_query_for_the_header(client: Client, world: World) -> None:
-    report_as(world.user("author"), world.post, "spam")
-    report_as(world.user("author"), world.post, "safeguarding")
-    for role in ("resident", "author", "councillor", "officer"):
-        login(client, world, role)
+def test_residents_pay_no_query_for_the_header(client: Client, town: Town) -> None:
+    report_as(town.person("author"), town.post(), "spam")
+    report_as(town.person("author"), town.post(), "safeguarding")
+    for role in ("resident", "author", "ward councillor", "officer"):
+        login(client, town, role)
         links, sql = moderation_queries(client)
         assert "/moderation/" not in links
         assert sql == [], role
 
 
 def test_a_moderator_sees_how_many_items_wait_for_one_query(
-    client: Client, world: World, django_assert_max_num_queries: Any
+    client: Client, town: Town, django_assert_max_num_queries: Any
 ) -> None:
     # Two reports about one reply are one item; a reported event and a held reply make three.
-    report_as(world.user("resident"), world.post, "spam")
-    report_as(world.user("councillor"), world.post, "abuse")
-    report_as(world.user("resident"), world.event, "misinformation")
-    make_post(world.conversation, UserFactory(), "Held back", held_for_review=True)
+    report_as(town.person("resident"), town.post(), "spam")
+    report_as(town.person("ward councillor"), town.post(), "abuse")
+    report_as(town.person("resident"), town.events["ward"], "misinformation")
+    make_post(town.conversation(), UserFactory(), "Held back", held_for_review=True)
     # Neither a concern nor a report about safeguarded content is the moderators' to count.
-    report_as(world.user("resident"), world.initiative, "safeguarding")
-    report_as(world.user("resident"), world.safeguarded_initiative, "spam")
-    login(client, world, "moderator")
+    report_as(town.person("resident"), town.initiative, "safeguarding")
+    report_as(town.person("resident"), town.safeguarded, "spam")
+    login(client, town, "moderator")
     links, sql = moderation_queries(client)
     assert len(sql) == 1
     assert re.search(r"Moderation <strong[^>]*>3<span[^>]*> waiting</span>", links)
     # The page itself stays within the bound it had before the link.
-    login(client, world, "resident")
+    login(client, town, "resident")
     with django_assert_max_num_queries(6):
         client.get(PAGE)
 
 
-def test_a_contact_sees_their_councils_open_concerns(client: Client, world: World) -> None:
-    first = report_as(world.user("resident"), world.post, "safeguarding")
-    report_as(world.user("resident"), world.event, "safeguarding")
+def test_a_contact_sees_their_councils_open_concerns(client: Client, town: Town) -> None:
+    first = report_as(town.person("resident"), town.post(), "safeguarding")
+    report_as(town.person("resident"), town.events["ward"], "safeguarding")
     elsewhere = Conversation.objects.create(
         ward=SafeguardingContact.objects.get(email="other@council.example").council.wards.get(),
         question="Elsewhere",
     )
-    report_as(world.user("resident"), make_post(elsewhere, UserFactory()), "safeguarding")
-    login(client, world, "safeguarding contact")
+    report_as(town.person("resident"), make_post(elsewhere, UserFactory()), "safeguarding")
+    login(client, town, "safeguarding contact")
     client.post(f"/moderation/safeguarding/{first.pk}/", {"action": "close", "note": "Done"})
     links, sql = moderation_queries(client)
     assert len(sql) == 1
@@ -114,17 +113,17 @@ def test_a_contact_sees_their_councils_open_concerns(client: Client, world: Worl
     assert 'href="/moderation/safeguarding/" aria-current="page"' in body
 
 
-def test_a_site_admin_gets_both_counts_in_one_query(client: Client, world: World) -> None:
-    report_as(world.user("resident"), world.post, "spam")
-    report_as(world.user("resident"), world.event, "safeguarding")
-    login(client, world, "site admin")
+def test_a_site_admin_gets_both_counts_in_one_query(client: Client, town: Town) -> None:
+    report_as(town.person("resident"), town.post(), "spam")
+    report_as(town.person("resident"), town.events["ward"], "safeguarding")
+    login(client, town, "site admin")
     links, sql = moderation_queries(client)
     assert len(sql) == 1
     assert re.search(r"Moderation <strong[^>]*>1<", links)
     assert re.search(r"Safeguarding concerns <strong[^>]*>1<", links)
 
 
-def test_nothing_waiting_shows_no_count(client: Client, world: World) -> None:
-    login(client, world, "moderator")
+def test_nothing_waiting_shows_no_count(client: Client, town: Town) -> None:
+    login(client, town, "moderator")
     links = nav(client.get(PAGE).content.decode())
     assert "Moderation</a>" in links

@@ -9,8 +9,9 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.models import AuditEntry
 from grassroots.moderation.models import ModerationSettings
 from grassroots.moderation.policy import should_hold
-from grassroots.moderation.tests.factories import ROLES, World, login, make_post
+from grassroots.moderation.tests.factories import MODERATION_CAST, login, make_post
 from grassroots.notifications.models import Notification
+from grassroots.testing.worlds import Town
 
 
 def hold_first(n: int) -> None:
@@ -19,34 +20,36 @@ def hold_first(n: int) -> None:
     settings.save(update_fields=["hold_first_posts"])
 
 
-def test_off_by_default(world: World) -> None:
+def test_off_by_default(town: Town) -> None:
     assert ModerationSettings.load().hold_first_posts == 0
     assert not should_hold(UserFactory())
 
 
-def test_a_new_accounts_first_replies_are_held(world: World) -> None:
+def test_a_new_accounts_first_replies_are_held(town: Town) -> None:
     hold_first(2)
     newcomer = UserFactory()
-    assert should_hold(newcomer, world.conversation)
-    make_post(world.conversation, newcomer, held_for_review=True)
-    assert should_hold(newcomer, world.conversation)
-    make_post(world.conversation, newcomer, held_for_review=True)
-    assert not should_hold(newcomer, world.conversation)
+    assert should_hold(newcomer, town.conversation())
+    make_post(town.conversation(), newcomer, held_for_review=True)
+    assert should_hold(newcomer, town.conversation())
+    make_post(town.conversation(), newcomer, held_for_review=True)
+    assert not should_hold(newcomer, town.conversation())
 
 
-def test_role_holders_and_safeguarded_conversations_are_not_held(world: World) -> None:
+def test_role_holders_and_safeguarded_conversations_are_not_held(town: Town) -> None:
     hold_first(5)
-    for role in ("moderator", "councillor", "officer", "site admin"):
-        assert not should_hold(world.user(role)), role
+    for role in ("moderator", "ward councillor", "officer", "site admin"):
+        assert not should_hold(town.user(role)), role
     # Moderators may not see safeguarded content, so a held reply there could never pass.
-    assert not should_hold(UserFactory(), world.private_conversation)
-    assert not should_hold(world.user("anonymous"))
+    assert not should_hold(UserFactory(), town.conversation("private"))
+    assert not should_hold(town.user("anonymous"))
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_who_may_approve_or_reject_a_held_reply(client: Client, world: World, role: str) -> None:
-    held = make_post(world.conversation, world.user("author"), "First words", held_for_review=True)
-    user = login(client, world, role)
+@pytest.mark.parametrize("role", MODERATION_CAST)
+def test_who_may_approve_or_reject_a_held_reply(client: Client, town: Town, role: str) -> None:
+    held = make_post(
+        town.conversation(), town.person("author"), "First words", held_for_review=True
+    )
+    user = login(client, town, role)
     approve = client.post(f"/moderation/held/{held.pk}/approve/")
     reject = client.post(f"/moderation/held/{held.pk}/reject/", {"reason": "Spam"})
     held.refresh_from_db()
@@ -67,15 +70,15 @@ def test_who_may_approve_or_reject_a_held_reply(client: Client, world: World, ro
 
 
 def test_held_replies_are_in_the_queue_and_can_be_rejected_with_a_reason(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
     held = make_post(
-        world.conversation, world.user("author"), "Buy my phones", held_for_review=True
+        town.conversation(), town.person("author"), "Buy my phones", held_for_review=True
     )
     private = make_post(
-        world.private_conversation, world.user("author"), "Private held", held_for_review=True
+        town.conversation("private"), town.person("author"), "Private held", held_for_review=True
     )
-    login(client, world, "moderator")
+    login(client, town, "moderator")
     queue = client.get("/moderation/").content.decode()
     assert "Buy my phones" in queue
     assert "Private held" not in queue
@@ -92,5 +95,5 @@ def test_held_replies_are_in_the_queue_and_can_be_rejected_with_a_reason(
     assert not held.held_for_review
     assert held.hidden_at is not None
     assert held.hidden_reason == "Advertising"
-    note = Notification.objects.get(recipient=world.user("author"))
+    note = Notification.objects.get(recipient=town.person("author"))
     assert "Advertising" in note.text

@@ -18,7 +18,8 @@ from django.core import mail
 
 from grassroots.core.tests.browser import assert_accessible, follow, visit
 from grassroots.moderation.models import ConcernStatus, SafeguardingConcern
-from grassroots.moderation.tests.factories import World, build_world, report_as
+from grassroots.moderation.tests.factories import build_moderation_town, report_as
+from grassroots.testing.worlds import Town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,10 +47,10 @@ def _page_as(browser: Any, live_server: Any, user: Any, *, javascript: bool = Tr
 def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
     browser: Any, live_server: Any, javascript: bool
 ) -> None:
-    world: World = build_world()
+    town: Town = build_moderation_town()
     base = live_server.url
-    resident = _page_as(browser, live_server, world.user("resident"), javascript=javascript)
-    visit(resident, f"{base}/conversations/{world.conversation.pk}/")
+    resident = _page_as(browser, live_server, town.person("resident"), javascript=javascript)
+    visit(resident, f"{base}/conversations/{town.conversation().pk}/")
     follow(resident.get_by_role("link", name="Report this reply"))
     assert "Report a problem" in resident.content()
     assert_accessible(resident)
@@ -75,7 +76,7 @@ def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
     assert "rita@example.org" in message.body
 
     contact = _page_as(
-        browser, live_server, world.user("safeguarding contact"), javascript=javascript
+        browser, live_server, town.person("safeguarding contact"), javascript=javascript
     )
     visit(contact, f"{base}/moderation/safeguarding/")
     follow(contact.get_by_role("link", name=str(concern.pk), exact=True))
@@ -106,11 +107,10 @@ def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
     contact.wait_for_url(concern_url)
     assert "The author has been told the reason" in contact.content()
     assert_accessible(contact)
-    world.post.refresh_from_db()
-    assert world.post.hidden_reason == "It names a child."
+    assert town.post().hidden_reason == "It names a child."
 
-    report_as(world.user("councillor"), world.event, "spam", "Selling tickets")
-    moderator = _page_as(browser, live_server, world.user("moderator"), javascript=javascript)
+    report_as(town.person("ward councillor"), town.events["ward"], "spam", "Selling tickets")
+    moderator = _page_as(browser, live_server, town.person("moderator"), javascript=javascript)
     visit(moderator, f"{base}/moderation/")
     assert "They say they are not safe at home." not in moderator.content()
     follow(moderator.get_by_role("link", name="Event: Litter pick"))

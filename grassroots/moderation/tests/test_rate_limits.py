@@ -10,20 +10,23 @@ from django.test import Client, RequestFactory
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.ratelimits import rate_limited
 from grassroots.moderation.models import Report
-from grassroots.moderation.tests.factories import World, login
+from grassroots.moderation.tests.factories import items, login
+from grassroots.testing.worlds import Town
 
 
 def test_reporting_too_often_is_refused_with_a_clear_page(
-    client: Client, world: World, settings: Any
+    client: Client, town: Town, settings: Any
 ) -> None:
     settings.GRASSROOTS_RATE_LIMITS = {"report": ["3/h"]}
-    login(client, world, "resident")
-    for kind, item in list(world.items().items())[:3]:
+    login(client, town, "resident")
+    for kind, item in list(items(town).items())[:3]:
         assert (
             client.post(f"/moderation/report/{kind}/{item.pk}/", {"reason": "spam"}).status_code
             == 302
         )
-    response = client.post(f"/moderation/report/event/{world.event.pk}/", {"reason": "spam"})
+    response = client.post(
+        f"/moderation/report/event/{town.events['ward'].pk}/", {"reason": "spam"}
+    )
     assert response.status_code == 429
     body = response.content.decode()
     assert "You have sent too many in a short time" in body
@@ -31,12 +34,12 @@ def test_reporting_too_often_is_refused_with_a_clear_page(
     assert "call 999" in body
     assert Report.objects.count() == 3
     # Limits are per person: somebody else may still report.
-    login(client, world, "councillor")
-    ok = client.post(f"/moderation/report/event/{world.event.pk}/", {"reason": "spam"})
+    login(client, town, "ward councillor")
+    ok = client.post(f"/moderation/report/event/{town.events['ward'].pk}/", {"reason": "spam"})
     assert ok.status_code == 302
 
 
-def test_the_posting_limit_stops_the_view_running(world: World, settings: Any) -> None:
+def test_the_posting_limit_stops_the_view_running(town: Town, settings: Any) -> None:
     settings.GRASSROOTS_RATE_LIMITS = {"post": ["2/m"]}
     calls: list[int] = []
 

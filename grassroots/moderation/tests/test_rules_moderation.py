@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from grassroots.moderation.tests.factories import ROLES, World, report_as
+from grassroots.moderation.tests.factories import MODERATION_CAST, report_as
+from grassroots.testing.worlds import Town
 
 # role -> (report, view queue, decide, view concerns list, view/handle this concern, export)
 EXPECTED = {
     "anonymous": (False, False, False, False, False, False),
     "resident": (True, False, False, False, False, False),
-    "author": (True, False, False, False, False, False),
+    "lead": (True, False, False, False, False, False),
     "moderator": (True, True, True, False, False, False),
     # Councillors and officers take part in conversations; they are never moderators.
-    "councillor": (True, False, False, False, False, False),
+    "ward councillor": (True, False, False, False, False, False),
     "officer": (True, False, False, False, False, False),
     "safeguarding contact": (True, False, False, True, True, False),
     "other council's contact": (True, False, False, True, False, False),
@@ -24,15 +25,15 @@ EXPECTED = {
 
 
 def test_the_matrix_names_every_role() -> None:
-    assert set(EXPECTED) == set(ROLES)
+    assert set(EXPECTED) == set(MODERATION_CAST)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(world: World, role: str) -> None:
-    user = world.user(role)
-    concern = report_as(world.user("resident"), world.post, reason="safeguarding")
+@pytest.mark.parametrize("role", MODERATION_CAST)
+def test_permission_matrix(town: Town, role: str) -> None:
+    user = town.user(role)
+    concern = report_as(town.person("resident"), town.post(), reason="safeguarding")
     actual = (
-        user.has_perm("moderation.report", world.post),
+        user.has_perm("moderation.report", town.post()),
         user.has_perm("moderation.view_queue"),
         user.has_perm("moderation.decide"),
         user.has_perm("moderation.view_concerns"),

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory, make_moderator, make_site_admin
 from grassroots.conversations.tests.factories import ConversationFactory
 from grassroots.initiatives.models import Initiative, MemberRole, Visibility
@@ -164,7 +165,7 @@ def test_the_hidden_rule_costs_the_same_queries_for_many_recipients(visibility: 
     assert _queries_to_notify(3, visibility) == _queries_to_notify(15, visibility)
 
 
-def daily(person: Any) -> Any:
+def daily(person: User) -> User:
     preferences_save(user=person, deliveries={"following": "daily"})
     return person
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
+from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.initiatives.models import Membership, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
@@ -16,7 +15,7 @@ from grassroots.notifications.services import notify
 pytestmark = pytest.mark.django_db
 
 
-def make(user: Any, url: str = "/initiatives/", text: str = "Something happened") -> Notification:
+def make(user: User, url: str = "/initiatives/", text: str = "Something happened") -> Notification:
     return Notification.objects.create(recipient=user, kind=Kind.STAGE_CHANGE, text=text, url=url)
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail, signing
 from django.test import Client
 
+from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.models import AuditEntry
 from grassroots.notifications import unsubscribe
@@ -20,7 +21,7 @@ from grassroots.notifications.services import notify, preferences_save
 pytestmark = pytest.mark.django_db
 
 
-def path(user: Any, scope: str) -> str:
+def path(user: User, scope: str) -> str:
     return f"/notifications/unsubscribe/{unsubscribe.make_token(user_id=user.pk, scope=scope)}"
 
 

@@ -12,21 +12,22 @@ from freezegun import freeze_time
 
 from grassroots.support import services
 from grassroots.support.models import AdvocacyCase, CaseStatus, Decision
-from grassroots.support.tests.conftest import ROLES, World
+from grassroots.support.tests.conftest import SUPPORT_CAST
+from grassroots.testing.worlds import Town
 
 URL = "/support/cases/"
 
-# Who sees the world's case (Parks department, raised by the ward councillor, on the lead's
+# Who sees the town's case (Parks department, raised by the ward councillor, on the lead's
 # initiative) in their list.
 SEES_CASE = {"lead", "ward councillor", "officer"}
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", SUPPORT_CAST)
 def test_only_the_people_working_on_a_case_see_it_listed(
-    client: Client, world: World, role: str
+    client: Client, town: Town, role: str
 ) -> None:
-    case = world.case()
-    user = world.user(role)
+    case = town.case()
+    user = town.user(role)
     if user.is_authenticated:
         client.force_login(user)
     response = client.get(URL)
@@ -44,18 +45,16 @@ def test_only_the_people_working_on_a_case_see_it_listed(
     assert listed is (role in SEES_CASE), role
 
 
-def test_the_filters_choose_open_overdue_or_decided_cases(client: Client, world: World) -> None:
-    open_case = world.case(ask="Open one")
-    overdue = world.case(
-        ask="Late one", wanted_by=timezone.localdate() - datetime.timedelta(days=1)
-    )
-    decided = world.case(
+def test_the_filters_choose_open_overdue_or_decided_cases(client: Client, town: Town) -> None:
+    open_case = town.case(ask="Open one")
+    overdue = town.case(ask="Late one", wanted_by=timezone.localdate() - datetime.timedelta(days=1))
+    decided = town.case(
         ask="Decided one",
         status=CaseStatus.DECIDED,
         decision=Decision.AGREED,
         decision_reasons="Budget found",
     )
-    client.force_login(world.user("officer"))
+    client.force_login(town.person("officer"))
 
     def listed(show: str) -> set[int]:
         body = client.get(URL, {"show": show}).content.decode()
@@ -69,24 +68,24 @@ def test_the_filters_choose_open_overdue_or_decided_cases(client: Client, world:
 
 
 def test_the_list_costs_the_same_queries_for_many_cases(
-    client: Client, world: World, django_assert_max_num_queries: Any
+    client: Client, town: Town, django_assert_max_num_queries: Any
 ) -> None:
     for n in range(25):
-        world.case(ask=f"Case {n}")
-    client.force_login(world.user("officer"))
+        town.case(ask=f"Case {n}")
+    client.force_login(town.person("officer"))
     with django_assert_max_num_queries(8):
         response = client.get(URL)
     assert response.content.decode().count('href="/support/cases/') == 25
 
 
 def test_a_case_past_its_date_is_overdue_before_the_daily_job_has_run(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
     # Wanted by 24 November, still open on 4 December: overdue, flagged by the job or not.
     with freeze_time("2026-11-01 10:00"):
-        late = world.case(ask="Late one", wanted_by=datetime.date(2026, 11, 24))
-        due_today = world.case(ask="Due today", wanted_by=datetime.date(2026, 12, 4))
-        world.case(
+        late = town.case(ask="Late one", wanted_by=datetime.date(2026, 11, 24))
+        due_today = town.case(ask="Due today", wanted_by=datetime.date(2026, 12, 4))
+        town.case(
             ask="Decided late",
             wanted_by=datetime.date(2026, 11, 20),
             status=CaseStatus.DECIDED,
@@ -96,7 +95,7 @@ def test_a_case_past_its_date_is_overdue_before_the_daily_job_has_run(
     # Just after midnight in London on 4 December (still 3 December nowhere that matters).
     with freeze_time("2026-12-04 00:30"):
         assert set(AdvocacyCase.objects.overdue()) == {late}
-        client.force_login(world.user("officer"))
+        client.force_login(town.person("officer"))
         body = client.get(URL, {"show": "overdue"}).content.decode()
         assert f"/support/cases/{late.pk}/" in body
         assert f"/support/cases/{due_today.pk}/" not in body
@@ -108,8 +107,8 @@ def test_a_case_past_its_date_is_overdue_before_the_daily_job_has_run(
         assert late.overdue_flagged_at is not None
 
 
-def test_the_overdue_day_is_the_day_in_london(world: World) -> None:
-    case = world.case(wanted_by=datetime.date(2026, 6, 24))
+def test_the_overdue_day_is_the_day_in_london(town: Town) -> None:
+    case = town.case(wanted_by=datetime.date(2026, 6, 24))
     # 23:30 UTC on 24 June is already 25 June in London (summer time): overdue.
     with freeze_time("2026-06-24 23:30"):
         assert list(AdvocacyCase.objects.overdue()) == [case]

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from grassroots.initiatives.models import Visibility
-from grassroots.support.tests.conftest import World
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +17,12 @@ def _pages(case_pk: int) -> list[str]:
 
 
 def test_officers_see_a_stand_in_for_a_safeguarded_initiatives_name(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
-    world.initiative.visibility = Visibility.SAFEGUARDED
-    world.initiative.save(update_fields=["visibility"])
-    case = world.case()
-    client.force_login(world.user("officer"))
+    town.initiative.visibility = Visibility.SAFEGUARDED
+    town.initiative.save(update_fields=["visibility"])
+    case = town.case()
+    client.force_login(town.person("officer"))
     for path in _pages(case.pk):
         page = client.get(path).content.decode()
         assert "Riverside garden" not in page, path
@@ -30,13 +30,13 @@ def test_officers_see_a_stand_in_for_a_safeguarded_initiatives_name(
 
 
 def test_insiders_and_officers_of_public_initiatives_see_the_name(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
-    case = world.case()
-    client.force_login(world.user("officer"))
+    case = town.case()
+    client.force_login(town.person("officer"))
     for path in _pages(case.pk):
         assert "Riverside garden" in client.get(path).content.decode(), path
-    world.initiative.visibility = Visibility.SAFEGUARDED
-    world.initiative.save(update_fields=["visibility"])
-    client.force_login(world.lead)
+    town.initiative.visibility = Visibility.SAFEGUARDED
+    town.initiative.save(update_fields=["visibility"])
+    client.force_login(town.lead)
     assert "Riverside garden" in client.get(f"/support/cases/{case.pk}/").content.decode()

@@ -19,7 +19,13 @@ from grassroots.core.services import ServiceError
 from grassroots.notifications.models import Kind, Notification
 from grassroots.support import services
 from grassroots.support.models import AdvocacyCase, CaseStatus, CaseTransfer
-from grassroots.support.tests.conftest import ROLES, World, build_world, error_summary, post_as
+from grassroots.support.tests.conftest import (
+    SUPPORT_CAST,
+    build_support_town,
+    error_summary,
+    post_as,
+)
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -30,24 +36,24 @@ def url(case: AdvocacyCase) -> str:
     return reverse("support:case_transfer", kwargs={"pk": case.pk})
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", SUPPORT_CAST)
 def test_only_officers_of_the_cases_department_can_pass_it_on(client: Client, role: str) -> None:
-    world = build_world()
-    case = world.case()
+    town = build_support_town()
+    case = town.case()
     post_as(
-        client, world, role, url(case), {"department": world.other_department.pk, "reason": REASON}
+        client, town, role, url(case), {"department": town.other_department.pk, "reason": REASON}
     )
     case.refresh_from_db()
-    moved = case.department_id == world.other_department.pk
+    moved = case.department_id == town.other_department.pk
     assert moved is (role == "officer"), role
     assert CaseTransfer.objects.exists() is moved
 
 
 def test_passing_a_case_moves_it_tells_people_and_keeps_notes_apart(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
-    case = world.case()
-    parks, housing = world.user("officer"), world.user("other officer")
+    case = town.case()
+    parks, housing = town.person("officer"), town.person("other officer")
     services.case_move(actor=parks, case=case, status=CaseStatus.ACKNOWLEDGED)
     services.case_message_post(actor=parks, case=case, text="Parks budget note", internal=True)
     services.case_message_post(actor=parks, case=case, text="We think this is Housing's")
@@ -55,17 +61,17 @@ def test_passing_a_case_moves_it_tells_people_and_keeps_notes_apart(
     page = client.get(reverse("support:case", kwargs={"pk": case.pk})).content.decode()
     assert url(case) in page
 
-    response = client.post(url(case), {"department": world.other_department.pk, "reason": REASON})
+    response = client.post(url(case), {"department": town.other_department.pk, "reason": REASON})
     # Parks no longer sees the case, so the officer goes back to their list.
     assert response.status_code == 302
     assert response["Location"] == reverse("support:cases")
     case.refresh_from_db()
-    assert case.department == world.other_department
+    assert case.department == town.other_department
     assert case.status == CaseStatus.RAISED  # Housing acknowledge it afresh
     transfer = CaseTransfer.objects.get()
     assert (transfer.from_department, transfer.to_department) == (
-        world.department,
-        world.other_department,
+        town.department,
+        town.other_department,
     )
     assert transfer.reason == REASON
     assert transfer.by == parks
@@ -78,7 +84,7 @@ def test_passing_a_case_moves_it_tells_people_and_keeps_notes_apart(
             "recipient", flat=True
         )
     )
-    assert told == {housing.pk, world.user("ward councillor").pk, world.lead.pk}
+    assert told == {housing.pk, town.person("ward councillor").pk, town.lead.pk}
 
     client.force_login(housing)
     body = client.get(reverse("support:case", kwargs={"pk": case.pk})).content.decode()
@@ -88,7 +94,7 @@ def test_passing_a_case_moves_it_tells_people_and_keeps_notes_apart(
     assert "Parks budget note" not in body  # Parks' internal notes stay with Parks
     assert f"/support/cases/{case.pk}/" in client.get(reverse("support:cases")).content.decode()
 
-    client.force_login(world.lead)
+    client.force_login(town.lead)
     body = client.get(reverse("support:case", kwargs={"pk": case.pk})).content.decode()
     assert REASON in body
     assert "Parks budget note" not in body
@@ -127,12 +133,12 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize(("data", "message"), BAD_INPUT)
 def test_bad_input_is_explained_and_changes_nothing(
-    client: Client, world: World, data: dict[str, Any], message: str
+    client: Client, town: Town, data: dict[str, Any], message: str
 ) -> None:
-    case = world.case()
+    case = town.case()
     ids = {
-        "same": world.department.pk,
-        "other": world.other_department.pk,
+        "same": town.department.pk,
+        "other": town.other_department.pk,
         "elsewhere": DepartmentFactory(name="Far away").pk,
     }
     data = {
@@ -143,20 +149,20 @@ def test_bad_input_is_explained_and_changes_nothing(
             else {}
         ),
     }
-    client.force_login(world.user("officer"))
+    client.force_login(town.person("officer"))
     response = client.post(url(case), data)
     assert response.status_code == 200
     assert message in error_summary(response.content.decode())
     case.refresh_from_db()
-    assert case.department == world.department
+    assert case.department == town.department
     assert not CaseTransfer.objects.exists()
 
 
-def test_the_service_refuses_what_the_form_cannot_offer(world: World) -> None:
-    case = world.case()
-    officer = world.user("officer")
+def test_the_service_refuses_what_the_form_cannot_offer(town: Town) -> None:
+    case = town.case()
+    officer = town.person("officer")
     for department, message in (
-        (world.department, "The case is already with Parks"),
+        (town.department, "The case is already with Parks"),
         (DepartmentFactory(name="Far away"), "Select a department of the same council"),
     ):
         with pytest.raises(ServiceError) as error:
@@ -164,41 +170,41 @@ def test_the_service_refuses_what_the_form_cannot_offer(world: World) -> None:
         assert error.value.message == message
     with pytest.raises(ServiceError) as error:
         services.case_transfer(
-            actor=officer, case=case, department=world.other_department, reason=" "
+            actor=officer, case=case, department=town.other_department, reason=" "
         )
     assert error.value.message == "Enter why you are passing the case on"
     assert not CaseTransfer.objects.exists()
 
 
-def test_a_decided_case_cannot_be_passed_on(client: Client, world: World) -> None:
-    case = world.case(status="decided", decision="declined", decision_reasons="No money")
-    client.force_login(world.user("officer"))
+def test_a_decided_case_cannot_be_passed_on(client: Client, town: Town) -> None:
+    case = town.case(status="decided", decision="declined", decision_reasons="No money")
+    client.force_login(town.person("officer"))
     page = client.get(reverse("support:case", kwargs={"pk": case.pk})).content.decode()
     assert url(case) not in page
-    response = client.post(url(case), {"department": world.other_department.pk, "reason": REASON})
+    response = client.post(url(case), {"department": town.other_department.pk, "reason": REASON})
     assert "A decided or closed case cannot be passed on" in error_summary(
         response.content.decode()
     )
     case.refresh_from_db()
-    assert case.department == world.department
+    assert case.department == town.department
 
 
 def test_the_transfer_page_is_not_found_for_people_who_cannot_see_the_case(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
-    case = world.case()
-    client.force_login(world.user("other officer"))
+    case = town.case()
+    client.force_login(town.person("other officer"))
     assert client.get(url(case)).status_code == 404
-    client.force_login(world.user("ward councillor"))  # sees the case, may not pass it on
+    client.force_login(town.person("ward councillor"))  # sees the case, may not pass it on
     assert client.get(url(case)).status_code == 403
 
 
-def test_site_admins_see_the_history_in_the_admin(client: Client, world: World) -> None:
-    case = world.case()
+def test_site_admins_see_the_history_in_the_admin(client: Client, town: Town) -> None:
+    case = town.case()
     services.case_transfer(
-        actor=world.user("officer"), case=case, department=world.other_department, reason=REASON
+        actor=town.person("officer"), case=case, department=town.other_department, reason=REASON
     )
-    client.force_login(world.user("site admin"))
+    client.force_login(town.person("site admin"))
     response = client.get(reverse("admin:support_advocacycase_change", args=[case.pk]))
     assert response.status_code == 200
     assert REASON in response.content.decode()

@@ -24,7 +24,13 @@ from grassroots.support.models import (
     SupportKind,
     SupportStatus,
 )
-from grassroots.support.tests.conftest import ROLES, World, build_world, error_summary, post_as
+from grassroots.support.tests.conftest import (
+    SUPPORT_CAST,
+    build_support_town,
+    error_summary,
+    post_as,
+)
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +46,7 @@ WANTED = _wanted_by(NEXT_MONTH.day, NEXT_MONTH.month, NEXT_MONTH.year)
 CASE_PARTIES = {"ward councillor", "lead", "officer"}
 
 
-def _open(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+def _open(w: Town) -> tuple[str, dict[str, Any], Callable[[], bool]]:
     support = w.support(status=SupportStatus.PLANNED, kind=SupportKind.ADVOCATE)
     url = reverse("support:case_open", kwargs={"pk": support.pk})
     data = {
@@ -55,8 +61,8 @@ def _open(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
 
 def _on_case(
     name: str, data: dict[str, Any], check: Callable[[AdvocacyCase], bool]
-) -> Callable[[World], tuple[str, dict[str, Any], Callable[[], bool]]]:
-    def setup(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+) -> Callable[[Town], tuple[str, dict[str, Any], Callable[[], bool]]]:
+    def setup(w: Town) -> tuple[str, dict[str, Any], Callable[[], bool]]:
         case = w.case()
         url = reverse(f"support:{name}", kwargs={"pk": case.pk})
 
@@ -69,7 +75,7 @@ def _on_case(
     return setup
 
 
-ACTIONS: dict[str, tuple[Callable[[World], Any], set[str]]] = {
+ACTIONS: dict[str, tuple[Callable[[Town], Any], set[str]]] = {
     "open case": (_open, {"ward councillor"}),
     "move case status": (
         _on_case("case_move", {"status": "acknowledged"}, lambda c: c.status == "acknowledged"),
@@ -100,21 +106,21 @@ ACTIONS: dict[str, tuple[Callable[[World], Any], set[str]]] = {
 
 @pytest.mark.parametrize(
     ("action", "role"),
-    [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in ROLES],
+    [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in SUPPORT_CAST],
 )
 def test_only_the_right_people_can_act_on_cases(client: Client, action: str, role: str) -> None:
-    world = build_world()
+    town = build_support_town()
     setup, allowed = ACTIONS[action]
-    url, data, changed = setup(world)
-    post_as(client, world, role, url, data)
+    url, data, changed = setup(town)
+    post_as(client, town, role, url, data)
     assert changed() is (role in allowed)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", SUPPORT_CAST)
 def test_the_case_page_is_not_found_for_anybody_not_entitled(client: Client, role: str) -> None:
-    world = build_world()
-    case = world.case()
-    user = world.user(role)
+    town = build_support_town()
+    case = town.case()
+    user = town.user(role)
     if user.is_authenticated:
         client.force_login(user)
     response = client.get(reverse("support:case", kwargs={"pk": case.pk}))
@@ -129,29 +135,28 @@ def test_the_case_page_is_not_found_for_anybody_not_entitled(client: Client, rol
         assert response.status_code == 404
 
 
-def test_a_resident_who_is_not_a_lead_cannot_tell_a_case_exists(
-    client: Client, world: World
-) -> None:
-    case = world.case()
-    client.force_login(world.user("resident"))
+def test_a_resident_who_is_not_a_lead_cannot_tell_a_case_exists(client: Client, town: Town) -> None:
+    case = town.case()
+    client.force_login(town.person("resident"))
     assert client.get(reverse("support:case", kwargs={"pk": case.pk})).status_code == 404
     assert client.get(reverse("support:case", kwargs={"pk": case.pk + 999})).status_code == 404
 
 
 def test_internal_notes_are_seen_only_by_the_departments_officers(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
-    case = world.case()
+    Notification.objects.all().delete()  # what the town's people were told while it was built
+    case = town.case()
     services.case_message_post(
-        actor=world.user("officer"), case=case, text="Secret budget note", internal=True
+        actor=town.person("officer"), case=case, text="Secret budget note", internal=True
     )
     services.case_message_post(
-        actor=world.user("officer"), case=case, text="We are looking into it"
+        actor=town.person("officer"), case=case, text="We are looking into it"
     )
     url = reverse("support:case", kwargs={"pk": case.pk})
     for role in CASE_PARTIES:
         viewer = Client()
-        viewer.force_login(world.user(role))
+        viewer.force_login(town.person(role))
         body = viewer.get(url).content.decode()
         assert "We are looking into it" in body
         assert ("Secret budget note" in body) is (role == "officer"), role
@@ -161,29 +166,29 @@ def test_internal_notes_are_seen_only_by_the_departments_officers(
             "recipient", flat=True
         )
     )
-    assert world.lead.pk in told  # from the public message
-    internal_told = Notification.objects.filter(recipient=world.lead).count()
+    assert town.lead.pk in told  # from the public message
+    internal_told = Notification.objects.filter(recipient=town.lead).count()
     assert internal_told == 1
 
 
 def test_a_councillor_cannot_post_an_internal_note_by_adding_the_field(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
-    case = world.case()
-    client.force_login(world.user("ward councillor"))
+    case = town.case()
+    client.force_login(town.person("ward councillor"))
     client.post(reverse("support:case", kwargs={"pk": case.pk}), {"text": "Hi", "internal": "on"})
     message = CaseMessage.objects.get()
     assert message.internal is False
 
 
-def test_the_life_of_a_case(client: Client, world: World) -> None:
-    support = world.support(status=SupportStatus.PLANNED, kind=SupportKind.ADVOCATE)
+def test_the_life_of_a_case(client: Client, town: Town) -> None:
+    support = town.support(status=SupportStatus.PLANNED, kind=SupportKind.ADVOCATE)
     councillor = Client()
-    councillor.force_login(world.user("ward councillor"))
+    councillor.force_login(town.person("ward councillor"))
     response = councillor.post(
         reverse("support:case_open", kwargs={"pk": support.pk}),
         {
-            "department": world.department.pk,
+            "department": town.department.pk,
             "ask": "Repair the gate",
             "evidence": "Photos",
             "outcome_wanted": "A gate that shuts",
@@ -193,10 +198,10 @@ def test_the_life_of_a_case(client: Client, world: World) -> None:
     case = AdvocacyCase.objects.get()
     assert response["Location"] == reverse("support:case", kwargs={"pk": case.pk})
     assert Notification.objects.filter(
-        recipient=world.user("officer"), kind=Kind.CASE_UPDATE
+        recipient=town.person("officer"), kind=Kind.CASE_UPDATE
     ).exists()
     officer = Client()
-    officer.force_login(world.user("officer"))
+    officer.force_login(town.person("officer"))
     for status in ("acknowledged", "under_consideration"):
         officer.post(reverse("support:case_move", kwargs={"pk": case.pk}), {"status": status})
     officer.post(
@@ -214,10 +219,10 @@ def test_the_life_of_a_case(client: Client, world: World) -> None:
     )
     assert steps == ["acknowledged", "under_consideration", "decided", "closed"]
     assert AuditEntry.objects.filter(action="case.opened").exists()
-    assert Notification.objects.filter(recipient=world.lead, kind=Kind.CASE_UPDATE).count() >= 4
+    assert Notification.objects.filter(recipient=town.lead, kind=Kind.CASE_UPDATE).count() >= 4
 
     # The public summary shows on the initiative's support section, to anybody.
-    page = Client().get(reverse("support:initiative", kwargs={"slug": world.initiative.slug}))
+    page = Client().get(reverse("support:initiative", kwargs={"slug": town.initiative.slug}))
     body = page.content.decode()
     assert "Partly agreed" in body
     assert "We can repair it but not replace it" in body
@@ -225,29 +230,27 @@ def test_the_life_of_a_case(client: Client, world: World) -> None:
 
 
 def test_the_summary_of_a_safeguarded_initiatives_case_is_hidden_from_outsiders(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
-    world.initiative.visibility = Visibility.SAFEGUARDED
-    world.initiative.save(update_fields=["visibility"])
-    world.case(decision="agreed", decision_reasons="Secret reasons", status="decided")
+    town.initiative.visibility = Visibility.SAFEGUARDED
+    town.initiative.save(update_fields=["visibility"])
+    town.case(decision="agreed", decision_reasons="Secret reasons", status="decided")
     assert (
-        client.get(
-            reverse("support:initiative", kwargs={"slug": world.initiative.slug})
-        ).status_code
+        client.get(reverse("support:initiative", kwargs={"slug": town.initiative.slug})).status_code
         == 404
     )
-    client.force_login(world.lead)
+    client.force_login(town.lead)
     assert (
         "Secret reasons"
         in client.get(
-            reverse("support:initiative", kwargs={"slug": world.initiative.slug})
+            reverse("support:initiative", kwargs={"slug": town.initiative.slug})
         ).content.decode()
     )
 
 
-def test_a_case_moves_one_step_at_a_time(client: Client, world: World) -> None:
-    case = world.case()
-    client.force_login(world.user("officer"))
+def test_a_case_moves_one_step_at_a_time(client: Client, town: Town) -> None:
+    case = town.case()
+    client.force_login(town.person("officer"))
     response = client.post(
         reverse("support:case_move", kwargs={"pk": case.pk}), {"status": "closed"}
     )
@@ -258,9 +261,9 @@ def test_a_case_moves_one_step_at_a_time(client: Client, world: World) -> None:
     assert case.status == CaseStatus.RAISED
 
 
-def test_a_decided_case_cannot_be_decided_again(client: Client, world: World) -> None:
-    case = world.case(status="decided", decision="declined", decision_reasons="No money")
-    client.force_login(world.user("officer"))
+def test_a_decided_case_cannot_be_decided_again(client: Client, town: Town) -> None:
+    case = town.case(status="decided", decision="declined", decision_reasons="No money")
+    client.force_login(town.person("officer"))
     response = client.post(
         reverse("support:case_decide", kwargs={"pk": case.pk}),
         {"decision": "agreed", "reasons": "Changed our mind"},
@@ -270,21 +273,21 @@ def test_a_decided_case_cannot_be_decided_again(client: Client, world: World) ->
     assert case.decision == "declined"
 
 
-def test_only_accepted_advocate_support_can_open_a_case(world: World) -> None:
-    councillor = world.user("ward councillor")
-    assert not councillor.has_perm("support.open_case", world.support(kind=SupportKind.ADVOCATE))
+def test_only_accepted_advocate_support_can_open_a_case(town: Town) -> None:
+    councillor = town.person("ward councillor")
+    assert not councillor.has_perm("support.open_case", town.support(kind=SupportKind.ADVOCATE))
     assert not councillor.has_perm(
-        "support.open_case", world.support(status=SupportStatus.PLANNED, kind=SupportKind.CONNECT)
+        "support.open_case", town.support(status=SupportStatus.PLANNED, kind=SupportKind.CONNECT)
     )
 
 
-def test_a_second_case_for_the_same_support_is_refused(client: Client, world: World) -> None:
-    case = world.case()
-    client.force_login(world.user("ward councillor"))
+def test_a_second_case_for_the_same_support_is_refused(client: Client, town: Town) -> None:
+    case = town.case()
+    client.force_login(town.person("ward councillor"))
     response = client.post(
         reverse("support:case_open", kwargs={"pk": case.support.pk}),
         {
-            "department": world.department.pk,
+            "department": town.department.pk,
             "ask": "Again",
             "evidence": "Photos",
             "outcome_wanted": "Gate",
@@ -371,13 +374,13 @@ CASE_BAD_INPUT = [
 
 @pytest.mark.parametrize(("override", "field", "message"), CASE_BAD_INPUT)
 def test_bad_cases_are_explained_and_nothing_is_saved(
-    client: Client, world: World, override: dict[str, Any], field: str, message: str
+    client: Client, town: Town, override: dict[str, Any], field: str, message: str
 ) -> None:
-    support = world.support(status=SupportStatus.PLANNED, kind=SupportKind.ADVOCATE)
-    data: dict[str, Any] = {"department": world.department.pk, **GOOD_CASE, **override}
+    support = town.support(status=SupportStatus.PLANNED, kind=SupportKind.ADVOCATE)
+    data: dict[str, Any] = {"department": town.department.pk, **GOOD_CASE, **override}
     if "department" in override or not override:
         data = {**GOOD_CASE, **override} if override else {}
-    client.force_login(world.user("ward councillor"))
+    client.force_login(town.person("ward councillor"))
     response = client.post(reverse("support:case_open", kwargs={"pk": support.pk}), data)
     assert response.status_code == 200
     summary = error_summary(response.content.decode())
@@ -415,10 +418,10 @@ DECIDE_BAD_INPUT = [
 
 @pytest.mark.parametrize(("data", "field", "message"), DECIDE_BAD_INPUT)
 def test_bad_decisions_are_explained_and_nothing_changes(
-    client: Client, world: World, data: dict[str, Any], field: str, message: str
+    client: Client, town: Town, data: dict[str, Any], field: str, message: str
 ) -> None:
-    case = world.case()
-    client.force_login(world.user("officer"))
+    case = town.case()
+    client.force_login(town.person("officer"))
     response = client.post(reverse("support:case_decide", kwargs={"pk": case.pk}), data)
     assert response.status_code == 200
     summary = error_summary(response.content.decode())
@@ -438,19 +441,19 @@ def test_bad_decisions_are_explained_and_nothing_changes(
     ],
 )
 def test_bad_messages_are_explained_and_nothing_is_saved(
-    client: Client, world: World, data: dict[str, Any], message: str
+    client: Client, town: Town, data: dict[str, Any], message: str
 ) -> None:
-    case = world.case()
-    client.force_login(world.lead)
+    case = town.case()
+    client.force_login(town.lead)
     response = client.post(reverse("support:case", kwargs={"pk": case.pk}), data)
     assert response.status_code == 200
     assert message in error_summary(response.content.decode())
     assert not CaseMessage.objects.exists()
 
 
-def test_bad_case_status_is_explained(client: Client, world: World) -> None:
-    case = world.case()
-    client.force_login(world.user("officer"))
+def test_bad_case_status_is_explained(client: Client, town: Town) -> None:
+    case = town.case()
+    client.force_login(town.person("officer"))
     for data in ({}, {"status": "decided"}, {"status": "raised"}):
         response = client.post(reverse("support:case_move", kwargs={"pk": case.pk}), data)
         assert "Select the new status" in error_summary(response.content.decode())
@@ -459,19 +462,19 @@ def test_bad_case_status_is_explained(client: Client, world: World) -> None:
 
 
 def test_overdue_cases_are_flagged_once_to_the_department_and_the_councillor(
-    world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+    town: Town, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    overdue = world.case()
+    overdue = town.case()
     AdvocacyCase.objects.filter(pk=overdue.pk).update(
         wanted_by=timezone.localdate() - datetime.timedelta(days=1)
     )
-    decided = world.case(
+    decided = town.case(
         wanted_by=timezone.localdate() - datetime.timedelta(days=3),
         status="decided",
         decision="agreed",
         decision_reasons="Done",
     )
-    on_time = world.case()
+    on_time = town.case()
     with open("/dev/null", "w") as sink, django_capture_on_commit_callbacks(execute=True):
         call_command("flag_overdue_cases", stdout=sink)
     tasks.flag_overdue_cases.enqueue()  # as a task, the same day: nothing new
@@ -486,21 +489,21 @@ def test_overdue_cases_are_flagged_once_to_the_department_and_the_councillor(
     for role in ("officer", "ward councillor"):
         assert (
             Notification.objects.filter(
-                recipient=world.user(role), kind=Kind.CASE_UPDATE, text__contains="overdue"
+                recipient=town.person(role), kind=Kind.CASE_UPDATE, text__contains="overdue"
             ).count()
             == 1
         ), role
-    assert not Notification.objects.filter(recipient=world.user("other officer")).exists()
+    assert not Notification.objects.filter(recipient=town.person("other officer")).exists()
     assert AuditEntry.objects.filter(action="case.overdue").count() == 1
     assert services.cases_flag_overdue() == 0
 
 
 def test_the_case_page_costs_a_bounded_number_of_queries(
-    client: Client, world: World, django_assert_max_num_queries: Any
+    client: Client, town: Town, django_assert_max_num_queries: Any
 ) -> None:
-    case = world.case()
+    case = town.case()
     for n in range(30):
-        author = world.user(["officer", "lead", "ward councillor"][n % 3])
+        author = town.person(["officer", "lead", "ward councillor"][n % 3])
         CaseMessage.objects.create(
             case=case,
             author=author,
@@ -508,7 +511,7 @@ def test_the_case_page_costs_a_bounded_number_of_queries(
             internal=n % 5 == 0,
             department=case.department if n % 5 == 0 else None,
         )
-    client.force_login(world.user("officer"))
+    client.force_login(town.person("officer"))
     url = reverse("support:case", kwargs={"pk": case.pk})
     client.get(url)
     with django_assert_max_num_queries(11):  # one more since cases have a history

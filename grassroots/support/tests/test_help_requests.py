@@ -28,36 +28,36 @@ from grassroots.places.tests.factories import CouncillorTermFactory
 from grassroots.support import services, tasks
 from grassroots.support.models import HelpRequest, HelpRequestStatus, Support, SupportStatus
 from grassroots.support.tests.conftest import (
-    ROLES,
-    World,
-    build_world,
-    councillor_user,
+    SUPPORT_CAST,
+    build_support_town,
     error_summary,
     post_as,
 )
+from grassroots.testing.people import make_councillor
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
 
-def _ask(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+def _ask(w: Town) -> tuple[str, dict[str, Any], Callable[[], bool]]:
     url = reverse("support:ask", kwargs={"slug": w.initiative.slug})
     data = {"kind": "advocate", "message": "Please ask about the gate"}
     return url, data, lambda: HelpRequest.objects.filter(initiative=w.initiative).exists()
 
 
-def _take(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+def _take(w: Town) -> tuple[str, dict[str, Any], Callable[[], bool]]:
     request = w.help_request()
     url = reverse("support:take", kwargs={"pk": request.pk})
     return url, {}, lambda: HelpRequest.objects.get(pk=request.pk).status == "taken"
 
 
-def _withdraw(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+def _withdraw(w: Town) -> tuple[str, dict[str, Any], Callable[[], bool]]:
     request = w.help_request()
     url = reverse("support:help_withdraw", kwargs={"pk": request.pk})
     return url, {}, lambda: HelpRequest.objects.get(pk=request.pk).status == "withdrawn"
 
 
-ACTIONS: dict[str, tuple[Callable[[World], Any], set[str]]] = {
+ACTIONS: dict[str, tuple[Callable[[Town], Any], set[str]]] = {
     "ask for help": (_ask, {"lead"}),
     "take": (_take, {"ward councillor"}),
     "withdraw request": (_withdraw, {"lead"}),
@@ -66,75 +66,75 @@ ACTIONS: dict[str, tuple[Callable[[World], Any], set[str]]] = {
 
 @pytest.mark.parametrize(
     ("action", "role"),
-    [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in ROLES],
+    [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in SUPPORT_CAST],
 )
 def test_only_the_right_people_can_act_on_help_requests(
     client: Client, action: str, role: str
 ) -> None:
-    world = build_world()
+    town = build_support_town()
     setup, allowed = ACTIONS[action]
-    url, data, changed = setup(world)
-    post_as(client, world, role, url, data)
+    url, data, changed = setup(town)
+    post_as(client, town, role, url, data)
     assert changed() is (role in allowed)
 
 
-def test_every_ward_councillor_is_asked_and_the_wait_is_shown(client: Client, world: World) -> None:
-    second = councillor_user(world.ward)
-    client.force_login(world.lead)
+def test_every_ward_councillor_is_asked_and_the_wait_is_shown(client: Client, town: Town) -> None:
+    second = make_councillor(town.ward)
+    client.force_login(town.lead)
     client.post(
-        reverse("support:ask", kwargs={"slug": world.initiative.slug}),
+        reverse("support:ask", kwargs={"slug": town.initiative.slug}),
         {"kind": "connect", "message": "Who runs the community hall?"},
     )
     told = set(
         Notification.objects.filter(kind=Kind.HELP_REQUEST).values_list("recipient", flat=True)
     )
     assert told == {
-        world.user("ward councillor").pk,
-        world.user("ward councillor without MFA").pk,
+        town.person("ward councillor").pk,
+        town.person("ward councillor without MFA").pk,
         second.pk,
     }
     request = HelpRequest.objects.get()
     assert AuditEntry.objects.filter(
         action="help_request.created", object_id=str(request.pk)
     ).exists()
-    body = client.get(reverse("support:initiative", kwargs={"slug": world.initiative.slug})).content
+    body = client.get(reverse("support:initiative", kwargs={"slug": town.initiative.slug})).content
     assert b"Asked today" in body
     assert b"0 working days" not in body
 
 
-def test_taking_a_request_makes_it_planned_support(client: Client, world: World) -> None:
-    request = world.help_request()
-    client.force_login(world.user("ward councillor"))
+def test_taking_a_request_makes_it_planned_support(client: Client, town: Town) -> None:
+    request = town.help_request()
+    client.force_login(town.person("ward councillor"))
     response = client.post(
         reverse("support:take", kwargs={"pk": request.pk}), {"description": "I'll find out"}
     )
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == HelpRequestStatus.TAKEN
-    assert request.taken_by == world.councillor()
+    assert request.taken_by == town.councillor()
     support = Support.objects.get()
     assert support.help_request == request
     assert support.status == SupportStatus.PLANNED
     assert support.description == "I'll find out"
-    assert Notification.objects.filter(recipient=world.lead, kind=Kind.SUPPORT_UPDATE).exists()
+    assert Notification.objects.filter(recipient=town.lead, kind=Kind.SUPPORT_UPDATE).exists()
     body = client.get(response["Location"]).content.decode()
-    assert f"Taken by {world.councillor().name} after" in body
+    assert f"Taken by {town.councillor().name} after" in body
 
 
-def test_a_taken_request_cannot_be_taken_again(client: Client, world: World) -> None:
-    other = councillor_user(world.ward, name="Second Councillor")
-    request = world.help_request()
-    first = world.user("ward councillor")
+def test_a_taken_request_cannot_be_taken_again(client: Client, town: Town) -> None:
+    other = make_councillor(town.ward, name="Second Councillor")
+    request = town.help_request()
+    first = town.person("ward councillor")
     # Both councillors loaded the request while it was waiting; the first takes it.
     stale = HelpRequest.objects.get(pk=request.pk)
     services.help_request_take(actor=first, help_request=request)
     with pytest.raises(ServiceError) as error:
         services.help_request_take(actor=other, help_request=stale)
-    assert error.value.message == f"{world.councillor().name} has already taken this request"
+    assert error.value.message == f"{town.councillor().name} has already taken this request"
     assert Support.objects.count() == 1
     client.force_login(other)
     response = client.post(reverse("support:take", kwargs={"pk": request.pk}))
-    assert f"{world.councillor().name} has already taken this request" in error_summary(
+    assert f"{town.councillor().name} has already taken this request" in error_summary(
         response.content.decode()
     )
     assert Support.objects.count() == 1
@@ -146,10 +146,10 @@ def test_two_councillors_taking_at_once_get_one_winner() -> None:
         # The SQLite test database lives in shared-cache memory, which reports "table is
         # locked" instead of waiting; the stale-read test above covers SQLite.
         pytest.skip("two real threads writing at once need the PostgreSQL test database")
-    world = build_world()
-    other = councillor_user(world.ward, name="Second Councillor")
-    request = world.help_request()
-    users = [world.user("ward councillor"), other]
+    town = build_support_town()
+    other = make_councillor(town.ward, name="Second Councillor")
+    request = town.help_request()
+    users = [town.person("ward councillor"), other]
     barrier = threading.Barrier(2)
     outcomes: list[Any] = []
 
@@ -175,18 +175,18 @@ def test_two_councillors_taking_at_once_get_one_winner() -> None:
     assert Support.objects.count() == 1
 
 
-def test_a_withdrawn_request_cannot_be_taken(client: Client, world: World) -> None:
-    request = world.help_request(status=HelpRequestStatus.WITHDRAWN)
-    client.force_login(world.user("ward councillor"))
+def test_a_withdrawn_request_cannot_be_taken(client: Client, town: Town) -> None:
+    request = town.help_request(status=HelpRequestStatus.WITHDRAWN)
+    client.force_login(town.person("ward councillor"))
     response = client.post(reverse("support:take", kwargs={"pk": request.pk}))
     assert "This request has been withdrawn" in error_summary(response.content.decode())
     assert not Support.objects.exists()
 
 
-def test_a_taken_request_cannot_be_withdrawn(client: Client, world: World) -> None:
-    request = world.help_request()
-    services.help_request_take(actor=world.user("ward councillor"), help_request=request)
-    client.force_login(world.lead)
+def test_a_taken_request_cannot_be_withdrawn(client: Client, town: Town) -> None:
+    request = town.help_request()
+    services.help_request_take(actor=town.person("ward councillor"), help_request=request)
+    client.force_login(town.lead)
     response = client.post(reverse("support:help_withdraw", kwargs={"pk": request.pk}))
     assert "Only a request nobody has taken can be withdrawn" in response.content.decode()
     request.refresh_from_db()
@@ -215,10 +215,10 @@ ASK_BAD_INPUT = [
 
 @pytest.mark.parametrize(("data", "field", "message"), ASK_BAD_INPUT)
 def test_bad_requests_are_explained_and_nothing_is_saved(
-    client: Client, world: World, data: dict[str, Any], field: str, message: str
+    client: Client, town: Town, data: dict[str, Any], field: str, message: str
 ) -> None:
-    client.force_login(world.lead)
-    response = client.post(reverse("support:ask", kwargs={"slug": world.initiative.slug}), data)
+    client.force_login(town.lead)
+    response = client.post(reverse("support:ask", kwargs={"slug": town.initiative.slug}), data)
     assert response.status_code == 200
     summary = error_summary(response.content.decode())
     assert message in summary
@@ -226,9 +226,9 @@ def test_bad_requests_are_explained_and_nothing_is_saved(
     assert not HelpRequest.objects.exists()
 
 
-def test_take_with_a_too_long_description_is_explained(client: Client, world: World) -> None:
-    request = world.help_request()
-    client.force_login(world.user("ward councillor"))
+def test_take_with_a_too_long_description_is_explained(client: Client, town: Town) -> None:
+    request = town.help_request()
+    client.force_login(town.person("ward councillor"))
     response = client.post(
         reverse("support:take", kwargs={"pk": request.pk}), {"description": "x" * 2001}
     )
@@ -245,13 +245,13 @@ def _age(request: HelpRequest, days: int) -> None:
     )
 
 
-def test_the_reminder_flags_old_requests_once_a_day(client: Client, world: World) -> None:
-    old = world.help_request()
+def test_the_reminder_flags_old_requests_once_a_day(client: Client, town: Town) -> None:
+    old = town.help_request()
     _age(old, 14)  # at least 7 working days, whatever the holidays
-    fresh = world.help_request(message="Brand new")
-    taken = world.help_request(message="Taken already")
+    fresh = town.help_request(message="Brand new")
+    taken = town.help_request(message="Taken already")
     _age(taken, 14)
-    services.help_request_take(actor=world.user("ward councillor"), help_request=taken)
+    services.help_request_take(actor=town.person("ward councillor"), help_request=taken)
     Notification.objects.all().delete()
 
     call_command("remind_help_requests", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -261,7 +261,7 @@ def test_the_reminder_flags_old_requests_once_a_day(client: Client, world: World
     assert old.last_reminded_at is not None
     assert fresh.overdue_since is None
     reminders = Notification.objects.filter(
-        recipient=world.user("ward councillor"), kind=Kind.HELP_REQUEST
+        recipient=town.person("ward councillor"), kind=Kind.HELP_REQUEST
     )
     assert reminders.count() == 1
     assert "Still waiting" in reminders.get().text
@@ -278,13 +278,13 @@ def test_the_reminder_flags_old_requests_once_a_day(client: Client, world: World
     assert old.overdue_since == first_flag
     assert AuditEntry.objects.filter(action="help_request.reminded").count() == 2
 
-    ward_page = client.get(world.ward.get_absolute_url()).content.decode()
+    ward_page = client.get(town.ward.get_absolute_url()).content.decode()
     assert "Overdue" in ward_page
     assert "Riverside garden" in ward_page
 
 
-def test_the_number_of_working_days_comes_from_settings(world: World, settings: Any) -> None:
-    request = world.help_request()
+def test_the_number_of_working_days_comes_from_settings(town: Town, settings: Any) -> None:
+    request = town.help_request()
     _age(request, 14)
     settings.HELP_REQUEST_WORKING_DAYS = 30
     assert services.help_requests_remind() == 0
@@ -292,31 +292,32 @@ def test_the_number_of_working_days_comes_from_settings(world: World, settings: 
     assert services.help_requests_remind() == 1
 
 
-def test_reminders_about_safeguarded_initiatives_reach_only_ward_councillors(world: World) -> None:
-    world.initiative.visibility = Visibility.SAFEGUARDED
-    world.initiative.save(update_fields=["visibility"])
-    request = world.help_request()
+def test_reminders_about_safeguarded_initiatives_reach_only_ward_councillors(town: Town) -> None:
+    Notification.objects.all().delete()  # what the town's people were told while it was built
+    town.initiative.visibility = Visibility.SAFEGUARDED
+    town.initiative.save(update_fields=["visibility"])
+    request = town.help_request()
     _age(request, 14)
     services.help_requests_remind()
     recipients = set(Notification.objects.values_list("recipient", flat=True))
     # Not the one without two-factor authentication: no insider access until it is set up.
-    assert recipients == {world.user("ward councillor").pk}
+    assert recipients == {town.person("ward councillor").pk}
     assert not mail.outbox or all(
-        world.user("other councillor").email not in m.to for m in mail.outbox
+        town.person("other councillor").email not in m.to for m in mail.outbox
     )
 
 
-def test_taking_without_saying_what_leaves_it_not_said_yet(client: Client, world: World) -> None:
-    request = world.help_request(message="Who looks after the park?")
-    client.force_login(world.user("ward councillor"))
+def test_taking_without_saying_what_leaves_it_not_said_yet(client: Client, town: Town) -> None:
+    request = town.help_request(message="Who looks after the park?")
+    client.force_login(town.person("ward councillor"))
     page = client.get(reverse("support:take", kwargs={"pk": request.pk})).content.decode()
     # The question is shown for context, but the answer box starts empty.
     assert re.search(r'<textarea[^>]*name="description"[^>]*>\s*</textarea>', page)
     client.post(reverse("support:take", kwargs={"pk": request.pk}), {"description": "  "})
     support = Support.objects.get()
     assert support.description == ""
-    client.force_login(world.lead)
-    body = client.get(reverse("support:initiative", kwargs={"slug": world.initiative.slug}))
+    client.force_login(town.lead)
+    body = client.get(reverse("support:initiative", kwargs={"slug": town.initiative.slug}))
     section = body.content.decode()
     what = section[section.index("What they will do") :]
     what = what[: what.index("</dd>")]
@@ -324,19 +325,19 @@ def test_taking_without_saying_what_leaves_it_not_said_yet(client: Client, world
     assert "Who looks after the park?" not in what
 
 
-def test_the_migration_empties_questions_copied_in_as_what_they_will_do(world: World) -> None:
+def test_the_migration_empties_questions_copied_in_as_what_they_will_do(town: Town) -> None:
 
     migration = importlib.import_module(
         "grassroots.support.migrations.0002_support_description_may_wait"
     )
-    copied = world.help_request(message="Who looks after the park?")
-    answered = world.help_request(message="Who runs the hall?")
-    first = services.help_request_take(actor=world.user("ward councillor"), help_request=copied)
+    copied = town.help_request(message="Who looks after the park?")
+    answered = town.help_request(message="Who runs the hall?")
+    first = services.help_request_take(actor=town.person("ward councillor"), help_request=copied)
     second = services.help_request_take(
-        actor=world.user("ward councillor"), help_request=answered, description="I'll ask"
+        actor=town.person("ward councillor"), help_request=answered, description="I'll ask"
     )
     Support.objects.filter(pk=first.pk).update(description="Who looks after the park?")
-    offer = world.support()  # an offer of support, not an answer to a request: left alone
+    offer = town.support()  # an offer of support, not an answer to a request: left alone
     migration.clear_copied_questions(apps, None)
     first.refresh_from_db()
     second.refresh_from_db()
@@ -357,26 +358,26 @@ def test_the_migration_empties_questions_copied_in_as_what_they_will_do(world: W
     ],
 )
 def test_the_wait_is_said_in_plain_words(
-    client: Client, world: World, asked: str, seen: str, label: str
+    client: Client, town: Town, asked: str, seen: str, label: str
 ) -> None:
     with freeze_time(asked):
-        world.help_request()
+        town.help_request()
     with freeze_time(seen):
-        client.force_login(world.lead)
+        client.force_login(town.lead)
         body = client.get(
-            reverse("support:initiative", kwargs={"slug": world.initiative.slug})
+            reverse("support:initiative", kwargs={"slug": town.initiative.slug})
         ).content.decode()
-        ward = client.get(world.ward.get_absolute_url()).content.decode()
+        ward = client.get(town.ward.get_absolute_url()).content.decode()
     assert label in body
     assert label in ward
     assert "0 working days" not in body + ward
 
 
 def test_the_same_request_sent_twice_is_refused_with_a_link_to_the_first(
-    client: Client, world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+    client: Client, town: Town, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    url = reverse("support:ask", kwargs={"slug": world.initiative.slug})
-    client.force_login(world.lead)
+    url = reverse("support:ask", kwargs={"slug": town.initiative.slug})
+    client.force_login(town.lead)
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post(url, {"kind": "connect", "message": "Who runs the community hall?"})
     assert first.status_code == 302
@@ -389,62 +390,60 @@ def test_the_same_request_sent_twice_is_refused_with_a_link_to_the_first(
     assert again.status_code == 200
     summary = error_summary(again.content.decode())
     assert "You have already sent this request and it is still waiting for a councillor" in summary
-    assert f'href="/support/initiatives/{world.initiative.slug}/#help-request-{request.pk}"' in (
+    assert f'href="/support/initiatives/{town.initiative.slug}/#help-request-{request.pk}"' in (
         summary
     )
     assert HelpRequest.objects.count() == 1
     assert len(mailoutbox) == emails
     assert Notification.objects.count() == notifications
-    page = client.get(reverse("support:initiative", kwargs={"slug": world.initiative.slug}))
+    page = client.get(reverse("support:initiative", kwargs={"slug": town.initiative.slug}))
     assert f'id="help-request-{request.pk}"' in page.content.decode()
 
 
-def test_the_same_words_may_be_asked_again_once_the_first_is_answered(world: World) -> None:
+def test_the_same_words_may_be_asked_again_once_the_first_is_answered(town: Town) -> None:
     first = services.help_request_create(
-        actor=world.lead, initiative=world.initiative, kind="connect", message="Who cuts the grass?"
+        actor=town.lead, initiative=town.initiative, kind="connect", message="Who cuts the grass?"
     )
     with pytest.raises(ServiceError):
         services.help_request_create(
-            actor=world.lead,
-            initiative=world.initiative,
+            actor=town.lead,
+            initiative=town.initiative,
             kind="advocate",
             message="who cuts the grass",
         )
     # A different question, or the same one from another lead, is a new request.
     services.help_request_create(
-        actor=world.lead, initiative=world.initiative, kind="connect", message="Who cuts hedges?"
+        actor=town.lead, initiative=town.initiative, kind="connect", message="Who cuts hedges?"
     )
-    services.help_request_withdraw(actor=world.lead, help_request=first)
+    services.help_request_withdraw(actor=town.lead, help_request=first)
     services.help_request_create(
-        actor=world.lead, initiative=world.initiative, kind="connect", message="Who cuts the grass?"
+        actor=town.lead, initiative=town.initiative, kind="connect", message="Who cuts the grass?"
     )
     assert HelpRequest.objects.filter(status=HelpRequestStatus.WAITING).count() == 2
 
 
-def test_the_database_refuses_a_second_waiting_copy(world: World) -> None:
-    world.help_request(message="Who looks after the park?")
+def test_the_database_refuses_a_second_waiting_copy(town: Town) -> None:
+    town.help_request(message="Who looks after the park?")
     with pytest.raises(IntegrityError), transaction.atomic():
-        world.help_request(message="Who looks after the park?")
+        town.help_request(message="Who looks after the park?")
 
 
-def test_the_leads_are_told_who_the_request_reaches_and_who_not(
-    client: Client, world: World
-) -> None:
+def test_the_leads_are_told_who_the_request_reaches_and_who_not(client: Client, town: Town) -> None:
     CouncillorTermFactory(
-        ward=world.ward,
+        ward=town.ward,
         councillor__name="Cy Offline",
         councillor__email="cy.offline@council.example",
         councillor__phone="01632 960123",
     )
-    CouncillorTermFactory(ward=world.ward, councillor__name="Di Unlisted", councillor__email="")
+    CouncillorTermFactory(ward=town.ward, councillor__name="Di Unlisted", councillor__email="")
     on_site = sorted(
-        (world.councillor(), world.councillor("ward councillor without MFA")),
+        (town.councillor(), town.councillor("ward councillor without MFA")),
         key=lambda c: c.name,
     )
-    client.force_login(world.lead)
+    client.force_login(town.lead)
     for url in (
-        reverse("support:ask", kwargs={"slug": world.initiative.slug}),
-        reverse("support:initiative", kwargs={"slug": world.initiative.slug}),
+        reverse("support:ask", kwargs={"slug": town.initiative.slug}),
+        reverse("support:initiative", kwargs={"slug": town.initiative.slug}),
     ):
         text = " ".join(re.sub(r"<[^>]+>", "", client.get(url).content.decode()).split())
         assert (
@@ -455,17 +454,17 @@ def test_the_leads_are_told_who_the_request_reaches_and_who_not(
             "cy.offline@council.example or by phone on 01632 960123."
         ) in text
         assert ("Di Unlisted does not use Grassroots yet and has no public contact details") in text
-    page = client.get(reverse("support:ask", kwargs={"slug": world.initiative.slug}))
+    page = client.get(reverse("support:ask", kwargs={"slug": town.initiative.slug}))
     assert 'href="mailto:cy.offline@council.example"' in page.content.decode()
 
 
 def test_without_councillors_here_the_leads_are_told_nobody_will_see_it(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
-    CouncillorTerm.objects.filter(ward=world.ward).update(
+    CouncillorTerm.objects.filter(ward=town.ward).update(
         ends_on=timezone.localdate() - datetime.timedelta(days=1),
         starts_on=timezone.localdate() - datetime.timedelta(days=900),
     )
-    client.force_login(world.lead)
-    text = client.get(reverse("support:ask", kwargs={"slug": world.initiative.slug})).content
+    client.force_login(town.lead)
+    text = client.get(reverse("support:ask", kwargs={"slug": town.initiative.slug})).content
     assert b"We do not know who your ward councillors are yet" in text

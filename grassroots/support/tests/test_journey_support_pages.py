@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from grassroots.core.tests.browser import assert_accessible, follow, visit
 from grassroots.support.models import AdvocacyCase, Support, SupportStatus
-from grassroots.support.tests.conftest import World, build_world
+from grassroots.support.tests.conftest import build_support_town
+from grassroots.testing.worlds import Town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,11 +48,11 @@ def _page_as(browser: Any, live_server: Any, user: Any, *, javascript: bool = Tr
 def test_help_to_case_to_feedback_in_the_browser(
     browser: Any, live_server: Any, javascript: bool
 ) -> None:
-    world: World = build_world()
+    town: Town = build_support_town()
     base = live_server.url
-    support_url = base + reverse("support:initiative", kwargs={"slug": world.initiative.slug})
+    support_url = base + reverse("support:initiative", kwargs={"slug": town.initiative.slug})
 
-    lead = _page_as(browser, live_server, world.lead, javascript=javascript)
+    lead = _page_as(browser, live_server, town.lead, javascript=javascript)
     visit(lead, support_url)
     # A mistake first: nothing chosen.
     follow(lead.get_by_role("button", name="Send request"))
@@ -64,7 +65,7 @@ def test_help_to_case_to_feedback_in_the_browser(
     assert_accessible(lead)
 
     councillor = _page_as(
-        browser, live_server, world.user("ward councillor"), javascript=javascript
+        browser, live_server, town.person("ward councillor"), javascript=javascript
     )
     visit(councillor, support_url)
     follow(councillor.get_by_role("button", name="Take this request"))
@@ -75,7 +76,7 @@ def test_help_to_case_to_feedback_in_the_browser(
     follow(councillor.get_by_role("button", name="Raise the case"))
     assert "There is a problem" in councillor.content()
     assert_accessible(councillor)
-    councillor.get_by_label("Council department").select_option(label=str(world.department))
+    councillor.get_by_label("Council department").select_option(label=str(town.department))
     councillor.get_by_label("What you are asking for").fill("Repair the gate")
     councillor.get_by_label("Evidence").fill("Photos of the broken gate")
     councillor.get_by_label("The outcome wanted").fill("A gate that shuts")
@@ -89,7 +90,7 @@ def test_help_to_case_to_feedback_in_the_browser(
     assert_accessible(councillor)
     case = AdvocacyCase.objects.get()
 
-    officer = _page_as(browser, live_server, world.user("officer"), javascript=javascript)
+    officer = _page_as(browser, live_server, town.person("officer"), javascript=javascript)
     case_url = base + reverse("support:case", kwargs={"pk": case.pk})
     # The officer finds it in their department's list of cases.
     visit(officer, base + reverse("support:cases"))
@@ -120,9 +121,9 @@ def test_help_to_case_to_feedback_in_the_browser(
     assert "Thank you for your feedback" in lead.content()
 
     public = _page_as(browser, live_server, None, javascript=javascript)
-    visit(public, base + world.councillor().get_absolute_url())
+    visit(public, base + town.councillor().get_absolute_url())
     assert "The gate is fixed, thank you" in public.content()
-    visit(public, base + world.ward.get_absolute_url())
+    visit(public, base + town.ward.get_absolute_url())
     visit(public, support_url)
     for page in (lead, councillor, officer, public):
         page.context.close()
@@ -131,11 +132,11 @@ def test_help_to_case_to_feedback_in_the_browser(
 def test_inbox_repeat_request_and_passing_a_case_on_in_the_browser(
     browser: Any, live_server: Any
 ) -> None:
-    world: World = build_world()
+    town: Town = build_support_town()
     base = live_server.url
-    ask_url = base + reverse("support:ask", kwargs={"slug": world.initiative.slug})
+    ask_url = base + reverse("support:ask", kwargs={"slug": town.initiative.slug})
 
-    lead = _page_as(browser, live_server, world.lead, javascript=False)
+    lead = _page_as(browser, live_server, town.lead, javascript=False)
     for _ in range(2):  # the second time is refused, linking to the first
         visit(lead, ask_url)
         assert "who use Grassroots" in lead.content()
@@ -145,21 +146,21 @@ def test_inbox_repeat_request_and_passing_a_case_on_in_the_browser(
     assert "You have already sent this request" in lead.content()
     assert_accessible(lead)
 
-    councillor = _page_as(browser, live_server, world.user("ward councillor"))
+    councillor = _page_as(browser, live_server, town.person("ward councillor"))
     visit(councillor, base + reverse("support:help_requests"))
     assert "Who runs the community hall?" in councillor.content()
     assert "Asked today" in councillor.content()
     assert_accessible(councillor)
 
-    case = world.case()
-    officer = _page_as(browser, live_server, world.user("officer"))
+    case = town.case()
+    officer = _page_as(browser, live_server, town.person("officer"))
     visit(officer, base + reverse("support:case", kwargs={"pk": case.pk}))
     follow(officer.get_by_role("link", name="Pass this case to another department"))
     follow(officer.get_by_role("button", name="Pass the case on"))
     assert "There is a problem" in officer.content()
     assert_accessible(officer)
     officer.get_by_label("Department to pass the case to").select_option(
-        label=str(world.other_department)
+        label=str(town.other_department)
     )
     officer.get_by_label("Why you are passing it on").fill("Housing look after this gate")
     follow(officer.get_by_role("button", name="Pass the case on"))

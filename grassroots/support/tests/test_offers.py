@@ -15,12 +15,18 @@ from grassroots.initiatives.models import Visibility
 from grassroots.notifications.models import Kind, Notification
 from grassroots.places.tests.factories import CouncillorFactory
 from grassroots.support.models import Invitation, Support, SupportKind, SupportStatus
-from grassroots.support.tests.conftest import ROLES, World, build_world, error_summary, post_as
+from grassroots.support.tests.conftest import (
+    SUPPORT_CAST,
+    build_support_town,
+    error_summary,
+    post_as,
+)
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
 
-def _offer(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+def _offer(w: Town) -> tuple[str, dict[str, Any], Callable[[], bool]]:
     url = reverse("support:offer", kwargs={"slug": w.initiative.slug})
     data = {"kind": "facilitate", "description": "I will host a meeting"}
     return url, data, lambda: Support.objects.filter(initiative=w.initiative).exists()
@@ -28,8 +34,8 @@ def _offer(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
 
 def _on_support(
     name: str, status: str, data: dict[str, Any], after: str, field: str = "status"
-) -> Callable[[World], tuple[str, dict[str, Any], Callable[[], bool]]]:
-    def setup(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+) -> Callable[[Town], tuple[str, dict[str, Any], Callable[[], bool]]]:
+    def setup(w: Town) -> tuple[str, dict[str, Any], Callable[[], bool]]:
         support = w.support(status=status)
         url = reverse(f"support:{name}", kwargs={"pk": support.pk})
 
@@ -42,7 +48,7 @@ def _on_support(
     return setup
 
 
-def _invite(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+def _invite(w: Town) -> tuple[str, dict[str, Any], Callable[[], bool]]:
     target = CouncillorFactory(name="Jo Bloggs", user=w.user("resident"))
     url = reverse("support:invite", kwargs={"slug": w.initiative.slug})
     return (
@@ -52,7 +58,7 @@ def _invite(w: World) -> tuple[str, dict[str, Any], Callable[[], bool]]:
     )
 
 
-ACTIONS: dict[str, tuple[Callable[[World], Any], set[str]]] = {
+ACTIONS: dict[str, tuple[Callable[[Town], Any], set[str]]] = {
     "offer": (_offer, {"ward councillor", "invited councillor"}),
     "withdraw": (
         _on_support("withdraw", SupportStatus.OFFERED, {}, SupportStatus.WITHDRAWN),
@@ -84,35 +90,36 @@ ACTIONS: dict[str, tuple[Callable[[World], Any], set[str]]] = {
 
 @pytest.mark.parametrize(
     ("action", "role"),
-    [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in ROLES],
+    [pytest.param(a, r, id=f"{a}-{r}") for a in ACTIONS for r in SUPPORT_CAST],
 )
 def test_only_the_right_people_can_act_on_support(client: Client, action: str, role: str) -> None:
-    world = build_world()
+    town = build_support_town()
     setup, allowed = ACTIONS[action]
-    url, data, changed = setup(world)
-    response = post_as(client, world, role, url, data)
+    url, data, changed = setup(town)
+    response = post_as(client, town, role, url, data)
     assert changed() is (role in allowed), response.status_code
     if role in allowed:
         assert response.status_code == 302
-    elif world.user(role).is_authenticated and role != "ward councillor without MFA":
+    elif town.user(role).is_authenticated and role != "ward councillor without MFA":
         # Signed in but not allowed: refused outright (the initiative is public, so no 404).
         assert response.status_code == 403
 
 
-def test_an_offer_reaches_the_leads_and_is_audited(client: Client, world: World) -> None:
-    client.force_login(world.user("ward councillor"))
+def test_an_offer_reaches_the_leads_and_is_audited(client: Client, town: Town) -> None:
+    Notification.objects.all().delete()  # what the town's people were told while it was built
+    client.force_login(town.person("ward councillor"))
     response = client.post(
-        reverse("support:offer", kwargs={"slug": world.initiative.slug}),
+        reverse("support:offer", kwargs={"slug": town.initiative.slug}),
         {"kind": "connect", "description": "Introduce you to the parks team"},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse(
-        "support:initiative", kwargs={"slug": world.initiative.slug}
+        "support:initiative", kwargs={"slug": town.initiative.slug}
     )
     support = Support.objects.get()
     assert support.kind == SupportKind.CONNECT
-    assert support.councillor == world.councillor()
-    note = Notification.objects.get(recipient=world.lead)
+    assert support.councillor == town.councillor()
+    note = Notification.objects.get(recipient=town.lead)
     assert note.kind == Kind.SUPPORT_OFFER
     assert AuditEntry.objects.filter(action="support.offered", object_id=str(support.pk)).exists()
     body = client.get(response["Location"]).content.decode()
@@ -120,18 +127,18 @@ def test_an_offer_reaches_the_leads_and_is_audited(client: Client, world: World)
     assert "Introduce you to the parks team" in body
 
 
-def test_the_whole_life_of_an_offer(client: Client, world: World) -> None:
+def test_the_whole_life_of_an_offer(client: Client, town: Town) -> None:
     councillor = Client()
-    councillor.force_login(world.user("ward councillor"))
+    councillor.force_login(town.person("ward councillor"))
     councillor.post(
-        reverse("support:offer", kwargs={"slug": world.initiative.slug}),
+        reverse("support:offer", kwargs={"slug": town.initiative.slug}),
         {"kind": "facilitate", "description": "Host a residents' meeting"},
     )
     support = Support.objects.get()
-    client.force_login(world.lead)
+    client.force_login(town.lead)
     client.post(reverse("support:accept", kwargs={"pk": support.pk}))
     assert Notification.objects.filter(
-        recipient=world.user("ward councillor"), kind=Kind.SUPPORT_UPDATE
+        recipient=town.person("ward councillor"), kind=Kind.SUPPORT_UPDATE
     ).exists()
     councillor.post(reverse("support:status", kwargs={"pk": support.pk}), {"status": "in_progress"})
     client.post(reverse("support:status", kwargs={"pk": support.pk}), {"status": "done"})
@@ -142,18 +149,18 @@ def test_the_whole_life_of_an_offer(client: Client, world: World) -> None:
     support.refresh_from_db()
     assert support.status == SupportStatus.DONE
     assert support.helped == "partly"
-    assert support.feedback_by == world.lead
+    assert support.feedback_by == town.lead
     actions = set(
         AuditEntry.objects.filter(object_id=str(support.pk)).values_list("action", flat=True)
     )
     assert actions >= {"support.offered", "support.accepted", "support.moved", "support.feedback"}
-    page = client.get(reverse("support:initiative", kwargs={"slug": world.initiative.slug}))
+    page = client.get(reverse("support:initiative", kwargs={"slug": town.initiative.slug}))
     assert "The meeting was useful" in page.content.decode()
 
 
-def test_answered_offers_cannot_be_answered_again(client: Client, world: World) -> None:
-    support = world.support(status=SupportStatus.DECLINED)
-    client.force_login(world.lead)
+def test_answered_offers_cannot_be_answered_again(client: Client, town: Town) -> None:
+    support = town.support(status=SupportStatus.DECLINED)
+    client.force_login(town.lead)
     response = client.post(reverse("support:accept", kwargs={"pk": support.pk}))
     assert response.status_code == 200
     assert "This offer has already been answered or withdrawn" in error_summary(
@@ -163,9 +170,9 @@ def test_answered_offers_cannot_be_answered_again(client: Client, world: World) 
     assert support.status == SupportStatus.DECLINED
 
 
-def test_support_only_moves_forward(client: Client, world: World) -> None:
-    support = world.support(status=SupportStatus.DONE)
-    client.force_login(world.lead)
+def test_support_only_moves_forward(client: Client, town: Town) -> None:
+    support = town.support(status=SupportStatus.DONE)
+    client.force_login(town.lead)
     response = client.post(
         reverse("support:status", kwargs={"pk": support.pk}), {"status": "in_progress"}
     )
@@ -175,9 +182,9 @@ def test_support_only_moves_forward(client: Client, world: World) -> None:
     assert support.status == SupportStatus.DONE
 
 
-def test_feedback_waits_until_the_support_is_done(client: Client, world: World) -> None:
-    support = world.support(status=SupportStatus.IN_PROGRESS)
-    client.force_login(world.lead)
+def test_feedback_waits_until_the_support_is_done(client: Client, town: Town) -> None:
+    support = town.support(status=SupportStatus.IN_PROGRESS)
+    client.force_login(town.lead)
     response = client.post(
         reverse("support:feedback", kwargs={"pk": support.pk}), {"helped": "yes", "comment": "x"}
     )
@@ -187,14 +194,14 @@ def test_feedback_waits_until_the_support_is_done(client: Client, world: World) 
 
 
 def test_a_safeguarded_initiative_is_not_found_by_a_councillor_who_cannot_see_it(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
-    world.initiative.visibility = Visibility.SAFEGUARDED
-    world.initiative.save(update_fields=["visibility"])
-    client.force_login(world.user("ward councillor"))
+    town.initiative.visibility = Visibility.SAFEGUARDED
+    town.initiative.save(update_fields=["visibility"])
+    client.force_login(town.person("ward councillor"))
     for url in (
-        reverse("support:initiative", kwargs={"slug": world.initiative.slug}),
-        reverse("support:offer", kwargs={"slug": world.initiative.slug}),
+        reverse("support:initiative", kwargs={"slug": town.initiative.slug}),
+        reverse("support:offer", kwargs={"slug": town.initiative.slug}),
     ):
         assert client.get(url).status_code == 404
     missing = reverse("support:offer", kwargs={"slug": "no-such-initiative"})
@@ -233,10 +240,10 @@ OFFER_BAD_INPUT = [
 
 @pytest.mark.parametrize(("data", "field", "message"), OFFER_BAD_INPUT)
 def test_bad_offers_are_explained_and_nothing_is_saved(
-    client: Client, world: World, data: dict[str, Any], field: str, message: str
+    client: Client, town: Town, data: dict[str, Any], field: str, message: str
 ) -> None:
-    client.force_login(world.user("ward councillor"))
-    response = client.post(reverse("support:offer", kwargs={"slug": world.initiative.slug}), data)
+    client.force_login(town.person("ward councillor"))
+    response = client.post(reverse("support:offer", kwargs={"slug": town.initiative.slug}), data)
     assert response.status_code == 200
     summary = error_summary(response.content.decode())
     assert message in summary
@@ -244,11 +251,11 @@ def test_bad_offers_are_explained_and_nothing_is_saved(
     assert not Support.objects.exists()
 
 
-def test_offering_the_same_kind_twice_is_refused(client: Client, world: World) -> None:
-    world.support(kind=SupportKind.CONNECT)
-    client.force_login(world.user("ward councillor"))
+def test_offering_the_same_kind_twice_is_refused(client: Client, town: Town) -> None:
+    town.support(kind=SupportKind.CONNECT)
+    client.force_login(town.person("ward councillor"))
     response = client.post(
-        reverse("support:offer", kwargs={"slug": world.initiative.slug}),
+        reverse("support:offer", kwargs={"slug": town.initiative.slug}),
         {"kind": "connect", "description": "Again"},
     )
     assert "You have already offered this kind of support here" in response.content.decode()
@@ -277,10 +284,10 @@ FEEDBACK_BAD_INPUT = [
 
 @pytest.mark.parametrize(("data", "field", "message"), FEEDBACK_BAD_INPUT)
 def test_bad_feedback_is_explained_and_nothing_is_saved(
-    client: Client, world: World, data: dict[str, Any], field: str, message: str
+    client: Client, town: Town, data: dict[str, Any], field: str, message: str
 ) -> None:
-    support = world.support(status=SupportStatus.DONE)
-    client.force_login(world.lead)
+    support = town.support(status=SupportStatus.DONE)
+    client.force_login(town.lead)
     response = client.post(reverse("support:feedback", kwargs={"pk": support.pk}), data)
     assert response.status_code == 200
     summary = error_summary(response.content.decode())
@@ -291,9 +298,9 @@ def test_bad_feedback_is_explained_and_nothing_is_saved(
     assert support.feedback == ""
 
 
-def test_bad_status_is_explained(client: Client, world: World) -> None:
-    support = world.support(status=SupportStatus.PLANNED)
-    client.force_login(world.lead)
+def test_bad_status_is_explained(client: Client, town: Town) -> None:
+    support = town.support(status=SupportStatus.PLANNED)
+    client.force_login(town.lead)
     for data in ({}, {"status": "offered"}, {"status": "<b>"}):
         response = client.post(reverse("support:status", kwargs={"pk": support.pk}), data)
         assert "Select the new status" in error_summary(response.content.decode())
@@ -320,35 +327,35 @@ INVITE_BAD_INPUT = [
 
 @pytest.mark.parametrize(("data", "message"), INVITE_BAD_INPUT)
 def test_bad_invitations_are_explained_and_nothing_is_saved(
-    client: Client, world: World, data: dict[str, Any], message: str
+    client: Client, town: Town, data: dict[str, Any], message: str
 ) -> None:
     CouncillorFactory(name="Sam Twin")
     CouncillorFactory(name="Sam Twin")
     CouncillorFactory(name="Off Line")
-    client.force_login(world.lead)
+    client.force_login(town.lead)
     before = Invitation.objects.count()
-    response = client.post(reverse("support:invite", kwargs={"slug": world.initiative.slug}), data)
+    response = client.post(reverse("support:invite", kwargs={"slug": town.initiative.slug}), data)
     assert response.status_code == 200
     assert message in error_summary(response.content.decode())
     assert Invitation.objects.count() == before
 
 
-def test_inviting_the_same_councillor_twice_is_explained(client: Client, world: World) -> None:
-    name = world.councillor("invited councillor").name
-    client.force_login(world.lead)
+def test_inviting_the_same_councillor_twice_is_explained(client: Client, town: Town) -> None:
+    name = town.councillor("invited councillor").name
+    client.force_login(town.lead)
     response = client.post(
-        reverse("support:invite", kwargs={"slug": world.initiative.slug}), {"councillor": name}
+        reverse("support:invite", kwargs={"slug": town.initiative.slug}), {"councillor": name}
     )
     assert f"{name} has already been invited" in response.content.decode()
     assert Invitation.objects.count() == 1
 
 
-def test_an_invited_councillor_is_told(client: Client, world: World) -> None:
-    target_user = world.user("other councillor")
-    client.force_login(world.lead)
+def test_an_invited_councillor_is_told(client: Client, town: Town) -> None:
+    target_user = town.person("other councillor")
+    client.force_login(town.lead)
     client.post(
-        reverse("support:invite", kwargs={"slug": world.initiative.slug}),
-        {"councillor": world.councillor("other councillor").name},
+        reverse("support:invite", kwargs={"slug": town.initiative.slug}),
+        {"councillor": town.councillor("other councillor").name},
     )
     assert Notification.objects.filter(recipient=target_user, kind=Kind.SUPPORT_UPDATE).exists()
-    assert target_user.has_perm("support.offer_support", world.initiative)
+    assert target_user.has_perm("support.offer_support", town.initiative)

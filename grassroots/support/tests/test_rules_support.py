@@ -11,15 +11,16 @@ import pytest
 from grassroots.accounts.tests.factories import OfficerPostFactory
 from grassroots.initiatives.models import MemberRole, Membership, MembershipStatus, Visibility
 from grassroots.support.models import SupportKind, SupportStatus
-from grassroots.support.tests.conftest import ROLES, World, build_world
+from grassroots.support.tests.conftest import SUPPORT_CAST, build_support_town
 from grassroots.testing.people import with_totp
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
 CASE_PARTIES = {"ward councillor", "lead", "officer"}
 
 # perm: (the object it is asked about, built in the right state; the roles that may).
-ACTIONS: dict[str, tuple[Callable[[World], Any], set[str]]] = {
+ACTIONS: dict[str, tuple[Callable[[Town], Any], set[str]]] = {
     "support.offer_support": (lambda w: w.initiative, {"ward councillor", "invited councillor"}),
     "support.withdraw_support": (lambda w: w.support(), {"ward councillor"}),
     "support.decide_support": (lambda w: w.support(), {"lead"}),
@@ -52,13 +53,13 @@ ACTIONS: dict[str, tuple[Callable[[World], Any], set[str]]] = {
 
 @pytest.mark.parametrize(
     ("perm", "role"),
-    [pytest.param(perm, role, id=f"{perm}-{role}") for perm in ACTIONS for role in ROLES],
+    [pytest.param(perm, role, id=f"{perm}-{role}") for perm in ACTIONS for role in SUPPORT_CAST],
 )
 def test_permission_matrix(perm: str, role: str) -> None:
-    world = build_world()
+    town = build_support_town()
     make_obj, allowed = ACTIONS[perm]
-    obj = make_obj(world)
-    assert world.user(role).has_perm(perm, obj) is (role in allowed)
+    obj = make_obj(town)
+    assert town.user(role).has_perm(perm, obj) is (role in allowed)
 
 
 @pytest.mark.parametrize(
@@ -72,45 +73,45 @@ def test_permission_matrix(perm: str, role: str) -> None:
 def test_a_councillor_cannot_act_on_a_safeguarded_initiative_they_cannot_see(
     perm: str, role: str
 ) -> None:
-    world = build_world()
-    world.initiative.visibility = Visibility.SAFEGUARDED
-    world.initiative.save(update_fields=["visibility"])
+    town = build_support_town()
+    town.initiative.visibility = Visibility.SAFEGUARDED
+    town.initiative.save(update_fields=["visibility"])
     # The invitation is what lets the invited councillor see it: take it away.
-    world.initiative.invitations.all().delete()
-    request = world.help_request(status="withdrawn")
-    obj = request if perm == "support.take_help_request" else world.initiative
-    assert world.user(role).has_perm(perm, obj) is False
+    town.initiative.invitations.all().delete()
+    request = town.help_request(status="withdrawn")
+    obj = request if perm == "support.take_help_request" else town.initiative
+    assert town.user(role).has_perm(perm, obj) is False
 
 
 def test_a_ward_councillor_sees_a_safeguarded_request_while_it_waits() -> None:
-    world = build_world()
-    world.initiative.visibility = Visibility.SAFEGUARDED
-    world.initiative.save(update_fields=["visibility"])
-    request = world.help_request()
-    assert world.user("ward councillor").has_perm("support.take_help_request", request)
+    town = build_support_town()
+    town.initiative.visibility = Visibility.SAFEGUARDED
+    town.initiative.save(update_fields=["visibility"])
+    request = town.help_request()
+    assert town.person("ward councillor").has_perm("support.take_help_request", request)
 
 
 def test_a_councillor_who_leads_the_initiative_cannot_offer_support_to_it() -> None:
-    world = build_world()
+    town = build_support_town()
     Membership.objects.create(
-        initiative=world.initiative,
-        user=world.user("invited councillor"),
+        initiative=town.initiative,
+        user=town.person("invited councillor"),
         role=MemberRole.LEAD,
         status=MembershipStatus.APPROVED,
     )
-    assert not world.user("invited councillor").has_perm("support.offer_support", world.initiative)
+    assert not town.person("invited councillor").has_perm("support.offer_support", town.initiative)
 
 
 def test_a_former_officer_of_the_department_cannot_see_the_case() -> None:
 
-    world = build_world()
-    case = world.case()
+    town = build_support_town()
+    case = town.case()
     former = with_totp(
         OfficerPostFactory(
-            department=world.department,
+            department=town.department,
             starts_on=datetime.date(2020, 1, 1),
             ends_on=datetime.date(2021, 1, 1),
         ).user
     )
-    OfficerPostFactory(user=former, department=world.other_department)
+    OfficerPostFactory(user=former, department=town.other_department)
     assert not former.has_perm("support.view_case", case)

@@ -12,22 +12,22 @@ from django.utils import timezone
 from grassroots.initiatives.models import Stage, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, NeedFactory
 from grassroots.support.models import HelpRequest
-from grassroots.support.tests.conftest import World
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_ward_page_lists_initiatives_by_stage_needs_and_waiting_requests(
-    client: Client, world: World
+    client: Client, town: Town
 ) -> None:
-    InitiativeFactory(title="Bus shelter art", stage=Stage.PLANNING, wards=[world.ward])
-    NeedFactory(initiative=world.initiative, description="Twenty spades")
-    NeedFactory(initiative=world.initiative, description="Already have it", status="met")
-    request = world.help_request()
+    InitiativeFactory(title="Bus shelter art", stage=Stage.PLANNING, wards=[town.ward])
+    NeedFactory(initiative=town.initiative, description="Twenty spades")
+    NeedFactory(initiative=town.initiative, description="Already have it", status="met")
+    request = town.help_request()
     HelpRequest.objects.filter(pk=request.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=21)
     )
-    body = client.get(world.ward.get_absolute_url()).content.decode()
+    body = client.get(town.ward.get_absolute_url()).content.decode()
     assert "Idea" in body
     assert "Planning" in body
     assert "Bus shelter art" in body
@@ -38,29 +38,29 @@ def test_the_ward_page_lists_initiatives_by_stage_needs_and_waiting_requests(
     assert "Hilltop choir" not in body  # another ward
 
 
-def test_safeguarded_initiatives_never_show_on_the_ward_page(client: Client, world: World) -> None:
+def test_safeguarded_initiatives_never_show_on_the_ward_page(client: Client, town: Town) -> None:
     secret = InitiativeFactory(
-        title="Refuge circle", visibility=Visibility.SAFEGUARDED, wards=[world.ward]
+        title="Refuge circle", visibility=Visibility.SAFEGUARDED, wards=[town.ward]
     )
     NeedFactory(initiative=secret, description="Safe house volunteers")
     HelpRequest.objects.create(
         initiative=secret, kind="connect", message="Secret help", requested_by=secret.created_by
     )
     for viewer in (client, Client()):
-        body = viewer.get(world.ward.get_absolute_url()).content.decode()
+        body = viewer.get(town.ward.get_absolute_url()).content.decode()
         assert "Refuge circle" not in body
         assert "Safe house volunteers" not in body
-        client.force_login(world.user("other councillor"))
+        client.force_login(town.person("other councillor"))
     insider = Client()
     insider.force_login(secret.created_by)
-    assert "Refuge circle" in insider.get(world.ward.get_absolute_url()).content.decode()
+    assert "Refuge circle" in insider.get(town.ward.get_absolute_url()).content.decode()
 
 
 def test_the_ward_page_costs_a_bounded_number_of_queries(
-    client: Client, world: World, django_assert_max_num_queries: Any
+    client: Client, town: Town, django_assert_max_num_queries: Any
 ) -> None:
     for n in range(15):
-        initiative = InitiativeFactory(stage=list(Stage)[n % 7], wards=[world.ward])
+        initiative = InitiativeFactory(stage=list(Stage)[n % 7], wards=[town.ward])
         NeedFactory(initiative=initiative)
         HelpRequest.objects.create(
             initiative=initiative,
@@ -68,12 +68,12 @@ def test_the_ward_page_costs_a_bounded_number_of_queries(
             message="Help",
             requested_by=initiative.created_by,
         )
-    url = world.ward.get_absolute_url()
+    url = town.ward.get_absolute_url()
     # ward, councillors, initiatives, open needs, help requests, conversations, groups
     with django_assert_max_num_queries(7):
         response = client.get(url)
     assert response.content.decode().count("Asked today") >= 15
-    client.force_login(world.user("ward councillor"))
+    client.force_login(town.person("ward councillor"))
     # and, signed in: session, user, roles, councillor, unread count, the follow button,
     # whether they may start a conversation here
     with django_assert_max_num_queries(14):
