@@ -13,7 +13,6 @@ allow is a `ServiceError` whose message is for the person who tried.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -47,8 +46,9 @@ ACTIVE = GroupMembershipStatus.ACTIVE
 RESERVED_SLUGS = frozenset({"create", "new", "invitations", "feed", "mine"})
 # At most this many invitations may wait for an answer in one group at a time: enough for a
 # group starting out, few enough that a group cannot be used to mail people in bulk. The rest of
-# the invitation policy (the wait after a "no", how long an invitation to an address keeps) is
-# grassroots.core.invitations, shared with initiatives.
+# the invitation policy (the wait after a "no", how long an invitation to an address keeps) and
+# the steps shared with initiatives (the cap counted over both kinds of invitation, invitations
+# kept for an address and claimed when it is confirmed) are grassroots.core.invitations.
 MAX_PENDING_INVITATIONS = 30
 INVITATION_POLICY = invitation_policy.Policy(
     cap=MAX_PENDING_INVITATIONS,
@@ -60,6 +60,17 @@ INVITATION_POLICY = invitation_policy.Policy(
         "%(count)s invitations are already waiting for an answer, the most a group "
         "can have. Withdraw one before you invite somebody else"
     ),
+)
+
+
+def _invited(group: Group) -> QuerySet[GroupMembership]:
+    return GroupMembership.objects.filter(group=group, status=GroupMembershipStatus.INVITED)
+
+
+INVITATIONS: invitation_policy.Invitations[Group, GroupEmailInvitation] = (
+    invitation_policy.Invitations(
+        policy=INVITATION_POLICY, by_email=GroupEmailInvitation, to="group", invited=_invited
+    )
 )
 
 
@@ -404,39 +415,12 @@ def _invitee_for(email: str) -> User | None:
     ).first()
 
 
-def _waiting_by_email(group: Group) -> QuerySet[GroupEmailInvitation]:
-    return GroupEmailInvitation.objects.filter(
-        group=group, created_at__gte=invitation_policy.email_invitations_since()
-    )
-
-
-def _refuse_over_cap(group: Group) -> None:
-    """Invitations to accounts and to addresses count alike, so the answer is the same
-    whether or not the next address has an account."""
-    waiting = (
-        GroupMembership.objects.filter(group=group, status=GroupMembershipStatus.INVITED).count()
-        + _waiting_by_email(group).count()
-    )
-    refusal = invitation_policy.over_cap(INVITATION_POLICY, waiting=waiting)
-    if refusal:
-        raise ServiceError(refusal)
-
-
 def _invite_address(*, group: Group, actor: Actor, email: str, message: str) -> None:
     """No account has `email`: the invitation waits for somebody to confirm it on one."""
-    email = email.strip().lower()
     with transaction.atomic():
         _lock(group)
         _refuse_if_archived(group)
-        if _waiting_by_email(group).filter(email__iexact=email).exists():
-            raise ServiceError(
-                _("%(email)s has already been invited and has not answered yet") % {"email": email}
-            )
-        _refuse_over_cap(group)
-        GroupEmailInvitation.objects.filter(group=group, email__iexact=email).delete()
-        pending = GroupEmailInvitation.objects.create(
-            group=group, email=email, invited_by=actor, message=message
-        )
+        pending = INVITATIONS.invite_address(group, actor=actor, email=email, message=message)
         audit_record(
             actor=actor,
             action="group.invitation_create_by_email",
@@ -450,24 +434,15 @@ def email_invitations_claim(*, user: Actor, email: str) -> list[GroupMembership]
     """Somebody has just confirmed `email` on their account: the group invitations waiting for
     that address become theirs, and they are told in the site and by email. One whose
     organiser may no longer invite (or that the group now refuses) lapses quietly."""
-    since = invitation_policy.email_invitations_since()
-    claimed: list[GroupMembership] = []
-    waiting = GroupEmailInvitation.objects.filter(
-        email__iexact=email.strip(), created_at__gte=since
-    ).select_related("group", "invited_by")
-    for pending in waiting:
-        organiser = pending.invited_by
-        if organiser.pk != user.pk and organiser.has_perm("groups.invite", pending.group):
-            # Lapses if they are a member already, invited meanwhile, the group is archived
-            # or full.
-            with contextlib.suppress(ServiceError):
-                claimed.append(
-                    _invite_account(
-                        group=pending.group, actor=organiser, invitee=user, message=pending.message
-                    )
-                )
-    GroupEmailInvitation.objects.filter(email__iexact=email.strip()).delete()
-    return claimed
+
+    def invite(pending: GroupEmailInvitation) -> GroupMembership:
+        # Refused (so lapses) if they are a member already, invited meanwhile, the group is
+        # archived or full.
+        return _invite_account(
+            group=pending.group, actor=pending.invited_by, invitee=user, message=pending.message
+        )
+
+    return INVITATIONS.claim(user=user, email=email, perm="groups.invite", invite=invite)
 
 
 def invitation_create(
@@ -499,16 +474,10 @@ def _invite_account(*, group: Group, actor: Actor, invitee: User, message: str) 
         if m is not None and m.status == ACTIVE:
             raise ServiceError(_("%(email)s is already a member of this group") % {"email": shown})
         if m is not None and m.status == GroupMembershipStatus.INVITED:
-            raise ServiceError(
-                _("%(email)s has already been invited and has not answered yet") % {"email": shown}
-            )
+            raise invitation_policy.already_invited(shown)
         if m is not None and m.status == GroupMembershipStatus.DECLINED:
-            refusal = invitation_policy.declined_too_recently(
-                INVITATION_POLICY, email=shown, declined_at=m.decided_at, now=now
-            )
-            if refusal:
-                raise ServiceError(refusal)
-        _refuse_over_cap(group)
+            INVITATIONS.refuse_declined_recently(email=shown, declined_at=m.decided_at, now=now)
+        INVITATIONS.refuse_over_cap(group)
         fields: dict[str, Any] = {
             "status": GroupMembershipStatus.INVITED,
             "role": GroupRole.MEMBER,

@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,22 +17,22 @@ from grassroots.actions.models import ActionItem
 from grassroots.conversations import services
 from grassroots.conversations.models import Conversation
 from grassroots.conversations.tests.conftest import (
+    CAST,
     HOSTS,
-    ROLES,
-    World,
     build_world,
     error_summary,
     login,
 )
 from grassroots.groups import services as group_services
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(db: Any) -> World:
-    """The conversations' cast (grassroots/conversations/tests/conftest.py)."""
+def world(db: None) -> Town:
+    """The conversations' town (grassroots/conversations/tests/conftest.py)."""
     return build_world()
 
 
@@ -47,20 +48,20 @@ def date_fields(day: datetime.date) -> dict[str, str]:
     return {"due_on_0": str(day.day), "due_on_1": str(day.month), "due_on_2": str(day.year)}
 
 
-def allowed(world: World, role: str, perm: str, obj: object) -> bool:
+def allowed(world: Town, role: str, perm: str, obj: Model | None) -> bool:
     return bool(world.user(role).has_perm(perm, obj))
 
 
-def _archive(world: World) -> None:
-    group_services.group_archive(group=world.group, actor=world.user("host"))
+def _archive(world: Town) -> None:
+    group_services.group_archive(group=world.group, actor=world.person("host"))
     world.group.refresh_from_db()
 
 
-def test_the_host_records_an_action_for_a_participant(client: Any, world: World) -> None:
+def test_the_host_records_an_action_for_a_participant(client: Any, world: Town) -> None:
     conversation = world.conversation("ward")
-    councillor = world.user("ward councillor")
+    councillor = world.person("ward councillor")
     services.post_create(actor=councillor, conversation=conversation, body="I can ask Parks")
-    login(client, world.user("host"))
+    login(client, world.person("host"))
     page = client.get(url("conversation_action_new", conversation)).content.decode()
     assert f'value="{councillor.pk}"' in page
     data = {"what": "Ask Parks for a bench", "owner": councillor.pk, **date_fields(future())}
@@ -75,9 +76,9 @@ def test_the_host_records_an_action_for_a_participant(client: Any, world: World)
     assert "Ask Parks for a bench" in page
 
 
-def test_the_host_records_an_action_for_a_name(client: Any, world: World) -> None:
+def test_the_host_records_an_action_for_a_name(client: Any, world: Town) -> None:
     conversation = world.conversation("ward")
-    login(client, world.user("host"))
+    login(client, world.person("host"))
     data = {"what": "Measure the spot", "owner_name": "The caretaker", **date_fields(future())}
     client.post(url("conversation_action_new", conversation), data)
     action = ActionItem.objects.get()
@@ -97,10 +98,10 @@ def test_the_host_records_an_action_for_a_name(client: Any, world: World) -> Non
     ],
 )
 def test_bad_actions_are_explained_and_change_nothing(
-    client: Any, world: World, data: dict[str, str], message: str
+    client: Any, world: Town, data: dict[str, str], message: str
 ) -> None:
     conversation = world.conversation("ward")
-    login(client, world.user("host"))
+    login(client, world.person("host"))
     response = client.post(
         url("conversation_action_new", conversation), {**data, **date_fields(future())}
     )
@@ -119,29 +120,29 @@ def test_bad_actions_are_explained_and_change_nothing(
     ],
 )
 def test_bad_dates_are_explained(
-    client: Any, world: World, parts: dict[str, str], message: str
+    client: Any, world: Town, parts: dict[str, str], message: str
 ) -> None:
     conversation = world.conversation("ward")
-    login(client, world.user("host"))
+    login(client, world.person("host"))
     data = {"what": "Do it", "owner_name": "Sam", **parts}
     response = client.post(url("conversation_action_new", conversation), data)
     assert message in error_summary(response.content.decode())
     assert not ActionItem.objects.exists()
 
 
-def test_the_host_or_owner_marks_an_action_done(client: Any, world: World) -> None:
+def test_the_host_or_owner_marks_an_action_done(client: Any, world: Town) -> None:
     conversation = world.conversation("ward")
     action = action_services.action_add(
-        actor=world.user("host"),
+        actor=world.person("host"),
         parent=conversation,
         what="Write to Parks",
-        owner=world.user("author"),
+        owner=world.person("author"),
         due_on=future(),
     )
     done = url("conversation_action_done", conversation, action_pk=action.pk)
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     assert client.post(done).status_code == 403
-    login(client, world.user("author"))
+    login(client, world.person("author"))
     assert client.post(done).status_code == 302
     action.refresh_from_db()
     assert action.done_at is not None
@@ -150,18 +151,16 @@ def test_the_host_or_owner_marks_an_action_done(client: Any, world: World) -> No
     assert "Done" in page
 
 
-def test_agreed_actions_already_recorded_can_still_be_marked_done(
-    client: Any, world: World
-) -> None:
+def test_agreed_actions_already_recorded_can_still_be_marked_done(client: Any, world: Town) -> None:
     conversation = world.conversation("group")
     action = action_services.action_add(
-        actor=world.user("host"),
+        actor=world.person("host"),
         parent=conversation,
         what="Return the tools",
-        owner=world.user("member"),
+        owner=world.person("member"),
     )
     _archive(world)
-    login(client, world.user("host"))
+    login(client, world.person("host"))
     body = client.get(conversation.get_absolute_url()).content.decode()
     assert url("conversation_action_done", conversation, action_pk=action.pk) in body
     response = client.post(url("conversation_action_done", conversation, action_pk=action.pk))
@@ -171,13 +170,13 @@ def test_agreed_actions_already_recorded_can_still_be_marked_done(
 
 
 @pytest.mark.parametrize("host", HOSTS)
-def test_the_host_or_the_owner_completes_an_action(world: World, host: str) -> None:
+def test_the_host_or_the_owner_completes_an_action(world: Town, host: str) -> None:
     action = action_services.action_add(
-        actor=world.user("host"),
+        actor=world.person("host"),
         parent=world.conversation(host),
         what="Ask the council for a bench",
-        owner=world.user("ward councillor"),
+        owner=world.person("ward councillor"),
         due_on=timezone.localdate(),
     )
-    got = {role for role in ROLES if allowed(world, role, "actions.update", action)}
+    got = {role for role in CAST if allowed(world, role, "actions.update", action)}
     assert got == {"host", "ward councillor"}

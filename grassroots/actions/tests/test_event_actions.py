@@ -16,22 +16,23 @@ from grassroots.actions.models import ActionItem, ActionStatus
 from grassroots.actions.selectors import your_actions
 from grassroots.conversations.models import Conversation
 from grassroots.events.models import Event
-from grassroots.events.tests.conftest import HOST_ROLE, ROLES, World, build_world, error_summary
+from grassroots.events.tests.conftest import CAST, build_world, error_summary
 from grassroots.initiatives.models import Visibility
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.worlds import EVENT_HOSTS, Town
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(db: Any) -> World:
-    """The events' cast (grassroots/events/tests/conftest.py)."""
+def world(db: None) -> Town:
+    """The events' town (grassroots/events/tests/conftest.py)."""
     return build_world()
 
 
-def action_for(world: World, kind: str) -> ActionItem:
+def action_for(world: Town, kind: str) -> ActionItem:
     return ActionItem.objects.create(
-        event=world.events[kind], what="Write to the council", owner=world.user("going resident")
+        event=world.events[kind], what="Write to the council", owner=world.person("going resident")
     )
 
 
@@ -44,12 +45,12 @@ def _started(event: Event) -> Event:
     return event
 
 
-def _row(world: World, perm: str, obj: Any) -> dict[str, bool]:
-    return {role: world.user(role).has_perm(perm, obj) for role in ROLES}
+def _row(world: Town, perm: str, obj: Any) -> dict[str, bool]:
+    return {role: world.user(role).has_perm(perm, obj) for role in CAST}
 
 
 def _only(*roles: str) -> dict[str, bool]:
-    return {role: role in roles for role in ROLES}
+    return {role: role in roles for role in CAST}
 
 
 def _expect(role: str, allowed: bool) -> set[int]:
@@ -59,11 +60,11 @@ def _expect(role: str, allowed: bool) -> set[int]:
 
 
 def test_an_action_for_a_person_tells_them_and_shows_on_their_dashboard(
-    client: Any, world: World
+    client: Any, world: Town
 ) -> None:
     event = _started(world.events["group"])
-    owner = world.user("going resident")
-    client.force_login(world.user("group organiser"))
+    owner = world.person("going resident")
+    client.force_login(world.person("organiser"))
     client.post(
         reverse("actions:event_action_new", args=[event.pk]),
         {"what": "Email the parks team", "owner": str(owner.pk), "due_on_0": "", "due_on_1": ""},
@@ -103,17 +104,17 @@ def test_an_action_for_a_person_tells_them_and_shows_on_their_dashboard(
         ),
     ],
 )
-def test_bad_action_input(client: Any, world: World, data: dict[str, Any], message: str) -> None:
+def test_bad_action_input(client: Any, world: Town, data: dict[str, Any], message: str) -> None:
     event = _started(world.events["group"])
-    client.force_login(world.user("group organiser"))
+    client.force_login(world.person("organiser"))
     response = client.post(reverse("actions:event_action_new", args=[event.pk]), data)
     assert message in error_summary(response.content.decode())
     assert not ActionItem.objects.exists()
 
 
-def test_a_bad_status_is_refused(client: Any, world: World) -> None:
+def test_a_bad_status_is_refused(client: Any, world: Town) -> None:
     item = ActionItem.objects.create(event=world.events["group"], what="Ask", owner_name="Jo")
-    client.force_login(world.user("group organiser"))
+    client.force_login(world.person("organiser"))
     response = client.post(
         reverse("actions:event_action_status", args=[item.pk]), {"status": "lost"}
     )
@@ -122,8 +123,8 @@ def test_a_bad_status_is_refused(client: Any, world: World) -> None:
     assert item.status == ActionStatus.OPEN
 
 
-def test_agreed_actions_from_conversations_join_the_dashboard(world: World) -> None:
-    owner = world.user("going resident")
+def test_agreed_actions_from_conversations_join_the_dashboard(world: Town) -> None:
+    owner = world.person("going resident")
     conversation = Conversation.objects.create(group=world.group, question="What next?")
     ActionItem.objects.create(conversation=conversation, what="Book the hall", owner=owner)
     ActionItem.objects.create(
@@ -137,8 +138,8 @@ def test_agreed_actions_from_conversations_join_the_dashboard(world: World) -> N
     assert [a.what for a in your_actions(owner)] == ["Book the hall", "Count the bins"]
 
 
-def test_actions_of_a_safeguarded_initiative_stay_with_insiders(world: World) -> None:
-    owner = world.user("going resident")
+def test_actions_of_a_safeguarded_initiative_stay_with_insiders(world: Town) -> None:
+    owner = world.person("going resident")
     ActionItem.objects.create(event=world.events["initiative"], what="Secret", owner=owner)
     world.initiative.visibility = Visibility.SAFEGUARDED
     world.initiative.save(update_fields=["visibility"])
@@ -146,9 +147,9 @@ def test_actions_of_a_safeguarded_initiative_stay_with_insiders(world: World) ->
 
 
 def test_the_dashboard_block_costs_a_fixed_number_of_queries(
-    world: World, django_assert_max_num_queries: Any
+    world: Town, django_assert_max_num_queries: Any
 ) -> None:
-    owner = world.user("going resident")
+    owner = world.person("going resident")
     conversation = Conversation.objects.create(group=world.group, question="What next?")
     for n in range(30):
         ActionItem.objects.create(event=world.events["group"], what=f"Job {n}", owner=owner)
@@ -158,22 +159,22 @@ def test_the_dashboard_block_costs_a_fixed_number_of_queries(
     assert len(rows) == 60
 
 
-@pytest.mark.parametrize("kind", list(HOST_ROLE))
-def test_updating_an_action_is_for_its_owner_and_the_hosts(world: World, kind: str) -> None:
+@pytest.mark.parametrize("kind", list(EVENT_HOSTS))
+def test_updating_an_action_is_for_its_owner_and_the_hosts(world: Town, kind: str) -> None:
     item = action_for(world, kind)  # owned by the going resident
-    assert _row(world, "actions.update", item) == _only("going resident", HOST_ROLE[kind])
+    assert _row(world, "actions.update", item) == _only("going resident", EVENT_HOSTS[kind])
 
 
-@pytest.mark.parametrize("kind", list(HOST_ROLE))
-def test_action_status_is_for_owner_and_hosts(client: Any, world: World, kind: str) -> None:
+@pytest.mark.parametrize("kind", list(EVENT_HOSTS))
+def test_action_status_is_for_owner_and_hosts(client: Any, world: Town, kind: str) -> None:
     item = action_for(world, kind)
     url = reverse("actions:event_action_status", args=[item.pk])
-    for role in ROLES:
+    for role in CAST:
         client.logout()
         user = world.user(role)
         if user.is_authenticated:
             client.force_login(user)
-        allowed = role in ("going resident", HOST_ROLE[kind])
+        allowed = role in ("going resident", EVENT_HOSTS[kind])
         response = client.post(
             url, {"status": "in_progress" if role != "going resident" else "done"}
         )
@@ -181,14 +182,14 @@ def test_action_status_is_for_owner_and_hosts(client: Any, world: World, kind: s
 
 
 def test_the_event_page_with_many_actions_costs_a_bounded_number_of_queries(
-    client: Any, world: World, django_assert_max_num_queries: Any
+    client: Any, world: Town, django_assert_max_num_queries: Any
 ) -> None:
     event = world.events["group"]
     owners = [UserFactory() for _ in range(5)]
     ActionItem.objects.bulk_create(
         ActionItem(event=event, what=f"Job {n}", owner=owners[n % 5]) for n in range(40)
     )
-    client.force_login(world.user("group organiser"))
+    client.force_login(world.person("organiser"))
     with django_assert_max_num_queries(22):
         response = client.get(event.get_absolute_url())
     assert response.content.decode().count(">Update<") == 40

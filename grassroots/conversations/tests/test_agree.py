@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.conversations.models import Audience, Post, Reaction
+from grassroots.testing.worlds import Town
 
-from .conftest import ROLES, World, login
+from .conftest import CAST, login
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def agree_url(post: Post) -> str:
     return reverse("conversations:agree", kwargs={"pk": post.conversation_id, "post_pk": post.pk})
 
 
-def test_agree_toggles_and_counts(client: Any, world: World) -> None:
+def test_agree_toggles_and_counts(client: Any, world: Town) -> None:
     post = world.post("initiative")
     login(client, world.user("resident"))
     response = client.post(agree_url(post))
@@ -39,13 +40,13 @@ def test_agree_toggles_and_counts(client: Any, world: World) -> None:
     ]
 
 
-def test_agreeing_needs_a_post(client: Any, world: World) -> None:
+def test_agreeing_needs_a_post(client: Any, world: Town) -> None:
     login(client, world.user("resident"))
     assert client.get(agree_url(world.post("ward"))).status_code == 405
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_the_area_audience_decides_who_may_agree(client: Any, world: World, role: str) -> None:
+@pytest.mark.parametrize("role", CAST)
+def test_the_area_audience_decides_who_may_agree(client: Any, world: Town, role: str) -> None:
     world.set_audience(Audience.AREA)
     post = world.post("ward")
     login(client, world.user(role))
@@ -59,7 +60,7 @@ def test_the_area_audience_decides_who_may_agree(client: Any, world: World, role
 
 
 @pytest.mark.parametrize("change", ["removed_by_author_at", "hidden_at"])
-def test_a_removed_or_hidden_reply_takes_no_agrees(client: Any, world: World, change: str) -> None:
+def test_a_removed_or_hidden_reply_takes_no_agrees(client: Any, world: Town, change: str) -> None:
     post = world.post("ward")
     Post.objects.filter(pk=post.pk).update(**{change: timezone.now()})
     login(client, world.user("resident"))

@@ -14,8 +14,9 @@ from grassroots.conversations import rules, services
 from grassroots.conversations.models import Conversation, Post, Reaction
 from grassroots.groups import services as group_services
 from grassroots.groups.models import Group
+from grassroots.testing.worlds import Town
 
-from .conftest import HOSTS, World, login
+from .conftest import HOSTS, login
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +34,13 @@ def url(name: str, conversation: Conversation, **extra: Any) -> str:
     return reverse(f"{namespace}{name}", kwargs={"pk": conversation.pk, **extra})
 
 
-def _archive(world: World) -> Group:
-    group_services.group_archive(group=world.group, actor=world.user("host"))
+def _archive(world: Town) -> Group:
+    group_services.group_archive(group=world.group, actor=world.person("host"))
     world.group.refresh_from_db()
     return world.group
 
 
-def _user(world: World, role: str) -> Any:
+def _user(world: Town, role: str) -> Any:
     return world.user(role)
 
 
@@ -51,7 +52,7 @@ def _messages(response: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("archived", [False, True])
-def test_taking_part_stops_when_the_group_is_archived(world: World, archived: bool) -> None:
+def test_taking_part_stops_when_the_group_is_archived(world: Town, archived: bool) -> None:
     if archived:
         _archive(world)
     conversation = world.conversation("group")
@@ -73,7 +74,7 @@ def test_taking_part_stops_when_the_group_is_archived(world: World, archived: bo
             assert not user.has_perm(f"conversations.{perm}", conversation), (role, perm)
 
 
-def test_conversations_of_other_hosts_are_untouched(world: World) -> None:
+def test_conversations_of_other_hosts_are_untouched(world: Town) -> None:
     _archive(world)
     for kind in HOSTS:
         if kind == "group":
@@ -84,7 +85,7 @@ def test_conversations_of_other_hosts_are_untouched(world: World) -> None:
         assert rules.reply_refusal(_user(world, "resident"), conversation) is None
 
 
-def test_the_refusal_says_the_group_is_archived(world: World) -> None:
+def test_the_refusal_says_the_group_is_archived(world: Town) -> None:
     _archive(world)
     conversation = world.conversation("group")
     for role in ("host", "member", "outsider"):
@@ -92,9 +93,9 @@ def test_the_refusal_says_the_group_is_archived(world: World) -> None:
     assert rules.reply_refusal(_user(world, "anonymous"), conversation) == "Sign in to reply."
 
 
-def test_unarchiving_opens_it_again(world: World) -> None:
+def test_unarchiving_opens_it_again(world: Town) -> None:
     _archive(world)
-    group_services.group_unarchive(group=world.group, actor=world.user("host"))
+    group_services.group_unarchive(group=world.group, actor=world.person("host"))
     conversation = world.conversation("group")
     assert _user(world, "member").has_perm("conversations.reply", conversation)
     assert _user(world, "host").has_perm("conversations.pin_summary", conversation)
@@ -104,11 +105,9 @@ def test_unarchiving_opens_it_again(world: World) -> None:
 
 
 @pytest.mark.parametrize("role", ["anonymous", "resident", "member", "host"])
-def test_the_page_stays_readable_and_says_it_is_closed(
-    client: Any, world: World, role: str
-) -> None:
+def test_the_page_stays_readable_and_says_it_is_closed(client: Any, world: Town, role: str) -> None:
     conversation = world.conversation("group")
-    services.summary_pin(actor=world.user("host"), conversation=conversation, summary="Tidy up")
+    services.summary_pin(actor=world.person("host"), conversation=conversation, summary="Tidy up")
     _archive(world)
     login(client, world.user(role))
     response = client.get(conversation.get_absolute_url())
@@ -126,8 +125,8 @@ def test_the_page_stays_readable_and_says_it_is_closed(
         assert REFUSAL in body
 
 
-def test_the_page_of_a_live_group_has_no_banner(client: Any, world: World) -> None:
-    login(client, world.user("member"))
+def test_the_page_of_a_live_group_has_no_banner(client: Any, world: Town) -> None:
+    login(client, world.person("member"))
     body = client.get(world.conversation("group").get_absolute_url()).content.decode()
     assert "is archived" not in body
     assert "Post your reply" in body
@@ -136,10 +135,10 @@ def test_the_page_of_a_live_group_has_no_banner(client: Any, world: World) -> No
 # --- Each action, refused with a clear answer ----------------------------------------------------
 
 
-def test_a_reply_is_refused_with_the_reason(client: Any, world: World) -> None:
+def test_a_reply_is_refused_with_the_reason(client: Any, world: Town) -> None:
     conversation = world.conversation("group")
     _archive(world)
-    login(client, world.user("member"))
+    login(client, world.person("member"))
     before = Post.objects.count()
     for response in (
         client.get(url("reply", conversation)),
@@ -150,11 +149,11 @@ def test_a_reply_is_refused_with_the_reason(client: Any, world: World) -> None:
     assert Post.objects.count() == before
 
 
-def test_agreeing_is_refused_with_a_message(client: Any, world: World) -> None:
+def test_agreeing_is_refused_with_a_message(client: Any, world: Town) -> None:
     conversation = world.conversation("group")
     post = world.post("group", "author")
     _archive(world)
-    login(client, world.user("member"))
+    login(client, world.person("member"))
     response = client.post(url("agree", conversation, post_pk=post.pk))
     assert response.status_code == 302
     assert response["Location"] == conversation.get_absolute_url()
@@ -162,10 +161,10 @@ def test_agreeing_is_refused_with_a_message(client: Any, world: World) -> None:
     assert not Reaction.objects.filter(post=post).exists()
 
 
-def test_the_host_pins_records_and_closes_nothing_new(client: Any, world: World) -> None:
+def test_the_host_pins_records_and_closes_nothing_new(client: Any, world: Town) -> None:
     conversation = world.conversation("group")
     _archive(world)
-    login(client, world.user("host"))
+    login(client, world.person("host"))
     posts = [
         ("summary", {"summary": "Done"}),
         ("action_new", {"what": "Hand back the keys", "owner_name": "Jo"}),
@@ -186,7 +185,7 @@ def test_the_host_pins_records_and_closes_nothing_new(client: Any, world: World)
 
 
 @pytest.mark.parametrize("role", ["resident", "moderator"])
-def test_people_who_never_hosted_are_refused_too(client: Any, world: World, role: str) -> None:
+def test_people_who_never_hosted_are_refused_too(client: Any, world: Town, role: str) -> None:
     conversation = world.conversation("group")
     _archive(world)
     login(client, world.user(role))
@@ -196,11 +195,11 @@ def test_people_who_never_hosted_are_refused_too(client: Any, world: World, role
     assert conversation.summary == ""
 
 
-def test_an_author_can_no_longer_change_a_reply(client: Any, world: World) -> None:
+def test_an_author_can_no_longer_change_a_reply(client: Any, world: Town) -> None:
     conversation = world.conversation("group")
     post = world.post("group", "author")
     _archive(world)
-    login(client, world.user("author"))
+    login(client, world.person("author"))
     response = client.post(url("edit", conversation, post_pk=post.pk), {"body": "Changed"})
     assert response.status_code == 200
     assert MESSAGE in response.content.decode()

@@ -13,14 +13,15 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations import selectors
 from grassroots.conversations.models import Conversation, Post, Reaction
 from grassroots.notifications.models import Notification
+from grassroots.testing.worlds import Town
 
-from .conftest import World, login
+from .conftest import login
 from .factories import ConversationFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def page_for(client: Any, world: World, role: str, host: str = "ward") -> str:
+def page_for(client: Any, world: Town, role: str, host: str = "ward") -> str:
     client.logout()
     login(client, world.user(role))
     response = client.get(world.conversation(host).get_absolute_url())
@@ -28,7 +29,7 @@ def page_for(client: Any, world: World, role: str, host: str = "ward") -> str:
     return str(response.content.decode())
 
 
-def test_a_hidden_reply_is_a_placeholder_to_others(client: Any, world: World) -> None:
+def test_a_hidden_reply_is_a_placeholder_to_others(client: Any, world: Town) -> None:
     post = world.post("ward")
     Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now(), hidden_reason="Off topic")
     for role in ("anonymous", "resident", "other author", "ward councillor", "host"):
@@ -42,11 +43,11 @@ def test_a_hidden_reply_is_a_placeholder_to_others(client: Any, world: World) ->
         assert "Off topic" in page
 
 
-def test_a_held_reply_shows_only_to_its_author_and_moderators(client: Any, world: World) -> None:
+def test_a_held_reply_shows_only_to_its_author_and_moderators(client: Any, world: Town) -> None:
     conversation = world.conversation("ward")
     PostFactory(
         conversation=conversation,
-        author=world.user("resident"),
+        author=world.person("resident"),
         body="Brand new account here",
         held_for_review=True,
     )
@@ -59,7 +60,7 @@ def test_a_held_reply_shows_only_to_its_author_and_moderators(client: Any, world
 
 
 def test_a_hidden_conversation_is_not_found_except_by_its_starter_and_moderators(
-    client: Any, world: World
+    client: Any, world: Town
 ) -> None:
     Conversation.objects.filter(pk=world.conversations["ward"].pk).update(hidden_at=timezone.now())
     url = world.conversation("ward").get_absolute_url()
@@ -74,7 +75,7 @@ def test_a_hidden_conversation_is_not_found_except_by_its_starter_and_moderators
         login(client, world.user(role))
         assert client.get(url).status_code == status, role
     client.logout()
-    login(client, world.user("host"))
+    login(client, world.person("host"))
     assert 'name="body"' not in client.get(url).content.decode()  # no replies while hidden
 
 
@@ -107,7 +108,7 @@ def build_big_thread(conversation: Conversation, size: int) -> None:
 
 @pytest.mark.parametrize("role", ["anonymous", "resident", "moderator"])
 def test_the_page_costs_a_fixed_number_of_queries(
-    client: Any, world: World, role: str, django_assert_max_num_queries: Any
+    client: Any, world: Town, role: str, django_assert_max_num_queries: Any
 ) -> None:
     conversation = ConversationFactory(ward=world.ward)
     build_big_thread(conversation, 300)
@@ -128,14 +129,14 @@ def test_the_page_costs_a_fixed_number_of_queries(
 
 
 def test_the_query_count_does_not_grow_with_replies(
-    client: Any, world: World, django_assert_num_queries: Any
+    client: Any, world: Town, django_assert_num_queries: Any
 ) -> None:
     small = ConversationFactory(ward=world.ward)
     big = ConversationFactory(ward=world.ward)
     # Both long enough for a second page (which costs one look-up of where it starts).
     build_big_thread(small, 3 * (selectors.THREADS_PER_PAGE + 1))
     build_big_thread(big, 30 * selectors.THREADS_PER_PAGE)
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     client.get(small.get_absolute_url())
     with CaptureQueriesContext(connection) as few:
         client.get(small.get_absolute_url())
@@ -144,14 +145,14 @@ def test_the_query_count_does_not_grow_with_replies(
     assert len(many) == len(few)
 
 
-def test_a_reply_is_found_on_its_threads_page(client: Any, world: World) -> None:
+def test_a_reply_is_found_on_its_threads_page(client: Any, world: Town) -> None:
     """Replying, and the notice about a reply, lead to the page its thread is on."""
     conversation = ConversationFactory(ward=world.ward)
     starts = [
-        PostFactory(conversation=conversation, author=world.user("author"), body=f"start {n}")
+        PostFactory(conversation=conversation, author=world.person("author"), body=f"start {n}")
         for n in range(selectors.THREADS_PER_PAGE + 1)
     ]
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     response = client.post(
         f"/conversations/{conversation.pk}/reply/",
         {"body": "An answer to the last thread", "parent": starts[-1].pk},
@@ -165,7 +166,7 @@ def test_a_reply_is_found_on_its_threads_page(client: Any, world: World) -> None
     assert "start 0<" not in page
     # Its author hears of it with the same address (notifications link to the reply).
     link = f"/conversations/{conversation.pk}/replies/{answer.pk}/"
-    notice = Notification.objects.get(recipient=world.user("author"), url=link)
+    notice = Notification.objects.get(recipient=world.person("author"), url=link)
     assert client.get(notice.url)["Location"] == response["Location"]
     # An answer in the first thread stays on the first page, without a page number.
     client.post(
@@ -180,7 +181,7 @@ def test_a_reply_is_found_on_its_threads_page(client: Any, world: World) -> None
 
 
 @pytest.mark.parametrize("number", ["abc", "0", "-1", "999", "9" * 30])
-def test_a_bad_page_number_shows_the_nearest_page(client: Any, world: World, number: str) -> None:
+def test_a_bad_page_number_shows_the_nearest_page(client: Any, world: Town, number: str) -> None:
     conversation = ConversationFactory(ward=world.ward)
     for n in range(selectors.THREADS_PER_PAGE + 1):
         PostFactory(conversation=conversation, body=f"start {n}")

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from grassroots.conversations import services
 from grassroots.conversations.models import Post, Reaction
+from grassroots.testing.worlds import Town
 
-from .conftest import ROLES, World, error_summary, login
+from .conftest import CAST, error_summary, login
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,9 @@ def remove_url(post: Post) -> str:
     return reverse("conversations:remove", kwargs={"pk": post.conversation_id, "post_pk": post.pk})
 
 
-def test_the_author_changes_a_reply_and_it_shows_edited(client: Any, world: World) -> None:
+def test_the_author_changes_a_reply_and_it_shows_edited(client: Any, world: Town) -> None:
     post = world.post("ward")
-    login(client, world.user("author"))
+    login(client, world.person("author"))
     assert client.get(edit_url(post)).status_code == 200
     response = client.post(edit_url(post), {"body": "Changed my mind: by the gate"})
     assert response.status_code == 302
@@ -39,10 +40,10 @@ def test_the_author_changes_a_reply_and_it_shows_edited(client: Any, world: Worl
     assert "edited" in block
 
 
-@pytest.mark.parametrize("role", [r for r in ROLES if r != "author"])
+@pytest.mark.parametrize("role", [r for r in CAST if r != "author"])
 @pytest.mark.parametrize("action", ["edit", "remove"])
 def test_nobody_else_changes_or_removes_it(
-    client: Any, world: World, role: str, action: str
+    client: Any, world: Town, role: str, action: str
 ) -> None:
     post = world.post("ward")
     login(client, world.user(role))
@@ -58,12 +59,12 @@ def test_nobody_else_changes_or_removes_it(
     assert post.removed_by_author_at is None
 
 
-def test_after_the_window_the_author_is_told_and_nothing_changes(client: Any, world: World) -> None:
+def test_after_the_window_the_author_is_told_and_nothing_changes(client: Any, world: Town) -> None:
     post = world.post("ward")
     Post.objects.filter(pk=post.pk).update(
         created_at=timezone.now() - datetime.timedelta(minutes=16)
     )
-    login(client, world.user("author"))
+    login(client, world.person("author"))
     page = client.get(edit_url(post)).content.decode()
     assert "first few minutes after posting" in page
     response = client.post(edit_url(post), {"body": "Too late"})
@@ -78,9 +79,9 @@ def test_after_the_window_the_author_is_told_and_nothing_changes(client: Any, wo
     ("body", "message"),
     [("", "Enter your reply"), ("  ", "Enter your reply"), ("z" * 5001, "5,000")],
 )
-def test_bad_edits_are_explained(client: Any, world: World, body: str, message: str) -> None:
+def test_bad_edits_are_explained(client: Any, world: Town, body: str, message: str) -> None:
     post = world.post("ward")
-    login(client, world.user("author"))
+    login(client, world.person("author"))
     response = client.post(edit_url(post), {"body": body})
     assert response.status_code == 200
     assert message in error_summary(response.content.decode())
@@ -88,14 +89,14 @@ def test_bad_edits_are_explained(client: Any, world: World, body: str, message: 
     assert post.body == "author says hello"
 
 
-def test_removing_leaves_a_mark_and_keeps_the_answers(client: Any, world: World) -> None:
+def test_removing_leaves_a_mark_and_keeps_the_answers(client: Any, world: Town) -> None:
     conversation = world.conversation("ward")
     post = world.post("ward")
     answer = services.post_create(
-        actor=world.user("resident"), conversation=conversation, body="Answer", parent=post
+        actor=world.person("resident"), conversation=conversation, body="Answer", parent=post
     )
-    services.reaction_toggle(actor=world.user("resident"), post=post)
-    login(client, world.user("author"))
+    services.reaction_toggle(actor=world.person("resident"), post=post)
+    login(client, world.person("author"))
     assert client.get(remove_url(post)).status_code == 200
     assert client.post(remove_url(post)).status_code == 302
     post.refresh_from_db()
@@ -112,9 +113,9 @@ def test_removing_leaves_a_mark_and_keeps_the_answers(client: Any, world: World)
     assert client.get(edit_url(post)).status_code == 403
 
 
-def test_a_post_of_another_conversation_is_not_found_here(client: Any, world: World) -> None:
+def test_a_post_of_another_conversation_is_not_found_here(client: Any, world: Town) -> None:
     post = world.post("group")
-    login(client, world.user("author"))
+    login(client, world.person("author"))
     wrong = reverse(
         "conversations:edit",
         kwargs={"pk": world.conversations["ward"].pk, "post_pk": post.pk},

@@ -14,12 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations import services
-from grassroots.conversations.tests.conftest import World
 from grassroots.following.services import follow_start
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import Initiative, Visibility
 from grassroots.notifications.models import Kind, Notification
 from grassroots.places.models import Ward
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -38,25 +38,25 @@ def follows(person: Any, *targets: Any) -> Any:
     return person
 
 
-def start(world: World, kind: str, **extra: Any) -> Any:
+def start(world: Town, kind: str, **extra: Any) -> Any:
     # Fetched afresh, so no answer cached on an object from before is reused.
     host: dict[str, Any] = {
         "ward": Ward.objects.get(pk=world.ward.pk),
         "initiative": Initiative.objects.get(pk=world.initiative.pk),
         "group": Group.objects.get(pk=world.group.pk),
     }
-    actor = User.objects.get(pk=world.user("host").pk)
+    actor = User.objects.get(pk=world.person("host").pk)
     return services.conversation_start(
         actor=actor, **{kind: host[kind]}, question="Shall we meet in May?", **extra
     )
 
 
-def test_a_group_conversation_reaches_the_groups_and_its_wards_followers(world: World) -> None:
+def test_a_group_conversation_reaches_the_groups_and_its_wards_followers(world: Town) -> None:
     fan = follows(UserFactory(), world.group)
     neighbour = follows(UserFactory(), world.ward)  # the group's ward, as for its events
     both = follows(UserFactory(), world.group, world.ward)
     elsewhere = follows(UserFactory(), world.other_ward)
-    follows(world.user("host"), world.group)
+    follows(world.person("host"), world.group)
     Notification.objects.all().delete()
     conversation = start(world, "group")
     heard = told()
@@ -70,10 +70,10 @@ def test_a_group_conversation_reaches_the_groups_and_its_wards_followers(world: 
     assert elsewhere not in heard
 
 
-def test_a_safeguarded_group_conversation_reaches_only_followers_inside_it(world: World) -> None:
+def test_a_safeguarded_group_conversation_reaches_only_followers_inside_it(world: Town) -> None:
     # Being a member of the group is not enough: nobody but its organisers and its starter is
     # inside a new safeguarded group conversation until the organisers let them in.
-    member = follows(world.user("member"), world.group)
+    member = follows(world.person("member"), world.group)
     organiser = follows(UserFactory(), world.group)
     GroupMembership.objects.create(
         group=world.group,
@@ -88,7 +88,7 @@ def test_a_safeguarded_group_conversation_reaches_only_followers_inside_it(world
     assert not Notification.objects.filter(recipient__in=[outsider, member]).exists()
 
 
-def test_a_ward_conversation_reaches_the_wards_followers(world: World) -> None:
+def test_a_ward_conversation_reaches_the_wards_followers(world: Town) -> None:
     neighbour = follows(UserFactory(), world.ward)
     elsewhere = follows(UserFactory(), world.other_ward)
     Notification.objects.all().delete()
@@ -100,7 +100,7 @@ def test_a_ward_conversation_reaches_the_wards_followers(world: World) -> None:
 
 
 def test_an_initiative_conversation_reaches_its_and_its_wards_followers_once(
-    world: World,
+    world: Town,
 ) -> None:
     fan = follows(UserFactory(), world.initiative, world.ward)
     neighbour = follows(UserFactory(), world.ward)
@@ -115,7 +115,7 @@ def test_an_initiative_conversation_reaches_its_and_its_wards_followers_once(
 
 
 @pytest.mark.parametrize("kind", ["ward", "initiative", "group"])
-def test_telling_followers_costs_the_same_queries_however_many(world: World, kind: str) -> None:
+def test_telling_followers_costs_the_same_queries_however_many(world: Town, kind: str) -> None:
     target = {"ward": world.ward, "initiative": world.initiative, "group": world.group}[kind]
 
     def queries(many: int) -> int:
@@ -131,10 +131,10 @@ def test_telling_followers_costs_the_same_queries_however_many(world: World, kin
 
 
 def test_a_safeguarded_initiatives_conversation_never_reaches_its_wards_followers(
-    world: World,
+    world: Town,
 ) -> None:
     Initiative.objects.filter(pk=world.initiative.pk).update(visibility=Visibility.SAFEGUARDED)
-    member = follows(world.user("member"), world.ward)  # a member of the initiative
+    member = follows(world.person("member"), world.ward)  # a member of the initiative
     neighbour = follows(UserFactory(), world.ward)
     Notification.objects.all().delete()
     start(world, "initiative")

@@ -4,11 +4,7 @@ page, in lists, in Atom feeds, in following and in notifications; restored, it c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,163 +16,144 @@ from grassroots.conversations.visibility import can_view, viewers, visible_conve
 from grassroots.following.models import Follow
 from grassroots.following.services import follow_start
 from grassroots.initiatives.models import Initiative
-from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
 from grassroots.notifications.models import Notification
-from grassroots.places.tests.factories import WardFactory
+from grassroots.testing.worlds import Town, build_town, pick_town
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "resident", "member", "lead", "moderator"]
+CAST = pick_town("anonymous", "resident", "member", "lead", "moderator")
 # Who still sees a hidden initiative's conversations (initiatives.visibility).
 SEES_HIDDEN = {"lead", "moderator"}
 QUESTION = "Where should the compost bins go?"
 
 
-@dataclass
-class Scene:
-    initiative: Initiative
-    conversation: Conversation
-    users: dict[str, Any]
-
-    def user(self, role: str) -> Any:
-        return self.users[role]
-
-    def hide(self) -> None:
-        Initiative.objects.filter(pk=self.initiative.pk).update(
-            hidden_at=timezone.now(),
-            hidden_reason="Under review",
-            hidden_by=self.users["moderator"],
-        )
-        self.initiative.refresh_from_db()
-
-    def restore(self) -> None:
-        Initiative.objects.filter(pk=self.initiative.pk).update(
-            hidden_at=None, hidden_reason="", hidden_by=None
-        )
-        self.initiative.refresh_from_db()
-
-
 @pytest.fixture
-def scene(db: Any) -> Scene:
-    ward = WardFactory(name="Riverside")
-    initiative = InitiativeFactory(
-        title="Riverside compost", slug="riverside-compost", wards=[ward]
+def town(db: None) -> Town:
+    """The town, with one conversation of its initiative "Riverside garden", started by the lead."""
+    town = build_town(roles=CAST)
+    town.conversations["initiative"] = services.conversation_start(
+        actor=town.lead, initiative=town.initiative, question=QUESTION
     )
-    member = MembershipFactory(initiative=initiative).user
-    users = {
-        "anonymous": AnonymousUser(),
-        "resident": UserFactory(display_name="Rae Resident", ward=ward),
-        "member": member,
-        "lead": initiative.created_by,
-        "moderator": UserFactory(display_name="Meg Moderator", is_moderator=True),
-    }
-    conversation = services.conversation_start(
-        actor=initiative.created_by, initiative=initiative, question=QUESTION
-    )
-    return Scene(initiative, conversation, users)
+    return town
 
 
-def as_(client: Client, scene: Scene, role: str) -> Client:
-    user = scene.user(role)
+def hide(town: Town) -> None:
+    Initiative.objects.filter(pk=town.initiative.pk).update(
+        hidden_at=timezone.now(),
+        hidden_reason="Under review",
+        hidden_by=town.person("moderator"),
+    )
+    town.initiative.refresh_from_db()
+
+
+def restore(town: Town) -> None:
+    Initiative.objects.filter(pk=town.initiative.pk).update(
+        hidden_at=None, hidden_reason="", hidden_by=None
+    )
+    town.initiative.refresh_from_db()
+
+
+def as_(client: Client, town: Town, role: str) -> Client:
+    user = town.user(role)
     if user.is_authenticated:
         client.force_login(user)
     return client
 
 
-def page_status(client: Client, scene: Scene, role: str) -> int:
-    response = as_(client, scene, role).get(scene.conversation.get_absolute_url())
+def page_status(client: Client, town: Town, role: str) -> int:
+    response = as_(client, town, role).get(town.conversation("initiative").get_absolute_url())
     assert response.status_code < 500
     return int(response.status_code)
 
 
-def in_list(client: Client, scene: Scene, role: str) -> bool:
-    response = as_(client, scene, role).get(reverse("conversations:list"))
+def in_list(client: Client, town: Town, role: str) -> bool:
+    response = as_(client, town, role).get(reverse("conversations:list"))
     assert response.status_code == 200
     return QUESTION in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_the_page_and_the_list_follow_the_initiative(
-    client: Client, scene: Scene, role: str
-) -> None:
-    assert page_status(client, scene, role) == 200
-    assert in_list(client, scene, role)
-    scene.hide()
+@pytest.mark.parametrize("role", CAST)
+def test_the_page_and_the_list_follow_the_initiative(client: Client, town: Town, role: str) -> None:
+    assert page_status(client, town, role) == 200
+    assert in_list(client, town, role)
+    hide(town)
     seen = role in SEES_HIDDEN
-    assert page_status(client, scene, role) == (200 if seen else 404)
-    assert in_list(client, scene, role) is seen
-    user = scene.user(role)
-    assert can_view(user, scene.conversation) is seen
-    assert visible_conversations(user).filter(pk=scene.conversation.pk).exists() is seen
-    scene.restore()
-    assert page_status(client, scene, role) == 200
-    assert in_list(client, scene, role)
+    assert page_status(client, town, role) == (200 if seen else 404)
+    assert in_list(client, town, role) is seen
+    user, conversation = town.user(role), town.conversation("initiative")
+    assert can_view(user, conversation) is seen
+    assert visible_conversations(user).filter(pk=conversation.pk).exists() is seen
+    restore(town)
+    assert page_status(client, town, role) == 200
+    assert in_list(client, town, role)
 
 
 def test_the_initiatives_conversation_list_is_empty_for_outsiders(
-    client: Client, scene: Scene
+    client: Client, town: Town
 ) -> None:
-    scene.hide()
-    url = reverse("conversations:list") + "?initiative=riverside-compost"
-    assert QUESTION not in as_(client, scene, "member").get(url).content.decode()
-    assert QUESTION in as_(Client(), scene, "lead").get(url).content.decode()
+    hide(town)
+    url = reverse("conversations:list") + f"?initiative={town.initiative.slug}"
+    assert QUESTION not in as_(client, town, "member").get(url).content.decode()
+    assert QUESTION in as_(Client(), town, "lead").get(url).content.decode()
 
 
-def test_the_atom_feeds_leave_it_out_whoever_asks(client: Client, scene: Scene) -> None:
-    ward = scene.initiative.wards.get()
+def test_the_atom_feeds_leave_it_out_whoever_asks(client: Client, town: Town) -> None:
+    ward = town.initiative.wards.get()
     ward_feed = reverse("following:ward_feed", args=[ward.council.slug, ward.slug])
-    initiative_feed = reverse("following:initiative_feed", args=[scene.initiative.slug])
+    initiative_feed = reverse("following:initiative_feed", args=[town.initiative.slug])
     assert QUESTION in client.get(ward_feed).content.decode()
     assert QUESTION in client.get(initiative_feed).content.decode()
-    scene.hide()
-    for role in ROLES:
-        viewer = as_(Client(), scene, role)
+    hide(town)
+    for role in CAST:
+        viewer = as_(Client(), town, role)
         assert QUESTION not in viewer.get(ward_feed).content.decode()
         assert viewer.get(initiative_feed).status_code == 404
-    scene.restore()
+    restore(town)
     assert QUESTION in client.get(ward_feed).content.decode()
     assert QUESTION in client.get(initiative_feed).content.decode()
 
 
-def test_followers_lose_it_while_hidden_and_get_it_back(client: Client, scene: Scene) -> None:
-    resident = scene.user("resident")
-    follow_start(user=resident, target=scene.conversation)
-    as_(client, scene, "resident")
+def test_followers_lose_it_while_hidden_and_get_it_back(client: Client, town: Town) -> None:
+    resident = town.person("resident")
+    follow_start(user=resident, target=town.conversation("initiative"))
+    as_(client, town, "resident")
     assert QUESTION in client.get(reverse("following:list")).content.decode()
-    scene.hide()
+    hide(town)
     assert QUESTION not in client.get(reverse("following:list")).content.decode()
     other = UserFactory()
     client.force_login(other)
-    follow = reverse("following:follow", args=["conversation", scene.conversation.pk])
+    follow = reverse("following:follow", args=["conversation", town.conversation("initiative").pk])
     assert client.post(follow).status_code == 404
     assert not Follow.objects.filter(user=other).exists()
-    scene.restore()
+    restore(town)
     client.force_login(resident)
     assert QUESTION in client.get(reverse("following:list")).content.decode()
 
 
-def test_replies_while_hidden_reach_only_those_who_still_see_it(scene: Scene) -> None:
-    conversation = scene.conversation
+def test_replies_while_hidden_reach_only_those_who_still_see_it(town: Town) -> None:
+    conversation = town.conversation("initiative")
     for role in ("resident", "member", "moderator"):
-        services.post_create(actor=scene.user(role), conversation=conversation, body="Hello")
-    scene.hide()
+        services.post_create(actor=town.person(role), conversation=conversation, body="Hello")
+    hide(town)
     conversation.refresh_from_db()
     Notification.objects.all().delete()
-    services.post_create(actor=scene.user("lead"), conversation=conversation, body="Still here")
+    services.post_create(actor=town.lead, conversation=conversation, body="Still here")
     told = set(Notification.objects.values_list("recipient_id", flat=True))
-    assert told == {scene.user("moderator").pk}
-    everyone = [scene.user(role).pk for role in ROLES if role != "anonymous"]
-    expected = {scene.user(role).pk for role in SEES_HIDDEN}
+    assert told == {town.person("moderator").pk}
+    everyone = [town.person(role).pk for role in CAST if role != "anonymous"]
+    expected = {town.person(role).pk for role in SEES_HIDDEN}
     assert viewers(conversation, everyone) == expected
 
 
 def test_a_hidden_conversation_of_a_visible_initiative_stays_out_of_lists(
-    client: Client, scene: Scene
+    client: Client, town: Town
 ) -> None:
-    Conversation.objects.filter(pk=scene.conversation.pk).update(hidden_at=timezone.now())
-    for role in ROLES:
-        assert not in_list(Client(), scene, role)
+    Conversation.objects.filter(pk=town.conversation("initiative").pk).update(
+        hidden_at=timezone.now()
+    )
+    for role in CAST:
+        assert not in_list(Client(), town, role)
     # Its page is kept for its starter (the lead here) and the moderators.
-    assert page_status(Client(), scene, "resident") == 404
-    assert page_status(Client(), scene, "lead") == 200
-    assert page_status(Client(), scene, "moderator") == 200
+    assert page_status(Client(), town, "resident") == 404
+    assert page_status(Client(), town, "lead") == 200
+    assert page_status(Client(), town, "moderator") == 200

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.conversations.models import Conversation
+from grassroots.testing.worlds import Town
 
-from .conftest import ROLES, World, error_summary, login
+from .conftest import CAST, error_summary, login
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def date_fields(day: datetime.date) -> dict[str, str]:
     return {"due_on_0": str(day.day), "due_on_1": str(day.month), "due_on_2": str(day.year)}
 
 
-def test_the_host_pins_a_summary(client: Any, world: World) -> None:
+def test_the_host_pins_a_summary(client: Any, world: Town) -> None:
     conversation = world.conversation("group")
     login(client, world.user("host"))
     assert client.get(url("summary", conversation)).status_code == 200
@@ -47,7 +48,7 @@ def test_the_host_pins_a_summary(client: Any, world: World) -> None:
     assert conversation.summary == ""
 
 
-def test_a_too_long_summary_is_refused(client: Any, world: World) -> None:
+def test_a_too_long_summary_is_refused(client: Any, world: Town) -> None:
     conversation = world.conversation("group")
     login(client, world.user("host"))
     response = client.post(url("summary", conversation), {"summary": "s" * 5001})
@@ -56,9 +57,9 @@ def test_a_too_long_summary_is_refused(client: Any, world: World) -> None:
     assert conversation.summary == ""
 
 
-@pytest.mark.parametrize("role", [r for r in ROLES if r != "host"])
+@pytest.mark.parametrize("role", [r for r in CAST if r != "host"])
 @pytest.mark.parametrize("name", ["summary", "action_new", "close"])
-def test_only_the_host_hosts(client: Any, world: World, role: str, name: str) -> None:
+def test_only_the_host_hosts(client: Any, world: Town, role: str, name: str) -> None:
     conversation = world.conversation("ward")
     login(client, world.user(role))
     data = {"summary": "Mine now", "what": "Take over", "owner_name": "Me", **date_fields(future())}
@@ -73,7 +74,7 @@ def test_only_the_host_hosts(client: Any, world: World, role: str, name: str) ->
     assert not conversation.action_items.exists()
 
 
-def test_the_host_closes_the_conversation(client: Any, world: World) -> None:
+def test_the_host_closes_the_conversation(client: Any, world: Town) -> None:
     conversation = world.conversation("initiative")
     login(client, world.user("host"))
     assert client.get(url("close", conversation)).status_code == 200

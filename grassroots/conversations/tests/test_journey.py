@@ -17,8 +17,7 @@ from grassroots.conversations.models import Conversation, Post
 from grassroots.core.tests.browser import assert_accessible, visit
 from grassroots.groups.tests.factories import GroupFactory, GroupMembershipFactory
 from grassroots.places.tests.factories import WardFactory
-
-from .conftest import councillor_user
+from grassroots.testing.people import make_councillor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +56,7 @@ def test_a_group_hosts_a_councillor_replies_and_an_action_is_agreed(
     group = GroupFactory(name="Riverside park friends", council=ward.council, created_by=organiser)
     group.wards.set([ward])
     GroupMembershipFactory(group=group)
-    councillor = councillor_user(ward, name="Cllr Rivers")
+    councillor = make_councillor(ward, name="Cllr Rivers")
     councillor.display_name = "Sam Rivers"
     councillor.save(update_fields=["display_name"])
     base = live_server.url

@@ -12,8 +12,9 @@ from grassroots.conversations.models import Conversation
 from grassroots.groups.tests.factories import GroupFactory
 from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.places.tests.factories import CouncilFactory, WardFactory
+from grassroots.testing.worlds import Town
 
-from .conftest import World, login
+from .conftest import login
 from .factories import ConversationFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def questions(client: Any, **params: str) -> str:
     return str(client.get(LIST, params).content.decode())
 
 
-def test_the_list_shows_every_kind_of_host(client: Any, world: World) -> None:
+def test_the_list_shows_every_kind_of_host(client: Any, world: Town) -> None:
     page = questions(client)
     for kind in ("ward", "initiative", "group"):
         assert f"What next for the {kind}?" in page
@@ -33,7 +34,7 @@ def test_the_list_shows_every_kind_of_host(client: Any, world: World) -> None:
     assert "Friends of Riverside park" in page
 
 
-def test_a_ward_filter_takes_in_its_initiatives_and_groups(client: Any, world: World) -> None:
+def test_a_ward_filter_takes_in_its_initiatives_and_groups(client: Any, world: Town) -> None:
     elsewhere = ConversationFactory(ward=world.other_ward, question="Hilltop only")
     council = world.ward.council
     page = questions(client, council=council.slug, ward=world.ward.slug)
@@ -46,7 +47,7 @@ def test_a_ward_filter_takes_in_its_initiatives_and_groups(client: Any, world: W
     assert "What next for the ward?" not in questions(client, council=other.slug)
 
 
-def test_open_and_closed(client: Any, world: World) -> None:
+def test_open_and_closed(client: Any, world: Town) -> None:
     Conversation.objects.filter(pk=world.conversations["ward"].pk).update(closed_at=timezone.now())
     assert "What next for the ward?" not in questions(client, status="open")
     page = questions(client, status="closed")
@@ -54,12 +55,12 @@ def test_open_and_closed(client: Any, world: World) -> None:
     assert "What next for the group?" not in page
 
 
-def test_nonsense_filters_are_ignored_not_errors(client: Any, world: World) -> None:
+def test_nonsense_filters_are_ignored_not_errors(client: Any, world: Town) -> None:
     for params in ({"council": "nowhere"}, {"ward": "x"}, {"status": "maybe"}, {"page": "9999"}):
         assert client.get(LIST, params).status_code == 200
 
 
-def test_hidden_conversations_are_left_out(client: Any, world: World) -> None:
+def test_hidden_conversations_are_left_out(client: Any, world: Town) -> None:
     Conversation.objects.filter(pk=world.conversations["ward"].pk).update(hidden_at=timezone.now())
     login(client, world.user("moderator"))
     assert "What next for the ward?" not in questions(client)

@@ -15,8 +15,9 @@ from grassroots.conversations.models import MAX_DEPTH, Audience, Conversation, P
 from grassroots.following.models import Follow
 from grassroots.groups.models import Group
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.worlds import Town
 
-from .conftest import ROLES, World, error_summary, login
+from .conftest import CAST, error_summary, login
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,9 @@ def reply_url(conversation: Conversation) -> str:
     return reverse("conversations:reply", kwargs={"pk": conversation.pk})
 
 
-def test_a_resident_replies_and_sees_it_on_the_page(client: Any, world: World) -> None:
+def test_a_resident_replies_and_sees_it_on_the_page(client: Any, world: Town) -> None:
     conversation = world.conversation("ward")
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     response = client.post(reply_url(conversation), {"body": "Near the swings, please."})
     post = Post.objects.get(body="Near the swings, please.")
     assert response["Location"].endswith(f"#post-{post.pk}")
@@ -40,8 +41,8 @@ def test_a_resident_replies_and_sees_it_on_the_page(client: Any, world: World) -
     assert "Near the swings, please." in page
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_the_reply_permission_is_enforced_by_the_view(client: Any, world: World, role: str) -> None:
+@pytest.mark.parametrize("role", CAST)
+def test_the_reply_permission_is_enforced_by_the_view(client: Any, world: Town, role: str) -> None:
     world.set_audience(Audience.AREA)
     conversation = world.conversation("group")
     user = world.user(role)
@@ -60,11 +61,11 @@ def test_the_reply_permission_is_enforced_by_the_view(client: Any, world: World,
     assert Post.objects.count() == before + (1 if may else 0)
 
 
-def test_a_reply_to_a_reply_shows_in_context(client: Any, world: World) -> None:
+def test_a_reply_to_a_reply_shows_in_context(client: Any, world: Town) -> None:
     conversation = world.conversation("ward")
     first = world.post("ward", "author")
     second = world.post("ward", "other author")
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     assert client.get(reply_url(conversation) + f"?to={first.pk}").status_code == 200
     client.post(reply_url(conversation), {"body": "Answering Ada", "parent": first.pk})
     answer = Post.objects.get(body="Answering Ada")
@@ -81,14 +82,14 @@ def test_a_reply_to_a_reply_shows_in_context(client: Any, world: World) -> None:
     )
 
 
-def test_a_reply_at_the_depth_limit_joins_that_level(world: World) -> None:
+def test_a_reply_at_the_depth_limit_joins_that_level(world: Town) -> None:
     conversation = world.conversation("ward")
     parent = world.post("ward")
     chain = [parent]
     for n in range(MAX_DEPTH + 2):
         chain.append(
             services.post_create(
-                actor=world.user("resident"),
+                actor=world.person("resident"),
                 conversation=conversation,
                 body=f"level {n}",
                 parent=chain[-1],
@@ -105,10 +106,10 @@ def test_a_reply_at_the_depth_limit_joins_that_level(world: World) -> None:
     assert order.index(beside) == order.index(deepest) + 1
 
 
-def test_quoting_shows_a_quotation_block(client: Any, world: World) -> None:
+def test_quoting_shows_a_quotation_block(client: Any, world: Town) -> None:
     conversation = world.conversation("initiative")
     quoted = world.post("initiative", "other author")
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     page = client.get(reply_url(conversation) + f"?quote={quoted.pk}").content.decode()
     assert "You are quoting" in page
     assert "other author says hello" in page
@@ -123,7 +124,7 @@ def test_quoting_shows_a_quotation_block(client: Any, world: World) -> None:
     assert "Otto Other wrote:" in block
 
 
-def test_councillors_and_officers_speak_under_their_labels(client: Any, world: World) -> None:
+def test_councillors_and_officers_speak_under_their_labels(client: Any, world: Town) -> None:
     conversation = world.conversation("ward")
     for role, body in (("ward councillor", "I will ask"), ("officer", "Parks can help")):
         login(client, world.user(role))
@@ -136,9 +137,9 @@ def test_councillors_and_officers_speak_under_their_labels(client: Any, world: W
     assert "Officer, Parks department" in page
 
 
-def test_a_councillor_of_another_ward_is_labelled_for_their_own(world: World) -> None:
+def test_a_councillor_of_another_ward_is_labelled_for_their_own(world: Town) -> None:
     post = services.post_create(
-        actor=world.user("other councillor"),
+        actor=world.person("other councillor"),
         conversation=world.conversation("ward"),
         body="Hilltop did this last year",
     )
@@ -155,10 +156,10 @@ def test_a_councillor_of_another_ward_is_labelled_for_their_own(world: World) ->
     ],
 )
 def test_bad_replies_are_explained_and_change_nothing(
-    client: Any, world: World, body: str, message: str
+    client: Any, world: Town, body: str, message: str
 ) -> None:
     conversation = world.conversation("ward")
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     before = Post.objects.count()
     response = client.post(reply_url(conversation), {"body": body})
     assert response.status_code == 200
@@ -166,15 +167,15 @@ def test_bad_replies_are_explained_and_change_nothing(
     assert Post.objects.count() == before
 
 
-def test_exactly_5000_characters_is_fine(client: Any, world: World) -> None:
-    login(client, world.user("resident"))
+def test_exactly_5000_characters_is_fine(client: Any, world: Town) -> None:
+    login(client, world.person("resident"))
     response = client.post(reply_url(world.conversation("ward")), {"body": "y" * 5000})
     assert response.status_code == 302
 
 
-def test_html_and_script_are_shown_escaped(client: Any, world: World) -> None:
+def test_html_and_script_are_shown_escaped(client: Any, world: Town) -> None:
     conversation = world.conversation("ward")
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     client.post(reply_url(conversation), {"body": '<script>alert("x")</script><b>bold</b>'})
     page = client.get(conversation.get_absolute_url()).content.decode()
     assert '<script>alert("x")</script>' not in page
@@ -184,10 +185,10 @@ def test_html_and_script_are_shown_escaped(client: Any, world: World) -> None:
 
 @pytest.mark.parametrize("field", ["parent", "quote"])
 def test_answering_a_reply_of_another_conversation_is_refused(
-    client: Any, world: World, field: str
+    client: Any, world: Town, field: str
 ) -> None:
     elsewhere = world.post("group")
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     before = Post.objects.count()
     response = client.post(
         reply_url(world.conversation("ward")), {"body": "Hello", field: elsewhere.pk}
@@ -205,11 +206,11 @@ def test_answering_a_reply_of_another_conversation_is_refused(
     ],
 )
 def test_answering_a_removed_or_hidden_reply_is_refused(
-    client: Any, world: World, change: dict[str, Any], message: str
+    client: Any, world: Town, change: dict[str, Any], message: str
 ) -> None:
     target = world.post("ward")
     Post.objects.filter(pk=target.pk).update(**change)
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     before = Post.objects.count()
     response = client.post(
         reply_url(world.conversation("ward")), {"body": "Hello", "parent": target.pk}
@@ -221,19 +222,19 @@ def test_answering_a_removed_or_hidden_reply_is_refused(
 
 @pytest.mark.parametrize("value", ["999999999", "abc", "-1", "9" * 40])
 def test_a_nonsense_or_missing_parent_is_refused_plainly(
-    client: Any, world: World, value: str
+    client: Any, world: Town, value: str
 ) -> None:
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     before = Post.objects.count()
     response = client.post(reply_url(world.conversation("ward")), {"body": "Hi", "parent": value})
     assert response.status_code == 200
     assert Post.objects.count() == before
 
 
-def test_a_closed_conversation_refuses_replies_with_a_reason(client: Any, world: World) -> None:
+def test_a_closed_conversation_refuses_replies_with_a_reason(client: Any, world: Town) -> None:
     conversation = world.conversation("ward")
-    services.conversation_close(actor=world.user("host"), conversation=conversation)
-    login(client, world.user("resident"))
+    services.conversation_close(actor=world.person("host"), conversation=conversation)
+    login(client, world.person("resident"))
     response = client.post(reply_url(conversation), {"body": "Too late?"})
     assert response.status_code == 403
     assert "closed to new replies" in response.content.decode()
@@ -242,24 +243,24 @@ def test_a_closed_conversation_refuses_replies_with_a_reason(client: Any, world:
     assert 'name="body"' not in page
 
 
-def test_the_page_says_why_you_cannot_reply(client: Any, world: World) -> None:
+def test_the_page_says_why_you_cannot_reply(client: Any, world: Town) -> None:
     world.set_audience(Audience.MEMBERS)
     conversation = world.conversation("group")
     page = client.get(conversation.get_absolute_url()).content.decode()
     assert "Sign in to reply." in page
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     page = client.get(conversation.get_absolute_url()).content.decode()
     assert "Only members of Friends of Riverside park can reply." in page
     assert 'name="body"' not in page
 
 
-def test_replies_notify_the_parent_author_participants_and_followers(world: World) -> None:
+def test_replies_notify_the_parent_author_participants_and_followers(world: Town) -> None:
     conversation = world.conversation("ward")
     follower = UserFactory()
     Follow.objects.create(user=follower, conversation=conversation)
     Notification.objects.all().delete()
     post = services.post_create(
-        actor=world.user("resident"),
+        actor=world.person("resident"),
         conversation=conversation,
         body="Agreed with Ada",
         parent=world.post("ward", "author"),
@@ -272,52 +273,50 @@ def test_replies_notify_the_parent_author_participants_and_followers(world: Worl
     note = Notification.objects.filter(recipient=follower).get()
     assert note.conversation == conversation
     assert note.url == f"/conversations/{conversation.pk}/replies/{post.pk}/"  # lasting link
-    assert "Rae Resident (resident) replied" in note.text
+    assert "Rita Resident (resident) replied" in note.text
 
 
-def test_a_safeguarded_conversation_never_notifies_outsiders(world: World) -> None:
+def test_a_safeguarded_conversation_never_notifies_outsiders(world: Town) -> None:
     Conversation.objects.filter(pk=world.conversations["group"].pk).update(is_safeguarded=True)
     conversation = world.conversation("group")
     services.conversation_access_grant(
-        actor=world.user("host"), conversation=conversation, user=world.user("member")
+        actor=world.person("host"), conversation=conversation, user=world.person("member")
     )
     outsider = UserFactory()
     Follow.objects.create(user=outsider, conversation=conversation)
     Notification.objects.all().delete()
-    services.post_create(actor=world.user("member"), conversation=conversation, body="Hello")
+    services.post_create(actor=world.person("member"), conversation=conversation, body="Hello")
     told = set(Notification.objects.values_list("recipient", flat=True))
     # The earlier repliers are not group members: they are outside now, and hear nothing.
-    assert told == {world.user("host").pk}
+    assert told == {world.person("host").pk}
 
 
-def test_a_held_reply_is_quiet_until_released(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_held_reply_is_quiet_until_released(world: Town, monkeypatch: pytest.MonkeyPatch) -> None:
     conversation = world.conversation("ward")
     Notification.objects.all().delete()
     monkeypatch.setattr(holds, "should_hold", lambda actor, conversation, text: True)
     post = services.post_create(
-        actor=world.user("resident"), conversation=conversation, body="First!"
+        actor=world.person("resident"), conversation=conversation, body="First!"
     )
     assert post.held_for_review
     assert not Notification.objects.exists()
     assert world.conversation("ward").reply_count == 2
-    services.post_released(actor=world.user("moderator"), post=post)
+    services.post_released(actor=world.person("moderator"), post=post)
     assert world.conversation("ward").reply_count == 3
     assert Notification.objects.filter(kind=Kind.CONVERSATION).exists()
 
 
-def test_group_models_are_what_the_world_says(world: World) -> None:
+def test_group_models_are_what_the_world_says(world: Town) -> None:
     assert Group.objects.get(pk=world.group.pk).wards.get() == world.ward
 
 
 @pytest.mark.parametrize("param", ["to", "quote"])
 def test_hidden_or_removed_words_never_reach_the_reply_page(
-    client: Any, world: World, param: str
+    client: Any, world: Town, param: str
 ) -> None:
     target = world.post("ward")
     Post.objects.filter(pk=target.pk).update(hidden_at=timezone.now())
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     response = client.get(reply_url(world.conversation("ward")) + f"?{param}={target.pk}")
     assert response.status_code == 404
     response = client.post(
@@ -328,23 +327,25 @@ def test_hidden_or_removed_words_never_reach_the_reply_page(
 
 
 def test_only_a_moderator_releases_a_held_reply(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: Town, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     conversation = world.conversation("ward")
     monkeypatch.setattr(holds, "should_hold", lambda actor, conversation, text: True)
-    post = services.post_create(actor=world.user("resident"), conversation=conversation, body="Hi")
+    post = services.post_create(
+        actor=world.person("resident"), conversation=conversation, body="Hi"
+    )
     Notification.objects.all().delete()
-    for outsider in (world.user("resident"), world.user("host")):
+    for outsider in (world.person("resident"), world.person("host")):
         with pytest.raises(PermissionDenied):
             services.post_released(actor=outsider, post=post)
     assert Post.objects.get(pk=post.pk).held_for_review
     assert world.conversation("ward").reply_count == 2
     assert not Notification.objects.exists()
-    services.post_released(actor=world.user("moderator"), post=post)
+    services.post_released(actor=world.person("moderator"), post=post)
     assert not Post.objects.get(pk=post.pk).held_for_review
 
 
-def test_the_service_asks_the_hook_whether_to_hold(world: World) -> None:
+def test_the_service_asks_the_hook_whether_to_hold(world: Town) -> None:
     """The hold is decided inside post_create (whoever calls it), by what is registered."""
     asked: list[tuple[Any, Conversation, str]] = []
 
@@ -355,9 +356,9 @@ def test_the_service_asks_the_hook_whether_to_hold(world: World) -> None:
     holds.register(hold_and_note)
     try:
         post = services.post_create(
-            actor=world.user("resident"), conversation=world.conversation("ward"), body="Hold me"
+            actor=world.person("resident"), conversation=world.conversation("ward"), body="Hold me"
         )
     finally:
         holds.unregister(hold_and_note)
     assert post.held_for_review
-    assert asked == [(world.user("resident"), world.conversation("ward"), "Hold me")]
+    assert asked == [(world.person("resident"), world.conversation("ward"), "Hold me")]

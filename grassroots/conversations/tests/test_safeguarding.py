@@ -12,8 +12,9 @@ from django.urls import reverse
 from grassroots.conversations import services
 from grassroots.conversations.models import Conversation
 from grassroots.initiatives.models import Initiative, Visibility
+from grassroots.testing.worlds import Town
 
-from .conftest import World, login
+from .conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def pages(conversation: Conversation, post_pk: int) -> list[tuple[str, str]]:
     ]
 
 
-def safeguard_group(world: World) -> Conversation:
+def safeguard_group(world: Town) -> Conversation:
     """The group's conversation made safeguarded, with the group's member let in by the host
     (joining the group alone does not open it)."""
     Conversation.objects.filter(pk=world.conversations["group"].pk).update(
@@ -43,7 +44,7 @@ def safeguard_group(world: World) -> Conversation:
     )
     conversation = world.conversation("group")
     services.conversation_access_grant(
-        actor=world.user("host"), conversation=conversation, user=world.user("member")
+        actor=world.person("host"), conversation=conversation, user=world.person("member")
     )
     return conversation
 
@@ -52,7 +53,7 @@ def safeguard_group(world: World) -> Conversation:
     "role",
     ["outsider", "resident", "author", "ward councillor", "officer", "moderator", "site admin"],
 )
-def test_outsiders_get_the_same_404_as_for_nothing(client: Any, world: World, role: str) -> None:
+def test_outsiders_get_the_same_404_as_for_nothing(client: Any, world: Town, role: str) -> None:
     conversation = safeguard_group(world)
     post = world.post("group")
     login(client, world.user(role))
@@ -63,13 +64,13 @@ def test_outsiders_get_the_same_404_as_for_nothing(client: Any, world: World, ro
     assert client.get(missing).status_code == 404
 
 
-def test_anonymous_gets_a_404_for_the_page(client: Any, world: World) -> None:
+def test_anonymous_gets_a_404_for_the_page(client: Any, world: Town) -> None:
     conversation = safeguard_group(world)
     assert client.get(conversation.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["member", "host"])
-def test_members_see_it(client: Any, world: World, role: str) -> None:
+def test_members_see_it(client: Any, world: Town, role: str) -> None:
     conversation = safeguard_group(world)
     login(client, world.user(role))
     page = client.get(conversation.get_absolute_url()).content.decode()
@@ -77,9 +78,9 @@ def test_members_see_it(client: Any, world: World, role: str) -> None:
     assert "Safeguarded" in page
 
 
-def test_lists_and_counts_leave_it_out(client: Any, world: World) -> None:
+def test_lists_and_counts_leave_it_out(client: Any, world: Town) -> None:
     safeguard_group(world)
-    login(client, world.user("outsider"))
+    login(client, world.person("outsider"))
     page = client.get(reverse("conversations:list")).content.decode()
     assert "Private support circle" not in page
     assert "2 conversations" in page
@@ -87,7 +88,7 @@ def test_lists_and_counts_leave_it_out(client: Any, world: World) -> None:
     assert "Private support circle" not in page
     assert "0 conversations" in page
     client.logout()
-    login(client, world.user("member"))
+    login(client, world.person("member"))
     page = client.get(reverse("conversations:list")).content.decode()
     assert "Private support circle" in page
     assert "3 conversations" in page
@@ -100,17 +101,17 @@ def render_include(user: Any, host: Any) -> str:
     return template.render(Context({"request": request, "host": host, "user": user}))
 
 
-def test_the_host_include_leaves_it_out(world: World) -> None:
+def test_the_host_include_leaves_it_out(world: Town) -> None:
     safeguard_group(world)
-    assert "Private support circle" not in render_include(world.user("outsider"), world.group)
-    assert "No conversations yet." in render_include(world.user("outsider"), world.group)
-    assert "Private support circle" in render_include(world.user("member"), world.group)
+    assert "Private support circle" not in render_include(world.person("outsider"), world.group)
+    assert "No conversations yet." in render_include(world.person("outsider"), world.group)
+    assert "Private support circle" in render_include(world.person("member"), world.group)
 
 
-def test_a_safeguarded_initiative_hides_its_conversations(client: Any, world: World) -> None:
+def test_a_safeguarded_initiative_hides_its_conversations(client: Any, world: Town) -> None:
     Initiative.objects.filter(pk=world.initiative.pk).update(visibility=Visibility.SAFEGUARDED)
     conversation = world.conversation("initiative")
-    login(client, world.user("outsider"))
+    login(client, world.person("outsider"))
     assert client.get(conversation.get_absolute_url()).status_code == 404
     page = client.get(
         reverse("conversations:list"), {"initiative": world.initiative.slug}
@@ -118,5 +119,5 @@ def test_a_safeguarded_initiative_hides_its_conversations(client: Any, world: Wo
     assert "Riverside garden" not in page
     assert "What next for the initiative?" not in page
     client.logout()
-    login(client, world.user("member"))
+    login(client, world.person("member"))
     assert client.get(conversation.get_absolute_url()).status_code == 200

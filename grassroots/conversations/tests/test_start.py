@@ -12,8 +12,9 @@ from grassroots.conversations.models import Audience, Conversation
 from grassroots.following.models import Follow
 from grassroots.initiatives.models import Initiative, Visibility
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.worlds import Town
 
-from .conftest import World, error_summary, login
+from .conftest import error_summary, login
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def url(kind: str, key: str) -> str:
     return reverse("conversations:start", kwargs={"kind": kind, "key": key})
 
 
-def keys(world: World) -> dict[str, str]:
+def keys(world: Town) -> dict[str, str]:
     return {
         "ward": str(world.ward.pk),
         "initiative": world.initiative.slug,
@@ -31,8 +32,8 @@ def keys(world: World) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kind", ["ward", "initiative", "group"])
-def test_the_host_starts_a_conversation(client: Any, world: World, kind: str) -> None:
-    login(client, world.user("host"))
+def test_the_host_starts_a_conversation(client: Any, world: Town, kind: str) -> None:
+    login(client, world.person("host"))
     assert client.get(url(kind, keys(world)[kind])).status_code == 200
     data = {"question": "Shall we plant bulbs?", "description": "In October.", "audience": "area"}
     response = client.post(url(kind, keys(world)[kind]), data)
@@ -40,7 +41,7 @@ def test_the_host_starts_a_conversation(client: Any, world: World, kind: str) ->
     assert response.status_code == 302
     assert response["Location"] == conversation.get_absolute_url()
     assert conversation.audience == Audience.AREA
-    assert conversation.started_by == world.user("host")
+    assert conversation.started_by == world.person("host")
     assert getattr(conversation, kind) is not None
 
 
@@ -49,7 +50,7 @@ def test_the_host_starts_a_conversation(client: Any, world: World, kind: str) ->
     [("outsider", 403), ("member", 403), ("ward councillor", 403), ("moderator", 403)],
 )
 def test_others_may_not_start_one_for_a_group(
-    client: Any, world: World, role: str, status: int
+    client: Any, world: Town, role: str, status: int
 ) -> None:
     login(client, world.user(role))
     before = Conversation.objects.count()
@@ -60,19 +61,19 @@ def test_others_may_not_start_one_for_a_group(
     assert Conversation.objects.count() == before
 
 
-def test_anonymous_is_asked_to_sign_in(client: Any, world: World) -> None:
+def test_anonymous_is_asked_to_sign_in(client: Any, world: Town) -> None:
     response = client.get(url("ward", str(world.ward.pk)))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 
 
-def test_a_ward_councillor_starts_one_in_their_ward(client: Any, world: World) -> None:
-    login(client, world.user("ward councillor"))
+def test_a_ward_councillor_starts_one_in_their_ward(client: Any, world: Town) -> None:
+    login(client, world.person("ward councillor"))
     response = client.post(
         url("ward", str(world.ward.pk)), {"question": "Bins?", "audience": "everyone"}
     )
     assert response.status_code == 302
-    login(client, world.user("other councillor"))
+    login(client, world.person("other councillor"))
     response = client.post(
         url("ward", str(world.ward.pk)), {"question": "Bins 2?", "audience": "everyone"}
     )
@@ -80,9 +81,9 @@ def test_a_ward_councillor_starts_one_in_their_ward(client: Any, world: World) -
 
 
 def test_a_ward_conversation_cannot_be_members_only_or_safeguarded(
-    client: Any, world: World
+    client: Any, world: Town
 ) -> None:
-    login(client, world.user("resident"))
+    login(client, world.person("resident"))
     page = client.get(url("ward", str(world.ward.pk))).content.decode()
     assert 'value="members"' not in page
     assert "is_safeguarded" not in page
@@ -93,27 +94,27 @@ def test_a_ward_conversation_cannot_be_members_only_or_safeguarded(
     assert not Conversation.objects.filter(question="Secret?").exists()
 
 
-def test_a_safeguarded_initiative_forces_safeguarding(client: Any, world: World) -> None:
+def test_a_safeguarded_initiative_forces_safeguarding(client: Any, world: Town) -> None:
     Initiative.objects.filter(pk=world.initiative.pk).update(visibility=Visibility.SAFEGUARDED)
-    login(client, world.user("host"))
+    login(client, world.person("host"))
     page = client.get(url("initiative", world.initiative.slug)).content.decode()
     assert "is_safeguarded" not in page
     client.post(url("initiative", world.initiative.slug), {"question": "Q?", "audience": "members"})
     assert Conversation.objects.get(question="Q?").is_safeguarded
 
 
-def test_a_group_host_may_choose_safeguarding(client: Any, world: World) -> None:
-    login(client, world.user("host"))
+def test_a_group_host_may_choose_safeguarding(client: Any, world: Town) -> None:
+    login(client, world.person("host"))
     data = {"question": "Private?", "audience": "members", "is_safeguarded": "on"}
     client.post(url("group", world.group.slug), data)
     assert Conversation.objects.get(question="Private?").is_safeguarded
 
 
 def test_an_outsider_cannot_find_a_safeguarded_initiative_to_start_in(
-    client: Any, world: World
+    client: Any, world: Town
 ) -> None:
     Initiative.objects.filter(pk=world.initiative.pk).update(visibility=Visibility.SAFEGUARDED)
-    login(client, world.user("outsider"))
+    login(client, world.person("outsider"))
     assert client.get(url("initiative", world.initiative.slug)).status_code == 404
     assert client.get(url("initiative", "no-such-thing")).status_code == 404
     assert client.get(url("planet", "earth")).status_code == 404
@@ -133,9 +134,9 @@ def test_an_outsider_cannot_find_a_safeguarded_initiative_to_start_in(
     ],
 )
 def test_bad_input_is_explained_and_changes_nothing(
-    client: Any, world: World, data: dict[str, str], message: str
+    client: Any, world: Town, data: dict[str, str], message: str
 ) -> None:
-    login(client, world.user("host"))
+    login(client, world.person("host"))
     before = Conversation.objects.count()
     response = client.post(url("group", world.group.slug), data)
     assert response.status_code == 200
@@ -143,8 +144,8 @@ def test_bad_input_is_explained_and_changes_nothing(
     assert Conversation.objects.count() == before
 
 
-def test_html_in_the_question_is_shown_as_text(client: Any, world: World) -> None:
-    login(client, world.user("host"))
+def test_html_in_the_question_is_shown_as_text(client: Any, world: Town) -> None:
+    login(client, world.person("host"))
     client.post(
         url("group", world.group.slug),
         {"question": "<script>alert(1)</script>", "audience": "everyone"},
@@ -155,10 +156,10 @@ def test_html_in_the_question_is_shown_as_text(client: Any, world: World) -> Non
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_followers_of_the_host_hear_of_a_new_conversation(client: Any, world: World) -> None:
+def test_followers_of_the_host_hear_of_a_new_conversation(client: Any, world: Town) -> None:
     follower = UserFactory()
     Follow.objects.create(user=follower, group=world.group)
-    login(client, world.user("host"))
+    login(client, world.person("host"))
     client.post(url("group", world.group.slug), {"question": "Picnic?", "audience": "everyone"})
     note = Notification.objects.get(recipient=follower)
     assert note.kind == Kind.FOLLOWING
@@ -167,24 +168,25 @@ def test_followers_of_the_host_hear_of_a_new_conversation(client: Any, world: Wo
 
 
 def test_a_safeguarded_conversation_is_never_announced_to_outside_followers(
-    client: Any, world: World
+    client: Any, world: Town
 ) -> None:
     outsider = UserFactory()
     Follow.objects.create(user=outsider, group=world.group)
-    Follow.objects.create(user=world.user("member"), group=world.group)
-    login(client, world.user("host"))
+    Follow.objects.create(user=world.person("member"), group=world.group)
+    Notification.objects.all().delete()  # the member was told of joining, through the services
+    login(client, world.person("host"))
     data = {"question": "Support circle", "audience": "members", "is_safeguarded": "on"}
     client.post(url("group", world.group.slug), data)
     assert not Notification.objects.filter(recipient=outsider).exists()
     # Nor to a member of the group the organisers have not let in (yet).
-    assert not Notification.objects.filter(recipient=world.user("member")).exists()
+    assert not Notification.objects.filter(recipient=world.person("member")).exists()
 
 
 def test_starting_conversations_in_a_burst_is_refused(
-    client: Any, world: World, settings: Any
+    client: Any, world: Town, settings: Any
 ) -> None:
     settings.GRASSROOTS_RATE_LIMITS = {"conversation": ["2/m"]}
-    login(client, world.user("host"))
+    login(client, world.person("host"))
     target = url("group", world.group.slug)
     for n in range(2):
         data = {"question": f"Question {n}?", "description": "", "audience": "area"}

@@ -16,8 +16,9 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations import selectors, services
 from grassroots.conversations.models import Audience, Conversation, Post, Reaction
 from grassroots.core import request_cache
+from grassroots.testing.worlds import Town
 
-from .conftest import World, login
+from .conftest import login
 from .factories import ConversationFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def get(client: Any, url: str, status: int = 200) -> str:
 
 
 def test_a_long_thread_shows_its_first_answers_and_links_to_the_rest(
-    client: Any, world: World
+    client: Any, world: Town
 ) -> None:
     conversation = ConversationFactory(ward=world.ward)
     long = build_thread(conversation, 30)
@@ -84,7 +85,7 @@ def test_a_long_thread_shows_its_first_answers_and_links_to_the_rest(
     assert body.index(f'id="post-{long[8].pk}"') > body.index(f'id="post-{long[7].pk}"')
 
 
-def test_the_thread_page_shows_every_answer_in_context(client: Any, world: World) -> None:
+def test_the_thread_page_shows_every_answer_in_context(client: Any, world: Town) -> None:
     conversation = ConversationFactory(ward=world.ward)
     for n in range(selectors.THREADS_PER_PAGE):
         PostFactory(conversation=conversation, body=f"earlier thread {n}")
@@ -104,7 +105,7 @@ def test_the_thread_page_shows_every_answer_in_context(client: Any, world: World
     assert f'id="post-{posts[0].pk}"' in get(client, conversation.get_absolute_url() + "?page=2")
 
 
-def test_a_long_thread_page_is_paginated_in_path_order(client: Any, world: World) -> None:
+def test_a_long_thread_page_is_paginated_in_path_order(client: Any, world: Town) -> None:
     conversation = ConversationFactory(ward=world.ward)
     total = 2 * PER_PAGE + 5
     posts = build_thread(conversation, total)
@@ -134,7 +135,7 @@ def test_a_long_thread_page_is_paginated_in_path_order(client: Any, world: World
     ("number", "expected"), [("abc", 1), ("0", 1), ("-1", 1), ("999", 2), ("9" * 30, 2)]
 )
 def test_a_bad_page_number_shows_the_nearest_page(
-    client: Any, world: World, number: str, expected: int
+    client: Any, world: Town, number: str, expected: int
 ) -> None:
     conversation = ConversationFactory(ward=world.ward)
     posts = build_thread(conversation, PER_PAGE + 1)
@@ -143,7 +144,7 @@ def test_a_bad_page_number_shows_the_nearest_page(
 
 
 def test_anything_but_a_thread_start_of_this_conversation_is_not_found(
-    client: Any, world: World
+    client: Any, world: Town
 ) -> None:
     conversation = ConversationFactory(ward=world.ward)
     posts = build_thread(conversation, 3)
@@ -160,12 +161,12 @@ def test_anything_but_a_thread_start_of_this_conversation_is_not_found(
     "role", ["anonymous", "outsider", "resident", "author", "ward councillor", "moderator"]
 )
 def test_a_safeguarded_conversations_threads_are_not_found_by_outsiders(
-    client: Any, world: World, role: str
+    client: Any, world: Town, role: str
 ) -> None:
     Conversation.objects.filter(pk=world.conversations["group"].pk).update(is_safeguarded=True)
     conversation = world.conversation("group")
     services.conversation_access_grant(
-        actor=world.user("host"), conversation=conversation, user=world.user("member")
+        actor=world.person("host"), conversation=conversation, user=world.person("member")
     )
     start = world.post("group")
     login(client, world.user(role))
@@ -174,19 +175,19 @@ def test_a_safeguarded_conversations_threads_are_not_found_by_outsiders(
     assert response.status_code == missing.status_code == 404
     assert response.content == missing.content
     client.logout()
-    login(client, world.user("member"))
+    login(client, world.person("member"))
     assert "author says hello" in get(client, thread_url(conversation, start))
 
 
 def test_held_answers_are_counted_and_shown_only_for_their_author_and_moderators(
-    client: Any, world: World
+    client: Any, world: Town
 ) -> None:
     conversation = ConversationFactory(ward=world.ward)
     posts = build_thread(conversation, SHOWN + 2)
     PostFactory(
         conversation=conversation,
         parent=posts[0],
-        author=world.user("resident"),
+        author=world.person("resident"),
         body="Held back for now",
         held_for_review=True,
     )
@@ -204,7 +205,7 @@ def test_held_answers_are_counted_and_shown_only_for_their_author_and_moderators
         assert f"A thread with {count} replies" in body, role
         assert ("Held back for now" in body) is sees, role
     # A held start is not there for others at all.
-    Post.objects.filter(pk=posts[0].pk).update(held_for_review=True, author=world.user("author"))
+    Post.objects.filter(pk=posts[0].pk).update(held_for_review=True, author=world.person("author"))
     client.logout()
     assert client.get(thread_url(conversation, posts[0])).status_code == 404
     for role in ("author", "moderator"):
@@ -212,7 +213,7 @@ def test_held_answers_are_counted_and_shown_only_for_their_author_and_moderators
         assert client.get(thread_url(conversation, posts[0])).status_code == 200
 
 
-def test_the_lasting_link_finds_where_an_answer_is_shown(client: Any, world: World) -> None:
+def test_the_lasting_link_finds_where_an_answer_is_shown(client: Any, world: Town) -> None:
     conversation = ConversationFactory(ward=world.ward)
     posts = build_thread(conversation, PER_PAGE + 10)
     fifth, twenty_fifth, last = posts[5], posts[25], posts[-1]
@@ -233,7 +234,7 @@ def test_the_lasting_link_finds_where_an_answer_is_shown(client: Any, world: Wor
     assert response["Location"] == f"{thread_url(conversation, posts[0])}#post-{fifth.pk}"
 
 
-def test_an_answer_to_an_early_reply_takes_its_place_in_context(client: Any, world: World) -> None:
+def test_an_answer_to_an_early_reply_takes_its_place_in_context(client: Any, world: Town) -> None:
     """Pages are ranges of path order: a late answer to the first answer comes right after it,
     and the answers after it move along one place (perhaps to the next page); the lasting
     link follows them."""
@@ -258,7 +259,7 @@ def queries(client: Any, url: str) -> int:
 
 @pytest.mark.parametrize("role", ["anonymous", "resident", "moderator"])
 def test_the_pages_cost_the_same_queries_however_long_the_threads(
-    client: Any, world: World, role: str, django_assert_max_num_queries: Any
+    client: Any, world: Town, role: str, django_assert_max_num_queries: Any
 ) -> None:
     login(client, world.user(role))
     counts: dict[str, list[int]] = {"conversation": [], "thread": [], "thread page 2": []}
@@ -280,10 +281,10 @@ def test_the_pages_cost_the_same_queries_however_long_the_threads(
     assert len(set(counts["thread"] + counts["thread page 2"])) == 1, counts
 
 
-def test_the_selectors_fetch_only_what_is_shown(world: World) -> None:
+def test_the_selectors_fetch_only_what_is_shown(world: Town) -> None:
     conversation = ConversationFactory(ward=world.ward)
     posts = build_thread(conversation, 3 * PER_PAGE)
-    user = world.user("resident")
+    user = world.person("resident")
     # As within one request: answers are remembered for it (core.request_cache).
     with request_cache.scope():
         with CaptureQueriesContext(connection) as captured:
@@ -301,12 +302,12 @@ def test_the_selectors_fetch_only_what_is_shown(world: World) -> None:
         assert len(captured) == 1
 
 
-def answerer(world: World) -> User:
-    user: User = world.user("resident")
+def answerer(world: Town) -> User:
+    user: User = world.person("resident")
     return user
 
 
-def test_answering_from_the_thread_page_comes_back_to_it(client: Any, world: World) -> None:
+def test_answering_from_the_thread_page_comes_back_to_it(client: Any, world: Town) -> None:
     conversation = world.conversation("ward")
     start = world.post("ward")
     login(client, answerer(world))
@@ -334,19 +335,19 @@ def test_answering_from_the_thread_page_comes_back_to_it(client: Any, world: Wor
 
 
 def test_agreeing_changing_and_removing_from_the_thread_page_come_back_to_it(
-    client: Any, world: World
+    client: Any, world: Town
 ) -> None:
     conversation = world.conversation("ward")
     start = world.post("ward")
     mine = world.post("ward", "other author")
-    login(client, world.user("other author"))
+    login(client, world.person("other author"))
     body = get(client, thread_url(conversation, start))
     base = f"/conversations/{conversation.pk}/replies"
     assert f'action="{base}/{start.pk}/agree/?from=thread"' in body
     back = f"{thread_url(conversation, start)}#post-{start.pk}"
     response = client.post(f"{base}/{start.pk}/agree/?from=thread")
     assert response["Location"] == back
-    assert Reaction.objects.filter(post=start, user=world.user("other author")).exists()
+    assert Reaction.objects.filter(post=start, user=world.person("other author")).exists()
     # Their own thread start: change it, then remove it, from the thread page.
     assert f'href="{base}/{mine.pk}/change/?from=thread"' in get(
         client, thread_url(conversation, mine)
@@ -367,7 +368,7 @@ def test_agreeing_changing_and_removing_from_the_thread_page_come_back_to_it(
     "role", ["anonymous", "outsider", "member", "resident", "ward councillor", "moderator"]
 )
 def test_who_may_answer_on_the_thread_page_is_the_reply_permission(
-    client: Any, world: World, role: str
+    client: Any, world: Town, role: str
 ) -> None:
     world.set_audience(Audience.AREA)
     conversation = world.conversation("group")

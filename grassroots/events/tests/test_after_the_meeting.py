@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.events.models import Event, Minutes
-from grassroots.events.tests.conftest import World, error_summary
+from grassroots.events.tests.conftest import error_summary
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,9 @@ def _started(event: Event) -> Event:
     return event
 
 
-def test_the_host_writes_minutes_and_decisions(client: Any, world: World) -> None:
+def test_the_host_writes_minutes_and_decisions(client: Any, world: Town) -> None:
     event = _started(world.events["group"])
-    client.force_login(world.user("group organiser"))
+    client.force_login(world.user("organiser"))
     url = reverse("events:minutes", args=[event.pk])
     client.post(url, {"text": "Twelve came.", "decisions": "Meet monthly."})
     client.post(url, {"text": "Thirteen came.", "decisions": "Meet monthly."})
@@ -37,16 +38,16 @@ def test_the_host_writes_minutes_and_decisions(client: Any, world: World) -> Non
     assert "Meet monthly." in body
 
 
-def test_minutes_wait_until_the_event_has_started(client: Any, world: World) -> None:
+def test_minutes_wait_until_the_event_has_started(client: Any, world: Town) -> None:
     event = world.events["group"]
-    client.force_login(world.user("group organiser"))
+    client.force_login(world.user("organiser"))
     response = client.post(reverse("events:minutes", args=[event.pk]), {"text": "Early"})
     assert "once the event has started" in error_summary(response.content.decode())
     assert not Minutes.objects.exists()
 
 
-def test_minutes_need_text(client: Any, world: World) -> None:
+def test_minutes_need_text(client: Any, world: Town) -> None:
     event = _started(world.events["group"])
-    client.force_login(world.user("group organiser"))
+    client.force_login(world.user("organiser"))
     response = client.post(reverse("events:minutes", args=[event.pk]), {"text": " "})
     assert "Enter the minutes" in error_summary(response.content.decode())

@@ -17,24 +17,25 @@ from grassroots.core.models import AuditEntry
 from grassroots.core.services import ServiceError
 from grassroots.events import rules, services
 from grassroots.events.models import Event, EventKind, Minutes, Venue
-from grassroots.events.tests.conftest import World, error_summary
+from grassroots.events.tests.conftest import error_summary
 from grassroots.groups import services as group_services
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.groups.tests.factories import GroupFactory
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
-ORGANISER = "group organiser"
-OTHERS = ["resident", "going resident", "host of another group", "moderator", "site admin"]
+ORGANISER = "organiser"
+OTHERS = ["resident", "going resident", "organiser of another group", "moderator", "site admin"]
 
 
-def _archive(world: World) -> Group:
-    group_services.group_archive(group=world.group, actor=world.user(ORGANISER))
+def _archive(world: Town) -> Group:
+    group_services.group_archive(group=world.group, actor=world.person(ORGANISER))
     world.group.refresh_from_db()
     return world.group
 
 
-def _fresh(world: World, role: str) -> Any:
+def _fresh(world: Town, role: str) -> Any:
     return world.user(role)
 
 
@@ -63,7 +64,7 @@ def _edit_data(event: Event, title: str) -> dict[str, Any]:
     }
 
 
-def _new_event_data(world: World, host: str) -> dict[str, Any]:
+def _new_event_data(world: Town, host: str) -> dict[str, Any]:
     day = timezone.localdate() + datetime.timedelta(days=10)
     return {
         "host": host,
@@ -102,11 +103,11 @@ def _messages(response: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("archived", [False, True])
-def test_the_organiser_runs_existing_events_archived_or_not(world: World, archived: bool) -> None:
+def test_the_organiser_runs_existing_events_archived_or_not(world: Town, archived: bool) -> None:
     event = world.events["group"]
     # An action item (actions.ActionItem) owned by the going resident.
     item = event.action_items.create(
-        what="Write to the council", owner=world.user("going resident")
+        what="Write to the council", owner=world.person("going resident")
     )
     if archived:
         _archive(world)
@@ -125,7 +126,7 @@ def test_the_organiser_runs_existing_events_archived_or_not(world: World, archiv
         assert not user.has_perm("events.host_event", world.group), role
 
 
-def test_a_site_admin_may_add_a_venue_for_a_group_only_until_it_is_archived(world: World) -> None:
+def test_a_site_admin_may_add_a_venue_for_a_group_only_until_it_is_archived(world: Town) -> None:
     admin = _fresh(world, "site admin")
     assert admin.has_perm("events.add_venue", world.group)
     _archive(world)
@@ -139,7 +140,7 @@ def test_a_site_admin_may_add_a_venue_for_a_group_only_until_it_is_archived(worl
     assert not Venue.objects.filter(name="St Mary's hall").exists()
 
 
-def test_a_hidden_event_of_an_archived_group_stays_visible_to_its_organiser(world: World) -> None:
+def test_a_hidden_event_of_an_archived_group_stays_visible_to_its_organiser(world: Town) -> None:
     event = world.events["group"]
     Event.objects.filter(pk=event.pk).update(hidden_at=timezone.now())
     _archive(world)
@@ -152,7 +153,7 @@ def test_a_hidden_event_of_an_archived_group_stays_visible_to_its_organiser(worl
 
 
 def test_after_archiving_the_organiser_changes_cancels_and_writes_up_events(
-    client: Any, world: World
+    client: Any, world: Town
 ) -> None:
     event = world.events["group"]
     _archive(world)
@@ -179,7 +180,7 @@ def test_after_archiving_the_organiser_changes_cancels_and_writes_up_events(
         ends_at=timezone.now() + datetime.timedelta(days=1, hours=2),
         group=world.group,
         venue=world.venue,
-        created_by=world.user(ORGANISER),
+        created_by=world.person(ORGANISER),
     )
     _started(past)
     response = client.post(
@@ -202,7 +203,7 @@ def test_after_archiving_the_organiser_changes_cancels_and_writes_up_events(
 
 
 @pytest.mark.parametrize("role", OTHERS)
-def test_after_archiving_nobody_else_runs_its_events(client: Any, world: World, role: str) -> None:
+def test_after_archiving_nobody_else_runs_its_events(client: Any, world: Town, role: str) -> None:
     event = world.events["group"]
     _archive(world)
     client.force_login(world.user(role))
@@ -220,7 +221,7 @@ def test_after_archiving_nobody_else_runs_its_events(client: Any, world: World, 
 # --- No new event for an archived group ----------------------------------------------------------
 
 
-def test_the_host_choices_leave_out_an_archived_group(client: Any, world: World) -> None:
+def test_the_host_choices_leave_out_an_archived_group(client: Any, world: Town) -> None:
     organiser = world.user(ORGANISER)
     live = GroupFactory(name="Riverside litter pickers", council=world.ward.council)
     _make_organiser(organiser, live)
@@ -234,7 +235,7 @@ def test_the_host_choices_leave_out_an_archived_group(client: Any, world: World)
 
 
 def test_posting_an_archived_group_as_host_says_why_and_creates_nothing(
-    client: Any, world: World
+    client: Any, world: Town
 ) -> None:
     organiser = world.user(ORGANISER)
     live = GroupFactory(name="Riverside litter pickers", council=world.ward.council)
@@ -243,13 +244,13 @@ def test_posting_an_archived_group_as_host_says_why_and_creates_nothing(
     client.force_login(organiser)
     response = client.post(reverse("events:new"), _new_event_data(world, f"group:{world.group.pk}"))
     assert response.status_code == 200
-    assert "Friends of Riverside Park is archived, so it cannot put on new events" in (
+    assert "Friends of Riverside park is archived, so it cannot put on new events" in (
         error_summary(response.content.decode())
     )
     assert not Event.objects.filter(title="Litter pick").exists()
 
 
-def test_an_organiser_of_only_an_archived_group_is_told_why_not(client: Any, world: World) -> None:
+def test_an_organiser_of_only_an_archived_group_is_told_why_not(client: Any, world: Town) -> None:
     _archive(world)
     client.force_login(world.user(ORGANISER))
     listing = client.get(reverse("events:list")).content.decode()
@@ -260,7 +261,7 @@ def test_an_organiser_of_only_an_archived_group_is_told_why_not(client: Any, wor
         )
         assert response.status_code == 302
         assert response["Location"] == reverse("events:list")
-        assert "Friends of Riverside Park is archived, so it cannot put on new events" in (
+        assert "Friends of Riverside park is archived, so it cannot put on new events" in (
             _messages(response)
         )
     assert not Event.objects.filter(title="Litter pick").exists()
@@ -269,9 +270,7 @@ def test_an_organiser_of_only_an_archived_group_is_told_why_not(client: Any, wor
 # --- No new venue for an archived group ----------------------------------------------------------
 
 
-def test_an_organiser_of_only_an_archived_group_cannot_add_venues(
-    client: Any, world: World
-) -> None:
+def test_an_organiser_of_only_an_archived_group_cannot_add_venues(client: Any, world: Town) -> None:
     client.force_login(world.user(ORGANISER))
     assert "Add a venue" in client.get(reverse("events:venues")).content.decode()
     _archive(world)
@@ -279,7 +278,7 @@ def test_an_organiser_of_only_an_archived_group_cannot_add_venues(
     response = client.post(reverse("events:venue_new"), _venue_data(group=str(world.group.pk)))
     assert response.status_code == 302
     assert response["Location"] == reverse("events:venues")
-    assert "Friends of Riverside Park is archived, so venues cannot be added for it" in (
+    assert "Friends of Riverside park is archived, so venues cannot be added for it" in (
         _messages(response)
     )
     assert not Venue.objects.filter(name="St Mary's hall").exists()
@@ -287,7 +286,7 @@ def test_an_organiser_of_only_an_archived_group_cannot_add_venues(
 
 @pytest.mark.parametrize("role", [ORGANISER, "site admin"])
 def test_the_venue_form_leaves_out_an_archived_group_and_says_why(
-    client: Any, world: World, role: str
+    client: Any, world: Town, role: str
 ) -> None:
     user = world.user(role)
     _make_organiser(user, world.group)
@@ -300,7 +299,7 @@ def test_the_venue_form_leaves_out_an_archived_group_and_says_why(
     assert f'name="group" type="radio" value="{live.pk}"' in body
     response = client.post(reverse("events:venue_new"), _venue_data(group=str(world.group.pk)))
     assert response.status_code == 200
-    assert "Friends of Riverside Park is archived, so venues cannot be added for it" in (
+    assert "Friends of Riverside park is archived, so venues cannot be added for it" in (
         error_summary(response.content.decode())
     )
     assert not Venue.objects.filter(name="St Mary's hall").exists()
@@ -309,9 +308,9 @@ def test_the_venue_form_leaves_out_an_archived_group_and_says_why(
     assert Venue.objects.get(name="St Mary's hall").group == live
 
 
-def test_the_django_admin_adds_no_venue_for_an_archived_group(client: Any, world: World) -> None:
+def test_the_django_admin_adds_no_venue_for_an_archived_group(client: Any, world: Town) -> None:
     _archive(world)
-    client.force_login(world.user("site admin"))
+    client.force_login(world.person("site admin"))
     data = {
         "name": "St Mary's hall",
         "council": world.group.council.pk,
@@ -323,7 +322,7 @@ def test_the_django_admin_adds_no_venue_for_an_archived_group(client: Any, world
     }
     response = client.post(reverse("admin:events_venue_add"), data)
     assert response.status_code == 200
-    assert "Friends of Riverside Park is archived, so venues cannot be added for it" in (
+    assert "Friends of Riverside park is archived, so venues cannot be added for it" in (
         response.content.decode()
     )
     assert not Venue.objects.filter(name="St Mary's hall").exists()
@@ -352,7 +351,7 @@ def test_the_django_admin_adds_no_venue_for_an_archived_group(client: Any, world
 
 
 def test_the_services_tell_an_organiser_why_an_archived_group_gets_nothing_new(
-    world: World,
+    world: Town,
 ) -> None:
     """Called directly, the services refuse an archived group's organiser with the reason the
     forms give, and everyone else with PermissionDenied; nothing is created either way."""

@@ -16,10 +16,11 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.events import services
 from grassroots.events.models import Event
 from grassroots.events.tasks import send_event_reminders
-from grassroots.events.tests.conftest import World, error_summary, organiser_of
+from grassroots.events.tests.conftest import error_summary, organiser_of
 from grassroots.events.tests.factories import EventFactory
 from grassroots.initiatives.models import Visibility
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -63,13 +64,13 @@ def test_cancelling_twice_is_explained(client: Any) -> None:
     assert "already been cancelled" in error_summary(response.content.decode())
 
 
-def test_a_safeguarded_initiatives_cancellation_reaches_only_insiders(world: World) -> None:
+def test_a_safeguarded_initiatives_cancellation_reaches_only_insiders(world: Town) -> None:
     world.initiative.visibility = Visibility.SAFEGUARDED
     world.initiative.save(update_fields=["visibility"])
     event = world.events["initiative"]  # the going resident replied while it was public
     Notification.objects.all().delete()
-    services.event_cancel(actor=world.user("initiative lead"), event=event, reason="Moved")
-    assert not Notification.objects.filter(recipient=world.user("going resident")).exists()
+    services.event_cancel(actor=world.person("lead"), event=event, reason="Moved")
+    assert not Notification.objects.filter(recipient=world.person("going resident")).exists()
 
 
 def _soon(hours: float) -> Event:

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.events.models import Event, EventKind
-from grassroots.events.tests.conftest import World, error_summary
+from grassroots.events.tests.conftest import error_summary
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 SPRING, AUTUMN = datetime.date(2027, 3, 28), datetime.date(2027, 10, 31)
 
 
-def _data(world: World, day: datetime.date | None = None, **extra: Any) -> dict[str, Any]:
+def _data(world: Town, day: datetime.date | None = None, **extra: Any) -> dict[str, Any]:
     day = day or timezone.localdate() + datetime.timedelta(days=10)
     data = {
         "host": f"group:{world.group.pk}",
@@ -38,14 +39,14 @@ def _data(world: World, day: datetime.date | None = None, **extra: Any) -> dict[
     return data
 
 
-def _post(client: Any, world: World, data: dict[str, Any], role: str = "group organiser") -> Any:
+def _post(client: Any, world: Town, data: dict[str, Any], role: str = "organiser") -> Any:
     client.force_login(world.user(role))
     response = client.post(reverse("events:new"), data)
     assert response.status_code < 500
     return response
 
 
-def test_an_organiser_puts_on_a_group_event(client: Any, world: World) -> None:
+def test_an_organiser_puts_on_a_group_event(client: Any, world: Town) -> None:
     response = _post(client, world, _data(world, capacity="30"))
     event = Event.objects.get(title="Litter pick")
     assert response.status_code == 302
@@ -55,7 +56,7 @@ def test_an_organiser_puts_on_a_group_event(client: Any, world: World) -> None:
     assert timezone.localtime(event.starts_at).time() == datetime.time(10, 0)
 
 
-def test_a_councillor_holds_a_surgery(client: Any, world: World) -> None:
+def test_a_councillor_holds_a_surgery(client: Any, world: Town) -> None:
     councillor = world.surgery_councillor
     data = _data(world, host=f"councillor:{councillor.pk}", kind=EventKind.MEETING)
     _post(client, world, data, role="surgery's councillor")
@@ -64,14 +65,14 @@ def test_a_councillor_holds_a_surgery(client: Any, world: World) -> None:
     assert event.kind == EventKind.SURGERY
 
 
-def test_the_host_choices_are_only_what_you_may_host(client: Any, world: World) -> None:
+def test_the_host_choices_are_only_what_you_may_host(client: Any, world: Town) -> None:
     data = _data(world, host=f"group:{world.other_group.pk}")
     response = _post(client, world, data)
     assert "Select who is putting on the event" in error_summary(response.content.decode())
     assert not Event.objects.filter(title="Litter pick").exists()
 
 
-def test_people_who_host_nothing_cannot_open_the_form(client: Any, world: World) -> None:
+def test_people_who_host_nothing_cannot_open_the_form(client: Any, world: Town) -> None:
     client.force_login(world.user("resident"))
     assert client.get(reverse("events:new")).status_code == 403
     client.logout()
@@ -102,7 +103,7 @@ def test_people_who_host_nothing_cannot_open_the_form(client: Any, world: World)
     ],
 )
 def test_bad_input_is_explained_and_changes_nothing(
-    client: Any, world: World, changes: dict[str, Any], message: str
+    client: Any, world: Town, changes: dict[str, Any], message: str
 ) -> None:
     before = Event.objects.count()
     response = _post(client, world, _data(world, **changes))
@@ -111,7 +112,7 @@ def test_bad_input_is_explained_and_changes_nothing(
     assert Event.objects.count() == before
 
 
-def test_a_start_earlier_today_is_refused(client: Any, world: World) -> None:
+def test_a_start_earlier_today_is_refused(client: Any, world: Town) -> None:
     now = timezone.localtime()
     if now.hour == 0:
         pytest.skip("no earlier hour today")
@@ -120,7 +121,7 @@ def test_a_start_earlier_today_is_refused(client: Any, world: World) -> None:
     assert "The start time must be in the future" in error_summary(response.content.decode())
 
 
-def test_html_in_the_title_is_stored_as_typed_and_shown_escaped(client: Any, world: World) -> None:
+def test_html_in_the_title_is_stored_as_typed_and_shown_escaped(client: Any, world: Town) -> None:
     _post(client, world, _data(world, title="<img src=x onerror=alert(1)>"))
     event = Event.objects.get(title="<img src=x onerror=alert(1)>")
     body = client.get(event.get_absolute_url()).content.decode()
@@ -128,7 +129,7 @@ def test_html_in_the_title_is_stored_as_typed_and_shown_escaped(client: Any, wor
     assert "&lt;img src=x" in body
 
 
-def test_an_online_only_event(client: Any, world: World) -> None:
+def test_an_online_only_event(client: Any, world: Town) -> None:
     _post(client, world, _data(world, venue="", online_url="https://meet.example.org/abc"))
     event = Event.objects.get(title="Litter pick")
     assert event.venue is None
@@ -142,7 +143,7 @@ def test_an_online_only_event(client: Any, world: World) -> None:
     ("day", "utc_hour"), [(SPRING, 9), (AUTUMN, 10)], ids=["clocks-forward", "clocks-back"]
 )
 def test_ten_oclock_on_the_day_the_clocks_change_stays_ten_oclock(
-    client: Any, world: World, day: datetime.date, utc_hour: int
+    client: Any, world: Town, day: datetime.date, utc_hour: int
 ) -> None:
     _post(client, world, _data(world, day))
     event = Event.objects.get(title="Litter pick")
@@ -152,14 +153,14 @@ def test_ten_oclock_on_the_day_the_clocks_change_stays_ten_oclock(
     assert "10am" in client.get(event.get_absolute_url()).content.decode()
 
 
-def test_a_time_skipped_when_the_clocks_go_forward_is_refused(client: Any, world: World) -> None:
+def test_a_time_skipped_when_the_clocks_go_forward_is_refused(client: Any, world: Town) -> None:
     response = _post(client, world, _data(world, SPRING, start_time="01:30", end_time="03:00"))
     summary = error_summary(response.content.decode())
     assert "01:30 does not exist on 28 March 2027" in summary
     assert not Event.objects.filter(title="Litter pick").exists()
 
 
-def test_a_time_that_happens_twice_asks_which_one(client: Any, world: World) -> None:
+def test_a_time_that_happens_twice_asks_which_one(client: Any, world: Town) -> None:
     data = _data(world, AUTUMN, start_time="01:30", end_time="03:00")
     response = _post(client, world, data)
     body = response.content.decode()
@@ -170,7 +171,7 @@ def test_a_time_that_happens_twice_asks_which_one(client: Any, world: World) -> 
 
 @pytest.mark.parametrize(("choice", "utc"), [("earlier", (0, 30)), ("later", (1, 30))])
 def test_the_answer_about_the_repeated_hour_is_used(
-    client: Any, world: World, choice: str, utc: tuple[int, int]
+    client: Any, world: Town, choice: str, utc: tuple[int, int]
 ) -> None:
     data = _data(world, AUTUMN, start_time="01:30", end_time="03:00", clock_change=choice)
     assert _post(client, world, data).status_code == 302

@@ -16,7 +16,6 @@ from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.events import services
 from grassroots.events.models import Event
-from grassroots.events.tests.conftest import HOST_ROLE, World
 from grassroots.events.tests.factories import VenueFactory
 from grassroots.following.services import follow_start
 from grassroots.initiatives.models import Visibility
@@ -24,6 +23,7 @@ from grassroots.initiatives.tests.factories import InitiativeFactory, Membership
 from grassroots.notifications.models import Kind, Notification
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import CouncillorTermFactory
+from grassroots.testing.worlds import EVENT_HOSTS, Town
 
 pytestmark = pytest.mark.django_db
 
@@ -35,16 +35,16 @@ def told(kind: str = Kind.FOLLOWING) -> dict[Any, list[Notification]]:
     return out
 
 
-def host_user(world: World, kind: str) -> User:
+def host_user(world: Town, kind: str) -> User:
     """The host, fetched afresh so no answer cached on the object from before is reused."""
-    return User.objects.get(pk=world.user(HOST_ROLE[kind]).pk)
+    return User.objects.get(pk=world.person(EVENT_HOSTS[kind]).pk)
 
 
-def surgery_wards(world: World) -> list[Ward]:
+def surgery_wards(world: Town) -> list[Ward]:
     return [term.ward for term in world.surgery_councillor.terms.select_related("ward")]
 
 
-def put_on(world: World, kind: str, title: str = "Bulb planting", **extra: Any) -> Event:
+def put_on(world: Town, kind: str, title: str = "Bulb planting", **extra: Any) -> Event:
     starts = timezone.now() + datetime.timedelta(days=5)
     return services.event_create(
         actor=extra.pop("actor", None) or host_user(world, kind),
@@ -64,33 +64,33 @@ def follows(person: Any, *targets: Any) -> Any:
     return person
 
 
-def test_a_group_event_reaches_the_groups_and_its_wards_followers_once(world: World) -> None:
+def test_a_group_event_reaches_the_groups_and_its_wards_followers_once(world: Town) -> None:
     fan = follows(UserFactory(), world.group)
     neighbour = follows(UserFactory(), world.ward)
     both = follows(UserFactory(), world.group, world.ward)
     elsewhere = follows(UserFactory(), world.other_group, world.other_ward)
-    organiser = follows(world.user("group organiser"), world.group)
+    organiser = follows(world.person("organiser"), world.group)
     Notification.objects.all().delete()
     event = put_on(world, "group")
     heard = told()
     assert set(heard) == {fan, neighbour, both}
     assert all(len(rows) == 1 for rows in heard.values())
     row = heard[both][0]
-    assert row.text.startswith("New event from Friends of Riverside Park: Bulb planting")
+    assert row.text.startswith("New event from Friends of Riverside park: Bulb planting")
     assert row.url == event.get_absolute_url()
     assert row.group == world.group
     assert elsewhere not in heard
     assert organiser not in heard
-    assert not Notification.objects.filter(recipient=world.user("resident")).exists()
+    assert not Notification.objects.filter(recipient=world.person("resident")).exists()
 
 
 def test_an_initiative_event_reaches_the_initiatives_and_its_wards_followers(
-    world: World,
+    world: Town,
 ) -> None:
     fan = follows(UserFactory(), world.initiative)
     neighbour = follows(UserFactory(), world.ward)
     both = follows(UserFactory(), world.initiative, world.ward)
-    lead = follows(world.user("initiative lead"), world.initiative, world.ward)
+    lead = follows(world.person("lead"), world.initiative, world.ward)
     Notification.objects.all().delete()
     put_on(world, "initiative")
     heard = told()
@@ -100,7 +100,7 @@ def test_an_initiative_event_reaches_the_initiatives_and_its_wards_followers(
     assert lead not in heard
 
 
-def test_a_safeguarded_initiatives_event_never_reaches_outsiders(world: World) -> None:
+def test_a_safeguarded_initiatives_event_never_reaches_outsiders(world: Town) -> None:
     circle = InitiativeFactory(
         title="Quiet circle", visibility=Visibility.SAFEGUARDED, wards=[world.ward]
     )
@@ -113,7 +113,7 @@ def test_a_safeguarded_initiatives_event_never_reaches_outsiders(world: World) -
     assert not Notification.objects.filter(recipient=outsider).exists()
 
 
-def test_a_hidden_initiative_makes_no_news(world: World) -> None:
+def test_a_hidden_initiative_makes_no_news(world: Town) -> None:
     fan = follows(UserFactory(), world.initiative, world.ward)
     world.initiative.hidden_at = timezone.now()
     world.initiative.save(update_fields=["hidden_at"])
@@ -122,7 +122,7 @@ def test_a_hidden_initiative_makes_no_news(world: World) -> None:
     assert fan not in told()
 
 
-def test_a_ward_event_reaches_the_wards_followers(world: World) -> None:
+def test_a_ward_event_reaches_the_wards_followers(world: Town) -> None:
     neighbour = follows(UserFactory(), world.ward)
     other = follows(UserFactory(), world.other_ward)
     Notification.objects.all().delete()
@@ -134,7 +134,7 @@ def test_a_ward_event_reaches_the_wards_followers(world: World) -> None:
 
 
 def test_a_surgery_reaches_the_followers_of_each_of_the_councillors_wards_once(
-    world: World,
+    world: Town,
 ) -> None:
     councillor = world.surgery_councillor
     CouncillorTermFactory(councillor=councillor, ward=world.ward)
@@ -154,8 +154,8 @@ def test_a_surgery_reaches_the_followers_of_each_of_the_councillors_wards_once(
     assert hilltop not in heard
 
 
-@pytest.mark.parametrize("kind", list(HOST_ROLE))
-def test_the_followers_of_the_venues_ward_hear_too_once_each(world: World, kind: str) -> None:
+@pytest.mark.parametrize("kind", list(EVENT_HOSTS))
+def test_the_followers_of_the_venues_ward_hear_too_once_each(world: Town, kind: str) -> None:
     hall = VenueFactory(
         name="Hilltop hall", council=world.other_ward.council, ward=world.other_ward
     )
@@ -173,7 +173,7 @@ def test_the_followers_of_the_venues_ward_hear_too_once_each(world: World, kind:
     assert nowhere not in heard
 
 
-def test_an_online_only_event_tells_only_the_hosts_followers(world: World) -> None:
+def test_an_online_only_event_tells_only_the_hosts_followers(world: Town) -> None:
     neighbour = follows(UserFactory(), world.ward)
     there = follows(UserFactory(), world.other_ward)
     Notification.objects.all().delete()
@@ -183,7 +183,7 @@ def test_an_online_only_event_tells_only_the_hosts_followers(world: World) -> No
 
 
 def test_a_safeguarded_initiatives_event_never_reaches_the_venues_wards_outsiders(
-    world: World,
+    world: Town,
 ) -> None:
     circle = InitiativeFactory(
         title="Quiet circle", visibility=Visibility.SAFEGUARDED, wards=[world.ward]
@@ -199,7 +199,7 @@ def test_a_safeguarded_initiatives_event_never_reaches_the_venues_wards_outsider
     assert not Notification.objects.filter(recipient=outsider).exists()
 
 
-def test_a_past_councillors_wards_are_not_told(world: World) -> None:
+def test_a_past_councillors_wards_are_not_told(world: Town) -> None:
     councillor = world.surgery_councillor
     CouncillorTermFactory(
         councillor=councillor, ward=world.other_ward, ends_on=datetime.date(2025, 5, 1)
@@ -210,17 +210,17 @@ def test_a_past_councillors_wards_are_not_told(world: World) -> None:
     assert old not in told()
 
 
-@pytest.mark.parametrize("kind", list(HOST_ROLE))
-def test_a_cancellation_reaches_followers_who_had_not_replied(world: World, kind: str) -> None:
+@pytest.mark.parametrize("kind", list(EVENT_HOSTS))
+def test_a_cancellation_reaches_followers_who_had_not_replied(world: Town, kind: str) -> None:
     event = world.events[kind]
     host = event.group or event.initiative or event.ward
     target = host or surgery_wards(world)[0]
-    going = follows(world.user("going resident"), target)
+    going = follows(world.person("going resident"), target)
     follower = follows(UserFactory(), target)
     gave_up = follows(UserFactory(), target)
     services.rsvp_going(user=gave_up, event=event)
     services.rsvp_cancel(user=gave_up, event=event)
-    follows(world.user(HOST_ROLE[kind]), target)
+    follows(world.user(EVENT_HOSTS[kind]), target)
     Notification.objects.all().delete()
     services.event_cancel(actor=host_user(world, kind), event=event, reason="The hall flooded")
     news = told()
@@ -230,19 +230,17 @@ def test_a_cancellation_reaches_followers_who_had_not_replied(world: World, kind
     assert set(told(Kind.EVENT)) == {going}  # told as someone going, and only that way
 
 
-def test_a_hidden_event_cancelled_is_no_news(world: World) -> None:
+def test_a_hidden_event_cancelled_is_no_news(world: Town) -> None:
     event = world.events["group"]
     Event.objects.filter(pk=event.pk).update(hidden_at=timezone.now())
     event.refresh_from_db()
     follower = follows(UserFactory(), world.group)
     Notification.objects.all().delete()
-    services.event_cancel(
-        actor=world.user("group organiser"), event=event, reason="Not going ahead"
-    )
+    services.event_cancel(actor=world.person("organiser"), event=event, reason="Not going ahead")
     assert follower not in told()
 
 
-def _queries(world: World, kind: str, many: int) -> int:
+def _queries(world: Town, kind: str, many: int) -> int:
     fresh = world.host(kind)
     host = type(fresh).objects.get(pk=fresh.pk)  # no answers cached on it from before
     options: dict[str, list[Any]] = {
@@ -262,13 +260,13 @@ def _queries(world: World, kind: str, many: int) -> int:
     return len(context.captured_queries)
 
 
-@pytest.mark.parametrize("kind", list(HOST_ROLE))
-def test_telling_followers_costs_the_same_queries_however_many(world: World, kind: str) -> None:
+@pytest.mark.parametrize("kind", list(EVENT_HOSTS))
+def test_telling_followers_costs_the_same_queries_however_many(world: Town, kind: str) -> None:
     assert _queries(world, kind, 2) == _queries(world, kind, 12)
 
 
-@pytest.mark.parametrize("kind", list(HOST_ROLE))
-def test_cancelling_costs_the_same_queries_however_many_follow(world: World, kind: str) -> None:
+@pytest.mark.parametrize("kind", list(EVENT_HOSTS))
+def test_cancelling_costs_the_same_queries_however_many_follow(world: Town, kind: str) -> None:
     def cancel(many: int) -> int:
         event = put_on(world, kind)
         host = event.group or event.initiative or event.ward

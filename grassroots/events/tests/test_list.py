@@ -12,14 +12,14 @@ from django.utils import timezone
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.events import services
 from grassroots.events.models import EventKind, Rsvp, RsvpStatus
-from grassroots.events.tests.conftest import World, make_event
 from grassroots.events.tests.factories import EventFactory
 from grassroots.places.tests.factories import WardFactory
+from grassroots.testing.worlds import EVENT_HOSTS, Town, make_event
 
 pytestmark = pytest.mark.django_db
 
 
-def test_upcoming_and_past(client: Any, world: World) -> None:
+def test_upcoming_and_past(client: Any, world: Town) -> None:
     past_start = timezone.now() - datetime.timedelta(days=3)
     past = make_event(
         world.group,
@@ -35,7 +35,7 @@ def test_upcoming_and_past(client: Any, world: World) -> None:
     assert world.events["group"].title not in earlier
 
 
-def test_filters(client: Any, world: World) -> None:
+def test_filters(client: Any, world: Town) -> None:
     elsewhere = make_event(
         world.other_group,
         title="Hilltop singing",
@@ -57,7 +57,7 @@ def test_filters(client: Any, world: World) -> None:
     assert client.get(reverse("events:list") + "?ward=x&kind=<b>&page=zz").status_code == 200
 
 
-def test_counts_in_the_list(client: Any, world: World) -> None:
+def test_counts_in_the_list(client: Any, world: Town) -> None:
     event = EventFactory(capacity=2, title="Tiny workshop")
     for _ in range(3):
         services.rsvp_going(user=UserFactory(), event=event)
@@ -67,7 +67,7 @@ def test_counts_in_the_list(client: Any, world: World) -> None:
 
 
 def test_the_list_and_the_page_cost_a_bounded_number_of_queries(
-    client: Any, world: World, django_assert_max_num_queries: Any
+    client: Any, world: Town, django_assert_max_num_queries: Any
 ) -> None:
     people = [UserFactory() for _ in range(10)]
     start = timezone.now() + datetime.timedelta(days=2)
@@ -78,9 +78,7 @@ def test_the_list_and_the_page_cost_a_bounded_number_of_queries(
             ends_at=start + datetime.timedelta(hours=n + 1),
             capacity=5,
         )
-        for n, host in enumerate(
-            [world.group, world.initiative, world.ward, world.surgery_councillor] * 6
-        )
+        for n, host in enumerate([world.host(kind) for kind in EVENT_HOSTS] * 6)
     ]
     Rsvp.objects.bulk_create(
         Rsvp(
@@ -92,7 +90,7 @@ def test_the_list_and_the_page_cost_a_bounded_number_of_queries(
         for e in events
         for i, p in enumerate(people)
     )
-    client.force_login(world.user("resident"))
+    client.force_login(world.person("resident"))
     with django_assert_max_num_queries(14):
         response = client.get(reverse("events:list"))
     assert response.content.decode().count('class="govuk-summary-card__title"') == 25
@@ -104,7 +102,7 @@ def test_the_list_and_the_page_cost_a_bounded_number_of_queries(
         client.get(reverse("events:ward_calendar", args=[world.ward.pk]))
 
 
-def test_the_filters_offer_only_wards_and_groups_with_events(client: Any, world: World) -> None:
+def test_the_filters_offer_only_wards_and_groups_with_events(client: Any, world: Town) -> None:
     quiet = WardFactory(name="Quietmoor", council=world.ward.council)
     body = client.get(reverse("events:list")).content.decode()
     assert f'<option value="{world.ward.pk}">Riverside</option>' in body

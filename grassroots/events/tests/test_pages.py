@@ -9,14 +9,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grassroots.events.tests.conftest import HOST_ROLE, ROLES, World
+from grassroots.events.tests.conftest import CAST
 from grassroots.initiatives.models import Visibility
+from grassroots.testing.worlds import EVENT_HOSTS, Town
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_page_answers_every_role(client: Any, world: World, role: str) -> None:
+@pytest.mark.parametrize("role", CAST)
+def test_every_page_answers_every_role(client: Any, world: Town, role: str) -> None:
     user = world.user(role)
     if user.is_authenticated:
         client.force_login(user)
@@ -28,7 +29,7 @@ def test_every_page_answers_every_role(client: Any, world: World, role: str) -> 
         assert client.get(url).status_code == 200, url
 
 
-def test_the_event_page_shows_places_and_your_reply(client: Any, world: World) -> None:
+def test_the_event_page_shows_places_and_your_reply(client: Any, world: Town) -> None:
     event = world.events["group"]
     client.force_login(world.user("going resident"))
     body = client.get(event.get_absolute_url()).content.decode()
@@ -37,7 +38,7 @@ def test_the_event_page_shows_places_and_your_reply(client: Any, world: World) -
     assert "Riverside library" in body
 
 
-def test_html_in_a_title_is_shown_as_text(client: Any, world: World) -> None:
+def test_html_in_a_title_is_shown_as_text(client: Any, world: Town) -> None:
     event = world.events["group"]
     event.title = "<script>alert(1)</script>"
     event.description = "<b>bold</b>"
@@ -48,19 +49,19 @@ def test_html_in_a_title_is_shown_as_text(client: Any, world: World) -> None:
     assert "&lt;b&gt;bold&lt;/b&gt;" in body
 
 
-def test_a_safeguarded_initiatives_event_is_a_404_to_outsiders(client: Any, world: World) -> None:
+def test_a_safeguarded_initiatives_event_is_a_404_to_outsiders(client: Any, world: Town) -> None:
     world.initiative.visibility = Visibility.SAFEGUARDED
     world.initiative.save(update_fields=["visibility"])
     event = world.events["initiative"]
     missing = reverse("events:detail", args=[987654])
-    for role in ROLES:
+    for role in CAST:
         client.logout()
         user = world.user(role)
         if user.is_authenticated:
             client.force_login(user)
         page = client.get(event.get_absolute_url())
         listing = client.get(reverse("events:list")).content.decode()
-        if role == HOST_ROLE["initiative"]:
+        if role == EVENT_HOSTS["initiative"]:
             assert page.status_code == 200
             assert event.title in listing
         else:
@@ -69,14 +70,14 @@ def test_a_safeguarded_initiatives_event_is_a_404_to_outsiders(client: Any, worl
             assert event.title not in listing, role
 
 
-def test_a_hidden_event_is_a_404_except_to_hosts_and_moderators(client: Any, world: World) -> None:
+def test_a_hidden_event_is_a_404_except_to_hosts_and_moderators(client: Any, world: Town) -> None:
     event = world.events["group"]
     event.hidden_at = timezone.now()
     event.save(update_fields=["hidden_at"])
-    for role in ROLES:
+    for role in CAST:
         client.logout()
         user = world.user(role)
         if user.is_authenticated:
             client.force_login(user)
-        expected = 200 if role in ("group organiser", "moderator", "site admin") else 404
+        expected = 200 if role in ("organiser", "moderator", "site admin") else 404
         assert client.get(event.get_absolute_url()).status_code == expected, role

@@ -13,9 +13,10 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.services import ServiceError
 from grassroots.events import services
 from grassroots.events.models import Event, Rsvp, RsvpStatus
-from grassroots.events.tests.conftest import World, organiser_of
+from grassroots.events.tests.conftest import organiser_of
 from grassroots.events.tests.factories import EventFactory
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_coming_back_after_cancelling_joins_the_end_of_the_list() -> None:
     assert statuses[going[0].pk] == RsvpStatus.WAITING
 
 
-def test_raising_the_capacity_promotes_the_waiting_list(world: World) -> None:
+def test_raising_the_capacity_promotes_the_waiting_list(world: Town) -> None:
     event, _going, queue = _full_event()
     host = organiser_of(event)
     services.event_update(actor=host, event=event, capacity=3)

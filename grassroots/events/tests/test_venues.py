@@ -11,7 +11,8 @@ from django.urls import reverse
 from grassroots.core.models import AuditEntry
 from grassroots.events import services
 from grassroots.events.models import Venue
-from grassroots.events.tests.conftest import World, error_summary
+from grassroots.events.tests.conftest import error_summary
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,8 @@ def _data(**extra: Any) -> dict[str, Any]:
     return data
 
 
-def test_an_organiser_adds_a_venue_for_their_group(client: Any, world: World) -> None:
-    client.force_login(world.user("group organiser"))
+def test_an_organiser_adds_a_venue_for_their_group(client: Any, world: Town) -> None:
+    client.force_login(world.person("organiser"))
     response = client.post(reverse("events:venue_new"), _data(group=str(world.group.pk)))
     venue = Venue.objects.get(name="St Mary's hall")
     assert response["Location"] == venue.get_absolute_url()
@@ -41,8 +42,8 @@ def test_an_organiser_adds_a_venue_for_their_group(client: Any, world: World) ->
     assert (venue.step_free, venue.hearing_loop, venue.parking) == (True, True, False)
 
 
-def test_an_organiser_cannot_add_a_venue_for_someone_elses_group(client: Any, world: World) -> None:
-    client.force_login(world.user("group organiser"))
+def test_an_organiser_cannot_add_a_venue_for_someone_elses_group(client: Any, world: Town) -> None:
+    client.force_login(world.person("organiser"))
     response = client.post(reverse("events:venue_new"), _data(group=str(world.other_group.pk)))
     assert "Select one of your groups" in error_summary(response.content.decode())
     response = client.post(reverse("events:venue_new"), _data(group=""))
@@ -50,8 +51,8 @@ def test_an_organiser_cannot_add_a_venue_for_someone_elses_group(client: Any, wo
     assert not Venue.objects.filter(name="St Mary's hall").exists()
 
 
-def test_a_site_admin_adds_a_venue_of_no_group(client: Any, world: World) -> None:
-    client.force_login(world.user("site admin"))
+def test_a_site_admin_adds_a_venue_of_no_group(client: Any, world: Town) -> None:
+    client.force_login(world.person("site admin"))
     client.post(reverse("events:venue_new"), _data(group="", ward=str(world.ward.pk)))
     venue = Venue.objects.get(name="St Mary's hall")
     assert venue.group is None
@@ -67,8 +68,8 @@ def test_a_site_admin_adds_a_venue_of_no_group(client: Any, world: World) -> Non
         ({"ward": "999999"}, "Select a ward from the list"),
     ],
 )
-def test_bad_venue_input(client: Any, world: World, changes: dict[str, Any], message: str) -> None:
-    client.force_login(world.user("group organiser"))
+def test_bad_venue_input(client: Any, world: Town, changes: dict[str, Any], message: str) -> None:
+    client.force_login(world.person("organiser"))
     response = client.post(reverse("events:venue_edit", args=[world.venue.pk]), _data(**changes))
     assert response.status_code == 200
     assert message in error_summary(response.content.decode())
@@ -76,7 +77,7 @@ def test_bad_venue_input(client: Any, world: World, changes: dict[str, Any], mes
     assert world.venue.name == "Riverside library"
 
 
-def test_the_venue_page_shows_access_facts_as_a_summary_list(client: Any, world: World) -> None:
+def test_the_venue_page_shows_access_facts_as_a_summary_list(client: Any, world: Town) -> None:
     body = client.get(world.venue.get_absolute_url()).content.decode()
     for label in (
         "Step-free access",
@@ -92,29 +93,29 @@ def test_the_venue_page_shows_access_facts_as_a_summary_list(client: Any, world:
     assert world.events["group"].title in body
 
 
-def test_changing_a_venue_is_recorded(client: Any, world: World) -> None:
-    client.force_login(world.user("group organiser"))
+def test_changing_a_venue_is_recorded(client: Any, world: Town) -> None:
+    client.force_login(world.person("organiser"))
     client.post(reverse("events:venue_edit", args=[world.venue.pk]), _data(parking="on"))
     world.venue.refresh_from_db()
     assert world.venue.parking is True
     assert AuditEntry.objects.filter(action="events.venue_updated").exists()
 
 
-def test_the_venue_is_in_the_django_admin(client: Any, world: World) -> None:
-    client.force_login(world.user("site admin"))
+def test_the_venue_is_in_the_django_admin(client: Any, world: Town) -> None:
+    client.force_login(world.person("site admin"))
     assert client.get(reverse("admin:events_venue_changelist")).status_code == 200
     assert client.get(reverse("admin:events_venue_add")).status_code == 200
 
 
-def test_only_a_site_admin_adds_a_shared_venue_through_the_service(world: World) -> None:
+def test_only_a_site_admin_adds_a_shared_venue_through_the_service(world: Town) -> None:
     """A venue of no group (for every host) is a site admin's to add, whoever calls the service."""
     council = world.group.council
     with pytest.raises(PermissionDenied):
         services.venue_create(
-            actor=world.user("group organiser"), council=council, group=None, name="Town hall"
+            actor=world.person("organiser"), council=council, group=None, name="Town hall"
         )
     assert not Venue.objects.filter(name="Town hall").exists()
     venue = services.venue_create(
-        actor=world.user("site admin"), council=council, group=None, name="Town hall"
+        actor=world.person("site admin"), council=council, group=None, name="Town hall"
     )
     assert venue.group is None

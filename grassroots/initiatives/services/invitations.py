@@ -1,11 +1,11 @@
 """Leads inviting people to join an initiative, and the invitees' answers.
 
-The policy shared with groups (how long a "no" is left alone, the cap, the refusals' wording) is
-`grassroots.core.invitations`."""
+The policy and the steps shared with groups (how long a "no" is left alone, the cap counted over
+both kinds of invitation, the invitations kept for an address and claimed when it is confirmed) are
+`grassroots.core.invitations`; this module keeps the initiative's own rows, rules and notices."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 
 from django.db import IntegrityError, transaction
@@ -52,6 +52,15 @@ POLICY = policy.Policy(
 )
 
 
+def _invited(initiative: Initiative) -> QuerySet[Membership]:
+    return Membership.objects.filter(initiative=initiative, status=MembershipStatus.INVITED)
+
+
+INVITATIONS: policy.Invitations[Initiative, InitiativeEmailInvitation] = policy.Invitations(
+    policy=POLICY, by_email=InitiativeEmailInvitation, to="initiative", invited=_invited
+)
+
+
 def invitation_create(
     *, initiative: Initiative, actor: Actor, invitee: Actor, message: str = ""
 ) -> Membership:
@@ -84,18 +93,12 @@ def invitation_create(
                 _("%(email)s is already a member of this initiative") % {"email": email}
             )
         if m is not None and m.status == MembershipStatus.INVITED:
-            raise ServiceError(
-                _("%(email)s has already been invited and has not answered yet") % {"email": email}
-            )
+            raise policy.already_invited(email)
         if m is not None and m.status == MembershipStatus.REQUESTED:
             return _approve_by_invitation(m, actor, now)
         if m is not None and m.status == MembershipStatus.INVITATION_DECLINED:
-            refusal = policy.declined_too_recently(
-                POLICY, email=email, declined_at=m.decided_at, now=now
-            )
-            if refusal:
-                raise ServiceError(refusal)
-        _refuse_over_cap(initiative)
+            INVITATIONS.refuse_declined_recently(email=email, declined_at=m.decided_at, now=now)
+        INVITATIONS.refuse_over_cap(initiative)
         fields = {
             "status": MembershipStatus.INVITED,
             "role": MemberRole.MEMBER,
@@ -111,10 +114,7 @@ def invitation_create(
                     m = Membership.objects.create(initiative=initiative, user=invitee, **fields)
             except IntegrityError:
                 # Asked to join, or invited by another lead, at this very moment.
-                raise ServiceError(
-                    _("%(email)s has already been invited and has not answered yet")
-                    % {"email": email}
-                ) from None
+                raise policy.already_invited(email) from None
         else:
             for name, value in fields.items():
                 setattr(m, name, value)
@@ -139,24 +139,6 @@ def invitation_create(
     return m
 
 
-def _waiting_by_email(initiative: Initiative) -> QuerySet[InitiativeEmailInvitation]:
-    return InitiativeEmailInvitation.objects.filter(
-        initiative=initiative, created_at__gte=policy.email_invitations_since()
-    )
-
-
-def _refuse_over_cap(initiative: Initiative) -> None:
-    """The cap counts invitations to accounts and to addresses alike, so it answers the same
-    whether or not the next address has an account."""
-    waiting = (
-        Membership.objects.filter(initiative=initiative, status=MembershipStatus.INVITED).count()
-        + _waiting_by_email(initiative).count()
-    )
-    refusal = policy.over_cap(POLICY, waiting=waiting)
-    if refusal:
-        raise ServiceError(refusal)
-
-
 def invitation_by_email(
     *, initiative: Initiative, actor: Actor, email: str, message: str = ""
 ) -> Membership | None:
@@ -179,18 +161,7 @@ def invitation_by_email(
         )
     with transaction.atomic():
         Initiative.objects.select_for_update().filter(pk=initiative.pk).first()
-        if _waiting_by_email(initiative).filter(email__iexact=email).exists():
-            raise ServiceError(
-                _("%(email)s has already been invited and has not answered yet") % {"email": email}
-            )
-        _refuse_over_cap(initiative)
-        # An old, lapsed invitation to the same address makes way for the new one.
-        InitiativeEmailInvitation.objects.filter(
-            initiative=initiative, email__iexact=email
-        ).delete()
-        pending = InitiativeEmailInvitation.objects.create(
-            initiative=initiative, email=email, invited_by=actor, message=message
-        )
+        pending = INVITATIONS.invite_address(initiative, actor=actor, email=email, message=message)
         audit_record(
             actor=actor,
             action="invitation.create_by_email",
@@ -208,26 +179,19 @@ def email_invitations_claim(*, user: Actor, email: str) -> list[Membership]:
 
     The permission asked is the lead's, for each invitation: it is called when an address is
     confirmed (settings.EMAIL_CONFIRMED_HOOKS), by nobody who chooses what it does."""
-    since = policy.email_invitations_since()
-    claimed: list[Membership] = []
-    waiting = InitiativeEmailInvitation.objects.filter(
-        email__iexact=email.strip(), created_at__gte=since
-    ).select_related("initiative", "invited_by")
-    for pending in waiting:
-        lead = pending.invited_by
-        if lead.pk != user.pk and lead.has_perm("initiatives.invite_member", pending.initiative):
-            # Lapses if they are a member already, invited meanwhile, or the initiative is full.
-            with contextlib.suppress(ServiceError):
-                claimed.append(
-                    invitation_create(
-                        initiative=pending.initiative,
-                        actor=lead,
-                        invitee=user,
-                        message=pending.message,
-                    )
-                )
-    InitiativeEmailInvitation.objects.filter(email__iexact=email.strip()).delete()
-    return claimed
+
+    def invite(pending: InitiativeEmailInvitation) -> Membership:
+        # Refused (so lapses) if they are a member already, invited meanwhile, or it is full.
+        return invitation_create(
+            initiative=pending.initiative,
+            actor=pending.invited_by,
+            invitee=user,
+            message=pending.message,
+        )
+
+    return INVITATIONS.claim(
+        user=user, email=email, perm="initiatives.invite_member", invite=invite
+    )
 
 
 def _approve_by_invitation(m: Membership, actor: Actor, now: datetime.datetime) -> Membership:

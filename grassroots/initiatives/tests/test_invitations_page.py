@@ -12,7 +12,7 @@ from grassroots.accounts.tests.factories import UserFactory
 from grassroots.initiatives.models import Initiative, MembershipStatus, Visibility
 from grassroots.initiatives.services import invitations
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.invitations import invite
+from grassroots.testing.cast import invite_to_initiative
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +32,18 @@ def _client(user: User) -> Client:
 def test_it_lists_only_invitations_waiting_for_an_answer() -> None:
     person = UserFactory()
     waiting = InitiativeFactory(title="Refuge circle", visibility=Visibility.SAFEGUARDED)
-    invite(waiting, person, "We would love you to come")
+    invite_to_initiative(waiting, person, "We would love you to come")
     accepted, turned_down, withdrawn = (
         InitiativeFactory(title=t) for t in ("Accepted one", "Turned down one", "Withdrawn one")
     )
-    invitations.invitation_accept(membership=invite(accepted, person), user=person)
-    invitations.invitation_decline(membership=invite(turned_down, person), user=person)
-    invitations.invitation_withdraw(
-        membership=invite(withdrawn, person), actor=withdrawn.created_by
+    invitations.invitation_accept(membership=invite_to_initiative(accepted, person), user=person)
+    invitations.invitation_decline(
+        membership=invite_to_initiative(turned_down, person), user=person
     )
-    invite(InitiativeFactory(title="Somebody else's"), UserFactory())
+    invitations.invitation_withdraw(
+        membership=invite_to_initiative(withdrawn, person), actor=withdrawn.created_by
+    )
+    invite_to_initiative(InitiativeFactory(title="Somebody else's"), UserFactory())
 
     response = _client(person).get(URL)
 
@@ -78,7 +80,7 @@ def test_the_account_page_links_to_it() -> None:
 def test_the_invitation_notification_leads_to_the_answer() -> None:
     person = UserFactory()
     initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
-    invite(initiative, person)
+    invite_to_initiative(initiative, person)
     client = _client(person)
     inbox = client.get("/notifications/").content.decode()
     assert "invited you to join" in inbox
@@ -93,7 +95,9 @@ def test_the_list_costs_a_fixed_number_of_queries(django_assert_max_num_queries:
     for n in (2, 30):
         person = UserFactory()
         for _ in range(n):
-            invite(InitiativeFactory(visibility=Visibility.SAFEGUARDED), person, "Hello")
+            invite_to_initiative(
+                InitiativeFactory(visibility=Visibility.SAFEGUARDED), person, "Hello"
+            )
         client = _client(person)
         with django_assert_max_num_queries(10) as captured:
             response = client.get(URL)
@@ -106,7 +110,7 @@ def test_the_list_costs_a_fixed_number_of_queries(django_assert_max_num_queries:
 def _with_invitations(n: int, visibility: str = Visibility.SAFEGUARDED) -> Initiative:
     initiative = InitiativeFactory(visibility=visibility)
     for _ in range(n):
-        invite(initiative, UserFactory(), "Hello")
+        invite_to_initiative(initiative, UserFactory(), "Hello")
     return initiative
 
 

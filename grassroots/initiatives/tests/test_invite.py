@@ -23,17 +23,12 @@ from grassroots.initiatives.models import (
 )
 from grassroots.initiatives.services import invitations, lifecycle, people
 from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.invitations import (
-    INSIDERS,
-    ROLES,
-    World,
-    build_world,
-    invite,
-)
+from grassroots.initiatives.tests.invitations import INSIDERS, INVITATION_ROLES, invitation_town
 from grassroots.notifications.models import Kind, Notification
 from grassroots.places.tests.factories import WardFactory
-from grassroots.testing.cast import make_member
+from grassroots.testing.cast import invite_to_initiative, make_member
 from grassroots.testing.people import with_totp
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -240,7 +235,7 @@ def test_bad_input_is_explained_and_changes_nothing(
     make_member(initiative, UserFactory(email="member@example.org"))
     colead = make_member(initiative, UserFactory(email="colead@example.org"))
     Membership.objects.filter(user=colead).update(role=MemberRole.LEAD)
-    invite(initiative, UserFactory(email="invited@example.org"))
+    invite_to_initiative(initiative, UserFactory(email="invited@example.org"))
     UserFactory(email="gone@example.org", is_active=False)
     UserFactory(email="fresh@example.org")
     UserFactory(email="other@example.org")
@@ -289,16 +284,18 @@ def test_people_who_left_or_were_declined_or_withdrawn_may_be_invited_again() ->
     request = people.membership_request(initiative=initiative, user=declined)
     people.membership_decide(membership=request, actor=lead, approve=False)
     withdrawn = UserFactory()
-    invitations.invitation_withdraw(membership=invite(initiative, withdrawn), actor=lead)
+    invitations.invitation_withdraw(
+        membership=invite_to_initiative(initiative, withdrawn), actor=lead
+    )
     for user in (left, declined, withdrawn):
-        m = invite(initiative, user, "Second time lucky")
+        m = invite_to_initiative(initiative, user, "Second time lucky")
         assert (m.status, m.invitation_message) == (MembershipStatus.INVITED, "Second time lucky")
 
 
 def test_somebody_who_turned_an_invitation_down_is_not_asked_again_for_thirty_days() -> None:
     initiative = InitiativeFactory()
     person = UserFactory(email="no@example.org")
-    invitations.invitation_decline(membership=invite(initiative, person), user=person)
+    invitations.invitation_decline(membership=invite_to_initiative(initiative, person), user=person)
     response = _lead_client(initiative).post(_invite_url(initiative), {"email": "no@example.org"})
     body = response.content.decode()
     assert "no@example.org turned down an invitation to this initiative recently" in body
@@ -309,13 +306,13 @@ def test_somebody_who_turned_an_invitation_down_is_not_asked_again_for_thirty_da
     Membership.objects.filter(user=person).update(
         decided_at=timezone.now() - datetime.timedelta(days=31)
     )
-    assert invite(initiative, person).status == MembershipStatus.INVITED
+    assert invite_to_initiative(initiative, person).status == MembershipStatus.INVITED
 
 
 def test_at_most_twenty_invitations_wait_at_once() -> None:
     initiative = InitiativeFactory()
     for _ in range(invitations.MAX_PENDING_INVITATIONS):
-        invite(initiative, UserFactory())
+        invite_to_initiative(initiative, UserFactory())
     UserFactory(email="one-more@example.org")
     before = _state(initiative)
     body = (
@@ -353,7 +350,7 @@ def test_looking_up_addresses_is_rate_limited() -> None:
 def test_a_councillor_may_be_invited_as_a_member_like_anybody() -> None:
     initiative = InitiativeFactory(visibility=Visibility.SAFEGUARDED)
     councillor = with_totp(make_councillor(ward=initiative.wards.first()))
-    m = invite(initiative, councillor)
+    m = invite_to_initiative(initiative, councillor)
     invitations.invitation_accept(membership=m, user=councillor)
     m.refresh_from_db()
     assert (m.status, m.role) == (MembershipStatus.APPROVED, MemberRole.MEMBER)
@@ -366,12 +363,12 @@ def test_a_councillor_may_be_invited_as_a_member_like_anybody() -> None:
 
 
 @pytest.mark.parametrize("visibility", [Visibility.PUBLIC, Visibility.SAFEGUARDED])
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", INVITATION_ROLES)
 def test_who_may_invite(role: str, visibility: str) -> None:
-    world: World = build_world(visibility)
+    town: Town = invitation_town(visibility)
     newcomer = UserFactory(email="newcomer@example.org")
-    response = world.client(role).post(world.url("invite/"), {"email": "newcomer@example.org"})
-    invited = Membership.objects.filter(initiative=world.initiative, user=newcomer).exists()
+    response = town.client(role).post(town.url("invite/"), {"email": "newcomer@example.org"})
+    invited = Membership.objects.filter(initiative=town.initiative, user=newcomer).exists()
     if role == "lead":
         assert (response.status_code, invited) == (302, True)
         return

@@ -26,23 +26,22 @@ from grassroots.initiatives.models import (
     Outcome,
     Stage,
     Update,
-    Visibility,
 )
 from grassroots.initiatives.services import invitations, lifecycle, people, progress
-from grassroots.initiatives.tests.factories import InitiativeFactory
-from grassroots.initiatives.tests.invitations import World, build_world
+from grassroots.initiatives.tests.invitations import invitation_town
 from grassroots.notifications.models import Notification
+from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world() -> World:
-    """The invitation tests' world (a lead, a member, a resident, an invitee waiting), with a
-    request to join waiting, a need, a milestone, a safeguarded initiative elsewhere, and the
+def town() -> Town:
+    """The invitation tests' town (a lead, a member, a resident, an invitee waiting, and the
+    town's safeguarded initiative), with a request to join waiting, a need, a milestone, and the
     initiative achieved (so that only who calls stands in the way of recording its outcome)."""
-    world = build_world()
-    initiative, lead = world.initiative, world.lead
+    town = invitation_town()
+    initiative, lead = town.initiative, town.lead
     people.membership_request(initiative=initiative, user=UserFactory())
     progress.need_create(
         initiative=initiative, actor=lead, kind=NeedKind.SKILLS, description="A gardener"
@@ -52,35 +51,32 @@ def world() -> World:
     )
     lifecycle.initiative_change_stage(initiative=initiative, actor=lead, to_stage=Stage.IN_ACTION)
     lifecycle.initiative_change_stage(initiative=initiative, actor=lead, to_stage=Stage.ACHIEVED)
-    InitiativeFactory(visibility=Visibility.SAFEGUARDED)
-    world.initiative = Initiative.objects.get(pk=initiative.pk)
-    return world
+    town.initiative = Initiative.objects.get(pk=initiative.pk)
+    return town
 
 
-def _safeguarded() -> Initiative:
-    return Initiative.objects.get(visibility=Visibility.SAFEGUARDED)
+def _safeguarded(w: Town) -> Initiative:
+    return Initiative.objects.get(pk=w.safeguarded.pk)
 
 
-def _request(w: World) -> Membership:
+def _request(w: Town) -> Membership:
     return Membership.objects.get(initiative=w.initiative, status=MembershipStatus.REQUESTED)
 
 
-def _need(w: World) -> Need:
+def _need(w: Town) -> Need:
     return Need.objects.get(initiative=w.initiative)
 
 
-def _milestone(w: World) -> Milestone:
+def _milestone(w: Town) -> Milestone:
     return Milestone.objects.get(initiative=w.initiative)
 
 
-def _member(w: World) -> User:
-    member: User = w.user("member")
-    return member
+def _member(w: Town) -> User:
+    return w.person("member")
 
 
-def _outsider(w: World) -> User:
-    outsider: User = w.user("resident")
-    return outsider
+def _outsider(w: Town) -> User:
+    return w.person("resident")
 
 
 def _everything() -> list[Any]:
@@ -99,7 +95,7 @@ def _everything() -> list[Any]:
     ]
 
 
-CALLS: dict[str, Callable[[World], object]] = {
+CALLS: dict[str, Callable[[Town], object]] = {
     "start an initiative (not signed in: an inactive account)": lambda w: (
         lifecycle.initiative_create(
             creator=UserFactory(is_active=False),
@@ -122,7 +118,7 @@ CALLS: dict[str, Callable[[World], object]] = {
         initiative=w.initiative, actor=_member(w), to_stage=Stage.CLOSED
     ),
     "ask to join a safeguarded one (an outsider)": lambda w: people.membership_request(
-        initiative=_safeguarded(), user=_outsider(w)
+        initiative=_safeguarded(w), user=_outsider(w)
     ),
     "answer a request to join (a member)": lambda w: people.membership_decide(
         membership=_request(w), actor=_member(w), approve=True
@@ -138,7 +134,7 @@ CALLS: dict[str, Callable[[World], object]] = {
         initiative=w.initiative, user=_outsider(w)
     ),
     "back a safeguarded one (an outsider)": lambda w: people.backing_toggle(
-        initiative=_safeguarded(), user=_outsider(w)
+        initiative=_safeguarded(w), user=_outsider(w)
     ),
     "invite somebody (a member)": lambda w: invitations.invitation_create(
         initiative=w.initiative, actor=_member(w), invitee=_outsider(w)
@@ -181,22 +177,22 @@ CALLS: dict[str, Callable[[World], object]] = {
 
 @pytest.mark.parametrize("call", CALLS)
 def test_a_service_called_by_somebody_not_allowed_refuses_and_changes_nothing(
-    world: World, call: str
+    town: Town, call: str
 ) -> None:
     before = _everything()
     with pytest.raises(PermissionDenied):
-        CALLS[call](world)
+        CALLS[call](town)
     assert _everything() == before
 
 
-def test_the_same_calls_by_the_people_allowed_go_through(world: World) -> None:
+def test_the_same_calls_by_the_people_allowed_go_through(town: Town) -> None:
     """The refusals above are about who calls: the leads may do what the members may not."""
-    lead = world.lead
-    progress.need_set_status(need=_need(world), actor=lead, met=True)
-    progress.milestone_set_done(milestone=_milestone(world), actor=lead, done=True)
+    lead = town.lead
+    progress.need_set_status(need=_need(town), actor=lead, met=True)
+    progress.milestone_set_done(milestone=_milestone(town), actor=lead, done=True)
     progress.outcome_record(
-        initiative=world.initiative, actor=lead, what_changed="a", for_whom="b", evidence="c"
+        initiative=town.initiative, actor=lead, what_changed="a", for_whom="b", evidence="c"
     )
-    people.membership_decide(membership=_request(world), actor=lead, approve=True)
-    invitations.invitation_withdraw(membership=world.invitation, actor=lead)
-    assert Outcome.objects.filter(initiative=world.initiative).exists()
+    people.membership_decide(membership=_request(town), actor=lead, approve=True)
+    invitations.invitation_withdraw(membership=town.invitation, actor=lead)
+    assert Outcome.objects.filter(initiative=town.initiative).exists()

@@ -27,18 +27,13 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from grassroots.accounts.tests.factories import (
-    UserFactory,
-    make_moderator,
-    make_officer,
-    make_site_admin,
-)
+from grassroots.accounts.models import User
+from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations import visibility as conversation_visibility
 from grassroots.conversations.models import ConversationAccess
 from grassroots.conversations.tests.factories import ConversationFactory
@@ -55,47 +50,74 @@ from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.initiatives.visibility import can_view, viewers, visible_initiatives
 from grassroots.notifications.models import Kind, Notification
 from grassroots.notifications.services import notify
-from grassroots.places.models import Councillor
+from grassroots.places.models import Councillor, CouncillorTerm
 from grassroots.places.tests.factories import CouncillorTermFactory, WardFactory, square
 from grassroots.support.models import HelpRequest, Invitation, Support
-from grassroots.testing.people import with_totp
+from grassroots.testing.cast import INITIATIVE_CAST, pick
+from grassroots.testing.people import make_councillor, make_moderator, make_officer
 
 _counter = itertools.count()
 
-ROLES = (
-    "anonymous",
-    "resident",
+# The viewers the cast around an initiative already makes as this property needs them: built by
+# it, under its names (grassroots/testing/cast.py).
+CAST_ROLES = tuple(
+    pick(
+        "anonymous",
+        "asked to join",
+        "member",
+        "co-lead",
+        "councillor of this ward",
+        "councillor of another ward",
+        "officer",
+        "site admin",
+    )
+)
+# Viewers only this property needs, made here: a state the cast has no role for (turned down,
+# left, inactive, a term over, no two-factor authentication), or somebody placed closer to the
+# initiative than the cast places them (living in, or leading another initiative in, its wards).
+PAST_COUNCILLOR = "past councillor of this ward"
+COUNCILLOR_WITHOUT_MFA = "councillor of this ward without MFA"
+PAST_COUNCILLOR_MEMBER = "past councillor of this ward who is a member"
+OFFICER_MEMBER_WITHOUT_MFA = "officer without MFA who is a member"
+OWN_ROLES = (
+    "resident of its ward",
     "backer",
-    "member_requested",
-    "member_declined",
-    "member_left",
-    "member",
-    "lead",
+    "turned down",
+    "left",
+    "inactive member",
     "invitee",
-    "inactive_member",
-    "lead_elsewhere",
-    "councillor_here",
-    "councillor_here_past_term",
-    "councillor_here_without_totp",
-    "councillor_elsewhere",
-    "past_councillor_member",
-    "officer_member_without_totp",
-    "officer",
-    "site_admin",
+    "lead of another initiative in its wards",
+    PAST_COUNCILLOR,
+    COUNCILLOR_WITHOUT_MFA,
+    PAST_COUNCILLOR_MEMBER,
+    OFFICER_MEMBER_WITHOUT_MFA,
     "moderator",
 )
+ROLES = CAST_ROLES + OWN_ROLES
+# Councillors, whose support, invitations and help requests may let them in.
+COUNCILLOR_ROLES = (
+    "councillor of this ward",
+    "councillor of another ward",
+    PAST_COUNCILLOR,
+    COUNCILLOR_WITHOUT_MFA,
+)
+WITHOUT_MFA = (COUNCILLOR_WITHOUT_MFA, OFFICER_MEMBER_WITHOUT_MFA)
+# The oracle for the cast's viewers (DESIGN.md): its members and leads are inside, nobody else.
+CAST_INSIDERS = {"member", "co-lead"}
 SUPPORT_STATUSES = ("none", "offered", "declined", "withdrawn", "planned", "in_progress", "done")
 HELP_STATUSES = ("none", "waiting", "taken", "withdrawn")
 # An invitation to join, in each state it can reach ("accepted" is an approved membership that
 # began as an invitation).
 INVITATION_STATUSES = ("none", "invited", "accepted", "refused", "withdrawn")
-# No shrinking: every example is a handful of page loads, and a failing World is already small
+# No shrinking: every example is a handful of page loads, and a failing GeneratedWorld is small
 # enough to read. Keeps the suite fast.
 FAST_PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
 
 
 @dataclass(frozen=True)
-class World:
+class GeneratedWorld:
+    """One safeguarded initiative and one viewer, as drawn by hypothesis (see `build`)."""
+
     role: str
     wards: int
     extra_members: int
@@ -108,8 +130,8 @@ class World:
     others_invited: tuple[str, ...]  # invitations to join sent to other people
 
 
-worlds = st.builds(
-    World,
+generated_worlds = st.builds(
+    GeneratedWorld,
     role=st.sampled_from(ROLES),
     wards=st.integers(min_value=1, max_value=2),
     extra_members=st.integers(min_value=0, max_value=2),
@@ -126,10 +148,10 @@ worlds = st.builds(
 def _invitation_examples(test: Any) -> Any:
     """Every invitation state, for a resident and for a councillor of another ward, is always
     among the examples (random draws alone would reach some only now and then)."""
-    for role in ("invitee", "councillor_elsewhere"):
+    for role in ("invitee", "councillor of another ward"):
         for state in INVITATION_STATUSES:
             test = example(
-                world=World(
+                world=GeneratedWorld(
                     role=role,
                     wards=1,
                     extra_members=0,
@@ -144,14 +166,9 @@ def _invitation_examples(test: Any) -> Any:
             )(test)
     # Ended terms and missing two-factor authentication, with everything that would otherwise
     # let a councillor in.
-    for role in (
-        "councillor_here_past_term",
-        "councillor_here_without_totp",
-        "past_councillor_member",
-        "officer_member_without_totp",
-    ):
+    for role in (PAST_COUNCILLOR, *WITHOUT_MFA, PAST_COUNCILLOR_MEMBER):
         test = example(
-            world=World(
+            world=GeneratedWorld(
                 role=role,
                 wards=1,
                 extra_members=0,
@@ -190,7 +207,7 @@ def _invitation(initiative: Any, user: Any, state: str) -> None:
 INVITATION_LETS_IN = {"invited", "accepted"}
 
 
-def build(world: World) -> tuple[Any, Any, bool]:
+def build(world: GeneratedWorld) -> tuple[Any, Any, bool]:
     """Create the initiative and the viewer; return them and whether the oracle says inside."""
     n = next(_counter)
     wards = [
@@ -236,34 +253,31 @@ def build(world: World) -> tuple[Any, Any, bool]:
     role = world.role
     inside = False
     viewer: Any
-    if role == "anonymous":
-        viewer = AnonymousUser()
+    if role in COUNCILLOR_ROLES:
+        viewer = _councillor(world, initiative, wards[0])
+        inside = _councillor_inside(world)
+    elif role in CAST_ROLES:
+        viewer = INITIATIVE_CAST[role](initiative)
+        inside = role in CAST_INSIDERS
     elif role == "invitee":
         viewer = UserFactory()
         if world.invitation != "none":
             _invitation(initiative, viewer, world.invitation)
         inside = world.invitation in INVITATION_LETS_IN
-    elif role in ("resident", "backer"):
+    elif role in ("resident of its ward", "backer"):
         viewer = UserFactory(ward=wards[0])
         if role == "backer":
             Backing.objects.create(initiative=initiative, user=viewer)
-    elif role.startswith("member") or role in ("lead", "inactive_member"):
+    elif role in ("turned down", "left", "inactive member"):
         viewer = UserFactory()
-        status = {
-            "member_requested": "requested",
-            "member_declined": "declined",
-            "member_left": "left",
-        }.get(role, "approved")
-        _membership(
-            initiative, viewer, status, MemberRole.LEAD if role == "lead" else MemberRole.MEMBER
-        )
-        if role == "inactive_member":
+        status = {"turned down": "declined", "left": "left"}.get(role, "approved")
+        _membership(initiative, viewer, status)
+        if role == "inactive member":
             viewer.is_active = False
             viewer.save(update_fields=["is_active"])
-        inside = status == "approved" and role != "inactive_member"
-    elif role == "lead_elsewhere":
+    elif role == "lead of another initiative in its wards":
         viewer = InitiativeFactory(wards=wards).created_by
-    elif role == "past_councillor_member":
+    elif role == PAST_COUNCILLOR_MEMBER:
         # Term over: no role, so a password is enough; a member like any resident.
         viewer = UserFactory()
         CouncillorTermFactory(
@@ -274,59 +288,66 @@ def build(world: World) -> tuple[Any, Any, bool]:
         )
         _membership(initiative, viewer, "approved")
         inside = True
-    elif role == "officer_member_without_totp":
-        viewer = make_officer()
+    elif role == OFFICER_MEMBER_WITHOUT_MFA:
+        viewer = make_officer(totp=False)
         _membership(initiative, viewer, "approved")
-    elif role.startswith("councillor"):
-        viewer = UserFactory()
-        if role != "councillor_here_without_totp":
-            with_totp(viewer)
-        ward = wards[0] if role != "councillor_elsewhere" else WardFactory()
-        ended = datetime.date(2020, 5, 1) if role == "councillor_here_past_term" else None
-        term = CouncillorTermFactory(
-            councillor__user=viewer,
-            ward=ward,
-            starts_on=datetime.date(2016, 5, 5),
-            ends_on=ended,
-        )
-        councillor: Councillor = term.councillor
-        if world.support != "none":
-            Support.objects.create(
-                initiative=initiative,
-                councillor=councillor,
-                kind="facilitate",
-                description="Host a meeting",
-                status=world.support,
-            )
-        if world.invited:
-            Invitation.objects.create(
-                initiative=initiative, councillor=councillor, invited_by=initiative.created_by
-            )
-        # A councillor may be invited to join as a member like anybody else.
-        invited_to_join = role == "councillor_elsewhere" and world.invitation != "none"
-        if invited_to_join:
-            _invitation(initiative, viewer, world.invitation)
-        # The rule (DESIGN.md, visibility.py docstring): supporting, invited, or a sitting
-        # councillor of one of its wards while a help request waits; all only while the term
-        # lasts, and only with two-factor authentication set up.
-        sitting = role != "councillor_here_past_term"
-        inside = (
-            sitting
-            and (
-                world.support in ("offered", "planned", "in_progress", "done")
-                or world.invited
-                or (role == "councillor_here" and world.help_request == "waiting")
-            )
-        ) or (invited_to_join and world.invitation in INVITATION_LETS_IN)
-        if role == "councillor_here_without_totp":
-            inside = False
-    elif role == "officer":
-        viewer = with_totp(make_officer())
-    elif role == "site_admin":
-        viewer = with_totp(make_site_admin())
     else:
+        assert role == "moderator", role
         viewer = make_moderator()
     return initiative, viewer, inside
+
+
+def _councillor(world: GeneratedWorld, initiative: Any, ward: Any) -> User:
+    """The viewer when a councillor, with the support, invitations to support and to join
+    that `world` gives them."""
+    role = world.role
+    viewer: User
+    if role in CAST_ROLES:
+        cast_viewer = INITIATIVE_CAST[role](initiative)  # a sitting councillor, with MFA
+        assert isinstance(cast_viewer, User)
+        viewer = cast_viewer
+    else:
+        viewer = make_councillor(ward, totp=role != COUNCILLOR_WITHOUT_MFA)
+        if role == PAST_COUNCILLOR:
+            CouncillorTerm.objects.filter(councillor__user=viewer).update(
+                starts_on=datetime.date(2016, 5, 5), ends_on=datetime.date(2020, 5, 1)
+            )
+    councillor = Councillor.objects.get(user=viewer)
+    if world.support != "none":
+        Support.objects.create(
+            initiative=initiative,
+            councillor=councillor,
+            kind="facilitate",
+            description="Host a meeting",
+            status=world.support,
+        )
+    if world.invited:
+        Invitation.objects.create(
+            initiative=initiative, councillor=councillor, invited_by=initiative.created_by
+        )
+    # A councillor may be invited to join as a member like anybody else.
+    if role == "councillor of another ward" and world.invitation != "none":
+        _invitation(initiative, viewer, world.invitation)
+    return viewer
+
+
+def _councillor_inside(world: GeneratedWorld) -> bool:
+    """The rule (DESIGN.md, visibility.py docstring): supporting, invited, or a sitting
+    councillor of one of its wards while a help request waits; all only while the term lasts,
+    and only with two-factor authentication set up. Or invited to join, like anybody."""
+    role = world.role
+    if role == COUNCILLOR_WITHOUT_MFA:
+        return False
+    sitting = role != PAST_COUNCILLOR
+    invited_to_join = role == "councillor of another ward" and world.invitation != "none"
+    return (
+        sitting
+        and (
+            world.support in ("offered", "planned", "in_progress", "done")
+            or world.invited
+            or (role == "councillor of this ward" and world.help_request == "waiting")
+        )
+    ) or (invited_to_join and world.invitation in INVITATION_LETS_IN)
 
 
 class SafeguardedInitiativeTests(TestCase):
@@ -346,14 +367,14 @@ class SafeguardedInitiativeTests(TestCase):
         suppress_health_check=[HealthCheck.too_slow],
         phases=FAST_PHASES,
     )
-    @given(world=worlds)
+    @given(world=generated_worlds)
     @_invitation_examples
-    def test_no_outsider_ever_sees_a_safeguarded_initiative(self, world: World) -> None:
+    def test_no_outsider_ever_sees_a_safeguarded_initiative(self, world: GeneratedWorld) -> None:
         initiative, viewer, inside = build(world)
         assert can_view(viewer, initiative) == inside, world
         if viewer.is_authenticated and viewer.is_active:
             self.client.force_login(viewer)
-        if world.role.endswith("without_totp"):
+        if world.role in WITHOUT_MFA:
             # A role holder without two-factor authentication is sent to set it up, and is
             # inside nothing meanwhile (no page, no notification).
             response = self.client.get(initiative.get_absolute_url())
@@ -448,9 +469,9 @@ class SafeguardedInitiativeTests(TestCase):
         suppress_health_check=[HealthCheck.too_slow],
         phases=FAST_PHASES,
     )
-    @given(world=worlds)
+    @given(world=generated_worlds)
     @_invitation_examples
-    def test_the_bulk_notification_rule_agrees_with_can_view(self, world: World) -> None:
+    def test_the_bulk_notification_rule_agrees_with_can_view(self, world: GeneratedWorld) -> None:
         initiative, viewer, inside = build(world)
         if not viewer.is_authenticated:
             return
@@ -465,12 +486,14 @@ class SafeguardedInitiativeTests(TestCase):
 # core/visibility.py): can_view(viewer, thing), visible_<things>(viewer, queryset) and
 # viewers(thing, user_ids). Whatever the world, the three must give the same answer.
 
+# The viewer's standing in a group. Not GROUP_CAST's roles: those make a new person, whereas
+# here the viewer drawn above joins, starts or is let into the group's conversation.
 GROUP_ROLES = ("none", "member", "organiser", "starter", "let_in", "left", "starter_left")
 
 
 @dataclass(frozen=True)
 class Kinds:
-    world: World
+    world: GeneratedWorld
     public: bool  # the initiative is public instead of safeguarded
     hidden: bool  # a moderator hid the initiative
     conversation_safeguarded: bool  # its conversation is marked safeguarded
@@ -480,7 +503,7 @@ class Kinds:
 
 kinds = st.builds(
     Kinds,
-    world=worlds,
+    world=generated_worlds,
     public=st.booleans(),
     hidden=st.booleans(),
     conversation_safeguarded=st.booleans(),
