@@ -4,7 +4,6 @@ meeting") keep the wording each page has always had; the services check everythi
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django import forms
@@ -12,27 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.models import User
 from grassroots.actions.models import ActionStatus
-from grassroots.core.forms import GovukDateField, PlainTextField
-from grassroots.support.forms import CleanTextMixin
-
-
-def _text(
-    label: Any, required_message: Any, too_long: Any, max_length: int, **kw: Any
-) -> forms.CharField:
-    messages: dict[str, Any] = {"max_length": too_long}
-    if required_message:
-        messages["required"] = required_message
-    return PlainTextField(label=label, max_length=max_length, error_messages=messages, **kw)
-
-
-def _no_control_characters(value: str) -> str:
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value):
-        raise forms.ValidationError(_("Remove the control characters from the text"))
-    return value
+from grassroots.core.forms import (
+    CleanTextMixin,
+    GovukDateField,
+    PlainTextField,
+    no_control_characters,
+    text_field,
+)
 
 
 class AgreedActionForm(forms.Form):
-    what = _text(
+    what = text_field(
         _("What was agreed"),
         _("Enter what was agreed"),
         _("What was agreed must be 300 characters or fewer"),
@@ -46,7 +35,7 @@ class AgreedActionForm(forms.Form):
         empty_value=None,
         error_messages={"invalid_choice": _("Choose someone taking part in the conversation")},
     )
-    owner_name = _text(
+    owner_name = text_field(
         _("Or: the name of someone else"),
         "",
         _("The name must be 200 characters or fewer"),
@@ -69,7 +58,7 @@ class AgreedActionForm(forms.Form):
         owner.choices = [("", _("Choose a person")), *[(p.pk, p.public_name) for p in people]]
 
     def clean_what(self) -> str:
-        return _no_control_characters(self.cleaned_data["what"])
+        return no_control_characters(self.cleaned_data["what"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -5,7 +5,6 @@ The services check everything again (the forms only give the clear message first
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django import forms
@@ -13,33 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.conversations.models import Audience
 from grassroots.conversations.services import MAX_BODY, MAX_QUESTION, MAX_SUMMARY
-from grassroots.core.forms import PlainTextField
-
-
-def _text(
-    label: Any, required_message: Any, too_long: Any, max_length: int, **kw: Any
-) -> forms.CharField:
-    messages: dict[str, Any] = {"max_length": too_long}
-    if required_message:
-        messages["required"] = required_message
-    return PlainTextField(label=label, max_length=max_length, error_messages=messages, **kw)
-
-
-def _no_control_characters(value: str) -> str:
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value):
-        raise forms.ValidationError(_("Remove the control characters from the text"))
-    return value
+from grassroots.core.forms import PlainTextField, no_control_characters, text_field
 
 
 class StartForm(forms.Form):
-    question = _text(
+    question = text_field(
         _("Question"),
         _("Enter the question"),
         _("The question must be 200 characters or fewer"),
         MAX_QUESTION,
         help_text=_("What you want to talk about, like “What should the park’s new bench say?”"),
     )
-    description = _text(
+    description = text_field(
         _("Description (optional)"),
         "",
         _("The description must be 5,000 characters or fewer"),
@@ -85,14 +69,14 @@ class StartForm(forms.Form):
             )
 
     def clean_question(self) -> str:
-        return _no_control_characters(self.cleaned_data["question"])
+        return no_control_characters(self.cleaned_data["question"])
 
     def clean_description(self) -> str:
-        return _no_control_characters(self.cleaned_data["description"])
+        return no_control_characters(self.cleaned_data["description"])
 
 
 class ReplyForm(forms.Form):
-    body = _text(
+    body = text_field(
         _("Your reply"),
         _("Enter your reply"),
         _("Your reply must be 5,000 characters or fewer"),
@@ -104,11 +88,11 @@ class ReplyForm(forms.Form):
     quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_body(self) -> str:
-        return _no_control_characters(self.cleaned_data["body"])
+        return no_control_characters(self.cleaned_data["body"])
 
 
 class EditForm(forms.Form):
-    body = _text(
+    body = text_field(
         _("Your reply"),
         _("Enter your reply"),
         _("Your reply must be 5,000 characters or fewer"),
@@ -117,11 +101,11 @@ class EditForm(forms.Form):
     )
 
     def clean_body(self) -> str:
-        return _no_control_characters(self.cleaned_data["body"])
+        return no_control_characters(self.cleaned_data["body"])
 
 
 class SummaryForm(forms.Form):
-    summary = _text(
+    summary = text_field(
         _("Summary"),
         "",
         _("The summary must be 5,000 characters or fewer"),
@@ -135,7 +119,7 @@ class SummaryForm(forms.Form):
     )
 
     def clean_summary(self) -> str:
-        return _no_control_characters(self.cleaned_data["summary"])
+        return no_control_characters(self.cleaned_data["summary"])
 
 
 class FilterForm(forms.Form):

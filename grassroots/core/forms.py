@@ -12,7 +12,7 @@ import datetime
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.cache import cache
@@ -23,6 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.text import strip_invisible
 from grassroots.core.types import Member
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # str or a lazy translation
 
 DAY, MONTH, YEAR = 0, 1, 2
 
@@ -41,6 +44,64 @@ class PlainTextField(forms.CharField):
             value = strip_invisible(value, name=self.is_name)
         result: str | None = super().to_python(value)
         return result
+
+
+def text_field(
+    label: StrOrPromise,
+    required_message: StrOrPromise,
+    too_long: StrOrPromise,
+    max_length: int,
+    *,
+    required: bool = True,
+    help_text: StrOrPromise = "",
+    widget: forms.Widget | None = None,
+) -> PlainTextField:
+    """A `PlainTextField` with the two messages every text box needs: `required_message` when it
+    is left empty (an empty one keeps Django's, for optional boxes) and `too_long` when it has
+    more than `max_length` characters."""
+    messages: dict[str, StrOrPromise] = {"max_length": too_long}
+    if required_message:
+        messages["required"] = required_message
+    return PlainTextField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=widget,
+        error_messages=messages,
+    )
+
+
+def has_control_characters(value: str) -> bool:
+    """True if `value` holds a control character other than a tab or a line break: they only
+    come from pasted junk."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value)
+
+
+CONTROL_CHARACTERS_MESSAGE = _("Remove the control characters from the text")
+
+
+def no_control_characters(value: str, message: StrOrPromise = CONTROL_CHARACTERS_MESSAGE) -> str:
+    """`value` unchanged, or a ValidationError saying `message` if it holds control characters
+    (`has_control_characters`): for a form's `clean_<field>` methods."""
+    if has_control_characters(value):
+        raise forms.ValidationError(message)
+    return value
+
+
+class CleanTextMixin(forms.BaseForm):
+    """Refuse control characters in every text a form cleans, each with an error on its own
+    field. Put it before `forms.Form` or `forms.ModelForm` in the bases."""
+
+    control_characters_message: StrOrPromise = _("Remove the control characters")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and has_control_characters(value):
+                self.add_error(name, self.control_characters_message)
+        return cleaned
 
 
 PART_LABELS = (_("Day"), _("Month"), _("Year"))
@@ -257,10 +318,6 @@ def invite_lookup_allowed(actor: Member) -> bool:
         cache.set(key, 1, timeout=60 * 60)
         used = 1
     return used <= INVITE_LOOKUPS_PER_HOUR
-
-
-def has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value)
 
 
 def invited_message(email: str) -> str:

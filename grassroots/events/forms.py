@@ -20,11 +20,10 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import GovukDateField, PlainTextField
+from grassroots.core.forms import CleanTextMixin, GovukDateField, PlainTextField
 from grassroots.events.models import EventKind, Venue
 from grassroots.events.services import VENUE_FIELDS
 from grassroots.places.models import Ward
-from grassroots.support.forms import CleanTextMixin
 
 LONDON = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)

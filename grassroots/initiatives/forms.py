@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cached_property
 from typing import Any
 
@@ -12,13 +11,17 @@ from django.conf import settings
 from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import ChooseFilesAgainMixin, GovukDateField, PlainTextField
+from grassroots.core.forms import (
+    ChooseFilesAgainMixin,
+    GovukDateField,
+    no_control_characters,
+    text_field,
+)
 from grassroots.core.images import ImageUploadField
 from grassroots.initiatives.models import NeedKind, Theme, Visibility
 from grassroots.places.models import Ward
 from grassroots.places.selectors import Location
 
-StrOrPromise = Any  # str or a lazy translation
 MAX_TEXT = 5000
 PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_PENCE = 1_000_000_000  # £10 million: far above any community need, well inside the column
@@ -26,34 +29,15 @@ MAX_PENCE = 1_000_000_000  # £10 million: far above any community need, well in
 GREAT_BRITAIN = [[49.9, -8.2], [58.7, 1.8]]
 
 
-def _text(
-    label: StrOrPromise,
-    required_message: StrOrPromise,
-    too_long: StrOrPromise,
-    max_length: int,
-    **kw: Any,
-) -> forms.CharField:
-    messages: dict[str, Any] = {"max_length": too_long}
-    if required_message:
-        messages["required"] = required_message
-    return PlainTextField(label=label, max_length=max_length, error_messages=messages, **kw)
-
-
-def _no_control_characters(value: str, message: str) -> str:
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value):
-        raise forms.ValidationError(message)
-    return value
-
-
 class InitiativeForm(forms.Form):
-    title = _text(
+    title = text_field(
         _("Title"),
         _("Enter a title"),
         _("Title must be 150 characters or fewer"),
         150,
         help_text=_("A short name people will recognise, like “Save the Brook Street garden”."),
     )
-    problem = _text(
+    problem = text_field(
         _("The problem"),
         _("Describe the problem"),
         _("The problem must be 5,000 characters or fewer"),
@@ -61,14 +45,14 @@ class InitiativeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What is wrong now, and who notices it."),
     )
-    change_wanted = _text(
+    change_wanted = text_field(
         _("What you want to change"),
         _("Describe what you want to change"),
         _("What you want to change must be 5,000 characters or fewer"),
         MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    who_for = _text(
+    who_for = text_field(
         _("Who it is for"),
         _("Say who it is for"),
         _("Who it is for must be 5,000 characters or fewer"),
@@ -95,7 +79,7 @@ class InitiativeForm(forms.Form):
             "invalid_pk_value": _("Choose wards from the list"),
         },
     )
-    area_description = _text(
+    area_description = text_field(
         _("Area (optional)"),
         "",
         _("Area must be 200 characters or fewer"),
@@ -103,7 +87,7 @@ class InitiativeForm(forms.Form):
         required=False,
         help_text=_("For example, the streets around the park."),
     )
-    place = _text(
+    place = text_field(
         _("Postcode or place (optional)"),
         "",
         _("Postcode or place must be 200 characters or fewer"),
@@ -216,9 +200,7 @@ class InitiativeForm(forms.Form):
 
     def _clean_text(self, name: str) -> str:
         value: str = self.cleaned_data.get(name, "")
-        return _no_control_characters(
-            value, str(_("Remove the unusual characters from this answer"))
-        )
+        return no_control_characters(value, _("Remove the unusual characters from this answer"))
 
     def clean_title(self) -> str:
         return self._clean_text("title")
@@ -306,7 +288,7 @@ class StageForm(forms.Form):
             "invalid_choice": _("Choose one of the stages listed"),
         },
     )
-    note = _text(
+    note = text_field(
         _("Note (optional)"),
         "",
         _("Note must be 1,000 characters or fewer"),
@@ -324,7 +306,7 @@ class StageForm(forms.Form):
 
 
 class JoinForm(forms.Form):
-    message = _text(
+    message = text_field(
         _("Message to the leads (optional)"),
         "",
         _("Message must be 1,000 characters or fewer"),
@@ -358,7 +340,7 @@ class NeedForm(forms.Form):
             "invalid_choice": _("Choose what you need"),
         },
     )
-    description = _text(
+    description = text_field(
         _("Details"),
         _("Enter the details of what you need"),
         _("Details must be 2,000 characters or fewer"),
@@ -377,7 +359,7 @@ class NeedForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    when = _text(
+    when = text_field(
         _("When (for volunteers)"),
         "",
         _("When must be 200 characters or fewer"),
@@ -385,7 +367,7 @@ class NeedForm(forms.Form):
         required=False,
         help_text=_("For example, Saturday mornings in May."),
     )
-    amount = _text(
+    amount = text_field(
         _("Amount in pounds (for money)"),
         "",
         _("Enter an amount in pounds, like 250 or 250.50"),
@@ -422,7 +404,7 @@ class NeedForm(forms.Form):
 
 
 class UpdateForm(ChooseFilesAgainMixin, forms.Form):
-    text = _text(
+    text = text_field(
         _("Update"),
         _("Enter your update"),
         _("Update must be 5,000 characters or fewer"),
@@ -442,7 +424,7 @@ class UpdateForm(ChooseFilesAgainMixin, forms.Form):
             "empty": _("The photo is empty"),
         },
     )
-    photo_alt = _text(
+    photo_alt = text_field(
         _("Describe the photo"),
         "",
         _("Description must be 250 characters or fewer"),
@@ -459,7 +441,7 @@ class UpdateForm(ChooseFilesAgainMixin, forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    title = _text(
+    title = text_field(
         _("Milestone"),
         _("Enter the milestone"),
         _("Milestone must be 200 characters or fewer"),
@@ -474,21 +456,21 @@ class MilestoneForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    what_changed = _text(
+    what_changed = text_field(
         _("What changed"),
         _("Say what changed"),
         _("What changed must be 5,000 characters or fewer"),
         MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    for_whom = _text(
+    for_whom = text_field(
         _("For whom"),
         _("Say who it changed things for"),
         _("For whom must be 5,000 characters or fewer"),
         MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    evidence = _text(
+    evidence = text_field(
         _("Evidence"),
         _("Give the evidence for the change"),
         _("Evidence must be 5,000 characters or fewer"),

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import GovukDateField
+from grassroots.core.forms import CleanTextMixin, GovukDateField
 from grassroots.moderation.models import Reason
-
-
-class CleanTextMixin:
-    """Refuse null and control characters that only come from pasted junk."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str) and any(
-                unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value
-            ):
-                self.add_error(name, _("Remove the control characters"))  # type: ignore[attr-defined]
-        return cleaned
 
 
 class ReportForm(CleanTextMixin, forms.Form):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django import forms
@@ -10,31 +9,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.models import Department
-from grassroots.core.forms import GovukDateField, PlainTextField
+from grassroots.core.forms import CleanTextMixin, GovukDateField, PlainTextField, text_field
 from grassroots.places.models import Councillor
 from grassroots.support.models import CaseStatus, Decision, Helped, SupportKind, SupportStatus
-
-
-def _text(label: Any, required: Any, too_long: Any, max_length: int) -> forms.CharField:
-    return PlainTextField(
-        label=label,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": required, "max_length": too_long},
-    )
-
-
-class CleanTextMixin:
-    """Refuse null and control characters that only come from pasted junk."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str) and any(
-                unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value
-            ):
-                self.add_error(name, _("Remove the control characters"))  # type: ignore[attr-defined]
-        return cleaned
 
 
 def _kind_field(label: Any, required_message: Any) -> forms.ChoiceField:
@@ -56,11 +33,12 @@ def _kind_field(label: Any, required_message: Any) -> forms.ChoiceField:
 
 class OfferForm(CleanTextMixin, forms.Form):
     kind = _kind_field(_("How will you support it?"), _("Select how you will support it"))
-    description = _text(
+    description = text_field(
         _("What you will do"),
         _("Enter what you will do"),
         _("What you will do must be 2000 characters or fewer"),
         2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -108,11 +86,12 @@ class InviteForm(CleanTextMixin, forms.Form):
 
 class HelpRequestForm(CleanTextMixin, forms.Form):
     kind = _kind_field(_("What kind of help do you need?"), _("Select the kind of help you need"))
-    message = _text(
+    message = text_field(
         _("What you need help with"),
         _("Enter what you need help with"),
         _("What you need help with must be 2000 characters or fewer"),
         2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -155,11 +134,12 @@ class FeedbackForm(CleanTextMixin, forms.Form):
             "invalid_choice": _("Select whether the support helped"),
         },
     )
-    comment = _text(
+    comment = text_field(
         _("Your feedback"),
         _("Enter your feedback"),
         _("Your feedback must be 2000 characters or fewer"),
         2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -173,23 +153,26 @@ class CaseForm(CleanTextMixin, forms.Form):
             "invalid_choice": _("Select the council department"),
         },
     )
-    ask = _text(
+    ask = text_field(
         _("What you are asking for"),
         _("Enter what you are asking for"),
         _("What you are asking for must be 4000 characters or fewer"),
         4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
-    evidence = _text(
+    evidence = text_field(
         _("Evidence"),
         _("Enter the evidence"),
         _("Evidence must be 8000 characters or fewer"),
         8000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
-    outcome_wanted = _text(
+    outcome_wanted = text_field(
         _("The outcome wanted"),
         _("Enter the outcome wanted"),
         _("The outcome wanted must be 4000 characters or fewer"),
         4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     wanted_by = GovukDateField(
         label=_("Date wanted by"),
@@ -231,20 +214,22 @@ class DecideForm(CleanTextMixin, forms.Form):
             "invalid_choice": _("Select the decision"),
         },
     )
-    reasons = _text(
+    reasons = text_field(
         _("Reasons"),
         _("Enter the reasons for the decision"),
         _("Reasons must be 4000 characters or fewer"),
         4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class CaseMessageForm(CleanTextMixin, forms.Form):
-    text = _text(
+    text = text_field(
         _("Message"),
         _("Enter a message"),
         _("Message must be 4000 characters or fewer"),
         4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     internal = forms.BooleanField(
         label=_("Internal note: only officers of this department will see it"), required=False
@@ -266,11 +251,12 @@ class CaseTransferForm(CleanTextMixin, forms.Form):
             "invalid_choice": _("Select one of the other departments of this council"),
         },
     )
-    reason = _text(
+    reason = text_field(
         _("Why you are passing it on"),
         _("Enter why you are passing the case on"),
         _("Why you are passing it on must be 2000 characters or fewer"),
         2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
