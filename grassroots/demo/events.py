@@ -216,40 +216,78 @@ def seed_venues(borough: Borough) -> dict[str, Venue]:
     return venues
 
 
+@dataclass(frozen=True)
+class _WriteUp:
+    """The minutes of a meeting that happened and the actions from it, recorded by `author`."""
+
+    author: User
+    text: str
+    decisions: str
+    actions: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One demo event: its host (None when this demo has no such host: the event is left out),
+    what it is, who replies and from when, and, for a meeting that happened, its write-up."""
+
+    key: str
+    host: Group | Initiative | Ward | Councillor | None
+    title: str
+    description: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    venue: Venue | None = None
+    online_url: str = ""
+    capacity: int | None = None
+    kind: str = EventKind.MEETING
+    cancel_reason: str = ""
+    replies: tuple[tuple[list[User], datetime.datetime], ...] = ()
+    write_up: _WriteUp | None = None
+
+
 @dataclass
 class _Seeder:
     borough: Borough
     venues: dict[str, Venue]
     count: int = 0
 
-    def event(
-        self,
-        key: str,
-        *,
-        host: Group | Initiative | Ward | Councillor,
-        title: str,
-        description: str,
-        starts_at: datetime.datetime,
-        ends_at: datetime.datetime,
-        venue: Venue | None = None,
-        online_url: str = "",
-        capacity: int | None = None,
-        kind: str = EventKind.MEETING,
-        cancel_reason: str = "",
-    ) -> Event:
-        """Put on (or bring up to date) the event known by `key`, as its host would; its UID
-        is derived from the key, and a `cancel_reason` has the host cancel it."""
-        uid = uuid.uuid5(_UID_NAMESPACE, f"{self.borough.dataset.seed}:{key}")
+    def put_on(self, plan: _Plan) -> None:
+        """The event of `plan` (if it has a host), its replies, and the write-up when its
+        author may write the minutes."""
+        if plan.host is None:
+            return
+        event = self.event(plan, plan.host)
+        for people, start in plan.replies:
+            _reply(event, people, start)
+        write_up = plan.write_up
+        if write_up is not None and write_up.author.has_perm("events.write_minutes", event):
+            services.minutes_save(
+                actor=write_up.author,
+                event=event,
+                text=write_up.text,
+                decisions=write_up.decisions,
+            )
+            _actions(event, write_up.author, write_up.actions)
+
+    def event(self, plan: _Plan, host: Group | Initiative | Ward | Councillor) -> Event:
+        """Put on (or bring up to date) the event known by `plan.key`, as its host would; its
+        UID is derived from the key, and a `cancel_reason` has the host cancel it."""
+        uid = uuid.uuid5(_UID_NAMESPACE, f"{self.borough.dataset.seed}:{plan.key}")
         actor = _host_actor(self.borough, host)
+        starts_at, ends_at, cancel_reason = plan.starts_at, plan.ends_at, plan.cancel_reason
+        same_as_asked: dict[str, Any] = {
+            "title": plan.title,
+            "description": plan.description,
+            "online_url": plan.online_url,
+            "capacity": plan.capacity,
+        }
         wanted: dict[str, Any] = {
-            "title": title,
-            "description": description,
+            **same_as_asked,
             "starts_at": starts_at,
             "ends_at": ends_at,
-            "venue_id": venue.pk if venue is not None else None,
-            "online_url": online_url,
-            "capacity": capacity,
-            "kind": EventKind.SURGERY if isinstance(host, Councillor) else kind,
+            "venue_id": plan.venue.pk if plan.venue is not None else None,
+            "kind": EventKind.SURGERY if isinstance(host, Councillor) else plan.kind,
         }
         # The services refuse a start in the past: a meeting that has happened was put on
         # while it was still to come, so it is made for tomorrow and then moved back.
@@ -260,15 +298,7 @@ class _Seeder:
             when = {"starts_at": soon, "ends_at": soon + (ends_at - starts_at)}
         else:
             when = {"starts_at": starts_at, "ends_at": ends_at}
-        fields: dict[str, Any] = {
-            "title": title,
-            "description": description,
-            "venue": venue,
-            "online_url": online_url,
-            "capacity": capacity,
-            "kind": kind,
-            **when,
-        }
+        fields: dict[str, Any] = {**same_as_asked, "venue": plan.venue, "kind": plan.kind, **when}
         event = Event.objects.filter(uid=uid).first()
         if event is not None and host_of(event) != host:
             event.delete()  # the seed now gives it another host: put it on afresh
@@ -360,47 +390,42 @@ def seed_events(borough: Borough) -> None:
 
     park = groups.get("Friends of Brookmere Park")
     repair = groups.get("Brookmere Repair Café")
-    if park is not None:
-        pick = seeder.event(
+    safeguarded = next(
+        (i for i in initiatives.values() if i.visibility == Visibility.SAFEGUARDED), None
+    )
+    with_resident = [resident] if resident else []
+    plans = [
+        _Plan(
             "park-litter-pick",
-            host=park,
-            title="Spring litter pick in Brookmere Park",
-            description="Gloves, pickers and bags provided. Meet at the bandstand; tea after.",
-            kind=EventKind.ACTIVITY,
-            starts_at=_at(5, 10),
-            ends_at=_at(5, 12),
-            venue=centre,
+            park,
+            "Spring litter pick in Brookmere Park",
+            "Gloves, pickers and bags provided. Meet at the bandstand; tea after.",
+            _at(5, 10),
+            _at(5, 12),
+            centre,
             capacity=30,
-        )
-        _reply(pick, people[:8], booked)
-        # A meeting that happened: minutes, decisions and actions, some the demo resident's.
-        agm = seeder.event(
+            kind=EventKind.ACTIVITY,
+            replies=((people[:8], booked),),
+        ),
+        # A meeting that happened: minutes, decisions and actions, some the demo resident's
+        # (the demo resident organises the park group, so writes up its meeting).
+        _Plan(
             "park-agm",
-            host=park,
-            title="Friends of Brookmere Park: annual meeting",
-            description="Looking back at the year, and choosing what to ask the council for.",
-            starts_at=_at(-21, 19),
-            ends_at=_at(-21, 20, 30),
-            venue=hall,
-        )
-        _reply(agm, [*people[:10], *([resident] if resident else [])], booked)
-        if resident is not None:
-            # The demo resident organises the park group, so writes up its meeting.
-            services.minutes_save(
-                actor=resident,
-                event=agm,
-                text=(
-                    "Eighteen people came. We heard about the bulb planting (1,200 bulbs), the new "
-                    "bins by the play area, and the state of the old bandstand."
-                ),
-                decisions=(
-                    "Ask the council for a survey of the bandstand before winter.\n"
-                    "Hold litter picks monthly from March."
-                ),
-            )
-            _actions(
-                agm,
+            park,
+            "Friends of Brookmere Park: annual meeting",
+            "Looking back at the year, and choosing what to ask the council for.",
+            _at(-21, 19),
+            _at(-21, 20, 30),
+            hall,
+            replies=(([*people[:10], *with_resident], booked),),
+            write_up=None
+            if resident is None
+            else _WriteUp(
                 resident,
+                "Eighteen people came. We heard about the bulb planting (1,200 bulbs), the new "
+                "bins by the play area, and the state of the old bandstand.",
+                "Ask the council for a survey of the bandstand before winter.\n"
+                "Hold litter picks monthly from March.",
                 [
                     {
                         "what": "Write to the parks department about a bandstand survey",
@@ -419,132 +444,128 @@ def seed_events(borough: Borough) -> None:
                         "due_on": timezone.localdate() + datetime.timedelta(days=30),
                     },
                 ],
-            )
-    if repair is not None:
+            ),
+        ),
         # Full, with a waiting list: six places, six going and three waiting.
-        cafe_event = seeder.event(
+        _Plan(
             "repair-cafe",
-            host=repair,
-            title="Repair Café: bikes and small electricals",
-            description="Bring one thing that is broken. Volunteers fix it with you.",
-            starts_at=_at(9, 10),
-            ends_at=_at(9, 13),
-            venue=library,
+            repair,
+            "Repair Café: bikes and small electricals",
+            "Bring one thing that is broken. Volunteers fix it with you.",
+            _at(9, 10),
+            _at(9, 13),
+            library,
             capacity=6,
-        )
-        _reply(cafe_event, people[8:14], booked)
-        _reply(cafe_event, people[14:17], booked + datetime.timedelta(days=1))  # waiting
-        seeder.event(
+            replies=(
+                (people[8:14], booked),
+                (people[14:17], booked + datetime.timedelta(days=1)),  # waiting
+            ),
+        ),
+        _Plan(
             "repair-cafe-cancelled",
-            host=repair,
-            title="Repair Café: sewing and mending",
-            description="Bring clothes that need mending.",
-            starts_at=_at(16, 10),
-            ends_at=_at(16, 12),
-            venue=cafe,
+            repair,
+            "Repair Café: sewing and mending",
+            "Bring clothes that need mending.",
+            _at(16, 10),
+            _at(16, 12),
+            cafe,
             capacity=10,
             cancel_reason="Our volunteers are ill; we will set a new date soon.",
-        )
-
-    orchard = initiatives.get("Fennick Lane community orchard")
-    if orchard is not None:
-        pruning = seeder.event(
+        ),
+        _Plan(
             "orchard-pruning",
-            host=orchard,
-            title="Winter pruning at the orchard",
-            description="Learn to prune apple trees with a volunteer from the allotment society.",
-            kind=EventKind.ACTIVITY,
-            starts_at=_at(12, 10),
-            ends_at=_at(12, 12),
-            venue=school,
+            initiatives.get("Fennick Lane community orchard"),
+            "Winter pruning at the orchard",
+            "Learn to prune apple trees with a volunteer from the allotment society.",
+            _at(12, 10),
+            _at(12, 12),
+            school,
             capacity=12,
-        )
-        _reply(pruning, people[17:21], booked)
-    for initiative in initiatives.values():
-        if initiative.visibility == Visibility.SAFEGUARDED:
-            # Only the initiative's insiders can see this one (lists, feeds, notifications).
-            seeder.event(
-                "safeguarded-session",
-                host=initiative,
-                title="Peer support session",
-                description="A confidential session with a trained facilitator.",
-                starts_at=_at(7, 18),
-                ends_at=_at(7, 20),
-                venue=centre,
-            )
-            break
-
-    ward_meeting = seeder.event(
-        "ward-meeting",
-        host=home_ward,
-        title=f"{home_ward.name} ward meeting",
-        description="Your councillors report back and take questions. Join in the room or online.",
-        starts_at=_at(14, 19),
-        ends_at=_at(14, 20, 30),
-        venue=centre,
-        online_url="https://meet.brookmere.example/ward-meeting",
-    )
-    _reply(ward_meeting, people[2:7], booked)
-    past_ward = seeder.event(
-        "ward-meeting-past",
-        host=home_ward,
-        title=f"{home_ward.name} ward meeting: traffic and parking",
-        description="What residents want done about school-run parking.",
-        starts_at=_at(-35, 19),
-        ends_at=_at(-35, 20, 30),
-        venue=school,
-    )
-    _reply(past_ward, [*people[5:12], *([resident] if resident else [])], booked)
-    if councillor_user is not None and councillor_user.has_perm("events.write_minutes", past_ward):
-        # The demo councillor represents the ward, so writes up its meeting.
-        services.minutes_save(
-            actor=councillor_user,
-            event=past_ward,
-            text="Thirty residents came. Most concern was about parking on School Road at 3pm.",
-            decisions="Ask the council for a school street trial on School Road.",
-        )
-        _actions(
-            past_ward,
-            councillor_user,
-            [
-                {
-                    "what": "Count cars on School Road for two weeks",
-                    "owner": resident,
-                    "owner_name": "" if resident else "Volunteers",
-                    "status": ActionStatus.IN_PROGRESS,
-                    "due_on": timezone.localdate() + datetime.timedelta(days=7),
-                },
-                {
-                    "what": "Raise a school street trial with highways officers",
-                    "owner": councillor_user,
-                },
-            ],
-        )
-
+            kind=EventKind.ACTIVITY,
+            replies=((people[17:21], booked),),
+        ),
+        # Only the initiative's insiders can see this one (lists, feeds, notifications).
+        _Plan(
+            "safeguarded-session",
+            safeguarded,
+            "Peer support session",
+            "A confidential session with a trained facilitator.",
+            _at(7, 18),
+            _at(7, 20),
+            centre,
+        ),
+        _Plan(
+            "ward-meeting",
+            home_ward,
+            f"{home_ward.name} ward meeting",
+            "Your councillors report back and take questions. Join in the room or online.",
+            _at(14, 19),
+            _at(14, 20, 30),
+            centre,
+            online_url="https://meet.brookmere.example/ward-meeting",
+            replies=((people[2:7], booked),),
+        ),
+        # Written up by the demo councillor when they represent the ward.
+        _Plan(
+            "ward-meeting-past",
+            home_ward,
+            f"{home_ward.name} ward meeting: traffic and parking",
+            "What residents want done about school-run parking.",
+            _at(-35, 19),
+            _at(-35, 20, 30),
+            school,
+            replies=(([*people[5:12], *with_resident], booked),),
+            write_up=None
+            if councillor_user is None
+            else _WriteUp(
+                councillor_user,
+                "Thirty residents came. Most concern was about parking on School Road at 3pm.",
+                "Ask the council for a school street trial on School Road.",
+                [
+                    {
+                        "what": "Count cars on School Road for two weeks",
+                        "owner": resident,
+                        "owner_name": "" if resident else "Volunteers",
+                        "status": ActionStatus.IN_PROGRESS,
+                        "due_on": timezone.localdate() + datetime.timedelta(days=7),
+                    },
+                    {
+                        "what": "Raise a school street trial with highways officers",
+                        "owner": councillor_user,
+                    },
+                ],
+            ),
+        ),
+    ]
     if demo_councillor is not None:
-        for n, (days, where) in enumerate([(3, library), (17, cafe), (31, library)]):
-            surgery = seeder.event(
+        plans += [
+            _Plan(
                 f"surgery-demo-{n}",
-                host=demo_councillor,
-                title=f"Councillor {demo_councillor.name}'s surgery",
-                description="Drop in to raise anything about the ward. No appointment needed.",
-                starts_at=_at(days, 10),
-                ends_at=_at(days, 12),
-                venue=where,
+                demo_councillor,
+                f"Councillor {demo_councillor.name}'s surgery",
+                "Drop in to raise anything about the ward. No appointment needed.",
+                _at(days, 10),
+                _at(days, 12),
+                where,
+                replies=((people[20:23], booked),) if n == 0 else (),
             )
-            if n == 0:
-                _reply(surgery, people[20:23], booked)
+            for n, (days, where) in enumerate([(3, library), (17, cafe), (31, library)])
+        ]
     others = [c for c in borough.councillors.values() if c.pk != getattr(demo_councillor, "pk", 0)]
-    for n, councillor in enumerate(others[:3]):
-        seeder.event(
+    plans += [
+        _Plan(
             f"surgery-{councillor.slug}",
-            host=councillor,
-            title=f"Councillor {councillor.name}'s surgery",
-            description="Drop in or join online to raise anything about the ward.",
-            starts_at=_at(4 + n * 3, 18),
-            ends_at=_at(4 + n * 3, 19),
-            venue=None if n == 1 else hall,
+            councillor,
+            f"Councillor {councillor.name}'s surgery",
+            "Drop in or join online to raise anything about the ward.",
+            _at(4 + n * 3, 18),
+            _at(4 + n * 3, 19),
+            None if n == 1 else hall,
             online_url="https://meet.brookmere.example/surgery" if n == 1 else "",
         )
+        for n, councillor in enumerate(others[:3])
+    ]
+    for plan in plans:
+        seeder.put_on(plan)
     borough.counts["venues"] = len(venues)
     borough.counts["events"] = seeder.count
