@@ -48,11 +48,13 @@ class MessageForm(CleanTextMixin, forms.Form):
 def test_text_field_is_a_plain_text_field_with_its_settings() -> None:
     form = NoteForm()
     title, note = form.fields["title"], form.fields["note"]
-    assert isinstance(title, PlainTextField) and isinstance(note, PlainTextField)
+    assert isinstance(title, PlainTextField)
+    assert isinstance(note, PlainTextField)
     assert (title.label, title.max_length, title.required) == ("Title", 10, True)
     assert isinstance(title.widget, forms.TextInput)
     assert (note.required, note.help_text) == (False, "Anything else")
-    assert isinstance(note.widget, forms.Textarea) and note.widget.attrs["rows"] == 3
+    assert isinstance(note.widget, forms.Textarea)
+    assert note.widget.attrs["rows"] == 3
 
 
 def test_required_and_too_long_messages() -> None:
