@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from grassroots.accounts.types import Viewer
 from grassroots.testing.worlds import HOST_KINDS, Town, build_town, pick_town
 
 # The people the conversation tests ask about, by their names in the town's cast.
@@ -40,7 +41,7 @@ def world(db: None) -> Town:
     return build_world()
 
 
-def login(client: Any, user: Any) -> None:
+def login(client: Any, user: Viewer) -> None:
     if user.is_authenticated:
         client.force_login(user)
 
