@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 
+from grassroots.accounts.models import User
 from grassroots.testing import snapshots
 from grassroots.testing.worlds import Town, build_town
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -56,10 +60,10 @@ def shared_data() -> Path:
 
 
 @pytest.fixture
-def mfa_totp() -> Any:
+def mfa_totp() -> Callable[[User], str]:
     """Give a user a TOTP authenticator; returns a function(user) -> secret."""
 
-    def activate(user: Any) -> str:
+    def activate(user: User) -> str:
         secret = generate_totp_secret()
         TOTP.activate(user, secret)
         return str(secret)
@@ -71,7 +75,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
+def chromium() -> Iterator[Browser]:
     require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # Playwright is loaded only when a browser test asks for Chromium.
@@ -96,7 +100,7 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture
-def browser(chromium: Any) -> Iterator[Any]:
+def browser(chromium: Browser) -> Iterator[Browser]:
     """Chromium for one test; the windows the test opened are closed when it ends.
 
     Closing them while the live server still runs lets its request threads finish their

@@ -6,7 +6,7 @@ something. Nothing takes `Any` for a person.
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -24,3 +24,16 @@ def actor_of(request: HttpRequest) -> Actor:
     if not isinstance(user, User):  # login_required comes first, so only a slip gets here
         raise PermissionDenied("signed in")
     return user
+
+
+class _Context(Protocol):
+    """A template context (or a plain dictionary standing in for one)."""
+
+    def get(self, key: str, default: Any = None, /) -> Any: ...
+
+
+def viewer_in(context: _Context) -> Viewer:
+    """Who a template is drawn for: the request's user, else the context's `user` (an email
+    has no request), else nobody signed in. For template tags."""
+    found = getattr(context.get("request"), "user", None) or context.get("user")
+    return found if isinstance(found, User | AnonymousUser) else AnonymousUser()

@@ -24,14 +24,14 @@ asks many questions about one conversation costs a fixed number of queries.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TypeGuard
 
 import rules
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.accounts.models import OfficerPost
+from grassroots.accounts.models import OfficerPost, User
 from grassroots.accounts.rules import is_councillor, is_moderator, is_officer
 from grassroots.accounts.types import Viewer
 from grassroots.conversations.models import Audience, Conversation, Post
@@ -49,16 +49,16 @@ def edit_window() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.CONVERSATION_EDIT_WINDOW_MINUTES)
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+def _signed_in(user: Viewer) -> TypeGuard[User]:
+    return isinstance(user, User) and user.is_active
 
 
-def _cache(user: Any, name: str) -> dict[Any, Any]:
+def _cache(user: Viewer, name: str) -> dict[object, object]:
     """A dictionary of answers about `user` kept for the rest of the request."""
     return cached(("conversations.rules", name, user.pk), dict)
 
 
-def _conversation_of(obj: Any) -> Conversation | None:
+def _conversation_of(obj: object) -> Conversation | None:
     if isinstance(obj, Conversation):
         return obj
     if isinstance(obj, Post):
@@ -105,7 +105,7 @@ def host_council_ids(conversation: Conversation) -> frozenset[int]:
     )
 
 
-def _initiative_member(user: Any, initiative: Initiative) -> bool:
+def _initiative_member(user: Viewer, initiative: Initiative) -> bool:
     if not _signed_in(user):
         return False
     cache = _cache(user, "initiative_member")
@@ -116,51 +116,54 @@ def _initiative_member(user: Any, initiative: Initiative) -> bool:
     return bool(cache[initiative.pk])
 
 
-def _officer_council_ids(user: Any) -> frozenset[int]:
-    cache = _cache(user, "officer_councils")
-    if "ids" not in cache:
-        cache["ids"] = frozenset(
+def _officer_council_ids(user: User) -> frozenset[int]:
+    return cached(
+        ("conversations.rules", "officer_councils", user.pk),
+        lambda: frozenset(
             OfficerPost.objects.current(timezone.localdate())
             .filter(user=user)
             .values_list("department__council_id", flat=True)
-        )
-    ids: frozenset[int] = cache["ids"]
-    return ids
+        ),
+    )
 
 
-def _leads_initiative(user: Any, initiative: Initiative) -> bool:
+def _leads_initiative(user: Viewer, initiative: Initiative) -> bool:
     return bool(user.has_perm("initiatives.edit_initiative", initiative))
 
 
-def _organises(user: Any, group: Group) -> bool:
+def _organises(user: Viewer, group: Group) -> bool:
     """An active organiser (the groups app's rule, remembered for the request)."""
     return is_organiser(user, group)
 
 
-def _member_of_group(user: Any, group: Group) -> bool:
+def _member_of_group(user: Viewer, group: Group) -> bool:
     """An active member or organiser (the groups app's rule)."""
     return is_member(user, group)
 
 
-def councillor_of_wards(user: Any, ward_ids: frozenset[int]) -> bool:
+def councillor_of_wards(user: Viewer, ward_ids: frozenset[int]) -> bool:
     """A councillor (with two-factor sign-in) currently representing one of `ward_ids`."""
     return bool(represented_ward_ids(user) & ward_ids) and bool(is_councillor(user))
 
 
-def officer_of_councils(user: Any, council_ids: frozenset[int]) -> bool:
-    return bool(is_officer(user)) and bool(_officer_council_ids(user) & council_ids)
+def officer_of_councils(user: Viewer, council_ids: frozenset[int]) -> bool:
+    return (
+        _signed_in(user)
+        and bool(is_officer(user))
+        and bool(_officer_council_ids(user) & council_ids)
+    )
 
 
 # --- Predicates --------------------------------------------------------------------------------
 
 
 @rules.predicate
-def signed_in(user: Any) -> bool:
+def signed_in(user: Viewer) -> bool:
     return _signed_in(user)
 
 
 @rules.predicate
-def may_start(user: Any, host: Any) -> bool:
+def may_start(user: Viewer, host: object) -> bool:
     """Whether `user` may start a conversation hosted by `host` (a Ward, Initiative or Group)."""
     if not _signed_in(user):
         return False
@@ -178,7 +181,7 @@ def may_start(user: Any, host: Any) -> bool:
 
 
 @rules.predicate
-def may_see(user: Any, obj: Any) -> bool:
+def may_see(user: Viewer, obj: object) -> bool:
     conversation = _conversation_of(obj)
     if conversation is None:
         return False
@@ -196,7 +199,7 @@ def may_see(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def is_host(user: Any, obj: Any) -> bool:
+def is_host(user: Viewer, obj: object) -> bool:
     """Runs the conversation: initiative leads, group organisers, the starter of a ward one."""
     conversation = _conversation_of(obj)
     if conversation is None or not _signed_in(user):
@@ -209,7 +212,7 @@ def is_host(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def in_audience(user: Any, obj: Any) -> bool:
+def in_audience(user: Viewer, obj: object) -> bool:
     """The audience the host chose allows `user` to take part."""
     conversation = _conversation_of(obj)
     if conversation is None or not _signed_in(user):
@@ -237,14 +240,14 @@ def archived_group(conversation: Conversation) -> Group | None:
 
 
 @rules.predicate
-def host_is_live(user: Any, obj: Any) -> bool:
+def host_is_live(user: Viewer, obj: object) -> bool:
     """Not hosted by an archived group."""
     conversation = _conversation_of(obj)
     return conversation is not None and archived_group(conversation) is None
 
 
 @rules.predicate
-def is_open(user: Any, obj: Any) -> bool:
+def is_open(user: Viewer, obj: object) -> bool:
     """Open to new replies: not closed by its host, and its group (if any) not archived."""
     conversation = _conversation_of(obj)
     return (
@@ -255,35 +258,35 @@ def is_open(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def is_post_author(user: Any, post: Any) -> bool:
+def is_post_author(user: Viewer, post: object) -> bool:
     return isinstance(post, Post) and _signed_in(user) and post.author_id == user.pk
 
 
 @rules.predicate
-def post_is_live(user: Any, post: Any) -> bool:
+def post_is_live(user: Viewer, post: object) -> bool:
     """Neither removed by its author nor hidden by a moderator."""
     return isinstance(post, Post) and post.removed_by_author_at is None and post.hidden_at is None
 
 
 @rules.predicate
-def within_edit_window(user: Any, post: Any) -> bool:
+def within_edit_window(user: Viewer, post: object) -> bool:
     return isinstance(post, Post) and timezone.now() - post.created_at <= edit_window()
 
 
 @rules.predicate
-def post_is_public(user: Any, post: Any) -> bool:
+def post_is_public(user: Viewer, post: object) -> bool:
     """Shown to everybody who can read the conversation (not held for a moderator)."""
     return isinstance(post, Post) and not post.held_for_review
 
 
 @rules.predicate
-def not_hidden(user: Any, obj: Any) -> bool:
+def not_hidden(user: Viewer, obj: object) -> bool:
     conversation = _conversation_of(obj)
     return conversation is not None and conversation.hidden_at is None
 
 
 @rules.predicate
-def safeguarded_in_group(user: Any, obj: Any) -> bool:
+def safeguarded_in_group(user: Viewer, obj: object) -> bool:
     """A safeguarded conversation hosted by a group (its access list is the organisers')."""
     conversation = _conversation_of(obj)
     return (
@@ -330,7 +333,7 @@ rules.add_perm(
 )
 
 
-def reply_refusal(user: Any, conversation: Conversation) -> str | None:
+def reply_refusal(user: Viewer, conversation: Conversation) -> str | None:
     """Why `user` may not reply, in plain words (None if they may)."""
     if not _signed_in(user):
         return _("Sign in to reply.")

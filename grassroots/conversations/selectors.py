@@ -8,7 +8,7 @@ drop out of lists too.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -42,6 +42,8 @@ from grassroots.groups.models import Group, GroupMembership, GroupMembershipStat
 from grassroots.initiatives.models import Initiative, InitiativeWard
 from grassroots.places.models import Council, Ward
 
+T = TypeVar("T")
+
 HOST_LIST_LIMIT = 5
 # The conversation page shows this many threads (a reply to the question with every answer
 # under it) a page, oldest first. A thread never splits across pages, and pages are counted
@@ -58,14 +60,13 @@ def _shaped(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
     return qs.select_related("initiative", "ward", "ward__council", "group", "started_by")
 
 
-def conversation_detail(user: Any, pk: int) -> Conversation | None:
+def conversation_detail(user: Viewer, pk: int) -> Conversation | None:
     """The conversation if `user` may see it (None exactly as for a missing one)."""
     conversation = _shaped(visible_conversations(user, Conversation.objects.filter(pk=pk))).first()
     if conversation is not None:
         remember_visible(user, conversation)
         if conversation.is_hidden and not (
-            is_moderator(user)
-            or (getattr(user, "is_authenticated", False) and conversation.started_by_id == user.pk)
+            is_moderator(user) or (user.is_authenticated and conversation.started_by_id == user.pk)
         ):
             return None
     return conversation
@@ -186,7 +187,7 @@ def post_url(post: Post) -> str:
     return reverse("conversations:post", kwargs={"pk": post.conversation_id, "post_pk": post.pk})
 
 
-def _nearest_page(paginator: Paginator[Any], number: Any) -> Page[Any]:
+def _nearest_page(paginator: Paginator[T], number: object) -> Page[T]:
     """Page `number`, or the nearest real one for anything else (0 or less: the first; past
     the end: the last; not a number: the first), never an error."""
     text = str(number or "").strip()
@@ -197,12 +198,12 @@ def _nearest_page(paginator: Paginator[Any], number: Any) -> Page[Any]:
     return paginator.page(min(max(wanted, 1), last))
 
 
-def _may_see(user: Any, moderator: bool) -> Q:
+def _may_see(user: Viewer, moderator: bool) -> Q:
     """The replies `user` may see in a conversation they may see: held ones only their own
     (moderators see all). Hidden and removed ones show, as placeholders."""
     if moderator:
         return Q()
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         return Q(held_for_review=False) | Q(author_id=user.pk)
     return Q(held_for_review=False)
 
@@ -222,11 +223,11 @@ def _ranked(answers: QuerySet[Post], *, per_thread: bool) -> QuerySet[Post]:
 class _Shaper:
     """Turns rows of replies into what one viewer sees, with their controls."""
 
-    def __init__(self, user: Any, conversation: Conversation, *, may_take_part: bool) -> None:
+    def __init__(self, user: Viewer, conversation: Conversation, *, may_take_part: bool) -> None:
         self.user = user
         self.conversation = conversation
         self.may_take_part = may_take_part
-        self.signed_in = bool(getattr(user, "is_authenticated", False) and user.is_active)
+        self.signed_in = user.is_authenticated and user.is_active
         self.moderator = bool(is_moderator(user))
         self.now = timezone.now()
         self.window = edit_window()
@@ -246,7 +247,7 @@ class _Shaper:
             .annotate(agree_count=Count("reactions"))
             .order_by("path")
         )
-        if self.signed_in:
+        if self.signed_in and self.user.pk is not None:
             return qs.annotate(
                 agreed=Exists(Reaction.objects.filter(post=OuterRef("pk"), user_id=self.user.pk))
             )
@@ -263,7 +264,7 @@ class _Shaper:
         if (
             quote is not None
             and quote_state == "held"
-            and not (self.moderator or quote.author_id == getattr(user, "pk", None))
+            and not (self.moderator or quote.author_id == user.pk)
         ):
             quote = None
         return ShownPost(
@@ -284,7 +285,7 @@ class _Shaper:
 
 
 def thread(
-    user: Any, conversation: Conversation, *, may_take_part: bool, page: Any = 1
+    user: Viewer, conversation: Conversation, *, may_take_part: bool, page: object = 1
 ) -> tuple[list[ShownPost], Page[str]]:
     """The threads on page `page`, each with the first ANSWERS_SHOWN answers in path order
     that `user` may see, nested in context, and the page (for the pagination links): at most
@@ -360,7 +361,12 @@ class ThreadPage:
 
 
 def thread_page(
-    user: Any, conversation: Conversation, start_pk: int, *, may_take_part: bool, page: Any = 1
+    user: Viewer,
+    conversation: Conversation,
+    start_pk: int,
+    *,
+    may_take_part: bool,
+    page: object = 1,
 ) -> ThreadPage | None:
     """The thread started by reply `start_pk`, a page of ANSWERS_PER_PAGE answers at a time,
     or None if that is not a thread start of `conversation` the viewer may see (a nested
@@ -450,14 +456,14 @@ def participants(conversation: Conversation, *, limit: int = 200) -> list[User]:
     )
 
 
-def _listed(user: Any) -> QuerySet[Conversation]:
+def _listed(user: Viewer) -> QuerySet[Conversation]:
     qs = visible_conversations(user, Conversation.objects.filter(hidden_at__isnull=True))
     return _shaped(qs).order_by(Coalesce("last_reply_at", "created_at").desc(), "-id")
 
 
 def conversations_for(
     *,
-    user: Any,
+    user: Viewer,
     initiative: Initiative | None = None,
     ward: Ward | None = None,
     group: Group | None = None,
@@ -487,7 +493,7 @@ class ListFilters:
     status: str = ""  # "", "open" or "closed"
 
 
-def conversation_list(user: Any, filters: ListFilters) -> QuerySet[Conversation]:
+def conversation_list(user: Viewer, filters: ListFilters) -> QuerySet[Conversation]:
     """Conversations for /conversations/: a ward's include those of its initiatives and groups."""
     qs = _listed(user)
     if filters.initiative is not None:
@@ -527,7 +533,7 @@ def council_wards(council: Council) -> QuerySet[Ward]:
     return Ward.objects.current().filter(council=council).order_by("name")
 
 
-def access_list(conversation: Conversation) -> tuple[list[Any], list[Any]]:
+def access_list(conversation: Conversation) -> tuple[list[ConversationAccess], list[User]]:
     """A safeguarded group conversation's people: those given access (with the row's date),
     and the group's other active members who could be let in (organisers and the starter
     are always inside, so neither list offers them). Two queries."""

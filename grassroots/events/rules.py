@@ -24,11 +24,12 @@ Answers are remembered for the rest of the request (`core.request_cache`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
 import rules
 from django.utils import timezone
 
+from grassroots.accounts.models import User
 from grassroots.accounts.rules import is_councillor, is_moderator, is_site_admin
 from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import cached
@@ -43,13 +44,8 @@ from grassroots.places.selectors import councillor_id_for
 Host = Group | Initiative | Ward | Councillor
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def _cache(user: Any, name: str) -> dict[Any, Any]:
-    """A dictionary of answers about `user` kept for the rest of the request."""
-    return cached(("events.rules", name, user.pk), dict)
+def _signed_in(user: Viewer) -> TypeGuard[User]:
+    return isinstance(user, User) and user.is_active
 
 
 def host_of(event: Event) -> Host:
@@ -59,22 +55,23 @@ def host_of(event: Event) -> Host:
     return host
 
 
-def _organised(user: Any) -> dict[str, set[int]]:
+def _organised(user: User) -> dict[str, set[int]]:
     """The groups the user organises (active organiser memberships), split into "live" and
     "archived" ones, one query per request."""
-    cache = _cache(user, "organises")
-    if "live" not in cache:
+
+    def split() -> dict[str, set[int]]:
+        found: dict[str, set[int]] = {"live": set(), "archived": set()}
         rows = GroupMembership.objects.filter(
             user=user, role=GroupRole.ORGANISER, status=GroupMembershipStatus.ACTIVE
         ).values_list("group_id", "group__archived_at")
-        cache["live"] = set()
-        cache["archived"] = set()
         for group_id, archived_at in rows:
-            cache["live" if archived_at is None else "archived"].add(group_id)
-    return cache
+            found["live" if archived_at is None else "archived"].add(group_id)
+        return found
+
+    return cached(("events.rules", "organises", user.pk), split)
 
 
-def organised_group_ids(user: Any) -> set[int]:
+def organised_group_ids(user: Viewer) -> set[int]:
     """Groups the user organises that are not archived: the groups they may put on a new
     event for or add a venue for."""
     if not _signed_in(user):
@@ -82,44 +79,42 @@ def organised_group_ids(user: Any) -> set[int]:
     return _organised(user)["live"]
 
 
-def archived_organised_group_ids(user: Any) -> set[int]:
+def archived_organised_group_ids(user: Viewer) -> set[int]:
     """Archived groups the user organises (so a form can say why they are not a choice)."""
     if not _signed_in(user):
         return set()
     return _organised(user)["archived"]
 
 
-def led_initiative_ids(user: Any) -> set[int]:
+def led_initiative_ids(user: Viewer) -> set[int]:
     if not _signed_in(user):
         return set()
-    cache = _cache(user, "leads")
-    if "ids" not in cache:
-        cache["ids"] = set(
+    return cached(
+        ("events.rules", "leads", user.pk),
+        lambda: set(
             Membership.objects.filter(
                 user=user, role=MemberRole.LEAD, status=MembershipStatus.APPROVED
             ).values_list("initiative_id", flat=True)
-        )
-    ids: set[int] = cache["ids"]
-    return ids
+        ),
+    )
 
 
-def represented_ward_ids(user: Any) -> set[int]:
+def represented_ward_ids(user: Viewer) -> set[int]:
     """Wards the user is a councillor for today (only with two-factor authentication on)."""
     councillor_id = councillor_id_for(user)
     if councillor_id is None or not is_councillor(user):
         return set()
-    cache = _cache(user, "wards")
-    if "ids" not in cache:
-        cache["ids"] = set(
+    return cached(
+        ("events.rules", "wards", user.pk),
+        lambda: set(
             CouncillorTerm.objects.current(timezone.localdate())
             .filter(councillor_id=councillor_id)
             .values_list("ward_id", flat=True)
-        )
-    ids: set[int] = cache["ids"]
-    return ids
+        ),
+    )
 
 
-def hosts(user: Any, host: Host) -> bool:
+def hosts(user: Viewer, host: Host) -> bool:
     """Whether `user` may put on a new event for `host` (a group must not be archived)."""
     if isinstance(host, Group):
         return _signed_in(user) and bool(user.has_perm("groups.host_event", host))
@@ -145,7 +140,7 @@ def hosts_for(user: Viewer) -> list[Host]:
     return found
 
 
-def runs(user: Any, host: Host) -> bool:
+def runs(user: Viewer, host: Host) -> bool:
     """Whether `user` may run the events `host` already has: change or cancel them, write
     their minutes, manage their action items (an archived group's organisers still may)."""
     if not _signed_in(user):
@@ -161,7 +156,7 @@ def runs(user: Any, host: Host) -> bool:
     return False
 
 
-def sees_event(user: Any, event: Event) -> bool:
+def sees_event(user: Viewer, event: Event) -> bool:
     """Whether `user` may open the event's page: the visibility rule (`events.visibility`),
     and for an event a moderator hid, its hosts and the moderators who may see its host."""
     if event.hidden_at is None:
@@ -173,7 +168,7 @@ def sees_event(user: Any, event: Event) -> bool:
 
 
 @rules.predicate
-def is_host(user: Any, obj: Any) -> bool:
+def is_host(user: Viewer, obj: object) -> bool:
     """For an event: runs its host's events; for a host: may put on a new
     event for it."""
     if isinstance(obj, Event):
@@ -184,12 +179,12 @@ def is_host(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def can_see(user: Any, obj: Any) -> bool:
+def can_see(user: Viewer, obj: object) -> bool:
     return isinstance(obj, Event) and sees_event(user, obj)
 
 
 @rules.predicate
-def organises_venue_group(user: Any, obj: Any) -> bool:
+def organises_venue_group(user: Viewer, obj: object) -> bool:
     """For a venue: organises the group that added it; for a group: organises it;
     with no object: organises some group that is not archived."""
     if isinstance(obj, Venue):
@@ -202,7 +197,7 @@ def organises_venue_group(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def for_an_archived_group(user: Any, obj: Any) -> bool:
+def for_an_archived_group(user: Viewer, obj: object) -> bool:
     """A venue would be added for an archived group (nobody may, not even a site admin)."""
     return isinstance(obj, Group) and obj.archived_at is not None
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from grassroots.accounts.models import User
+from grassroots.accounts.types import Viewer
 from grassroots.events.models import (
     Event,
     EventKind,
@@ -61,7 +62,7 @@ def in_ward(ward: Ward) -> Q:
 
 
 def event_list(
-    user: Any,
+    user: Viewer,
     *,
     past: bool = False,
     ward: Ward | None = None,
@@ -96,7 +97,7 @@ class CouncillorSurgeries:
 
 
 def councillor_surgeries(
-    user: Any, councillor: Councillor, *, limit: int = SURGERIES_SHOWN
+    user: Viewer, councillor: Councillor, *, limit: int = SURGERIES_SHOWN
 ) -> CouncillorSurgeries:
     """The councillor's coming surgeries `user` may see, soonest first: the one source the
     councillor's page and /events/ share (hidden ones never listed). One query."""
@@ -107,13 +108,13 @@ def councillor_surgeries(
 FILTER_CHOICES_LIMIT = 200
 
 
-def _listed(user: Any, past: bool) -> QuerySet[Event]:
+def _listed(user: Viewer, past: bool) -> QuerySet[Event]:
     now = timezone.now()
     qs = visible_events(user)
     return qs.filter(ends_at__lt=now) if past else qs.filter(ends_at__gte=now)
 
 
-def filter_wards(user: Any, *, past: bool = False) -> QuerySet[Ward]:
+def filter_wards(user: Viewer, *, past: bool = False) -> QuerySet[Ward]:
     """Wards with listed events (hosted there or at a venue there): a short select at any scale."""
     events = _listed(user, past)
     return (
@@ -125,7 +126,7 @@ def filter_wards(user: Any, *, past: bool = False) -> QuerySet[Ward]:
     )
 
 
-def filter_groups(user: Any, *, past: bool = False) -> QuerySet[Group]:
+def filter_groups(user: Viewer, *, past: bool = False) -> QuerySet[Group]:
     """Groups with listed events."""
     return (
         Group.objects.filter(pk__in=_listed(user, past).values("group_id"))
@@ -134,7 +135,7 @@ def filter_groups(user: Any, *, past: bool = False) -> QuerySet[Group]:
     )
 
 
-def event_for(user: Any, pk: int) -> Event | None:
+def event_for(user: Viewer, pk: int) -> Event | None:
     """One event, if `user` may see it (None answers 404, like a missing one)."""
     event = with_counts(Event.objects.select_related(*HOST_RELATIONS)).filter(pk=pk).first()
     if event is None or not sees_event(user, event):
@@ -142,8 +143,8 @@ def event_for(user: Any, pk: int) -> Event | None:
     return event
 
 
-def rsvp_of(user: Any, event: Event) -> Rsvp | None:
-    if not getattr(user, "is_authenticated", False):
+def rsvp_of(user: Viewer, event: Event) -> Rsvp | None:
+    if not isinstance(user, User):
         return None
     return Rsvp.objects.filter(event=event, user=user).first()
 
@@ -211,7 +212,7 @@ def venue_for(pk: int) -> Venue | None:
     return Venue.objects.select_related("ward", "group", "council").filter(pk=pk).first()
 
 
-def venue_upcoming_events(user: Any, venue: Venue) -> QuerySet[Event]:
+def venue_upcoming_events(user: Viewer, venue: Venue) -> QuerySet[Event]:
     return (
         visible_events(user)
         .filter(venue=venue, ends_at__gte=timezone.now(), cancelled_at__isnull=True)

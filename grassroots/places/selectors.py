@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from grassroots.core.request_cache import cached
+from grassroots.core.types import Someone
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
 from grassroots.places.postcodes import normalise_postcode
@@ -149,11 +149,11 @@ def example_postcode() -> str | None:
     return value
 
 
-def councillor_id_for(user: Any) -> int | None:
+def councillor_id_for(user: Someone) -> int | None:
     """The Councillor linked to a signed-in `user`, if any; remembered for the request."""
-    if not getattr(user, "is_authenticated", False):
+    user_id = user.pk
+    if not user.is_authenticated or user_id is None:
         return None
-    user_id: int = user.pk
     return cached(
         ("places.councillor_id", user_id),
         lambda: Councillor.objects.filter(user_id=user_id).values_list("pk", flat=True).first(),

@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.contrib.auth.models import AnonymousUser
 
-from grassroots.accounts.types import Viewer
+from grassroots.accounts.types import Viewer, viewer_in
 from grassroots.actions.models import ActionItem, ActionStatus
 from grassroots.actions.selectors import actions_of as select_actions_of
 from grassroots.actions.selectors import your_actions as select_your_actions
@@ -17,12 +16,6 @@ from grassroots.conversations.models import Conversation
 from grassroots.events.models import Event
 
 register = template.Library()
-
-
-def _viewer(context: template.Context) -> Viewer:
-    request = context.get("request")
-    user: Viewer | None = getattr(request, "user", None)
-    return user if user is not None else AnonymousUser()
 
 
 def _may_update(user: Viewer, item: ActionItem) -> bool:
@@ -37,7 +30,7 @@ def _may_update(user: Viewer, item: ActionItem) -> bool:
 def actions_of(context: template.Context, parent: Conversation | Event) -> dict[str, Any]:
     """The actions of a conversation or an event, each with whether the viewer may move it on,
     and whether the viewer may record a new one there."""
-    user = _viewer(context)
+    user = viewer_in(context)
     return {
         "conversation": parent if isinstance(parent, Conversation) else None,
         "event": parent if isinstance(parent, Event) else None,
@@ -49,4 +42,4 @@ def actions_of(context: template.Context, parent: Conversation | Event) -> dict[
 @register.inclusion_tag("actions/includes/your_actions.html", takes_context=True)
 def your_actions(context: template.Context) -> dict[str, Any]:
     """Open actions the signed-in person owns, from meetings and conversations, until done."""
-    return {"actions": select_your_actions(_viewer(context))}
+    return {"actions": select_your_actions(viewer_in(context))}

@@ -8,14 +8,12 @@ the list with one line and no change to its view. Costs a fixed number of querie
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode
 
 from django import template
-from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from grassroots.accounts.types import Viewer
+from grassroots.accounts.types import viewer_in
 from grassroots.conversations import selectors
 from grassroots.conversations.models import Conversation
 from grassroots.conversations.selectors import conversations_for
@@ -36,9 +34,9 @@ class HostConversations:
 
 
 @register.simple_tag(takes_context=True)
-def host_conversations(context: template.Context, host: Any) -> HostConversations:
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
+def host_conversations(context: template.Context, host: object) -> HostConversations:
+    """{% host_conversations host as found %}: an initiative's, group's or ward's latest."""
+    user = viewer_in(context)
     list_url = reverse("conversations:list")
     if isinstance(host, Initiative):
         rows, total = conversations_for(user=user, initiative=host)
@@ -55,7 +53,7 @@ def host_conversations(context: template.Context, host: Any) -> HostConversation
         kind, key = "ward", str(host.pk)
     else:
         return HostConversations([], 0, list_url, False, "")
-    can_start = bool(user is not None and user.has_perm("conversations.start", host))
+    can_start = user.has_perm("conversations.start", host)
     start_url = reverse("conversations:start", kwargs={"kind": kind, "key": key})
     return HostConversations(rows, total, all_url, can_start, start_url)
 
@@ -63,6 +61,4 @@ def host_conversations(context: template.Context, host: Any) -> HostConversation
 @register.simple_tag(takes_context=True)
 def group_conversations(context: template.Context, group: Group) -> list[Conversation]:
     """{% group_conversations group as conversations %}: those the viewer may see."""
-    request = context.get("request")
-    viewer: Viewer = getattr(request, "user", None) or context.get("user") or AnonymousUser()
-    return selectors.group_conversations(viewer, group)
+    return selectors.group_conversations(viewer_in(context), group)

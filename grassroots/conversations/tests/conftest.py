@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grassroots.accounts.types import Viewer
 from grassroots.testing.snapshots import shared_world
 from grassroots.testing.worlds import HOST_KINDS, Town, build_town, pick_town
 
@@ -38,7 +39,7 @@ def build_world() -> Town:
 world_snapshot, world = shared_world(build_world, name="world")
 
 
-def login(client: Any, user: Any) -> None:
+def login(client: Any, user: Viewer) -> None:
     if user.is_authenticated:
         client.force_login(user)
 

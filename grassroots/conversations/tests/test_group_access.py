@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations import services
 from grassroots.conversations.models import Conversation, ConversationAccess
@@ -40,7 +41,7 @@ def _setup() -> tuple[Any, Conversation, Any]:
     return group, conversation, insider
 
 
-def _client(user: Any) -> Client:
+def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations.models import Conversation, Post
 from grassroots.core.tests.browser import assert_accessible, visit
@@ -31,7 +32,7 @@ def context(browser: Any) -> Iterator[Any]:
         ctx.close()
 
 
-def signed_in_page(context: Any, live_server: Any, user: Any) -> Any:
+def signed_in_page(context: Any, live_server: Any, user: User) -> Any:
     """A tab signed in as `user` (a session made on the server side, as after sign-in)."""
     client = Client()
     client.force_login(user)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.accounts.types import Viewer
 from grassroots.conversations import holds, services
 from grassroots.conversations.models import MAX_DEPTH, Audience, Conversation, Post
 from grassroots.following.models import Follow
@@ -349,7 +350,7 @@ def test_the_service_asks_the_hook_whether_to_hold(world: Town) -> None:
     """The hold is decided inside post_create (whoever calls it), by what is registered."""
     asked: list[tuple[Any, Conversation, str]] = []
 
-    def hold_and_note(actor: Any, conversation: Conversation, text: str) -> bool:
+    def hold_and_note(actor: Viewer, conversation: Conversation, text: str) -> bool:
         asked.append((actor, conversation, text))
         return True
 

@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
+from grassroots.accounts.types import Viewer
 from grassroots.conversations import services
 from grassroots.conversations.models import Conversation
 from grassroots.initiatives.models import Initiative, Visibility
@@ -94,7 +95,7 @@ def test_lists_and_counts_leave_it_out(client: Any, world: Town) -> None:
     assert "3 conversations" in page
 
 
-def render_include(user: Any, host: Any) -> str:
+def render_include(user: Viewer, host: object) -> str:
     request = RequestFactory().get("/")
     request.user = user
     template = Template('{% include "conversations/includes/for_host.html" with host=host %}')

@@ -6,6 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from grassroots.accounts.models import User
+
 AXE_JS = Path(__file__).resolve().parents[3] / "build" / "test" / "axe.min.js"
 # WCAG 2.2 levels A and AA (axe tags every rule with the version that introduced it).
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -96,3 +102,18 @@ def follow(locator: Any) -> None:
     """
     with locator.page.expect_navigation():
         locator.click()
+
+
+def page_as(browser: Any, live_server: Any, user: User | None, *, javascript: bool = True) -> Any:
+    """A new tab signed in as `user` (None: signed out), with a session made on the server side
+    as after sign-in, and JavaScript on or off."""
+    context = browser.new_context(java_script_enabled=javascript)
+    if user is not None:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key}
+        context.add_cookies([{**cookie, "url": live_server.url}])
+    return context.new_page()

@@ -3,10 +3,9 @@ page (places sits below events, so it asks here)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
+from grassroots.accounts.types import viewer_in
 from grassroots.events.models import Event
 from grassroots.events.selectors import (
     CouncillorSurgeries,
@@ -20,11 +19,9 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def surgeries_of(context: dict[str, Any], councillor: Councillor) -> CouncillorSurgeries:
+def surgeries_of(context: template.Context, councillor: Councillor) -> CouncillorSurgeries:
     """{% surgeries_of councillor as found %}: coming surgeries the viewer may see."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    return councillor_surgeries(user, councillor)
+    return councillor_surgeries(viewer_in(context), councillor)
 
 
 @register.simple_tag

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.accounts.models import User
 from grassroots.core.models import AuditEntry
 from grassroots.core.services import ServiceError
 from grassroots.events import rules, services
@@ -39,7 +40,7 @@ def _fresh(world: Town, role: str) -> Any:
     return world.user(role)
 
 
-def _make_organiser(user: Any, group: Group) -> None:
+def _make_organiser(user: User, group: Group) -> None:
     GroupMembership.objects.update_or_create(
         group=group,
         user=user,
@@ -222,7 +223,7 @@ def test_after_archiving_nobody_else_runs_its_events(client: Any, world: Town, r
 
 
 def test_the_host_choices_leave_out_an_archived_group(client: Any, world: Town) -> None:
-    organiser = world.user(ORGANISER)
+    organiser = world.person(ORGANISER)
     live = GroupFactory(name="Riverside litter pickers", council=world.ward.council)
     _make_organiser(organiser, live)
     client.force_login(organiser)
@@ -237,7 +238,7 @@ def test_the_host_choices_leave_out_an_archived_group(client: Any, world: Town) 
 def test_posting_an_archived_group_as_host_says_why_and_creates_nothing(
     client: Any, world: Town
 ) -> None:
-    organiser = world.user(ORGANISER)
+    organiser = world.person(ORGANISER)
     live = GroupFactory(name="Riverside litter pickers", council=world.ward.council)
     _make_organiser(organiser, live)
     _archive(world)
@@ -288,7 +289,7 @@ def test_an_organiser_of_only_an_archived_group_cannot_add_venues(client: Any, w
 def test_the_venue_form_leaves_out_an_archived_group_and_says_why(
     client: Any, world: Town, role: str
 ) -> None:
-    user = world.user(role)
+    user = world.person(role)
     _make_organiser(user, world.group)
     live = GroupFactory(name="Riverside litter pickers", council=world.ward.council)
     _make_organiser(user, live)

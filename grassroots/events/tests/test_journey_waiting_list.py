@@ -8,14 +8,11 @@ import datetime
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.core.tests.browser import assert_accessible, follow, visit
+from grassroots.core.tests.browser import assert_accessible, follow, page_as, visit
 from grassroots.events import services
 from grassroots.events.models import Event, Minutes, Rsvp, RsvpStatus
 from grassroots.events.tests.factories import EventFactory
@@ -23,25 +20,6 @@ from grassroots.groups.tests.factories import GroupFactory
 from grassroots.notifications.models import Kind, Notification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _page_as(browser: Any, live_server: Any, user: Any, *, javascript: bool) -> Any:
-    context = browser.new_context(java_script_enabled=javascript)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": session.session_key,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context.new_page()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -52,7 +30,7 @@ def test_a_resident_waits_and_is_promoted(browser: Any, live_server: Any, javasc
     resident = UserFactory(display_name="Rita Resident")
     url = live_server.url + event.get_absolute_url()
 
-    page = _page_as(browser, live_server, resident, javascript=javascript)
+    page = page_as(browser, live_server, resident, javascript=javascript)
     visit(page, live_server.url + reverse("events:list"))
     follow(page.get_by_role("link", name="Repair cafe"))
     assert "Full" in page.content()
@@ -63,7 +41,7 @@ def test_a_resident_waits_and_is_promoted(browser: Any, live_server: Any, javasc
     assert_accessible(page)
 
     # The person going cancels in their own browser.
-    other = _page_as(browser, live_server, going, javascript=javascript)
+    other = page_as(browser, live_server, going, javascript=javascript)
     visit(other, url)
     follow(other.get_by_role("button", name="I can no longer go"))
     assert "You're no longer going" in other.content()
@@ -83,7 +61,7 @@ def test_an_organiser_puts_on_an_event_in_the_hour_the_clocks_go_back(
     browser: Any, live_server: Any
 ) -> None:
     group = GroupFactory(name="Repairers")
-    page = _page_as(browser, live_server, group.created_by, javascript=True)
+    page = page_as(browser, live_server, group.created_by, javascript=True)
     visit(page, live_server.url + reverse("events:new"))
     follow(page.get_by_role("button", name="Create event"))
     assert "There is a problem" in page.content()
@@ -119,7 +97,7 @@ def test_the_other_events_pages_pass_axe(browser: Any, live_server: Any) -> None
     )
     Minutes.objects.create(event=event, text="We met.", decisions="Meet again.")
     event.action_items.create(what="Book the hall", owner=host)
-    page = _page_as(browser, live_server, host, javascript=False)
+    page = page_as(browser, live_server, host, javascript=False)
     base = live_server.url
     for url in [
         reverse("events:list") + "?when=past",

@@ -9,6 +9,7 @@ import pytest
 from django.db import close_old_connections, connection
 from django.urls import reverse
 
+from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core.services import ServiceError
 from grassroots.events import services
@@ -157,7 +158,7 @@ def test_two_cancellations_at_the_same_moment_promote_two_people_once_each() -> 
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
-    def cancel(user: Any) -> None:
+    def cancel(user: User) -> None:
         try:
             barrier.wait()
             services.rsvp_cancel(user=user, event=event)
@@ -190,7 +191,7 @@ def test_the_last_place_goes_to_one_of_two_people_replying_at_once() -> None:
     people = [UserFactory(), UserFactory()]
     barrier = threading.Barrier(2)
 
-    def reply(user: Any) -> None:
+    def reply(user: User) -> None:
         try:
             barrier.wait()
             services.rsvp_going(user=user, event=event)

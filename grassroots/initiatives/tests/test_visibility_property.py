@@ -34,6 +34,7 @@ from hypothesis.extra.django import TestCase
 
 from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.accounts.types import Viewer
 from grassroots.conversations import visibility as conversation_visibility
 from grassroots.conversations.models import ConversationAccess
 from grassroots.conversations.tests.factories import ConversationFactory
@@ -184,11 +185,11 @@ def _invitation_examples(test: Any) -> Any:
     return test
 
 
-def _membership(initiative: Any, user: Any, status: str, role: str = MemberRole.MEMBER) -> None:
+def _membership(initiative: Any, user: User, status: str, role: str = MemberRole.MEMBER) -> None:
     Membership.objects.create(initiative=initiative, user=user, status=status, role=role)
 
 
-def _invitation(initiative: Any, user: Any, state: str) -> None:
+def _invitation(initiative: Any, user: User, state: str) -> None:
     """An invitation to join from the initiative's lead, as the services leave it in `state`."""
     lead = initiative.created_by
     status = {"accepted": "approved"}.get(state, state)
@@ -252,7 +253,7 @@ def build(world: GeneratedWorld) -> tuple[Any, Any, bool]:
 
     role = world.role
     inside = False
-    viewer: Any
+    viewer: Viewer
     if role in COUNCILLOR_ROLES:
         viewer = _councillor(world, initiative, wards[0])
         inside = _councillor_inside(world)
@@ -512,7 +513,7 @@ kinds = st.builds(
 )
 
 
-def _agree(viewer: Any, thing: Any, module: Any, visible: Any) -> None:
+def _agree(viewer: Viewer, thing: Any, module: Any, visible: Any) -> None:
     """The three forms of `module`'s rule give one answer for `viewer` and `thing`."""
     one = module.can_view(viewer, thing)
     listed = visible(viewer, type(thing).objects.filter(pk=thing.pk)).exists()
@@ -524,7 +525,7 @@ def _agree(viewer: Any, thing: Any, module: Any, visible: Any) -> None:
         assert told == expected, (type(thing).__name__, one, told)
 
 
-def _group_conversation(viewer: Any, role: str) -> Any:
+def _group_conversation(viewer: Viewer, role: str) -> Any:
     group = GroupFactory()
     starter = group.created_by
     if viewer.is_authenticated and role != "none":

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from grassroots.accounts.models import User
 from grassroots.conversations.models import Conversation, Post
 from grassroots.events.models import Event
 from grassroots.initiatives.tests.factories import MembershipFactory
@@ -41,7 +42,7 @@ MODERATION_CAST = pick_town(
 
 
 def make_post(
-    conversation: Conversation, author: Any, body: str = "I agree.", **extra: Any
+    conversation: Conversation, author: User, body: str = "I agree.", **extra: Any
 ) -> Post:
     post = Post.objects.create(conversation=conversation, author=author, body=body, **extra)
     post.path = f"{post.pk:010d}"
@@ -91,7 +92,7 @@ def items(town: Town) -> dict[str, Any]:
     }
 
 
-def report_as(user: Any, item: Any, reason: str = "spam", details: str = "") -> Any:
+def report_as(user: User, item: Any, reason: str = "spam", details: str = "") -> Any:
     return services.report_create(reporter=user, item=item, reason=reason, details=details)
 
 

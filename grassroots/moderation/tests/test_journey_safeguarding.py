@@ -11,36 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 
-from grassroots.core.tests.browser import assert_accessible, follow, visit
+from grassroots.core.tests.browser import assert_accessible, follow, page_as, visit
 from grassroots.moderation.models import ConcernStatus, SafeguardingConcern
 from grassroots.moderation.tests.factories import build_moderation_town, report_as
 from grassroots.testing.worlds import Town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _page_as(browser: Any, live_server: Any, user: Any, *, javascript: bool = True) -> Any:
-    context = browser.new_context(java_script_enabled=javascript)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": session.session_key,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context.new_page()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -49,7 +27,7 @@ def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
 ) -> None:
     town: Town = build_moderation_town()
     base = live_server.url
-    resident = _page_as(browser, live_server, town.person("resident"), javascript=javascript)
+    resident = page_as(browser, live_server, town.person("resident"), javascript=javascript)
     visit(resident, f"{base}/conversations/{town.conversation().pk}/")
     follow(resident.get_by_role("link", name="Report this reply"))
     assert "Report a problem" in resident.content()
@@ -75,7 +53,7 @@ def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
     assert "Rita Resident" in message.body
     assert "rita@example.org" in message.body
 
-    contact = _page_as(
+    contact = page_as(
         browser, live_server, town.person("safeguarding contact"), javascript=javascript
     )
     visit(contact, f"{base}/moderation/safeguarding/")
@@ -110,7 +88,7 @@ def test_a_resident_reports_a_safeguarding_concern_about_a_reply(
     assert town.post().hidden_reason == "It names a child."
 
     report_as(town.person("ward councillor"), town.events["ward"], "spam", "Selling tickets")
-    moderator = _page_as(browser, live_server, town.person("moderator"), javascript=javascript)
+    moderator = page_as(browser, live_server, town.person("moderator"), javascript=javascript)
     visit(moderator, f"{base}/moderation/")
     assert "They say they are not safe at home." not in moderator.content()
     follow(moderator.get_by_role("link", name="Event: Litter pick"))

@@ -12,7 +12,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from grassroots.accounts.types import Viewer
+from grassroots.accounts.types import Viewer, viewer_in
 from grassroots.initiatives.models import Initiative
 from grassroots.places.models import Councillor
 from grassroots.support import selectors
@@ -70,8 +70,7 @@ def build_context(user: Viewer, initiative: Initiative) -> dict[str, Any]:
 @register.inclusion_tag("support/includes/initiative_support_section.html", takes_context=True)
 def initiative_support(context: template.Context, initiative: Initiative) -> dict[str, Any]:
     request = context.get("request")
-    user = context.get("user") or getattr(request, "user", None)
-    assert user is not None  # the auth context processor always sets one
+    user = viewer_in(context)
     result = build_context(user, initiative)
     result["request"] = request
     result["user"] = user

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from grassroots.accounts.models import User
 from grassroots.core.models import AuditEntry
 from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import Visibility
@@ -152,7 +153,7 @@ def test_two_councillors_taking_at_once_get_one_winner() -> None:
     barrier = threading.Barrier(2)
     outcomes: list[Any] = []
 
-    def take(user: Any) -> None:
+    def take(user: User) -> None:
         try:
             barrier.wait()
             outcomes.append(services.help_request_take(actor=user, help_request=request))

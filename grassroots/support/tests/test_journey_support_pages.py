@@ -10,38 +10,15 @@ import datetime
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 from django.utils import timezone
 
-from grassroots.core.tests.browser import assert_accessible, follow, visit
+from grassroots.core.tests.browser import assert_accessible, follow, page_as, visit
 from grassroots.support.models import AdvocacyCase, Support, SupportStatus
 from grassroots.support.tests.conftest import build_support_town
 from grassroots.testing.worlds import Town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _page_as(browser: Any, live_server: Any, user: Any, *, javascript: bool = True) -> Any:
-    context = browser.new_context(java_script_enabled=javascript)
-    if user is not None:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session.session_key,
-                    "url": live_server.url,
-                }
-            ]
-        )
-    return context.new_page()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -52,7 +29,7 @@ def test_help_to_case_to_feedback_in_the_browser(
     base = live_server.url
     support_url = base + reverse("support:initiative", kwargs={"slug": town.initiative.slug})
 
-    lead = _page_as(browser, live_server, town.lead, javascript=javascript)
+    lead = page_as(browser, live_server, town.lead, javascript=javascript)
     visit(lead, support_url)
     # A mistake first: nothing chosen.
     follow(lead.get_by_role("button", name="Send request"))
@@ -64,7 +41,7 @@ def test_help_to_case_to_feedback_in_the_browser(
     assert "Your request has been sent" in lead.content()
     assert_accessible(lead)
 
-    councillor = _page_as(
+    councillor = page_as(
         browser, live_server, town.person("ward councillor"), javascript=javascript
     )
     visit(councillor, support_url)
@@ -90,7 +67,7 @@ def test_help_to_case_to_feedback_in_the_browser(
     assert_accessible(councillor)
     case = AdvocacyCase.objects.get()
 
-    officer = _page_as(browser, live_server, town.person("officer"), javascript=javascript)
+    officer = page_as(browser, live_server, town.person("officer"), javascript=javascript)
     case_url = base + reverse("support:case", kwargs={"pk": case.pk})
     # The officer finds it in their department's list of cases.
     visit(officer, base + reverse("support:cases"))
@@ -120,7 +97,7 @@ def test_help_to_case_to_feedback_in_the_browser(
     follow(lead.get_by_role("button", name="Send feedback"))
     assert "Thank you for your feedback" in lead.content()
 
-    public = _page_as(browser, live_server, None, javascript=javascript)
+    public = page_as(browser, live_server, None, javascript=javascript)
     visit(public, base + town.councillor().get_absolute_url())
     assert "The gate is fixed, thank you" in public.content()
     visit(public, base + town.ward.get_absolute_url())
@@ -136,7 +113,7 @@ def test_inbox_repeat_request_and_passing_a_case_on_in_the_browser(
     base = live_server.url
     ask_url = base + reverse("support:ask", kwargs={"slug": town.initiative.slug})
 
-    lead = _page_as(browser, live_server, town.lead, javascript=False)
+    lead = page_as(browser, live_server, town.lead, javascript=False)
     for _ in range(2):  # the second time is refused, linking to the first
         visit(lead, ask_url)
         assert "who use Grassroots" in lead.content()
@@ -146,14 +123,14 @@ def test_inbox_repeat_request_and_passing_a_case_on_in_the_browser(
     assert "You have already sent this request" in lead.content()
     assert_accessible(lead)
 
-    councillor = _page_as(browser, live_server, town.person("ward councillor"))
+    councillor = page_as(browser, live_server, town.person("ward councillor"))
     visit(councillor, base + reverse("support:help_requests"))
     assert "Who runs the community hall?" in councillor.content()
     assert "Asked today" in councillor.content()
     assert_accessible(councillor)
 
     case = town.case()
-    officer = _page_as(browser, live_server, town.person("officer"))
+    officer = page_as(browser, live_server, town.person("officer"))
     visit(officer, base + reverse("support:case", kwargs={"pk": case.pk}))
     follow(officer.get_by_role("link", name="Pass this case to another department"))
     follow(officer.get_by_role("button", name="Pass the case on"))
