@@ -153,22 +153,6 @@ _snapshots: list[Snapshot[Any]] = []
 _current: list[pytest.Item] = []
 
 
-class SnapshotHookMissing(RuntimeError):
-    """A module uses `shared_world` but `before_test()` was not called for its tests."""
-
-
-def require_hook(node: Any) -> None:
-    """Fail loudly unless `before_test()` was called for the test being set up (`node` is that
-    test, or its module for the module-scoped fixture): without the hook the snapshot's
-    transaction would stay open for tests with real commits and for tests without the world."""
-    item = _current[0] if _current else None
-    if item is None or (node is not item and node is not item.getparent(pytest.Module)):
-        raise SnapshotHookMissing(
-            "shared_world needs snapshots.before_test(item) called from pytest_runtest_setup in "
-            "a conftest.py above this test (see grassroots/conftest.py)"
-        )
-
-
 def before_test(item: pytest.Item) -> None:
     """Call before any fixture of `item` is set up: the snapshots' transactions are open only
     for tests that use them without real commits, and closed for other database tests."""
@@ -192,9 +176,8 @@ def shared_world(build: Callable[[], T], *, name: str) -> tuple[Any, Any]:
     snapshot_name = f"{name}_snapshot"
 
     def snapshot_fixture(
-        request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: DjangoDbBlocker
+        django_db_setup: None, django_db_blocker: DjangoDbBlocker
     ) -> Iterator[Snapshot[T]]:
-        require_hook(request.node)
         snapshot = Snapshot(name, build, django_db_blocker)
         if not (_current and needs_commits(_current[0])):
             snapshot.open()

@@ -11,8 +11,7 @@ from django.db import connection
 from grassroots.core import request_cache
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import WardFactory
-from grassroots.testing import snapshots
-from grassroots.testing.snapshots import SnapshotHookMissing, needs_commits, shared_world
+from grassroots.testing.snapshots import needs_commits, shared_world
 
 BUILT = "Built once"
 
@@ -23,8 +22,6 @@ def build_little_world() -> dict[str, Any]:
 
 
 little_world_snapshot, little_world = shared_world(build_little_world, name="little_world")
-# Asked for only by the test of a missing hook (a fixture that failed stays failed in its module).
-unhooked_world_snapshot, unhooked_world = shared_world(build_little_world, name="unhooked_world")
 
 
 def _assert_as_built_then_change(world: dict[str, Any]) -> None:
@@ -84,12 +81,3 @@ def test_which_tests_need_real_commits(request: pytest.FixtureRequest) -> None:
     assert not needs_commits(item)
     item.add_marker(pytest.mark.django_db(transaction=True))
     assert needs_commits(item)
-
-
-def test_without_the_conftest_hook_the_world_fails_loudly(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # As if grassroots/conftest.py had not called before_test() for this test.
-    monkeypatch.setattr(snapshots, "_current", [])
-    with pytest.raises(SnapshotHookMissing, match="before_test"):
-        request.getfixturevalue("unhooked_world")
