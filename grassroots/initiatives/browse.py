@@ -23,7 +23,6 @@ from grassroots.initiatives.models import (
     InitiativeWard,
     Need,
     NeedStatus,
-    StageChange,
 )
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Ward
@@ -149,33 +148,6 @@ def wards_with_initiatives() -> QuerySet[Ward]:
         .only("pk", "name", "council__name")
         .order_by("council__name", "name")
     )
-
-
-def ward_public_activity(ward: Ward, *, limit: int = 50) -> list[dict[str, Any]]:
-    """New public initiatives and stage changes in a ward, newest first (for its feed)."""
-    initiatives = list(
-        public_initiatives()
-        .filter(Exists(InitiativeWard.objects.filter(initiative=OuterRef("pk"), ward=ward)))
-        .order_by("-created_at", "-pk")[:limit]
-    )
-    changes = list(
-        StageChange.objects.filter(
-            initiative__in=public_initiatives().values("pk"),
-            initiative__wards=ward,
-        )
-        .exclude(from_stage="")
-        .select_related("initiative")
-        .order_by("-changed_at", "-pk")[:limit]
-    )
-    items: list[dict[str, Any]] = [
-        {"kind": "new", "initiative": i, "when": i.created_at, "change": None} for i in initiatives
-    ]
-    items += [
-        {"kind": "stage", "initiative": c.initiative, "when": c.changed_at, "change": c}
-        for c in changes
-    ]
-    items.sort(key=lambda item: item["when"], reverse=True)
-    return items[:limit]
 
 
 # --- One page of the list, without counting every initiative in the country -------------------

@@ -7,9 +7,9 @@ Nothing here needs JavaScript.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -26,6 +26,9 @@ from grassroots.initiatives.visibility import is_public
 from grassroots.places.geometry import Projection, union_bbox
 from grassroots.places.maps import MAP_WIDTH, WardMap, ward_map
 from grassroots.places.models import Ward
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
@@ -47,6 +50,19 @@ class WardChoiceField(forms.ModelChoiceField[Ward]):
 
 # Above this many wards with initiatives, the ward filter is reached from a ward's page instead.
 WARD_CHOICES_LIMIT = 150
+
+
+def _checkboxes(
+    label: StrOrPromise, choices: Sequence[tuple[str, StrOrPromise]], invalid: StrOrPromise
+) -> forms.MultipleChoiceField:
+    """An optional filter of ticked boxes, one a choice; `invalid` when a value is not one."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": invalid},
+    )
 
 
 class InitiativeFilterForm(forms.Form):
@@ -73,26 +89,16 @@ class InitiativeFilterForm(forms.Form):
             "invalid_choice": gettext_lazy("Select a ward from the list"),
         },
     )
-    theme = forms.MultipleChoiceField(
-        label=gettext_lazy("Theme"),
-        choices=Theme.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": gettext_lazy("Select themes from the list")},
+    theme = _checkboxes(
+        gettext_lazy("Theme"), Theme.choices, gettext_lazy("Select themes from the list")
     )
-    stage = forms.MultipleChoiceField(
-        label=gettext_lazy("Stage"),
-        choices=Stage.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": gettext_lazy("Select stages from the list")},
+    stage = _checkboxes(
+        gettext_lazy("Stage"), Stage.choices, gettext_lazy("Select stages from the list")
     )
-    need = forms.MultipleChoiceField(
-        label=gettext_lazy("Needs help with"),
-        choices=NeedKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": gettext_lazy("Select needs from the list")},
+    need = _checkboxes(
+        gettext_lazy("Needs help with"),
+        NeedKind.choices,
+        gettext_lazy("Select needs from the list"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -143,14 +149,23 @@ def read_filters(request: HttpRequest) -> tuple[InitiativeFilterForm, browse.Lis
     return form, form.filters()
 
 
-@require_safe
-def initiative_list(request: HttpRequest) -> HttpResponse:
+def _filtered_page(
+    request: HttpRequest, *, geometry: bool = False
+) -> tuple[InitiativeFilterForm, browse.ListFilters, browse.ListPage]:
+    """The filter form (with its ward choices limited), the filters and the asked-for page,
+    for the list and the map. The page counts up to COUNT_LIMIT and is fetched by ids: fast
+    at national scale; `geometry` brings each initiative's wards' shapes for the map."""
     form, filters = read_filters(request)
     form.limit_ward_choices()
-    # Counts up to COUNT_LIMIT and fetches the page by ids: fast at national scale.
     page = browse.initiative_page(
-        request.user, filters, request.GET.get("page"), per_page=PAGE_SIZE
+        request.user, filters, request.GET.get("page"), per_page=PAGE_SIZE, geometry=geometry
     )
+    return form, filters, page
+
+
+@require_safe
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    form, filters, page = _filtered_page(request)
     return render(
         request,
         "initiatives/list.html",
@@ -197,12 +212,7 @@ def _points_map(initiatives: list[Initiative]) -> tuple[WardMap | None, list[Map
 
 @require_safe
 def initiative_map(request: HttpRequest) -> HttpResponse:
-    form, filters = read_filters(request)
-    form.limit_ward_choices()
-    # The list's own paging: counts up to COUNT_LIMIT, fetches the page by ids.
-    page = browse.initiative_page(
-        request.user, filters, request.GET.get("page"), per_page=PAGE_SIZE, geometry=True
-    )
+    form, filters, page = _filtered_page(request, geometry=True)
     initiatives = list(page)
     drawn, points = _points_map(initiatives)
     # The optional Leaflet map's points (GeoJSON). Public initiatives only, even for a member
