@@ -25,15 +25,15 @@ from grassroots.conversations.tests.conftest import (
 )
 from grassroots.groups import services as group_services
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.snapshots import shared_world
 from grassroots.testing.worlds import Town
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(db: None) -> Town:
-    """The conversations' town (grassroots/conversations/tests/conftest.py)."""
-    return build_world()
+# The conversations' town (grassroots/conversations/tests/conftest.py), built once per module;
+# each test gets its own copy (see grassroots/testing/snapshots.py).
+world_snapshot, world = shared_world(build_world, name="world")
 
 
 def url(name: str, conversation: Conversation, **extra: Any) -> str:

@@ -19,15 +19,15 @@ from grassroots.events.models import Event
 from grassroots.events.tests.conftest import CAST, build_world, error_summary
 from grassroots.initiatives.models import Visibility
 from grassroots.notifications.models import Kind, Notification
+from grassroots.testing.snapshots import shared_world
 from grassroots.testing.worlds import EVENT_HOSTS, Town
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(db: None) -> Town:
-    """The events' town (grassroots/events/tests/conftest.py)."""
-    return build_world()
+# The events' town (grassroots/events/tests/conftest.py), built once per module; each test
+# gets its own copy (see grassroots/testing/snapshots.py).
+world_snapshot, world = shared_world(build_world, name="world")
 
 
 def action_for(world: Town, kind: str) -> ActionItem:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from grassroots.accounts.types import Viewer
+from grassroots.testing.snapshots import shared_world
 from grassroots.testing.worlds import HOST_KINDS, Town, build_town, pick_town
 
 # The people the conversation tests ask about, by their names in the town's cast.
@@ -36,9 +35,8 @@ def build_world() -> Town:
     return build_town(roles=CAST, one_host=True, conversations=True)
 
 
-@pytest.fixture
-def world(db: None) -> Town:
-    return build_world()
+# Built once per test module; each test gets its own copy (see grassroots/testing/snapshots.py).
+world_snapshot, world = shared_world(build_world, name="world")
 
 
 def login(client: Any, user: Viewer) -> None:

@@ -17,6 +17,7 @@ from grassroots.following.models import Follow
 from grassroots.following.services import follow_start
 from grassroots.initiatives.models import Initiative
 from grassroots.notifications.models import Notification
+from grassroots.testing.snapshots import shared_world
 from grassroots.testing.worlds import Town, build_town, pick_town
 
 pytestmark = pytest.mark.django_db
@@ -27,14 +28,17 @@ SEES_HIDDEN = {"lead", "moderator"}
 QUESTION = "Where should the compost bins go?"
 
 
-@pytest.fixture
-def town(db: None) -> Town:
+def build_hidden_town() -> Town:
     """The town, with one conversation of its initiative "Riverside garden", started by the lead."""
     town = build_town(roles=CAST)
     town.conversations["initiative"] = services.conversation_start(
         actor=town.lead, initiative=town.initiative, question=QUESTION
     )
     return town
+
+
+# Built once per module; each test gets its own copy (see grassroots/testing/snapshots.py).
+town_snapshot, town = shared_world(build_hidden_town, name="town")
 
 
 def hide(town: Town) -> None:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from grassroots.events.models import Event
+from grassroots.testing.snapshots import shared_world
 from grassroots.testing.worlds import Town, build_town, pick_town
 
 # The people the events tests ask about, by their names in the town's cast.
@@ -38,9 +37,8 @@ def build_world() -> Town:
     return build_town(roles=CAST, events=True)
 
 
-@pytest.fixture
-def world(db: None) -> Town:
-    return build_world()
+# Built once per test module; each test gets its own copy (see grassroots/testing/snapshots.py).
+world_snapshot, world = shared_world(build_world, name="world")
 
 
 def error_summary(body: str) -> str:

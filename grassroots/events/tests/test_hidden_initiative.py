@@ -14,6 +14,7 @@ from grassroots.events.models import Event
 from grassroots.events.rules import sees_event
 from grassroots.events.visibility import visible_events
 from grassroots.initiatives.models import Initiative, Visibility
+from grassroots.testing.snapshots import shared_world
 from grassroots.testing.worlds import Town, build_town, make_event, pick_town
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +24,15 @@ SEES_HIDDEN = {"lead", "moderator"}
 TITLE = "Compost workshop"
 
 
-@pytest.fixture
-def town(db: None) -> Town:
+def build_hidden_town() -> Town:
     """The town, with one event of its initiative "Riverside garden" at the Riverside library."""
     town = build_town(roles=CAST)
     town.events["initiative"] = make_event(town.initiative, venue=town.venue, title=TITLE)
     return town
+
+
+# Built once per module; each test gets its own copy (see grassroots/testing/snapshots.py).
+town_snapshot, town = shared_world(build_hidden_town, name="town")
 
 
 def hide(town: Town) -> None:

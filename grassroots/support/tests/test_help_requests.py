@@ -15,6 +15,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -468,3 +469,21 @@ def test_without_councillors_here_the_leads_are_told_nobody_will_see_it(
     client.force_login(town.lead)
     text = client.get(reverse("support:ask", kwargs={"slug": town.initiative.slug})).content
     assert b"We do not know who your ward councillors are yet" in text
+
+
+@pytest.mark.parametrize("which", ["public", "safeguarded"])
+def test_taking_a_help_request_costs_a_fixed_number_of_queries(
+    client: Client, town: Town, which: str
+) -> None:
+    """The walk through the layers in docs/architecture.md ("How a request flows"): one
+    visibility rule asked three ways, answered from the request cache, a bounded cost."""
+    initiative = town.initiative if which == "public" else town.safeguarded
+    request = town.help_request(initiative=initiative, requested_by=initiative.created_by)
+    client.force_login(town.person("ward councillor"))
+    url = reverse("support:take", kwargs={"pk": request.pk})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {})
+    assert response.status_code == 302
+    assert HelpRequest.objects.get(pk=request.pk).status == HelpRequestStatus.TAKEN
+    # A safeguarded initiative costs two more: the councillors' grant needs the waiting request.
+    assert len(queries) <= {"public": 17, "safeguarded": 19}[which]
