@@ -46,7 +46,7 @@ from grassroots.events.models import (
     Rsvp,
     Venue,
 )
-from grassroots.events.rules import host_of
+from grassroots.events.rules import Host, host_of
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import (
     Initiative,
@@ -153,7 +153,7 @@ def _organiser(group: Group) -> User | None:
     return row.user if row is not None else None
 
 
-def _host_actor(borough: Borough, host: Any) -> User:
+def _host_actor(borough: Borough, host: Host) -> User:
     """Who puts on an event for `host`, as they would on the site: a group's organiser, an
     initiative's lead, the councillor holding the surgery, or a councillor for the ward (the
     demo councillor when they represent it; every councillor who acts has a demo sign-in)."""

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 
 from grassroots.accounts.models import User
@@ -32,7 +33,7 @@ def told() -> dict[Any, list[Notification]]:
     return out
 
 
-def follows(person: Any, *targets: Any) -> Any:
+def follows(person: User, *targets: Model) -> User:
     for target in targets:
         follow_start(user=person, target=target)
     return person

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -58,7 +59,7 @@ def put_on(world: Town, kind: str, title: str = "Bulb planting", **extra: Any) -
     )
 
 
-def follows(person: Any, *targets: Any) -> Any:
+def follows(person: User, *targets: Model) -> User:
     for target in targets:
         follow_start(user=person, target=target)
     return person
@@ -220,7 +221,7 @@ def test_a_cancellation_reaches_followers_who_had_not_replied(world: Town, kind:
     gave_up = follows(UserFactory(), target)
     services.rsvp_going(user=gave_up, event=event)
     services.rsvp_cancel(user=gave_up, event=event)
-    follows(world.user(EVENT_HOSTS[kind]), target)
+    follows(world.person(EVENT_HOSTS[kind]), target)
     Notification.objects.all().delete()
     services.event_cancel(actor=host_user(world, kind), event=event, reason="The hall flooded")
     news = told()
