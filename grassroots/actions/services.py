@@ -10,7 +10,6 @@ safeguarded never reaches outsiders). User errors are `ServiceError`s.
 from __future__ import annotations
 
 import datetime
-import unicodedata
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +21,7 @@ from grassroots.conversations.models import Conversation
 from grassroots.core.audit import audit_record
 from grassroots.core.notices import Kind, notify
 from grassroots.core.services import ServiceError, require
-from grassroots.core.text import strip_invisible
+from grassroots.core.text import clean_text
 from grassroots.events.models import Event
 
 MAX_WHAT = 300
@@ -30,16 +29,13 @@ MAX_NAME = 200
 
 
 def _clean_what(what: str) -> str:
-    """What was agreed, as stored for a conversation: trimmed, not empty, not too long, and
-    without control characters."""
-    value = strip_invisible(what or "").strip()
-    if not value:
-        raise ServiceError(_("Enter what was agreed"))
-    if len(value) > MAX_WHAT:
-        raise ServiceError(_("What was agreed must be 300 characters or fewer"))
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value):
-        raise ServiceError(_("Remove the control characters from the text"))
-    return value
+    """What was agreed, as stored for a conversation (`core.text.clean_text`)."""
+    return clean_text(
+        what,
+        max_length=MAX_WHAT,
+        empty=_("Enter what was agreed"),
+        too_long=_("What was agreed must be 300 characters or fewer"),
+    )
 
 
 def action_add(

@@ -7,8 +7,6 @@ the audit log and sends notifications through `core.notices.notify`, always with
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -34,7 +32,7 @@ from grassroots.conversations.selectors import post_url
 from grassroots.core.audit import audit_record
 from grassroots.core.notices import Kind, followers, notify
 from grassroots.core.services import ServiceError, require
-from grassroots.core.text import strip_invisible
+from grassroots.core.text import clean_text
 from grassroots.groups.models import Group
 from grassroots.groups.selectors import is_member
 from grassroots.initiatives.models import Initiative
@@ -43,22 +41,6 @@ from grassroots.places.models import CouncillorTerm, Ward
 MAX_BODY = 5000
 MAX_QUESTION = 200
 MAX_SUMMARY = 5000
-
-
-def clean_text(text: str, *, max_length: int, empty: str, too_long: str) -> str:
-    """Text as stored: trimmed, not empty, not too long, no control characters.
-
-    HTML is kept as typed and escaped when shown, so `<script>` is only ever text. Direction
-    controls and other invisible look-alike makers are dropped (`core.text.strip_invisible`).
-    """
-    value = strip_invisible(text or "").strip()
-    if not value:
-        raise ServiceError(empty)
-    if len(value) > max_length:
-        raise ServiceError(too_long)
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value):
-        raise ServiceError(_("Remove the control characters from the text"))
-    return value
 
 
 def _clean_body(body: str) -> str:

@@ -9,7 +9,6 @@ boxes that have the problem, so the error summary can link to the first of them.
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.text import strip_invisible
+from grassroots.core.text import has_control_characters, strip_invisible
 from grassroots.core.types import Member
 
 if TYPE_CHECKING:
@@ -70,12 +69,6 @@ def text_field(
         widget=widget,
         error_messages=messages,
     )
-
-
-def has_control_characters(value: str) -> bool:
-    """True if `value` holds a control character other than a tab or a line break: they only
-    come from pasted junk."""
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value)
 
 
 CONTROL_CHARACTERS_MESSAGE = _("Remove the control characters from the text")

@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils.translation import gettext as _
+
+from grassroots.core.services import ServiceError
+
 # Invisible characters that change how text reads or compares, never needed in what people type.
 SPOOFING_CHARACTERS = frozenset(
     [chr(c) for c in range(0x202A, 0x202F)]  # LRE, RLE, PDF, LRO, RLO
@@ -42,6 +46,28 @@ def strip_invisible(text: str, *, name: bool = False) -> str:
             ch for ch in text if ch not in SPOOFING_CHARACTERS and unicodedata.category(ch) != "Cf"
         )
     return "".join(ch for ch in text if ch not in SPOOFING_CHARACTERS)
+
+
+def has_control_characters(value: str) -> bool:
+    """True if `value` holds a control character other than a tab or a line break: they only
+    come from pasted junk."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value)
+
+
+def clean_text(text: str, *, max_length: int, empty: str, too_long: str) -> str:
+    """Text as a service stores it: invisible look-alike makers dropped (`strip_invisible`),
+    trimmed, not empty, not too long, no control characters; else a `ServiceError` saying
+    `empty`, `too_long` or what to remove. HTML is kept as typed and escaped when shown, so
+    `<script>` is only ever text. Forms say the same first; this is the check that API writes
+    cannot skip."""
+    value = strip_invisible(text or "").strip()
+    if not value:
+        raise ServiceError(empty)
+    if len(value) > max_length:
+        raise ServiceError(too_long)
+    if has_control_characters(value):
+        raise ServiceError(_("Remove the control characters from the text"))
+    return value
 
 
 # Letters from other scripts that look like Latin ones, and digits used as letters: enough to

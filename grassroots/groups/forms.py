@@ -8,7 +8,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import InviteByEmailForm, PlainTextField, has_control_characters
+from grassroots.core.forms import InviteByEmailForm, PlainTextField
+from grassroots.core.text import has_control_characters
 from grassroots.groups.models import Group, Joining
 from grassroots.places.models import Council, Ward
 

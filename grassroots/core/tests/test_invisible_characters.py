@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from grassroots.conversations.forms import ReplyForm, StartForm
-from grassroots.conversations.services import clean_text
-from grassroots.core.text import SPOOFING_CHARACTERS, skeleton, strip_invisible
+from grassroots.core.text import SPOOFING_CHARACTERS, clean_text, skeleton, strip_invisible
 from grassroots.events.forms import EventForm
 from grassroots.groups.forms import GroupForm
 from grassroots.initiatives.forms import InitiativeForm, UpdateForm
