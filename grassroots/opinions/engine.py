@@ -35,6 +35,7 @@ deterministic for a seed.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
@@ -45,6 +46,7 @@ import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse.linalg import svds
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
@@ -324,7 +326,8 @@ def _base_clusters(
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, 2))
     order = _canonical_order(points)
-    sorted_points = points[order]
+    # Rounded, so floating-point noise from the storage order (1e-14) cannot break a tie.
+    sorted_points = np.round(points[order], 9)
     n_distinct = len(np.unique(np.round(sorted_points, 9), axis=0))
     k = min(BASE_CLUSTERS, n_distinct)
     if k <= 1:
@@ -344,9 +347,12 @@ def _base_clusters(
             centres = _farthest_points(sorted_points, centres, k)
             if len(centres) == k:
                 init = centres
-    model = KMeans(
-        n_clusters=k, init=init, n_init=1, max_iter=KMEANS_ITERATIONS, random_state=seed
-    ).fit(sorted_points)
+    with warnings.catch_warnings():
+        # Fewer distinct clusters than asked for is handled below (empty ones are dropped).
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(
+            n_clusters=k, init=init, n_init=1, max_iter=KMEANS_ITERATIONS, random_state=seed
+        ).fit(sorted_points)
     labels_sorted = model.labels_.astype(np.int64)
     used = np.unique(labels_sorted)
     centres = model.cluster_centers_[used]
