@@ -17,7 +17,10 @@ Pure numpy, scipy and scikit-learn; nothing here knows about Django. The steps:
    are in, started from last run's clusters (recentred on their members' new positions).
 4. **Groups.** Size-weighted k-means over the base-cluster centres for k = 2..5 (fewer for small
    conversations); the k with the best silhouette on those centres wins, but the map switches to
-   a new k only after it has won 4 recomputations running (`State` keeps the count). New groups
+   a new k only after it has won 4 recomputations running (`State` keeps the count). Each
+   participant then joins the group whose centre is nearest (Polis keeps whole base clusters
+   together; with thousands of participants a base cluster can straddle two groups, and this
+   one step puts its members right at the cost of a pass over the positions). New groups
    are matched to last run's by how many members they share (Hungarian assignment), so a group
    keeps its id from one run to the next.
 5. **Statements.** For each group, its representative statements: where it agrees (or
@@ -678,12 +681,17 @@ def _compute(
     internal = np.full(n_participants, -1, dtype=np.int64)
     if len(members):
         internal[members] = group_of_base[base_labels]
-    sizes = np.bincount(internal[members], minlength=k).astype(np.int64)
     group_centres = np.zeros((k, 2))
     for g in range(k):
         in_g = group_of_base == g
         if base_sizes[in_g].sum() > 0:
             group_centres[g] = np.average(base_centres[in_g], axis=0, weights=base_sizes[in_g])
+    if k >= 2 and len(members):
+        # Each participant joins the group whose centre is nearest, so a base cluster that
+        # straddles a boundary between groups (common with thousands of participants) is split.
+        distances = ((projection[members][:, None, :] - group_centres[None]) ** 2).sum(-1)
+        internal[members] = np.argmin(distances, axis=1)
+    sizes = np.bincount(internal[members], minlength=k).astype(np.int64)
     ids, next_group_id = _stable_ids(
         internal,
         sizes,
