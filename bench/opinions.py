@@ -101,10 +101,12 @@ RUNNERS = {"ours": _run_ours, "red-dwarf": _run_reddwarf}
 def real_conversations() -> list[dict[str, Any]]:
     """Both implementations on each real conversation, in this process (they are small)."""
     from grassroots.opinions.polis import read_export
+    from grassroots.opinions.synthetic import planted_votes
 
     rows: list[dict[str, Any]] = []
+    small = planted_votes(60, 12, density=0.8)
     for run in RUNNERS.values():  # warm up: imports and first calls are not timed
-        run(np.array([0, 1, 2]), np.array([0, 0, 0]), np.array([1, -1, 1]), (3, 1), [])
+        run(small.participants, small.statements, small.values, small.shape, [])
     if not POLIS_DATA.is_dir():
         print(f"No Polis conversations at {POLIS_DATA}; skipping them.")
         return rows
@@ -135,6 +137,12 @@ def worker(name: str, n_participants: int, n_statements: int) -> dict[str, Any]:
     from grassroots.opinions.synthetic import planted_votes
 
     votes = planted_votes(n_participants, n_statements, density=0.05, seed=SEED)
+    # Import both sides' libraries before the clock starts.
+    import reddwarf.implementations.polis  # noqa: F401
+    import sklearn.metrics  # noqa: F401
+
+    import grassroots.opinions.engine  # noqa: F401
+
     before = _peak_mib()
     started = time.perf_counter()
     groups = RUNNERS[name](votes.participants, votes.statements, votes.values, votes.shape, [])
