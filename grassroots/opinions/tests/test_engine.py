@@ -152,12 +152,24 @@ def test_next_statement_favours_few_votes_and_division() -> None:
     picks = [engine.next_statement(31, [], result=result, seed=seed) for seed in range(400)]
     # Statement 30 is new (no votes): it should come up far more often than 1 in 31.
     assert picks.count(30) > 400 / 31 * 2
-    # Among the voted ones, statements where the groups differ come up more than common ground.
+    # Among the voted ones, those the groups split on weigh more than common ground, and the
+    # draw follows the weights.
     ids = np.array([p for p in picks if p is not None and p < 30])
-    p_agree = np.array([[s.p_success for s in g.representative] for g in result.groups[:1]])
-    assert p_agree.size  # the groups have representative statements
-    spread = result.statement_priority[:30]
-    assert np.mean(spread[ids]) > np.mean(spread)
+    priority = result.statement_priority[:30]
+    common = np.array([len(votes_by_group(votes, j)) == 1 for j in range(30)])
+    assert priority[~common].mean() > priority[common].mean()
+    assert np.mean(priority[ids]) > np.mean(priority)
+
+
+def votes_by_group(votes: PlantedVotes, statement: int) -> set[int]:
+    """The majority vote of each planted group on a statement."""
+    majorities: set[int] = set()
+    for group in np.unique(votes.planted):
+        cast = votes.values[
+            (votes.statements == statement) & (votes.planted[votes.participants] == group)
+        ]
+        majorities.add(int(np.sign(cast.sum())))
+    return majorities
 
 
 def test_warm_start_keeps_group_ids() -> None:
