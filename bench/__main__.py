@@ -16,7 +16,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
-OPT_IN = {"national", "load", "refapp", "digest", "conversation"}
+OPT_IN = {"national", "load", "refapp", "digest", "conversation", "opinions"}
 
 
 def main(argv: list[str] | None = None) -> int:
