@@ -31,6 +31,8 @@ DEFAULT_RATES: dict[str, list[str]] = {
     "conversation": ["3/m", "10/h"],
     "event": ["5/m", "20/h"],
     "venue": ["5/m", "20/h"],
+    # Suggestions in a priority exercise: a handful each is plenty; the organisers read them all.
+    "suggestion": ["5/m", "20/h"],
 }
 _PERIOD_WORDS = {"s": "a few seconds", "m": "a minute", "h": "an hour", "d": "a day"}
 
