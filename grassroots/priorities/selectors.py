@@ -78,13 +78,16 @@ def exercises_of_ward(viewer: Viewer, ward: Ward, *, limit: int = 5) -> list[Exe
 def ballot_priorities(exercise: Exercise) -> list[Priority]:
     """What is on the ballot: published and not merged, in the order they were suggested,
     with their number of supporters."""
-    return list(
+    found = list(
         Priority.objects.filter(
             exercise=exercise, status=Status.PUBLISHED, merged_into__isnull=True
         )
         .select_related("initiative")
         .annotate(supporter_count=Count("supports"))
     )
+    for priority in found:
+        priority.exercise = exercise  # the one already loaded, not a query per priority
+    return found
 
 
 def pending_priorities(exercise: Exercise) -> list[Priority]:
@@ -221,11 +224,12 @@ class Results:
 
 def suppress(counts: dict[str, int], minimum: int = MIN_GROUP) -> set[str]:
     """Which groups to hide: every group of fewer than `minimum` voters, and then, while the
-    hidden ones add up to fewer than `minimum` (so their total could be found by subtracting
-    the shown groups from the overall total), the smallest shown group as well."""
+    hidden ones add up to some voters but fewer than `minimum` (their total could be found by
+    subtracting the shown groups from the overall total), the smallest shown group as well.
+    Hidden groups that add up to nobody give nobody away."""
     hidden = {key for key, n in counts.items() if n < minimum}
     shown = sorted((n, key) for key, n in counts.items() if key not in hidden)
-    while hidden and sum(counts[k] for k in hidden) < minimum and shown:
+    while 0 < sum(counts[k] for k in hidden) < minimum and shown:
         hidden.add(shown.pop(0)[1])
     return hidden
 

@@ -244,11 +244,17 @@ def priority_merge(*, actor: Actor, priority: Priority, into: Priority) -> Prior
         raise ServiceError(_("Voting has closed: the suggestions can no longer change"))
     if into.exercise_id != priority.exercise_id or into.pk == priority.pk:
         raise ServiceError(_("Choose another priority of this exercise"))
-    if priority.merged_into_id is not None:
-        raise ServiceError(_("This suggestion has already been merged"))
-    if not into.on_ballot:
-        raise ServiceError(_("Choose a published priority to merge into"))
     with transaction.atomic():
+        # Read both again under a lock: a second merge from a page opened earlier must see
+        # the first one.
+        locked = {
+            p.pk: p
+            for p in Priority.objects.select_for_update().filter(pk__in=[priority.pk, into.pk])
+        }
+        if locked[priority.pk].merged_into_id is not None:
+            raise ServiceError(_("This suggestion has already been merged"))
+        if not locked[into.pk].on_ballot:
+            raise ServiceError(_("Choose a published priority to merge into"))
         have = set(Support.objects.filter(priority=into).values_list("user_id", flat=True))
         moving = Support.objects.filter(priority=priority).exclude(user_id__in=have)
         new_supporters = list(moving.values_list("user_id", flat=True))

@@ -45,7 +45,9 @@ class Place:
 
 def build_place() -> Place:
     council = CouncilFactory()
-    ward_a, ward_b, ward_c = (WardFactory(council=council, name=n) for n in ("Ash", "Birch", "Cedar"))
+    ward_a, ward_b, ward_c = (
+        WardFactory(council=council, name=n) for n in ("Ash", "Birch", "Cedar")
+    )
     organiser = make_resident(ward=ward_a, name="Olive Organiser")
     group = GroupFactory(council=council, created_by=organiser, name="Riverside Residents")
     group.wards.set([ward_a, ward_b])

@@ -208,7 +208,9 @@ def test_pages_refuse_strangers_and_change_nothing(place: Place, client: Client)
     assert Priority.objects.get(pk=p.pk).status == Status.PUBLISHED
 
 
-def test_drafts_are_hidden_from_everybody_but_their_organisers(place: Place, client: Client) -> None:
+def test_drafts_are_hidden_from_everybody_but_their_organisers(
+    place: Place, client: Client
+) -> None:
     exercise = open_exercise(place, phase=Phase.DRAFT)
     assert client.get(exercise.get_absolute_url()).status_code == 404
     client.force_login(place.resident)
