@@ -34,6 +34,7 @@ from grassroots.demo.conversations import seed_conversations
 from grassroots.demo.events import seed_events
 from grassroots.demo.following import seed_following
 from grassroots.demo.groups import seed_groups
+from grassroots.demo.priorities import seed_priorities
 from grassroots.demo.initiatives import seed_initiatives
 from grassroots.demo.moderation import seed_moderation
 from grassroots.notifications.bursts import not_held_back
@@ -50,6 +51,7 @@ STEPS: list[SeedStep] = [
     seed_groups,
     seed_conversations,
     seed_events,
+    seed_priorities,
     seed_following,
     seed_moderation,
 ]

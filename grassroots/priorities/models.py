@@ -51,11 +51,13 @@ class Exercise(models.Model):
     group = models.ForeignKey(
         Group, null=True, blank=True, on_delete=models.PROTECT, related_name="priority_exercises"
     )
+    # The councillor who opened it for `organiser_ward` (kept empty if they erase their
+    # account: the exercise stays, and site admins can still run it).
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="priority_exercises_organised",
     )
     organiser_ward = models.ForeignKey(
@@ -84,7 +86,7 @@ class Exercise(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(group__isnull=False, organiser__isnull=True, organiser_ward__isnull=True)
-                    | Q(group__isnull=True, organiser__isnull=False, organiser_ward__isnull=False)
+                    | Q(group__isnull=True, organiser_ward__isnull=False)
                 ),
                 name="priority_exercise_one_organiser",
             ),
@@ -139,7 +141,7 @@ class Priority(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="merged"
     )
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

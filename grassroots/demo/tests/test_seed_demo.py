@@ -53,6 +53,7 @@ from grassroots.groups.models import Group
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
 from grassroots.places.selectors import LookupProblem, ward_for_point, ward_for_postcode
+from grassroots.priorities.models import Exercise
 from grassroots.places.tests.factories import (
     CouncilFactory,
     CouncillorTermFactory,
@@ -344,6 +345,8 @@ def _wipe_demo() -> None:
     # So do events hosted by a ward, and venues keep their council and their events.
     Event.objects.filter(Q(ward__council__in=council) | Q(venue__council__in=council)).delete()
     Venue.objects.filter(council__in=council).delete()
+    # Priority exercises keep their group, wards and council (PROTECT).
+    Exercise.objects.filter(council__in=council).delete()
     # Groups keep their council (PROTECT); their conversations and events go with them.
     Group.objects.filter(council__in=council).delete()
     Ward.objects.filter(council__in=council).delete()
