@@ -34,9 +34,9 @@ from grassroots.demo.conversations import seed_conversations
 from grassroots.demo.events import seed_events
 from grassroots.demo.following import seed_following
 from grassroots.demo.groups import seed_groups
-from grassroots.demo.priorities import seed_priorities
 from grassroots.demo.initiatives import seed_initiatives
 from grassroots.demo.moderation import seed_moderation
+from grassroots.demo.priorities import seed_priorities
 from grassroots.notifications.bursts import not_held_back
 
 # The order matters: each step may use what the steps before it wrote.

@@ -78,7 +78,7 @@ def exercises_of_ward(viewer: Viewer, ward: Ward, *, limit: int = 5) -> list[Exe
 def ballot_priorities(exercise: Exercise) -> list[Priority]:
     """What is on the ballot: published and not merged, in the order they were suggested,
     with their number of supporters."""
-    found = list(
+    found: list[Priority] = list(
         Priority.objects.filter(
             exercise=exercise, status=Status.PUBLISHED, merged_into__isnull=True
         )

@@ -53,13 +53,13 @@ from grassroots.groups.models import Group
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
 from grassroots.places.selectors import LookupProblem, ward_for_point, ward_for_postcode
-from grassroots.priorities.models import Exercise
 from grassroots.places.tests.factories import (
     CouncilFactory,
     CouncillorTermFactory,
     PostcodeFactory,
     WardFactory,
 )
+from grassroots.priorities.models import Exercise
 
 DEMO_USERS = {"email__endswith": ACCOUNT_DOMAIN}
 

@@ -10,13 +10,13 @@ from django.test import Client
 from grassroots.core.models import AuditEntry
 from grassroots.core.services import ServiceError
 from grassroots.priorities import services
-from grassroots.priorities.models import Ballot, BallotChoice, Method, Phase, Priority
+from grassroots.priorities.models import Ballot, BallotChoice, Exercise, Method, Phase, Priority
 from grassroots.priorities.tests.factories import Place, open_exercise, published, set_phase
 
 pytestmark = pytest.mark.django_db
 
 
-def _voting(place: Place, method: str = Method.DOTS) -> tuple[object, list[Priority]]:
+def _voting(place: Place, method: str = Method.DOTS) -> tuple[Exercise, list[Priority]]:
     exercise = open_exercise(place, method=method, dots=5)
     ps = published(exercise, place.resident, "Trees", "Benches", "Crossing")
     set_phase(exercise, Phase.VOTE)

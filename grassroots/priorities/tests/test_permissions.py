@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import ServiceError
 from grassroots.groups.models import GroupMembership
 from grassroots.places.models import CouncillorTerm
 from grassroots.priorities import services
@@ -82,7 +83,7 @@ def test_a_councillor_without_two_factor_may_not_open_one(place: Place) -> None:
 
 
 def test_a_group_exercise_is_limited_to_the_groups_wards(place: Place) -> None:
-    with pytest.raises(services.ServiceError, match="wards from the list"):
+    with pytest.raises(ServiceError, match="wards from the list"):
         services.exercise_open(
             actor=place.organiser,
             host=place.group,

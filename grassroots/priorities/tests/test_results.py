@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from grassroots.initiatives.models import Initiative
+from grassroots.initiatives.models import Initiative, Theme
 from grassroots.places.models import Ward
 from grassroots.priorities import selectors, services
 from grassroots.priorities.models import Exercise, Method, Phase, Priority
@@ -173,7 +173,7 @@ def test_starting_an_initiative_from_a_priority(place: Place, client: Client) ->
             "problem": "Bare streets",
             "change_wanted": "Trees",
             "who_for": "Everyone",
-            "theme": Initiative._meta.get_field("theme").choices[0][0],
+            "theme": Theme.values[0],
             "wards": [place.ward_a.pk],
             "visibility": "public",
         },
