@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "grassroots.conversations",
     "grassroots.events",
     "grassroots.actions",
+    "grassroots.opinions",
     "grassroots.following",
     "grassroots.moderation",
     # The home page and site search compose every app above, so they come last.
