@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "grassroots.conversations",
     "grassroots.events",
     "grassroots.actions",
+    "grassroots.opinions",
     "grassroots.priorities",
     "grassroots.following",
     "grassroots.moderation",

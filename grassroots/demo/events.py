@@ -124,14 +124,6 @@ VENUES: tuple[VenueSpec, ...] = (
         "Evenings after 6pm and weekends in term time.",
     ),
 )
-FACTS = (
-    "step_free",
-    "accessible_toilet",
-    "hearing_loop",
-    "parking",
-    "public_transport",
-    "quiet_room",
-)
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
@@ -202,7 +194,7 @@ def seed_venues(borough: Borough) -> dict[str, Venue]:
             "accessibility_notes": spec.access_notes,
             "opening_notes": spec.opening,
         }
-        fields.update({fact: fact in spec.facts for fact in FACTS})
+        fields.update({fact: fact in spec.facts for fact in services.VENUE_FACTS})
         venue = Venue.objects.filter(council=borough.council, name=spec.name).first()
         if venue is None:
             venue = services.venue_create(

@@ -38,17 +38,21 @@ from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Ward
 
-VENUE_FIELDS = (
-    "name",
-    "address",
-    "postcode",
-    "ward",
+# The yes/no facts about getting into and around a venue.
+VENUE_FACTS = (
     "step_free",
     "accessible_toilet",
     "hearing_loop",
     "parking",
     "public_transport",
     "quiet_room",
+)
+VENUE_FIELDS = (
+    "name",
+    "address",
+    "postcode",
+    "ward",
+    *VENUE_FACTS,
     "accessibility_notes",
     "opening_notes",
 )

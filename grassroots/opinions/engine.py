@@ -766,6 +766,7 @@ def next_statement(
     voted: Iterable[int],
     *,
     result: Result | None = None,
+    priority: npt.ArrayLike | None = None,
     excluded: Iterable[int] = (),
     seed: int = 0,
 ) -> int | None:
@@ -774,6 +775,8 @@ def next_statement(
     A weighted draw (deterministic for a seed) among the statements they have not voted on and
     that are not excluded: statements with few votes, few passes, and those that separate the
     groups weigh most. Statements added since `result` was computed count as brand new.
+    `priority` (one weight per statement, as stored from an earlier result) may stand in for
+    `result`.
     """
     available = np.ones(n_statements, dtype=bool)
     for indexes in (voted, excluded):
@@ -783,9 +786,11 @@ def next_statement(
     if not len(candidates):
         return None
     weights = np.full(n_statements, NEW_STATEMENT_PRIORITY)
-    if result is not None:
-        known = min(n_statements, len(result.statement_priority))
-        weights[:known] = result.statement_priority[:known]
+    known_priority = result.statement_priority if result is not None else priority
+    if known_priority is not None:
+        given = np.asarray(known_priority, dtype=np.float64)
+        known = min(n_statements, len(given))
+        weights[:known] = given[:known]
     chances = weights[candidates]
     total = float(chances.sum())
     rng = np.random.default_rng(seed)

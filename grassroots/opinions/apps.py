@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpinionsConfig(AppConfig):
+    name = "grassroots.opinions"
+    verbose_name = "Opinion maps"
