@@ -46,6 +46,7 @@ urlpatterns = [
     path("conversations/", include("grassroots.conversations.urls")),
     path("events/", include("grassroots.events.urls")),
     path("priorities/", include("grassroots.priorities.urls")),
+    path("opinions/", include("grassroots.opinions.urls")),
     path("following/", include("grassroots.following.urls")),
     path("moderation/", include("grassroots.moderation.urls")),
     # The places namespace: places' own pages, and the ward and councillor pages, which home

@@ -33,6 +33,8 @@ DEFAULT_RATES: dict[str, list[str]] = {
     "venue": ["5/m", "20/h"],
     # Suggestions in a priority exercise: a handful each is plenty; the organisers read them all.
     "suggestion": ["5/m", "20/h"],
+    # Statements in an opinion map: each waits for a moderator, so a handful is plenty.
+    "statement": ["5/m", "20/h"],
 }
 _PERIOD_WORDS = {"s": "a few seconds", "m": "a minute", "h": "an hour", "d": "a day"}
 
