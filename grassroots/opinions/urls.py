@@ -15,4 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/statements/seed/", views.seed, name="seed"),
     path("<int:pk>/moderate/", views.moderate, name="moderate"),
     path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/progress/", views.progress, name="progress"),
+    path("<int:pk>/export.zip", views.export, name="export"),
 ]

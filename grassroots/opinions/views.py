@@ -13,9 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -23,7 +24,7 @@ from grassroots.accounts.types import actor_of
 from grassroots.core.ratelimits import rate_limited
 from grassroots.core.services import ServiceError, require
 from grassroots.groups.models import Group
-from grassroots.opinions import selectors, services
+from grassroots.opinions import engine, picture, selectors, services
 from grassroots.opinions.forms import (
     STATEMENT_HINT,
     MapForm,
@@ -33,6 +34,7 @@ from grassroots.opinions.forms import (
     VoteForm,
 )
 from grassroots.opinions.models import OpinionMap, Statement, StatementStatus
+from grassroots.opinions.polis_io import export_zip
 from grassroots.opinions.rules import vote_refusal
 from grassroots.places.models import Ward
 
@@ -276,3 +278,71 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The map is open again.") if reopening else _("The map is closed.")
         )
     return redirect(opinion_map.get_absolute_url())
+
+
+def _picture(opinion_map: OpinionMap, data: selectors.Report) -> str:
+    groups = [picture.Spot(g.label, g.x, g.y) for g in data.groups]
+    dots = [picture.Dot(x, y, position) for _pid, x, y, position in data.points]
+    parts = [
+        _("Group %(label)s: %(n)d people, drawn as %(shape)s")
+        % {
+            "label": g.label,
+            "n": g.size,
+            "shape": picture.SHAPE_NAMES[picture.style(g.position)[1]],
+        }
+        for g in data.groups
+    ]
+    description = _("Each mark is one participant; people who voted alike are close together. ")
+    description += "; ".join(parts) + "."
+    title = _("Opinion groups for: %(question)s") % {"question": opinion_map.question}
+    return picture.scatter_svg(dots, groups, title=title, description=description)
+
+
+@require_safe
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    opinion_map = _map(request, pk)
+    data = selectors.report(opinion_map)
+    svg = _picture(opinion_map, data) if data.computed and data.points else ""
+    legend = [
+        {
+            "label": g.label,
+            "colour": picture.style(g.position)[0],
+            "shape": picture.SHAPE_NAMES[picture.style(g.position)[1]],
+        }
+        for g in data.groups
+    ]
+    return render(
+        request,
+        "opinions/report.html",
+        {
+            "map": opinion_map,
+            "report": data,
+            "picture": mark_safe(svg),  # noqa: S308 -- built by picture.py, every text escaped
+            "legend": legend,
+            "may_moderate": request.user.has_perm("opinions.moderate", opinion_map),
+            "min_votes": engine.MIN_VOTES,
+            "min_people": engine.MIN_PARTICIPANTS,
+        },
+    )
+
+
+@require_safe
+def progress(request: HttpRequest, pk: int) -> JsonResponse:
+    opinion_map = _map(request, pk)
+    return JsonResponse(
+        {
+            "computing": opinion_map.computing_since is not None,
+            "progress": opinion_map.progress,
+        }
+    )
+
+
+@require_safe
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    opinion_map = _map(request, pk)
+    url = request.build_absolute_uri(opinion_map.get_absolute_url())
+    response = HttpResponse(export_zip(opinion_map, url=url), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="opinion-map-{opinion_map.pk}-polis-export.zip"'
+    )
+    return response
