@@ -118,15 +118,15 @@ def read_folder(folder: Path) -> Loaded:
             columns = [
                 _int(name, "a comment id", 1, "participants-votes.csv") for name in header[first:]
             ]
-            for row in reader:
-                if not row:
+            for cells in reader:
+                if not cells:
                     continue
                 line = reader.line_num
-                if len(row) > len(header):
+                if len(cells) > len(header):
                     raise PolisFormatError(f"participants-votes.csv, line {line}: too many cells")
-                pid = _int(row[0], "participant", line, "participants-votes.csv")
+                pid = _int(cells[0], "participant", line, "participants-votes.csv")
                 participant_ids.append(pid)
-                for sid, cell in zip(columns, row[first:], strict=False):
+                for sid, cell in zip(columns, cells[first:], strict=False):
                     if cell.strip():
                         votes[(pid, sid)] = _vote(cell, line, "participants-votes.csv")
     elif (folder / "votes.csv").exists():
@@ -305,17 +305,16 @@ def export_files(opinion_map: OpinionMap, *, url: str = "") -> dict[str, str]:
     ]
     for pk, _ext in sorted(participants, key=lambda item: pnum[item[0]]):
         mine = per_person.get(pk, {})
-        matrix_rows.append(
-            [
-                pnum[pk],
-                group_of.get(pk, ""),
-                authored[pk],
-                len(mine),
-                sum(1 for v in mine.values() if v == 1),
-                sum(1 for v in mine.values() if v == -1),
-            ]
-            + [mine.get(sid, "") for sid, _number in columns]
-        )
+        counts: list[object] = [
+            pnum[pk],
+            group_of.get(pk, ""),
+            authored[pk],
+            len(mine),
+            sum(1 for v in mine.values() if v == 1),
+            sum(1 for v in mine.values() if v == -1),
+        ]
+        cells_out: list[object] = [mine.get(sid, "") for sid, _number in columns]
+        matrix_rows.append(counts + cells_out)
     summary_rows: list[list[object]] = [
         ["topic", opinion_map.question],
         ["url", url],

@@ -41,7 +41,7 @@ def _import(folder: Path, *extra: str) -> OpinionMap:
     return OpinionMap.objects.get(pk=int(out.getvalue().strip()))
 
 
-def _votes(opinion_map: OpinionMap) -> set[tuple[int, int, int]]:
+def _votes(opinion_map: OpinionMap) -> set[tuple[int | None, int | None, int]]:
     return set(
         Vote.objects.filter(map=opinion_map).values_list(
             "participant__external_id", "statement__external_id", "choice"
@@ -49,7 +49,7 @@ def _votes(opinion_map: OpinionMap) -> set[tuple[int, int, int]]:
     )
 
 
-def _matrix_votes(folder: Path) -> set[tuple[int, int, int]]:
+def _matrix_votes(folder: Path) -> set[tuple[int | None, int | None, int]]:
     export = read_export(folder)
     return {
         (export.participant_ids[p], export.statement_ids[s], int(v))
