@@ -36,6 +36,7 @@ from grassroots.demo.following import seed_following
 from grassroots.demo.groups import seed_groups
 from grassroots.demo.initiatives import seed_initiatives
 from grassroots.demo.moderation import seed_moderation
+from grassroots.demo.opinions import seed_opinions
 from grassroots.demo.priorities import seed_priorities
 from grassroots.notifications.bursts import not_held_back
 
@@ -52,6 +53,7 @@ STEPS: list[SeedStep] = [
     seed_conversations,
     seed_events,
     seed_priorities,
+    seed_opinions,
     seed_following,
     seed_moderation,
 ]
