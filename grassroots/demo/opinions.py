@@ -107,7 +107,10 @@ def seed_opinions(borough: Borough) -> None:
         batch_size=2000,
     )
     rng = borough.rng("opinions")
-    voters = [user for user in borough.residents if user.is_active][:4]
+    # The demo resident first, so signing in as them shows the voting page part of the way.
+    demo_resident = borough.accounts.get("resident")
+    voters = [demo_resident] if demo_resident is not None else []
+    voters += [u for u in borough.residents if u.is_active and u not in voters][: 4 - len(voters)]
     for n, user in enumerate(voters):
         for statement in statements[: 3 + 2 * n]:
             services.vote_cast(

@@ -50,6 +50,7 @@ from grassroots.demo.initiatives import demo_initiatives
 from grassroots.demo.seed import seed_demo
 from grassroots.events.models import Event, Venue
 from grassroots.groups.models import Group
+from grassroots.opinions.models import OpinionMap
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
 from grassroots.places.selectors import LookupProblem, ward_for_point, ward_for_postcode
@@ -347,6 +348,8 @@ def _wipe_demo() -> None:
     Venue.objects.filter(council__in=council).delete()
     # Priority exercises keep their group, wards and council (PROTECT).
     Exercise.objects.filter(council__in=council).delete()
+    # So do opinion maps hosted by a ward.
+    OpinionMap.objects.filter(ward__council__in=council).delete()
     # Groups keep their council (PROTECT); their conversations and events go with them.
     Group.objects.filter(council__in=council).delete()
     Ward.objects.filter(council__in=council).delete()
