@@ -160,12 +160,8 @@ def statement_seed(
 
 def _participant(opinion_map: OpinionMap, user: User) -> Participant:
     """The user's participant row in the map, made on first use. Two first votes at once both
-    try to insert; the unique constraint keeps one, and the other reads it."""
-    try:
-        with transaction.atomic():
-            participant, _created = Participant.objects.get_or_create(map=opinion_map, user=user)
-    except IntegrityError:
-        participant = Participant.objects.get(map=opinion_map, user=user)
+    try to insert; the unique constraint keeps one and `get_or_create` reads it for the other."""
+    participant, _created = Participant.objects.get_or_create(map=opinion_map, user=user)
     return participant
 
 

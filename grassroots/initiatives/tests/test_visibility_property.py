@@ -51,6 +51,9 @@ from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.initiatives.visibility import can_view, viewers, visible_initiatives
 from grassroots.notifications.models import Kind, Notification
 from grassroots.notifications.services import notify
+from grassroots.opinions import visibility as opinion_visibility
+from grassroots.opinions.models import OpinionMap
+from grassroots.opinions.visibility import visible_maps
 from grassroots.places.models import Councillor, CouncillorTerm
 from grassroots.places.tests.factories import CouncillorTermFactory, WardFactory, square
 from grassroots.support.models import HelpRequest, Invitation, Support
@@ -500,6 +503,7 @@ class Kinds:
     conversation_safeguarded: bool  # its conversation is marked safeguarded
     group_role: str  # the viewer's place in a group with a safeguarded conversation
     event_hidden: bool  # a moderator hid the initiative's event
+    map_hidden: bool  # a moderator hid the opinion maps of the group and of a ward
 
 
 kinds = st.builds(
@@ -510,6 +514,7 @@ kinds = st.builds(
     conversation_safeguarded=st.booleans(),
     group_role=st.sampled_from(GROUP_ROLES),
     event_hidden=st.booleans(),
+    map_hidden=st.booleans(),
 )
 
 
@@ -585,6 +590,16 @@ class EveryKindTests(TestCase):
         )
         _agree(viewer, event, event_visibility, visible_events)
         _agree(viewer, EventFactory(group=group), event_visibility, visible_events)
+
+        # Opinion maps: public, or (hidden) for their host side and the moderators. The ward
+        # map is on one of the initiative's wards, whose councillors the world may include.
+        map_hidden_at = datetime.datetime.now(datetime.UTC) if case.map_hidden else None
+        ward = initiative.wards.first() or WardFactory()
+        for host in ({"group": group}, {"ward": ward}):
+            opinion_map = OpinionMap.objects.create(
+                question="Where next?", hidden_at=map_hidden_at, **host
+            )
+            _agree(viewer, opinion_map, opinion_visibility, visible_maps)
 
         # Groups have no rule of their own yet: everybody sees every group.
         _agree(viewer, group, group_visibility, visible_groups)

@@ -4,10 +4,11 @@ moderating, with refusals and bad input (a clear message, nothing changed, never
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.notifications.models import Notification
 from grassroots.opinions import services
 from grassroots.opinions.models import (
     Audience,
@@ -297,3 +298,26 @@ def test_maps_on_the_ward_and_group_pages(place: Place) -> None:
     assert "How should we travel around Riverside?" in body
     assert "Start an opinion map" not in body
     assert Participant.objects.count() == 0
+
+
+def test_statements_are_rate_limited(place: Place) -> None:
+    opinion_map = start_map(place)
+    add = reverse("opinions:add_statement", kwargs={"pk": opinion_map.pk})
+    client = _client(place.resident)
+    with override_settings(GRASSROOTS_RATE_LIMITS={"statement": ["2/m"]}):
+        assert client.post(add, {"text": "One"}).status_code == 302
+        assert client.post(add, {"text": "Two"}).status_code == 302
+        assert client.post(add, {"text": "Three"}).status_code == 429
+    assert not Statement.objects.filter(text="Three").exists()
+
+
+def test_the_author_hears_what_became_of_their_statement(place: Place) -> None:
+    opinion_map = start_map(place)
+    pending = services.statement_add(
+        actor=place.resident, opinion_map=opinion_map, text="Cycle lanes"
+    )
+    services.statement_moderate(
+        actor=place.organiser, statement=pending, publish=False, reason="It is there already"
+    )
+    told = Notification.objects.get(recipient=place.resident)
+    assert "It is there already" in told.text
