@@ -163,8 +163,9 @@ def test_a_ward_with_five_councillors_costs_a_bounded_number_of_queries(
     for _ in range(5):
         CouncillorTermFactory(ward=ward)
     # 2 for the ward and its councillors, 3 for initiatives, open needs and help requests,
-    # 1 for the ward's conversations, 1 for its resident groups, 1 for its priority exercises.
-    with django_assert_max_num_queries(8):
+    # 1 for the ward's conversations, 1 for its resident groups, 1 for its priority exercises,
+    # 1 for its opinion maps.
+    with django_assert_max_num_queries(9):
         response = page(client, ward)
     assert len(councillor_names(response.content)) == 5
 

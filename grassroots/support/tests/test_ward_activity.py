@@ -69,12 +69,14 @@ def test_the_ward_page_costs_a_bounded_number_of_queries(
             requested_by=initiative.created_by,
         )
     url = town.ward.get_absolute_url()
-    # ward, councillors, initiatives, open needs, help requests, conversations, groups
-    with django_assert_max_num_queries(7):
+    # ward, councillors, initiatives, open needs, help requests, conversations, groups,
+    # priority exercises, opinion maps
+    with django_assert_max_num_queries(9):
         response = client.get(url)
     assert response.content.decode().count("Asked today") >= 15
     client.force_login(town.person("ward councillor"))
     # and, signed in: session, user, roles, councillor, unread count, the follow button,
-    # whether they may start a conversation here
-    with django_assert_max_num_queries(14):
+    # whether they may start a conversation here (the same for a priority exercise or an
+    # opinion map)
+    with django_assert_max_num_queries(15):
         client.get(url)
