@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "grassroots.actions",
     "grassroots.opinions",
     "grassroots.priorities",
+    "grassroots.funding",
     "grassroots.following",
     "grassroots.moderation",
     # The home page and site search compose every app above, so they come last.
