@@ -52,13 +52,17 @@ class PoundsField(forms.CharField):
     ) -> None:
         self.min_pence = min_pence
         self.max_pence = max_pence
-        kwargs.setdefault("max_length", 20)
+        # The length is checked on the text here, not by CharField's validator: that one runs
+        # on the cleaned value, which is a number of pence.
+        self.max_text = int(kwargs.pop("max_length", 20))  # type: ignore[call-overload]
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def to_python(self, value: object) -> int | None:  # type: ignore[override]
         text = super().to_python(value)
         if not text:
             return None
+        if len(text) > self.max_text:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             pence = parse_pounds(text)
         except ValueError as error:
