@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401  (the pages add their paths here)
+from django.urls import path
+
+from grassroots.funding.views import partners, plans
 
 app_name = "funding"
 
 urlpatterns: list = []  # type: ignore[type-arg]
+
+# Funds, plans and partnerships (helper `partners`). A fund's slug never takes the first part of
+# another address here (`services.partners.RESERVED_SLUGS`).
+urlpatterns += [
+    path("", partners.fund_list, name="list"),
+    path("new/", partners.fund_new, name="fund_new"),
+    path("partnerships/new/", partners.partnership_new, name="partnership_new"),
+    path("partnerships/<slug:slug>/", partners.partnership_detail, name="partnership"),
+    path("partnerships/<slug:slug>/members/add/", partners.member_add, name="member_add"),
+    path(
+        "partnerships/<slug:slug>/members/<int:pk>/", partners.member_change, name="member_change"
+    ),
+    path(
+        "partnerships/<slug:slug>/members/<int:pk>/leave/",
+        partners.member_end,
+        name="member_end",
+    ),
+    path("partnerships/<slug:slug>/quorum/", partners.quorum, name="quorum"),
+    path("<slug:slug>/", partners.fund_detail, name="fund"),
+    path("<slug:slug>/plan/", plans.plan_history, name="plan_history"),
+    path("<slug:slug>/plan/revise/", plans.plan_revise, name="plan_revise"),
+    path("<slug:slug>/plan/carry-in/", plans.plan_carry_in, name="plan_carry_in"),
+    path("<slug:slug>/plan/compare/", plans.plan_compare, name="plan_compare"),
+    path("<slug:slug>/plan/<int:number>/", plans.plan_revision, name="plan_revision"),
+]
