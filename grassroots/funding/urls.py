@@ -6,8 +6,9 @@ app_name = "funding"
 
 urlpatterns: list = []  # type: ignore[type-arg]
 
-# Funds, plans and partnerships (helper `partners`). A fund's slug never takes the first part of
-# another address here (`services.partners.RESERVED_SLUGS`).
+# Funds, plans and partnerships. `<slug:slug>/` (a fund's page) answers any one-word address
+# under /funds/: a page of one word ("/funds/grants/") must come before it in this list, and
+# its word must be in `services.partners.RESERVED_SLUGS` so no fund takes it.
 urlpatterns += [
     path("", partners.fund_list, name="list"),
     path("new/", partners.fund_new, name="fund_new"),
