@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.types import Viewer
@@ -275,8 +276,8 @@ def year_label(fund: Fund, year: int) -> str:
     first, after = starts[year - 1].date(), starts[year].date()
     return _("Year %(year)s (%(first)s to %(last)s)") % {
         "year": year,
-        "first": first.strftime("%b %Y"),
-        "last": (after - datetime.timedelta(days=1)).strftime("%b %Y"),
+        "first": date_format(first, "M Y"),
+        "last": date_format(after - datetime.timedelta(days=1), "M Y"),
     }
 
 

@@ -22,6 +22,10 @@ from grassroots.funding.models import (
     MotionOutcome,
     MotionVote,
     PlanLine,
+    Proposal,
+    ProposalStatus,
+    Round,
+    RoundRule,
     VoteChoice,
 )
 from grassroots.funding.tests.factories import Area, make_area
@@ -164,3 +168,36 @@ def build_world() -> GivingWorld:
 def park_group(world: GivingWorld) -> Group:
     assert world.park.group is not None
     return world.park.group
+
+
+def pb_grant(area: Area, amount_pence: int = 900_00) -> Grant:
+    """A grant for a project residents chose in a participatory-budgeting round, proposed by a
+    resident with no group or initiative behind it."""
+    now = timezone.now()
+    round_ = Round.objects.create(
+        fund=area.fund,
+        title="Spring vote",
+        budget_pence=10_000_00,
+        proposals_open=now,
+        proposals_close=now,
+        voting_opens=now,
+        voting_closes=now,
+        rule=RoundRule.GREEDY,
+    )
+    proposal = Proposal.objects.create(
+        round=round_,
+        title="Benches by the canal",
+        description="Three benches along the towpath.",
+        cost_pence=amount_pence,
+        proposer=area.chair,
+        status=ProposalStatus.ELIGIBLE,
+    )
+    grant = Grant.objects.create(
+        fund=area.fund,
+        proposal=proposal,
+        title=proposal.title,
+        plan_line=area.line,
+        awarded_on=datetime.date(2025, 6, 1),
+    )
+    ledger.commit(grant, amount_pence, actor=None)
+    return grant

@@ -27,6 +27,7 @@ from grassroots.funding.tests.giving_world import (
     GivingWorld,
     build_world,
     park_group,
+    pb_grant,
 )
 from grassroots.testing.snapshots import shared_world
 
@@ -146,6 +147,18 @@ def test_every_fund_together_and_amounts_in_pence_are_exact(
     assert len(data["grants"]) == 6
     bench = next(g for g in data["grants"] if g["title"] == "Bench")
     assert bench["amountAwarded"] == 1234.57
+
+
+def test_a_grant_from_a_pb_round_validates(
+    world: GivingWorld, validator: Draft202012Validator
+) -> None:
+    grant = pb_grant(world.area)
+    data = giving360.package(world.area.fund)
+    assert _errors(validator, data) == []
+    found = next(g for g in data["grants"] if g["id"] == grant.identifier)
+    assert found["description"] == "Three benches along the towpath."
+    assert "amountAppliedFor" not in found
+    assert found["recipientOrganization"][0]["id"] == f"360G-grassroots-grant-{grant.pk}"
 
 
 def test_the_validator_really_checks(world: GivingWorld, validator: Draft202012Validator) -> None:

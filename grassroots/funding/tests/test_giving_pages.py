@@ -18,6 +18,7 @@ from grassroots.funding.tests.giving_world import (
     build_world,
     decide,
     park_group,
+    pb_grant,
 )
 from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
 from grassroots.testing.people import make_resident
@@ -118,6 +119,15 @@ def test_a_member_of_the_safeguarded_initiative_sees_who_it_went_to(
     assert WITHHELD not in html
     html = _page(client, f"/funds/{world.area.fund.slug}/grants/")
     assert SECRET_TITLE in html
+
+
+def test_a_grant_from_a_pb_round(client: Client, world: GivingWorld) -> None:
+    grant = pb_grant(world.area)
+    html = _page(client, grant.get_absolute_url())
+    assert "Benches by the canal" in html
+    assert "A project chosen by residents" in html
+    assert "participatory budgeting round “Spring vote”" in html
+    assert "Benches by the canal" in _page(client, f"/funds/{world.area.fund.slug}/grants/")
 
 
 def test_missing_grants_and_funds_are_404(client: Client, world: GivingWorld) -> None:
