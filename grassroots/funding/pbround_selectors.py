@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Viewer
-from grassroots.funding.models import Fund, PBBallot, Proposal, ProposalStatus, Round
+from grassroots.funding.models import Fund, Grant, PBBallot, Proposal, ProposalStatus, Round
 from grassroots.funding.pbround_explain import explain
 
 
@@ -80,14 +79,6 @@ def ballot_count(round_: Round) -> int:
     return PBBallot.objects.filter(round=round_).count()
 
 
-def _grant_url(pk: int) -> str:
-    # The grant page belongs to helper `giving`; until it is on main there is nothing to link.
-    try:
-        return reverse("funding:grant", kwargs={"pk": pk})
-    except NoReverseMatch:
-        return ""
-
-
 @dataclass(frozen=True)
 class ResultRow:
     id: str
@@ -114,7 +105,7 @@ def result_rows(round_: Round) -> list[ResultRow]:
             cost_pence=int(p.get("cost_pence", 0)),
             funded=bool(p.get("funded")),
             why=explain(p, titles),
-            grant_url=_grant_url(grants[p["id"]]) if p["id"] in grants else "",
+            grant_url=Grant(pk=grants[p["id"]]).get_absolute_url() if p["id"] in grants else "",
         )
         for p in projects
     ]

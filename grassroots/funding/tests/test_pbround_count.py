@@ -178,6 +178,9 @@ def test_results_page_explains_every_project(client: Client) -> None:
     a, _b, c, *_rest = ps
     assert why[str(a.pk)].startswith("Funded. With 4 votes it came number 1")
     assert "only £100 was left, less than its cost of £300" in why[str(c.pk)]
+    for grant in Grant.objects.filter(proposal__isnull=False):
+        assert f'href="{grant.get_absolute_url()}"' in page
+        assert client.get(grant.get_absolute_url()).status_code == 200
     assert "£1,000" in page
     assert "7 people voted" in page
     assert "See the results" in client.get(round_.get_absolute_url()).content.decode()
