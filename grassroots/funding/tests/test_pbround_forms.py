@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone
 
@@ -282,3 +283,17 @@ def test_count_page_before_voting_closes(client: Client) -> None:
     place.round.refresh_from_db()
     assert place.round.counted_at is None
     set_phase(place.round, RoundPhase.CLOSED)
+
+
+def test_round_list_and_panel(place: PBPlace, client: Client) -> None:
+    url = f"/funds/{place.area.fund.slug}/rounds/"
+    page = client.get(url).content.decode()
+    assert place.round.title in page
+    assert "Open a round" not in page
+    client.force_login(place.chair)
+    assert "Open a round" in client.get(url).content.decode()
+    panel = Template("{% load funding_pbround %}{% pb_rounds fund %}").render(
+        Context({"fund": place.area.fund, "user": place.resident})
+    )
+    assert place.round.get_absolute_url() in panel
+    assert "Open a round" not in panel
