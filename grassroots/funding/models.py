@@ -602,8 +602,22 @@ class Completion(models.TextChoices):
     ADD_ONE = "add1", _("Add-one: raise the budget step by step to use what is left")
 
 
+class RoundPhase(models.TextChoices):
+    """Where a round is; never stored: it follows from the dates and `counted_at`."""
+
+    NOT_OPEN = "not-open", _("Not open yet")
+    PROPOSALS = "proposals", _("Taking proposals")
+    CHECKING = "checking", _("Checking proposals")
+    VOTING = "voting", _("Voting")
+    CLOSED = "closed", _("Voting closed, waiting for the count")
+    COUNTED = "counted", _("Results")
+
+
 class Round(models.Model):
-    """A participatory-budgeting round: part of a fund handed to the area's residents."""
+    """A participatory-budgeting round: part of a fund handed to the area's residents.
+
+    Proposals are taken from `proposals_open` until `proposals_close`; the partnership checks
+    them until `voting_opens`; residents vote until `voting_closes`; then the chair counts."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="pb_rounds")
     title = models.CharField(_("title"), max_length=150)
@@ -656,6 +670,23 @@ class Round(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("funding:round", kwargs={"pk": self.pk})
+
+    def phase_at(self, when: datetime.datetime) -> RoundPhase:
+        if self.counted_at is not None:
+            return RoundPhase.COUNTED
+        if when < self.proposals_open:
+            return RoundPhase.NOT_OPEN
+        if when < self.proposals_close:
+            return RoundPhase.PROPOSALS
+        if when < self.voting_opens:
+            return RoundPhase.CHECKING
+        if when < self.voting_closes:
+            return RoundPhase.VOTING
+        return RoundPhase.CLOSED
+
+    @property
+    def phase(self) -> RoundPhase:
+        return self.phase_at(timezone.now())
 
 
 class ProposalStatus(models.TextChoices):

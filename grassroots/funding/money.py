@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 _AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
@@ -52,16 +53,19 @@ class PoundsField(forms.CharField):
     ) -> None:
         self.min_pence = min_pence
         self.max_pence = max_pence
-        # The length is checked on the text here, not by CharField's validator: that one runs
-        # on the cleaned value, which is a number of pence.
-        self.max_text = int(kwargs.pop("max_length", 20))  # type: ignore[call-overload]
+        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        # The length is checked on the text in `to_python`: Django's validators run on the
+        # cleaned value, which is a number of pence (no `len()`).
+        self.validators = [
+            v for v in self.validators if not isinstance(v, validators.MaxLengthValidator)
+        ]
 
     def to_python(self, value: object) -> int | None:  # type: ignore[override]
         text = super().to_python(value)
         if not text:
             return None
-        if len(text) > self.max_text:
+        if self.max_length is not None and len(text) > self.max_length:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             pence = parse_pounds(text)

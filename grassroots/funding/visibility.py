@@ -1,4 +1,13 @@
-"""Who may see funding things.
+"""Who may see neighbourhood funds: everybody; applications: those deciding and applying.
+
+Funds, their plans (every revision) and partnerships (members, their roles, whether they are
+residents and the organisation they represent) are public, signed in or not: public money and
+the people who decide how it is spent are accountable in the open. Nothing here is
+safeguarded.
+
+The module still offers the forms every kind of thing has (see `core.visibility`), so pages,
+lists and notifications ask the same questions of funds as of anything else, and a rule added
+here later reaches all of them at once.
 
 Applications: the partnership's current members, those acting for the applicant and site
 admins (`funding.see_application` in rules.py); everybody else gets the same 404 as for an
@@ -12,16 +21,55 @@ app's own rule (`initiatives.visibility.can_view`); members deciding who cannot 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from grassroots.accounts.models import User
 from grassroots.accounts.rules import is_site_admin
 from grassroots.accounts.types import Viewer
-from grassroots.funding.models import Application, Membership
+from grassroots.core import visibility as core
+from grassroots.funding.models import Application, Fund, Membership, Partnership
 from grassroots.groups.models import GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives import visibility as initiatives_visibility
 from grassroots.initiatives.models import MemberRole, MembershipStatus
 from grassroots.initiatives.models import Membership as InitiativeMembership
+
+
+def visible_funds(viewer: Viewer | None, queryset: QuerySet[Fund] | None = None) -> QuerySet[Fund]:
+    """The funds `viewer` may know exist: all of them."""
+    return queryset if queryset is not None else Fund.objects.all()
+
+
+def visible_partnerships(
+    viewer: Viewer | None, queryset: QuerySet[Partnership] | None = None
+) -> QuerySet[Partnership]:
+    """The partnerships `viewer` may know exist: all of them."""
+    return queryset if queryset is not None else Partnership.objects.all()
+
+
+def can_view(viewer: Viewer | None, thing: Fund | Partnership) -> bool:
+    """Funds (with their plans) and partnerships are public."""
+    return True
+
+
+def people_q(thing: Fund | Partnership) -> Q:
+    """Q on users: who may see `thing` (every active person)."""
+    return Q(is_active=True)
+
+
+def viewers_of(
+    things: Iterable[Fund | Partnership], user_ids: Iterable[int]
+) -> dict[int, set[int]]:
+    """For each fund or partnership, which of `user_ids` may see it (every active one)."""
+    return core.viewers_of(things, user_ids, restricted=lambda thing: False, people=people_q)
+
+
+def viewers(thing: Fund | Partnership, user_ids: Iterable[int]) -> set[int]:
+    return viewers_of([thing], user_ids)[thing.pk]
+
+
+# --- Applications (helper grants) --------------------------------------------------------------
 
 
 def can_view_application(viewer: Viewer | None, application: Application) -> bool:

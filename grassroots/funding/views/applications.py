@@ -77,7 +77,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     lines = plan.lines.order_by("position", "pk") if plan is not None else None
     if lines is None:
         messages.error(request, _("This fund has no plan yet, so it cannot take applications"))
-        return redirect("funding:applications", slug=fund.slug)
+        return redirect(fund)
     form = ApplicationForm(_posted(request), lines=lines, available_pence=available)
     extra_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
