@@ -338,7 +338,7 @@ def test_the_application_page_costs_a_fixed_number_of_queries(
 
     small, large = page_queries(1), page_queries(6)
     assert small == large
-    assert large <= 25
+    assert large <= 16
 
 
 # --- The grant's money ---------------------------------------------------------------------------
@@ -497,4 +497,14 @@ def test_the_money_page_shows_running_balances_equal_to_the_ledger(
     _small, few = page(1)
     _large, many = page(8)
     assert few == many
-    assert many <= 20
+    assert many <= 12
+
+
+def test_the_initiative_page_offers_its_leads_the_area_funds() -> None:
+    area = make_area()
+    initiative = make_initiative(area)
+    url = initiative.get_absolute_url()
+    page = _text(_as(lead_of(initiative)).get(url))
+    apply_url = reverse("funding:apply", args=[area.fund.slug])
+    assert f"{apply_url}?for=initiative:{initiative.pk}" in page
+    assert apply_url not in _text(_as(area.chair).get(url))
