@@ -46,7 +46,9 @@ from grassroots.funding.tests.grants_factories import (
     vote,
     voters,
 )
-from grassroots.initiatives.models import Initiative
+from grassroots.initiatives.models import Initiative, MemberRole, MembershipStatus
+from grassroots.initiatives.models import Membership as InitiativeMembership
+from grassroots.testing.people import make_councillor
 
 pytestmark = pytest.mark.django_db
 
@@ -508,3 +510,21 @@ def test_the_initiative_page_offers_its_leads_the_area_funds() -> None:
     apply_url = reverse("funding:apply", args=[area.fund.slug])
     assert f"{apply_url}?for=initiative:{initiative.pk}" in page
     assert apply_url not in _text(_as(area.chair).get(url))
+
+
+def test_a_councillor_in_the_back_seat_does_not_act_for_the_applicant() -> None:
+    area = make_area()
+    application = make_application(area)
+    assert application.initiative is not None
+    councillor = make_councillor(area.wards[0])
+    InitiativeMembership.objects.create(
+        initiative=application.initiative,
+        user=councillor,
+        role=MemberRole.LEAD,
+        status=MembershipStatus.APPROVED,
+    )
+    client = _as(councillor)
+    assert client.get(application.get_absolute_url()).status_code == 404
+    listing = _text(client.get(reverse("funding:applications", args=[area.fund.slug])))
+    assert application.title not in listing
+    assert client.post(reverse("funding:withdraw", args=[application.pk])).status_code == 404
