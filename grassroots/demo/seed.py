@@ -33,6 +33,7 @@ from grassroots.demo.borough import (
 from grassroots.demo.conversations import seed_conversations
 from grassroots.demo.events import seed_events
 from grassroots.demo.following import seed_following
+from grassroots.demo.funding import seed_funding
 from grassroots.demo.groups import seed_groups
 from grassroots.demo.initiatives import seed_initiatives
 from grassroots.demo.moderation import seed_moderation
@@ -54,6 +55,7 @@ STEPS: list[SeedStep] = [
     seed_events,
     seed_priorities,
     seed_opinions,
+    seed_funding,
     seed_following,
     seed_moderation,
 ]

@@ -25,6 +25,7 @@ from typing import Any
 from django.db import connection, transaction
 
 WIPE_SETTING = "grassroots.ledger_wipe"
+_DEFERRED = "funding_transaction_has_entries, funding_entry_balanced"
 
 _TRANSACTION_COLUMNS = ("id", "fund_id", "grant_id", "kind", "memo", "reverses_id", "created_at")
 
@@ -235,6 +236,11 @@ def allow_wipe() -> Iterator[None]:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config(%s, 'on', true)", [WIPE_SETTING])
+                # Check now the ledger rows written earlier in this database transaction (a
+                # test that builds the town twice): once deleted, their deferred checks would
+                # find no entries at commit.
+                cursor.execute(f"SET CONSTRAINTS {_DEFERRED} IMMEDIATE")
+                cursor.execute(f"SET CONSTRAINTS {_DEFERRED} DEFERRED")
         try:
             yield
         finally:

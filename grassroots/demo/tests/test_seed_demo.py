@@ -46,6 +46,7 @@ from grassroots.demo.borough import (
     demo_totp_secret,
     geometry_checksum,
 )
+from grassroots.demo.funding import wipe_funding
 from grassroots.demo.initiatives import demo_initiatives
 from grassroots.demo.seed import seed_demo
 from grassroots.events.models import Event, Venue
@@ -335,6 +336,9 @@ def _natural_snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 def _wipe_demo() -> None:
     council = Council.objects.filter(gss_code=COUNCIL_GSS)
+    # Funds keep their partnerships, groups, applicants and people (PROTECT): they go first.
+    for each in council:
+        wipe_funding(each)
     demo_initiatives().delete()
     User.objects.filter(**DEMO_USERS).delete()
     CouncillorTerm.objects.filter(ward__council__in=council).delete()
