@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 _AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
@@ -54,11 +55,18 @@ class PoundsField(forms.CharField):
         self.max_pence = max_pence
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        # The length is checked on the text in `to_python`: Django's validators run on the
+        # cleaned value, which is a number of pence (no `len()`).
+        self.validators = [
+            v for v in self.validators if not isinstance(v, validators.MaxLengthValidator)
+        ]
 
     def to_python(self, value: object) -> int | None:  # type: ignore[override]
         text = super().to_python(value)
         if not text:
             return None
+        if self.max_length is not None and len(text) > self.max_length:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             pence = parse_pounds(text)
         except ValueError as error:

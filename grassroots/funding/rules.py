@@ -1,5 +1,29 @@
 """Who may do what with neighbourhood funds (rules predicates named `funding.<verb>`).
 
+The first part is the set every part of the app shares: who sits on a fund's partnership and in
+what role, for any object that belongs to one (a partnership, a fund, a plan revision, an
+application, a motion, a grant, a PB round or proposal, a membership). Import them:
+
+    from grassroots.funding.rules import is_current_member, is_chair, is_treasurer
+
+Seats are looked up once per person and partnership in a request (`core.request_cache`). A
+member who holds a role that needs two-factor sign-in (a councillor, an officer, a site admin)
+has no powers as a member until it is set up, like everywhere else on the site.
+
+Then the permissions of partnerships, funds and plans:
+
+- `funding.create_partnership`, with a group: an active organiser of a group that is not
+  archived, or a site admin (a group has at most one partnership: the service checks that).
+- `funding.manage_partnership`, with a partnership: its chair and site admins; while it has no
+  chair, the organisers of its group too (so somebody can always appoint one). Adding members,
+  their roles, whether they are residents, the quorum.
+- `funding.end_membership`, with a membership: the member themselves, or whoever manages the
+  partnership.
+- `funding.create_fund`, with a council (or None, to ask "for any council"): site admins, and
+  council officers for their own council (two-factor in both cases).
+- `funding.revise_plan`, with a fund (or a plan revision): the chair or the treasurer of its
+  partnership.
+
 Participatory-budgeting rounds (tests/test_pbround_permissions.py):
 
 - `funding.create_round`, with a fund: the chair of the fund's partnership (a current seat
@@ -14,19 +38,199 @@ Participatory-budgeting rounds (tests/test_pbround_permissions.py):
 
 from __future__ import annotations
 
-from typing import TypeGuard
+import datetime
+from typing import Any, TypeGuard
 
 import rules
+from django.utils import timezone
 
-from grassroots.accounts.models import User
-from grassroots.accounts.rules import is_site_admin
+from grassroots.accounts.models import OfficerPost, User
+from grassroots.accounts.rules import is_officer, is_site_admin
+from grassroots.accounts.selectors import user_roles
 from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import cached
-from grassroots.funding.models import Fund, MemberRole, Membership, Proposal, Round
+from grassroots.funding.models import (
+    Application,
+    Fund,
+    Grant,
+    MemberRole,
+    Membership,
+    Motion,
+    Partnership,
+    PlanRevision,
+    Proposal,
+    Round,
+)
+from grassroots.groups.models import Group
+from grassroots.groups.selectors import is_organiser
+from grassroots.places.models import Council
+
+# --- Who sits on the partnership: shared by every part of the funding app ---------------------
 
 
 def _signed_in(user: Viewer) -> TypeGuard[User]:
     return isinstance(user, User) and user.is_active
+
+
+def partnership_id_of(obj: Any) -> int | None:
+    """The id of the partnership `obj` belongs to, or None for anything else."""
+    if isinstance(obj, Partnership):
+        return obj.pk
+    if isinstance(obj, Membership):
+        return obj.partnership_id
+    if isinstance(obj, Fund):
+        return obj.partnership_id
+    if isinstance(obj, PlanRevision | Application | Grant | Round):
+        return _fund_partnership_id(obj.fund_id, obj)
+    if isinstance(obj, Motion):
+        return partnership_id_of(obj.application)
+    if isinstance(obj, Proposal):
+        return partnership_id_of(obj.round)
+    return None
+
+
+def _fund_partnership_id(fund_id: int, obj: Any) -> int:
+    fund = obj._state.fields_cache.get("fund")
+    if fund is not None:
+        return int(fund.partnership_id)
+    return cached(
+        ("funding.fund_partnership", fund_id),
+        lambda: int(Fund.objects.values_list("partnership_id", flat=True).get(pk=fund_id)),
+    )
+
+
+def current_role(user: Viewer, obj: Any) -> str | None:
+    """The role (`MemberRole`) `user` holds today on the partnership of `obj`, or None when
+    they hold no current seat, or hold a site role without two-factor sign-in set up."""
+    partnership_id = partnership_id_of(obj)
+    if partnership_id is None or not _signed_in(user):
+        return None
+    role = cached(
+        ("funding.seat", user.pk, partnership_id),
+        lambda: (
+            Membership.objects.filter(
+                partnership_id=partnership_id, user_id=user.pk, left_on__isnull=True
+            )
+            .order_by("pk")
+            .values_list("role", flat=True)
+            .first()
+        ),
+    )
+    if role is None or not user_roles(user).mfa_satisfied:
+        return None
+    return str(role)
+
+
+@rules.predicate
+def is_current_member(user: Viewer, obj: Any) -> bool:
+    """A current member (any role) of the partnership `obj` belongs to."""
+    return current_role(user, obj) is not None
+
+
+@rules.predicate
+def is_chair(user: Viewer, obj: Any) -> bool:
+    """The current chair of the partnership `obj` belongs to."""
+    return current_role(user, obj) == MemberRole.CHAIR
+
+
+@rules.predicate
+def is_treasurer(user: Viewer, obj: Any) -> bool:
+    """The current treasurer of the partnership `obj` belongs to."""
+    return current_role(user, obj) == MemberRole.TREASURER
+
+
+# --- Partnerships, funds and plans ----------------------------------------------------------
+
+
+def has_chair(partnership_id: int) -> bool:
+    return cached(
+        ("funding.has_chair", partnership_id),
+        lambda: Membership.objects.filter(
+            partnership_id=partnership_id, role=MemberRole.CHAIR, left_on__isnull=True
+        ).exists(),
+    )
+
+
+def officer_council_ids(user: Viewer, on: datetime.date | None = None) -> frozenset[int]:
+    """The councils `user` holds a current officer post in (remembered for the request)."""
+    if not _signed_in(user):
+        return frozenset()
+    return cached(
+        ("funding.officer_councils", user.pk),
+        lambda: frozenset(
+            OfficerPost.objects.current(on or timezone.localdate())
+            .filter(user=user)
+            .values_list("department__council_id", flat=True)
+        ),
+    )
+
+
+@rules.predicate
+def may_create_partnership(user: Viewer, group: Group | None) -> bool:
+    if not isinstance(group, Group) or not _signed_in(user) or group.archived_at is not None:
+        return False
+    return bool(is_site_admin(user)) or is_organiser(user, group)
+
+
+@rules.predicate
+def organises_without_chair(user: Viewer, partnership: Partnership | None) -> bool:
+    """While a partnership has no chair, its group's organisers may appoint one."""
+    if not isinstance(partnership, Partnership) or not _signed_in(user):
+        return False
+    if has_chair(partnership.pk):
+        return False
+    return is_organiser(user, partnership.group)
+
+
+@rules.predicate
+def is_partnership(user: Viewer, obj: Any) -> bool:
+    return isinstance(obj, Partnership)
+
+
+@rules.predicate
+def own_seat(user: Viewer, membership: Membership | None) -> bool:
+    return (
+        isinstance(membership, Membership)
+        and _signed_in(user)
+        and membership.user_id == user.pk
+        and membership.left_on is None
+    )
+
+
+@rules.predicate
+def manages_partnership_of(user: Viewer, membership: Membership | None) -> bool:
+    if not isinstance(membership, Membership):
+        return False
+    return bool(user.has_perm("funding.manage_partnership", membership.partnership))
+
+
+@rules.predicate
+def officer_for(user: Viewer, council: Council | None) -> bool:
+    """A council officer (two-factor) for `council`; for None, for any council."""
+    if not is_officer(user):
+        return False
+    councils = officer_council_ids(user)
+    if council is None:
+        return bool(councils)
+    return isinstance(council, Council) and council.pk in councils
+
+
+@rules.predicate
+def is_fund_or_plan(user: Viewer, obj: Any) -> bool:
+    return isinstance(obj, Fund | PlanRevision)
+
+
+rules.add_perm("funding.create_partnership", may_create_partnership)
+rules.add_perm(
+    "funding.manage_partnership",
+    is_partnership & (is_chair | is_site_admin | organises_without_chair),
+)
+rules.add_perm("funding.end_membership", own_seat | manages_partnership_of)
+rules.add_perm("funding.create_fund", is_site_admin | officer_for)
+rules.add_perm("funding.revise_plan", is_fund_or_plan & (is_chair | is_treasurer))
+
+
+# --- Participatory-budgeting rounds ----------------------------------------------------------
 
 
 def _fund_of(obj: object) -> Fund | None:
@@ -39,20 +243,6 @@ def _fund_of(obj: object) -> Fund | None:
     return None
 
 
-def current_roles(user: Viewer, partnership_id: int) -> frozenset[str]:
-    """The roles `user` holds today on the partnership (empty when they hold no seat)."""
-    if not _signed_in(user):
-        return frozenset()
-    return cached(
-        ("funding.roles", user.pk, partnership_id),
-        lambda: frozenset(
-            Membership.objects.filter(
-                partnership_id=partnership_id, user=user, left_on__isnull=True
-            ).values_list("role", flat=True)
-        ),
-    )
-
-
 def fund_ward_ids(fund: Fund) -> frozenset[int]:
     prefetched = getattr(fund, "_prefetched_objects_cache", {}).get("wards")
     if prefetched is not None:
@@ -61,18 +251,6 @@ def fund_ward_ids(fund: Fund) -> frozenset[int]:
         ("funding.ward_ids", fund.pk),
         lambda: frozenset(fund.wards.values_list("pk", flat=True)),
     )
-
-
-@rules.predicate
-def is_chair(user: Viewer, obj: object) -> bool:
-    fund = _fund_of(obj)
-    return fund is not None and MemberRole.CHAIR in current_roles(user, fund.partnership_id)
-
-
-@rules.predicate
-def is_current_member(user: Viewer, obj: object) -> bool:
-    fund = _fund_of(obj)
-    return fund is not None and bool(current_roles(user, fund.partnership_id))
 
 
 @rules.predicate

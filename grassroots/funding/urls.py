@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grassroots.funding.views import giving, pbround
+from grassroots.funding.views import giving, partners, pbround, plans
 
 app_name = "funding"
 
@@ -28,4 +28,30 @@ urlpatterns += [
     path("rounds/<int:pk>/results/", pbround.results, name="round_results"),
     path("<slug:slug>/rounds/", pbround.round_list, name="rounds"),
     path("<slug:slug>/rounds/new/", pbround.round_new, name="round_new"),
+]
+
+# Funds, plans and partnerships. `<slug:slug>/` (a fund's page) answers any one-word address
+# under /funds/: a page of one word ("/funds/grants/") must come before it in this list, and
+# its word must be in `services.partners.RESERVED_SLUGS` so no fund takes it.
+urlpatterns += [
+    path("", partners.fund_list, name="list"),
+    path("new/", partners.fund_new, name="fund_new"),
+    path("partnerships/new/", partners.partnership_new, name="partnership_new"),
+    path("partnerships/<slug:slug>/", partners.partnership_detail, name="partnership"),
+    path("partnerships/<slug:slug>/members/add/", partners.member_add, name="member_add"),
+    path(
+        "partnerships/<slug:slug>/members/<int:pk>/", partners.member_change, name="member_change"
+    ),
+    path(
+        "partnerships/<slug:slug>/members/<int:pk>/leave/",
+        partners.member_end,
+        name="member_end",
+    ),
+    path("partnerships/<slug:slug>/quorum/", partners.quorum, name="quorum"),
+    path("<slug:slug>/", partners.fund_detail, name="fund"),
+    path("<slug:slug>/plan/", plans.plan_history, name="plan_history"),
+    path("<slug:slug>/plan/revise/", plans.plan_revise, name="plan_revise"),
+    path("<slug:slug>/plan/carry-in/", plans.plan_carry_in, name="plan_carry_in"),
+    path("<slug:slug>/plan/compare/", plans.plan_compare, name="plan_compare"),
+    path("<slug:slug>/plan/<int:number>/", plans.plan_revision, name="plan_revision"),
 ]
