@@ -47,17 +47,22 @@ def profile_of(ballots: Sequence[frozenset[str]]) -> pb.Profile:
     return pb.Profile(ballots=tuple(ballots))
 
 
+def min_votes_of(round_: Round) -> int:
+    return max(round_.min_votes, 1)
+
+
 def run_rule(
     round_: Round, costs: Mapping[str, int], ballots: Sequence[frozenset[str]]
 ) -> pb.Result:
-    """Count with the round's rule."""
+    """Count with the round's rule. A project nobody voted for is never funded: greedy needs
+    at least one vote (equal shares never buys a project without supporters)."""
     instance, profile = instance_of(round_, costs), profile_of(ballots)
     if round_.rule == RoundRule.GREEDY:
         return pb.greedy(
             instance,
             profile,
             skip=round_.greedy_variant == GreedyVariant.SKIP,
-            min_votes=round_.min_votes,
+            min_votes=min_votes_of(round_),
         )
     return pb.equal_shares(
         instance,

@@ -40,6 +40,8 @@ def explain(project: Mapping[str, Any], titles: Mapping[str, str]) -> str:
         reason = Reason(project.get("reason", ""))
     except ValueError:
         return _("Funded.") if project.get("funded") else _("Not funded.")
+    if reason == Reason.TOO_FEW_VOTES and votes == 0:
+        reason = Reason.NO_SUPPORTERS
     match reason:
         case Reason.FUNDED_BY_VOTES:
             text = ngettext(

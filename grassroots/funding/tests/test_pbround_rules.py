@@ -52,7 +52,8 @@ def _direct(round_: Round) -> pb.Result:
             instance,
             profile,
             skip=round_.greedy_variant == "skip",
-            min_votes=round_.min_votes,
+            # A project nobody voted for is never funded (pbround_count.min_votes_of).
+            min_votes=max(round_.min_votes, 1),
         )
     return pb.equal_shares(
         instance,
@@ -94,6 +95,19 @@ def test_counting_matches_pb_directly(settings_: dict[str, object], client: Clie
         assert row.why not in ("Funded.", "Not funded.")
         assert row.why.startswith("Funded") is row.funded
         assert escape(row.why) in page
+
+
+@pytest.mark.parametrize("rule", ["greedy", "mes"])
+def test_a_project_nobody_voted_for_is_not_funded(rule: str) -> None:
+    place = build_pb_place(RoundPhase.VOTING, budget_pence=100_000, rule=rule)
+    a, b = add_proposals(place.round, place.resident, 10_000, 10_000)
+    add_ballots(place.round, [a])
+    set_phase(place.round, RoundPhase.CLOSED)
+    services.round_count(actor=place.chair, round_=place.round)
+    round_ = Round.objects.get()
+    assert round_.result["funded"] == [str(a.pk)]
+    why = {r.id: r.why for r in result_rows(round_)}
+    assert why[str(b.pk)] == "Not funded. Nobody voted for it."
 
 
 def test_mes_explanations_say_what_supporters_paid_or_had() -> None:
