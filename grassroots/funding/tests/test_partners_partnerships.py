@@ -398,7 +398,7 @@ def test_the_page_says_exactly_what_is_missing(world: World) -> None:
     assert "It has 5 members: it needs at least 8." in body
     assert "residents" not in body.split("data-problems")[1].split("</ul>")[0]
     assert "Former members" in body
-    for seat in world.area.members[:2]:
+    for _ in range(2):  # two more members, both there for an organisation
         services.membership_add(
             actor=world.person("site admin"),
             partnership=partnership,
@@ -406,7 +406,6 @@ def test_the_page_says_exactly_what_is_missing(world: World) -> None:
             is_resident=False,
             represents="A housing association",
         )
-        del seat
     body = Client().get(partnership.get_absolute_url()).content.decode()
     assert "It has 7 members: it needs at least 8." in body
     assert "Only 3 of its 7 members are residents: at least half must be." in body
@@ -445,3 +444,38 @@ def test_the_group_page_links_to_its_partnership(world: World) -> None:
         "Set up a neighbourhood-fund partnership"
         not in Client().get(other_group.get_absolute_url()).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"role": "", "resident": "yes"}, "Choose the member’s role"),
+        ({"role": "president", "resident": "yes"}, "Choose the member’s role"),
+        ({"role": "member", "resident": ""}, "Say whether they are a resident member"),
+        ({"role": "member", "resident": "no", "represents": "x" * 201}, "200 characters"),
+        ({"role": "member", "resident": "no", "represents": "Bad\x07"}, "control characters"),
+        ({"role": "chair", "resident": "yes"}, "already has a chair"),
+        ({"role": "treasurer", "resident": "yes"}, "already has a treasurer"),
+        ({"role": "member", "resident": "yes", "represents": "A charity"}, "organisation"),
+    ],
+)
+def test_bad_input_when_changing_a_seat(world: World, data: dict[str, str], message: str) -> None:
+    seat = world.area.member(MemberRole.MEMBER)
+    before = _seats(world)
+    response = _client(world, "chair").post(
+        reverse("funding:member_change", args=[world.area.partnership.slug, seat.pk]), data
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert message in body
+    assert _seats(world) == before
+
+
+def test_a_seat_of_another_partnership_is_not_found_here(world: World) -> None:
+    theirs = world.other.members[3]
+    url = reverse("funding:member_change", args=[world.area.partnership.slug, theirs.pk])
+    assert _client(world, "chair").get(url).status_code == 404
+    leave = reverse("funding:member_end", args=[world.area.partnership.slug, theirs.pk])
+    assert _client(world, "chair").post(leave).status_code == 404
+    assert Membership.objects.get(pk=theirs.pk).left_on is None
