@@ -199,7 +199,7 @@ def grant_records(grants: Iterable[Grant]) -> list[GrantRecord360]:
                 funder_name=fund.funder_name,
                 programme_code=f"{prefix()}-fund-{fund.slug}",
                 programme_title=fund.name,
-                programme_url=absolute(reverse("funding:grants", kwargs={"slug": fund.slug})),
+                programme_url=absolute(fund.get_absolute_url()),
                 places=places,
                 priority=grant.plan_line.title if grant.plan_line is not None else "",
                 priority_ref=grant.plan_line.ref if grant.plan_line is not None else "",
@@ -265,7 +265,7 @@ def package(fund: Fund | None = None) -> dict[str, Any]:
         title = _("Grants from %(fund)s") % {"fund": fund.name}
         identifier = f"{prefix()}-fund-{fund.slug}"
         download = absolute(reverse("funding:grants_json", kwargs={"slug": fund.slug}))
-        access = absolute(reverse("funding:grants", kwargs={"slug": fund.slug}))
+        access = absolute(fund.get_absolute_url())
     else:
         title = _("Grants from every fund on %(site)s") % {"site": settings.SITE_NAME}
         identifier = f"{prefix()}-all"

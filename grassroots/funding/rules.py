@@ -34,6 +34,20 @@ Participatory-budgeting rounds (tests/test_pbround_permissions.py):
 - `funding.check_proposal`, with a round or a proposal: the partnership's current members and
   site admins.
 - `funding.count_round`, with a round: the partnership's chair and site admins.
+
+Applications, decisions and grants' money (tests/test_grants_permissions.py):
+
+- `funding.apply`, with an initiative or a group: its acting leads (the initiatives app's
+  `initiatives.edit_initiative`) or the organisers of a group that is not archived.
+- `funding.withdraw`, with an application: those acting for its applicant.
+- `funding.see_application`: current members, those acting for the applicant, site admins.
+- `funding.declare`: any current member. `funding.propose` (a motion) and `funding.vote`
+  (object: the motion): current members without a declared interest in the application (as
+  at a meeting, anyone may move; the chair puts it to the vote). `funding.close_motion`: the
+  chair.
+- `funding.pay`, `funding.vary`, `funding.take_back`, `funding.close_grant`,
+  `funding.correct`, with a grant: the partnership's current treasurer only.
+- `funding.see_grant_money`, with a grant: current members, the grantee's side, site admins.
 """
 
 from __future__ import annotations
@@ -42,6 +56,7 @@ import datetime
 from typing import Any, TypeGuard
 
 import rules
+from django.db.models import Model
 from django.utils import timezone
 
 from grassroots.accounts.models import OfficerPost, User
@@ -51,6 +66,7 @@ from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import cached
 from grassroots.funding.models import (
     Application,
+    Declaration,
     Fund,
     Grant,
     MemberRole,
@@ -63,6 +79,7 @@ from grassroots.funding.models import (
 )
 from grassroots.groups.models import Group
 from grassroots.groups.selectors import is_organiser
+from grassroots.initiatives.models import Initiative
 from grassroots.places.models import Council
 
 # --- Who sits on the partnership: shared by every part of the funding app ---------------------
@@ -268,3 +285,114 @@ rules.add_perm("funding.propose_project", signed_in & lives_in_area)
 rules.add_perm("funding.check_proposal", signed_in & (is_current_member | is_site_admin))
 rules.add_perm("funding.vote_in_round", signed_in & lives_in_area)
 rules.add_perm("funding.count_round", signed_in & (is_chair | is_site_admin))
+
+
+# --- Applications, decisions and grants' money (helper grants) --------------------------------
+
+
+def partnership_of(obj: object) -> Partnership | None:
+    """The partnership deciding about `obj` (a partnership, fund, application, motion, grant)."""
+    if isinstance(obj, Partnership):
+        return obj
+    if isinstance(obj, Motion):
+        return obj.application.fund.partnership
+    if isinstance(obj, Application | Grant):
+        return obj.fund.partnership
+    return None
+
+
+def seat_of(user: Viewer, partnership: Partnership | None) -> Membership | None:
+    """The user's current seat on `partnership`, remembered for the request."""
+    if partnership is None or not _signed_in(user):
+        return None
+    return cached(
+        ("funding.seat_row", partnership.pk, user.pk),
+        lambda: Membership.objects.filter(
+            partnership=partnership, user=user, left_on__isnull=True
+        ).first(),
+    )
+
+
+def declared_ids(application: Application) -> frozenset[int]:
+    """The memberships that declared an interest in `application`."""
+    return cached(
+        ("funding.declared", application.pk),
+        lambda: frozenset(
+            Declaration.objects.filter(application=application).values_list(
+                "membership_id", flat=True
+            )
+        ),
+    )
+
+
+def _application_of(obj: object) -> Application | None:
+    if isinstance(obj, Application):
+        return obj
+    if isinstance(obj, Motion):
+        return obj.application
+    if isinstance(obj, Grant):
+        return obj.application
+    return None
+
+
+@rules.predicate
+def has_declared(user: Viewer, obj: object) -> bool:
+    """A member with a declared interest in the application (or the motion's application)."""
+    application = _application_of(obj)
+    seat = seat_of(user, partnership_of(obj))
+    return application is not None and seat is not None and seat.pk in declared_ids(application)
+
+
+def acts_for(user: Viewer, applicant: Model | None) -> bool:
+    """May `user` act for this applicant: an acting lead of an initiative (the initiatives
+    app's own rule) or an organiser of a group that is not archived."""
+    if not _signed_in(user) or applicant is None:
+        return False
+    if isinstance(applicant, Initiative):
+        return bool(user.has_perm("initiatives.edit_initiative", applicant))
+    if isinstance(applicant, Group):
+        return applicant.archived_at is None and is_organiser(user, applicant)
+    return False
+
+
+@rules.predicate
+def may_act_for(user: Viewer, applicant: Model | None) -> bool:
+    return acts_for(user, applicant)
+
+
+@rules.predicate
+def is_applicant(user: Viewer, obj: object) -> bool:
+    """Acts for the application's applicant (or the grant's application's)."""
+    application = _application_of(obj)
+    if application is None:
+        return False
+    return acts_for(user, application.initiative or application.group)
+
+
+member = signed_in & is_current_member
+treasurer = signed_in & is_treasurer
+
+# Object: the initiative or group applying (the service checks the fund's side).
+rules.add_perm("funding.apply", signed_in & may_act_for)
+# Object: an application. Whether it is still waiting is the service's check.
+rules.add_perm("funding.withdraw", signed_in & is_applicant)
+rules.add_perm(
+    "funding.see_application", signed_in & (is_current_member | is_applicant | is_site_admin)
+)
+rules.add_perm("funding.declare", member)
+# Any member without an interest may put a motion (as at a meeting: anyone may move, the chair
+# puts it to the vote); the chair closes it.
+rules.add_perm("funding.propose", member & ~has_declared)
+# Object: a motion.
+rules.add_perm("funding.vote", member & ~has_declared)
+rules.add_perm("funding.close_motion", signed_in & is_chair)
+# Object: a grant. Only the partnership's current treasurer moves money.
+rules.add_perm("funding.pay", treasurer)
+rules.add_perm("funding.vary", treasurer)
+rules.add_perm("funding.close_grant", treasurer)
+rules.add_perm("funding.take_back", treasurer)
+rules.add_perm("funding.correct", treasurer)
+# Object: a grant. Its money page: the partnership, the grantee, site admins.
+rules.add_perm(
+    "funding.see_grant_money", signed_in & (is_current_member | is_applicant | is_site_admin)
+)

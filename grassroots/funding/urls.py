@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grassroots.funding.views import giving, partners, pbround, plans
+from grassroots.funding.views import applications, giving, grant_money, partners, pbround, plans
 
 app_name = "funding"
 
@@ -11,6 +11,28 @@ urlpatterns: list = [  # type: ignore[type-arg]
     path("<slug:slug>/grants/", giving.grant_list, name="grants"),
     path("<slug:slug>/grants.json", giving.grants_json, name="grants_json"),
     path("<slug:slug>/grants.csv", giving.grants_csv, name="grants_csv"),
+]
+
+# Applications, declarations, decisions and grants' money (helper grants).
+urlpatterns += [
+    path("applications/<int:pk>/", applications.application_detail, name="application"),
+    path("applications/<int:pk>/withdraw/", applications.withdraw, name="withdraw"),
+    path("applications/<int:pk>/declare/", applications.declare, name="declare"),
+    path("applications/<int:pk>/motion/", applications.propose, name="propose"),
+    path("motions/<int:pk>/vote/", applications.vote, name="vote"),
+    path("motions/<int:pk>/close/", applications.close_motion, name="close_motion"),
+    path("grants/<int:pk>/money/", grant_money.grant_money_page, name="grant_money"),
+    path("grants/<int:pk>/pay/", grant_money.pay, name="pay"),
+    path("grants/<int:pk>/vary/", grant_money.vary, name="vary"),
+    path("grants/<int:pk>/returned/", grant_money.take_back, name="take_back"),
+    path("grants/<int:pk>/close/", grant_money.close, name="close_grant"),
+    path(
+        "grants/<int:pk>/transactions/<int:transaction_pk>/correct/",
+        grant_money.correct,
+        name="correct",
+    ),
+    path("<slug:slug>/apply/", applications.apply, name="apply"),
+    path("<slug:slug>/applications/", applications.fund_applications, name="applications"),
 ]
 
 # Participatory-budgeting rounds (helper pbround).

@@ -35,7 +35,7 @@ MAX_DESCRIPTION = 5000
 MAX_HORIZON = 25
 # Addresses under /funds/ that a fund's slug must not take.
 RESERVED_SLUGS = frozenset(
-    {"new", "partnerships", "applications", "grants", "rounds", "export", "reports"}
+    {"new", "partnerships", "applications", "motions", "grants", "rounds", "export", "reports"}
 )
 
 

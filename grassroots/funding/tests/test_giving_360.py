@@ -108,6 +108,7 @@ def test_a_fund_export_is_a_valid_360giving_package(
         },
     ]
     assert park["grantProgramme"][0]["title"] == world.area.fund.name
+    assert park["grantProgramme"][0]["url"].endswith(world.area.fund.get_absolute_url())
     youth = by_id[world.youth.identifier]["recipientOrganization"][0]
     assert youth["id"] == "360G-grassroots-initiative-youth-club-nights"
     # A closed grant with money returned: worth what was paid less what came back.

@@ -146,6 +146,7 @@ def test_the_grants_list_pages_and_links_the_downloads(client: Client, world: Gi
     assert f"/funds/{fund.slug}/grants.json" in html
     assert f"/funds/{fund.slug}/grants.csv" in html
     assert f"/funds/{fund.slug}/report/" in html
+    assert f'href="{fund.get_absolute_url()}" class="govuk-back-link"' in html
     assert 'rel="next"' in html
     second = _page(client, f"/funds/{fund.slug}/grants/?page=2")
     assert second.count('<tr class="govuk-table__row">') == 5 + 1
