@@ -296,7 +296,7 @@ def proposal_check(
             text = _("Your proposal “%(title)s” is not eligible for %(round)s: %(reason)s")
         notify(
             recipients=[proposal.proposer],
-            kind=Kind.MODERATION,
+            kind=Kind.FUNDING,
             text=text % {"title": proposal.title, "round": round_.title, "reason": reason},
             url=round_.get_absolute_url(),
             exclude=actor,
