@@ -33,8 +33,9 @@ from grassroots.initiatives.models import Initiative, MemberRole, MembershipStat
 
 
 def application_for(viewer: Viewer, pk: int) -> Application | None:
-    """The application, if `viewer` may see it, with what its page shows."""
-    return (
+    """The application, if `viewer` may see it, with what its page shows. The query narrows
+    it down; the rule (`funding.see_application`) has the last word."""
+    application = (
         visible_applications(viewer, Application.objects.filter(pk=pk))
         .select_related(
             "fund__partnership__group",
@@ -62,6 +63,9 @@ def application_for(viewer: Viewer, pk: int) -> Application | None:
         )
         .first()
     )
+    if application is None or not viewer.has_perm("funding.see_application", application):
+        return None
+    return application
 
 
 @dataclass
@@ -153,11 +157,14 @@ def applicants_for(viewer: Viewer) -> tuple[list[Initiative], list[Group]]:
 
 
 def fund_applications(viewer: Viewer, fund: Fund) -> list[Application]:
-    return list(
-        visible_applications(viewer, fund.applications.all())
-        .select_related("initiative", "group", "plan_line")
+    """The fund's applications `viewer` may see (the rule has the last word, as on the page)."""
+    return [
+        application
+        for application in visible_applications(viewer, fund.applications.all())
+        .select_related("fund__partnership", "initiative", "group", "plan_line")
         .order_by("-submitted_at", "-pk")
-    )
+        if viewer.has_perm("funding.see_application", application)
+    ]
 
 
 @dataclass(frozen=True)
