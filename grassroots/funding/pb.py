@@ -29,6 +29,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from enum import StrEnum
 from fractions import Fraction
 
@@ -145,9 +146,10 @@ class Profile:
 
 def ballot_problems(instance: Instance, ballot: frozenset[str]) -> list[str]:
     """What is wrong with one ballot under the instance's limits (empty when nothing)."""
-    problems = [f"Project {pid} is not on the ballot paper." for pid in sorted(ballot - set(
-        p.id for p in instance.projects
-    ))]
+    problems = [
+        f"Project {pid} is not on the ballot paper."
+        for pid in sorted(pid for pid in ballot if pid not in instance)
+    ]
     if instance.max_projects is not None and len(ballot) > instance.max_projects:
         problems.append(f"It approves {len(ballot)} projects; at most {instance.max_projects}.")
     if instance.min_projects is not None and len(ballot) < instance.min_projects:
@@ -155,9 +157,8 @@ def ballot_problems(instance: Instance, ballot: frozenset[str]) -> list[str]:
     if instance.max_spend is not None and not problems:
         spend = instance.cost_of(ballot)
         if spend > instance.max_spend:
-            problems.append(
-                f"Its projects cost {_show(spend)} together; at most {_show(instance.max_spend)}."
-            )
+            limit = show_money(instance.max_spend)
+            problems.append(f"Its projects cost {show_money(spend)} together; at most {limit}.")
     return problems
 
 
@@ -184,7 +185,7 @@ class Explanation:
         """The reason in plain English (the command line's words; pages translate)."""
 
         def m(amount: Money | None) -> str:
-            return _show(amount or 0, currency)
+            return show_money(amount or 0, currency)
 
         votes = f"{self.votes} vote{'' if self.votes == 1 else 's'}"
         match self.reason:
@@ -271,18 +272,20 @@ def greedy(
     stopped_at: str | None = None
     for rank, project in enumerate(order, start=1):
         votes = scores[project.id]
-        base = {"project_id": project.id, "votes": votes, "cost": project.cost, "rank": rank}
+        base = partial(
+            Explanation, project_id=project.id, votes=votes, cost=project.cost, rank=rank
+        )
         if votes < min_votes:
-            explanations[project.id] = Explanation(
-                funded=False, reason=Reason.TOO_FEW_VOTES, min_votes=min_votes, **base
+            explanations[project.id] = base(
+                funded=False, reason=Reason.TOO_FEW_VOTES, min_votes=min_votes
             )
         elif stopped_at is not None:
-            explanations[project.id] = Explanation(
-                funded=False, reason=Reason.AFTER_FIRST_MISFIT, stopped_at=stopped_at, **base
+            explanations[project.id] = base(
+                funded=False, reason=Reason.AFTER_FIRST_MISFIT, stopped_at=stopped_at
             )
         elif project.cost <= left:
-            explanations[project.id] = Explanation(
-                funded=True, reason=Reason.FUNDED_BY_VOTES, left=_money(left), **base
+            explanations[project.id] = base(
+                funded=True, reason=Reason.FUNDED_BY_VOTES, left=_money(left)
             )
             funded.append(project.id)
             left -= project.cost
@@ -292,9 +295,7 @@ def greedy(
                 if project.cost > instance.budget
                 else Reason.DID_NOT_FIT
             )
-            explanations[project.id] = Explanation(
-                funded=False, reason=reason, left=_money(left), **base
-            )
+            explanations[project.id] = base(funded=False, reason=reason, left=_money(left))
             if not skip:
                 stopped_at = project.id
     name = "greedy" + ("" if skip else " (no skip)")
@@ -355,7 +356,8 @@ def _add_one(setup: _Setup, name: str) -> Result:
     leaves no room for any other project that could be bought. Shares in between two runs are
     skipped only when the run before them proved that they give the same outcome.
     """
-    plain = setup.run(0, track=True)
+    reach = 16  # how far ahead a run's bounds must hold (in raises); adapts as it goes
+    plain = setup.run(0, track=True, horizon=reach)
     previous: _Run | None = None
     run = plain
     runs = 1
@@ -363,6 +365,11 @@ def _add_one(setup: _Setup, name: str) -> Result:
         cost = setup.cost_of(run.funded)
         if cost > setup.budget_scaled:
             chosen = previous
+            if previous is not None and previous.k < run.k - 1:
+                # The same outcome held up to the raise just before this one: pabutools
+                # keeps that run, so its figures (shares, rho) are the ones to explain.
+                chosen = setup.run(run.k - 1, track=False)
+                runs += 1
             break
         if setup.exhaustive(run.funded, cost):
             chosen = run
@@ -370,7 +377,9 @@ def _add_one(setup: _Setup, name: str) -> Result:
         previous = run
         if run.next_k is None:  # pragma: no cover - a run always finds where it changes
             raise AssertionError("equal shares would not change however much was added")
-        run = setup.run(run.next_k, track=True)
+        jump = run.next_k - run.k
+        reach = max(4, 2 * jump)
+        run = setup.run(run.next_k, track=True, horizon=run.next_k + reach)
         runs += 1
     if chosen is None:  # pragma: no cover - the first run never overspends
         chosen = plain
@@ -456,12 +465,10 @@ class _Setup:
     def exhaustive(self, funded: list[int], cost: int) -> bool:
         """No project that equal shares could buy is left out and would still fit."""
         chosen = set(funded)
-        return all(
-            i in chosen or cost + self.cost[i] > self.budget_scaled for i in self.eligible
-        )
+        return all(i in chosen or cost + self.cost[i] > self.budget_scaled for i in self.eligible)
 
-    def run(self, k: int, *, track: bool) -> _Run:
-        return _Engine(self, k, track).run()
+    def run(self, k: int, *, track: bool, horizon: int | None = None) -> _Run:
+        return _Engine(self, k, track, horizon).run()
 
     def result(self, name: str, run: _Run, *, plain: _Run | None, runs: int) -> Result:
         scale = Fraction(self.scale)
@@ -470,15 +477,15 @@ class _Setup:
         raised = _money(Fraction(run.share * self.n, self.scale))
         explanations: dict[str, Explanation] = {}
         for i, project in enumerate(self.instance.projects):
-            base = {"project_id": project.id, "votes": self.votes[i], "cost": project.cost}
+            base = partial(
+                Explanation, project_id=project.id, votes=self.votes[i], cost=project.cost
+            )
             if i in self.free:
-                explanations[project.id] = Explanation(
-                    funded=True, reason=Reason.FUNDED_FREE, **base
-                )
+                explanations[project.id] = base(funded=True, reason=Reason.FUNDED_FREE)
             elif i in run.steps:
                 step, t, rho = run.steps[i]
                 by_completion = i not in in_plain
-                explanations[project.id] = Explanation(
+                explanations[project.id] = base(
                     funded=True,
                     reason=(
                         Reason.FUNDED_BY_COMPLETION if by_completion else Reason.FUNDED_EQUAL_SHARES
@@ -487,22 +494,18 @@ class _Setup:
                     rho=rho / scale if self.utility is Utility.CARDINALITY else rho,
                     max_share=_money(t / scale),
                     raised_budget=raised if by_completion else None,
-                    **base,
                 )
             elif i not in self.eligible:
-                explanations[project.id] = Explanation(
-                    funded=False, reason=_unsupported(project, self.votes[i]), **base
+                explanations[project.id] = base(
+                    funded=False, reason=_unsupported(project, self.votes[i])
                 )
             elif project.cost > self.instance.budget:
-                explanations[project.id] = Explanation(
-                    funded=False, reason=Reason.COSTS_MORE_THAN_BUDGET, **base
-                )
+                explanations[project.id] = base(funded=False, reason=Reason.COSTS_MORE_THAN_BUDGET)
             else:
-                explanations[project.id] = Explanation(
+                explanations[project.id] = base(
                     funded=False,
                     reason=Reason.SUPPORTERS_SHORT,
                     supporters_money=_money(run.money_left(i) / scale),
-                    **base,
                 )
         return Result(
             rule=name,
@@ -529,16 +532,24 @@ class _Engine:
     every run makes the same choices and funds the same projects.
     """
 
-    def __init__(self, setup: _Setup, k: int, track: bool) -> None:
+    def __init__(self, setup: _Setup, k: int, track: bool, horizon: int | None = None) -> None:
         self.s = setup
         self.k = k
         self.track = track
         self.share = setup.base_share + k * setup.grid
+        # The bounds need only hold up to this raise (the run then reports at most it).
+        self.horizon = horizon
+        self.far = None if horizon is None else setup.base_share + horizon * setup.grid
         size = setup.distinct
         self.a = np.zeros(size, dtype=object)
         self.b = np.ones(size, dtype=object)
         self.a[:] = 0
         self.b[:] = 1
+        # Lower bounds of the money, as lines (used only to bound each payment from above).
+        self.la = np.zeros(size, dtype=object)
+        self.lb = np.zeros(size, dtype=object)
+        self.la[:] = 0
+        self.lb[:] = 1
         self.step_of = np.zeros(size, dtype=np.int64)
         self.dens: list[int] = [1]
         self.value = np.full(size, float(self.share))
@@ -549,12 +560,56 @@ class _Engine:
 
     # -- exact money ------------------------------------------------------------------------
 
-    def _exact(self, idx: IntArray) -> tuple[ObjArray, ObjArray, int]:
-        """Exact money lines of some groups over the newest common denominator."""
+    def _exact(self, idx: IntArray, *, lower: bool = False) -> tuple[ObjArray, ObjArray, int]:
+        """Exact money lines (upper bounds, or lower ones) of some groups over the newest
+        common denominator; both equal the money at this share."""
         den = self.dens[-1]
         factors = np.array([den // d for d in self.dens], dtype=object)
         f = factors[self.step_of[idx]]
+        if lower:
+            return self.la[idx] * f, self.lb[idx] * f, den
         return self.a[idx] * f, self.b[idx] * f, den
+
+    def _payment_ceiling(
+        self, p: int, poor: IntArray, rich: IntArray, t: Fraction
+    ) -> tuple[Fraction, Fraction]:
+        """An upper bound of p's payment t as a line, valid up to the horizon.
+
+        Money is at least its lower line, and lower lines never fall as the share grows.
+        The payment is at most the T that solves: the rich pay T, each poor group pays its
+        lower line if that stays at most T up to the horizon, and otherwise what it has now
+        (which is less than T, and less than its money later). Lines keep their order over an
+        interval if they have it at both ends, so checking at the horizon is enough. When no
+        such line falls, t itself bounds the payment (payments only shrink as shares grow).
+        """
+        s = self.s
+        if self.far is None or not len(poor):
+            return t, Fraction(0)
+        la, lb, den = self._exact(poor, lower=True)
+        weights = s.weights_o[poor]
+        rich_weight = s.votes[p] - int(s.weights[poor].sum())
+        now = la + lb * self.share
+        far = self.far
+        at_far_lines = la + lb * far
+        moving = np.zeros(len(poor), dtype=bool)  # poor groups counted at today's money
+        for _ in range(8):
+            stay = ~moving
+            sum_a = int(np.dot(weights[stay], la[stay])) + int(np.dot(weights[moving], now[moving]))
+            sum_b = int(np.dot(weights[stay], lb[stay]))
+            ceil_a = Fraction(s.cost[p] * den - sum_a, rich_weight * den)
+            ceil_b = Fraction(-sum_b, rich_weight * den)
+            if ceil_b >= 0:
+                return t, Fraction(0)
+            at_far = (ceil_a + ceil_b * far) * den
+            crossing = stay & np.array([x > at_far for x in at_far_lines], dtype=bool)
+            if not crossing.any():
+                break
+            moving |= crossing
+        else:
+            return t, Fraction(0)
+        if moving.any() and max(now[moving]) > at_far:
+            return t, Fraction(0)
+        return ceil_a, ceil_b
 
     # -- conditions -------------------------------------------------------------------------
 
@@ -849,14 +904,21 @@ class _Engine:
             t = t_a + t_b * self.share
             remaining.discard(p)
             rivals.discard(p)
+            ceiling = (t, Fraction(0))
             if self.track:
-                self._choice_conditions(p, rho, rivals, lines, reach)
-            self._pay(t_a, t_b, poor, rich, a, b, den)
+                ceiling = self._payment_ceiling(p, poor, rich, t)
+                util = s.satisfaction[p]
+                self._choice_conditions(
+                    (ceiling[0] / util, ceiling[1] / util), rivals, lines, reach
+                )
+            self._pay(t_a, t_b, poor, rich, a, b, den, ceiling)
             self.evals.pop(p, None)
             funded.append(p)
             steps[p] = (len(funded), t, rho)
         if self.track:
             self._removal_conditions(sorted(rivals))
+        if self.horizon is not None:
+            self.next_k = min(self.next_k, float(self.horizon))
         next_k = None
         if self.track and self.next_k != _NEVER:
             next_k = max(self.k + 1, int(self.next_k))
@@ -883,6 +945,7 @@ class _Engine:
         a: ObjArray,
         b: ObjArray,
         den: int,
+        ceiling: tuple[Fraction, Fraction],
     ) -> None:
         """The poor supporters pay all they have; the rich pay t each.
 
@@ -892,14 +955,17 @@ class _Engine:
         T is the payment's lower-bound line, and max(0, x) is bounded by x or by its value now
         (whichever grows), or by 0 or a line from 0 now (for the poor, whose x is <= 0 now).
         """
+        rich_lower = self._exact(rich, lower=True)[:2] if self.track else None
         new_den = den
-        for d in (t_a.denominator, t_b.denominator):
+        for d in (t_a.denominator, t_b.denominator, ceiling[0].denominator, ceiling[1].denominator):
             new_den = new_den * d // math.gcd(new_den, d)
         up = new_den // den
+        far = self.far
+        base_den = new_den
         step = len(self.dens)
         self.dens.append(new_den)
-        shift_a = t_a.numerator * (new_den // t_a.denominator)
-        shift_b = t_b.numerator * (new_den // t_b.denominator)
+        shift_a = t_a.numerator * (base_den // t_a.denominator)
+        shift_b = t_b.numerator * (base_den // t_b.denominator)
         groups = np.concatenate((poor, rich))
         x_a = a * up - shift_a
         x_b = b * up - shift_b
@@ -909,15 +975,27 @@ class _Engine:
         new_b = np.empty(len(groups), dtype=object)
         for i in range(len(groups)):
             xa, xb = x_a[i], x_b[i]
-            if i < j:  # poor: nothing left now
+            if i < j and xb > 0 and far is not None and xa + xb * far <= 0:
+                # Still nothing left at the horizon, so nothing up to it.
+                new_a[i], new_b[i] = 0, 0
+            elif i < j:  # poor: nothing left now, and at most x's growth from now on
                 if xb <= 0:
                     new_a[i], new_b[i] = 0, 0
                 else:
                     new_a[i], new_b[i] = -xb * share, xb
             elif xb >= 0:
                 new_a[i], new_b[i] = xa, xb
-            else:
+            else:  # rich, x falling: at most what is left now
                 new_a[i], new_b[i] = xa + xb * share, 0
+        if self.track:
+            # Lower lines: the poor keep at least 0, the rich at least lower - ceiling.
+            assert rich_lower is not None
+            la, lb = rich_lower
+            c_a, c_b = ceiling
+            self.la[poor] = 0
+            self.lb[poor] = 0
+            self.la[rich] = la * up - c_a.numerator * (base_den // c_a.denominator)
+            self.lb[rich] = lb * up - c_b.numerator * (base_den // c_b.denominator)
         self.a[groups] = new_a
         self.b[groups] = new_b
         self.step_of[groups] = step
@@ -931,27 +1009,29 @@ class _Engine:
 
     def _choice_conditions(
         self,
-        p: int,
-        rho: Fraction,
+        rho: tuple[Fraction, Fraction],
         rivals: set[int],
         lines: dict[int, tuple[float, float, float, float]],
         reach: dict[int, tuple[float, float, float, float]],
     ) -> None:
         """Conditions under which p is still the one chosen in this step.
 
-        For larger shares p's rho can only fall, so it stays at most ``rho``; every other
-        project's rho stays above its lower-bound line. While each line stays above ``rho``,
-        p is still chosen (strictly above for a smaller id, which would win a tie). A project
-        that cannot be afforded now is also harmless while it stays out of reach.
+        ``rho`` is a line that bounds the chosen project's rho from above for larger shares;
+        every other project's rho stays above its lower-bound line. While each line stays
+        above ``rho``, p is still chosen (strictly above for a smaller id, which would win a
+        tie). A project that cannot be afforded now is also harmless while out of reach.
         """
         s = self.s
-        r = float(rho)
+        rho_a, rho_b = rho
+        ra, rb = float(rho_a), float(rho_b)
 
         def cheaper_lines(qs: list[int]) -> FloatArray:
             table = np.array([lines[q] for q in qs], dtype=np.float64).reshape(-1, 4)
             out = table.copy()
-            out[:, 0] = table[:, 0] - r
-            out[:, 2] = table[:, 2] + 4 * _ULP * (abs(r) + np.abs(table[:, 0]))
+            out[:, 0] = table[:, 0] - ra
+            out[:, 1] = table[:, 1] - rb
+            out[:, 2] = table[:, 2] + 4 * _ULP * (abs(ra) + np.abs(table[:, 0]))
+            out[:, 3] = table[:, 3] + 4 * _ULP * (abs(rb) + np.abs(table[:, 1]))
             return out
 
         def rival_exact(q: int) -> tuple[Fraction, Fraction]:
@@ -964,7 +1044,7 @@ class _Engine:
             scale = rich_weight * s.satisfaction[q]
             line_a = Fraction(s.cost[q]) - Fraction(int(np.dot(weights, qa)) if cut else 0, qden)
             line_b = -Fraction(int(np.dot(weights, qb)) if cut else 0, qden)
-            return line_a / scale - rho, line_b / scale
+            return line_a / scale - rho_a, line_b / scale - rho_b
 
         open_ = sorted(q for q in rivals if q not in reach)
         if open_:
@@ -991,7 +1071,9 @@ def _check_ballots(instance: Instance, profile: Profile) -> None:
     for number, ballot in enumerate(profile.ballots, start=1):
         for pid in ballot:
             if pid not in instance:
-                raise InvalidElection(f"Ballot {number} approves project {pid}, which is not listed.")
+                raise InvalidElection(
+                    f"Ballot {number} approves project {pid}, which is not listed."
+                )
 
 
 def _money(amount: Fraction | int) -> Money:
@@ -999,12 +1081,10 @@ def _money(amount: Fraction | int) -> Money:
     return amount.numerator if amount.denominator == 1 else amount
 
 
-def _show(amount: Money, currency: str = "") -> str:
+def show_money(amount: Money, currency: str = "") -> str:
     amount = Fraction(amount)
-    if amount.denominator == 1:
-        text = f"{amount.numerator:,}"
-    else:
-        text = f"{float(amount):,.2f}"
+    whole = amount.denominator == 1
+    text = f"{amount.numerator:,}" if whole else f"{float(amount):,.2f}"
     return f"{text} {currency}".strip() if currency else text
 
 
