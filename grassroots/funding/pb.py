@@ -29,9 +29,9 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from enum import StrEnum
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt

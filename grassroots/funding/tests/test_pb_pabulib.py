@@ -2,15 +2,15 @@
 
 pabutools is slow on the largest files (minutes for equal shares with the add-one completion,
 which it reruns for every currency unit added to each voter's share), so the pairs in
-``PABUTOOLS_SLOW`` are compared only with ``PB_REFERENCE=all`` in the environment; ours runs
-on every file and rule either way.
+``PABUTOOLS_SLOW`` run only with ``PB_REFERENCE=all`` in the environment (about an hour,
+most of it pabutools on Łódź 2022 and Warsaw-Wola); ``python -m bench pb`` runs ours on all
+of them and pabutools up to a time cap.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -43,8 +43,6 @@ PABUTOOLS_SLOW = {("Poland_Lodz_2022.pb", rule) for rule in reference.RULES} | {
     )
     for rule in ADD_ONE
 }
-# Ours, on any file and rule (the target is 1 s; see bench/README.md for the figures).
-OURS_LIMIT = 120.0
 
 
 @functools.cache
@@ -60,16 +58,14 @@ def theirs(name: str) -> reference.Election:
 @pytest.mark.parametrize("rule", list(reference.RULES))
 @pytest.mark.parametrize("name", FILES)
 def test_same_funded_projects_as_pabutools(shared_data: Path, name: str, rule: str) -> None:
+    if (name, rule) in PABUTOOLS_SLOW and os.environ.get("PB_REFERENCE") != "all":
+        pytest.skip("pabutools takes minutes on this one; PB_REFERENCE=all compares it")
     election = ours(name)
     reference_rule, our_rule = reference.RULES[rule]
-    started = time.perf_counter()
     result = our_rule(election.instance, election.profile)
-    assert time.perf_counter() - started < OURS_LIMIT
     assert result.total_cost <= election.instance.budget
     assert set(result.explanations) == {p.id for p in election.instance.projects}
     assert {i for i, e in result.explanations.items() if e.funded} == result.funded_set
-    if (name, rule) in PABUTOOLS_SLOW and os.environ.get("PB_REFERENCE") != "all":
-        pytest.skip("pabutools takes too long on this one; PB_REFERENCE=all compares it")
     assert result.funded_set == reference_rule(theirs(name))
 
 
