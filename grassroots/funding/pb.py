@@ -601,7 +601,7 @@ class _Engine:
             if ceil_b >= 0:
                 return t, Fraction(0)
             at_far = (ceil_a + ceil_b * far) * den
-            crossing = stay & np.array([x > at_far for x in at_far_lines], dtype=bool)
+            crossing = stay & (at_far_lines * at_far.denominator > at_far.numerator).astype(bool)
             if not crossing.any():
                 break
             moving |= crossing
@@ -971,22 +971,23 @@ class _Engine:
         x_b = b * up - shift_b
         share = self.share
         j = len(poor)
-        new_a = np.empty(len(groups), dtype=object)
-        new_b = np.empty(len(groups), dtype=object)
-        for i in range(len(groups)):
-            xa, xb = x_a[i], x_b[i]
-            if i < j and xb > 0 and far is not None and xa + xb * far <= 0:
-                # Still nothing left at the horizon, so nothing up to it.
-                new_a[i], new_b[i] = 0, 0
-            elif i < j:  # poor: nothing left now, and at most x's growth from now on
-                if xb <= 0:
-                    new_a[i], new_b[i] = 0, 0
-                else:
-                    new_a[i], new_b[i] = -xb * share, xb
-            elif xb >= 0:
-                new_a[i], new_b[i] = xa, xb
-            else:  # rich, x falling: at most what is left now
-                new_a[i], new_b[i] = xa + xb * share, 0
+        new_a = x_a.copy()
+        new_b = x_b.copy()
+        is_poor = np.arange(len(groups)) < j
+        rising = (x_b > 0).astype(bool)
+        if far is not None:
+            # Still nothing left at the horizon, so nothing up to it.
+            rising &= ~(is_poor & ((x_a + x_b * far) <= 0).astype(bool))
+        # The poor have nothing left now, and at most x's growth from now on.
+        nothing = is_poor & ~rising
+        new_a[nothing] = 0
+        new_b[nothing] = 0
+        growing = is_poor & rising
+        new_a[growing] = -x_b[growing] * share
+        # The rich keep x, or at most what is left now if x falls.
+        falling = ~is_poor & (x_b < 0).astype(bool)
+        new_a[falling] = x_a[falling] + x_b[falling] * share
+        new_b[falling] = 0
         if self.track:
             # Lower lines: the poor keep at least 0, the rich at least lower - ceiling.
             assert rich_lower is not None
@@ -1000,12 +1001,9 @@ class _Engine:
         self.b[groups] = new_b
         self.step_of[groups] = step
         self.value[poor] = 0.0
-        self.value[rich] = np.array(
-            [(x + y * share) / new_den for x, y in zip(new_a[j:], new_b[j:], strict=True)],
-            dtype=np.float64,
-        )
-        self.af[groups] = np.array([x / new_den for x in new_a], dtype=np.float64)
-        self.bf[groups] = np.array([y / new_den for y in new_b], dtype=np.float64)
+        self.value[rich] = _floats(new_a[j:] + new_b[j:] * share, new_den)
+        self.af[groups] = _floats(new_a, new_den)
+        self.bf[groups] = _floats(new_b, new_den)
 
     def _choice_conditions(
         self,
@@ -1058,6 +1056,19 @@ class _Engine:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
+
+
+def _floats(numerators: ObjArray, den: int) -> FloatArray:
+    """numerators / den as floats, within a few units in the last place.
+
+    Dividing big integers exactly is slow; dropping the same low bits from both first
+    keeps 900 bits of the denominator, far more than a float holds.
+    """
+    drop = max(0, den.bit_length() - 900)
+    if drop:
+        numerators = numerators >> drop
+        den >>= drop
+    return np.array(numerators, dtype=np.float64) / float(den)
 
 
 def _check_money(amount: object, what: str) -> None:
