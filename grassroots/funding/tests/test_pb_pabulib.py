@@ -23,14 +23,15 @@ from grassroots.funding.tests import reference
 FOLDER = SHARED_DATA / "pabulib"
 FILES = sorted(p.name for p in FOLDER.glob("*.pb")) if FOLDER.is_dir() else ["(none)"]
 ADD_ONE = ("mes-cost-add1", "mes-card-add1")
-# pabutools' time here (2-core machine), seconds: Łódź 2022 (90,000 voters) 25-37 for each
-# plain rule; the add-one completion 8 to more than 60 on the files below.
+# pabutools' time here (2-core machine), seconds: Łódź 2022 (90,000 voters) 20-37 for each
+# plain rule; the add-one completion from 3 (quiet machine) to hours on the files below.
 PABUTOOLS_SLOW = {("Poland_Lodz_2022.pb", rule) for rule in reference.RULES} | {
     (name, rule)
     for name in (
         "Poland_Gdynia_2024.pb",
         "Poland_Lodz_2022_Im._Jozefa_Montwilla-Mireckiego.pb",
         "Poland_Lodz_2023_Chojny.pb",
+        "Poland_Lodz_2024_Rokicie.pb",
         "Poland_Lodz_2025_Olechow-Janow.pb",
         "Poland_Warszawa_2017_Wilanow_Obszar_II.pb",
         "Poland_Warszawa_2018_Bialoleka_obszar_3.pb",
