@@ -37,6 +37,8 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("SITE_NAME", default="Grassroots")
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="the council")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The prefix 360Giving registered for this publisher: grant identifiers are "<prefix>-<id>".
+GRANTS_360_PREFIX = env.str("GRANTS_360_PREFIX", default="360G-grassroots")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -46,6 +46,7 @@ urlpatterns = [
     path("conversations/", include("grassroots.conversations.urls")),
     path("events/", include("grassroots.events.urls")),
     path("priorities/", include("grassroots.priorities.urls")),
+    path("funds/", include("grassroots.funding.urls")),
     path("opinions/", include("grassroots.opinions.urls")),
     path("following/", include("grassroots.following.urls")),
     path("moderation/", include("grassroots.moderation.urls")),

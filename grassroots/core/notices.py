@@ -37,6 +37,7 @@ class Kind(models.TextChoices):
     EVENT_REMINDER = "event_reminder", _("Reminders the day before an event you are going to")
     FOLLOWING = "following", _("News from initiatives, wards, groups and conversations you follow")
     MODERATION = "moderation", _("Moderators' decisions about what you posted or reported")
+    FUNDING = "funding", _("Decisions about money your initiatives and groups applied for")
 
 
 class Deliverer(Protocol):

@@ -35,6 +35,8 @@ DEFAULT_RATES: dict[str, list[str]] = {
     "suggestion": ["5/m", "20/h"],
     # Statements in an opinion map: each waits for a moderator, so a handful is plenty.
     "statement": ["5/m", "20/h"],
+    # Proposals in a participatory-budgeting round: each is checked by the partnership.
+    "pb_proposal": ["5/m", "20/h"],
 }
 _PERIOD_WORDS = {"s": "a few seconds", "m": "a minute", "h": "an hour", "d": "a day"}
 
