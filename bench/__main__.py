@@ -5,8 +5,9 @@
 
 The national data set, the load benchmark on it and the digest job (bench.digest) take
 minutes and need PostgreSQL, and the conversation and events pages (bench.conversation) take
-a few minutes, so they run only when named; bench.refapp is the load benchmark's WSGI module,
-not a benchmark.
+a few minutes, and so do the opinion-map engine (bench.opinions) and the budgeting rules
+next to pabutools (bench.pb), so they run only when named; bench.refapp is the load
+benchmark's WSGI module, not a benchmark.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
-OPT_IN = {"national", "load", "refapp", "digest", "conversation", "opinions"}
+OPT_IN = {"national", "load", "refapp", "digest", "conversation", "opinions", "pb"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,8 +2,8 @@
 rules (`pb.py`), and the rules' answer turned into what `Round.result` keeps.
 
 Project ids are the proposals' primary keys as strings (so ties break in plain string order,
-as in pabutools). Every project gets one explanation: a reason code and the figures behind it;
-`pbround_explain` turns them into sentences in the reader's language.
+as in pabutools); money is pence. Every project keeps one explanation: `pb.Reason`'s code and
+the figures behind it, in whole pence (`pbround_explain` words them in the reader's language).
 
 `Round.result` (a JSON object):
 
@@ -11,44 +11,19 @@ as in pabutools). Every project gets one explanation: a reason code and the figu
      "budget_pence": 500000, "ballots": 120, "total_cost_pence": 480000,
      "funded": ["12", "9"],                    # in the order the rule chose them
      "projects": [{"id": "12", "title": "…", "votes": 80, "cost_pence": 300000,
-                   "funded": true, "reason": "funded", "figures": {…}}, …],
+                   "funded": true, "reason": "funded_by_votes", "figures": {…}}, …],
      "grants": {"12": 41, "9": 42}}            # proposal id -> grant id
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
-from django.utils.translation import gettext as _
-
-from grassroots.core.services import ServiceError
+from grassroots.funding import pb
 from grassroots.funding.models import GreedyVariant, Round, RoundRule
-
-
-@dataclass(frozen=True)
-class Explanation:
-    reason: str
-    figures: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    funded: list[str]  # in the order the rule chose them
-    explanations: dict[str, Explanation]
-
-
-# Reason codes (pbround_explain has a sentence for each).
-FUNDED = "funded"  # greedy: its turn came and it fitted
-TOO_FEW_VOTES = "too-few-votes"  # greedy with a threshold
-DID_NOT_FIT = "did-not-fit"  # greedy: its turn came and it cost more than was left
-STOPPED = "stopped"  # greedy without skipping: an earlier project did not fit
-NO_VOTES = "no-votes"
-MES_FUNDED = "mes-funded"  # its supporters shared its cost
-MES_FUNDED_COMPLETION = "mes-funded-completion"  # funded once the budget was raised
-MES_SHORT = "mes-short"  # its supporters had too little left between them
-MES_LEFTOVER = "mes-leftover"  # funded with what Equal Shares left over (the greedy top-up)
 
 
 def votes_of(costs: Mapping[str, int], ballots: Sequence[frozenset[str]]) -> dict[str, int]:
@@ -60,63 +35,64 @@ def votes_of(costs: Mapping[str, int], ballots: Sequence[frozenset[str]]) -> dic
     return votes
 
 
-def greedy_order(costs: Mapping[str, int], votes: Mapping[str, int]) -> list[str]:
-    """Most votes first; ties in plain string order of the ids (pabutools' tie-breaking)."""
-    return sorted(costs, key=lambda p: (-votes[p], p))
+def instance_of(round_: Round, costs: Mapping[str, int]) -> pb.Instance:
+    return pb.Instance(
+        budget=round_.budget_pence,
+        projects=tuple(pb.Project(id=p, cost=costs[p]) for p in sorted(costs)),
+        max_spend=round_.ballot_limit_pence,
+    )
 
 
-def explain_greedy(
-    round_: Round, costs: Mapping[str, int], votes: Mapping[str, int], funded: Sequence[str]
-) -> dict[str, Explanation]:
-    """Why each project was or was not funded by greedy: walking the projects in the order of
-    votes, the money left when its turn came. `funded` is the rules' answer; the walk follows
-    it, so the explanation never disagrees with the result."""
-    chosen = set(funded)
-    left = round_.budget_pence
-    stopped_at: str | None = None
-    out: dict[str, Explanation] = {}
-    for rank, project in enumerate(greedy_order(costs, votes), start=1):
-        figures: dict[str, Any] = {
-            "rank": rank,
-            "votes": votes[project],
-            "cost": costs[project],
-            "left": left,
-        }
-        if project in chosen:
-            left -= costs[project]
-            out[project] = Explanation(FUNDED, {**figures, "left_after": left})
-        elif votes[project] == 0:
-            out[project] = Explanation(NO_VOTES, figures)
-        elif votes[project] < round_.min_votes:
-            out[project] = Explanation(TOO_FEW_VOTES, {**figures, "min_votes": round_.min_votes})
-        elif stopped_at is not None:
-            out[project] = Explanation(STOPPED, {**figures, "blocker": stopped_at})
-        else:
-            out[project] = Explanation(DID_NOT_FIT, figures)
-            if round_.greedy_variant == GreedyVariant.NO_SKIP:
-                stopped_at = project
-    return out
+def profile_of(ballots: Sequence[frozenset[str]]) -> pb.Profile:
+    return pb.Profile(ballots=tuple(ballots))
 
 
-def run_rule(round_: Round, costs: Mapping[str, int], ballots: Sequence[frozenset[str]]) -> Outcome:
-    """Count with the round's rule."""
-    votes = votes_of(costs, ballots)
+def min_votes_of(round_: Round) -> int:
+    return max(round_.min_votes, 1)
+
+
+def run_rule(
+    round_: Round, costs: Mapping[str, int], ballots: Sequence[frozenset[str]]
+) -> pb.Result:
+    """Count with the round's rule. A project nobody voted for is never funded: greedy needs
+    at least one vote (equal shares never buys a project without supporters)."""
+    instance, profile = instance_of(round_, costs), profile_of(ballots)
     if round_.rule == RoundRule.GREEDY:
-        funded = _greedy(round_, costs, votes)
-        return Outcome(funded=funded, explanations=explain_greedy(round_, costs, votes, funded))
-    raise ServiceError(_("Counting by the Method of Equal Shares is not available yet"))
+        return pb.greedy(
+            instance,
+            profile,
+            skip=round_.greedy_variant == GreedyVariant.SKIP,
+            min_votes=min_votes_of(round_),
+        )
+    return pb.equal_shares(
+        instance,
+        profile,
+        utility=pb.Utility(round_.utility),
+        completion=pb.Completion(round_.completion),
+    )
 
 
-def _greedy(round_: Round, costs: Mapping[str, int], votes: Mapping[str, int]) -> list[str]:
-    # Provisional until pb.py lands; then pb.py answers and this goes.
-    left = round_.budget_pence
-    funded = []
-    for project in greedy_order(costs, votes):
-        if votes[project] == 0 or votes[project] < round_.min_votes:
-            continue
-        if costs[project] <= left:
-            funded.append(project)
-            left -= costs[project]
-        elif round_.greedy_variant == GreedyVariant.NO_SKIP:
-            break
-    return funded
+def _down(amount: pb.Money | None) -> int | None:
+    return None if amount is None else math.floor(Fraction(amount))
+
+
+def _up(amount: pb.Money | None) -> int | None:
+    return None if amount is None else math.ceil(Fraction(amount))
+
+
+def figures_of(explanation: pb.Explanation) -> dict[str, Any]:
+    """The figures of one explanation as JSON: pence rounded so the sentences stay true (what
+    was left or what supporters had, down; the most one supporter paid, up)."""
+    figures: dict[str, Any] = {
+        "rank": explanation.rank,
+        "left": _down(explanation.left),
+        "min_votes": explanation.min_votes,
+        "blocker": explanation.stopped_at,
+        "step": explanation.step,
+        "max_share": _up(explanation.max_share),
+        "supporters_money": _down(explanation.supporters_money),
+        "raised_budget": _down(explanation.raised_budget),
+    }
+    if explanation.funded and explanation.left is not None:
+        figures["left_after"] = _down(Fraction(explanation.left) - Fraction(explanation.cost))
+    return {key: value for key, value in figures.items() if value is not None}

@@ -1,6 +1,6 @@
 """Why each project of a counted round was or was not funded, in plain English (translated when
-shown): one sentence per reason code of `pbround_count`, filled in with the figures kept in
-`Round.result`."""
+shown): one sentence for each `pb.Reason`, filled in with the figures kept in `Round.result`
+(see `pbround_count.figures_of`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from grassroots.funding import pbround_count as codes
 from grassroots.funding.money import pounds
+from grassroots.funding.pb import Reason
 
 
 def _money(figures: Mapping[str, Any], key: str) -> str:
@@ -21,7 +21,6 @@ def _money(figures: Mapping[str, Any], key: str) -> str:
 
 def explain(project: Mapping[str, Any], titles: Mapping[str, str]) -> str:
     """One project of `Round.result["projects"]`; `titles` names the other projects by id."""
-    reason = project.get("reason", "")
     figures: Mapping[str, Any] = project.get("figures") or {}
     votes = int(project.get("votes", 0))
     fill = {
@@ -32,80 +31,82 @@ def explain(project: Mapping[str, Any], titles: Mapping[str, str]) -> str:
         "left_after": _money(figures, "left_after"),
         "min_votes": figures.get("min_votes", ""),
         "blocker": titles.get(str(figures.get("blocker", "")), ""),
-        "supporters": figures.get("supporters", votes),
-        "share": _money(figures, "share"),
-        "money": _money(figures, "money"),
-        "budget": _money(figures, "budget"),
+        "step": figures.get("step", ""),
+        "max_share": _money(figures, "max_share"),
+        "money": _money(figures, "supporters_money"),
+        "raised": _money(figures, "raised_budget"),
     }
-    if reason == codes.FUNDED:
-        return (
-            ngettext(
+    try:
+        reason = Reason(project.get("reason", ""))
+    except ValueError:
+        return _("Funded.") if project.get("funded") else _("Not funded.")
+    if reason == Reason.TOO_FEW_VOTES and votes == 0:
+        reason = Reason.NO_SUPPORTERS
+    match reason:
+        case Reason.FUNDED_BY_VOTES:
+            text = ngettext(
                 "Funded. With %(votes)d vote it came number %(rank)s by votes, and its cost of "
                 "%(cost)s fitted in the %(left)s still left (%(left_after)s left after it).",
                 "Funded. With %(votes)d votes it came number %(rank)s by votes, and its cost of "
                 "%(cost)s fitted in the %(left)s still left (%(left_after)s left after it).",
                 votes,
             )
-            % fill
-        )
-    if reason == codes.NO_VOTES:
-        return _("Not funded: nobody voted for it.")
-    if reason == codes.TOO_FEW_VOTES:
-        return (
-            ngettext(
-                "Not funded: it had %(votes)d vote, fewer than the %(min_votes)s a project needs.",
-                "Not funded: it had %(votes)d votes, fewer than the %(min_votes)s a project needs.",
-                votes,
-            )
-            % fill
-        )
-    if reason == codes.DID_NOT_FIT:
-        return (
-            _(
-                "Not funded: when its turn came (number %(rank)s by votes), only %(left)s was "
+        case Reason.DID_NOT_FIT:
+            text = _(
+                "Not funded. When its turn came (number %(rank)s by votes), only %(left)s was "
                 "left, less than its cost of %(cost)s."
             )
-            % fill
-        )
-    if reason == codes.STOPPED:
-        return (
-            _(
-                "Not funded: the count stopped at “%(blocker)s”, the first project that did not "
+        case Reason.AFTER_FIRST_MISFIT:
+            text = _(
+                "Not funded. The count stopped at “%(blocker)s”, the first project that did not "
                 "fit in what was left, before this project's turn (number %(rank)s by votes)."
             )
-            % fill
-        )
-    if reason == codes.MES_FUNDED:
-        return (
-            _(
-                "Funded. Its %(supporters)s supporters could share its cost of %(cost)s between "
-                "them, each paying at most %(share)s from their equal share of the budget."
+        case Reason.TOO_FEW_VOTES:
+            text = ngettext(
+                "Not funded. It had %(votes)d vote, fewer than the %(min_votes)s a project needs.",
+                "Not funded. It had %(votes)d votes, fewer than the %(min_votes)s a project needs.",
+                votes,
             )
-            % fill
-        )
-    if reason == codes.MES_FUNDED_COMPLETION:
-        return (
-            _(
-                "Funded when each voter's share was raised to use the money left over (as if the "
-                "budget were %(budget)s): its %(supporters)s supporters could then share its cost "
-                "of %(cost)s, each paying at most %(share)s."
+        case Reason.COSTS_MORE_THAN_BUDGET:
+            text = _("Not funded. Its cost of %(cost)s is more than the whole budget.")
+        case Reason.NO_SUPPORTERS:
+            text = _("Not funded. Nobody voted for it.")
+        case Reason.NO_UTILITY:
+            text = _(
+                "Not funded. It costs nothing, and when voters value projects by cost nobody "
+                "gains from it."
             )
-            % fill
-        )
-    if reason == codes.MES_LEFTOVER:
-        return (
-            _(
-                "Funded from the money Equal Shares left over: its cost of %(cost)s fitted in what "
-                "was still unspent."
+        case Reason.FUNDED_FREE:
+            text = _("Funded. It costs nothing and has supporters.")
+        case Reason.FUNDED_EQUAL_SHARES:
+            text = ngettext(
+                "Funded (choice number %(step)s). Every voter has an equal share of the budget; "
+                "its %(votes)d supporter paid its cost of %(cost)s from their share, none paying "
+                "more than %(max_share)s.",
+                "Funded (choice number %(step)s). Every voter has an equal share of the budget; "
+                "its %(votes)d supporters shared its cost of %(cost)s between them, none paying "
+                "more than %(max_share)s.",
+                votes,
             )
-            % fill
-        )
-    if reason == codes.MES_SHORT:
-        return (
-            _(
-                "Not funded: its %(supporters)s supporters had only %(money)s left between them "
-                "after paying for the projects they also supported, less than its cost of %(cost)s."
+        case Reason.FUNDED_BY_COMPLETION:
+            text = ngettext(
+                "Funded to use money left over. With every voter's share raised as if the "
+                "budget were %(raised)s, its %(votes)d supporter could pay its cost of %(cost)s "
+                "(choice number %(step)s), and the projects chosen still cost no more than the "
+                "real budget.",
+                "Funded to use money left over. With every voter's share raised as if the "
+                "budget were %(raised)s, its %(votes)d supporters could share its cost of "
+                "%(cost)s (choice number %(step)s), and the projects chosen still cost no more "
+                "than the real budget.",
+                votes,
             )
-            % fill
-        )
-    return _("Funded.") if project.get("funded") else _("Not funded.")
+        case Reason.SUPPORTERS_SHORT:
+            text = ngettext(
+                "Not funded. Its %(votes)d supporter had only %(money)s of their equal share "
+                "left after paying for other projects, less than its cost of %(cost)s.",
+                "Not funded. Its %(votes)d supporters had only %(money)s of their equal shares "
+                "left between them after paying for other projects, less than its cost of "
+                "%(cost)s.",
+                votes,
+            )
+    return text % fill

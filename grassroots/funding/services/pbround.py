@@ -21,7 +21,7 @@ from grassroots.core.audit import audit_record
 from grassroots.core.notices import Kind, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.core.text import clean_text
-from grassroots.funding import ledger
+from grassroots.funding import ledger, pb
 from grassroots.funding.constitution import standing
 from grassroots.funding.models import (
     Completion,
@@ -38,7 +38,7 @@ from grassroots.funding.models import (
     Utility,
 )
 from grassroots.funding.money import pounds
-from grassroots.funding.pbround_count import run_rule, votes_of
+from grassroots.funding.pbround_count import figures_of, run_rule, votes_of
 from grassroots.groups.models import Group
 from grassroots.groups.selectors import organised_by
 from grassroots.initiatives.models import Initiative, MemberRole, MembershipStatus, Visibility
@@ -395,7 +395,12 @@ def round_count(*, actor: Actor, round_: Round) -> Round:
                 raise ServiceError(_("The votes can only be counted once voting has closed"))
             _may_decide(round_.fund)
             costs, ballots, proposals = round_data(round_)
-            outcome = run_rule(round_, costs, ballots)
+            try:
+                outcome = run_rule(round_, costs, ballots)
+            except pb.InvalidElection as error:  # pragma: no cover - the rows are checked
+                raise ServiceError(
+                    _("The votes could not be counted: %(problem)s") % {"problem": error}
+                ) from error
             votes = votes_of(costs, ballots)
             by_id = {str(p.pk): p for p in proposals}
             today = timezone.localdate()
@@ -438,8 +443,8 @@ def round_count(*, actor: Actor, round_: Round) -> Round:
                         "votes": votes[project],
                         "cost_pence": costs[project],
                         "funded": project in chosen,
-                        "reason": outcome.explanations[project].reason,
-                        "figures": outcome.explanations[project].figures,
+                        "reason": outcome.explanations[project].reason.value,
+                        "figures": figures_of(outcome.explanations[project]),
                     }
                     for project in sorted(costs, key=lambda p: (-votes[p], p))
                 ],
