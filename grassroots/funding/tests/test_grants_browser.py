@@ -1,5 +1,7 @@
-"""Applying, deciding and paying in Chromium: every page and every form's error summary is
-axe-clean (WCAG 2.2 AA), with and without JavaScript, and the forms work without a script."""
+"""The issue's journey in Chromium: an initiative applies, a member declares an interest, the
+partnership decides, the treasurer pays, and the grant is in the fund's 360Giving download.
+Every page and every form's error summary is axe-clean (WCAG 2.2 AA), with and without
+JavaScript, and the forms work without a script."""
 
 from __future__ import annotations
 
@@ -89,3 +91,15 @@ def test_applying_deciding_and_paying_are_accessible(
     follow(treasurer.get_by_role("button", name="Record the payment"))
     assert treasurer.get_by_text("The payment is recorded").is_visible()
     assert_accessible(treasurer)
+
+    # Anyone can see the grant in the fund's list and in its 360Giving download.
+    visitor = page_as(browser, live_server, None, javascript=javascript)
+    visit(visitor, f"{live_server.url}/funds/{fund.slug}/grants/")
+    assert_accessible(visitor)
+    link = visitor.get_by_role("link", name="Download the grants in the 360Giving format (JSON)")
+    download = visitor.request.get(f"{live_server.url}{link.get_attribute('href')}")
+    assert download.ok
+    awarded = {item["id"]: item["amountAwarded"] for item in download.json()["grants"]}
+    assert awarded == {grant.identifier: 1500.5}
+    for tab in (page, member, chair, voter, treasurer, visitor):
+        tab.context.close()
