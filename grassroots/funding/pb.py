@@ -20,7 +20,10 @@ in plain string order wins a tie, so "10" comes before "9"):
   it stops early when an outcome has no room left for any other supported project. Instead
   of re-running for every unit, each run works out how far the share can rise before any
   comparison that run made could turn out differently (each voter's money is a straight line
-  in the share while the run's choices stay the same), and the next run starts there.
+  in the share while the run's choices stay the same), and the next run starts there. Where
+  the outcome changes every few units, the units are taken one at a time by checked
+  floating-point runs (``pb_fast``), which hand any decision too close to call back to this
+  exact engine.
 """
 
 from __future__ import annotations
@@ -32,9 +35,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from grassroots.funding.pb_fast import FastRuns
 
 Money = int | Fraction
 
@@ -348,41 +355,72 @@ def equal_shares(
     return _add_one(setup, name)
 
 
+# A tracked exact run (0.1-0.2 s on the largest elections) is worth it when it skips at least
+# this many raises. Otherwise the raises are taken one by one with fast runs (1-2 ms each),
+# and a tracked run is tried again only after this many fast runs in a row found the same
+# outcome (a sign that the outcome has stopped changing at every raise), twice as many
+# after each try that could not jump far.
+_JUMP = 32
+_STREAK = 32
+
+
 def _add_one(setup: _Setup, name: str) -> Result:
     """Raise every voter's share 1 unit at a time (in effect) until an outcome overspends.
 
     The same stopping rule as pabutools' ``voter_budget_increment=1``: stop at the first share
     whose outcome costs more than the budget (keeping the outcome before it), or whose outcome
     leaves no room for any other project that could be bought. Shares in between two runs are
-    skipped only when the run before them proved that they give the same outcome.
+    skipped only when the run before them proved that they give the same outcome; where the
+    outcome changes at nearly every raise, each raise is run in checked floating point
+    (``pb_fast``), falling back to the exact engine for any raise it cannot be sure of.
     """
     reach = 16  # how far ahead a run's bounds must hold (in raises); adapts as it goes
     plain = setup.run(0, track=True, horizon=reach)
-    previous: _Run | None = None
-    run = plain
     runs = 1
+    k, funded, next_k = 0, plain.funded, plain.next_k
+    exact: _Run | None = plain  # the exact run at k, when there is one
+    previous: tuple[int, list[int], _Run | None] | None = None
+    # Fast runs in a row with the same outcome, and how many to wait for before trying to jump.
+    streak, wait = 0, _STREAK if next_k is not None and next_k >= _JUMP else 2 * _STREAK
     while True:
-        cost = setup.cost_of(run.funded)
+        cost = setup.cost_of(funded)
         if cost > setup.budget_scaled:
-            chosen = previous
-            if previous is not None and previous.k < run.k - 1:
+            if previous is None:  # pragma: no cover - the first run never overspends
+                raise AssertionError("equal shares overspent without any raise")
+            chosen_k, chosen_funded, chosen = previous
+            if chosen_k < k - 1:
                 # The same outcome held up to the raise just before this one: pabutools
                 # keeps that run, so its figures (shares, rho) are the ones to explain.
-                chosen = setup.run(run.k - 1, track=False)
-                runs += 1
+                chosen_k, chosen = k - 1, None
             break
-        if setup.exhaustive(run.funded, cost):
-            chosen = run
+        if setup.exhaustive(funded, cost):
+            chosen_k, chosen_funded, chosen = k, funded, exact
             break
-        previous = run
-        if run.next_k is None:  # pragma: no cover - a run always finds where it changes
-            raise AssertionError("equal shares would not change however much was added")
-        jump = run.next_k - run.k
-        reach = max(4, 2 * jump)
-        run = setup.run(run.next_k, track=True, horizon=run.next_k + reach)
+        previous = (k, funded, exact)
+        if (next_k is not None and next_k - k >= _JUMP) or streak >= wait:
+            jumping = next_k is not None and next_k - k >= _JUMP
+            target = next_k if jumping and next_k is not None else k + 1
+            reach = max(4, 2 * (target - k))
+            exact = setup.run(target, track=True, horizon=target + reach)
+            k, funded, next_k, streak = target, exact.funded, exact.next_k, 0
+            if next_k is None:  # pragma: no cover - a run always finds where it changes
+                raise AssertionError("equal shares would not change however much was added")
+            wait = _STREAK if next_k - k >= _JUMP else 2 * wait
+        else:
+            k, next_k = k + 1, None
+            found = setup.fast_run(k)
+            exact = None
+            if found is None:
+                exact = setup.run(k, track=False)
+                found = exact.funded
+            streak = streak + 1 if found == funded else 0
+            funded = found
         runs += 1
-    if chosen is None:  # pragma: no cover - the first run never overspends
-        chosen = plain
+    if chosen is None:
+        chosen = setup.run(chosen_k, track=False)
+        runs += 1
+        if chosen.funded != chosen_funded:  # pragma: no cover - see pb_fast
+            raise AssertionError("the checked floating-point run disagreed with the exact one")
     return setup.result(name, chosen, plain=plain, runs=runs)
 
 
@@ -456,6 +494,7 @@ class _Setup:
         ]
         self.satisfaction = [c if utility is Utility.COST else 1 for c in self.cost]
         self.distinct = len(distinct)
+        self._fast: FastRuns | None = None
 
     # -- outcomes -------------------------------------------------------------------------
 
@@ -469,6 +508,26 @@ class _Setup:
 
     def run(self, k: int, *, track: bool, horizon: int | None = None) -> _Run:
         return _Engine(self, k, track, horizon).run()
+
+    def fast_run(self, k: int) -> list[int] | None:
+        """The projects equal shares funds at raise k, in checked floating point (or None)."""
+        if self._fast is None:
+            # Loaded here, not at the top: numba takes 0.3 s and 120 MB, and only counting
+            # (never a page) needs it.
+            from grassroots.funding.pb_fast import FastRuns  # noqa: PLC0415
+
+            self._fast = FastRuns(
+                weights=[int(w) for w in self.weights],
+                supporters=self.supporters,
+                cost=self.cost,
+                satisfaction=self.satisfaction,
+                votes=self.votes,
+                ids=self.ids,
+                eligible=self.eligible,
+                cardinality=self.utility is Utility.CARDINALITY,
+                unit=max(self.n, 1),
+            )
+        return self._fast.run(self.base_share + k * self.grid)
 
     def result(self, name: str, run: _Run, *, plain: _Run | None, runs: int) -> Result:
         scale = Fraction(self.scale)

@@ -320,5 +320,6 @@ def test_completion_jumps_land_where_stepping_does(
     assert jumped.funded == stepped.funded
     assert jumped.share == stepped.share
     assert stepped.share is not None
-    # No more runs than stepping would make (one more to re-explain the kept outcome).
-    assert jumped.runs <= stepped.share - Fraction(instance.budget, len(profile.ballots)) + 2
+    # No more runs than stepping would make (raises 0 to the one that overspends), and one
+    # more to explain the kept outcome with exact figures when a fast run found it.
+    assert jumped.runs <= stepped.share - Fraction(instance.budget, len(profile.ballots)) + 3
