@@ -202,3 +202,30 @@ def test_a_vote_from_a_declared_member_is_refused(world: World) -> None:
     assert response.status_code == 403
     assert world.motion.votes.count() == 1
 
+
+def test_the_public_grant_page_links_the_money_page_for_those_who_may_see_it(
+    world: World,
+) -> None:
+    grant_url = reverse("funding:grant", args=[world.grant.pk])
+    money_url = reverse("funding:grant_money", args=[world.grant.pk])
+    assert world.grant.initiative is not None
+    people = {**world.users, "grantee": lead_of(world.grant.initiative)}
+    shown = set()
+    for role, user in people.items():
+        response = _client(user).get(grant_url)
+        assert response.status_code == 200, role
+        if f'href="{money_url}"' in response.content.decode():
+            shown.add(role)
+    assert shown == MEMBERS | {"site admin", "grantee"}
+    assert shown == {
+        role
+        for role, user in people.items()
+        if user.has_perm("funding.see_grant_money", world.grant)
+    }
+
+
+def test_the_money_page_links_back_to_the_grant(world: World) -> None:
+    page = _client(world.users["treasurer"]).get(
+        reverse("funding:grant_money", args=[world.grant.pk])
+    )
+    assert f'href="{reverse("funding:grant", args=[world.grant.pk])}"' in page.content.decode()
