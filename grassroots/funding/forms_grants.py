@@ -23,7 +23,7 @@ from grassroots.funding.services.applications import (
     MAX_TITLE,
     Cost,
 )
-from grassroots.funding.services.decisions import MAX_REASONS
+from grassroots.funding.services.decisions import MAX_REASONS, MAX_WITHDRAWAL_REASON
 from grassroots.funding.services.grant_money import MAX_NOTE
 
 BUDGET_ROWS = 6
@@ -192,6 +192,20 @@ class MotionForm(CleanTextMixin, forms.Form):
 
 def _meeting_label(event: Event) -> str:
     return f"{event.title} ({govuk_date(timezone.localtime(event.starts_at).date())})"
+
+
+class WithdrawMotionForm(CleanTextMixin, forms.Form):
+    reason = text_field(
+        _("Why is the motion being withdrawn?"),
+        _("Say why the motion is being withdrawn"),
+        _("The reason must be %(max)d characters or fewer") % {"max": MAX_WITHDRAWAL_REASON},
+        MAX_WITHDRAWAL_REASON,
+        help_text=_(
+            "For example, “not enough members have voted for a quorum”. It is shown in the "
+            "decision record."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class VoteForm(forms.Form):

@@ -7,8 +7,8 @@
   recorded a transaction is deleted.
 - Balanced: on PostgreSQL a constraint trigger, deferred to COMMIT, refuses a transaction
   whose entries do not sum to zero or that has fewer than two entries.
-- The decision record: a closed `Motion` is never updated, nor (once its motion is closed) a
-  `MotionVote`, on either database.
+- The decision record: a closed `Motion` is never updated (its withdrawal reason included,
+  from migration 0003), nor (once its motion is closed) a `MotionVote`, on either database.
 
 Changing these statements needs a new migration that drops and creates them again.
 
@@ -128,12 +128,33 @@ def _motion_changed(same: str) -> str:
     )
 
 
-POSTGRESQL_INSTALL += [
-    f"""
+# Migration 0003 adds the reason a motion was withdrawn: a closed motion's reason is final too.
+# Migration 0002 keeps creating the trigger over the columns it knew (`_MOTION_COLUMNS`);
+# 0003 replaces it with one over these.
+MOTION_COLUMNS_0003 = (*_MOTION_COLUMNS, "withdrawal_reason")
+
+
+def _postgresql_motion_trigger(columns: tuple[str, ...]) -> str:
+    return f"""
     CREATE TRIGGER funding_motion_closed_is_final BEFORE UPDATE ON funding_motion
-      FOR EACH ROW WHEN ({_motion_changed(_same(_MOTION_COLUMNS))})
+      FOR EACH ROW WHEN ({_motion_changed(_same(columns))})
       EXECUTE FUNCTION funding_ledger_refuse();
-    """,
+    """
+
+
+def _sqlite_motion_trigger(columns: tuple[str, ...]) -> str:
+    same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in columns)
+    return f"""
+    CREATE TRIGGER funding_motion_closed_is_final BEFORE UPDATE ON funding_motion
+      WHEN {_motion_changed(same)}
+    BEGIN
+      SELECT RAISE(ABORT, 'A closed motion is final: UPDATE refused');
+    END
+    """
+
+
+POSTGRESQL_INSTALL += [
+    _postgresql_motion_trigger(_MOTION_COLUMNS),
     """
     CREATE OR REPLACE FUNCTION funding_vote_refuse() RETURNS trigger AS $$
     BEGIN
@@ -189,23 +210,16 @@ SQLITE_INSTALL = [
     """,
 ]
 
-SQLITE_INSTALL += [
-    f"""
-    CREATE TRIGGER funding_motion_closed_is_final BEFORE UPDATE ON funding_motion
-      WHEN {_motion_changed(" AND ".join(f"NEW.{c} IS OLD.{c}" for c in _MOTION_COLUMNS))}
-    BEGIN
-      SELECT RAISE(ABORT, 'A closed motion is final: UPDATE refused');
-    END
-    """,
-    """
+_SQLITE_VOTE_TRIGGER = """
     CREATE TRIGGER funding_vote_closed_is_final BEFORE UPDATE ON funding_motionvote
       WHEN EXISTS (SELECT 1 FROM funding_motion WHERE id = OLD.motion_id
                    AND closed_at IS NOT NULL)
     BEGIN
       SELECT RAISE(ABORT, 'A closed motion''s votes are final: UPDATE refused');
     END
-    """,
-]
+    """
+
+SQLITE_INSTALL += [_sqlite_motion_trigger(_MOTION_COLUMNS), _SQLITE_VOTE_TRIGGER]
 
 SQLITE_REMOVE = [
     "DROP TRIGGER IF EXISTS funding_vote_closed_is_final",
@@ -226,6 +240,55 @@ def install(apps: Any, schema_editor: Any) -> None:
 
 def remove(apps: Any, schema_editor: Any) -> None:
     _run(schema_editor, {"postgresql": POSTGRESQL_REMOVE, "sqlite": SQLITE_REMOVE})
+
+
+# Migration 0003 changes `funding_motion`. SQLite makes such a change by building a new table
+# and renaming it over the old one: that drops the table's own trigger, and the rename is
+# refused while the votes' trigger names the table. So on SQLite both triggers are lifted
+# before the change and made again after it; on PostgreSQL only the motion's trigger is
+# replaced (before a column it names is dropped, when going back).
+_SQLITE_LIFT = [
+    "DROP TRIGGER IF EXISTS funding_vote_closed_is_final",
+    "DROP TRIGGER IF EXISTS funding_motion_closed_is_final",
+]
+
+
+def _motion_guards(columns: tuple[str, ...]) -> dict[str, list[str]]:
+    """The closed-motion trigger over `columns`, and on SQLite the votes' trigger too."""
+    return {
+        "postgresql": [
+            "DROP TRIGGER IF EXISTS funding_motion_closed_is_final ON funding_motion",
+            _postgresql_motion_trigger(columns),
+        ],
+        "sqlite": [*_SQLITE_LIFT, _sqlite_motion_trigger(columns), _SQLITE_VOTE_TRIGGER],
+    }
+
+
+def lift_motion_guards(apps: Any, schema_editor: Any) -> None:
+    """Migration 0003, first step forwards: SQLite's triggers out of the way."""
+    _run(schema_editor, {"sqlite": _SQLITE_LIFT})
+
+
+def restore_motion_guards(apps: Any, schema_editor: Any) -> None:
+    """Migration 0003, last step backwards: the triggers as migration 0002 made them."""
+    _run(schema_editor, _motion_guards(_MOTION_COLUMNS))
+
+
+def install_withdrawal_guard(apps: Any, schema_editor: Any) -> None:
+    """Migration 0003, last step forwards: the motion's trigger covers `withdrawal_reason`."""
+    _run(schema_editor, _motion_guards(MOTION_COLUMNS_0003))
+
+
+def remove_withdrawal_guard(apps: Any, schema_editor: Any) -> None:
+    """Migration 0003, first step backwards: on PostgreSQL the trigger as 0002 made it (it no
+    longer names `withdrawal_reason`, about to be dropped); on SQLite, lifted."""
+    _run(
+        schema_editor,
+        {
+            "postgresql": _motion_guards(_MOTION_COLUMNS)["postgresql"],
+            "sqlite": _SQLITE_LIFT,
+        },
+    )
 
 
 @contextmanager

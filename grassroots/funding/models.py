@@ -10,7 +10,8 @@
   from one revision to the next.
 - An `Application` (from an initiative or a group) is decided by `Motion`s: one open at a time,
   each member's `MotionVote` recorded; members with a `Declaration` of interest cannot vote.
-  A motion that passes is the decision; once closed a motion is never changed.
+  A motion that passes is the decision; one that will not reach a decision can be withdrawn
+  (with a reason) so another can be put; once closed a motion is never changed.
 - A `Grant` comes from an approved application or a funded participatory-budgeting
   `Proposal`. Money moves only as `Transaction`s of balanced `Entry`s in an append-only
   double-entry ledger (see `Account`); balances are sums of entries, never stored.
@@ -355,6 +356,9 @@ class MotionKind(models.TextChoices):
 class MotionOutcome(models.TextChoices):
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Not passed")
+    # Taken back before a decision (by the chair or whoever proposed it), with a reason: the
+    # votes cast stay recorded and another motion may be put.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Motion(models.Model):
@@ -384,6 +388,9 @@ class Motion(models.Model):
         related_name="+",
     )
     outcome = models.CharField(max_length=10, choices=MotionOutcome.choices, blank=True)
+    # Why it was withdrawn (only a withdrawn motion has one); who and when are `closed_by` and
+    # `closed_at`.
+    withdrawal_reason = models.TextField(_("why it was withdrawn"), blank=True)
 
     class Meta:
         ordering = ["application", "opened_at", "pk"]
@@ -400,8 +407,13 @@ class Motion(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(closed_at__isnull=True, outcome="")
-                | Q(closed_at__isnull=False, outcome__in=["passed", "failed"]),
+                | Q(closed_at__isnull=False, outcome__in=["passed", "failed", "withdrawn"]),
                 name="motion_outcome_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=(Q(outcome="withdrawn") & ~Q(withdrawal_reason=""))
+                | (~Q(outcome="withdrawn") & Q(withdrawal_reason="")),
+                name="motion_withdrawal_has_reason",
             ),
         ]
 

@@ -44,7 +44,8 @@ Applications, decisions and grants' money (tests/test_grants_permissions.py):
 - `funding.declare`: any current member. `funding.propose` (a motion) and `funding.vote`
   (object: the motion): current members without a declared interest in the application (as
   at a meeting, anyone may move; the chair puts it to the vote). `funding.close_motion`: the
-  chair.
+  chair. `funding.withdraw_motion` (object: the motion): the chair, or the member who
+  proposed it while they hold a current seat and have declared no interest.
 - `funding.pay`, `funding.vary`, `funding.take_back`, `funding.close_grant`,
   `funding.correct`, with a grant: the partnership's current treasurer only.
 - `funding.see_grant_money`, with a grant: current members, the grantee's side, site admins.
@@ -369,6 +370,18 @@ def is_applicant(user: Viewer, obj: object) -> bool:
     return acts_for(user, application.initiative or application.group)
 
 
+@rules.predicate
+def proposed_it(user: Viewer, motion: object) -> bool:
+    """Holds a current seat and is the member who proposed `motion` (from that seat or an
+    earlier one of theirs)."""
+    if not isinstance(motion, Motion):
+        return False
+    seat = seat_of(user, partnership_of(motion))
+    if seat is None:
+        return False
+    return seat.pk == motion.proposed_by_id or motion.proposed_by.user_id == seat.user_id
+
+
 member = signed_in & is_current_member
 treasurer = signed_in & is_treasurer
 
@@ -386,6 +399,11 @@ rules.add_perm("funding.propose", member & ~has_declared)
 # Object: a motion.
 rules.add_perm("funding.vote", member & ~has_declared)
 rules.add_perm("funding.close_motion", signed_in & is_chair)
+# Taking back a motion that will not reach a decision: the chair, or its proposer (as at a
+# meeting, the mover may withdraw their motion) unless they have since declared an interest.
+rules.add_perm(
+    "funding.withdraw_motion", signed_in & (is_chair | (member & proposed_it & ~has_declared))
+)
 # Object: a grant. Only the partnership's current treasurer moves money.
 rules.add_perm("funding.pay", treasurer)
 rules.add_perm("funding.vary", treasurer)

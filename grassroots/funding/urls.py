@@ -21,6 +21,7 @@ urlpatterns += [
     path("applications/<int:pk>/motion/", applications.propose, name="propose"),
     path("motions/<int:pk>/vote/", applications.vote, name="vote"),
     path("motions/<int:pk>/close/", applications.close_motion, name="close_motion"),
+    path("motions/<int:pk>/withdraw/", applications.withdraw_motion, name="withdraw_motion"),
     path("grants/<int:pk>/money/", grant_money.grant_money_page, name="grant_money"),
     path("grants/<int:pk>/pay/", grant_money.pay, name="pay"),
     path("grants/<int:pk>/vary/", grant_money.vary, name="vary"),

@@ -1,5 +1,6 @@
 """Applying for money: an initiative's leads or a group's organisers apply to a fund, and may
-withdraw before a decision; partnership members declare their interests.
+withdraw before a decision; partnership members declare their interests. The partnership's
+current members hear of each new application (`Kind.FUNDING`).
 
 Each function checks its permission (rules.py) first, checks what the application's state
 allows (a `ServiceError` written for the person), works in one transaction and writes the
@@ -8,7 +9,7 @@ audit log with `{"application": pk}` in its data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +17,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
+from grassroots.core.notices import Kind, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.core.text import clean_text
 from grassroots.funding import ledger
@@ -27,6 +30,7 @@ from grassroots.funding.models import (
     BudgetLine,
     Declaration,
     Fund,
+    Membership,
     Motion,
     MotionOutcome,
     MotionVote,
@@ -35,7 +39,9 @@ from grassroots.funding.models import (
 )
 from grassroots.funding.money import pounds
 from grassroots.funding.rules import seat_of
+from grassroots.funding.visibility import can_view_application
 from grassroots.groups.models import Group
+from grassroots.initiatives import visibility as initiative_visibility
 from grassroots.initiatives.models import Initiative
 
 MAX_TITLE = 150
@@ -55,6 +61,51 @@ class Cost:
 
 def audit(actor: Actor | None, action: str, obj: Any, summary: str, **data: Any) -> None:
     audit_record(actor=actor, action=f"funding.{action}", obj=obj, summary=summary, data=data)
+
+
+def named_to_members(application: Application) -> bool:
+    """Whether notifications to the partnership's members may give the application's title.
+    Not for an initiative that is not public: an email can be read by others, and the title
+    could name it (the application's page, once signed in, still shows it)."""
+    initiative = application.initiative
+    return initiative is None or initiative_visibility.is_public(initiative)
+
+
+def members_who_see(application: Application, among: Iterable[int] | None = None) -> list[User]:
+    """The people (of `among`, if given) who hold a current seat on the application's
+    partnership and may see the application (`funding.see_application`: a role that needs
+    two-factor sign-in without it set up gives no member's powers); active accounts only."""
+    seats = Membership.objects.filter(
+        partnership_id=application.fund.partnership_id, left_on__isnull=True
+    )
+    if among is not None:
+        seats = seats.filter(user_id__in=list(among))
+    people = User.objects.filter(pk__in=seats.values("user_id"), is_active=True).order_by("pk")
+    return [user for user in people if can_view_application(user, application)]
+
+
+def _tell_members_of_new(actor: Actor, application: Application) -> None:
+    fund = application.fund
+    values = {
+        "fund": fund.name,
+        "title": application.title,
+        "amount": pounds(application.amount_pence),
+    }
+    if named_to_members(application):
+        text = _(
+            "New application to %(fund)s: “%(title)s”, for %(amount)s. It waits for a decision."
+        )
+    else:
+        text = _("New application to %(fund)s, for %(amount)s. It waits for a decision.")
+    notify(
+        recipients=members_who_see(application),
+        kind=Kind.FUNDING,
+        text=text % values,
+        url=application.get_absolute_url(),
+        group=fund.partnership.group,
+        exclude=actor,
+        actor=actor,
+    )
 
 
 def current_plan(fund: Fund) -> PlanRevision | None:
@@ -148,6 +199,8 @@ def application_submit(
             fund=fund.pk,
             amount_pence=amount,
         )
+        # Stored with the application; emails go once it is committed (`notify`).
+        _tell_members_of_new(actor, application)
     return application
 
 

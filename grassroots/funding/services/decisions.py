@@ -7,7 +7,9 @@ and those who voted make a quorum (`constitution.quorum`). A motion passes with 
 than against. A passed approval approves the application, creates the grant and commits its
 money in the same database transaction (if the fund cannot cover it, nothing is recorded); a
 passed decline declines it; a motion that fails leaves the application waiting for another.
-A closed motion is never changed: there is no service that edits one.
+A motion that will not reach a decision (no quorum in sight) is withdrawn by the chair or the
+member who proposed it, with a reason: it is closed as withdrawn, its votes stay recorded, and
+another may be put. A closed motion is never changed: there is no service that edits one.
 """
 
 from __future__ import annotations
@@ -38,11 +40,12 @@ from grassroots.funding.models import (
 )
 from grassroots.funding.money import pounds
 from grassroots.funding.rules import seat_of
-from grassroots.funding.services.applications import audit
+from grassroots.funding.services.applications import audit, members_who_see, named_to_members
 from grassroots.groups.selectors import organiser_ids
 from grassroots.initiatives.models import MemberRole, MembershipStatus
 
 MAX_REASONS = 5000
+MAX_WITHDRAWAL_REASON = 500
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,70 @@ def motion_close(*, actor: Actor, motion: Motion) -> Motion:
                 group=application.group,
                 actor=actor,
             )
+    locked.refresh_from_db()
+    return locked
+
+
+def motion_withdraw(*, actor: Actor, motion: Motion, reason: str) -> Motion:
+    """The chair, or the member who proposed it, withdraws an open motion, saying why. It is
+    closed as withdrawn (by `actor`, now, with `reason`); the votes cast on it stay recorded,
+    the application waits for another motion, and the members who voted are told."""
+    require(actor, "funding.withdraw_motion", motion)
+    reason = clean_text(
+        reason,
+        max_length=MAX_WITHDRAWAL_REASON,
+        empty=_("Say why the motion is being withdrawn"),
+        too_long=_("The reason must be %(max)d characters or fewer")
+        % {"max": MAX_WITHDRAWAL_REASON},
+    )
+    with transaction.atomic():
+        # The same order of locks as closing: the application, then the motion.
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("fund__partnership__group", "initiative")
+            .get(pk=motion.application_id)
+        )
+        locked = Motion.objects.select_for_update().get(pk=motion.pk)
+        if locked.closed_at is not None:
+            raise ServiceError(_("This motion has already been closed"))
+        if application.status != ApplicationStatus.SUBMITTED:
+            raise ServiceError(_("This application has already been decided or withdrawn"))
+        Motion.objects.filter(pk=locked.pk, closed_at__isnull=True).update(
+            closed_at=timezone.now(),
+            closed_by=actor,
+            outcome=MotionOutcome.WITHDRAWN,
+            withdrawal_reason=reason,
+        )
+        voted = list(locked.votes.values_list("membership__user_id", flat=True))
+        audit(
+            actor,
+            "motion_withdraw",
+            locked,
+            f"Withdrew motion {locked.pk} ({len(voted)} votes cast stay recorded)",
+            application=application.pk,
+            motion=locked.pk,
+            reason=reason,
+            votes=len(voted),
+        )
+        if named_to_members(application):
+            text = _(
+                "“%(title)s”: the motion you voted on was withdrawn. Your vote stays on the "
+                "record, and a new motion can be put."
+            )
+        else:
+            text = _(
+                "An application to %(fund)s: the motion you voted on was withdrawn. Your vote "
+                "stays on the record, and a new motion can be put."
+            )
+        notify(
+            recipients=members_who_see(application, voted),
+            kind=Kind.FUNDING,
+            text=text % {"title": application.title, "fund": application.fund.name},
+            url=application.get_absolute_url(),
+            group=application.fund.partnership.group,
+            exclude=actor,
+            actor=actor,
+        )
     locked.refresh_from_db()
     return locked
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 
 from grassroots.core.models import AuditEntry
 from grassroots.core.services import ServiceError
@@ -51,6 +52,13 @@ pytestmark = pytest.mark.django_db
 def _initiative(application: Application) -> Initiative:
     assert application.initiative is not None
     return application.initiative
+
+
+def _told_applicant(application: Application) -> QuerySet[Notification]:
+    """What the applicant's lead has been told (the members hear of new applications too)."""
+    return Notification.objects.filter(
+        kind=Kind.FUNDING, recipient=lead_of(_initiative(application))
+    )
 
 
 def test_an_application_asks_for_the_sum_of_its_budget_lines() -> None:
@@ -148,8 +156,7 @@ def test_a_passed_approval_creates_the_grant_and_commits_its_money() -> None:
     assert ledger.fund_balances(area.fund).available_pence == 100_000_000 - 300_000
     assert grant.initiative == application.initiative
     assert grant.plan_line == area.line
-    notice = Notification.objects.get(kind=Kind.FUNDING)
-    assert notice.recipient == lead_of(_initiative(application))
+    notice = _told_applicant(application).get()
     assert "approved £3,000" in notice.text
 
 
@@ -170,7 +177,7 @@ def test_approving_a_lower_amount_needs_reasons() -> None:
     decide(area, application, amount_pence=200_000, reasons="The hire costs less in winter.")
     application.refresh_from_db()
     assert ledger.grant_balances(application.grant).committed_pence == 200_000
-    assert "£2,000 of £3,000" in Notification.objects.get(kind=Kind.FUNDING).text
+    assert "£2,000 of £3,000" in _told_applicant(application).get().text
 
 
 def test_a_passed_decline_declines_with_reasons() -> None:
@@ -182,7 +189,7 @@ def test_a_passed_decline_declines_with_reasons() -> None:
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DECLINED
     assert not Grant.objects.exists()
-    assert "declined" in Notification.objects.get(kind=Kind.FUNDING).text
+    assert "declined" in _told_applicant(application).get().text
 
 
 def test_a_failed_motion_leaves_the_application_waiting_for_another() -> None:
@@ -192,7 +199,7 @@ def test_a_failed_motion_leaves_the_application_waiting_for_another() -> None:
     application.refresh_from_db()
     assert motion.outcome == MotionOutcome.FAILED
     assert application.status == ApplicationStatus.SUBMITTED
-    assert not Notification.objects.filter(kind=Kind.FUNDING).exists()
+    assert not _told_applicant(application).exists()
     decide(area, application)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.APPROVED

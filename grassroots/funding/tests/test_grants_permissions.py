@@ -40,6 +40,7 @@ ROLES = (
     "applicant",
     "initiative member",
     "member",
+    "proposer",
     "declared member",
     "chair",
     "treasurer",
@@ -65,7 +66,8 @@ def build_world() -> World:
     application = make_application(area)
     declared = area.members[5]
     interest_declare(actor=declared.user, application=application, interest="My cousin leads it.")
-    motion = motion_propose(actor=area.chair, application=application, kind=MotionKind.APPROVE)
+    proposer = area.members[2]
+    motion = motion_propose(actor=proposer.user, application=application, kind=MotionKind.APPROVE)
     motion_vote(actor=area.members[3].user, motion=motion, choice=VoteChoice.FOR)
     grant = approved_grant(area)
     payment = grant_pay(
@@ -81,6 +83,7 @@ def build_world() -> World:
         "applicant": lead_of(application.initiative),
         "initiative member": MembershipFactory(initiative=application.initiative).user,
         "member": area.members[4].user,
+        "proposer": proposer.user,
         "declared member": declared.user,
         "chair": area.chair,
         "treasurer": area.treasurer,
@@ -94,7 +97,7 @@ def build_world() -> World:
 
 world_snapshot, world = shared_world(build_world, name="world")
 
-MEMBERS = {"member", "declared member", "chair", "treasurer"}
+MEMBERS = {"member", "proposer", "declared member", "chair", "treasurer"}
 SEE = MEMBERS | {"applicant", "site admin"}
 EXPECTED: dict[str, tuple[str, set[str]]] = {
     "funding.see_application": ("application", SEE),
@@ -103,6 +106,7 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "funding.propose": ("application", MEMBERS - {"declared member"}),
     "funding.vote": ("motion", MEMBERS - {"declared member"}),
     "funding.close_motion": ("motion", {"chair"}),
+    "funding.withdraw_motion": ("motion", {"chair", "proposer"}),
     "funding.pay": ("grant", {"treasurer"}),
     "funding.vary": ("grant", {"treasurer"}),
     "funding.take_back": ("grant", {"treasurer"}),
@@ -134,6 +138,10 @@ def _pages(world: World) -> dict[str, tuple[str, set[str]]]:
         reverse("funding:declare", args=[a]): ("funding.declare", MEMBERS),
         reverse("funding:propose", args=[a]): ("funding.propose", MEMBERS),
         reverse("funding:close_motion", args=[m]): ("funding.close_motion", {"chair"}),
+        reverse("funding:withdraw_motion", args=[m]): (
+            "funding.withdraw_motion",
+            {"chair", "proposer"},
+        ),
         reverse("funding:pay", args=[g]): ("funding.pay", {"treasurer"}),
         reverse("funding:vary", args=[g]): ("funding.vary", {"treasurer"}),
         reverse("funding:take_back", args=[g]): ("funding.take_back", {"treasurer"}),
@@ -193,3 +201,31 @@ def test_a_vote_from_a_declared_member_is_refused(world: World) -> None:
     response = client.post(reverse("funding:vote", args=[world.motion.pk]), {"choice": "for"})
     assert response.status_code == 403
     assert world.motion.votes.count() == 1
+
+
+def test_the_public_grant_page_links_the_money_page_for_those_who_may_see_it(
+    world: World,
+) -> None:
+    grant_url = reverse("funding:grant", args=[world.grant.pk])
+    money_url = reverse("funding:grant_money", args=[world.grant.pk])
+    assert world.grant.initiative is not None
+    people = {**world.users, "grantee": lead_of(world.grant.initiative)}
+    shown = set()
+    for role, user in people.items():
+        response = _client(user).get(grant_url)
+        assert response.status_code == 200, role
+        if f'href="{money_url}"' in response.content.decode():
+            shown.add(role)
+    assert shown == MEMBERS | {"site admin", "grantee"}
+    assert shown == {
+        role
+        for role, user in people.items()
+        if user.has_perm("funding.see_grant_money", world.grant)
+    }
+
+
+def test_the_money_page_links_back_to_the_grant(world: World) -> None:
+    page = _client(world.users["treasurer"]).get(
+        reverse("funding:grant_money", args=[world.grant.pk])
+    )
+    assert f'href="{reverse("funding:grant", args=[world.grant.pk])}"' in page.content.decode()

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from grassroots.accounts.types import actor_of
 from grassroots.core.services import ServiceError, require
 from grassroots.funding import ledger, selectors_grants
-from grassroots.funding.forms_grants import ApplicationForm, DeclareForm, MotionForm, VoteForm
+from grassroots.funding.forms_grants import (
+    ApplicationForm,
+    DeclareForm,
+    MotionForm,
+    VoteForm,
+    WithdrawMotionForm,
+)
 from grassroots.funding.models import (
     Application,
     ApplicationStatus,
@@ -133,6 +139,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "close": waiting
         and open_motion is not None
         and user.has_perm("funding.close_motion", open_motion),
+        "withdraw_motion": waiting
+        and open_motion is not None
+        and user.has_perm("funding.withdraw_motion", open_motion),
         "money": grant is not None and user.has_perm("funding.see_grant_money", grant),
     }
     return render(
@@ -320,5 +329,37 @@ def close_motion(request: HttpRequest, pk: int) -> HttpResponse:
                 "It passes if more members voted for it than against."
             ),
             "button": _("Yes, close the vote"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw_motion(request: HttpRequest, pk: int) -> HttpResponse:
+    motion = _motion(request, pk)
+    require(request.user, "funding.withdraw_motion", motion)
+    application = motion.application
+    form = WithdrawMotionForm(_posted(request))
+    extra_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            decisions.motion_withdraw(
+                actor=actor_of(request), motion=motion, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            extra_errors.append(error.message)
+        else:
+            messages.success(
+                request, _("The motion is withdrawn: a new motion can now be proposed")
+            )
+            return redirect(f"{application.get_absolute_url()}#decision")
+    return render(
+        request,
+        "funding/grants_withdraw_motion.html",
+        {
+            "application": application,
+            "motion": motion,
+            "form": form,
+            "extra_errors": extra_errors,
         },
     )

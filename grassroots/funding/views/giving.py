@@ -41,7 +41,17 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = reports.grant_detail(request.user, pk)
     if record is None:
         raise Http404
-    return render(request, "funding/giving_grant.html", {"record": record, "grant": record.grant})
+    grant = record.grant
+    return render(
+        request,
+        "funding/giving_grant.html",
+        {
+            "record": record,
+            "grant": grant,
+            # Its money page, for those who may open it (the partnership, the grantee's side).
+            "can_see_money": request.user.has_perm("funding.see_grant_money", grant),
+        },
+    )
 
 
 def grant_list(request: HttpRequest, slug: str) -> HttpResponse:
