@@ -20,7 +20,7 @@ def fund_for(slug: str) -> Fund | None:
 
 def round_for(pk: int) -> Round | None:
     return (
-        Round.objects.select_related("fund", "fund__partnership")
+        Round.objects.select_related("fund", "fund__partnership", "plan_line")
         .prefetch_related("fund__wards")
         .filter(pk=pk)
         .first()

@@ -24,6 +24,7 @@ from grassroots.funding.pbround_forms import (
     start_of,
 )
 from grassroots.funding.services import pbround as services
+from grassroots.funding.services.applications import current_plan
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -70,7 +71,9 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
     fund = _fund(slug)
     require(request.user, "funding.create_round", fund)
     available = ledger.fund_balances(fund).available_pence
-    form = RoundForm(_posted(request), available_pence=available)
+    plan = current_plan(fund)
+    lines = plan.lines.order_by("position", "pk") if plan is not None else None
+    form = RoundForm(_posted(request), available_pence=available, lines=lines)
     extra_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -91,6 +94,7 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
                 utility=data["utility"],
                 completion=data["completion"],
                 ballot_limit_pence=data["ballot_limit"],
+                plan_line=data["plan_line"],
             )
         except ServiceError as error:
             extra_errors.append(error.message)
@@ -100,7 +104,7 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "funding/pbround_form.html",
-        {"fund": fund, "form": form, "extra_errors": extra_errors},
+        {"fund": fund, "form": form, "extra_errors": extra_errors, "plan": plan},
     )
 
 
