@@ -1,5 +1,6 @@
-"""Writes for participatory-budgeting rounds: opening a round, proposals and their eligibility
-check, residents' ballots, and the count that turns funded proposals into grants.
+"""Writes for participatory-budgeting rounds: opening a round, proposals (their eligibility
+check, and their withdrawal), residents' ballots, and the count that turns funded proposals into
+grants.
 
 Each function checks its permission (rules.py) with `require` first, then what the round's
 phase allows (a `ServiceError` written for the person), works in one transaction and writes
@@ -310,6 +311,42 @@ def proposal_check(
             recipients=[proposal.proposer],
             kind=Kind.FUNDING,
             text=text % {"title": proposal.title, "round": round_.title, "reason": reason},
+            url=round_.get_absolute_url(),
+            exclude=actor,
+            actor=actor,
+        )
+    return proposal
+
+
+def proposal_withdraw(*, actor: Actor, proposal: Proposal) -> Proposal:
+    """The proposer (or those acting for the initiative or group it was made for) takes a
+    proposal back before voting opens. It is kept, marked withdrawn: never on the ballot and
+    never counted. The proposer is told when somebody else withdrew it."""
+    round_ = proposal.round
+    require(actor, "funding.withdraw_proposal", proposal)
+    if round_.phase not in (RoundPhase.PROPOSALS, RoundPhase.CHECKING):
+        raise ServiceError(_("Voting has opened, so proposals can no longer be withdrawn"))
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        proposal.round = round_
+        if proposal.status == ProposalStatus.WITHDRAWN:
+            raise ServiceError(_("This proposal has already been withdrawn"))
+        was = proposal.status
+        proposal.status = ProposalStatus.WITHDRAWN
+        proposal.save(update_fields=["status"])
+        _audit(
+            actor,
+            "proposal_withdraw",
+            proposal,
+            round_,
+            f"Withdrew “{proposal.title}”",
+            was=was,
+        )
+        notify(
+            recipients=[proposal.proposer],
+            kind=Kind.FUNDING,
+            text=_("Your proposal “%(title)s” has been withdrawn from %(round)s.")
+            % {"title": proposal.title, "round": round_.title},
             url=round_.get_absolute_url(),
             exclude=actor,
             actor=actor,

@@ -15,7 +15,7 @@ from grassroots.core.ratelimits import rate_limited
 from grassroots.core.services import ServiceError, require
 from grassroots.funding import ledger
 from grassroots.funding import pbround_selectors as selectors
-from grassroots.funding.models import Fund, Proposal, Round, RoundPhase, RoundRule
+from grassroots.funding.models import Fund, Proposal, ProposalStatus, Round, RoundPhase, RoundRule
 from grassroots.funding.pbround_forms import (
     CheckForm,
     PBBallotForm,
@@ -112,6 +112,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(pk)
     can = _can(request, round_)
     phase = round_.phase
+    proposals = selectors.proposals_seen_by(request.user, round_, checker=can["check_proposal"])
     return render(
         request,
         "funding/pbround_detail.html",
@@ -122,9 +123,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "phases": RoundPhase,
             "is_mes": round_.rule == RoundRule.MES,
             "can": can,
-            "proposals": selectors.proposals_seen_by(
-                request.user, round_, checker=can["check_proposal"]
-            ),
+            "proposals": proposals,
+            "withdrawable": selectors.withdrawable_ids(request.user, round_, proposals),
             "ballot": selectors.own_ballot(request.user, round_)
             if phase == RoundPhase.VOTING
             else None,
@@ -228,6 +228,32 @@ def check(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
         "funding/pbround_check.html",
         {"round": round_, "proposal": proposal, "form": form, "extra_errors": extra_errors},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    round_ = _round(pk)
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("initiative", "group"), pk=proposal_pk, round=round_
+    )
+    proposal.round = round_
+    require(request.user, "funding.withdraw_proposal", proposal)
+    if request.method == "POST":
+        try:
+            services.proposal_withdraw(actor=actor_of(request), proposal=proposal)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The proposal has been withdrawn"))
+        return redirect(round_)
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        messages.info(request, _("This proposal has already been withdrawn"))
+        return redirect(round_)
+    if round_.phase not in (RoundPhase.PROPOSALS, RoundPhase.CHECKING):
+        messages.error(request, _("Voting has opened, so proposals can no longer be withdrawn"))
+        return redirect(round_)
+    return render(request, "funding/pbround_withdraw.html", {"round": round_, "proposal": proposal})
 
 
 @login_required
