@@ -6,7 +6,8 @@
   plan in three revisions (the second carries in a priority from the demo's finished priority
   exercise), applications at every stage (waiting for a vote, declined, approved and unpaid,
   part paid with a corrected payment, closed with money released and returned), a counted
-  participatory-budgeting round whose winners became grants, and a round open for voting.
+  participatory-budgeting round whose winners became grants (counted under the plan's green
+  spaces priority), and a round open for voting (for young people).
 - A second partnership, of the allotment society, with six members: it may meet but not decide.
 
 Everything goes through the services, as people would do it; a round's phases are moved on by
@@ -365,6 +366,7 @@ def seed_funding(borough: Borough) -> None:
         voting_opens=now + 2 * DAY,
         voting_closes=now + 3 * DAY,
         rule=RoundRule.GREEDY,
+        plan_line=lines["green-spaces"],
     )
     ideas = (
         ("Planters on the high street", 2_500),
@@ -426,6 +428,7 @@ def seed_funding(borough: Borough) -> None:
         voting_opens=now + 2 * DAY,
         voting_closes=now + 3 * DAY,
         rule=RoundRule.GREEDY,
+        plan_line=lines["young-people"],
     )
     open_ideas = (
         ("Bulbs for the river bank", 1_200),

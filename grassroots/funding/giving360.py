@@ -16,6 +16,10 @@ package and as a CSV file of one row per grant.
 
 Amounts are pounds as JSON numbers. Everything is read in a fixed number of queries whatever
 the number of grants, and figures come from the ledger.
+
+The standard's package schema needs at least one grant (`"grants"` has `minItems: 1`), so there
+is no valid file of no grants: `package` and `csv_text` raise `NoGrants` instead, and the pages
+and the command say there is nothing to publish yet.
 """
 
 from __future__ import annotations
@@ -53,6 +57,14 @@ GEO_CODE_TYPES = {
     "E10": "CTY",
     "S12": "CA",
 }
+
+
+class NoGrants(Exception):
+    """There are no grants to publish: a 360Giving file needs at least one."""
+
+
+def has_grants(fund: Fund) -> bool:
+    return Grant.objects.filter(fund=fund).exists()
 
 
 def geo_code_type(gss_code: str) -> str | None:
@@ -258,8 +270,11 @@ def _grant_json(record: GrantRecord360) -> dict[str, Any]:
 
 
 def package(fund: Fund | None = None) -> dict[str, Any]:
-    """The 360Giving package of one fund's grants, or of every fund's."""
+    """The 360Giving package of one fund's grants, or of every fund's. Raises `NoGrants`
+    when there are none (the schema needs at least one)."""
     records = grant_records(export_grants(fund))
+    if not records:
+        raise NoGrants
     now = timezone.now().replace(microsecond=0)
     if fund is not None:
         title = _("Grants from %(fund)s") % {"fund": fund.name}
@@ -350,9 +365,13 @@ def _csv_row(record: GrantRecord360) -> list[object]:
 
 
 def csv_text(fund: Fund | None = None) -> str:
+    """The same grants as `package`, a row each; raises `NoGrants` when there are none."""
+    records = grant_records(export_grants(fund))
+    if not records:
+        raise NoGrants
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    for record in grant_records(export_grants(fund)):
+    for record in records:
         writer.writerow([csv_safe(cell) for cell in _csv_row(record)])
     return out.getvalue()

@@ -632,6 +632,16 @@ class Round(models.Model):
     them until `voting_opens`; residents vote until `voting_closes`; then the chair counts."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="pb_rounds")
+    # The plan priority the round serves (a line of the revision in force when it was set up);
+    # the grants the count makes carry it. Empty only for a fund that had no plan.
+    plan_line = models.ForeignKey(
+        PlanLine,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pb_rounds",
+        verbose_name=_("priority"),
+    )
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     budget_pence = models.BigIntegerField(_("budget (pence)"))

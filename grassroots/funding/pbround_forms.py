@@ -9,10 +9,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.forms import CleanTextMixin, GovukDateField, text_field
-from grassroots.funding.models import Completion, GreedyVariant, Proposal, RoundRule, Utility
+from grassroots.funding.models import (
+    Completion,
+    GreedyVariant,
+    PlanLine,
+    Proposal,
+    RoundRule,
+    Utility,
+)
 from grassroots.funding.money import PoundsField, pounds
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
@@ -50,6 +58,17 @@ class RoundForm(CleanTextMixin, forms.Form):
         5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    plan_line = forms.ModelChoiceField(
+        label=_("Which priority of the plan the round serves"),
+        queryset=PlanLine.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text=_("The grants the vote makes count as spending on this priority."),
+        error_messages={
+            "required": _("Choose the priority the round serves"),
+            "invalid_choice": _("Choose one of the plan's priorities"),
+        },
     )
     # max_length=None: money.PoundsField's default length check runs on the cleaned pence
     # (an int) and fails; the amount is bounded by its own checks instead.
@@ -124,8 +143,22 @@ class RoundForm(CleanTextMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, available_pence: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        available_pence: int,
+        lines: QuerySet[PlanLine] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`lines`: the current plan's priorities, one of which the round must serve; None
+        when the fund has no plan (the question is not asked)."""
         super().__init__(*args, **kwargs)
+        if lines is None:
+            del self.fields["plan_line"]
+        else:
+            field = self.fields["plan_line"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = lines
         self.available_pence = available_pence
         self.fields["budget"].help_text = _("The fund has %(left)s available.") % {
             "left": pounds(available_pence)
@@ -165,6 +198,7 @@ class RoundForm(CleanTextMixin, forms.Form):
                 "min_votes", _("A minimum number of votes only applies to most votes first")
             )
         data["min_votes"] = data.get("min_votes") or 0
+        data.setdefault("plan_line", None)
         return data
 
 

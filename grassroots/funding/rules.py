@@ -34,6 +34,9 @@ Participatory-budgeting rounds (tests/test_pbround_permissions.py):
 - `funding.check_proposal`, with a round or a proposal: the partnership's current members and
   site admins.
 - `funding.count_round`, with a round: the partnership's chair and site admins.
+- `funding.withdraw_proposal`, with a proposal: its proposer, and those acting for the
+  initiative or group it was made for (as `funding.withdraw` for an application); nobody else,
+  not the partnership nor site admins. Only before voting opens: the service's check.
 
 Applications, decisions and grants' money (tests/test_grants_permissions.py):
 
@@ -286,6 +289,24 @@ rules.add_perm("funding.propose_project", signed_in & lives_in_area)
 rules.add_perm("funding.check_proposal", signed_in & (is_current_member | is_site_admin))
 rules.add_perm("funding.vote_in_round", signed_in & lives_in_area)
 rules.add_perm("funding.count_round", signed_in & (is_chair | is_site_admin))
+
+
+@rules.predicate
+def is_proposer(user: Viewer, proposal: object) -> bool:
+    return isinstance(proposal, Proposal) and _signed_in(user) and proposal.proposer_id == user.pk
+
+
+@rules.predicate
+def acts_for_proposal(user: Viewer, proposal: object) -> bool:
+    """Acts for the initiative or group the proposal was made on behalf of."""
+    if not isinstance(proposal, Proposal):
+        return False
+    if proposal.initiative_id is None and proposal.group_id is None:
+        return False
+    return acts_for(user, proposal.initiative or proposal.group)
+
+
+rules.add_perm("funding.withdraw_proposal", signed_in & (is_proposer | acts_for_proposal))
 
 
 # --- Applications, decisions and grants' money (helper grants) --------------------------------

@@ -46,6 +46,11 @@ urlpatterns += [
         pbround.check,
         name="round_check",
     ),
+    path(
+        "rounds/<int:pk>/proposals/<int:proposal_pk>/withdraw/",
+        pbround.withdraw,
+        name="round_withdraw",
+    ),
     path("rounds/<int:pk>/ballot/", pbround.ballot, name="round_ballot"),
     path("rounds/<int:pk>/count/", pbround.count, name="round_count"),
     path("rounds/<int:pk>/results/", pbround.results, name="round_results"),

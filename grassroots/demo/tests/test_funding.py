@@ -84,6 +84,11 @@ def test_the_demo_fund_has_grants_at_every_stage_and_is_the_same_on_a_second_run
     assert PBBallot.objects.filter(round=counted).count() == 40
     assert counted.proposals.filter(eligibility_note__gt="").exists()
     assert fund.grants.filter(proposal__round=counted).exists()
+    # Each round serves a priority of the plan; the count's grants carry it.
+    assert all(r.plan_line is not None and r.plan_line.revision == latest for r in rounds.values())
+    assert counted.plan_line is not None
+    pb_lines = fund.grants.filter(proposal__round=counted).values_list("plan_line", flat=True)
+    assert set(pb_lines) == {counted.plan_line.pk}
     assert not PBBallot.objects.filter(
         round=rounds[RoundPhase.VOTING], voter=borough.accounts["resident"]
     ).exists()

@@ -1,5 +1,6 @@
-"""Writes for participatory-budgeting rounds: opening a round, proposals and their eligibility
-check, residents' ballots, and the count that turns funded proposals into grants.
+"""Writes for participatory-budgeting rounds: opening a round, proposals (their eligibility
+check, and their withdrawal), residents' ballots, and the count that turns funded proposals into
+grants.
 
 Each function checks its permission (rules.py) with `require` first, then what the round's
 phase allows (a `ServiceError` written for the person), works in one transaction and writes
@@ -30,6 +31,7 @@ from grassroots.funding.models import (
     GreedyVariant,
     Membership,
     PBBallot,
+    PlanLine,
     Proposal,
     ProposalStatus,
     Round,
@@ -39,6 +41,7 @@ from grassroots.funding.models import (
 )
 from grassroots.funding.money import pounds
 from grassroots.funding.pbround_count import figures_of, run_rule, votes_of
+from grassroots.funding.services.applications import current_plan
 from grassroots.groups.models import Group
 from grassroots.groups.selectors import organised_by
 from grassroots.initiatives.models import Initiative, MemberRole, MembershipStatus, Visibility
@@ -105,10 +108,13 @@ def round_create(
     utility: str = Utility.COST,
     completion: str = Completion.NONE,
     ballot_limit_pence: int | None = None,
+    plan_line: PlanLine | None = None,
 ) -> Round:
     """Hand `budget_pence` of the fund to the area's residents. The money is committed only
     when the votes are counted, grant by grant; the budget may not exceed what the fund has
-    available today."""
+    available today. `plan_line` is the priority of the fund's current plan the round serves
+    (the grants it makes count under it); it may be left out only while the fund has no
+    plan."""
     require(actor, "funding.create_round", fund)
     title = clean_text(
         title,
@@ -140,6 +146,12 @@ def round_create(
     with transaction.atomic():
         Fund.objects.select_for_update().get(pk=fund.pk)
         _may_decide(fund)
+        plan = current_plan(fund)
+        if plan is None:
+            if plan_line is not None:
+                raise ServiceError(_("This fund has no plan yet: leave the priority out"))
+        elif plan_line is None or plan_line.revision_id != plan.pk:
+            raise ServiceError(_("Choose one of the priorities of the fund's current plan"))
         available = ledger.fund_balances(fund).available_pence
         if budget_pence > available:
             raise ServiceError(
@@ -161,6 +173,7 @@ def round_create(
             utility=utility,
             completion=completion,
             ballot_limit_pence=ballot_limit_pence,
+            plan_line=plan_line,
             created_by=actor,
         )
         _audit(
@@ -305,6 +318,42 @@ def proposal_check(
     return proposal
 
 
+def proposal_withdraw(*, actor: Actor, proposal: Proposal) -> Proposal:
+    """The proposer (or those acting for the initiative or group it was made for) takes a
+    proposal back before voting opens. It is kept, marked withdrawn: never on the ballot and
+    never counted. The proposer is told when somebody else withdrew it."""
+    round_ = proposal.round
+    require(actor, "funding.withdraw_proposal", proposal)
+    if round_.phase not in (RoundPhase.PROPOSALS, RoundPhase.CHECKING):
+        raise ServiceError(_("Voting has opened, so proposals can no longer be withdrawn"))
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        proposal.round = round_
+        if proposal.status == ProposalStatus.WITHDRAWN:
+            raise ServiceError(_("This proposal has already been withdrawn"))
+        was = proposal.status
+        proposal.status = ProposalStatus.WITHDRAWN
+        proposal.save(update_fields=["status"])
+        _audit(
+            actor,
+            "proposal_withdraw",
+            proposal,
+            round_,
+            f"Withdrew “{proposal.title}”",
+            was=was,
+        )
+        notify(
+            recipients=[proposal.proposer],
+            kind=Kind.FUNDING,
+            text=_("Your proposal “%(title)s” has been withdrawn from %(round)s.")
+            % {"title": proposal.title, "round": round_.title},
+            url=round_.get_absolute_url(),
+            exclude=actor,
+            actor=actor,
+        )
+    return proposal
+
+
 # --- Ballots ------------------------------------------------------------------------------------
 
 
@@ -413,7 +462,7 @@ def round_count(*, actor: Actor, round_: Round) -> Round:
                     title=proposal.title,
                     initiative=proposal.initiative,
                     group=proposal.group,
-                    plan_line=None,
+                    plan_line_id=round_.plan_line_id,
                     awarded_on=today,
                 )
                 ledger.commit(

@@ -19,6 +19,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from grassroots.conftest import require
+from grassroots.demo.tests.crawl import html_checker_missing, validate_html
 from grassroots.funding import giving360
 from grassroots.funding.tests.factories import make_area, make_grant
 from grassroots.funding.tests.giving_world import (
@@ -277,3 +279,111 @@ def test_the_command_refuses_when_there_is_nothing_to_export(tmp_path: Path) -> 
     with pytest.raises(CommandError, match="no grants"):
         call_command("export_360giving", str(area.fund.pk), str(tmp_path / "out.json"))
     assert not (tmp_path / "out.json").exists()
+
+
+# --- A fund with no grants: there is no valid 360Giving file of it -----------------------------
+
+
+def test_the_standard_has_no_package_of_no_grants(
+    world: GivingWorld, validator: Draft202012Validator
+) -> None:
+    data = giving360.package(world.area.fund)
+    data["grants"] = []
+    assert any("should be non-empty" in e for e in _errors(validator, data))
+
+
+def test_no_package_nor_csv_is_made_of_a_fund_with_no_grants() -> None:
+    area = make_area()
+    with pytest.raises(giving360.NoGrants):
+        giving360.package(area.fund)
+    with pytest.raises(giving360.NoGrants):
+        giving360.csv_text(area.fund)
+    assert not giving360.has_grants(area.fund)
+
+
+@pytest.mark.parametrize("download", ["grants.json", "grants.csv"])
+def test_the_downloads_of_a_fund_with_no_grants_say_there_is_nothing_yet(
+    client: Client, download: str
+) -> None:
+    area = make_area()
+    response = client.get(f"/funds/{area.fund.slug}/{download}")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert "Content-Disposition" not in response
+    page = response.content.decode()
+    assert "There are no grants to publish yet" in page
+    assert "until the fund makes its first grant" in page
+    assert area.fund.get_absolute_url() in page
+    # Once the fund makes a grant, the same address is the download.
+    make_grant(area, 100_00, title="Bench")
+    response = client.get(f"/funds/{area.fund.slug}/{download}")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_the_pages_of_a_fund_with_no_grants_are_valid_html(client: Client) -> None:
+    area = make_area()
+    slug = area.fund.slug
+    pages = {
+        path: client.get(path).content.decode()
+        for path in (
+            f"/funds/{slug}/grants.json",
+            f"/funds/{slug}/grants/",
+            f"/funds/{slug}/report/",
+        )
+    }
+    missing = html_checker_missing()
+    require(missing is None, missing or "")
+    assert validate_html(pages) == []
+
+
+def test_the_download_links_are_offered_only_once_there_are_grants(client: Client) -> None:
+    area = make_area()
+    slug = area.fund.slug
+    links = (f"/funds/{slug}/grants.json", f"/funds/{slug}/grants.csv")
+    grants_page = client.get(f"/funds/{slug}/grants/").content.decode()
+    report_page = client.get(f"/funds/{slug}/report/").content.decode()
+    for page in (grants_page, report_page):
+        assert not any(link in page for link in links)
+    assert "There is nothing to download until then" in grants_page
+    make_grant(area, 100_00, title="Bench")
+    grants_page = client.get(f"/funds/{slug}/grants/").content.decode()
+    report_page = client.get(f"/funds/{slug}/report/").content.decode()
+    for page in (grants_page, report_page):
+        assert all(link in page for link in links)
+    assert "There is nothing to download until then" not in grants_page
+
+
+def test_the_command_writes_nothing_for_a_fund_with_no_grants(tmp_path: Path) -> None:
+    area = make_area()
+    out = tmp_path / "out.json"
+    out.write_text("the last good export\n")
+    with pytest.raises(CommandError) as refused:
+        call_command("export_360giving", str(area.fund.pk), str(out))
+    message = str(refused.value)
+    assert f"{area.fund.name} (fund {area.fund.pk}) has no grants yet" in message
+    assert "needs at least one grant" in message
+    assert "Nothing was written" in message
+    assert out.read_text() == "the last good export\n"
+
+
+def test_the_command_leaves_out_funds_with_no_grants(
+    tmp_path: Path, validator: Draft202012Validator
+) -> None:
+    empty, full = make_area(), make_area()
+    make_grant(full, 100_00, title="Bench")
+    out = io.StringIO()
+    call_command("export_360giving", str(tmp_path / "all.json"), stdout=out)
+    said = out.getvalue()
+    assert "Wrote 1 grant from every fund" in said
+    assert f"Left out {empty.fund.name} (fund {empty.fund.pk}): it has no grants yet" in said
+    assert full.fund.name not in said
+    data = json.loads((tmp_path / "all.json").read_text())
+    assert _errors(validator, data) == []
+
+
+def test_the_command_writes_nothing_when_no_fund_has_grants(tmp_path: Path) -> None:
+    make_area()
+    with pytest.raises(CommandError, match="No fund has grants yet"):
+        call_command("export_360giving", str(tmp_path / "all.json"))
+    assert not (tmp_path / "all.json").exists()

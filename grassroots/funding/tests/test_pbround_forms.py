@@ -62,6 +62,8 @@ def _round_form(**changes: str) -> dict[str, str]:
 
 
 def _new_round(client: Client, place: PBPlace, data: dict[str, str]) -> str:
+    """Post the new-round form; the fund's first priority unless `data` says otherwise."""
+    data.setdefault("plan_line", str(place.area.line.pk))
     client.force_login(place.chair)
     response = client.post(f"/funds/{place.area.fund.slug}/rounds/new/", data)
     if response.status_code == 302:

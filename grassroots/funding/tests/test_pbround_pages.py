@@ -69,6 +69,8 @@ def test_every_page_in_every_phase() -> None:
                 paths.append(f"/funds/rounds/{round_.pk}/count/")
             if who == "resident" and phase == RoundPhase.PROPOSALS:
                 paths.append(f"/funds/rounds/{round_.pk}/propose/")
+            if who == "resident" and phase in (RoundPhase.PROPOSALS, RoundPhase.CHECKING):
+                paths.append(f"/funds/rounds/{round_.pk}/proposals/{refused.pk}/withdraw/")
             if who == "resident" and phase == RoundPhase.VOTING:
                 paths.append(f"/funds/rounds/{round_.pk}/ballot/")
             if phase == RoundPhase.COUNTED:

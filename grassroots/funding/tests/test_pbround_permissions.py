@@ -110,6 +110,7 @@ def _create(actor: User, place: PBPlace) -> Round:
         voting_opens=now + 2 * day,
         voting_closes=now + 3 * day,
         rule=RoundRule.GREEDY,
+        plan_line=place.area.line,
     )
 
 

@@ -27,6 +27,7 @@ def fund_report(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "fund": fund,
             "report": report,
+            "has_grants": giving360.has_grants(fund),
             "by_priority": [(row.title, row.total) for row in report.rows],
             "by_year": [(labels[year], cell) for year, cell in report.year_totals],
             "years": [
@@ -62,10 +63,20 @@ def grant_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _no_grants(request: HttpRequest, fund: Fund) -> HttpResponse:
+    """A fund with no grants has nothing to publish: a 360Giving file needs at least one, so
+    the download is not there yet (a 404 that says why)."""
+    return render(request, "funding/giving_no_grants.html", {"fund": fund}, status=404)
+
+
 def grants_json(request: HttpRequest, slug: str) -> HttpResponse:
     fund = _fund(slug)
+    try:
+        data = giving360.package(fund)
+    except giving360.NoGrants:
+        return _no_grants(request, fund)
     response = HttpResponse(
-        json.dumps(giving360.package(fund), indent=2, ensure_ascii=False),
+        json.dumps(data, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{fund.slug}-grants-360giving.json"'
@@ -74,6 +85,10 @@ def grants_json(request: HttpRequest, slug: str) -> HttpResponse:
 
 def grants_csv(request: HttpRequest, slug: str) -> HttpResponse:
     fund = _fund(slug)
-    response = HttpResponse(giving360.csv_text(fund), content_type="text/csv; charset=utf-8")
+    try:
+        text = giving360.csv_text(fund)
+    except giving360.NoGrants:
+        return _no_grants(request, fund)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{fund.slug}-grants-360giving.csv"'
     return response

@@ -15,7 +15,7 @@ from grassroots.core.ratelimits import rate_limited
 from grassroots.core.services import ServiceError, require
 from grassroots.funding import ledger
 from grassroots.funding import pbround_selectors as selectors
-from grassroots.funding.models import Fund, Proposal, Round, RoundPhase, RoundRule
+from grassroots.funding.models import Fund, Proposal, ProposalStatus, Round, RoundPhase, RoundRule
 from grassroots.funding.pbround_forms import (
     CheckForm,
     PBBallotForm,
@@ -24,6 +24,7 @@ from grassroots.funding.pbround_forms import (
     start_of,
 )
 from grassroots.funding.services import pbround as services
+from grassroots.funding.services.applications import current_plan
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -70,7 +71,9 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
     fund = _fund(slug)
     require(request.user, "funding.create_round", fund)
     available = ledger.fund_balances(fund).available_pence
-    form = RoundForm(_posted(request), available_pence=available)
+    plan = current_plan(fund)
+    lines = plan.lines.order_by("position", "pk") if plan is not None else None
+    form = RoundForm(_posted(request), available_pence=available, lines=lines)
     extra_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -91,6 +94,7 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
                 utility=data["utility"],
                 completion=data["completion"],
                 ballot_limit_pence=data["ballot_limit"],
+                plan_line=data["plan_line"],
             )
         except ServiceError as error:
             extra_errors.append(error.message)
@@ -100,7 +104,7 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "funding/pbround_form.html",
-        {"fund": fund, "form": form, "extra_errors": extra_errors},
+        {"fund": fund, "form": form, "extra_errors": extra_errors, "plan": plan},
     )
 
 
@@ -108,6 +112,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(pk)
     can = _can(request, round_)
     phase = round_.phase
+    proposals = selectors.proposals_seen_by(request.user, round_, checker=can["check_proposal"])
     return render(
         request,
         "funding/pbround_detail.html",
@@ -118,9 +123,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "phases": RoundPhase,
             "is_mes": round_.rule == RoundRule.MES,
             "can": can,
-            "proposals": selectors.proposals_seen_by(
-                request.user, round_, checker=can["check_proposal"]
-            ),
+            "proposals": proposals,
+            "withdrawable": selectors.withdrawable_ids(request.user, round_, proposals),
             "ballot": selectors.own_ballot(request.user, round_)
             if phase == RoundPhase.VOTING
             else None,
@@ -224,6 +228,32 @@ def check(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
         "funding/pbround_check.html",
         {"round": round_, "proposal": proposal, "form": form, "extra_errors": extra_errors},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    round_ = _round(pk)
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("initiative", "group"), pk=proposal_pk, round=round_
+    )
+    proposal.round = round_
+    require(request.user, "funding.withdraw_proposal", proposal)
+    if request.method == "POST":
+        try:
+            services.proposal_withdraw(actor=actor_of(request), proposal=proposal)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The proposal has been withdrawn"))
+        return redirect(round_)
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        messages.info(request, _("This proposal has already been withdrawn"))
+        return redirect(round_)
+    if round_.phase not in (RoundPhase.PROPOSALS, RoundPhase.CHECKING):
+        messages.error(request, _("Voting has opened, so proposals can no longer be withdrawn"))
+        return redirect(round_)
+    return render(request, "funding/pbround_withdraw.html", {"round": round_, "proposal": proposal})
 
 
 @login_required
