@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funding', '0002_ledger_guards'),
+        ('funding', '0003_motion_withdrawal'),
     ]
 
     operations = [
