@@ -33,7 +33,8 @@ Participatory-budgeting rounds (tests/test_pbround_permissions.py):
   check.
 - `funding.check_proposal`, with a round or a proposal: the partnership's current members and
   site admins.
-- `funding.count_round`, with a round: the partnership's chair and site admins.
+- `funding.count_round`, with a round: the partnership's chair and site admins. It is checked
+  when the count is asked for, and again by the worker, as the person who asked.
 
 Applications, decisions and grants' money (tests/test_grants_permissions.py):
 
