@@ -625,6 +625,22 @@ class RoundPhase(models.TextChoices):
     COUNTED = "counted", _("Results")
 
 
+class CountState(models.TextChoices):
+    """Where the count of a closed round is; never stored: it follows from the count fields."""
+
+    NOT_ASKED = "not-asked", _("Not asked for")
+    QUEUED = "queued", _("Being counted")
+    # Asked for longer ago than `COUNT_PATIENCE` and still not done (a worker stopped, say):
+    # whoever may count can ask again; the task is idempotent, so a late first run is harmless.
+    STALLED = "stalled", _("Not finished")
+    FAILED = "failed", _("Failed")
+    COUNTED = "counted", _("Counted")
+
+
+# How long a queued count is waited for before it may be asked for again (it takes seconds).
+COUNT_PATIENCE = datetime.timedelta(minutes=15)
+
+
 class Round(models.Model):
     """A participatory-budgeting round: part of a fund handed to the area's residents.
 
@@ -668,6 +684,14 @@ class Round(models.Model):
     # proposal and the figures, as computed by `pb.py`.
     counted_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)
+    # The count runs in the background (`tasks.count_round`): who asked for it and when. A count
+    # that failed records only why and when; asking again clears them.
+    count_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    count_requested_at = models.DateTimeField(null=True, blank=True)
+    count_failed_at = models.DateTimeField(null=True, blank=True)
+    count_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-voting_closes", "pk"]
@@ -709,6 +733,21 @@ class Round(models.Model):
     @property
     def phase(self) -> RoundPhase:
         return self.phase_at(timezone.now())
+
+    def count_state_at(self, when: datetime.datetime) -> CountState:
+        if self.counted_at is not None:
+            return CountState.COUNTED
+        if self.count_failed_at is not None:
+            return CountState.FAILED
+        if self.count_requested_at is None:
+            return CountState.NOT_ASKED
+        if when - self.count_requested_at > COUNT_PATIENCE:
+            return CountState.STALLED
+        return CountState.QUEUED
+
+    @property
+    def count_state(self) -> CountState:
+        return self.count_state_at(timezone.now())
 
 
 class ProposalStatus(models.TextChoices):

@@ -33,7 +33,8 @@ Participatory-budgeting rounds (tests/test_pbround_permissions.py):
   check.
 - `funding.check_proposal`, with a round or a proposal: the partnership's current members and
   site admins.
-- `funding.count_round`, with a round: the partnership's chair and site admins.
+- `funding.count_round`, with a round: the partnership's chair and site admins. It is checked
+  when the count is asked for, and again by the worker, as the person who asked.
 - `funding.withdraw_proposal`, with a proposal: its proposer, and those acting for the
   initiative or group it was made for (as `funding.withdraw` for an application); nobody else,
   not the partnership nor site admins. Only before voting opens: the service's check.

@@ -26,6 +26,7 @@ from grassroots.funding import ledger, pb
 from grassroots.funding.constitution import standing
 from grassroots.funding.models import (
     Completion,
+    CountState,
     Fund,
     Grant,
     GreedyVariant,
@@ -60,7 +61,8 @@ def _audit(actor: Actor, action: str, obj: Any, round_: Round, summary: str, **d
     )
 
 
-def _may_decide(fund: Fund) -> None:
+def may_decide(fund: Fund) -> None:
+    """Refuse (`ServiceError`) unless the fund's partnership meets the rules and may decide."""
     current = list(Membership.objects.filter(partnership_id=fund.partnership_id, left_on=None))
     problems = standing(current).problems
     if problems:
@@ -145,7 +147,7 @@ def round_create(
         )
     with transaction.atomic():
         Fund.objects.select_for_update().get(pk=fund.pk)
-        _may_decide(fund)
+        may_decide(fund)
         plan = current_plan(fund)
         if plan is None:
             if plan_line is not None:
@@ -431,18 +433,74 @@ def round_data(round_: Round) -> tuple[dict[str, int], list[frozenset[str]], lis
 
 
 def round_count(*, actor: Actor, round_: Round) -> Round:
-    """Count the votes with the round's rule, once voting has closed. In one database
-    transaction: the result is kept, and each funded proposal becomes a grant with its cost
-    committed in the ledger; if the fund cannot cover them all, nothing is recorded."""
+    """Count the votes now, in this process, once voting has closed (the demo and tests; a page
+    asks for a count with `services.pbround_counting.count_request` and a worker runs it). In
+    one database transaction: the result is kept, and each funded proposal becomes a grant with
+    its cost committed in the ledger; if the fund cannot cover them all, nothing is recorded."""
     require(actor, "funding.count_round", round_)
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().select_related("fund").get(pk=round_.pk)
+        _count_locked(actor, round_)
+    return round_
+
+
+def count_queued(round_id: int) -> str:
+    """Run the count asked for on round `round_id`, as the person who asked (the task
+    `funding.tasks.count_round` calls this). Idempotent: a round already counted, whose count
+    failed, or that nobody asked to count is left alone. A refusal (`ServiceError`) records
+    nothing but its message and time on the round, so the count can be asked for again.
+
+    Returns what happened: "counted", "failed" or "nothing to do"."""
     try:
         with transaction.atomic():
-            round_ = Round.objects.select_for_update().select_related("fund").get(pk=round_.pk)
+            round_ = (
+                Round.objects.select_for_update().select_related("fund").filter(pk=round_id).first()
+            )
+            if round_ is None or round_.count_state_at(timezone.now()) not in (
+                CountState.QUEUED,
+                CountState.STALLED,
+            ):
+                return "nothing to do"
+            actor = round_.count_requested_by
+            try:
+                if actor is None or not actor.has_perm("funding.count_round", round_):
+                    raise ServiceError(
+                        _("The person who asked for the count may no longer count the votes")
+                    )
+                _count_locked(actor, round_)
+            except ServiceError as error:
+                _record_failure(round_id, error.message)
+                return "failed"
+    except Exception:
+        # A fault rather than a refusal: say so on the page instead of "being counted" for ever,
+        # and let the task fail with its traceback for the logs.
+        _record_failure(
+            round_id,
+            _(
+                "Something went wrong while counting, and nothing was recorded. Try again; if it "
+                "happens again, tell the site's team."
+            ),
+        )
+        raise
+    return "counted"
+
+
+def _record_failure(round_id: int, message: str) -> None:
+    Round.objects.filter(pk=round_id, counted_at=None).update(
+        count_failed_at=timezone.now(), count_error=message
+    )
+
+
+def _count_locked(actor: Actor, round_: Round) -> None:
+    """The count itself, with `round_`'s row locked by the caller's transaction; everything it
+    writes goes or stays together."""
+    try:
+        with transaction.atomic():
             if round_.counted_at is not None:
                 raise ServiceError(_("The votes in this round have already been counted"))
             if round_.phase != RoundPhase.CLOSED:
                 raise ServiceError(_("The votes can only be counted once voting has closed"))
-            _may_decide(round_.fund)
+            may_decide(round_.fund)
             costs, ballots, proposals = round_data(round_)
             try:
                 outcome = run_rule(round_, costs, ballots)
@@ -514,4 +572,3 @@ def round_count(*, actor: Actor, round_: Round) -> Round:
         raise ServiceError(
             _("The count was not recorded: %(problem)s") % {"problem": error.message}
         ) from error
-    return round_

@@ -19,7 +19,7 @@ from grassroots.funding.models import (
 )
 from grassroots.funding.tests.factories import Area, make_area
 from grassroots.places.tests.factories import WardFactory
-from grassroots.testing.people import make_resident
+from grassroots.testing.people import make_resident, make_site_admin
 
 DAY = datetime.timedelta(days=1)
 
@@ -43,6 +43,32 @@ class PBPlace:
     @property
     def member(self) -> User:
         return self.area.members[3].user
+
+
+# The kinds of people the permission matrices try (see `person`).
+WHO = ["chair", "treasurer", "member", "resident", "outsider", "admin", "admin_no_totp", "left"]
+
+
+def person(place: PBPlace, who: str) -> User:
+    """One of `WHO` for `place`; "left" is a partnership member whose seat has ended (they
+    still live in the area)."""
+    if who == "admin":
+        return make_site_admin()
+    if who == "admin_no_totp":
+        return make_site_admin(totp=False)
+    if who == "left":
+        seat = place.area.members[-1]
+        seat.left_on = timezone.localdate()
+        seat.save()
+        return seat.user
+    people = {
+        "chair": place.chair,
+        "treasurer": place.treasurer,
+        "member": place.member,
+        "resident": place.resident,
+        "outsider": place.outsider,
+    }
+    return people[who]
 
 
 def dates_for(phase: RoundPhase) -> dict[str, datetime.datetime]:

@@ -1,8 +1,11 @@
 """Ballots (one a person, changeable), counting (the rule's funded set, grants with their cost
 committed in one transaction, refused twice or when the fund cannot cover it) and the results
-page that explains every project."""
+page that explains every project. Counting in the background: test_pbround_count_task.py."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -80,7 +83,9 @@ def _closed_with_votes(**round_fields: object) -> tuple[PBPlace, list[Proposal]]
     return place, ps
 
 
-def test_counting_funds_the_rules_choice_and_commits_grants(client: Client) -> None:
+def test_counting_funds_the_rules_choice_and_commits_grants(
+    client: Client, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
     place, (a, b, *_rest) = _closed_with_votes()
     # Votes: a 4, b 3, c 3, d 2, e 1. Greedy with skipping over £1,000: a (£600), then b
     # (£300); c (£300) no longer fits; d (£200) does not either; e (£500) no.
@@ -90,8 +95,11 @@ def test_counting_funds_the_rules_choice_and_commits_grants(client: Client) -> N
     client.force_login(place.chair)
     url = f"/funds/rounds/{place.round.pk}/count/"
     assert client.get(url).status_code == 200
-    response = client.post(url)
+    # The page only asks; the task runs after the commit (the immediate backend in tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
     assert response.status_code == 302
+    assert response["Location"] == place.round.get_absolute_url()
     round_ = Round.objects.get()
     assert round_.counted_at is not None
     assert round_.phase == RoundPhase.COUNTED

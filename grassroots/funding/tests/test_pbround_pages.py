@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from grassroots.accounts.models import User
 from grassroots.conftest import require
 from grassroots.demo.tests.crawl import html_checker_missing, validate_html
-from grassroots.funding.models import ProposalStatus, RoundPhase
+from grassroots.funding.models import COUNT_PATIENCE, CountState, ProposalStatus, Round, RoundPhase
 from grassroots.funding.services import pbround as services
 from grassroots.funding.tests.pbround_helpers import (
     add_ballots,
@@ -28,6 +30,42 @@ EXPECT = {
     RoundPhase.CLOSED: "Voting has closed",
     RoundPhase.COUNTED: "See the results",
 }
+
+
+def _count_states(round_: Round, people: dict[str, User]) -> dict[str, str]:
+    """The round's page and the count page while a count is queued, not finished in time and
+    failed (the background count: test_pbround_count_task.py)."""
+    now = timezone.now()
+    states: dict[CountState, dict[str, object]] = {
+        CountState.QUEUED: {"count_requested_at": now},
+        CountState.STALLED: {"count_requested_at": now - 2 * COUNT_PATIENCE},
+        CountState.FAILED: {
+            "count_requested_at": now,
+            "count_failed_at": now,
+            "count_error": "The partnership cannot decide <yet>.",
+        },
+    }
+    pages: dict[str, str] = {}
+    for state, fields in states.items():
+        blank: dict[str, object] = {"count_failed_at": None, "count_error": ""}
+        Round.objects.filter(pk=round_.pk).update(
+            count_requested_by=people["chair"], **(blank | fields)
+        )
+        assert Round.objects.get(pk=round_.pk).count_state == state
+        for who, user in people.items():
+            client = Client()
+            client.force_login(user)
+            paths = [f"/funds/rounds/{round_.pk}/"]
+            if who == "chair":
+                paths.append(f"/funds/rounds/{round_.pk}/count/")
+            for path in paths:
+                response = client.get(path)
+                assert response.status_code == 200, (state, who, path)
+                pages[f"closed-{state}:{who}:{path}"] = response.content.decode()
+    Round.objects.filter(pk=round_.pk).update(
+        count_requested_by=None, count_requested_at=None, count_failed_at=None, count_error=""
+    )
+    return pages
 
 
 def test_every_page_in_every_phase() -> None:
@@ -82,6 +120,10 @@ def test_every_page_in_every_phase() -> None:
                     continue
                 assert response.status_code == 200, (phase, who, path, response.status_code)
                 pages[f"{phase}:{who}:{path}"] = response.content.decode()
+        if phase == RoundPhase.CLOSED:
+            pages.update(_count_states(round_, {"resident": place.resident, "chair": place.chair}))
+            failed = pages[f"closed-failed:chair:/funds/rounds/{round_.pk}/"]
+            assert "The count failed: The partnership cannot decide &lt;yet&gt;." in failed
         detail = pages[f"{phase}:resident:/funds/rounds/{round_.pk}/"]
         assert EXPECT[phase] in detail, phase
         if phase != RoundPhase.NOT_OPEN:

@@ -24,42 +24,22 @@ from grassroots.funding.models import (
 )
 from grassroots.funding.services import pbround as services
 from grassroots.funding.tests.pbround_helpers import (
+    WHO,
     PBPlace,
     add_ballots,
     add_proposals,
     build_pb_place,
+    person,
     set_phase,
 )
-from grassroots.testing.people import make_resident, make_site_admin
+from grassroots.testing.people import make_resident
 
 pytestmark = pytest.mark.django_db
-
-WHO = ["chair", "treasurer", "member", "resident", "outsider", "admin", "admin_no_totp", "left"]
 
 
 @pytest.fixture
 def place() -> PBPlace:
     return build_pb_place(RoundPhase.PROPOSALS)
-
-
-def _person(place: PBPlace, who: str) -> User:
-    if who == "admin":
-        return make_site_admin()
-    if who == "admin_no_totp":
-        return make_site_admin(totp=False)
-    if who == "left":
-        # A former chair: their seat ended; they still live in the area.
-        seat = place.area.members[-1]
-        seat.left_on = timezone.localdate()
-        seat.save()
-        return seat.user
-    return {
-        "chair": place.chair,
-        "treasurer": place.treasurer,
-        "member": place.member,
-        "resident": place.resident,
-        "outsider": place.outsider,
-    }[who]
 
 
 ALLOWED = {
@@ -75,7 +55,7 @@ ALLOWED = {
 @pytest.mark.parametrize("perm", sorted(ALLOWED))
 @pytest.mark.parametrize("who", WHO)
 def test_rules_matrix(place: PBPlace, perm: str, who: str) -> None:
-    user = _person(place, who)
+    user = person(place, who)
     target = place.area.fund if perm == "funding.create_round" else place.round
     assert user.has_perm(perm, target) is (who in ALLOWED[perm])
 
@@ -154,7 +134,7 @@ SERVICES: dict[str, Callable[[User, PBPlace], object]] = {
 @pytest.mark.parametrize("perm", sorted(SERVICES))
 @pytest.mark.parametrize("who", ["chair", "member", "resident", "outsider", "admin_no_totp"])
 def test_services_check_their_permission(place: PBPlace, perm: str, who: str) -> None:
-    user = _person(place, who)
+    user = person(place, who)
     if who in ALLOWED[perm]:
         assert SERVICES[perm](user, place) is not None
     else:

@@ -24,6 +24,7 @@ from grassroots.funding.pbround_forms import (
     start_of,
 )
 from grassroots.funding.services import pbround as services
+from grassroots.funding.services import pbround_counting as counting
 from grassroots.funding.services.applications import current_plan
 
 
@@ -121,6 +122,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fund": round_.fund,
             "phase": phase,
             "phases": RoundPhase,
+            "count_state": round_.count_state,
             "is_mes": round_.rule == RoundRule.MES,
             "can": can,
             "proposals": proposals,
@@ -302,6 +304,8 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def count(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for the count; a worker does it (`funding.tasks.count_round`) and the round's page
+    shows it queued, failed or done."""
     round_ = _round(pk)
     require(request.user, "funding.count_round", round_)
     if round_.counted_at is not None:
@@ -310,12 +314,17 @@ def count(request: HttpRequest, pk: int) -> HttpResponse:
     extra_errors: list[str] = []
     if request.method == "POST":
         try:
-            services.round_count(actor=actor_of(request), round_=round_)
+            queued = counting.count_request(actor=actor_of(request), round_=round_)
         except ServiceError as error:
             extra_errors.append(error.message)
         else:
-            messages.success(request, _("The votes have been counted and the grants recorded"))
-            return redirect("funding:round_results", pk=round_.pk)
+            if queued:
+                messages.success(request, _("You have asked for the votes to be counted"))
+            else:
+                messages.info(
+                    request, _("The votes are already being counted. Nothing has changed.")
+                )
+            return redirect(round_)
     return render(
         request,
         "funding/pbround_count.html",
@@ -323,6 +332,7 @@ def count(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "ballots": selectors.ballot_count(round_),
             "closed": round_.phase == RoundPhase.CLOSED,
+            "count_state": round_.count_state,
             "extra_errors": extra_errors,
         },
     )
