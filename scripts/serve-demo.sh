@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Serves the demo: the task worker (sends email and recomputes opinion maps, in the background)
-# and the web server.
+# Serves the demo: the task worker (sends email, recomputes opinion maps and counts PB rounds, in
+# the background) and the web server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COUNCIL_NAME="${COUNCIL_NAME:-Brookmere Borough Council}"

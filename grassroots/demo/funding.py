@@ -27,6 +27,7 @@ from grassroots.demo.borough import Borough
 from grassroots.funding import ledger_guard
 from grassroots.funding.models import (
     Application,
+    Completion,
     Declaration,
     Entry,
     Fund,
@@ -421,13 +422,17 @@ def seed_funding(borough: Borough) -> None:
         actor=chair,
         fund=fund,
         title="Riverside Decides 2026",
-        description="£15,000 for small projects: vote for as many as you like.",
+        description=(
+            "£15,000 for small projects: vote for as many as you like. Counted by equal "
+            "shares, so each part of the area has its say in how the money is split."
+        ),
         budget_pence=15_000 * POUND,
         proposals_open=now - DAY,
         proposals_close=now + DAY,
         voting_opens=now + 2 * DAY,
         voting_closes=now + 3 * DAY,
-        rule=RoundRule.GREEDY,
+        rule=RoundRule.MES,
+        completion=Completion.ADD_ONE,
         plan_line=lines["young-people"],
     )
     open_ideas = (
