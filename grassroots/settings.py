@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "grassroots.actions",
     "grassroots.opinions",
     "grassroots.priorities",
+    "grassroots.directory",
     "grassroots.funding",
     "grassroots.following",
     "grassroots.moderation",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "grassroots.directory"
+    verbose_name = "Local help and the places that matter"
