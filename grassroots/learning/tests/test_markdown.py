@@ -15,7 +15,9 @@ def test_script_tags_stay_text() -> None:
 
 
 def test_raw_html_blocks_are_escaped_not_kept() -> None:
-    html = render('<div class="x" onclick="steal()">\n\n*hi*\n\n</div>\n\n<iframe src="/"></iframe>')
+    html = render(
+        '<div class="x" onclick="steal()">\n\n*hi*\n\n</div>\n\n<iframe src="/"></iframe>'
+    )
     assert "<div" not in html
     assert "<iframe" not in html
     assert "<em>hi</em>" in html
@@ -23,7 +25,7 @@ def test_raw_html_blocks_are_escaped_not_kept() -> None:
 
 def test_event_handler_attributes_never_reach_the_page() -> None:
     html = render('<a href="/" onmouseover="steal()">x</a> [y](/ "t" onclick=steal())')
-    assert "<a href=\"/\" onmouseover" not in html
+    assert '<a href="/" onmouseover' not in html
     assert "&lt;a href" in html
 
 
