@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "grassroots.priorities",
     "grassroots.directory",
     "grassroots.funding",
+    "grassroots.learning",
     "grassroots.following",
     "grassroots.moderation",
     # The home page and site search compose every app above, so they come last.

@@ -82,7 +82,7 @@ class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
         **DefaultMFAAdapter.error_messages,
         "cannot_delete_authenticator": _(
             "You cannot turn off two-factor authentication while you are a councillor, "
-            "council officer, safeguarding contact or site admin"
+            "council officer, safeguarding contact, editor or site admin"
         ),
         "incorrect_code": _("The code is not correct. Check your app and try again"),
         "unverified_email": _(
@@ -91,7 +91,7 @@ class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
     }
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        """Councillors, officers, site admins and safeguarding contacts keep their app."""
+        """Councillors, officers, site admins, safeguarding contacts and editors keep their app."""
         if authenticator.type == Authenticator.Type.TOTP:
             return not user_roles(authenticator.user).needs_mfa
         return True

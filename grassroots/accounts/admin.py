@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.core.audit import audit_record
 
-_ROLE_FIELDS = ("is_staff", "is_superuser", "is_moderator", "is_active")
+_ROLE_FIELDS = ("is_staff", "is_superuser", "is_moderator", "is_editor", "is_active")
 
 # Staff sign in through allauth (rate limits, two-factor authentication), never through the
 # admin's own password-only form: its login page sends people to ours, and answers 403 to a
@@ -29,13 +29,16 @@ class OfficerPostInline(admin.TabularInline[OfficerPost, User]):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     ordering = ["email"]
-    list_display = ["email", "display_name", "is_moderator", "is_staff", "is_active"]
-    list_filter = ["is_moderator", "is_staff", "is_superuser", "is_active"]
+    list_display = ["email", "display_name", "is_moderator", "is_editor", "is_staff", "is_active"]
+    list_filter = ["is_moderator", "is_editor", "is_staff", "is_superuser", "is_active"]
     search_fields = ["email", "display_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "postcode", "ward")}),
-        (_("Roles"), {"fields": ("is_active", "is_moderator", "is_staff", "is_superuser")}),
+        (
+            _("Roles"),
+            {"fields": ("is_active", "is_moderator", "is_editor", "is_staff", "is_superuser")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined", "anonymised_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

@@ -1,5 +1,5 @@
-"""Councillors, officers, site admins and safeguarding contacts must set up TOTP before they use
-the site (the roles are `accounts.selectors.Roles.needs_mfa`)."""
+"""Councillors, officers, site admins, safeguarding contacts and editors must set up TOTP before
+they use the site (the roles are `accounts.selectors.Roles.needs_mfa`)."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ class RequireMFAForRolesMiddleware:
             messages.warning(
                 request,
                 _(
-                    "Your account has a councillor, officer, safeguarding or admin role. Set "
-                    "up an authenticator app before you continue."
+                    "Your account has a councillor, officer, safeguarding, editor or admin role. "
+                    "Set up an authenticator app before you continue."
                 ),
             )
             return redirect(reverse("mfa_activate_totp"))

@@ -62,6 +62,11 @@ class User(AbstractUser):
     is_moderator = models.BooleanField(
         _("moderator"), default=False, help_text=_("Handles reports and safeguarding concerns.")
     )
+    is_editor = models.BooleanField(
+        _("editor"),
+        default=False,
+        help_text=_("Writes and publishes the councillors' guide and residents' courses."),
+    )
     anonymised_at = models.DateTimeField(_("account deleted"), null=True, blank=True)
 
     USERNAME_FIELD = "email"

@@ -29,6 +29,13 @@ def is_site_admin(user: Viewer) -> bool:
 
 
 @rules.predicate
+def is_editor(user: Viewer) -> bool:
+    """Writes the guide and the courses (the flag a site admin sets) and has MFA set up."""
+    roles = user_roles(user)
+    return roles.editor and roles.has_totp
+
+
+@rules.predicate
 def is_moderator(user: Viewer) -> bool:
     return user_roles(user).moderator or bool(is_site_admin(user))
 

@@ -30,12 +30,19 @@ class Roles:
     moderator: bool
     has_totp: bool
     safeguarding_contact: bool = False
+    editor: bool = False
 
     @property
     def needs_mfa(self) -> bool:
-        """Councillors, officers, site admins and safeguarding contacts must use two-factor
-        authentication."""
-        return self.councillor or self.officer or self.site_admin or self.safeguarding_contact
+        """Councillors, officers, site admins, safeguarding contacts and editors (what they
+        publish is read across the site) must use two-factor authentication."""
+        return (
+            self.councillor
+            or self.officer
+            or self.site_admin
+            or self.safeguarding_contact
+            or self.editor
+        )
 
     @property
     def mfa_satisfied(self) -> bool:
@@ -100,6 +107,7 @@ def without_required_mfa_q() -> Q:
         | Q(_safeguarding_contact())
         | _site_admin()
         | Q(is_moderator=True)
+        | Q(is_editor=True)
     )
     return role & ~Q(_has_totp())
 
@@ -145,6 +153,7 @@ def _roles_of(user_id: int) -> Roles:
             "is_superuser",
             "is_staff",
             "is_moderator",
+            "is_editor",
         )
         .first()
     )
@@ -157,6 +166,7 @@ def _roles_of(user_id: int) -> Roles:
         moderator=row["is_moderator"],
         has_totp=row["_totp"],
         safeguarding_contact=row["_safeguarding"],
+        editor=row["is_editor"],
     )
 
 

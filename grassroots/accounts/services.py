@@ -52,6 +52,7 @@ def account_delete(*, user: User) -> None:
     user.is_staff = False
     user.is_superuser = False
     user.is_moderator = False
+    user.is_editor = False
     user.anonymised_at = timezone.now()
     # A new unusable password changes the hash every session is signed with, so Django ends
     # all of this user's sessions on their next request, whatever the session backend; an
@@ -95,6 +96,7 @@ def data_export(*, user: User) -> dict[str, Any]:
         ],
         "roles": {
             "moderator": user.is_moderator,
+            "editor": user.is_editor,
             "site_admin": user.is_superuser,
             "councillor": (
                 [

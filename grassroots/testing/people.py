@@ -1,6 +1,7 @@
-"""Makers for the people of a test: residents, councillors, officers, moderators, site admins.
+"""Makers for the people of a test: residents, councillors, officers, moderators, site admins,
+editors.
 
-Councillors, officers and site admins must use two-factor authentication on the site; the
+Councillors, officers, site admins and editors must use two-factor authentication on the site; the
 makers give them a TOTP authenticator unless asked not to (`totp=False`).
 """
 
@@ -13,6 +14,7 @@ from grassroots.accounts.tests.factories import (
     OfficerPostFactory,
     UserFactory,
 )
+from grassroots.accounts.tests.factories import make_editor as _make_editor
 from grassroots.accounts.tests.factories import make_moderator as _make_moderator
 from grassroots.accounts.tests.factories import make_site_admin as _make_site_admin
 from grassroots.places.models import Ward
@@ -67,4 +69,10 @@ def make_moderator(*, name: str | None = None) -> User:
 
 def make_site_admin(*, totp: bool = True) -> User:
     user = _make_site_admin()
+    return with_totp(user) if totp else user
+
+
+def make_editor(*, totp: bool = True) -> User:
+    """A user with the editor flag (the guide and the courses)."""
+    user = _make_editor()
     return with_totp(user) if totp else user

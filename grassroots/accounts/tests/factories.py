@@ -93,3 +93,11 @@ def make_moderator(user: User | None = None) -> User:
     user.is_moderator = True
     user.save(update_fields=["is_moderator"])
     return user
+
+
+def make_editor(user: User | None = None) -> User:
+    """A user with the editor flag (the guide and courses); add TOTP for the role to count."""
+    user = user or UserFactory()
+    user.is_editor = True
+    user.save(update_fields=["is_editor"])
+    return user

@@ -64,6 +64,20 @@ def test_making_somebody_a_moderator_is_audited(admin_client: Client) -> None:
     assert entry.data == {"is_moderator": True}
 
 
+def test_making_somebody_an_editor_in_the_admin_is_audited(admin_client: Client) -> None:
+    resident = UserFactory()
+
+    response = admin_client.post(
+        f"/admin/accounts/user/{resident.pk}/change/", _user_form(resident, is_editor="on")
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    resident.refresh_from_db()
+    assert resident.is_editor
+    entry = AuditEntry.objects.get(action="role.user_flags_changed")
+    assert entry.data == {"is_editor": True}
+
+
 def test_saving_without_changing_roles_writes_no_audit_entry(admin_client: Client) -> None:
     moderator = make_moderator()
     admin_client.post(

@@ -87,6 +87,7 @@ def test_the_download_is_a_json_attachment_with_your_data(
     assert data["roles"]["councillor"][0]["ward"] == "Hillside"
     assert data["roles"]["officer"][0]["job_title"] == "Officer"
     assert data["roles"]["moderator"] is False
+    assert data["roles"]["editor"] is False
     summaries = [a["summary"] for a in data["activity"]]
     assert "Litter pick" in summaries
     assert "Not mine" not in summaries

@@ -17,6 +17,7 @@ from grassroots.accounts.tests.conftest import sign_in, sign_in_with_code, totp_
 from grassroots.accounts.tests.factories import (
     UserFactory,
     make_councillor,
+    make_editor,
     make_moderator,
     make_officer,
     make_site_admin,
@@ -49,6 +50,7 @@ ROLE_HOLDERS: dict[str, Callable[[], User]] = {
     "officer": make_officer,
     "site admin": make_site_admin,
     "safeguarding contact": make_safeguarding_contact,
+    "editor": make_editor,
 }
 NO_MFA_NEEDED: dict[str, Callable[[], User]] = {
     "resident": UserFactory,
