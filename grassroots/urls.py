@@ -3,11 +3,15 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from grassroots.core import views as core_views
+from grassroots.directory.api import router as directory_api
 from grassroots.home import urls as home_urls
 from grassroots.home import views as home_views
 from grassroots.initiatives.api import api
 from grassroots.initiatives.sitemaps import SITEMAPS
 from grassroots.places import urls as places_urls
+
+# The directory's Open Referral UK endpoints live under the site's one API.
+api.add_router("/directory", directory_api)
 
 handler400 = "grassroots.core.views.bad_request"
 handler403 = "grassroots.core.views.permission_denied"
