@@ -65,6 +65,9 @@ class User(AbstractUser):
     is_editor = models.BooleanField(
         _("editor"),
         default=False,
+        # Set in the database too: data migrations of other apps write users through historical
+        # models that predate the flag.
+        db_default=False,
         help_text=_("Writes and publishes the councillors' guide and residents' courses."),
     )
     anonymised_at = models.DateTimeField(_("account deleted"), null=True, blank=True)

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='is_editor',
-            field=models.BooleanField(default=False, help_text="Writes and publishes the councillors' guide and residents' courses.", verbose_name='editor'),
+            field=models.BooleanField(default=False, db_default=False, help_text="Writes and publishes the councillors' guide and residents' courses.", verbose_name='editor'),
         ),
     ]
