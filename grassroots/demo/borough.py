@@ -70,9 +70,10 @@ SIGN_IN_EMAILS = {
     "councillor": f"councillor@{ACCOUNT_DOMAIN}",
     "officer": f"officer@{ACCOUNT_DOMAIN}",
     "moderator": f"moderator@{ACCOUNT_DOMAIN}",
+    "editor": f"editor@{ACCOUNT_DOMAIN}",
     "site admin": f"admin@{ACCOUNT_DOMAIN}",
 }
-TOTP_ROLES = frozenset({"councillor", "officer", "site admin"})
+TOTP_ROLES = frozenset({"councillor", "officer", "editor", "site admin"})
 DEMO_PASSWORD = "grassroots-demo"  # noqa: S105 - the published demo password, refused in production
 POSTCODE_AREA = "GR"
 CENTRE_LON, CENTRE_LAT = -1.1, 52.2
@@ -199,7 +200,7 @@ class ResidentSpec:
 class AccountSpec:
     """One of the published demo sign-ins."""
 
-    role: str  # "resident", "councillor", "officer", "moderator", "site admin"
+    role: str  # "resident", "councillor", "officer", "moderator", "editor", "site admin"
     email: str
     display_name: str
     postcode: str = ""
@@ -207,6 +208,7 @@ class AccountSpec:
     is_staff: bool = False
     is_superuser: bool = False
     is_moderator: bool = False
+    is_editor: bool = False
     councillor_slug: str = ""
     department: str = ""
     job_title: str = ""
@@ -616,6 +618,7 @@ def _build_accounts(
             totp=True,
         ),
         AccountSpec("moderator", SIGN_IN_EMAILS["moderator"], "Morgan Ellery", is_moderator=True),
+        AccountSpec("editor", SIGN_IN_EMAILS["editor"], "Priya Lennox", is_editor=True, totp=True),
         AccountSpec(
             "site admin",
             SIGN_IN_EMAILS["site admin"],
@@ -878,6 +881,7 @@ def seed_accounts(borough: Borough) -> None:
         user.is_staff = spec.is_staff
         user.is_superuser = spec.is_superuser
         user.is_moderator = spec.is_moderator
+        user.is_editor = spec.is_editor
         user.is_active = True
         user.anonymised_at = None
         user.date_joined = joined
@@ -923,7 +927,7 @@ def councillor_account(borough: Borough, councillor: Councillor) -> User:
     user.display_name = councillor.name
     user.postcode = ""
     user.ward = None
-    user.is_staff = user.is_superuser = user.is_moderator = False
+    user.is_staff = user.is_superuser = user.is_moderator = user.is_editor = False
     user.is_active = True
     user.anonymised_at = None
     user.date_joined = datetime.datetime(2024, 5, 20, 9, 0, tzinfo=datetime.UTC)
