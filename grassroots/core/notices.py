@@ -38,6 +38,10 @@ class Kind(models.TextChoices):
     FOLLOWING = "following", _("News from initiatives, wards, groups and conversations you follow")
     MODERATION = "moderation", _("Moderators' decisions about what you posted or reported")
     FUNDING = "funding", _("Decisions about money your initiatives and groups applied for")
+    CASE_STUDY = "case_study", _("Case studies you are telling or asked to approve")
+    DIRECTORY = "directory", _("Suggestions and checks for directory listings you look after")
+    INTRODUCTION = "introduction", _("Introductions between initiatives' needs and offers of help")
+    ASSET = "asset", _("Nominations, decisions and sale notices for places you follow")
 
 
 class Deliverer(Protocol):

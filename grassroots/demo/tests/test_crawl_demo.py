@@ -103,6 +103,7 @@ def demo_roles() -> list[Role]:
         Role("councillor", accounts["councillor"], totp=True),
         Role("officer", accounts["officer"], totp=True),
         Role("moderator", accounts["moderator"]),
+        Role("editor", accounts["editor"], totp=True),
         Role("site admin", accounts["site admin"], totp=True),
     ]
     # The demo's safeguarding contact is the officer; crawl a separate one if it has one.
