@@ -132,3 +132,30 @@ class PageVersion(models.Model):
     @property
     def published(self) -> bool:
         return self.published_at is not None
+
+
+# Case studies live in their own module; importing them here registers them with the app.
+from grassroots.learning.models_cases import (  # noqa: E402
+    CaseContact,
+    CaseResult,
+    CaseStatus,
+    CaseStudy,
+    CaseTheme,
+    CouncillorReflection,
+    PlaceType,
+)
+
+__all__ = [
+    "CaseContact",
+    "CaseResult",
+    "CaseStatus",
+    "CaseStudy",
+    "CaseTheme",
+    "CouncillorReflection",
+    "Course",
+    "GuidePage",
+    "MatchingAction",
+    "PageKind",
+    "PageVersion",
+    "PlaceType",
+]
