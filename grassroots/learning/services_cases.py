@@ -161,8 +161,10 @@ def _name(case: CaseStudy) -> str:
 
 
 def invite_leads(*, initiative: Initiative) -> None:
-    """Ask an achieved initiative's leads to tell its story (the system acts: no actor)."""
-    if initiative.stage != Stage.ACHIEVED or selectors.story_of(initiative) is not None:
+    """Ask the leads of an initiative that has just become achieved to tell its story (the
+    system acts: no actor). Called as its `StageChange` to achieved is written, before the
+    initiative row itself says so."""
+    if selectors.story_of(initiative) is not None:
         return
     notify(
         recipients=selectors.leads_of(initiative.pk),
