@@ -157,7 +157,7 @@ def case_mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "learning.create_case_study", None)
-    form = NewCaseForm(request.POST or None)
+    form = NewCaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_study_create(
@@ -185,7 +185,7 @@ def case_start(request: HttpRequest, slug: str) -> HttpResponse:
     existing = selectors.story_of(initiative)
     if existing is not None:
         return redirect(existing)
-    form = StartForm(request.POST or None, safeguarded=initiative.is_safeguarded)
+    form = StartForm(request.POST if request.method == "POST" else None, safeguarded=initiative.is_safeguarded)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,7 +243,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     require(request.user, "learning.change_case_study", case)
     initial = _initial(case)
-    form = CaseForm(request.POST or None, case=case, initial=initial)
+    form = CaseForm(request.POST if request.method == "POST" else None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_study_update(actor=actor_of(request), case=case, text=_text(form, case))
@@ -260,7 +260,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     require(request.user, "learning.change_case_study", case)
-    form = ContactForm(request.POST or None)
+    form = ContactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_add(actor=actor_of(request), case=case, **form.cleaned_data)
@@ -297,7 +297,7 @@ def case_reflect(request: HttpRequest, pk: int) -> HttpResponse:
         if mine
         else {"role": support.kind if support else ""}
     )
-    form = ReflectionForm(request.POST or None, initial=initial)
+    form = ReflectionForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.reflection_save(actor=actor_of(request), case=case, **form.cleaned_data)
