@@ -185,7 +185,9 @@ def case_start(request: HttpRequest, slug: str) -> HttpResponse:
     existing = selectors.story_of(initiative)
     if existing is not None:
         return redirect(existing)
-    form = StartForm(request.POST if request.method == "POST" else None, safeguarded=initiative.is_safeguarded)
+    form = StartForm(
+        request.POST if request.method == "POST" else None, safeguarded=initiative.is_safeguarded
+    )
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -127,7 +127,13 @@ def test_list_feed_and_detail_cost_a_bounded_number_of_queries(
 
 def _snapshot(case: CaseStudy) -> tuple[Any, ...]:
     case.refresh_from_db()
-    return (case.title, case.status, case.challenge, case.contacts.count(), case.reflections.count())
+    return (
+        case.title,
+        case.status,
+        case.challenge,
+        case.contacts.count(),
+        case.reflections.count(),
+    )
 
 
 @pytest.mark.parametrize(
