@@ -30,6 +30,7 @@ from grassroots.demo.borough import (
     seed_residents,
     seed_wards,
 )
+from grassroots.demo.case_studies import seed_case_studies
 from grassroots.demo.conversations import seed_conversations
 from grassroots.demo.events import seed_events
 from grassroots.demo.following import seed_following
@@ -58,6 +59,7 @@ STEPS: list[SeedStep] = [
     seed_funding,
     seed_following,
     seed_moderation,
+    seed_case_studies,
 ]
 
 
