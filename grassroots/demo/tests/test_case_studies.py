@@ -19,7 +19,7 @@ def test_the_demo_case_studies() -> None:
     published = cases.filter(status=CaseStatus.PUBLISHED)
     assert published.count() == 8
     for case in published:
-        assert case.facilitate and case.connect and case.advocate, case.title
+        assert all((case.facilitate, case.connect, case.advocate)), case.title
     themes = set(CaseTheme.objects.filter(case_study__in=published).values_list("theme", flat=True))
     assert {"safety", "health", "tourism", "volunteering", "green_spaces"} <= themes
     assert published.filter(anonymised=True, wards__isnull=True).exists()

@@ -240,7 +240,9 @@ def test_start_form_of_a_safeguarded_initiative_needs_consent(client: Any) -> No
     response = client.post(url, {"consent": "on"})
     case = CaseStudy.objects.get()
     assert response.status_code == 302
-    assert case.safeguarded and case.anonymised and case.consent_by == story.lead
+    assert case.safeguarded
+    assert case.anonymised
+    assert case.consent_by == story.lead
 
 
 def test_actions_in_the_wrong_state_say_why(client: Any) -> None:

@@ -207,7 +207,8 @@ def test_page_matrix(client: Any, write: str, who: str) -> None:
         assert _state(case) != before
         return
     if who == "anonymous":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
     else:
         assert response.status_code in (403, 404)
     assert _state(case) == before

@@ -64,8 +64,10 @@ def test_safeguarded_story_needs_consent_to_start() -> None:
         services.case_study_start(actor=story.lead, initiative=story.initiative)
     assert not CaseStudy.objects.exists()
     case = started(story)
-    assert case.safeguarded and case.anonymised
-    assert case.consent_by == story.lead and case.consent_at is not None
+    assert case.safeguarded
+    assert case.anonymised
+    assert case.consent_by == story.lead
+    assert case.consent_at is not None
     # Nothing that names anybody or anywhere finer than the council is copied in.
     assert story.initiative.title not in case.title
     assert "Priya Sandhu" not in case.facilitate
@@ -78,9 +80,11 @@ def test_safeguarded_story_needs_the_second_yes() -> None:
     with pytest.raises(ServiceError):
         services.case_study_approve(actor=story.lead, case=case)
     case.refresh_from_db()
-    assert case.status == CaseStatus.AWAITING_APPROVAL and case.approved_at is None
+    assert case.status == CaseStatus.AWAITING_APPROVAL
+    assert case.approved_at is None
     case = services.case_study_approve(actor=story.lead, case=case, confirm_anonymised=True)
-    assert case.status == CaseStatus.PUBLISHED and case.anonymised
+    assert case.status == CaseStatus.PUBLISHED
+    assert case.anonymised
 
 
 def test_the_database_refuses_a_safeguarded_story_published_without_both_yeses() -> None:
