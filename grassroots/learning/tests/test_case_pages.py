@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def _editor_story(editor: Any, n: int, theme: str = "health", role: str = "facilitate") -> Any:
     case = services.case_study_create(actor=editor, council=CouncilFactory(), title=f"Story {n}")
+    roles: dict[str, Any] = {role: "The councillor helped"}
     text = services.CaseText(
         title=f"Story {n}",
         themes=[theme],
@@ -31,7 +32,7 @@ def _editor_story(editor: Any, n: int, theme: str = "health", role: str = "facil
         result="achieved",
         challenge=f"Challenge {n}",
         residents_did="Residents met weekly",
-        **{role: "The councillor helped"},
+        **roles,
     )
     services.case_study_update(actor=editor, case=case, text=text)
     return services.case_study_publish(actor=editor, case=case)

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from grassroots.core.services import ServiceError
 from grassroots.learning import services_cases as services
 from grassroots.learning.models_cases import CaseContact, CaseStatus, CaseStudy
 from grassroots.learning.tests.cases_helpers import (
@@ -108,7 +109,7 @@ def test_service_matrix(write: str, who: str) -> None:
         do(actor, story, case)
         assert _state(case) != before
         return
-    with pytest.raises((PermissionDenied, services.ServiceError)):
+    with pytest.raises((PermissionDenied, ServiceError)):
         do(actor, story, case)
     assert _state(case) == before
 
@@ -149,7 +150,7 @@ def test_create_and_publish_from_scratch_matrix(who: str) -> None:
 def test_a_contact_needs_consent() -> None:
     story = achieved_story()
     case = STAGES["draft"](story)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.contact_add(
             actor=story.lead, case=case, name="A", role="B", how_to_contact="C", consent=False
         )
