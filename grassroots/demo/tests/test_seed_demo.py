@@ -51,6 +51,7 @@ from grassroots.demo.initiatives import demo_initiatives
 from grassroots.demo.seed import seed_demo
 from grassroots.events.models import Event, Venue
 from grassroots.groups.models import Group
+from grassroots.learning.models_cases import CaseStudy
 from grassroots.opinions.models import OpinionMap
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
@@ -336,6 +337,8 @@ def _natural_snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 def _wipe_demo() -> None:
     council = Council.objects.filter(gss_code=COUNCIL_GSS)
+    # Case studies keep their council (PROTECT).
+    CaseStudy.objects.filter(council__in=council).delete()
     # Funds keep their partnerships, groups, applicants and people (PROTECT): they go first.
     for each in council:
         wipe_funding(each)
