@@ -132,3 +132,18 @@ class PageVersion(models.Model):
     @property
     def published(self) -> bool:
         return self.published_at is not None
+
+
+# The readers' own records live in their own module; imported here so Django finds them.
+from grassroots.learning.models_readers import Completion, Reflection, SelfAssessment  # noqa: E402
+
+__all__ = [
+    "Completion",
+    "Course",
+    "GuidePage",
+    "MatchingAction",
+    "PageKind",
+    "PageVersion",
+    "Reflection",
+    "SelfAssessment",
+]
