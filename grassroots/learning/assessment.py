@@ -127,8 +127,9 @@ def score(answers: Mapping[str, int]) -> dict[str, float]:
 def strongest_and_weakest(scores: Mapping[str, float]) -> tuple[str, str]:
     """The role scored highest and the one scored lowest (the first in `ROLES` on a tie)."""
     order = list(ROLES)
-    ranked = sorted(order, key=lambda role: (-scores.get(role, 0.0), order.index(role)))
-    return ranked[0], ranked[-1]
+    strongest = min(order, key=lambda role: (-scores.get(role, 0.0), order.index(role)))
+    weakest = min(order, key=lambda role: (scores.get(role, 0.0), order.index(role)))
+    return strongest, weakest
 
 
 def change(before: Mapping[str, float], after: Mapping[str, float]) -> dict[str, float]:
