@@ -36,17 +36,17 @@ PATH: tuple[PageText, ...] = (
         body="""Residents know their street better than anyone. When they start something, the
 most useful thing a councillor can do is help it succeed on their terms.
 
-## Facilitate
+# Facilitate
 
 Help people talk and decide together. Book a room, chair a meeting if asked, keep the
 conversation fair, and make sure quieter voices are heard.
 
-## Connect
+# Connect
 
 Introduce the group to people who can help: an officer who knows the rules, another group
 doing something similar, a local business with a spare room.
 
-## Advocate
+# Advocate
 
 Take what the residents want into the council, in their words and with their evidence, and
 tell them honestly what happened.
@@ -62,17 +62,17 @@ tell them honestly what happened.
         body="""Many residents will never come to a council meeting. That does not mean they
 have nothing to say.
 
-## Go to them
+# Go to them
 
 Hold your surgery in a library, a community centre, a café or a school hall. Pick places with
 step-free access, good bus links and opening hours that suit people who work.
 
-## Bring the question, not the answer
+# Bring the question, not the answer
 
 Explain what is being decided and when, then listen. Write down what you heard and share it
 back, so people can see they were listened to.
 
-## Follow up
+# Follow up
 
 Tell people what happened next, even when the answer is no.""",
         reflection="Where do people in your ward already gather? "
@@ -85,12 +85,12 @@ Tell people what happened next, even when the answer is no.""",
         body="""Residents often start their own conversations about what matters to them: on a
 street, in a group, on this site.
 
-## Join as a guest
+# Join as a guest
 
 Say who you are and why you are there. Answer questions, give facts, and point to where the
 council's decisions are made. Do not take over the thread.
 
-## Answer when asked
+# Answer when asked
 
 When residents ask their councillors for help, a quick, honest reply matters more than a
 perfect one. If you cannot help, say so and suggest who can.""",
@@ -102,13 +102,13 @@ perfect one. If you cannot help, say so and suggest who can.""",
         summary="Knowing when your help is no longer needed.",
         body="""Support is meant to end. A group that can carry on without you is a success.
 
-## Signs it is time
+# Signs it is time
 
 - The group runs its own meetings and keeps its own records.
 - It has its own contacts in the council.
 - People ask you less often.
 
-## How to step back well
+# How to step back well
 
 Tell the group you are stepping back and why. Stay in touch, and make it easy to ask you
 again. Give the credit to the people who did the work.""",

@@ -93,7 +93,7 @@ class PageForm(CleanTextMixin, forms.Form):
         _("The text of the page must be %(max)d characters or fewer") % {"max": MAX_BODY},
         MAX_BODY,
         help_text=_(
-            "Write in Markdown: a line starting “## ” is a heading, “- ” a bullet, "
+            "Write in Markdown: a line starting “# ” is a heading, “- ” a bullet, "
             "**bold** and [a link](/groups/). HTML is shown as text."
         ),
         widget=forms.Textarea(attrs={"rows": 18}),

@@ -76,7 +76,8 @@ def test_a_bad_self_assessment_is_refused(guide: Guide, drop: str, value: str | 
 def test_a_bad_course_is_refused(guide: Guide, data: dict[str, str]) -> None:
     before = _counts()
     response = _as(guide.editor).post("/guide/edit/courses/new", data)
-    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
     assert _counts() == before
 
 
@@ -103,14 +104,16 @@ def test_a_bad_page_is_refused_on_create_and_revise(guide: Guide, change: dict[s
         f"/guide/edit/pages/{guide.modules[0].pk}/revise",
     ):
         response = client.post(url, GOOD | change)
-        assert response.status_code == 200 and "There is a problem" in response.content.decode()
+        assert response.status_code == 200
+        assert "There is a problem" in response.content.decode()
     assert _counts() == before
 
 
 @pytest.mark.parametrize("query", ["old=1&new=1", "old=9&new=1", "old=x", "new=2"])
 def test_a_bad_comparison_says_so(guide: Guide, query: str) -> None:
     response = _as(guide.editor).get(f"/guide/edit/pages/{guide.modules[0].pk}/compare?{query}")
-    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
 
 
 def test_publishing_the_live_version_again_says_so(guide: Guide) -> None:

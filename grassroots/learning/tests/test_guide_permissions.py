@@ -109,7 +109,8 @@ def test_saving_progress_needs_signing_in(guide: Guide, who: str) -> None:
     if person is None:
         assert done.status_code == reflected.status_code == 302
         assert "/accounts/login/" in done["Location"]
-        assert not Completion.objects.exists() and not Reflection.objects.exists()
+        assert not Completion.objects.exists()
+        assert not Reflection.objects.exists()
         with pytest.raises(PermissionDenied):
             services_readers.completion_set(actor=AnonymousUser(), page=page, done=True)  # type: ignore[arg-type]
         return
@@ -173,6 +174,8 @@ def test_who_publishes_from_the_pages(guide: Guide, who: str) -> None:
     response = client.post(f"/guide/edit/pages/{draft.pk}/versions/1/publish")
     draft.refresh_from_db()
     if who == "editor":
-        assert response.status_code == 302 and draft.live is not None
+        assert response.status_code == 302
+        assert draft.live is not None
     else:
-        assert response.status_code in (302, 403) and draft.live is None
+        assert response.status_code in (302, 403)
+        assert draft.live is None
