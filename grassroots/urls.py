@@ -55,6 +55,7 @@ urlpatterns = [
     path("following/", include("grassroots.following.urls")),
     path("moderation/", include("grassroots.moderation.urls")),
     path("case-studies/", include("grassroots.learning.urls_cases")),
+    path("guide/", include("grassroots.learning.urls_guide")),
     # The places namespace: places' own pages, and the ward and councillor pages, which home
     # composes because they show what the apps above places know about the ward.
     path("", include(([*places_urls.urlpatterns, *home_urls.place_pages], places_urls.app_name))),

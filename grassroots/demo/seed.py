@@ -36,6 +36,7 @@ from grassroots.demo.events import seed_events
 from grassroots.demo.following import seed_following
 from grassroots.demo.funding import seed_funding
 from grassroots.demo.groups import seed_groups
+from grassroots.demo.guide import seed_guide
 from grassroots.demo.initiatives import seed_initiatives
 from grassroots.demo.moderation import seed_moderation
 from grassroots.demo.opinions import seed_opinions
@@ -60,6 +61,7 @@ STEPS: list[SeedStep] = [
     seed_following,
     seed_moderation,
     seed_case_studies,
+    seed_guide,
 ]
 
 

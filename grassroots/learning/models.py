@@ -145,12 +145,16 @@ from grassroots.learning.models_cases import (  # noqa: E402
     PlaceType,
 )
 
+# The readers' own records live in their own module; imported here so Django finds them.
+from grassroots.learning.models_readers import Completion, Reflection, SelfAssessment  # noqa: E402
+
 __all__ = [
     "CaseContact",
     "CaseResult",
     "CaseStatus",
     "CaseStudy",
     "CaseTheme",
+    "Completion",
     "CouncillorReflection",
     "Course",
     "GuidePage",
@@ -158,4 +162,6 @@ __all__ = [
     "PageKind",
     "PageVersion",
     "PlaceType",
+    "Reflection",
+    "SelfAssessment",
 ]

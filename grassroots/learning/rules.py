@@ -13,6 +13,7 @@ Reading the published pages needs no permission; drafts (versions not live) are 
 `learning.see_drafts`.
 
 Case studies (who; what each status allows is the services' check, `services_cases`):
+
 - `learning.start_case_study`, with an initiative: its leads.
 - `learning.create_case_study`, with None: editors (a story written from scratch).
 - `learning.change_case_study`, with a case study: its initiative's leads (while a draft) and
@@ -21,6 +22,13 @@ Case studies (who; what each status allows is the services' check, `services_cas
 - `learning.reflect_on_case_study`: councillors whose support its leads accepted.
 - `learning.review_case_study` (send for approval, publish, withdraw): editors.
 - `learning.view_case_study`: `visibility_cases.can_view`.
+
+Readers (`services_readers`):
+
+- `learning.save_progress`: anyone signed in marks pages done and writes reflections (their own).
+- `learning.self_assess`: councillors take the self-assessment.
+- `learning.see_assessment`, with a self-assessment: its own councillor only. Nobody else, site
+  admins and editors included: no page shows anyone else's.
 """
 
 from __future__ import annotations
@@ -32,8 +40,20 @@ from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import cached
 from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
 from grassroots.learning import visibility_cases
+from grassroots.learning.models import SelfAssessment
 from grassroots.learning.models_cases import CaseStudy
 from grassroots.support.models import ACCEPTED_STATUSES, Support
+
+
+@rules.predicate
+def is_signed_in(user: Viewer) -> bool:
+    return bool(user.is_authenticated)
+
+
+@rules.predicate
+def owns_assessment(user: Viewer, assessment: SelfAssessment | None) -> bool:
+    return bool(user.is_authenticated and assessment is not None and assessment.user_id == user.pk)
+
 
 rules.add_perm("learning.create_page", is_editor)
 rules.add_perm("learning.revise_page", is_editor)
@@ -98,3 +118,6 @@ rules.add_perm("learning.approve_case_study", is_case_lead)
 rules.add_perm("learning.reflect_on_case_study", is_supporting_councillor)
 rules.add_perm("learning.review_case_study", is_editor)
 rules.add_perm("learning.view_case_study", can_view_case)
+rules.add_perm("learning.save_progress", is_signed_in)
+rules.add_perm("learning.self_assess", is_councillor)
+rules.add_perm("learning.see_assessment", owns_assessment)

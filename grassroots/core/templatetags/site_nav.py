@@ -31,6 +31,7 @@ def _sections() -> list[tuple[str, str, tuple[str, ...]]]:
         ("events:list", _("Events"), ("/events/",)),
         ("groups:list", _("Groups"), ("/groups/",)),
         ("cases:list", _("Case studies"), ("/case-studies/",)),
+        ("guide:index", _("Guide"), ("/guide/",)),
     ]
 
 
