@@ -30,6 +30,7 @@ def _sections() -> list[tuple[str, str, tuple[str, ...]]]:
         ("conversations:list", _("Conversations"), ("/conversations/",)),
         ("events:list", _("Events"), ("/events/",)),
         ("groups:list", _("Groups"), ("/groups/",)),
+        ("directory:search", _("Local help"), ("/directory/",)),
     ]
 
 
