@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from grassroots.directory.models import ListingStatus, Need
+from grassroots.directory.models import ListingStatus, Need, ServiceAtLocation
 from grassroots.directory.search import Point, bounding_box, haversine_miles
-from grassroots.directory.tests.factories import OrganizationFactory, ServiceFactory, full_service
+from grassroots.directory.tests.factories import (
+    LocationFactory,
+    OrganizationFactory,
+    ServiceFactory,
+    full_service,
+)
 from grassroots.directory.tests.pages import (
     CENTRE_LAT,
     CENTRE_LON,
@@ -67,9 +73,6 @@ def test_within_two_miles_of_a_postcode_on_this_database(client: Any) -> None:
 
 
 def test_a_service_with_two_locations_is_listed_once_at_its_nearest(client: Any) -> None:
-    from grassroots.directory.models import ServiceAtLocation
-    from grassroots.directory.tests.factories import LocationFactory
-
     centre_postcode()
     service = service_at("Two halls", 1.8, 0)
     lat, lon = offset(0.5, 0)
@@ -107,8 +110,6 @@ def test_search_by_words_and_need(client: Any) -> None:
 def test_bad_search_input_says_what_is_wrong(
     client: Any, params: dict[str, str], message: str
 ) -> None:
-    import datetime
-
     centre_postcode()
     PostcodeFactory(postcode="GR9 9ZZ", terminated_on=datetime.date(2020, 1, 1))
     ServiceFactory(name="Pantry")
