@@ -31,6 +31,7 @@ from grassroots.demo.borough import (
     seed_wards,
 )
 from grassroots.demo.conversations import seed_conversations
+from grassroots.demo.directory import seed_directory
 from grassroots.demo.events import seed_events
 from grassroots.demo.following import seed_following
 from grassroots.demo.funding import seed_funding
@@ -58,6 +59,7 @@ STEPS: list[SeedStep] = [
     seed_funding,
     seed_following,
     seed_moderation,
+    seed_directory,
 ]
 
 
