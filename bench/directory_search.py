@@ -84,7 +84,7 @@ def run(services: int, repeats: int, seed: int) -> dict[str, Any]:
         for n in range(2_000)
     ]
     Organization.objects.bulk_create(orgs, batch_size=BATCH)
-    first_id = None
+    first_id: uuid.UUID | None = None
     for start in range(0, services, BATCH):
         size = min(BATCH, services - start)
         rows, places, links = [], [], []
@@ -115,6 +115,7 @@ def run(services: int, repeats: int, seed: int) -> dict[str, Any]:
     centre = Point(*CENTRE)
 
     def reference() -> object:
+        assert first_id is not None
         return visible_services(None).filter(pk=first_id).first()
 
     def search(miles: float) -> Callable[[], object]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.core.models import AuditEntry
+from grassroots.core.services import ServiceError
 from grassroots.directory import services
 from grassroots.directory.models import ListingStatus, Organization, Service
 from grassroots.directory.models_suggestions import Suggestion, SuggestionKind, SuggestionStatus
@@ -175,7 +176,7 @@ def test_approving_a_new_listing_lists_it_with_audit_and_notifications(client: A
     response = client.get(reverse("directory:search"), {"postcode": "GR3 1BN"})
     assert [r.service for r in response.context["results"]] == [service]
     # Deciding twice is refused and changes nothing.
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.suggestion_approve(actor=editor, suggestion=suggestion)
     assert Service.objects.count() == 1
 
@@ -230,7 +231,7 @@ def test_no_correction_to_a_listing_that_is_not_public(client: Any) -> None:
     service = full_service(listing_status=ListingStatus.DRAFT)
     client.force_login(make_resident())
     assert client.get(reverse("directory:correct", args=[service.pk])).status_code == 404
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.suggestion_create(actor=make_resident(), service=service, proposed={"name": "X"})
 
 
