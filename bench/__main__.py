@@ -17,7 +17,16 @@ import pkgutil
 import sys
 from pathlib import Path
 
-OPT_IN = {"national", "load", "refapp", "digest", "conversation", "opinions", "pb"}
+OPT_IN = {
+    "national",
+    "load",
+    "refapp",
+    "digest",
+    "conversation",
+    "opinions",
+    "pb",
+    "directory_search",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,6 +37,8 @@ DEFAULT_RATES: dict[str, list[str]] = {
     "statement": ["5/m", "20/h"],
     # Proposals in a participatory-budgeting round: each is checked by the partnership.
     "pb_proposal": ["5/m", "20/h"],
+    # Suggested directory listings and corrections: each waits for an editor.
+    "listing_suggestion": ["5/m", "20/h"],
 }
 _PERIOD_WORDS = {"s": "a few seconds", "m": "a minute", "h": "an hour", "d": "a day"}
 

@@ -32,6 +32,7 @@ from grassroots.demo.borough import (
 )
 from grassroots.demo.case_studies import seed_case_studies
 from grassroots.demo.conversations import seed_conversations
+from grassroots.demo.directory import seed_directory
 from grassroots.demo.events import seed_events
 from grassroots.demo.following import seed_following
 from grassroots.demo.funding import seed_funding
@@ -62,6 +63,7 @@ STEPS: list[SeedStep] = [
     seed_moderation,
     seed_case_studies,
     seed_guide,
+    seed_directory,
 ]
 
 

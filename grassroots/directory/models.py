@@ -31,6 +31,22 @@ class OrganizationKind(models.TextChoices):
     COUNCIL_SERVICE = "council_service", _("Council service")
 
 
+class Need(models.TextChoices):
+    """What a person needs help with: the directory's own short list of categories."""
+
+    FOOD = "food", _("Food")
+    MONEY = "money", _("Money and debt")
+    HOUSING = "housing", _("Housing")
+    HEALTH = "health", _("Health")
+    MENTAL_HEALTH = "mental_health", _("Mental health")
+    LONELINESS = "loneliness", _("Company and loneliness")
+    FAMILY = "family", _("Children and families")
+    WORK = "work", _("Work and learning")
+    ADVICE = "advice", _("Advice and legal help")
+    SAFETY = "safety", _("Safety and abuse")
+    OTHER = "other", _("Something else")
+
+
 class ServiceStatus(models.TextChoices):
     """Whether a service is running (ORUK's `status`), apart from whether it is listed."""
 
@@ -67,6 +83,18 @@ class Organization(Record):
         related_name="directory_organizations",
         verbose_name=_("group on this site"),
     )
+    # Who looks after the listing: asked once a year whether it is still correct.
+    owner = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directory_organizations",
+        verbose_name=_("owner"),
+    )
+    last_checked = models.DateField(_("last checked"), null=True, blank=True)
+    # When the owner was last asked to re-confirm; asked again only after the next check.
+    owner_asked_at = models.DateTimeField(_("owner asked"), null=True, blank=True)
     listing_status = models.CharField(
         _("listing status"),
         max_length=10,
@@ -97,6 +125,9 @@ class Service(Record):
     cost = models.TextField(_("cost"), blank=True)
     is_free = models.BooleanField(_("free of charge"), default=False)
     how_to_access = models.TextField(_("how to access it"), blank=True)
+    need = models.CharField(
+        _("what it helps with"), max_length=20, choices=Need.choices, default=Need.OTHER
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE
     )
@@ -131,6 +162,11 @@ class Location(Record):
 
     class Meta:
         ordering = ["name", "id"]
+        # The distance search's bounding box: a range on latitude, then longitude, in one
+        # B-tree (see docs/decisions/0010-directory-search.md).
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="directory_location_latlng"),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.postcode
@@ -216,3 +252,8 @@ class Language(Record):
 
     def __str__(self) -> str:
         return str(self.name)
+
+
+# The editors' queue of suggested listings and corrections lives in its own module; importing
+# it here registers its model with the app.
+from grassroots.directory import models_suggestions  # noqa: E402, F401

@@ -32,6 +32,7 @@ def _sections() -> list[tuple[str, str, tuple[str, ...]]]:
         ("groups:list", _("Groups"), ("/groups/",)),
         ("cases:list", _("Case studies"), ("/case-studies/",)),
         ("guide:index", _("Guide"), ("/guide/",)),
+        ("directory:search", _("Local help"), ("/directory/",)),
     ]
 
 
