@@ -37,6 +37,10 @@ DEFAULT_RATES: dict[str, list[str]] = {
     "statement": ["5/m", "20/h"],
     # Proposals in a participatory-budgeting round: each is checked by the partnership.
     "pb_proposal": ["5/m", "20/h"],
+    # Offers of help: a few at a time is plenty for one person or organisation.
+    "offer": ["5/m", "20/h"],
+    # Introductions each reach an offerer: a lead asking a handful for each need is plenty.
+    "introduction": ["5/m", "30/h"],
 }
 _PERIOD_WORDS = {"s": "a few seconds", "m": "a minute", "h": "an hour", "d": "a day"}
 
