@@ -37,6 +37,7 @@ from grassroots.demo.funding import seed_funding
 from grassroots.demo.groups import seed_groups
 from grassroots.demo.initiatives import seed_initiatives
 from grassroots.demo.moderation import seed_moderation
+from grassroots.demo.offers import seed_offers
 from grassroots.demo.opinions import seed_opinions
 from grassroots.demo.priorities import seed_priorities
 from grassroots.notifications.bursts import not_held_back
@@ -58,6 +59,7 @@ STEPS: list[SeedStep] = [
     seed_funding,
     seed_following,
     seed_moderation,
+    seed_offers,
 ]
 
 

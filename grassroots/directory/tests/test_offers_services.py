@@ -64,7 +64,8 @@ def test_anyone_signed_in_may_offer_help(world: OffersWorld, role: str) -> None:
             services.offer_create(actor=who(world, role), details=details())
         return
     offer = services.offer_create(actor=who(world, role), details=details())
-    assert offer.owner == who(world, role) and offer.status == OfferStatus.OPEN
+    assert offer.owner == who(world, role)
+    assert offer.status == OfferStatus.OPEN
 
 
 @pytest.mark.parametrize("role", [*ROLES, "organiser", "group member"])
@@ -218,7 +219,8 @@ def test_pages_refuse_every_write_to_the_wrong_people(
             continue
         response = _post(client, world, role, url)
         if role == "anonymous":
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+            assert response.status_code == 302
+            assert "/accounts/login/" in response["Location"]
         else:
             assert response.status_code in (403, 404), url
     world.offer.refresh_from_db()
