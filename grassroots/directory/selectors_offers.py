@@ -194,15 +194,19 @@ def _offer_tags(offer: Offer) -> frozenset[str]:
 
 
 def need_matches(
-    viewer: Viewer, initiative: Initiative, per_need: int = MATCHES_PER_NEED
+    viewer: Viewer,
+    initiative: Initiative,
+    per_need: int = MATCHES_PER_NEED,
+    needs_shown: list[Need] | None = None,
 ) -> list[NeedMatches]:
-    """Each open need that offers can meet, with its best offers nearby (four queries)."""
+    """Each open need that offers can meet, with its best offers nearby (at most three queries:
+    the needs, unless the page has them already, the offers near, the introductions)."""
+    if needs_shown is None:
+        needs_shown = list(Need.objects.filter(initiative=initiative).order_by("created_at", "pk"))
     needs = [
         need
-        for need in Need.objects.filter(initiative=initiative, status=NeedStatus.OPEN).order_by(
-            "created_at", "pk"
-        )
-        if need.kind in NEED_TO_OFFER
+        for need in needs_shown
+        if need.status == NeedStatus.OPEN and need.kind in NEED_TO_OFFER
     ]
     if not needs:
         return []

@@ -12,7 +12,7 @@ from grassroots.accounts.types import viewer_in
 from grassroots.directory import selectors_offers as selectors
 from grassroots.directory.models import Weekday
 from grassroots.directory.models_offers import Offer, PartOfDay
-from grassroots.initiatives.models import Initiative
+from grassroots.initiatives.models import Initiative, Need
 
 register = template.Library()
 
@@ -34,4 +34,6 @@ def need_offers(context: template.Context, initiative: Initiative) -> dict[str, 
     viewer = viewer_in(context)
     if not viewer.is_authenticated or not viewer.has_perm("initiatives.manage_needs", initiative):
         return {"show": False}
-    return {"show": True, "results": selectors.need_matches(viewer, initiative)}
+    shown = context.get("needs")  # the initiative page's own list, to save a query
+    needs = [n for n in shown if isinstance(n, Need)] if isinstance(shown, list) else None
+    return {"show": True, "results": selectors.need_matches(viewer, initiative, needs_shown=needs)}
