@@ -57,6 +57,7 @@ urlpatterns = [
     path("case-studies/", include("grassroots.learning.urls_cases")),
     path("guide/", include("grassroots.learning.urls_guide")),
     path("directory/", include("grassroots.directory.urls")),
+    path("offers/", include("grassroots.directory.urls_offers")),
     # The places namespace: places' own pages, and the ward and councillor pages, which home
     # composes because they show what the apps above places know about the ward.
     path("", include(([*places_urls.urlpatterns, *home_urls.place_pages], places_urls.app_name))),

@@ -39,6 +39,10 @@ DEFAULT_RATES: dict[str, list[str]] = {
     "pb_proposal": ["5/m", "20/h"],
     # Suggested directory listings and corrections: each waits for an editor.
     "listing_suggestion": ["5/m", "20/h"],
+    # Offers of help: a few at a time is plenty for one person or organisation.
+    "offer": ["5/m", "20/h"],
+    # Introductions each reach an offerer: a lead asking a handful for each need is plenty.
+    "introduction": ["5/m", "30/h"],
 }
 _PERIOD_WORDS = {"s": "a few seconds", "m": "a minute", "h": "an hour", "d": "a day"}
 

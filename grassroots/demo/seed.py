@@ -40,6 +40,7 @@ from grassroots.demo.groups import seed_groups
 from grassroots.demo.guide import seed_guide
 from grassroots.demo.initiatives import seed_initiatives
 from grassroots.demo.moderation import seed_moderation
+from grassroots.demo.offers import seed_offers
 from grassroots.demo.opinions import seed_opinions
 from grassroots.demo.priorities import seed_priorities
 from grassroots.notifications.bursts import not_held_back
@@ -64,6 +65,7 @@ STEPS: list[SeedStep] = [
     seed_case_studies,
     seed_guide,
     seed_directory,
+    seed_offers,
 ]
 
 

@@ -257,3 +257,4 @@ class Language(Record):
 # The editors' queue of suggested listings and corrections lives in its own module; importing
 # it here registers its model with the app.
 from grassroots.directory import models_suggestions  # noqa: E402, F401
+from grassroots.directory.models_offers import *  # noqa: E402, F403  (needs meet offers)
