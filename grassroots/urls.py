@@ -54,6 +54,7 @@ urlpatterns = [
     path("opinions/", include("grassroots.opinions.urls")),
     path("following/", include("grassroots.following.urls")),
     path("moderation/", include("grassroots.moderation.urls")),
+    path("assets/", include("grassroots.directory.urls_assets")),
     # The places namespace: places' own pages, and the ward and councillor pages, which home
     # composes because they show what the apps above places know about the ward.
     path("", include(([*places_urls.urlpatterns, *home_urls.place_pages], places_urls.app_name))),

@@ -37,6 +37,9 @@ DEFAULT_RATES: dict[str, list[str]] = {
     "statement": ["5/m", "20/h"],
     # Proposals in a participatory-budgeting round: each is checked by the partnership.
     "pb_proposal": ["5/m", "20/h"],
+    # Places that matter and their Assets of Community Value steps: each step tells every
+    # follower of the place, so a handful at a time is plenty.
+    "asset": ["5/m", "30/h"],
 }
 _PERIOD_WORDS = {"s": "a few seconds", "m": "a minute", "h": "an hour", "d": "a day"}
 

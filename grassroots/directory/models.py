@@ -216,3 +216,6 @@ class Language(Record):
 
     def __str__(self) -> str:
         return str(self.name)
+
+
+from grassroots.directory.models_assets import Asset, BidderRequest, Nomination, SaleNotice  # noqa: E402, F401

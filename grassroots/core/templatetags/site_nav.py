@@ -30,6 +30,7 @@ def _sections() -> list[tuple[str, str, tuple[str, ...]]]:
         ("conversations:list", _("Conversations"), ("/conversations/",)),
         ("events:list", _("Events"), ("/events/",)),
         ("groups:list", _("Groups"), ("/groups/",)),
+        ("assets:list", _("Places that matter"), ("/assets/",)),
     ]
 
 
