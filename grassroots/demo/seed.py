@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from grassroots.demo.assets import seed_assets
 from grassroots.demo.borough import (
     COUNCIL_GSS,
     COUNCIL_NAME,
@@ -58,6 +59,7 @@ STEPS: list[SeedStep] = [
     seed_funding,
     seed_following,
     seed_moderation,
+    seed_assets,
 ]
 
 
