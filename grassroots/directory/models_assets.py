@@ -145,12 +145,16 @@ class Nomination(models.Model):
     """A community nomination sent to the council, with what the body declared about itself."""
 
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="nominations")
+    # The nominating group, and its name as it was (the council's record outlives the group).
     group = models.ForeignKey(
         "groups.Group",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="acv_nominations",
         verbose_name=_("nominating group"),
     )
+    group_name = models.CharField(_("name of the group"), max_length=150)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

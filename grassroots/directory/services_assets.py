@@ -158,6 +158,7 @@ def nomination_create(
         nomination = Nomination.objects.create(
             asset=locked,
             group=group,
+            group_name=group.name,
             nominated_by=actor,
             body_kind=body_kind,
             local_electors=local_electors,

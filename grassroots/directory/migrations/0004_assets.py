@@ -45,6 +45,7 @@ class Migration(migrations.Migration):
             name='Nomination',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('group_name', models.CharField(max_length=150, verbose_name='name of the group')),
                 ('body_kind', models.CharField(choices=[('parish_council', 'A parish or town council'), ('neighbourhood_forum', 'A neighbourhood forum'), ('unincorporated', 'A community group that is not a company or a charity'), ('charity', 'A charity'), ('company_limited_by_guarantee', 'A company limited by guarantee'), ('community_benefit_society', 'A community benefit society or co-operative'), ('community_interest_company', 'A community interest company'), ('public_authority', 'A council or other public body (not a parish council)'), ('other', 'Something else, such as a company or one person')], max_length=30, verbose_name='kind of body')),
                 ('local_electors', models.PositiveIntegerField(verbose_name='members on the local electoral register')),
                 ('distributes_surplus', models.BooleanField(default=False, verbose_name='shares its surplus among members')),
@@ -56,7 +57,7 @@ class Migration(migrations.Migration):
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
                 ('asset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nominations', to='directory.asset')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acv_nominations', to='groups.group', verbose_name='nominating group')),
+                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='acv_nominations', to='groups.group', verbose_name='nominating group')),
                 ('nominated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
