@@ -58,6 +58,7 @@ urlpatterns = [
     path("guide/", include("grassroots.learning.urls_guide")),
     path("directory/", include("grassroots.directory.urls")),
     path("offers/", include("grassroots.directory.urls_offers")),
+    path("assets/", include("grassroots.directory.urls_assets")),
     # The places namespace: places' own pages, and the ward and councillor pages, which home
     # composes because they show what the apps above places know about the ward.
     path("", include(([*places_urls.urlpatterns, *home_urls.place_pages], places_urls.app_name))),

@@ -74,6 +74,7 @@ class FollowerFinder(Protocol):
         group: Any = None,
         conversation: Any = None,
         wards: Iterable[Any] = (),
+        asset: Any = None,
     ) -> QuerySet[Actor]: ...
 
 
@@ -154,12 +155,19 @@ def followers(
     group: Model | None = None,
     conversation: Model | None = None,
     wards: Iterable[Model | int] = (),
+    asset: Model | None = None,
 ) -> QuerySet[Actor]:
-    """Active people following any of the given things, each once (`following.selectors`)."""
+    """Active people following any of the given things, each once (`following.selectors`);
+    `asset` is a place that matters (`directory.Asset`)."""
     if _hooks.find_followers is None:
         raise _missing("following")
     return _hooks.find_followers(
-        initiative=initiative, ward=ward, group=group, conversation=conversation, wards=wards
+        initiative=initiative,
+        ward=ward,
+        group=group,
+        conversation=conversation,
+        wards=wards,
+        asset=asset,
     )
 
 

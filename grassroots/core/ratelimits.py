@@ -43,6 +43,9 @@ DEFAULT_RATES: dict[str, list[str]] = {
     "offer": ["5/m", "20/h"],
     # Introductions each reach an offerer: a lead asking a handful for each need is plenty.
     "introduction": ["5/m", "30/h"],
+    # Places that matter and their Assets of Community Value steps: each step tells every
+    # follower of the place, so a handful at a time is plenty.
+    "asset": ["5/m", "30/h"],
 }
 _PERIOD_WORDS = {"s": "a few seconds", "m": "a minute", "h": "an hour", "d": "a day"}
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from grassroots.demo.assets import seed_assets
 from grassroots.demo.borough import (
     COUNCIL_GSS,
     COUNCIL_NAME,
@@ -66,6 +67,7 @@ STEPS: list[SeedStep] = [
     seed_guide,
     seed_directory,
     seed_offers,
+    seed_assets,
 ]
 
 

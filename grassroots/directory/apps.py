@@ -6,4 +6,5 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Local help and the places that matter"
 
     def ready(self) -> None:
-        from grassroots.directory import rules_offers  # noqa: F401  (registers the rules)
+        # Rules kept beside their own models; autodiscovery loads only rules.py.
+        from grassroots.directory import rules_assets, rules_offers  # noqa: F401

@@ -254,7 +254,6 @@ class Language(Record):
         return str(self.name)
 
 
-# The editors' queue of suggested listings and corrections lives in its own module; importing
-# it here registers its model with the app.
-from grassroots.directory import models_suggestions  # noqa: E402, F401
-from grassroots.directory.models_offers import *  # noqa: E402, F403  (needs meet offers)
+# The editors' queue of suggestions, offers of help and places that matter live in their own
+# modules; importing them here registers their models with the app.
+from grassroots.directory import models_assets, models_offers, models_suggestions  # noqa: E402, F401

@@ -1,10 +1,23 @@
-"""Following: a person asks to hear about an initiative, a ward, a group or a conversation."""
+"""Following: a person asks to hear about an initiative, a ward, a group, a conversation or a
+place that matters."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+# The things a follow can point at, one field each.
+TARGETS = ("initiative", "ward", "group", "conversation", "asset")
+
+
+def _exactly_one(fields: tuple[str, ...]) -> Q:
+    """True when exactly one of `fields` is set."""
+    options = [Q(**{f"{name}__isnull": name != chosen for name in fields}) for chosen in fields]
+    condition = options[0]
+    for option in options[1:]:
+        condition |= option
+    return condition
 
 
 class Follow(models.Model):
@@ -33,29 +46,18 @@ class Follow(models.Model):
         on_delete=models.CASCADE,
         related_name="follows",
     )
+    asset = models.ForeignKey(
+        "directory.Asset",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follows",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(initiative__isnull=False, ward__isnull=True)
-                    & Q(group__isnull=True, conversation__isnull=True)
-                )
-                | (
-                    Q(initiative__isnull=True, ward__isnull=False)
-                    & Q(group__isnull=True, conversation__isnull=True)
-                )
-                | (
-                    Q(initiative__isnull=True, ward__isnull=True)
-                    & Q(group__isnull=False, conversation__isnull=True)
-                )
-                | (
-                    Q(initiative__isnull=True, ward__isnull=True)
-                    & Q(group__isnull=True, conversation__isnull=False)
-                ),
-                name="follow_has_one_target",
-            ),
+            models.CheckConstraint(condition=_exactly_one(TARGETS), name="follow_has_one_target"),
             models.UniqueConstraint(
                 fields=["user", "initiative"],
                 condition=Q(initiative__isnull=False),
@@ -74,6 +76,11 @@ class Follow(models.Model):
                 condition=Q(conversation__isnull=False),
                 name="follow_unique_conversation",
             ),
+            models.UniqueConstraint(
+                fields=["user", "asset"],
+                condition=Q(asset__isnull=False),
+                name="follow_unique_asset",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -81,8 +88,8 @@ class Follow(models.Model):
 
     @property
     def kind(self) -> str:
-        """Which of the four targets this follow has."""
-        for name in ("initiative", "ward", "group", "conversation"):
+        """Which of the targets this follow has."""
+        for name in TARGETS:
             if getattr(self, f"{name}_id") is not None:
                 return name
         raise ValueError("A follow without a target")

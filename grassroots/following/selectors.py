@@ -11,13 +11,14 @@ from django.db.models import Model, Q, QuerySet
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor, Viewer
 from grassroots.conversations.visibility import visible_conversations
+from grassroots.directory.models_assets import Asset
 from grassroots.following.models import Follow
 from grassroots.groups.models import Group
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Ward
 
 # What can be followed, by the name used in addresses and in Follow's target fields.
-KINDS = ("initiative", "ward", "group", "conversation")
+KINDS = ("initiative", "ward", "group", "conversation", "asset")
 
 
 def followers(
@@ -27,6 +28,7 @@ def followers(
     group: Any | None = None,
     conversation: Any | None = None,
     wards: Iterable[Any] = (),
+    asset: Any | None = None,
 ) -> QuerySet[Any]:
     """Active people following any of the given things (each person once).
 
@@ -40,6 +42,7 @@ def followers(
         ("ward", ward),
         ("group", group),
         ("conversation", conversation),
+        ("asset", asset),
     ):
         if target is not None:
             match |= Q(**{f"follows__{field}": target})
@@ -50,7 +53,7 @@ def followers(
 
 
 def kind_of(target: Model) -> str:
-    """ "initiative", "ward", "group" or "conversation" for a followable object."""
+    """ "initiative", "ward", "group", "conversation" or "asset" for a followable object."""
     label = target._meta.model_name
     if label not in KINDS:
         raise ValueError(f"{label} cannot be followed")
@@ -71,6 +74,8 @@ def followable(user: Viewer, kind: str, pk: int) -> Model | None:
         return Group.objects.filter(pk=pk).first()
     if kind == "conversation":
         return visible_conversations(user).filter(pk=pk, hidden_at__isnull=True).first()
+    if kind == "asset":
+        return Asset.objects.filter(pk=pk).first()
     return None
 
 
@@ -95,6 +100,6 @@ def follows_of(user: Actor) -> list[Follow]:
                 .values("pk")
             )
         )
-        .select_related("initiative", "ward__council", "group", "conversation")
+        .select_related("initiative", "ward__council", "group", "conversation", "asset")
         .order_by("-created_at", "-id")
     )

@@ -474,6 +474,15 @@ class Grant(models.Model):
     plan_line = models.ForeignKey(
         PlanLine, null=True, blank=True, on_delete=models.PROTECT, related_name="grants"
     )
+    # The place that matters the grant is for, if any (a hall's roof, a bid for the pub).
+    asset = models.ForeignKey(
+        "directory.Asset",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="grants",
+        verbose_name=_("place"),
+    )
     awarded_on = models.DateField(_("awarded"))
     status = models.CharField(
         _("status"), max_length=10, choices=GrantStatus.choices, default=GrantStatus.ACTIVE

@@ -313,7 +313,7 @@ class GrantRecord:
 
 def _grants() -> QuerySet[Grant]:
     return Grant.objects.select_related(
-        "fund", "plan_line", "initiative", "group", "application", "proposal__round"
+        "fund", "plan_line", "initiative", "group", "application", "proposal__round", "asset"
     )
 
 

@@ -432,6 +432,8 @@ rules.add_perm("funding.vary", treasurer)
 rules.add_perm("funding.close_grant", treasurer)
 rules.add_perm("funding.take_back", treasurer)
 rules.add_perm("funding.correct", treasurer)
+# Object: a grant. Which place that matters it is for: the treasurer or a site admin.
+rules.add_perm("funding.set_grant_asset", treasurer | is_site_admin)
 # Object: a grant. Its money page: the partnership, the grantee, site admins.
 rules.add_perm(
     "funding.see_grant_money", signed_in & (is_current_member | is_applicant | is_site_admin)

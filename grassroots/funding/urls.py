@@ -1,6 +1,14 @@
 from django.urls import path
 
-from grassroots.funding.views import applications, giving, grant_money, partners, pbround, plans
+from grassroots.funding.views import (
+    applications,
+    giving,
+    grant_asset,
+    grant_money,
+    partners,
+    pbround,
+    plans,
+)
 
 app_name = "funding"
 
@@ -83,3 +91,6 @@ urlpatterns += [
     path("<slug:slug>/plan/compare/", plans.plan_compare, name="plan_compare"),
     path("<slug:slug>/plan/<int:number>/", plans.plan_revision, name="plan_revision"),
 ]
+
+# Which place that matters a grant is for (issue 13, community assets).
+urlpatterns += [path("grants/<int:pk>/place/", grant_asset.grant_asset, name="grant_asset")]

@@ -33,6 +33,7 @@ def _sections() -> list[tuple[str, str, tuple[str, ...]]]:
         ("cases:list", _("Case studies"), ("/case-studies/",)),
         ("guide:index", _("Guide"), ("/guide/",)),
         ("directory:search", _("Local help"), ("/directory/",)),
+        ("assets:list", _("Places that matter"), ("/assets/",)),
     ]
 
 

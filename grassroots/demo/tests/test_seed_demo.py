@@ -49,6 +49,7 @@ from grassroots.demo.borough import (
 from grassroots.demo.funding import wipe_funding
 from grassroots.demo.initiatives import demo_initiatives
 from grassroots.demo.seed import seed_demo
+from grassroots.directory.models_assets import Asset
 from grassroots.events.models import Event, Venue
 from grassroots.groups.models import Group
 from grassroots.learning.models_cases import CaseStudy
@@ -359,6 +360,8 @@ def _wipe_demo() -> None:
     OpinionMap.objects.filter(ward__council__in=council).delete()
     # Groups keep their council (PROTECT); their conversations and events go with them.
     Group.objects.filter(council__in=council).delete()
+    # Places that matter keep their council (PROTECT).
+    Asset.objects.filter(council__in=council).delete()
     Ward.objects.filter(council__in=council).delete()
     council.delete()
 

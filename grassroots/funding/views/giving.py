@@ -51,6 +51,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grant": grant,
             # Its money page, for those who may open it (the partnership, the grantee's side).
             "can_see_money": request.user.has_perm("funding.see_grant_money", grant),
+            "can_set_asset": request.user.has_perm("funding.set_grant_asset", grant),
         },
     )
 

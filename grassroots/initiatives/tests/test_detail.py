@@ -29,8 +29,9 @@ from grassroots.testing.cast import make_member
 pytestmark = pytest.mark.django_db
 
 # A lead's page also lists the councillors they invited and who a help request would reach
-# (one query each, whatever the numbers), and the offers of help matching its needs (two).
-PAGE_BUDGET = 24
+# (one query each, whatever the numbers), the offers of help matching its needs (two) and
+# the places it is about (one).
+PAGE_BUDGET = 25
 
 
 def test_anybody_sees_a_public_initiative(client: Client) -> None:
