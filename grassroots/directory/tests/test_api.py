@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from grassroots.directory.models import ListingStatus, Service
 from grassroots.directory.tests.factories import OrganizationFactory, ServiceFactory, full_service
 from grassroots.directory.tests.oruk_schemas import errors, folder, validators
+from grassroots.directory.tests.pages import POSTCODE, centre_postcode, service_at
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +264,67 @@ def test_queries_do_not_grow_with_services(client: Client) -> None:
     after = [_queries(client, p) for p in paths]
     assert after == before
     assert max(after) <= 8
+
+
+def test_services_at_locations_validate_and_nest_the_service(
+    client: Client, oruk: dict[str, Draft202012Validator]
+) -> None:
+    service = full_service(name="Marsh food bank")
+    status, listed = get(client, "/service_at_locations")
+    assert status == 200
+    assert errors(oruk["service_at_location_list"], listed) == []
+    (item,) = listed["contents"]
+    assert item["service"]["name"] == "Marsh food bank"
+    assert item["location"]["addresses"][0]["postal_code"] == "GR3 1BN"
+    status, one = get(client, f"/service_at_locations/{item['id']}")
+    assert status == 200
+    assert errors(oruk["service_at_location"], one) == []
+    assert one == item
+    ServiceFactory(listing_status=ListingStatus.DRAFT)
+    Service.objects.filter(pk=service.pk).update(listing_status=ListingStatus.ARCHIVED)
+    assert get(client, "/service_at_locations")[1]["contents"] == []
+    assert get(client, f"/service_at_locations/{item['id']}")[0] == 404
+
+
+def test_services_at_locations_within_metres_of_a_postcode(client: Client) -> None:
+    centre_postcode()
+    service_at("Inside", 1.9, 0)
+    service_at("Close by", 0.3, 0.2)
+    service_at("Outside", 2.1, 0)
+    # 2 miles is 3,218.7 metres.
+    status, body = get(client, "/service_at_locations", postcode="gr31bn", proximity=3219)
+    assert status == 200
+    assert [i["service"]["name"] for i in body["contents"]] == ["Close by", "Inside"]
+    status, body = get(client, "/service_at_locations", postcode=POSTCODE)
+    assert [i["service"]["name"] for i in body["contents"]] == ["Close by", "Inside", "Outside"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"postcode": "not one"}, "postcode"),
+        ({"postcode": "GR9 9ZZ", "proximity": 100}, "postcode"),
+        ({"proximity": 100}, "proximity"),
+        ({"postcode": POSTCODE, "proximity": 0}, "proximity"),
+        ({"postcode": POSTCODE, "proximity": "far"}, "proximity"),
+        ({"postcode": POSTCODE, "proximity": 1_000_000}, "proximity"),
+    ],
+)
+def test_bad_places_are_a_422_naming_the_parameter(
+    client: Client, params: dict[str, Any], field: str
+) -> None:
+    centre_postcode()
+    status, body = get(client, "/service_at_locations", **params)
+    assert status == 422
+    assert field in json.dumps(body["detail"])
+
+
+def test_services_at_locations_queries_do_not_grow(client: Client) -> None:
+    centre_postcode()
+    service_at("First", 0.1, 0)
+    path = f"/service_at_locations?postcode={POSTCODE}&proximity=5000"
+    before = _queries(client, path)
+    for n in range(4):
+        service_at(f"More {n}", 0.2, 0.1 * n)
+    assert _queries(client, path) == before
+    assert before <= 10
