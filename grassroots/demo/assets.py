@@ -28,6 +28,7 @@ from grassroots.directory.models_assets import (
     SaleNotice,
 )
 from grassroots.following.services import follow_start
+from grassroots.learning.models_cases import CaseStudy
 
 # name, kind, what happens, why it matters
 PLACES = (
@@ -58,6 +59,7 @@ PLACES = (
     ("Station Road Stores", "shop", "not listed", "A corner shop that stays open late."),
 )
 DAY = datetime.timedelta(days=1)
+HALL_STORY = "Warm spaces in Alderwick's halls"
 
 
 def _backdate(nomination: Nomination, *, received: int, decided: int | None = None) -> None:
@@ -134,6 +136,10 @@ def seed_assets(borough: Borough) -> None:
         )
         services.bidder_request_record(actor=resident, notice=notice, group=group)
         BidderRequest.objects.filter(notice=notice).update(received_at=timezone.now() - 3 * DAY)
+    # A case study tells the hall's story (its links go when the places are made again).
+    hall = Asset.objects.get(council=borough.council, name="Mill Lane Community Hall")
+    for story in CaseStudy.objects.filter(council=borough.council, title=HALL_STORY):
+        story.assets.add(hall)
     borough.counts["places that matter"] = len(PLACES)
     assert Asset.objects.filter(council=borough.council, acv_status=AcvStatus.LISTED).exists()
     assert SaleNotice.objects.filter(asset__council=borough.council).exists()

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.forms import PlainTextField, text_field
+from grassroots.directory.models_assets import Asset
 from grassroots.events.models import Event
 from grassroots.funding.models import Fund
 from grassroots.groups.models import Group
@@ -193,6 +194,13 @@ class CaseForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages=_choice_errors(_("funds")),
     )
+    assets = forms.ModelMultipleChoiceField(
+        label=_("Places that matter (optional)"),
+        queryset=Asset.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_choice_errors(_("places")),
+    )
     events = forms.ModelMultipleChoiceField(
         label=_("Events (optional)"),
         queryset=Event.objects.none(),
@@ -231,12 +239,20 @@ class CaseForm(forms.Form):
         )
         self._set("groups", Group.objects.filter(council=council).order_by("name"))
         self._set("funds", Fund.objects.filter(council=council).order_by("name"))
+        self._set("assets", Asset.objects.filter(council=council).order_by("name"))
         events: QuerySet[Event] = Event.objects.none()
         if case.initiative_id is not None and not case.safeguarded:
             events = Event.objects.filter(initiative_id=case.initiative_id).order_by("starts_at")
         self._set("events", events)
         if case.safeguarded:
-            for name in ("wards", "anonymised", "related_initiatives", "groups", "events"):
+            for name in (
+                "wards",
+                "anonymised",
+                "related_initiatives",
+                "groups",
+                "events",
+                "assets",
+            ):
                 del self.fields[name]
 
     def _set(self, name: str, queryset: QuerySet[Any]) -> None:

@@ -84,6 +84,10 @@ class CaseStudy(models.Model):
     groups = models.ManyToManyField(Group, blank=True, related_name="+", verbose_name=_("groups"))
     funds = models.ManyToManyField(Fund, blank=True, related_name="+", verbose_name=_("funds"))
     events = models.ManyToManyField(Event, blank=True, related_name="+", verbose_name=_("events"))
+    # The places that matter whose story it tells (directory's community assets).
+    assets = models.ManyToManyField(
+        "directory.Asset", blank=True, related_name="case_studies", verbose_name=_("places")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.DRAFT
     )

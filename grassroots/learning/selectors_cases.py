@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.types import Viewer
 from grassroots.core.times import govuk_date
+from grassroots.directory.models_assets import Asset
 from grassroots.events import visibility as event_visibility
 from grassroots.events.models import Event
 from grassroots.funding.models import Fund
@@ -113,6 +114,7 @@ class Links:
     groups: list[Any] = field(default_factory=list)
     funds: list[Fund] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)
 
 
 LINKS_LIMIT = 20
@@ -134,6 +136,7 @@ def links_of(viewer: Viewer | None, case: CaseStudy) -> Links:
         ),
         groups=list(case.groups.order_by("name")[:LINKS_LIMIT]),
         funds=list(case.funds.order_by("name")[:LINKS_LIMIT]),
+        assets=list(case.assets.order_by("name")[:LINKS_LIMIT]),
         events=list(
             event_visibility.visible_events(viewer, case.events.all()).order_by("starts_at")[
                 :LINKS_LIMIT
@@ -314,4 +317,14 @@ def prefill(initiative: Initiative) -> dict[str, Any]:
         "funds": []
         if guarded
         else list(Fund.objects.filter(grants__initiative=initiative).distinct()[:20]),
+        "assets": [] if guarded else list(Asset.objects.filter(initiatives=initiative)[:20]),
     }
+
+
+def stories_of_asset(asset: Asset) -> list[CaseStudy]:
+    """The published, named (not anonymised) case studies about a place, newest first."""
+    return list(
+        CaseStudy.objects.filter(assets=asset, status=CaseStatus.PUBLISHED, anonymised=False)
+        .only("pk", "title", "published_at")
+        .order_by("-published_at", "-pk")[:LINKS_LIMIT]
+    )

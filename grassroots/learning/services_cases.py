@@ -30,6 +30,7 @@ from grassroots.core.audit import audit_record
 from grassroots.core.notices import Kind, notify
 from grassroots.core.services import ServiceError, require
 from grassroots.core.text import clean_text
+from grassroots.directory.models_assets import Asset
 from grassroots.events.models import Event
 from grassroots.funding.models import Fund
 from grassroots.groups.models import Group
@@ -93,6 +94,7 @@ class CaseText:
     groups: list[Group] = field(default_factory=list)
     funds: list[Fund] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)
 
 
 def _optional(text: str, *, max_length: int, label: str) -> str:
@@ -126,6 +128,8 @@ def _checked(text: CaseText, council: Council) -> CaseText:
         raise ServiceError(_("Choose how it turned out from the list"))
     if any(ward.council_id != council.pk for ward in text.wards):
         raise ServiceError(_("Choose wards of the story's council"))
+    if any(asset.council_id != council.pk for asset in text.assets):
+        raise ServiceError(_("Choose places in the story's council"))
     return text
 
 
@@ -217,6 +221,7 @@ def case_study_start(
         case.wards.set(data["wards"])
         case.events.set(data["events"])
         case.funds.set(data["funds"])
+        case.assets.set(data["assets"])
         CaseTheme.objects.bulk_create([CaseTheme(case_study=case, theme=t) for t in data["themes"]])
         _audit(actor, "start", case, "Case study started from its initiative")
         _tell(
@@ -276,6 +281,8 @@ def case_study_update(*, actor: Actor, case: CaseStudy, text: CaseText) -> CaseS
         locked.groups.set(checked.groups)
         locked.funds.set(checked.funds)
         locked.events.set(checked.events)
+        # A place would say where a safeguarded initiative is.
+        locked.assets.set([] if locked.safeguarded else checked.assets)
         CaseTheme.objects.filter(case_study=locked).exclude(theme__in=checked.themes).delete()
         have = set(locked.themes.values_list("theme", flat=True))
         CaseTheme.objects.bulk_create(

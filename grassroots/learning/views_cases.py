@@ -223,6 +223,7 @@ def _text(form: CaseForm, case: CaseStudy) -> CaseText:
         related_initiatives=list(data.get("related_initiatives") or []),
         groups=list(data.get("groups") or []),
         funds=list(data.get("funds") or []),
+        assets=list(data.get("assets") or []),
         events=list(data.get("events") or []),
         **{name: data.get(name, "") for name in TEXT_FIELDS},
     )
@@ -234,7 +235,7 @@ def _initial(case: CaseStudy) -> dict[str, Any]:
         for name in ("title", "summary", "place_type", "result", "anonymised", *TEXT_FIELDS)
     }
     initial["themes"] = [t.theme for t in case.themes.all()]
-    for name in ("wards", "related_initiatives", "groups", "funds", "events"):
+    for name in ("wards", "related_initiatives", "groups", "funds", "events", "assets"):
         initial[name] = list(getattr(case, name).values_list("pk", flat=True))
     return initial
 

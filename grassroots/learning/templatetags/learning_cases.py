@@ -26,3 +26,11 @@ def initiative_story(context: template.Context, initiative: Initiative) -> dict[
         return {"show": seen, "story": story}
     may_start = viewer.has_perm("learning.start_case_study", initiative)
     return {"show": may_start, "initiative": initiative, "invite": may_start}
+
+
+@register.inclusion_tag("learning/cases/includes/asset_stories.html")
+def asset_stories(asset: Any) -> dict[str, Any]:
+    """`{% asset_stories asset %}`: on a place's page (the directory sits below learning), the
+    published case studies that tell its story. An anonymised story is never linked to a
+    place: it would say where it happened."""
+    return {"stories": selectors_cases.stories_of_asset(asset)}
