@@ -1,8 +1,8 @@
 """Who may do what with offers of help and introductions (`directory.*`).
 
 - Anyone signed in may offer help, see open offers and their own; an offer on behalf of an
-  organisation needs somebody who looks after it (an organiser of the organisation's group on
-  this site).
+  organisation needs somebody who looks after it (the listing's owner, or an organiser of the
+  organisation's group on this site).
 - An offer is changed, closed and answered by its offerer: the person who made it or, for an
   organisation's offer, anyone who looks after the organisation.
 - Introductions are sent by an initiative's acting leads (`initiatives.manage_needs`), for its
@@ -43,11 +43,12 @@ def organised_group_ids(user: Viewer) -> frozenset[int]:
 
 
 def looks_after_organization(user: Viewer, organization: Organization | None) -> bool:
-    return (
-        organization is not None
-        and organization.group_id is not None
-        and organization.group_id in organised_group_ids(user)
-    )
+    """The listing's owner, or an organiser of the organisation's group on this site."""
+    if organization is None or not _signed_in(user):
+        return False
+    if organization.owner_id == user.pk:
+        return True
+    return organization.group_id is not None and organization.group_id in organised_group_ids(user)
 
 
 def is_offerer_of(user: Viewer, offer: Offer | None) -> bool:

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from grassroots.accounts.types import Viewer
 from grassroots.directory import matching
+from grassroots.directory.models import Organization
 from grassroots.directory.models_offers import (
     MAX_TRAVEL_MILES,
     Introduction,
@@ -103,7 +104,11 @@ def offerer_q(viewer: Viewer) -> Q:
     """Offers `viewer` answers for: their own and their organisations'."""
     if not viewer.is_authenticated:
         return Q(pk__in=[])
-    return Q(owner_id=viewer.pk) | Q(organization__group_id__in=organised_group_ids(viewer))
+    return (
+        Q(owner_id=viewer.pk)
+        | Q(organization__owner_id=viewer.pk)
+        | Q(organization__group_id__in=organised_group_ids(viewer))
+    )
 
 
 def my_offers(viewer: Viewer) -> QuerySet[Offer]:
@@ -285,3 +290,12 @@ def waiting_count(viewer: Viewer) -> int:
         if viewer.is_authenticated
         else 0
     )
+
+
+def organizations_looked_after(viewer: Viewer) -> list[Organization]:
+    """The organisations `viewer` may offer help for: listings they own, and those of the
+    groups they organise."""
+    if not viewer.is_authenticated:
+        return []
+    mine = Q(owner_id=viewer.pk) | Q(group_id__in=organised_group_ids(viewer))
+    return list(Organization.objects.filter(mine).order_by("name")[:50])

@@ -22,17 +22,13 @@ from grassroots.directory import services_offers as services
 from grassroots.directory.forms_offers import IntroductionForm, OfferFilterForm, OfferForm
 from grassroots.directory.models import Organization
 from grassroots.directory.models_offers import IntroductionStatus, Offer, OfferStatus
-from grassroots.directory.rules_offers import organised_group_ids
 from grassroots.initiatives import visibility as initiative_visibility
 
 PAGE_SIZE = 20
 
 
 def _organizations(request: HttpRequest) -> list[Organization]:
-    groups = organised_group_ids(request.user)
-    if not groups:
-        return []
-    return list(Organization.objects.filter(group_id__in=groups).order_by("name")[:50])
+    return selectors.organizations_looked_after(request.user)
 
 
 @login_required

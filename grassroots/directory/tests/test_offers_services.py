@@ -68,11 +68,16 @@ def test_anyone_signed_in_may_offer_help(world: OffersWorld, role: str) -> None:
     assert offer.status == OfferStatus.OPEN
 
 
-@pytest.mark.parametrize("role", [*ROLES, "organiser", "group member"])
+@pytest.mark.parametrize("role", [*ROLES, "organiser", "group member", "listing owner"])
 def test_only_who_looks_after_an_organisation_offers_for_it(world: OffersWorld, role: str) -> None:
     group = GroupFactory()
     organization = OrganizationFactory(group=group)
-    actor = who(world, role if role not in ("organiser", "group member") else "other")
+    actor = who(
+        world, role if role not in ("organiser", "group member", "listing owner") else "other"
+    )
+    if role == "listing owner":
+        organization.owner = actor
+        organization.save()
     if role in ("organiser", "group member"):
         GroupMembership.objects.create(
             group=group,
@@ -80,7 +85,7 @@ def test_only_who_looks_after_an_organisation_offers_for_it(world: OffersWorld, 
             role=GroupRole.ORGANISER if role == "organiser" else GroupRole.MEMBER,
             status=GroupMembershipStatus.ACTIVE,
         )
-    if role == "organiser":
+    if role in ("organiser", "listing owner"):
         offer = services.offer_create(actor=actor, details=details(), organization=organization)
         assert offer.organization == organization
         # Anyone else who looks after it answers for the offer too.
