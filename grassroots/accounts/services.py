@@ -12,6 +12,7 @@ from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.utils import timezone
 
+from grassroots.accounts import personal_data
 from grassroots.accounts.models import OfficerPost, User
 from grassroots.core.audit import audit_record
 from grassroots.core.models import AuditEntry
@@ -36,6 +37,9 @@ def account_delete(*, user: User) -> None:
     """Erase personal data but keep contributions, shown as by a former member."""
     require(user, "accounts.delete_account", user)
     user_id = user.pk
+    # What the apps above keep privately about the person (their reflections, their offers).
+    for keeper in personal_data.keepers():
+        keeper.erase(user)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     OfficerPost.objects.filter(user=user).delete()
@@ -124,4 +128,5 @@ def data_export(*, user: User) -> dict[str, Any]:
             {"when": e.created_at.isoformat(), "action": e.action, "summary": e.summary}
             for e in AuditEntry.objects.filter(actor=user).order_by("created_at")
         ],
+        **{keeper.name: keeper.export(user) for keeper in personal_data.keepers()},
     }

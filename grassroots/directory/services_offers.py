@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
 from grassroots.core.notices import Kind, notify
@@ -244,3 +246,25 @@ def introduction_withdraw(*, actor: Actor, introduction: Introduction) -> Introd
             summary=f"need {introduction.need_id}, offer {introduction.offer_id}",
         )
     return introduction
+
+
+def offers_data_export(user: User) -> list[dict[str, Any]]:
+    """The offers a person made, for "Download your data" (`accounts.personal_data`)."""
+    return [
+        {
+            "title": o.title,
+            "description": o.description,
+            "kind": o.kind,
+            "postcode": o.postcode,
+            "travel_miles": o.travel_miles,
+            "status": o.status,
+            "made": o.created_at.isoformat(),
+        }
+        for o in Offer.objects.filter(owner=user).order_by("created_at")
+    ]
+
+
+def offers_data_erase(user: User) -> None:
+    """Deleting an account deletes the person's own offers (with their postcode) and the
+    introductions to them; an organisation's offers stay with the organisation."""
+    Offer.objects.filter(owner=user, organization__isnull=True).delete()

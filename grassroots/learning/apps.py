@@ -20,6 +20,16 @@ class LearningConfig(AppConfig):
             if created and instance.to_stage == Stage.ACHIEVED and not kwargs.get("raw"):
                 services_cases.invite_leads(initiative=instance.initiative)
 
+        from grassroots.accounts import personal_data
+        from grassroots.learning import services_readers
+
+        personal_data.register(
+            personal_data.Keeper(
+                "guide",
+                export=services_readers.reader_data_export,
+                erase=services_readers.reader_data_erase,
+            )
+        )
         post_save.connect(
             invite, sender=StageChange, dispatch_uid="learning.invite_case_study", weak=False
         )

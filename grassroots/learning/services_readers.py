@@ -6,10 +6,12 @@ it happened, never what was written or scored.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
 from grassroots.core.services import ServiceError, require
@@ -94,3 +96,28 @@ def self_assessment_take(*, actor: Actor, answers: Mapping[str, int]) -> SelfAss
             summary="Self-assessment taken (private; results not recorded here)",
         )
     return taken
+
+
+def reader_data_export(user: User) -> dict[str, Any]:
+    """A reader's own records, for "Download your data" (`accounts.personal_data`)."""
+    return {
+        "pages_done": [
+            {"page": c.page.title, "done": c.completed_at.isoformat()}
+            for c in Completion.objects.filter(user=user).select_related("page")
+        ],
+        "reflections": [
+            {"page": r.page.title, "text": r.text, "saved": r.updated_at.isoformat()}
+            for r in Reflection.objects.filter(user=user).select_related("page")
+        ],
+        "self_assessments": [
+            {"taken": a.created_at.isoformat(), "answers": a.answers, "scores": a.scores}
+            for a in SelfAssessment.objects.filter(user=user).order_by("created_at")
+        ],
+    }
+
+
+def reader_data_erase(user: User) -> None:
+    """Deleting an account deletes what its reader kept: nobody else ever saw it."""
+    Completion.objects.filter(user=user).delete()
+    Reflection.objects.filter(user=user).delete()
+    SelfAssessment.objects.filter(user=user).delete()
