@@ -96,6 +96,18 @@ def _searched(qs: QuerySet[Any], words: str) -> QuerySet[Any]:
     return qs
 
 
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    """A time without an offset is UTC."""
+    return timezone.make_aware(moment, datetime.UTC) if timezone.is_naive(moment) else moment
+
+
+def _page(contents: list[dict[str, Any]], total: int, query: PageQuery) -> Any:
+    return Status(
+        200,
+        oruk.page(contents, total_items=total, page_number=query.page, per_page=query.per_page),
+    )
+
+
 def _paged(qs: QuerySet[Any], query: PageQuery) -> tuple[list[Any], int]:
     total = qs.count()
     start = (query.page - 1) * query.per_page
@@ -122,22 +134,11 @@ def list_services(request: HttpRequest, query: Query[ServiceQuery]) -> Any:
     """Public services, fully nested, by name; ORUK's page wrapper."""
     qs = _services(request)
     if query.modified_after is not None:
-        after = query.modified_after
-        if timezone.is_naive(after):
-            after = timezone.make_aware(after, datetime.UTC)
-        qs = qs.filter(modified__gte=after)
+        qs = qs.filter(modified__gte=_aware(query.modified_after))
     if query.organization_id is not None:
         qs = qs.filter(organization_id=query.organization_id)
     rows, total = _paged(_searched(qs, query.search), query)
-    return Status(
-        200,
-        oruk.page(
-            (oruk.service(s) for s in rows),
-            total_items=total,
-            page_number=query.page,
-            per_page=query.per_page,
-        ),
-    )
+    return _page([oruk.service(s) for s in rows], total, query)
 
 
 @router.get(
@@ -162,15 +163,7 @@ def get_service(request: HttpRequest, id: str) -> Any:
 )
 def list_organizations(request: HttpRequest, query: Query[PageQuery]) -> Any:
     rows, total = _paged(_searched(visible_organizations(request.user), query.search), query)
-    return Status(
-        200,
-        oruk.page(
-            (oruk.organization(o) for o in rows),
-            total_items=total,
-            page_number=query.page,
-            per_page=query.per_page,
-        ),
-    )
+    return _page([oruk.organization(o) for o in rows], total, query)
 
 
 @router.get(
@@ -222,10 +215,7 @@ def list_services_at_locations(request: HttpRequest, query: Query[ServiceAtLocat
     many metres of the postcode's centre."""
     qs = _services_at_locations(request)
     if query.modified_after is not None:
-        after = query.modified_after
-        if timezone.is_naive(after):
-            after = timezone.make_aware(after, datetime.UTC)
-        qs = qs.filter(service__modified__gte=after)
+        qs = qs.filter(service__modified__gte=_aware(query.modified_after))
     if query.organization_id is not None:
         qs = qs.filter(service__organization_id=query.organization_id)
     for word in query.search.split():
@@ -247,15 +237,7 @@ def list_services_at_locations(request: HttpRequest, query: Query[ServiceAtLocat
     else:
         qs = qs.order_by("service__name", "location__name", "pk")
     rows, total = _paged(qs, query)
-    return Status(
-        200,
-        oruk.page(
-            (_service_at_location(sal) for sal in rows),
-            total_items=total,
-            page_number=query.page,
-            per_page=query.per_page,
-        ),
-    )
+    return _page([_service_at_location(sal) for sal in rows], total, query)
 
 
 @router.get(
