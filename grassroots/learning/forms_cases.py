@@ -48,6 +48,17 @@ def _choice_errors(what: Any) -> dict[str, Any]:
     return {"invalid_choice": message, "invalid_pk_value": message, "list": message}
 
 
+def _links(label: Any, model: type[Any], things: Any) -> forms.ModelMultipleChoiceField[Any]:
+    """An optional set of checkboxes; `__init__` sets what it offers (`_set`)."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_choice_errors(things),
+    )
+
+
 class FilterForm(forms.Form):
     q = PlainTextField(
         label=_("Search"),
@@ -163,51 +174,15 @@ class CaseForm(forms.Form):
             "invalid_choice": _("Choose how it turned out from the list"),
         },
     )
-    wards = forms.ModelMultipleChoiceField(
-        label=_("Wards (optional)"),
-        queryset=Ward.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=_choice_errors(_("wards")),
-    )
+    wards = _links(_("Wards (optional)"), Ward, _("wards"))
     anonymised = forms.BooleanField(
         label=_("Publish without names or wards (anonymised)"), required=False
     )
-    related_initiatives = forms.ModelMultipleChoiceField(
-        label=_("Related initiatives (optional)"),
-        queryset=Initiative.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=_choice_errors(_("initiatives")),
-    )
-    groups = forms.ModelMultipleChoiceField(
-        label=_("Groups (optional)"),
-        queryset=Group.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=_choice_errors(_("groups")),
-    )
-    funds = forms.ModelMultipleChoiceField(
-        label=_("Funds (optional)"),
-        queryset=Fund.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=_choice_errors(_("funds")),
-    )
-    assets = forms.ModelMultipleChoiceField(
-        label=_("Places that matter (optional)"),
-        queryset=Asset.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=_choice_errors(_("places")),
-    )
-    events = forms.ModelMultipleChoiceField(
-        label=_("Events (optional)"),
-        queryset=Event.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=_choice_errors(_("events")),
-    )
+    related_initiatives = _links(_("Related initiatives (optional)"), Initiative, _("initiatives"))
+    groups = _links(_("Groups (optional)"), Group, _("groups"))
+    funds = _links(_("Funds (optional)"), Fund, _("funds"))
+    assets = _links(_("Places that matter (optional)"), Asset, _("places"))
+    events = _links(_("Events (optional)"), Event, _("events"))
 
     def __init__(self, *args: Any, case: CaseStudy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
