@@ -118,7 +118,7 @@ def plan() -> Plan:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from grassroots.accounts.models import OfficerPost, User
     from grassroots.initiatives.models import Initiative, InitiativeWard, Update, Visibility
@@ -178,6 +178,23 @@ def plan() -> Plan:
     if councillor is not None:
         add("councillor page", councillor.get_absolute_url())
 
+    add("home page", _reverse("home"))
+    add("council page", ward.council.get_absolute_url())
+    add("events list", _reverse("events:list"))
+    # The busiest conversation and group that anyone may read.
+    from grassroots.conversations.models import Conversation
+    from grassroots.groups.models import Group
+
+    conversation = (
+        Conversation.objects.filter(is_safeguarded=False, audience="everyone", hidden_at=None)
+        .filter(Q(initiative=None) | Q(initiative__visibility=Visibility.PUBLIC))
+        .order_by("-reply_count", "pk")
+        .first()
+    )
+    add("conversation page", conversation.get_absolute_url() if conversation else None)
+    group = Group.objects.annotate(n=Count("events")).order_by("-n", "pk").first()
+    add("group page", group.get_absolute_url() if group else None)
+
     case = (
         AdvocacyCase.objects.filter(support__initiative__visibility=Visibility.PUBLIC)
         .annotate(n=Count("messages"))
@@ -200,6 +217,11 @@ def plan() -> Plan:
         else:
             add("case page (officer)", path, signed_in=True)
             add("reference (signed in)", REFERENCE_PATH, signed_in=True)
+            add("home page (signed in)", _reverse("home"), signed_in=True)
+            if initiative is not None:
+                detail = _reverse("initiatives:detail", {"slug": initiative.slug})
+                add("initiative detail (signed in)", detail, signed_in=True)
+            add("ward page (signed in)", ward.get_absolute_url(), signed_in=True)
             from allauth.mfa.models import Authenticator
             from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 

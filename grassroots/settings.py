@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "grassroots.core.pagecache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -155,6 +156,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for signed-out visitors (grassroots/core/pagecache.py): how long one may be kept.
+# Any committed change to what public pages show makes every stored page out of date at once;
+# this bounds the age of a page only when the cache was unreachable during a change. 0: off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if TESTING else 300)
 
 # --- Background tasks (Django's Tasks API through the django-tasks backport).
 TASK_BACKEND = env.str("TASK_BACKEND", default="immediate" if TESTING else "database")
