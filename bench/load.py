@@ -45,6 +45,8 @@ from bench.national import DEFAULT_URL, ROOT, database_name, environment, setup_
 
 HOST = "127.0.0.1"
 REFERENCE_PATH = "/bench/ok"
+# The cache, as in production; this Redis database is emptied when gunicorn starts.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Result:
     note: str = ""
     queries: int | None = None  # SQL queries for one request, counted in this process
     single_ms: float = 0.0  # that one request's time, with no other load from the benchmark
+    cached: int = 0  # answers served from the signed-out page cache (X-Page-Cache: hit)
 
     def percentile(self, p: float) -> float:
         if not self.latencies_ms:
@@ -289,6 +292,9 @@ def server_environment(url: str, static_note: str, pgoptions: str = "") -> dict[
         SECURE_SSL_REDIRECT="false",
         CONN_MAX_AGE="600",
         LOG_LEVEL="WARNING",
+        # As in production: the cache (and the signed-out page cache) in Redis.
+        REDIS_URL=REDIS_URL,
+        PAGE_CACHE_SECONDS=os.environ.get("BENCH_PAGE_CACHE_SECONDS", "300"),
     )
     if static_note:
         env["BENCH_STATIC_STORAGE"] = PLAIN_STATIC_STORAGE
@@ -318,6 +324,9 @@ def start_gunicorn(
         "--log-level",
         "warning",
     ]
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()  # nothing cached by an earlier run
     process = subprocess.Popen(
         command, cwd=ROOT, env=server_environment(url, static_note, pgoptions)
     )
@@ -378,6 +387,7 @@ def run_target(
         conn = http.client.HTTPConnection(HOST, port, timeout=60)
         latencies: list[float] = []
         errors = 0
+        cached = 0
         while True:
             now = time.monotonic()
             if now >= stop_at:
@@ -394,15 +404,17 @@ def run_target(
                 response = conn.getresponse()
                 body = response.read()
                 ok = response.status == 200
+                hit = response.getheader("X-Page-Cache") == "hit"
                 if response.will_close:
                     conn.close()
             except (OSError, http.client.HTTPException):
-                ok, body = False, b""
+                ok, body, hit = False, b"", False
                 conn.close()
             elapsed = (time.perf_counter() - began) * 1000
             if measured:
                 if ok:
                     latencies.append(elapsed)
+                    cached += hit
                     if len(sizes) < 10:
                         sizes.append(len(body))
                 else:
@@ -411,6 +423,7 @@ def run_target(
         with lock:
             result.latencies_ms.extend(latencies)
             result.errors += errors
+            result.cached += cached
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
     for thread in threads:
@@ -457,7 +470,7 @@ def preflight(port: int, target: Target, cookie: str) -> str:
 def print_table(results: Sequence[Result], out: Callable[[str], None] = print) -> None:
     out(
         f"{'page':<26}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
-        f"{'p99 ms':>8}{'KB':>6}{'queries':>8}{'1 req ms':>9}  path"
+        f"{'p99 ms':>8}{'KB':>6}{'queries':>8}{'1 req ms':>9}{'cached':>7}  path"
     )
     for r in results:
         if not r.requests:
@@ -468,6 +481,7 @@ def print_table(results: Sequence[Result], out: Callable[[str], None] = print) -
             f"{r.percentile(50):>8.1f}{r.percentile(95):>8.1f}{r.percentile(99):>8.1f}"
             f"{r.bytes_per_response / 1024:>6.0f}"
             f"{'' if r.queries is None else r.queries:>8}{r.single_ms:>9.0f}"
+            f"{100 * r.cached / max(1, r.requests - r.errors):>6.0f}%"
             f"  {r.path}  {r.note}".rstrip()
         )
 
@@ -527,8 +541,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     static_note = collect_static(env)
-    # This process serves single requests too (to count their queries), as gunicorn will.
+    # This process serves single requests too (to count their queries), as gunicorn will, but
+    # draws each page: its queries and time are those of a page not in the page cache.
     os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ["PAGE_CACHE_SECONDS"] = "0"
     if args.pgoptions:
         os.environ["PGOPTIONS"] = args.pgoptions
     if static_note:
