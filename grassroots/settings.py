@@ -160,7 +160,9 @@ else:
 # Whole pages for signed-out visitors (grassroots/core/pagecache.py): how long one may be kept.
 # Any committed change to what public pages show makes every stored page out of date at once;
 # this bounds the age of a page only when the cache was unreachable during a change. 0: off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if TESTING else 300)
+# On only with Redis: the counter that marks pages out of date must be shared by every process
+# that writes (web servers and task workers); a process's local memory is not.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL and not TESTING else 0)
 
 # --- Background tasks (Django's Tasks API through the django-tasks backport).
 TASK_BACKEND = env.str("TASK_BACKEND", default="immediate" if TESTING else "database")
