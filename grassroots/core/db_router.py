@@ -229,6 +229,20 @@ def replica_reads() -> Iterator[None]:
         _reads.reset(token)
 
 
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Read the primary in this block, whatever the request would otherwise do.
+
+    The signed-out page cache draws a page it will keep here: a replica a moment behind would
+    otherwise store, under the newest generation, a page from before the latest write.
+    """
+    token = _reads.set(_Reads(replica=False))
+    try:
+        yield
+    finally:
+        _reads.reset(token)
+
+
 class PrimaryReplicaRouter:
     """Django database router: see the module's docstring for where each read goes."""
 

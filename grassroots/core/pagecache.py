@@ -24,6 +24,9 @@ Responses to signed-in people (anything sent with a session cookie) are marked
 `Accept-Language`, so no shared cache in front of the site (a proxy, a CDN) stores one
 person's page for another.
 
+A page that may be stored is drawn from the primary database, even when other reads go to a
+replica: a replica a moment behind would otherwise store an old page under the new generation.
+
 When the cache does not answer (Redis stopped), pages are drawn as if nothing were stored;
 after an outage a page is at most `PAGE_CACHE_SECONDS` old.
 """
@@ -44,6 +47,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from grassroots.core.db_router import primary_reads
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +200,11 @@ class PublicPageCacheMiddleware:
                 stored[name] = value
             stored[HEADER] = "hit"
             return stored
-        response = self.get_response(request)
+        if current is None:
+            response = self.get_response(request)
+        else:
+            with primary_reads():  # what is stored must be as new as its generation
+                response = self.get_response(request)
         self.public(response)
         if current is not None and storable(response) and isinstance(response, HttpResponse):
             headers = [(k, v) for k, v in response.items() if k != HEADER]

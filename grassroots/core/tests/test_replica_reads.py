@@ -151,6 +151,21 @@ def test_a_visitors_page_reads_the_replica() -> None:
     assert not queries.on_primary(INITIATIVES)
 
 
+def test_a_page_the_page_cache_will_keep_is_drawn_from_the_primary(settings: Any) -> None:
+    """A replica a moment behind must not store an old page under the newest generation."""
+    settings.PAGE_CACHE_SECONDS = 300
+    with Queries() as queries:
+        response = Client().get("/initiatives/")
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "miss"
+    assert queries.on_primary(INITIATIVES)
+    assert not queries.on_replica(INITIATIVES)
+    with Queries() as queries:
+        assert Client().get("/initiatives/")["X-Page-Cache"] == "hit"
+    assert not queries.on_primary(INITIATIVES)
+    assert not queries.on_replica(INITIATIVES)
+
+
 def test_after_signing_in_the_person_reads_the_primary_for_the_pin_window() -> None:
     user = UserFactory()
     person = Client()
