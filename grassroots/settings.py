@@ -145,14 +145,27 @@ AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache: Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis being away costs a miss, never an error page (core/cache.py, decision record 0012):
+# reads miss, writes are dropped (and everything under KEY_PREFIX is forgotten when it returns),
+# and the coordination keys below (django-ratelimit's "rl:", allauth's sign-in limits, the
+# opinion map debounce) are kept in each process's memory meanwhile, so the limits keep working.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "grassroots.core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "grassroots",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "RETRY_AFTER": env.float("REDIS_RETRY_AFTER", default=2.0),
+                "LOCAL_FALLBACK_PREFIXES": ["rl:", "allauth:rl:", "opinions.recompute."],
+            },
         }
     }
+    # Sessions are written to the database and read through the cache: the database is the
+    # source of truth, so nobody is signed out when Redis stops or restarts empty.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
