@@ -11,6 +11,9 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff as _RedisNoBackoff
+from redis.connection import parse_url as _redis_parse_url
+from redis.retry import Retry as _RedisRetry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -174,12 +177,38 @@ TASK_BACKEND = env.str("TASK_BACKEND", default="immediate" if TESTING else "data
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-    "rq": "django_tasks_rq.RQBackend",
+    # django-tasks-rq's backend with a job id made from each task's key (core/taskqueue_rq.py).
+    "rq": "grassroots.core.taskqueue_rq.RQBackend",
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND]}}
 if TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    # The queue may live in another Redis than the cache (one that keeps its data on disk).
+    TASK_REDIS_URL = env.str("TASK_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
+    _task_redis = _redis_parse_url(TASK_REDIS_URL)  # type: ignore[no-untyped-call]
+    RQ_QUEUES = {
+        "default": {
+            "HOST": _task_redis.get("host", "127.0.0.1"),
+            "PORT": _task_redis.get("port", 6379),
+            "DB": _task_redis.get("db", 0),
+            "USERNAME": _task_redis.get("username"),
+            "PASSWORD": _task_redis.get("password"),
+            "SSL": TASK_REDIS_URL.startswith("rediss://"),
+            # Redis away: the web process gives up in a moment and keeps the task in the
+            # database outbox (core/taskqueue.py); no client-side retries multiply the wait.
+            "REDIS_CLIENT_KWARGS": {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 5,
+                "retry": _RedisRetry(_RedisNoBackoff(), 0),
+            },
+        }
+    }
+    # Workers run each job once per key and relay the outbox every TASK_RELAY_EVERY seconds.
+    RQ = {
+        "WORKER_CLASS": "grassroots.core.taskqueue_rq.Worker",
+        "JOB_CLASS": "grassroots.core.taskqueue_rq.Job",
+    }
+    TASK_RELAY_EVERY = env.float("TASK_RELAY_EVERY", default=10)
 
 # --- Authentication (django-allauth: email sign-in, verification, MFA).
 AUTHENTICATION_BACKENDS = [

@@ -41,9 +41,9 @@ def redis_cache(redis_server: RedisServer) -> Iterator[RedisServer]:
         CACHES=REDIS_CACHES, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"
     ):
         assert isinstance(caches["default"], tolerant.TolerantRedisCache)
-        caches["default"]._local.clear()  # type: ignore[attr-defined]
+        caches["default"]._local.clear()
         yield redis_server
-        caches["default"]._local.clear()  # type: ignore[attr-defined]
+        caches["default"]._local.clear()
     tolerant._HEALTH.clear()
 
 
@@ -153,5 +153,5 @@ def test_posting_limits_keep_counting_while_redis_is_stopped(redis_cache: RedisS
 def test_sign_up_limits_keep_counting_while_redis_is_stopped(redis_cache: RedisServer) -> None:
     redis_cache.stop()
     request = _request()
-    results = [allauth_ratelimit.consume(request, action="signup") for _ in range(11)]  # type: ignore[arg-type]
+    results = [allauth_ratelimit.consume(request, action="signup") for _ in range(11)]
     assert results == [True] * 10 + [False]
