@@ -12,6 +12,9 @@ from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff as _RedisNoBackoff
+from redis.connection import parse_url as _redis_parse_url
+from redis.retry import Retry as _RedisRetry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -183,14 +186,27 @@ AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache: Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis being away costs a miss, never an error page (core/cache.py, decision record 0012):
+# reads miss, writes are dropped (and everything under KEY_PREFIX is forgotten when it returns),
+# and the coordination keys below (django-ratelimit's "rl:", allauth's sign-in limits, the
+# opinion map debounce) are kept in each process's memory meanwhile, so the limits keep working.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "grassroots.core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "grassroots",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "RETRY_AFTER": env.float("REDIS_RETRY_AFTER", default=2.0),
+                "LOCAL_FALLBACK_PREFIXES": ["rl:", "allauth:rl:", "opinions.recompute."],
+            },
         }
     }
+    # Sessions are written to the database and read through the cache: the database is the
+    # source of truth, so nobody is signed out when Redis stops or restarts empty.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -206,12 +222,38 @@ TASK_BACKEND = env.str("TASK_BACKEND", default="immediate" if TESTING else "data
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-    "rq": "django_tasks_rq.RQBackend",
+    # django-tasks-rq's backend with a job id made from each task's key (core/taskqueue_rq.py).
+    "rq": "grassroots.core.taskqueue_rq.RQBackend",
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND]}}
 if TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    # The queue may live in another Redis than the cache (one that keeps its data on disk).
+    TASK_REDIS_URL = env.str("TASK_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
+    _task_redis = _redis_parse_url(TASK_REDIS_URL)  # type: ignore[no-untyped-call]
+    RQ_QUEUES = {
+        "default": {
+            "HOST": _task_redis.get("host", "127.0.0.1"),
+            "PORT": _task_redis.get("port", 6379),
+            "DB": _task_redis.get("db", 0),
+            "USERNAME": _task_redis.get("username"),
+            "PASSWORD": _task_redis.get("password"),
+            "SSL": TASK_REDIS_URL.startswith("rediss://"),
+            # Redis away: the web process gives up in a moment and keeps the task in the
+            # database outbox (core/taskqueue.py); no client-side retries multiply the wait.
+            "REDIS_CLIENT_KWARGS": {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 5,
+                "retry": _RedisRetry(_RedisNoBackoff(), 0),
+            },
+        }
+    }
+    # Workers run each job once per key and relay the outbox every TASK_RELAY_EVERY seconds.
+    RQ = {
+        "WORKER_CLASS": "grassroots.core.taskqueue_rq.Worker",
+        "JOB_CLASS": "grassroots.core.taskqueue_rq.Job",
+    }
+    TASK_RELAY_EVERY = env.float("TASK_RELAY_EVERY", default=10)
 
 # --- Authentication (django-allauth: email sign-in, verification, MFA).
 AUTHENTICATION_BACKENDS = [
