@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff as _RedisNoBackoff
+from redis.connection import parse_url as _redis_parse_url
+from redis.retry import Retry as _RedisRetry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -82,6 +86,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the database: where this request's reads go (core/db_router.py).
+    "grassroots.core.db_router.ReplicaReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,40 +125,87 @@ TEMPLATES = [
 
 # --- Database: SQLite file by default, anything dj-database-url understands via DATABASE_URL.
 VAR_DIR.mkdir(exist_ok=True)
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'grassroots.sqlite3'}"),
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web process and the task worker share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+
+
+def _database(url: str, *, connect_timeout: int) -> dict[str, Any]:
+    """One database's settings from its URL, with the options every connection of ours uses."""
+    db: dict[str, Any] = dict(env.db_url_config(url))
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL and a busy timeout let the web process and the task worker share the file.
+        db.setdefault("OPTIONS", {}).update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+        return db
+    db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    db["CONN_HEALTH_CHECKS"] = True
+    db.setdefault("OPTIONS", {}).setdefault("connect_timeout", connect_timeout)
+    if db["ENGINE"] == "django.db.backends.postgresql":
         # PostgreSQL's JIT compiles small, cheap queries whose cost it overestimates (the unread
         # count took ~220 ms with it, 3 ms without, in bench/load.py): our pages never need it.
-        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+        db["OPTIONS"].setdefault("options", "-c jit=off")
+    return db
+
+
+DATABASES = {
+    "default": _database(
+        env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'grassroots.sqlite3'}"),
+        connect_timeout=5,
+    ),
+}
+# A streaming replica of the primary (docs/operations.md, decisions/0011): reads that may be a
+# few seconds stale go there through grassroots.core.db_router; unset, there is one database.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+# After a request that wrote (any POST, or a write in a GET), that browser reads the primary for
+# this long, so a person always sees their own change.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+# A replica further behind than this is treated as down (reads go to the primary). Above the pin
+# window, somebody could come back from the window to a replica that has not caught up.
+REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=5)
+if REPLICA_MAX_LAG_SECONDS > REPLICA_PIN_SECONDS:
+    raise environ.ImproperlyConfigured(
+        "REPLICA_MAX_LAG_SECONDS must not be above REPLICA_PIN_SECONDS: a person would not be "
+        "sure to see their own writes once the pin window ends."
+    )
+# A replica that did not answer (or lagged) is left alone for this long, then tried again.
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=15)
+if DATABASE_REPLICA_URL:
+    # A short connect timeout: a replica that does not answer costs a request this much once
+    # per REPLICA_RETRY_SECONDS and process, then reads go to the primary.
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL, connect_timeout=2)
+    # Tests run against the primary's test database: a standby cannot create one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["grassroots.core.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache: Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis being away costs a miss, never an error page (core/cache.py, decision record 0012):
+# reads miss, writes are dropped (and everything under KEY_PREFIX is forgotten when it returns),
+# and the coordination keys below (django-ratelimit's "rl:", allauth's sign-in limits, the
+# opinion map debounce) are kept in each process's memory meanwhile, so the limits keep working.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "grassroots.core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "grassroots",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "RETRY_AFTER": env.float("REDIS_RETRY_AFTER", default=2.0),
+                "LOCAL_FALLBACK_PREFIXES": ["rl:", "allauth:rl:", "opinions.recompute."],
+            },
         }
     }
+    # Sessions are written to the database and read through the cache: the database is the
+    # source of truth, so nobody is signed out when Redis stops or restarts empty.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -161,12 +214,38 @@ TASK_BACKEND = env.str("TASK_BACKEND", default="immediate" if TESTING else "data
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-    "rq": "django_tasks_rq.RQBackend",
+    # django-tasks-rq's backend with a job id made from each task's key (core/taskqueue_rq.py).
+    "rq": "grassroots.core.taskqueue_rq.RQBackend",
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND]}}
 if TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    # The queue may live in another Redis than the cache (one that keeps its data on disk).
+    TASK_REDIS_URL = env.str("TASK_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
+    _task_redis = _redis_parse_url(TASK_REDIS_URL)  # type: ignore[no-untyped-call]
+    RQ_QUEUES = {
+        "default": {
+            "HOST": _task_redis.get("host", "127.0.0.1"),
+            "PORT": _task_redis.get("port", 6379),
+            "DB": _task_redis.get("db", 0),
+            "USERNAME": _task_redis.get("username"),
+            "PASSWORD": _task_redis.get("password"),
+            "SSL": TASK_REDIS_URL.startswith("rediss://"),
+            # Redis away: the web process gives up in a moment and keeps the task in the
+            # database outbox (core/taskqueue.py); no client-side retries multiply the wait.
+            "REDIS_CLIENT_KWARGS": {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 5,
+                "retry": _RedisRetry(_RedisNoBackoff(), 0),
+            },
+        }
+    }
+    # Workers run each job once per key and relay the outbox every TASK_RELAY_EVERY seconds.
+    RQ = {
+        "WORKER_CLASS": "grassroots.core.taskqueue_rq.Worker",
+        "JOB_CLASS": "grassroots.core.taskqueue_rq.Job",
+    }
+    TASK_RELAY_EVERY = env.float("TASK_RELAY_EVERY", default=10)
 
 # --- Authentication (django-allauth: email sign-in, verification, MFA).
 AUTHENTICATION_BACKENDS = [

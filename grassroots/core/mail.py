@@ -2,6 +2,13 @@
 line) and sent from the task worker (`deliver`), after the surrounding transaction commits; the
 GOV.UK Notify backend, keeping one-click unsubscribe.
 
+Every message carries an idempotency key (`email_key`: a hash of why it is sent, given by the
+caller or made once when it is queued, and of its recipients, subject and text). `deliver`
+claims the key in `SentEmail` before sending and keeps it once sent, so a task retried or
+delivered twice never sends the same email twice; a send that fails releases the claim for the
+retry. A worker killed between the claim and the send leaves the claim: that email is not sent
+rather than perhaps sent twice (decision record 0012).
+
 A task that could not send is recorded as failed, never as a success: `deliver` raises
 `EmailNotSent` once it has tried every message. A message that failed for a passing reason (the
 mail server could not be reached, or answered "try later", 4xx) is queued again in a new task a
@@ -13,6 +20,7 @@ header) is not. Operators see failed tasks in the admin (Tasks → DB task resul
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import re
 import smtplib
@@ -21,11 +29,14 @@ from typing import Any
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.message import sanitize_address
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_gov_notify.backends import (  # type: ignore[import-untyped]
     NotifyEmailBackend as _NotifyEmailBackend,
 )
 from django_gov_notify.utils import cast_to_notify_email_message  # type: ignore[import-untyped]
+
+from grassroots.core.models import SentEmail
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +53,41 @@ RETRY_AFTER = (
 )
 
 # What a task hands the worker for one email: subject, body, to, and optionally from_email,
-# html and headers (JSON, so it can wait in the queue).
+# html, headers and idempotency_key (JSON, so it can wait in the queue).
 MessageData = dict[str, Any]
+
+
+def email_key(origin: str, data: MessageData) -> str:
+    """The idempotency key of one message: `origin` says why it is sent (the caller's key for
+    the event, or one made when it was queued), the rest what it is."""
+    digest = hashlib.sha256()
+    for part in (
+        origin,
+        "\x1f".join(sorted(str(address).lower() for address in data.get("to", []))),
+        str(data.get("subject", "")),
+        str(data.get("body", "")),
+        str(data.get("html") or ""),
+    ):
+        digest.update(part.encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def with_keys(messages: list[MessageData], origin: str) -> list[MessageData]:
+    """`messages`, each with its idempotency key (one it already has is kept)."""
+    return [
+        {**data, "idempotency_key": data.get("idempotency_key") or email_key(origin, data)}
+        for data in messages
+    ]
+
+
+def _claim(key: str) -> bool:
+    try:
+        with transaction.atomic():
+            SentEmail.objects.create(key=key, claimed_at=timezone.now())
+    except IntegrityError:
+        return False
+    return True
 
 
 class EmailNotSent(Exception):
@@ -125,11 +169,21 @@ def deliver(
     else:
         try:
             for data in messages:
+                key = data.get("idempotency_key")
+                if key and not _claim(key):
+                    logger.info("Email %s was sent already (or is being sent): not again", key)
+                    continue
+                fields = {name: value for name, value in data.items() if name != "idempotency_key"}
                 try:
-                    sent += build_email(**data, connection=connection).send()
+                    sent += build_email(**fields, connection=connection).send()
                 except Exception as error:
+                    if key:
+                        SentEmail.objects.filter(key=key, sent_at__isnull=True).delete()
                     (transient if is_transient(error) else permanent).append(data)
                     logger.exception("Could not send an email to %s", ", ".join(data["to"]))
+                else:
+                    if key:
+                        SentEmail.objects.filter(key=key).update(sent_at=timezone.now())
         finally:
             connection.close()
     if not (transient or permanent):

@@ -83,3 +83,61 @@ class EmailInvitation(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TaskOutbox(models.Model):
+    """A task that could not be handed to Redis (it was unreachable) when it was queued: it
+    waits here until `manage.py relay_tasks` (or a worker) hands it over (core/taskqueue.py)."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    task_path = models.CharField(_("task"), max_length=300)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    queue_name = models.CharField(_("queue"), max_length=100, default="default")
+    priority = models.IntegerField(_("priority"), default=0)
+    run_after = models.DateTimeField(_("run after"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("relay attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("task waiting for the queue")
+        verbose_name_plural = _("tasks waiting for the queue")
+
+    def __str__(self) -> str:
+        return f"{self.task_path} ({self.key})"
+
+
+class TaskRun(models.Model):
+    """A task run claimed by its key: a second delivery of the same key does not run it again.
+    A claim whose run failed is removed, so a retry may run; `finished_at` is set on success."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    task_path = models.CharField(_("task"), max_length=300)
+    started_at = models.DateTimeField(_("started"), db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task run")
+        verbose_name_plural = _("task runs")
+
+    def __str__(self) -> str:
+        return f"{self.task_path} ({self.key})"
+
+
+class SentEmail(models.Model):
+    """One email claimed for sending by its idempotency key (a hash: no address or text is
+    kept), so a retried or duplicated task never sends it twice. `sent_at` is set once the mail
+    server took it; a claim whose send failed is removed so a retry may send."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    claimed_at = models.DateTimeField(_("claimed"), db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sent email")
+        verbose_name_plural = _("sent emails")
+
+    def __str__(self) -> str:
+        return self.key

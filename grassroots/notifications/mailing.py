@@ -4,13 +4,13 @@ time, so telling a ward's 5,000 followers queues 100 tasks, not 5,000."""
 from __future__ import annotations
 
 import datetime
-from functools import partial
+import uuid
 from typing import Any
 
-from django.db import transaction
 from django_tasks import task
 
-from grassroots.core.mail import MessageData, deliver
+from grassroots.core.mail import MessageData, deliver, with_keys
+from grassroots.core.taskqueue import enqueue
 
 # Emails handed to one task: the worker sends them over one connection.
 EMAILS_PER_TASK = 50
@@ -24,7 +24,7 @@ def send_emails(*, messages: list[MessageData], attempt: int = 1) -> int:
     (`core.mail.deliver`)."""
 
     def retry(failed: list[MessageData], next_attempt: int, when: datetime.datetime) -> None:
-        send_emails.using(run_after=when).enqueue(messages=failed, attempt=next_attempt)
+        enqueue(send_emails, run_after=when, messages=failed, attempt=next_attempt)
 
     return deliver(
         messages,
@@ -34,9 +34,14 @@ def send_emails(*, messages: list[MessageData], attempt: int = 1) -> int:
     )
 
 
-def enqueue_after_commit(messages: list[dict[str, Any]]) -> None:
+def enqueue_after_commit(messages: list[dict[str, Any]], *, key: str | None = None) -> None:
     """Queue `messages` (subject, body, to, headers) in tasks of EMAILS_PER_TASK, once the
-    current transaction commits (nothing is sent for a write that is rolled back)."""
-    for start in range(0, len(messages), EMAILS_PER_TASK):
-        chunk = messages[start : start + EMAILS_PER_TASK]
-        transaction.on_commit(partial(send_emails.enqueue, messages=chunk))
+    current transaction commits (nothing is sent for a write that is rolled back). Each message
+    gets its idempotency key (core/mail.py) from `key`, what the messages are about when they
+    must go once whatever happens, or else from a key made now: a retried or twice-delivered
+    task never sends one twice."""
+    keyed = with_keys(messages, key or uuid.uuid4().hex)
+    for start in range(0, len(keyed), EMAILS_PER_TASK):
+        chunk = keyed[start : start + EMAILS_PER_TASK]
+        first = chunk[0]["idempotency_key"]
+        enqueue(send_emails, key=f"emails:{first}:{len(chunk)}", messages=chunk)

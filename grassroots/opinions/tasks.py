@@ -11,13 +11,12 @@ thread), so a worker never takes more than one core per map.
 from __future__ import annotations
 
 import datetime
-from functools import partial
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from grassroots.core.taskqueue import enqueue
 from grassroots.opinions.computing import compute_map
 from grassroots.opinions.models import Vote
 
@@ -32,9 +31,9 @@ def _key(map_id: int) -> str:
 def _enqueue(map_id: int) -> None:
     if recompute_map.get_backend().supports_defer:
         when = timezone.now() + datetime.timedelta(seconds=DEBOUNCE)
-        recompute_map.using(run_after=when).enqueue(map_id)
+        enqueue(recompute_map, map_id, run_after=when)
     else:
-        recompute_map.enqueue(map_id)
+        enqueue(recompute_map, map_id)
 
 
 def schedule_recompute(map_id: int) -> bool:
@@ -42,7 +41,7 @@ def schedule_recompute(map_id: int) -> bool:
     whether this call queued it."""
     if not cache.add(_key(map_id), "queued", timeout=DEBOUNCE * 2):
         return False
-    transaction.on_commit(partial(_enqueue, map_id))
+    _enqueue(map_id)
     return True
 
 

@@ -7,7 +7,6 @@ the audit log and sends notifications through core.notices.notify.
 from __future__ import annotations
 
 import datetime
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -22,7 +21,7 @@ from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
 from grassroots.core.notices import Kind, notify
 from grassroots.core.services import ServiceError, require
-from grassroots.core.tasks import send_email
+from grassroots.core.tasks import send_email_later
 from grassroots.initiatives.models import Initiative, MemberRole, MembershipStatus
 from grassroots.places.models import Councillor, CouncillorTerm
 from grassroots.support.models import (
@@ -823,13 +822,11 @@ def cases_flag_overdue(*, today: datetime.date | None = None) -> int:
                 recipients.append(case.support.councillor.user)
             notify(recipients=recipients, kind=Kind.CASE_UPDATE, text=text, url=url)
             if case.department.email:
-                transaction.on_commit(
-                    partial(
-                        send_email.enqueue,
-                        subject=f"[{settings.SITE_NAME}] {text[:120]}",
-                        body=f"{text}\n\n{settings.SITE_URL.rstrip('/')}{url}\n",
-                        to=[case.department.email],
-                    )
+                send_email_later(
+                    subject=f"[{settings.SITE_NAME}] {text[:120]}",
+                    body=f"{text}\n\n{settings.SITE_URL.rstrip('/')}{url}\n",
+                    to=[case.department.email],
+                    key=f"support.case-overdue:{case.pk}",
                 )
         flagged += 1
     return flagged

@@ -8,8 +8,6 @@ task, and the task imports `services.pbround`.
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 from grassroots.accounts.types import Actor
 from grassroots.core.audit import audit_record
 from grassroots.core.services import ServiceError, require
+from grassroots.core.taskqueue import enqueue
 from grassroots.funding.models import CountState, Round, RoundPhase
 from grassroots.funding.services.pbround import may_decide
 from grassroots.funding.tasks import count_round
@@ -58,5 +57,5 @@ def count_request(*, actor: Actor, round_: Round) -> bool:
             summary="Asked for the votes to be counted",
             data={"round": round_.pk, "again": state != CountState.NOT_ASKED},
         )
-        transaction.on_commit(partial(count_round.enqueue, round_.pk))
+        enqueue(count_round, round_.pk)
     return True
