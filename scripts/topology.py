@@ -184,7 +184,8 @@ def app_env() -> dict[str, str]:
             "SECURE_COOKIES": "false",
             "SECURE_HSTS_SECONDS": "0",
             "TRUSTED_PROXIES": "1",
-            "EMAIL_URL": f"filemail://{MAIL_DIR}",
+            # Four slashes: django-environ reads the path after the third as relative.
+            "EMAIL_URL": f"filemail:///{MAIL_DIR}",
             "STATIC_ROOT": str(STATE / "static"),
             "COUNCIL_NAME": "Brookmere Borough Council",
             "LOG_LEVEL": "WARNING",
@@ -208,13 +209,6 @@ def manage(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     if check and result.returncode != 0:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
-
-
-def has_command(name: str) -> bool:
-    return any(
-        (path / "management" / "commands" / f"{name}.py").exists()
-        for path in (ROOT / "grassroots").iterdir()
-    )
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------
@@ -268,8 +262,19 @@ def pg_stop(data: Path, mode: str = "fast") -> bool:
 
 def psql(port: int, sql: str, db: str = DB_NAME) -> str:
     result = run(
-        [str(PG_BIN / "psql"), "-h", HOST, "-p", str(port), "-U", "postgres", "-d", db]
-        + ["-Atqc", sql],
+        [
+            str(PG_BIN / "psql"),
+            "-h",
+            HOST,
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "-d",
+            db,
+            "-Atqc",
+            sql,
+        ],
         quiet=True,
     )
     return result.stdout.strip()
@@ -282,8 +287,16 @@ def up_postgres() -> None:
     if not (PRIMARY_DATA / "PG_VERSION").exists():
         say("PostgreSQL: initdb the primary")
         run(
-            [str(PG_BIN / "initdb"), "-D", str(PRIMARY_DATA), "-U", "postgres"]
-            + ["--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"],
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(PRIMARY_DATA),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ],
             as_postgres=True,
             quiet=True,
         )
@@ -293,10 +306,19 @@ def up_postgres() -> None:
         with (PRIMARY_DATA / "pg_hba.conf").open("a") as hba:
             hba.write("host replication postgres 127.0.0.1/32 trust\n")
     pg_start(PRIMARY_DATA, "pg-primary")
-    if not psql(PRIMARY_PORT, f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'", "postgres"):
+    exists = f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"  # noqa: S608 - a constant
+    if not psql(PRIMARY_PORT, exists, "postgres"):
         run(
-            [str(PG_BIN / "createdb"), "-h", HOST, "-p", str(PRIMARY_PORT), "-U", "postgres"]
-            + [DB_NAME]
+            [
+                str(PG_BIN / "createdb"),
+                "-h",
+                HOST,
+                "-p",
+                str(PRIMARY_PORT),
+                "-U",
+                "postgres",
+                DB_NAME,
+            ]
         )
     if not (REPLICA_DATA / "PG_VERSION").exists():
         say("PostgreSQL: the replica, from pg_basebackup -R of the primary")
@@ -354,10 +376,28 @@ def web_name(port: int) -> str:
 def up_web(port: int) -> None:
     spawn(
         web_name(port),
-        [PYTHON, "-m", "gunicorn", "grassroots.wsgi:application", "--bind", f"{HOST}:{port}"]
-        + ["--workers", str(WEB_WORKERS), "--threads", str(WEB_THREADS)]
-        + ["--worker-class", "gthread", "--timeout", "30", "--graceful-timeout", "10"]
-        + ["--keep-alive", "30", "--access-logfile", str(LOG_DIR / f"web-{port}-access.log")],
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "grassroots.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(WEB_WORKERS),
+            "--threads",
+            str(WEB_THREADS),
+            "--worker-class",
+            "gthread",
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "10",
+            "--keep-alive",
+            "30",
+            "--access-logfile",
+            str(LOG_DIR / f"web-{port}-access.log"),
+        ],
     )
 
 
@@ -371,15 +411,6 @@ def worker_command() -> list[str]:
     return command
 
 
-def relay_command() -> list[str] | None:
-    """The redis helper's outbox relay, if the code has one (tasks queued while Redis was
-    down go to the database and are handed to RQ once it answers)."""
-    for name in ("relay_tasks", "relay_outbox", "task_relay"):
-        if has_command(name):
-            return [PYTHON, "manage.py", name]
-    return None
-
-
 def nginx_conf() -> str:
     servers = "\n".join(
         f"        server {HOST}:{port} max_fails=1 fail_timeout=5s;" for port in WEB_PORTS
@@ -391,11 +422,11 @@ error_log {LOG_DIR}/nginx-error.log warn;
 events {{ worker_connections 512; }}
 http {{
     access_log {LOG_DIR}/nginx-access.log;
-    client_body_temp_path {NGINX_DIR}/tmp/body;
-    proxy_temp_path {NGINX_DIR}/tmp/proxy;
-    fastcgi_temp_path {NGINX_DIR}/tmp/fastcgi;
-    uwsgi_temp_path {NGINX_DIR}/tmp/uwsgi;
-    scgi_temp_path {NGINX_DIR}/tmp/scgi;
+    client_body_temp_path {NGINX_DIR}/temp/body;
+    proxy_temp_path {NGINX_DIR}/temp/proxy;
+    fastcgi_temp_path {NGINX_DIR}/temp/fastcgi;
+    uwsgi_temp_path {NGINX_DIR}/temp/uwsgi;
+    scgi_temp_path {NGINX_DIR}/temp/scgi;
     upstream grassroots {{
         # Passive health: an instance that refuses or drops a connection once is left out
         # for fail_timeout, then tried again.
@@ -436,7 +467,7 @@ def nginx_pid() -> int | None:
 
 
 def up_nginx() -> None:
-    (NGINX_DIR / "tmp").mkdir(parents=True, exist_ok=True)
+    (NGINX_DIR / "temp").mkdir(parents=True, exist_ok=True)
     conf = NGINX_DIR / "nginx.conf"
     conf.write_text(nginx_conf())
     base = [NGINX, "-p", str(NGINX_DIR), "-e", str(LOG_DIR / "nginx-error.log"), "-c", str(conf)]
@@ -509,9 +540,6 @@ def up() -> None:
         up_web(port)
     for name in WORKERS:
         spawn(name, worker_command())
-    relay = relay_command()
-    if relay:
-        spawn("relay", relay)
     for port in WEB_PORTS:
         wait_until(lambda port=port: answers(port), 60, f"gunicorn on {port}")
     up_nginx()
@@ -522,7 +550,7 @@ def down() -> None:
     stopped = []
     if stop_nginx():
         stopped.append("nginx")
-    for name in ["relay", *WORKERS, *(web_name(p) for p in WEB_PORTS)]:
+    for name in [*WORKERS, *(web_name(p) for p in WEB_PORTS)]:
         if stop_pid(name):
             stopped.append(name)
     if stop_redis():
@@ -533,7 +561,7 @@ def down() -> None:
     if pg_stop(PRIMARY_DATA):
         stopped.append("pg-primary")
     say("stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
-    left = [port for port in (PROXY_PORT, *WEB_PORTS, PRIMARY_PORT, REPLICA_PORT, REDIS_PORT)]
+    left = [PROXY_PORT, *WEB_PORTS, PRIMARY_PORT, REPLICA_PORT, REDIS_PORT]
     busy = [port for port in left if listening(port)]
     if busy:
         raise SystemExit(f"still listening: {busy}")
@@ -567,8 +595,6 @@ def status() -> None:
     rows.append(("Redis", str(REDIS_PORT), state(listening(REDIS_PORT))))
     for name in WORKERS:
         rows.append((f"rqworker {name}", "-", up_down(name)))
-    if relay_command():
-        rows.append(("task relay", "-", up_down("relay")))
     width = max(len(r[0]) for r in rows)
     for name, port, what in rows:
         say(f"  {name:<{width}}  {port:>5}  {what}")
@@ -651,7 +677,7 @@ class Browser:
 
     def sign_in(self, email: str) -> bool:
         self.request("GET", "/accounts/login/")
-        status, _, headers = self.request(
+        status, _, _headers = self.request(
             "POST", "/accounts/login/", {"login": email, "password": DEMO_PASSWORD}
         )
         return status == 302 and "sessionid" in self.cookies
@@ -726,10 +752,11 @@ class Load:
 
 
 def report_window(load: Load, label: str, start: float, end: float) -> float:
-    ok, failed, rate, kinds = load.window(start, end)
+    _ok, failed, rate, kinds = load.window(start, end)
     detail = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
     say(
-        f"  {label:<34} {start:5.1f}-{end:5.1f} s  {rate:7.1f} req/s ok  failed {failed:4d}  ({detail})"
+        f"  {label:<34} {start:5.1f}-{end:5.1f} s  {rate:7.1f} req/s ok"
+        f"  failed {failed:4d}  ({detail})"
     )
     return rate
 
@@ -864,7 +891,7 @@ def drill_primary() -> None:
         if not browser.sign_in(email):
             raise SystemExit(f"could not sign in as {email}")
         writers.append(browser)
-    count_sql = f"SELECT reply_count FROM conversations_conversation WHERE id = {conversation}"
+    count_sql = f"SELECT reply_count FROM conversations_conversation WHERE id = {conversation:d}"  # noqa: S608
     count_before = int(psql(PRIMARY_PORT, count_sql))
     sent: list[tuple[str, int, str]] = []  # (marker, status, kind)
     sent_lock = threading.Lock()
@@ -888,10 +915,20 @@ def drill_primary() -> None:
 
     paths = reading_paths()
     say(
-        f"  load: 4 reading clients {paths}; 8 signed-in people replying in conversation {conversation}"
+        f"  load: 4 reading clients {paths}; 8 signed-in people replying in conversation"
+        f" {conversation}"
     )
     down_for = 8.0
-    with Load(paths, clients=4) as load, Prober(load) as prober:
+    reader = Browser(address="127.0.1.100")
+    if not reader.sign_in(emails[0]):
+        raise SystemExit("could not sign in")
+    session = "; ".join(f"{k}={v}" for k, v in reader.cookies.items())
+    say("  and 2 signed-in clients reading /account/")
+    with (
+        Load(paths, clients=4) as load,
+        Load(["/account/"], 2, session) as signed_in,
+        Prober(load) as prober,
+    ):
         threads = [
             threading.Thread(target=write, args=(b, n), daemon=True) for n, b in enumerate(writers)
         ]
@@ -919,6 +956,9 @@ def drill_primary() -> None:
     report_window(load, "primary down", stopped, started_at)
     report_window(load, "first 2 s after it is back", started, started + 2)
     report_window(load, "after", started + 2, end)
+    report_window(signed_in, "signed in, before", 0.5, stopped_at)
+    report_window(signed_in, "signed in, primary down", stopped, started_at)
+    report_window(signed_in, "signed in, after", started + 2, end)
     with load.lock:
         back = [s.at for s in load.samples if s.at > started and s.kind == "ok"]
         down_kinds = [s for s in load.samples if stopped <= s.at < started_at]
@@ -934,7 +974,7 @@ def drill_primary() -> None:
     # one whose answer was lost is either whole or absent.
     rows = psql(
         PRIMARY_PORT,
-        "SELECT p.body, (SELECT count(*) FROM core_auditentry a WHERE a.action ="
+        "SELECT p.body, (SELECT count(*) FROM core_auditentry a WHERE a.action ="  # noqa: S608
         " 'conversations.post_create' AND a.object_id = p.id::text) FROM conversations_post p"
         f" WHERE p.conversation_id = {conversation} AND p.body LIKE 'drill {run_id} %'",
     )
@@ -950,7 +990,8 @@ def drill_primary() -> None:
     )
     say(
         f"  stored {len(stored)}: acknowledged but missing {len(lost)}, without exactly one audit"
-        f" record {len(half)}, refused but stored anyway {sum(1 for m, _ in refused if m in stored)}"
+        f" record {len(half)}, refused but stored anyway"
+        f" {sum(1 for m, _ in refused if m in stored)}"
     )
     say(
         f"  reply_count rose by {count_after - count_before} for {len(stored)} stored replies: "
@@ -1051,6 +1092,7 @@ def drill_redis() -> None:
         started_at = load.now()
         up_redis()
         started = load.now()
+        back_at = time.monotonic()
         time.sleep(6)
         end = load.now()
     report_window(load, "signed out, before", 1, stopped_at)
@@ -1066,19 +1108,21 @@ def drill_redis() -> None:
     accepted = [email for email, status, _ in asked if status == 302]
     # Wait for the workers (and any relay) to send them.
     deadline = time.monotonic() + 60
+    last = 0.0
     while time.monotonic() < deadline:
         got = mail_to(prefix)
         if all(got.get(email, 0) >= 1 for email in accepted):
+            last = time.monotonic() - back_at
             break
         time.sleep(1)
     time.sleep(5)  # anything sent twice would arrive by now
     got = mail_to(prefix)
-    waited = time.monotonic() - (deadline - 60)
     lost = [e for e in accepted if got.get(e, 0) == 0]
     twice = [e for e, n in got.items() if n > 1]
     say(
         f"  emails asked for while Redis was down: {len(asked)} ({len(accepted)} accepted);"
-        f" delivered {sum(got.values())} within {waited:.0f} s of the end; lost {len(lost)},"
+        f" delivered {sum(got.values())} (the last {last:.1f} s after Redis was back);"
+        f" lost {len(lost)},"
         f" sent twice {len(twice)}"
     )
 
@@ -1092,6 +1136,7 @@ DRILLS: dict[str, Callable[[], None]] = {
 
 
 # --- main --------------------------------------------------------------------------------------
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
