@@ -30,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -411,22 +412,28 @@ def worker_command() -> list[str]:
     return command
 
 
-def nginx_conf() -> str:
+def nginx_conf(
+    proxy_port: int = PROXY_PORT,
+    web_ports: tuple[int, ...] = WEB_PORTS,
+    nginx_dir: Path = NGINX_DIR,
+    log_dir: Path = LOG_DIR,
+) -> str:
+    """The proxy's configuration (core/tests/test_topology_proxy.py runs it too)."""
     servers = "\n".join(
-        f"        server {HOST}:{port} max_fails=1 fail_timeout=5s;" for port in WEB_PORTS
+        f"        server {HOST}:{port} max_fails=1 fail_timeout=5s;" for port in web_ports
     )
     return f"""# Written by scripts/topology.py: the reverse proxy in front of the web instances.
 worker_processes 1;
-pid {NGINX_DIR}/nginx.pid;
-error_log {LOG_DIR}/nginx-error.log warn;
+pid {nginx_dir}/nginx.pid;
+error_log {log_dir}/nginx-error.log warn;
 events {{ worker_connections 512; }}
 http {{
-    access_log {LOG_DIR}/nginx-access.log;
-    client_body_temp_path {NGINX_DIR}/temp/body;
-    proxy_temp_path {NGINX_DIR}/temp/proxy;
-    fastcgi_temp_path {NGINX_DIR}/temp/fastcgi;
-    uwsgi_temp_path {NGINX_DIR}/temp/uwsgi;
-    scgi_temp_path {NGINX_DIR}/temp/scgi;
+    access_log {log_dir}/nginx-access.log;
+    client_body_temp_path {nginx_dir}/temp/body;
+    proxy_temp_path {nginx_dir}/temp/proxy;
+    fastcgi_temp_path {nginx_dir}/temp/fastcgi;
+    uwsgi_temp_path {nginx_dir}/temp/uwsgi;
+    scgi_temp_path {nginx_dir}/temp/scgi;
     upstream grassroots {{
         # Passive health: an instance that refuses or drops a connection once is left out
         # for fail_timeout, then tried again.
@@ -434,7 +441,7 @@ http {{
         keepalive 32;
     }}
     server {{
-        listen {HOST}:{PROXY_PORT};
+        listen {HOST}:{proxy_port};
         client_max_body_size 10m;
         location / {{
             proxy_pass http://grassroots;
@@ -541,7 +548,7 @@ def up() -> None:
     for name in WORKERS:
         spawn(name, worker_command())
     for port in WEB_PORTS:
-        wait_until(lambda port=port: answers(port), 60, f"gunicorn on {port}")
+        wait_until(partial(answers, port), 60, f"gunicorn on {port}")
     up_nginx()
     status()
 
@@ -596,8 +603,8 @@ def status() -> None:
     for name in WORKERS:
         rows.append((f"rqworker {name}", "-", up_down(name)))
     width = max(len(r[0]) for r in rows)
-    for name, port, what in rows:
-        say(f"  {name:<{width}}  {port:>5}  {what}")
+    for name, where, what in rows:
+        say(f"  {name:<{width}}  {where:>5}  {what}")
     if nginx_pid():
         say(f"  /healthz through the proxy: {healthz()}")
     say(f"  site: http://{HOST}:{PROXY_PORT}/   state and logs: {STATE.relative_to(ROOT)}/")
@@ -630,6 +637,7 @@ class Sample:
     at: float  # seconds since the load started
     status: int  # 0: no answer (connection refused, reset, timed out)
     kind: str  # what answered: "ok", "site-503", "site-500", "proxy-502", ...
+    took: float = 0.0  # seconds
 
 
 def classify(status: int, body: str) -> str:
@@ -722,17 +730,24 @@ class Load:
             i += 1
             if conn is None:
                 conn = http.client.HTTPConnection(HOST, PROXY_PORT, timeout=15)
+            began = time.monotonic()
             try:
                 conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 body = response.read().decode(errors="replace")
-                sample = Sample(self.now(), response.status, classify(response.status, body))
+                sample = Sample(
+                    self.now(),
+                    response.status,
+                    classify(response.status, body),
+                    time.monotonic() - began,
+                )
                 if response.getheader("Connection", "").lower() == "close":
                     conn.close()
                     conn = None
             except (OSError, http.client.HTTPException):
                 sample = Sample(self.now(), 0, "no answer")
-                conn.close()
+                if conn is not None:
+                    conn.close()
                 conn = None
                 time.sleep(0.05)
             with self.lock:
@@ -792,9 +807,11 @@ class Prober:
         last = ""
         while not self.stopping.is_set():
             answer = healthz()
-            if answer != last:
+            # A change of state, not of a figure (the replica's lag, say).
+            shape = re.sub(r"[0-9.]+", "#", answer)
+            if shape != last:
                 self.seen.append((self.load.now(), answer))
-                last = answer
+                last = shape
             time.sleep(self.every)
 
     def report(self) -> None:
@@ -967,8 +984,14 @@ def drill_primary() -> None:
             f"  first page answered again {back[0] - started:.2f} s after the primary accepted"
             " connections (gunicorn not restarted)"
         )
+    with signed_in.lock:
+        down_kinds += [s for s in signed_in.samples if stopped <= s.at < started_at]
     site_503 = sum(1 for s in down_kinds if s.kind == "site-503")
-    say(f"  while down: {site_503} of {len(down_kinds)} answers were the site's own 503 page")
+    served = sum(1 for s in down_kinds if s.kind == "ok")
+    say(
+        f"  while down, of {len(down_kinds)} page requests: {served} answered (from the replica),"
+        f" {site_503} the site's own 503 page, {len(down_kinds) - served - site_503} anything else"
+    )
     prober.report()
     # Every reply the site acknowledged is there whole (the post, its audit record, the count);
     # one whose answer was lost is either whole or absent.
@@ -1127,6 +1150,32 @@ def drill_redis() -> None:
     )
 
 
+def measure(seconds: float = 10, clients: int = 8) -> None:
+    """Requests a second through the proxy, one page at a time, for the sizing table."""
+    require_up()
+    cores = os.cpu_count() or 1
+    say(
+        f"\n== Through nginx to both instances: {clients} clients, {seconds:.0f} s a page,"
+        f" {cores} cores (shared with everything else on this machine) =="
+    )
+    resident = Browser(address="127.0.4.1")
+    if not resident.sign_in("resident@demo.grassroots.localhost"):
+        raise SystemExit("could not sign in as the demo resident")
+    session = "; ".join(f"{k}={v}" for k, v in resident.cookies.items())
+    say(f"  {'page':<28} {'req/s':>7} {'per core':>9} {'p50 ms':>7} {'p95 ms':>7} {'failed':>6}")
+    pages = [(path, "") for path in ["/healthz", *reading_paths()]]
+    for path, cookies in [*pages, ("/account/ (signed in)", session)]:
+        with Load([path.split(" ")[0]], clients, cookies) as load:
+            time.sleep(seconds)
+            end = load.now()
+        _, failed, rate, _ = load.window(1, end)
+        with load.lock:
+            took = sorted(s.took for s in load.samples if s.at >= 1 and s.kind == "ok")
+        p50 = took[len(took) // 2] * 1000 if took else 0
+        p95 = took[int(len(took) * 0.95)] * 1000 if took else 0
+        say(f"  {path:<28} {rate:7.1f} {rate / cores:9.1f} {p50:7.0f} {p95:7.0f} {failed:6d}")
+
+
 DRILLS: dict[str, Callable[[], None]] = {
     "web": drill_web,
     "primary": drill_primary,
@@ -1140,7 +1189,9 @@ DRILLS: dict[str, Callable[[], None]] = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["up", "down", "status", "env", "destroy", "drill"])
+    parser.add_argument(
+        "command", choices=["up", "down", "status", "env", "destroy", "drill", "measure"]
+    )
     parser.add_argument("drill", nargs="?", default="all", help="web, primary, replica, redis, all")
     args = parser.parse_args()
     os.chdir(ROOT)
@@ -1154,6 +1205,8 @@ def main() -> None:
         status()
     elif args.command == "env":
         print_env()
+    elif args.command == "measure":
+        measure()
     else:
         names = list(DRILLS) if args.drill == "all" else [args.drill]
         for name in names:

@@ -5,6 +5,7 @@
 #   scripts/topology.sh up               start everything (creates it the first time; safe twice)
 #   scripts/topology.sh status           what runs, on which port, and /healthz through the proxy
 #   scripts/topology.sh drill [name]     a fault drill (web, primary, replica, redis; all by default)
+#   scripts/topology.sh measure          requests/s per page through the proxy (for sizing)
 #   scripts/topology.sh env              the app's environment, to run manage.py against it
 #   scripts/topology.sh down             stop everything (data stays in var/topology)
 #   scripts/topology.sh destroy          stop everything and delete var/topology
