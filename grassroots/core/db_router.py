@@ -50,7 +50,7 @@ PRIMARY_ONLY_APPS = frozenset(
         "mfa",
         "sessions",
         "funding",
-        "django_tasks_db",
+        "django_tasks_database",
     }
 )
 # Single tables elsewhere: votes and ballots, and the rows that grant a role or let somebody
@@ -81,7 +81,7 @@ PRIMARY_ONLY_MODELS = frozenset(
 )
 
 PIN_COOKIE = "grassroots_fresh"
-_PIN_SALT = "grassroots.core.db_router.pin"
+PIN_SALT = "grassroots.core.db_router.pin"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # How often a process asks a replica that answers how far behind it is.
 LAG_CHECK_SECONDS = 1.0
@@ -271,7 +271,7 @@ def _pinned(request: HttpRequest) -> bool:
     if PIN_COOKIE not in request.COOKIES:
         return False
     value = request.get_signed_cookie(
-        PIN_COOKIE, default=None, salt=_PIN_SALT, max_age=settings.REPLICA_PIN_SECONDS
+        PIN_COOKIE, default=None, salt=PIN_SALT, max_age=settings.REPLICA_PIN_SECONDS
     )
     return value is not None
 
@@ -296,7 +296,7 @@ class ReplicaReadsMiddleware:
             response.set_signed_cookie(
                 PIN_COOKIE,
                 "1",
-                salt=_PIN_SALT,
+                salt=PIN_SALT,
                 max_age=settings.REPLICA_PIN_SECONDS,
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=True,
