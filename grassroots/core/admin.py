@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from grassroots.core.models import AuditEntry
+from grassroots.core.models import AuditEntry, TaskOutbox
 
 
 @admin.register(AuditEntry)
@@ -29,4 +29,29 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+
+@admin.register(TaskOutbox)
+class TaskOutboxAdmin(admin.ModelAdmin[TaskOutbox]):
+    """Tasks waiting for Redis (core/taskqueue.py): to see, or delete one that can never run."""
+
+    list_display = ["created_at", "task_path", "attempts", "last_error"]
+    readonly_fields = [
+        "key",
+        "task_path",
+        "args",
+        "kwargs",
+        "queue_name",
+        "priority",
+        "run_after",
+        "created_at",
+        "attempts",
+        "last_error",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TaskOutbox | None = None) -> bool:
         return False

@@ -135,6 +135,8 @@ class Worker(RQWorker):
             return
         finally:
             # Each job runs in a forked process: it must not share this process's connection.
-            db.connections.close_all()
+            for connection in db.connections.all(initialized_only=True):
+                if not connection.in_atomic_block:
+                    connection.close()
         if outcome.relayed:
             self.log.info("Worker %s: relayed %d waiting tasks", self.name, outcome.relayed)

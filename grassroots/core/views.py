@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from django_tasks_db.models import DBTaskResult
 
 from grassroots.core import db_router
+from grassroots.core.models import TaskOutbox
 
 logger = logging.getLogger(__name__)
 
@@ -89,11 +90,17 @@ def _task_health() -> dict[str, Any]:
     failed = DBTaskResult.objects.failed().filter(finished_at__gte=now - timedelta(hours=24))
     waiting = DBTaskResult.objects.ready()
     oldest = waiting.aggregate(oldest=Min("enqueued_at"))["oldest"]
+    # Tasks kept in the database while Redis was away (core/taskqueue.py), not yet relayed.
+    outbox = TaskOutbox.objects.aggregate(count=Count("id"), oldest=Min("created_at"))
     return {
         "backend": settings.TASK_BACKEND,
         "failed_last_24h": failed.count(),
         "waiting": waiting.count(),
         "oldest_waiting_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+        "waiting_for_redis": outbox["count"],
+        "oldest_waiting_for_redis_seconds": (
+            int((now - outbox["oldest"]).total_seconds()) if outbox["oldest"] else 0
+        ),
     }
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from grassroots.accounts.tests.factories import UserFactory
+from grassroots.core.models import TaskOutbox
 from grassroots.notifications.mailing import send_emails
 
 REPO = Path(__file__).resolve().parents[3]
@@ -220,3 +221,13 @@ def test_site_admins_find_failed_tasks_in_the_admin(client: Client, mfa_totp: An
     assert response.status_code == 200
     assert response.context["cl"].result_count == 2
     assert "send_emails" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_detail_counts_tasks_waiting_for_redis(client: Client) -> None:
+    row = TaskOutbox.objects.create(key="k", task_path="grassroots.core.tasks.send_email")
+    TaskOutbox.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    client.force_login(UserFactory(is_staff=True))
+    tasks = client.get("/healthz?detail=1").json()["tasks"]
+    assert tasks["waiting_for_redis"] == 1
+    assert 300 <= tasks["oldest_waiting_for_redis_seconds"] < 400
