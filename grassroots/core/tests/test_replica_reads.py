@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Iterator
+from types import TracebackType
 from typing import Any
 
 import pytest
@@ -105,10 +106,15 @@ class Queries:
             self.replica.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self.replica is not None:
-            self.replica.__exit__(*exc)
-        self.primary.__exit__(*exc)
+            self.replica.__exit__(kind, value, tb)
+        self.primary.__exit__(kind, value, tb)
 
     @staticmethod
     def _touch(captured: CaptureQueriesContext | None, table: str) -> bool:
