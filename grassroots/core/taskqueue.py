@@ -111,7 +111,7 @@ def _hand_over(
         # Redis answers again and this process left tasks waiting: hand them over now.
         with _STATE.lock:
             _STATE.wrote_to_outbox = False
-        relay()
+        relay(limit=50)
 
 
 def _to_outbox(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,12 @@ import redis
 
 from grassroots.conftest import require
 
-PORT = int(os.environ.get("TEST_REDIS_STOPPABLE_PORT", "6391"))
+# One port per pytest-xdist worker (6391, 6392, ...), so workers never stop each other's Redis;
+# a lock file serialises anyone else's run that uses the same port.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+PORT = int(os.environ.get("TEST_REDIS_STOPPABLE_PORT", "6391")) + (
+    int(_WORKER) if _WORKER.isdigit() else 0
+)
 URL = f"redis://127.0.0.1:{PORT}/0"
 QUEUE_URL = f"redis://127.0.0.1:{PORT}/1"
 
@@ -81,12 +88,15 @@ class RedisServer:
 @pytest.fixture
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     require(shutil.which("redis-server") is not None, "redis-server is not installed")
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.stop()  # a server left over from an interrupted run
-    server.start()
-    server.client().flushall()
-    try:
-        yield server
-    finally:
+    lock_path = Path(tempfile.gettempdir()) / f"grassroots-test-redis-{PORT}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        server = RedisServer(tmp_path_factory.mktemp("redis"))
+        server.stop()  # a server left over from an interrupted run
         server.start()
         server.client().flushall()
+        try:
+            yield server
+        finally:
+            server.start()
+            server.client().flushall()
