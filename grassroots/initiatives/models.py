@@ -98,6 +98,13 @@ class Initiative(Hideable):
                 include=["visibility", "hidden_at"],
                 name="initiative_newest_cover_idx",
             ),
+            # The few initiatives that are not public (safeguarded or hidden): the visibility
+            # rule reads them alone for a signed-in viewer (`visibility.of_visible`).
+            models.Index(
+                fields=["id"],
+                condition=~Q(visibility=Visibility.PUBLIC, hidden_at__isnull=True),
+                name="initiative_restricted_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
