@@ -17,4 +17,8 @@ class Migration(migrations.Migration):
             model_name='initiative',
             index=models.Index(condition=models.Q(('hidden_at__isnull', True), ('visibility', 'public'), _negated=True), fields=['id'], name='initiative_restricted_idx'),
         ),
+        migrations.AddIndex(
+            model_name='initiative',
+            index=models.Index(condition=models.Q(('hidden_at__isnull', True), ('visibility', 'public')), fields=['theme', 'stage', '-created_at', '-id'], name='initiative_public_theme_idx'),
+        ),
     ]
