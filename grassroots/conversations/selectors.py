@@ -8,7 +8,7 @@ drop out of lists too.
 from __future__ import annotations
 
 import dataclasses
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -484,7 +484,7 @@ def conversations_for(
     return rows, total
 
 
-def ward_conversation_ids(ward: Ward) -> QuerySet[Conversation]:
+def ward_conversation_ids(ward: Ward) -> QuerySet[Conversation, Any]:
     """The ids of the conversations of `ward`, its initiatives and its groups: a UNION of three
     small sets, each read from an index (an OR of the three made PostgreSQL walk every
     conversation in the list's order to find a quiet ward's few)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -65,7 +66,7 @@ def in_ward(ward: Ward) -> Q:
     return Q(pk__in=ward_event_ids(ward))
 
 
-def ward_event_ids(ward: Ward) -> QuerySet[Event]:
+def ward_event_ids(ward: Ward) -> QuerySet[Event, Any]:
     """The ids of `ward`'s events (see `in_ward`): a UNION of five small sets, each read from
     an index on one of the event's own columns (an OR across joins would test every event)."""
     hosts = (

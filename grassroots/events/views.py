@@ -7,7 +7,7 @@ Every action works without JavaScript: forms post to their own pages.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -55,7 +55,13 @@ PAGE_SIZE = 25
 COUNT_LIMIT = 1000
 
 
-class CappedPaginator(Paginator):
+if TYPE_CHECKING:
+    _Paginator = Paginator[Event]
+else:
+    _Paginator = Paginator  # not subscriptable at run time
+
+
+class CappedPaginator(_Paginator):
     """A Paginator whose count stops at COUNT_LIMIT + 1. Past that the number of pages is not
     known: a page is fetched with one row more, and "Next page" is offered while there is
     one."""
@@ -82,7 +88,15 @@ class CappedPaginator(Paginator):
             raise EmptyPage(_("That page number is less than 1"))
         return value
 
-    def page(self, number: Any) -> Page:
+    def get_page(self, number: Any) -> Page[Event]:
+        """As Paginator.get_page: past the end of a capped list (only known on reading it),
+        the last page the count vouches for."""
+        try:
+            return super().get_page(number)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
+    def page(self, number: Any) -> Page[Event]:
         number = self.validate_number(number)
         if not self.capped:
             return super().page(number)
@@ -92,7 +106,7 @@ class CappedPaginator(Paginator):
             raise EmptyPage(_("That page contains no results"))
         # Page.has_next() asks num_pages: the pages known so far.
         self.__dict__["num_pages"] = number + (1 if len(rows) > self.per_page else 0)
-        return self._get_page(rows[: self.per_page], number, self)
+        return Page(rows[: self.per_page], number, self)
 
 
 def _event(request: HttpRequest, pk: int) -> Event:
