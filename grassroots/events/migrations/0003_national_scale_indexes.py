@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(condition=models.Q(('hidden_at__isnull', True)), fields=['starts_at', 'ends_at'], name='event_listed_idx'),
+            index=models.Index(condition=models.Q(('hidden_at__isnull', True)), fields=['starts_at', 'id', 'ends_at'], name='event_listed_idx'),
         ),
     ]
