@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +80,16 @@ class Conversation(Hideable):
         ordering = ["-created_at", "-id"]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
+        indexes = [
+            # The lists' order, latest activity first (selectors._listed), for the listed ones:
+            # a page is read from the index instead of sorting every conversation.
+            models.Index(
+                Coalesce("last_reply_at", "created_at").desc(),
+                F("id").desc(),
+                condition=Q(hidden_at__isnull=True),
+                name="conversation_activity_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

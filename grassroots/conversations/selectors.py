@@ -8,7 +8,7 @@ drop out of lists too.
 from __future__ import annotations
 
 import dataclasses
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -484,6 +484,23 @@ def conversations_for(
     return rows, total
 
 
+def ward_conversation_ids(ward: Ward) -> QuerySet[Conversation, Any]:
+    """The ids of the conversations of `ward`, its initiatives and its groups: a UNION of three
+    small sets, each read from an index (an OR of the three made PostgreSQL walk every
+    conversation in the list's order to find a quiet ward's few)."""
+    hosts = (
+        Conversation.objects.filter(ward=ward),
+        Conversation.objects.filter(
+            initiative__in=InitiativeWard.objects.filter(ward=ward).values("initiative")
+        ),
+        Conversation.objects.filter(
+            group__in=Group.wards.through.objects.filter(ward=ward).values("group")
+        ),
+    )
+    first, *rest = (q.order_by().values("pk") for q in hosts)
+    return first.union(*rest)
+
+
 @dataclasses.dataclass
 class ListFilters:
     council: Council | None = None
@@ -501,12 +518,7 @@ def conversation_list(user: Viewer, filters: ListFilters) -> QuerySet[Conversati
     if filters.group is not None:
         qs = qs.filter(group=filters.group)
     if filters.ward is not None:
-        ward = filters.ward
-        qs = qs.filter(
-            Q(ward=ward)
-            | Q(initiative__in=InitiativeWard.objects.filter(ward=ward).values("initiative"))
-            | Q(group__in=Group.wards.through.objects.filter(ward=ward).values("group"))
-        )
+        qs = qs.filter(pk__in=ward_conversation_ids(filters.ward))
     elif filters.council is not None:
         council = filters.council
         qs = qs.filter(

@@ -85,7 +85,9 @@ def visible_conversations(
 ) -> QuerySet[Conversation]:
     """The conversations `viewer` may know exist (anonymous visitors: ordinary ones only)."""
     qs = queryset if queryset is not None else Conversation.objects.all()
-    of_visible = Q(initiative__in=initiatives.visible_initiatives(viewer).values("pk"))
+    # The host initiative's rule as a condition on its joined row (see initiatives.of_visible):
+    # IN over every visible initiative made PostgreSQL gather them all for each list.
+    of_visible = initiatives.of_visible(viewer, "initiative")
     ordinary = Q(is_safeguarded=False) & ~Q(initiative__visibility=Visibility.SAFEGUARDED)
     if viewer is None or not _signed_in(viewer):
         return qs.filter(ordinary & (Q(initiative__isnull=True) | of_visible))

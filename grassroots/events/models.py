@@ -120,6 +120,15 @@ class Event(Hideable):
         ordering = ["starts_at", "id"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        indexes = [
+            # Coming events in the lists' order: the end is in the key, so past ones are skipped in
+            # the index without reading their rows (the lists ask ends_at >= now by starts_at).
+            models.Index(
+                fields=["starts_at", "id", "ends_at"],
+                condition=Q(hidden_at__isnull=True),
+                name="event_listed_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

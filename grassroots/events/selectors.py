@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,7 +36,8 @@ from grassroots.events.models import (
 from grassroots.events.rules import sees_event
 from grassroots.events.visibility import visible_events
 from grassroots.groups.models import Group
-from grassroots.places.models import Councillor, Ward
+from grassroots.initiatives.models import InitiativeWard
+from grassroots.places.models import Councillor, CouncillorTerm, Ward
 
 FEED_DAYS_BACK = 90
 FEED_LIMIT = 500
@@ -52,13 +63,27 @@ def with_counts(qs: QuerySet[Event]) -> QuerySet[Event]:
 def in_ward(ward: Ward) -> Q:
     """Events of a ward: hosted by it or by one of its councillors, held at a venue in it, or
     put on by an initiative or a group active there."""
-    return (
-        Q(ward=ward)
-        | Q(venue__ward=ward)
-        | Q(councillor__terms__ward=ward)
-        | Q(initiative__wards=ward)
-        | Q(group__wards=ward)
+    return Q(pk__in=ward_event_ids(ward))
+
+
+def ward_event_ids(ward: Ward) -> QuerySet[Event, Any]:
+    """The ids of `ward`'s events (see `in_ward`): a UNION of five small sets, each read from
+    an index on one of the event's own columns (an OR across joins would test every event)."""
+    hosts = (
+        Event.objects.filter(ward=ward),
+        Event.objects.filter(venue__in=Venue.objects.filter(ward=ward).values("pk")),
+        Event.objects.filter(
+            councillor__in=CouncillorTerm.objects.filter(ward=ward).values("councillor")
+        ),
+        Event.objects.filter(
+            initiative__in=InitiativeWard.objects.filter(ward=ward).values("initiative")
+        ),
+        Event.objects.filter(
+            group__in=Group.wards.through.objects.filter(ward=ward).values("group")
+        ),
     )
+    first, *rest = (q.order_by().values("pk") for q in hosts)
+    return first.union(*rest)
 
 
 def event_list(
@@ -76,7 +101,7 @@ def event_list(
     qs = visible_events(user)
     qs = qs.filter(ends_at__lt=now) if past else qs.filter(ends_at__gte=now)
     if ward is not None:
-        qs = qs.filter(pk__in=Event.objects.filter(in_ward(ward)).values("pk"))
+        qs = qs.filter(in_ward(ward))
     if group is not None:
         qs = qs.filter(group=group)
     if councillor is not None:
@@ -114,25 +139,33 @@ def _listed(user: Viewer, past: bool) -> QuerySet[Event]:
     return qs.filter(ends_at__lt=now) if past else qs.filter(ends_at__gte=now)
 
 
-def filter_wards(user: Viewer, *, past: bool = False) -> QuerySet[Ward]:
-    """Wards with listed events (hosted there or at a venue there): a short select at any scale."""
-    events = _listed(user, past)
-    return (
-        Ward.objects.filter(
-            Q(pk__in=events.values("ward_id")) | Q(pk__in=events.values("venue__ward_id"))
-        )
-        .order_by("name", "pk")
-        .only("pk", "name")[:FILTER_CHOICES_LIMIT]
+def filter_wards(user: Viewer, *, past: bool = False) -> list[Ward]:
+    """Wards with listed events (hosted there or at a venue there), by name: a short select at
+    any scale.
+
+    Each ward is tested with EXISTS (an index probe on the event's ward, or its venues), and
+    the first FILTER_CHOICES_LIMIT found are sorted here, as the initiative list's ward choices
+    are: ordering by name in the query, or one OR of the two tests, made PostgreSQL gather every
+    listed event first. Wards hosting events come first; wards with only events at their venues
+    are asked for (a second query) while there is room."""
+    hosted = _listed(user, past).filter(ward=OuterRef("pk"))
+    found = list(
+        Ward.objects.filter(Exists(hosted)).order_by().only("pk", "name")[:FILTER_CHOICES_LIMIT]
     )
+    if len(found) < FILTER_CHOICES_LIMIT:
+        venues = Venue.objects.filter(ward=OuterRef(OuterRef("pk"))).values("pk")
+        at_venue = _listed(user, past).filter(venue__in=venues)
+        more = Ward.objects.filter(Exists(at_venue)).exclude(pk__in=[w.pk for w in found])
+        found += more.order_by().only("pk", "name")[: FILTER_CHOICES_LIMIT - len(found)]
+    return sorted(found, key=lambda w: (w.name, w.pk))
 
 
-def filter_groups(user: Viewer, *, past: bool = False) -> QuerySet[Group]:
-    """Groups with listed events."""
-    return (
-        Group.objects.filter(pk__in=_listed(user, past).values("group_id"))
-        .order_by("name", "pk")
-        .only("pk", "name", "slug")[:FILTER_CHOICES_LIMIT]
-    )
+def filter_groups(user: Viewer, *, past: bool = False) -> list[Group]:
+    """Groups with listed events, by name (an EXISTS index probe for each group; the first
+    FILTER_CHOICES_LIMIT found, sorted here, as for the wards)."""
+    found = Group.objects.filter(Exists(_listed(user, past).filter(group=OuterRef("pk"))))
+    rows = found.order_by().only("pk", "name", "slug")[:FILTER_CHOICES_LIMIT]
+    return sorted(rows, key=lambda g: (g.name, g.pk))
 
 
 def event_for(user: Viewer, pk: int) -> Event | None:
@@ -194,7 +227,7 @@ def calendar_events(
         since = timezone.now() - datetime.timedelta(days=FEED_DAYS_BACK)
         qs = qs.filter(ends_at__gte=since)
     if ward is not None:
-        qs = qs.filter(pk__in=Event.objects.filter(in_ward(ward)).values("pk"))
+        qs = qs.filter(in_ward(ward))
     if group is not None:
         qs = qs.filter(group=group)
     if councillor is not None:

@@ -7,19 +7,20 @@ Every action works without JavaScript: forms post to their own pages.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -49,6 +50,63 @@ from grassroots.initiatives.models import Initiative
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Ward
 
 PAGE_SIZE = 25
+# The list counts its events up to here ("More than 1,000 events"): counting every coming
+# event nationally read tens of thousands of rows on each view.
+COUNT_LIMIT = 1000
+
+
+if TYPE_CHECKING:
+    _Paginator = Paginator[Event]
+else:
+    _Paginator = Paginator  # not subscriptable at run time
+
+
+class CappedPaginator(_Paginator):
+    """A Paginator whose count stops at COUNT_LIMIT + 1. Past that the number of pages is not
+    known: a page is fetched with one row more, and "Next page" is offered while there is
+    one."""
+
+    limit = COUNT_LIMIT
+
+    @cached_property
+    def count(self) -> int:
+        rows: QuerySet[Event] = self.object_list  # type: ignore[assignment]
+        return rows.order_by().values("pk")[: self.limit + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.limit
+
+    def validate_number(self, number: Any) -> int:
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            value = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(_("That page number is not a whole number")) from error
+        if value < 1:
+            raise EmptyPage(_("That page number is less than 1"))
+        return value
+
+    def get_page(self, number: Any) -> Page[Event]:
+        """As Paginator.get_page: past the end of a capped list (only known on reading it),
+        the last page the count vouches for."""
+        try:
+            return super().get_page(number)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
+    def page(self, number: Any) -> Page[Event]:
+        number = self.validate_number(number)
+        if not self.capped:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(_("That page contains no results"))
+        # Page.has_next() asks num_pages: the pages known so far.
+        self.__dict__["num_pages"] = number + (1 if len(rows) > self.per_page else 0)
+        return Page(rows[: self.per_page], number, self)
 
 
 def _event(request: HttpRequest, pk: int) -> Event:
@@ -83,7 +141,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = selectors.event_list(
         request.user, past=past, ward=ward, group=group, councillor=councillor, kind=kind
     )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

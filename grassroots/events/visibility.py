@@ -30,7 +30,9 @@ def visible_events(
 ) -> QuerySet[Event]:
     """The events `viewer` may find in lists, counts and feeds."""
     qs = queryset if queryset is not None else Event.objects.all()
-    of_visible = Q(initiative__in=initiatives.visible_initiatives(viewer).values("pk"))
+    # The host initiative's rule as a condition on its joined row (initiatives.of_visible),
+    # not IN over every visible initiative, which PostgreSQL would gather in full first.
+    of_visible = initiatives.of_visible(viewer, "initiative")
     return qs.filter(Q(hidden_at__isnull=True) & (Q(initiative__isnull=True) | of_visible))
 
 

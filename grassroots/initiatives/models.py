@@ -98,6 +98,20 @@ class Initiative(Hideable):
                 include=["visibility", "hidden_at"],
                 name="initiative_newest_cover_idx",
             ),
+            # The list filtered by theme and stage, newest first, as everybody sees it: the
+            # page and its capped count read the index alone (national scale).
+            models.Index(
+                fields=["theme", "stage", "-created_at", "-id"],
+                condition=Q(visibility=Visibility.PUBLIC, hidden_at__isnull=True),
+                name="initiative_public_theme_idx",
+            ),
+            # The few initiatives that are not public (safeguarded or hidden): the visibility
+            # rule reads them alone for a signed-in viewer (`visibility.of_visible`).
+            models.Index(
+                fields=["id"],
+                condition=~Q(visibility=Visibility.PUBLIC, hidden_at__isnull=True),
+                name="initiative_restricted_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

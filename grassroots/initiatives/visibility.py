@@ -126,6 +126,27 @@ def visible_initiatives(
     return qs.filter(seen)
 
 
+def restricted_q() -> Q:
+    """The initiatives that are not public (safeguarded, or hidden by a moderator): few, and
+    read from their own partial index (`initiative_restricted_idx`)."""
+    return ~public_q()
+
+
+def of_visible(viewer: Viewer | None, field: str = "initiative") -> Q:
+    """Q on a model with a foreign key `field` to Initiative: that initiative is one `viewer`
+    may see (the same answer as `field__in=visible_initiatives(viewer)`).
+
+    Written for the planner: the public part is a condition on the joined initiative row (a
+    primary-key probe for each row the query reaches, no subquery), and only the few
+    restricted initiatives go through the insider conditions, as a short IN list. A NULL
+    `field` matches neither part."""
+    public = Q(**{f"{field}__visibility": Visibility.PUBLIC, f"{field}__hidden_at__isnull": True})
+    if viewer is None or not _signed_in(viewer):
+        return public
+    restricted = visible_initiatives(viewer, Initiative.objects.filter(restricted_q()))
+    return public | Q(**{f"{field}__in": restricted.values("pk")})
+
+
 # --- One person, one initiative --------------------------------------------------------------
 
 

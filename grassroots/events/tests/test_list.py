@@ -6,11 +6,12 @@ import datetime
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.accounts.tests.factories import UserFactory
-from grassroots.events import services
+from grassroots.events import selectors, services, views
 from grassroots.events.models import EventKind, Rsvp, RsvpStatus
 from grassroots.events.tests.factories import EventFactory
 from grassroots.places.tests.factories import WardFactory
@@ -109,3 +110,26 @@ def test_the_filters_offer_only_wards_and_groups_with_events(client: Any, world:
     assert quiet.name not in body
     assert f'<option value="{world.group.slug}">{world.group.name}</option>' in body
     assert world.other_group.name not in body
+
+
+def test_a_long_list_counts_to_its_limit_and_still_pages_to_the_end(
+    client: Any, world: Town, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the count's limit the heading says "More than", and "Next page" leads on while
+    there are more events, to the last one; every event is on exactly one page."""
+    for n in range(3):
+        make_event(world.group, title=f"Lantern walk {'ABC'[n]}")
+    monkeypatch.setattr(views.CappedPaginator, "limit", 2)
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    titles = [event.title for event in selectors.event_list(AnonymousUser())]
+    assert len(titles) > 3
+    url = reverse("events:list")
+    assert "More than 2 events" in client.get(url).content.decode()
+    for number, title in enumerate(titles, start=1):
+        body = client.get(f"{url}?page={number}").content.decode()
+        shown = [t for t in titles if f">{t}<" in body]
+        assert shown == [title]
+        assert ("Next page" in body) == (number < len(titles))
+    # Past the end, or nonsense: a page of the list, never an error.
+    assert client.get(f"{url}?page={len(titles) + 5}").status_code == 200
+    assert client.get(f"{url}?page=0").status_code == 200
