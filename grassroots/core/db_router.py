@@ -145,12 +145,14 @@ def replica_lag_seconds() -> float:
         return 0.0
     with conn.cursor() as cursor:
         # Replay time alone grows while the primary is idle; a replica that has replayed all it
-        # has received is as fresh as it can be. A server not in recovery is no replica at all
-        # (the test mirror): nothing to wait for.
+        # has received is as fresh as it can be. Just after a restart the receive position is
+        # the start of a WAL segment, behind what was already replayed, until the primary next
+        # writes: that is caught up too. A server not in recovery is no replica at all (the
+        # test mirror): nothing to wait for.
         cursor.execute(
             "SELECT CASE"
             " WHEN NOT pg_is_in_recovery() THEN 0"
-            " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+            " WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0"
             " ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)"
             " END"
         )
