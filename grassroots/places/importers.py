@@ -11,6 +11,7 @@ rejected on its own and never aborts the rest of the import.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import json
@@ -25,9 +26,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from psycopg import pq
 from shapely.errors import GEOSException
 from tqdm import tqdm
 
@@ -459,10 +461,11 @@ class _PostcodeColumns:
     doterm: int
     ward_name: str
     council_name: str
+    width: int = field(init=False)  # the fewest fields a row needs
 
-    @property
-    def width(self) -> int:
-        return 1 + max(self.postcode, self.ward, self.council, self.lat, self.long, self.doterm)
+    def __post_init__(self) -> None:
+        indexes = (self.postcode, self.ward, self.council, self.lat, self.long, self.doterm)
+        object.__setattr__(self, "width", 1 + max(indexes))
 
 
 @dataclass
@@ -572,9 +575,16 @@ def _counting_lines(lines: Iterable[str], counter: list[int]) -> Iterator[str]:
         yield line
 
 
-def _write_postcodes(rows: Iterable[PostcodeRow]) -> None:
-    """Insert or update a batch of postcodes, in its own transaction."""
-    with transaction.atomic():
+_POSTCODE_FIELDS = ("ward_code", "council_code", "latitude", "longitude", "terminated_on")
+
+
+class _OrmPostcodeWriter:
+    """Writes batches with bulk_create's upsert (SQLite, the development default)."""
+
+    def __init__(self) -> None:
+        self._before = Postcode.objects.count()
+
+    def write(self, rows: Iterable[PostcodeRow]) -> None:
         Postcode.objects.bulk_create(
             [
                 Postcode(
@@ -589,8 +599,98 @@ def _write_postcodes(rows: Iterable[PostcodeRow]) -> None:
             ],
             update_conflicts=True,
             unique_fields=["postcode"],
-            update_fields=["ward_code", "council_code", "latitude", "longitude", "terminated_on"],
+            update_fields=list(_POSTCODE_FIELDS),
         )
+
+    def finish(self) -> int:
+        """Postcodes created."""
+        return Postcode.objects.count() - self._before
+
+    def abandon(self) -> None:
+        pass
+
+
+# On PostgreSQL each batch goes by COPY into a temporary staging table, then into the postcode
+# table by one INSERT ... ON CONFLICT, which the server runs while Python reads the next batch.
+_STAGE = "places_postcode_import"
+_NULL = "\\N"  # NULL in COPY's text format
+
+
+def _copy_line(row: PostcodeRow) -> str:
+    # Every value has been checked already: none can hold a tab, newline or backslash.
+    postcode, ward_code, council_code, lat, lon, terminated_on = row
+    return (
+        f"{postcode}\t{ward_code}\t{council_code}\t"
+        f"{_NULL if lat is None else repr(lat)}\t{_NULL if lon is None else repr(lon)}\t"
+        f"{_NULL if terminated_on is None else terminated_on.isoformat()}\n"
+    )
+
+
+class _PostgresPostcodeWriter:
+    """Writes batches through COPY and a set-based upsert, one batch in flight at a time."""
+
+    def __init__(self) -> None:
+        table = connection.ops.quote_name(Postcode._meta.db_table)
+        columns = ", ".join(("postcode", *_POSTCODE_FIELDS))
+        new = ", ".join(f"EXCLUDED.{name}" for name in _POSTCODE_FIELDS)
+        old = ", ".join(f"p.{name}" for name in _POSTCODE_FIELDS)
+        # Rows that would not change are left alone (no new row version, nothing to vacuum);
+        # of the rows written, xmax = 0 marks those inserted rather than updated. Only names
+        # from this module and the model go into the SQL.
+        self._merge = (
+            f"WITH merged AS ("  # noqa: S608
+            f"INSERT INTO {table} AS p ({columns}) SELECT {columns} FROM {_STAGE} "
+            f"ON CONFLICT (postcode) DO UPDATE SET ({', '.join(_POSTCODE_FIELDS)}) = ROW({new}) "
+            f"WHERE ROW({old}) IS DISTINCT FROM ROW({new}) "
+            f"RETURNING p.xmax = 0 AS created"
+            f") SELECT count(*) FILTER (WHERE created) FROM merged; "
+            f"TRUNCATE {_STAGE}"
+        ).encode()
+        self._cursor = connection.cursor()
+        self._cursor.execute(
+            f"CREATE TEMPORARY TABLE {_STAGE} (postcode varchar(8), ward_code varchar(9), "
+            "council_code varchar(9), latitude double precision, longitude double precision, "
+            "terminated_on date) ON COMMIT DROP"
+        )
+        self._pgconn = connection.connection.pgconn
+        self._in_flight = False
+        self.created = 0
+
+    def write(self, rows: Iterable[PostcodeRow]) -> None:
+        text = "".join(map(_copy_line, rows))
+        self._wait()
+        with self._cursor.copy(f"COPY {_STAGE} FROM STDIN") as copy:
+            copy.write(text)
+        self._pgconn.send_query(self._merge)
+        self._in_flight = True
+
+    def _wait(self) -> None:
+        """Collect the result of the batch in flight, raising its error if it failed."""
+        if not self._in_flight:
+            return
+        self._in_flight = False
+        error: bytes | None = None
+        while (result := self._pgconn.get_result()) is not None:
+            if result.status == pq.ExecStatus.TUPLES_OK:
+                self.created += int(result.get_value(0, 0) or 0)
+            elif result.status != pq.ExecStatus.COMMAND_OK:
+                error = error or result.error_message
+        if error is not None:
+            raise DatabaseError(error.decode(errors="replace").strip())
+
+    def finish(self) -> int:
+        """Postcodes created."""
+        self._wait()
+        # ON COMMIT DROP is not enough inside an outer transaction (a test, a caller's atomic).
+        self._cursor.execute(f"DROP TABLE {_STAGE}")
+        self._cursor.close()
+        return self.created
+
+    def abandon(self) -> None:
+        """Leave the connection ready for the rollback, whatever the batch in flight did."""
+        with contextlib.suppress(DatabaseError):
+            self._wait()
+        self._cursor.close()
 
 
 def import_postcodes(
@@ -598,17 +698,17 @@ def import_postcodes(
 ) -> PostcodeImportResult:
     """Import (or refresh) postcodes from an ONS Postcode Directory CSV file, streaming it.
 
-    Each batch is written in its own transaction: an interrupted import leaves earlier batches
-    in place, and running it again gives the same rows.
+    The import is one transaction: a file that turns out to be unreadable half way through
+    changes nothing. Rows are read and written a batch at a time, so memory does not grow with
+    the size of the file.
     """
     batch_size = batch_size or settings.POSTCODE_IMPORT_BATCH_SIZE
     size = path.stat().st_size if path.exists() else 0
     with _open_csv(path) as f:
         counter = [0]
-        reader = csv.reader(_counting_lines(f, counter))
+        reader = csv.reader(_counting_lines(f, counter) if progress else f)
         columns = _postcode_columns(_read_header(reader, path), path)
         result = PostcodeImportResult(columns.ward_name, columns.council_name)
-        before = Postcode.objects.count()
         # Keyed by postcode: a postcode listed twice in one batch would otherwise trip
         # "ON CONFLICT DO UPDATE cannot affect a row twice" on PostgreSQL. The last one wins.
         batch: dict[str, PostcodeRow] = {}
@@ -622,35 +722,46 @@ def import_postcodes(
             disable=not progress,
         )
         done = 0
-        try:
-            for row in reader:
-                if not row:
-                    continue  # a blank line
-                result.rows += 1
-                parsed = _parse_postcode_row(row, columns)
-                if parsed is None:
-                    result.skipped_no_grid_reference += 1
-                elif isinstance(parsed, str):
-                    result.rejections.add(reader.line_num, parsed)
-                else:
-                    result.terminated += parsed[5] is not None
-                    result.written += parsed[0] not in batch
-                    batch[parsed[0]] = parsed
-                    if len(batch) >= batch_size:
-                        _write_postcodes(batch.values())
-                        batch.clear()
-                        bar.update(counter[0] - done)
-                        done = counter[0]
-            _write_postcodes(batch.values())
-            bar.update(counter[0] - done)
-        except (csv.Error, UnicodeDecodeError) as error:
-            raise ImportFileError(
-                f"{path.name} stops being readable CSV near line {reader.line_num}: {error}. "
-                "Postcodes before that line were imported."
-            ) from error
-        finally:
-            bar.close()
-    result.created = Postcode.objects.count() - before
+        with transaction.atomic():
+            writer: _OrmPostcodeWriter | _PostgresPostcodeWriter = (
+                _PostgresPostcodeWriter()
+                if connection.vendor == "postgresql"
+                else _OrmPostcodeWriter()
+            )
+            try:
+                for row in reader:
+                    if not row:
+                        continue  # a blank line
+                    result.rows += 1
+                    parsed = _parse_postcode_row(row, columns)
+                    if parsed is None:
+                        result.skipped_no_grid_reference += 1
+                    elif isinstance(parsed, str):
+                        result.rejections.add(reader.line_num, parsed)
+                    else:
+                        result.terminated += parsed[5] is not None
+                        result.written += parsed[0] not in batch
+                        batch[parsed[0]] = parsed
+                        if len(batch) >= batch_size:
+                            writer.write(batch.values())
+                            batch.clear()
+                            bar.update(counter[0] - done)
+                            done = counter[0]
+                if batch:
+                    writer.write(batch.values())
+                result.created = writer.finish()
+                bar.update(counter[0] - done)
+            except (csv.Error, UnicodeDecodeError) as error:
+                writer.abandon()
+                raise ImportFileError(
+                    f"{path.name} stops being readable CSV near line {reader.line_num}: "
+                    f"{error}. Nothing was imported."
+                ) from error
+            except BaseException:
+                writer.abandon()
+                raise
+            finally:
+                bar.close()
     return result
 
 

@@ -295,3 +295,72 @@ def test_the_importer_returns_counts_for_callers(shared_data: Path) -> None:
 
     assert (result.rows, result.written, result.created, result.updated) == (4, 3, 3, 0)
     assert (result.terminated, result.skipped_no_grid_reference, result.rejected) == (3, 1, 0)
+
+
+def test_a_refresh_counts_new_updated_and_unchanged_postcodes(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    row = {"lad25cd": "E06000035", "wd25cd": "E05002249", "long": "0.52"}
+    first = [{**row, "pcds": f"ME4 4A{c}", "lat": "51.38"} for c in "ABD"]
+    run(nov2025_file(shared_data, tmp_path, first), "--batch-size", "2")
+    refresh = [
+        {**row, "pcds": "ME4 4AA", "lat": "51.38"},  # the same
+        {**row, "pcds": "ME4 4AB", "lat": "51.39"},  # moved
+        {**row, "pcds": "ME4 4AD", "lat": "51.38", "doterm": "202511"},  # terminated
+        {**row, "pcds": "ME4 4AE", "lat": "51.4"},  # new
+        {**row, "pcds": "ME4 4AF", "lat": "51.41"},  # new
+    ]
+
+    output = run(nov2025_file(shared_data, tmp_path, refresh), "--batch-size", "2")
+
+    # "Updated" counts every postcode already held, changed or not.
+    assert "Read 5 rows" in output
+    assert "Imported 5 postcodes: 2 new, 3 updated." in output
+    assert "Terminated: 1 " in output
+    assert [(p, lat, t) for p, _, _, lat, _, t in all_postcodes()] == [
+        ("ME4 4AA", 51.38, None),
+        ("ME4 4AB", 51.39, None),
+        ("ME4 4AD", 51.38, datetime.date(2025, 11, 1)),
+        ("ME4 4AE", 51.4, None),
+        ("ME4 4AF", 51.41, None),
+    ]
+
+
+def test_bad_rows_in_any_batch_are_rejected_and_counted(shared_data: Path, tmp_path: Path) -> None:
+    good = {"lad25cd": "E06000035", "wd25cd": "E05002249", "lat": "51.38", "long": "0.52"}
+    rows = [
+        {**good, "pcds": "ME1 1AA"},  # line 2
+        {**good, "pcds": "ME1 1AB", "lad25cd": "council"},  # line 3
+        {**good, "pcds": "ME1 1AD"},  # line 4
+        {**good, "pcds": "ME1 1AE"},  # line 5
+        {**good, "pcds": "ME1 1AF", "lat": "99.999999", "long": "0.000000"},  # line 6: skipped
+        {**good, "pcds": "ME1 1AG", "long": "181"},  # line 7
+        {**good, "pcds": "ME1 1AH"},  # line 8
+    ]
+
+    result = import_postcodes(nov2025_file(shared_data, tmp_path, rows), batch_size=2)
+
+    assert (result.rows, result.written, result.created, result.updated) == (7, 4, 4, 0)
+    assert (result.skipped_no_grid_reference, result.rejected) == (1, 2)
+    assert [(r.line, r.reason) for r in result.rejections.rows] == [
+        (3, "bad council code 'COUNCIL' for ME1 1AB"),
+        (7, "bad latitude/longitude '51.38', '181' for ME1 1AG"),
+    ]
+    assert [p[0] for p in all_postcodes()] == ["ME1 1AA", "ME1 1AD", "ME1 1AE", "ME1 1AH"]
+
+
+def test_a_file_that_breaks_half_way_changes_nothing(shared_data: Path, tmp_path: Path) -> None:
+    run(shared_data / "onspd" / "onspd_aug2024.csv")
+    before = all_postcodes()
+    # Many batches of good rows (new postcodes, and one already held, moved), then a field
+    # too long for any CSV reader: a download cut short or garbled looks like this.
+    rows = [{"pcds": f"ME{n} 4AA", "lat": "51.38", "long": "0.52"} for n in range(1, 30)]
+    rows.append({"pcds": "AL1 1AA", "lat": "51.5", "long": "0.52"})
+    path = nov2025_file(shared_data, tmp_path, rows)
+    with path.open("a") as f:
+        f.write(f'"ME9 9ZZ","{"x" * 200_000}"\n')
+
+    with pytest.raises(CommandError, match=r"near line 32: .*Nothing was imported"):
+        run(path, "--batch-size", "2")
+
+    assert all_postcodes() == before
