@@ -14,7 +14,8 @@ the reference. Each page is then fetched for a fixed time by several concurrent 
 a short warm-up, and at most --max-requests times. A page whose URL is not built yet (no
 route, or a 404) is skipped with a note. The case page is fetched as an officer of the
 case's department, signed in through a session created with Django's SessionStore and
-holding a TOTP authenticator (roles need one); both are removed at the end.
+holding a TOTP authenticator (roles need one); the session is removed at the end, the
+authenticator kept (overlapping runs share the officer).
 
 Prints p50/p95/p99 latency (ms), requests a second and errors per page, with the SQL
 queries and time of one request to the same page made beforehand in this process (Django's
@@ -45,6 +46,8 @@ from bench.national import DEFAULT_URL, ROOT, database_name, environment, setup_
 
 HOST = "127.0.0.1"
 REFERENCE_PATH = "/bench/ok"
+# The cache, as in production; this Redis database is emptied when gunicorn starts.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Result:
     note: str = ""
     queries: int | None = None  # SQL queries for one request, counted in this process
     single_ms: float = 0.0  # that one request's time, with no other load from the benchmark
+    cached: int = 0  # answers served from the signed-out page cache (X-Page-Cache: hit)
 
     def percentile(self, p: float) -> float:
         if not self.latencies_ms:
@@ -118,7 +122,7 @@ def plan() -> Plan:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from grassroots.accounts.models import OfficerPost, User
     from grassroots.initiatives.models import Initiative, InitiativeWard, Update, Visibility
@@ -178,6 +182,23 @@ def plan() -> Plan:
     if councillor is not None:
         add("councillor page", councillor.get_absolute_url())
 
+    add("home page", _reverse("home"))
+    add("council page", ward.council.get_absolute_url())
+    add("events list", _reverse("events:list"))
+    # The busiest conversation and group that anyone may read.
+    from grassroots.conversations.models import Conversation
+    from grassroots.groups.models import Group
+
+    conversation = (
+        Conversation.objects.filter(is_safeguarded=False, audience="everyone", hidden_at=None)
+        .filter(Q(initiative=None) | Q(initiative__visibility=Visibility.PUBLIC))
+        .order_by("-reply_count", "pk")
+        .first()
+    )
+    add("conversation page", conversation.get_absolute_url() if conversation else None)
+    group = Group.objects.annotate(n=Count("events")).order_by("-n", "pk").first()
+    add("group page", group.get_absolute_url() if group else None)
+
     case = (
         AdvocacyCase.objects.filter(support__initiative__visibility=Visibility.PUBLIC)
         .annotate(n=Count("messages"))
@@ -187,7 +208,6 @@ def plan() -> Plan:
     cookie = ""
     session_key = ""
     officer: User | None = None
-    created_totp = False
     if case is not None:
         post = OfficerPost.objects.filter(department=case.department_id).first()
         officer = post.user if post else None
@@ -200,12 +220,18 @@ def plan() -> Plan:
         else:
             add("case page (officer)", path, signed_in=True)
             add("reference (signed in)", REFERENCE_PATH, signed_in=True)
+            add("home page (signed in)", _reverse("home"), signed_in=True)
+            if initiative is not None:
+                detail = _reverse("initiatives:detail", {"slug": initiative.slug})
+                add("initiative detail (signed in)", detail, signed_in=True)
+            add("ward page (signed in)", ward.get_absolute_url(), signed_in=True)
             from allauth.mfa.models import Authenticator
             from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
+            # Kept afterwards: runs that overlap (bench.load, bench.profile) share this officer,
+            # and one run's clean-up must not sign the other's session out of its role.
             if not Authenticator.objects.filter(user=officer, type="totp").exists():
                 TOTP.activate(officer, generate_totp_secret())
-                created_totp = True
             store = import_module(settings.SESSION_ENGINE).SessionStore()
             store[SESSION_KEY] = str(officer.pk)
             store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -219,10 +245,6 @@ def plan() -> Plan:
     def cleanup() -> None:
         if session_key:
             import_module(settings.SESSION_ENGINE).SessionStore(session_key).delete()
-        if created_totp and officer is not None:
-            from allauth.mfa.models import Authenticator
-
-            Authenticator.objects.filter(user=officer, type="totp").delete()
 
     return Plan(targets, skipped, cookie, cleanup)
 
@@ -267,6 +289,9 @@ def server_environment(url: str, static_note: str, pgoptions: str = "") -> dict[
         SECURE_SSL_REDIRECT="false",
         CONN_MAX_AGE="600",
         LOG_LEVEL="WARNING",
+        # As in production: the cache (and the signed-out page cache) in Redis.
+        REDIS_URL=REDIS_URL,
+        PAGE_CACHE_SECONDS=os.environ.get("BENCH_PAGE_CACHE_SECONDS", "300"),
     )
     if static_note:
         env["BENCH_STATIC_STORAGE"] = PLAIN_STATIC_STORAGE
@@ -296,6 +321,9 @@ def start_gunicorn(
         "--log-level",
         "warning",
     ]
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()  # nothing cached by an earlier run
     process = subprocess.Popen(
         command, cwd=ROOT, env=server_environment(url, static_note, pgoptions)
     )
@@ -356,6 +384,7 @@ def run_target(
         conn = http.client.HTTPConnection(HOST, port, timeout=60)
         latencies: list[float] = []
         errors = 0
+        cached = 0
         while True:
             now = time.monotonic()
             if now >= stop_at:
@@ -372,15 +401,17 @@ def run_target(
                 response = conn.getresponse()
                 body = response.read()
                 ok = response.status == 200
+                hit = response.getheader("X-Page-Cache") == "hit"
                 if response.will_close:
                     conn.close()
             except (OSError, http.client.HTTPException):
-                ok, body = False, b""
+                ok, body, hit = False, b"", False
                 conn.close()
             elapsed = (time.perf_counter() - began) * 1000
             if measured:
                 if ok:
                     latencies.append(elapsed)
+                    cached += hit
                     if len(sizes) < 10:
                         sizes.append(len(body))
                 else:
@@ -389,6 +420,7 @@ def run_target(
         with lock:
             result.latencies_ms.extend(latencies)
             result.errors += errors
+            result.cached += cached
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
     for thread in threads:
@@ -435,7 +467,7 @@ def preflight(port: int, target: Target, cookie: str) -> str:
 def print_table(results: Sequence[Result], out: Callable[[str], None] = print) -> None:
     out(
         f"{'page':<26}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
-        f"{'p99 ms':>8}{'KB':>6}{'queries':>8}{'1 req ms':>9}  path"
+        f"{'p99 ms':>8}{'KB':>6}{'queries':>8}{'1 req ms':>9}{'cached':>7}  path"
     )
     for r in results:
         if not r.requests:
@@ -446,6 +478,7 @@ def print_table(results: Sequence[Result], out: Callable[[str], None] = print) -
             f"{r.percentile(50):>8.1f}{r.percentile(95):>8.1f}{r.percentile(99):>8.1f}"
             f"{r.bytes_per_response / 1024:>6.0f}"
             f"{'' if r.queries is None else r.queries:>8}{r.single_ms:>9.0f}"
+            f"{100 * r.cached / max(1, r.requests - r.errors):>6.0f}%"
             f"  {r.path}  {r.note}".rstrip()
         )
 
@@ -505,8 +538,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     static_note = collect_static(env)
-    # This process serves single requests too (to count their queries), as gunicorn will.
+    # This process serves single requests too (to count their queries), as gunicorn will, but
+    # draws each page: its queries and time are those of a page not in the page cache.
     os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ["PAGE_CACHE_SECONDS"] = "0"
     if args.pgoptions:
         os.environ["PGOPTIONS"] = args.pgoptions
     if static_note:

@@ -34,6 +34,7 @@ import random
 import subprocess
 import sys
 import time
+import uuid
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -312,6 +313,9 @@ def generate(conn: psycopg.Connection[Any], sizes: Sizes, seed: int) -> Loader:
     from django.contrib.auth.hashers import make_password
 
     from grassroots.accounts.models import Department, OfficerPost, User
+    from grassroots.conversations.models import Conversation, Post
+    from grassroots.events.models import Event, Venue
+    from grassroots.groups.models import Group, GroupMembership
     from grassroots.initiatives.models import (
         Backing,
         Initiative,
@@ -511,6 +515,7 @@ def generate(conn: psycopg.Connection[Any], sizes: Sizes, seed: int) -> Loader:
     init_creator = array("i", [0] * (initiatives + 1))
     init_stage = array("b", [0] * (initiatives + 1))
     init_age = array("i", [0] * (initiatives + 1))  # days since creation
+    init_private = bytearray(initiatives + 1)  # 1: safeguarded
     second_ward: dict[int, int] = {}
 
     def initiative_rows() -> Iterator[tuple[Any, ...]]:
@@ -530,6 +535,8 @@ def generate(conn: psycopg.Connection[Any], sizes: Sizes, seed: int) -> Loader:
             created = today - day * age
             lon, lat = ward_box[w]
             title = f"{_sentence(rng, 4)[:-1]} in {PLACES[w % len(PLACES)]}"
+            private = rng.random() < 0.02
+            init_private[i] = private
             yield (
                 i,
                 title,
@@ -538,7 +545,7 @@ def generate(conn: psycopg.Connection[Any], sizes: Sizes, seed: int) -> Loader:
                 _sentence(rng, 15),
                 _sentence(rng, 6),
                 THEMES[rng.randrange(len(THEMES))],
-                "safeguarded" if rng.random() < 0.02 else "public",
+                "safeguarded" if private else "public",
                 STAGES[stage],
                 created + day * min(age - 1, stage * 15),
                 creator,
@@ -830,6 +837,7 @@ def generate(conn: psycopg.Connection[Any], sizes: Sizes, seed: int) -> Loader:
                         officer if m % 2 else cllr_user,
                         _sentence(rng, 20),
                         m == 3,
+                        department if m == 3 else None,  # an internal note is a department's
                         asked + day * (m + 2),
                     )
                 )
@@ -889,11 +897,20 @@ def generate(conn: psycopg.Connection[Any], sizes: Sizes, seed: int) -> Loader:
         case_rows,
     )
     loader.copy(
-        CaseMessage, ["id", "case", "author", "text", "internal", "created_at"], message_rows
+        CaseMessage,
+        ["id", "case", "author", "text", "internal", "department", "created_at"],
+        message_rows,
     )
 
+    community(loader, sizes, seed, today, ward_council, init_private, residents)
     loader.reset_sequences(
         [
+            Group,
+            GroupMembership,
+            Venue,
+            Event,
+            Conversation,
+            Post,
             Council,
             Department,
             Ward,
@@ -918,6 +935,199 @@ def generate(conn: psycopg.Connection[Any], sizes: Sizes, seed: int) -> Loader:
         ]
     )
     return loader
+
+
+def community(
+    loader: Loader,
+    sizes: Sizes,
+    seed: int,
+    today: datetime.datetime,
+    ward_council: array[int],
+    init_private: bytearray,
+    residents: int,
+) -> None:
+    """Groups and their members, venues, events and conversations with their replies.
+
+    A council has about 50 groups (5 members each), a venue for every third ward, and the
+    country about one event and one conversation for every two initiatives: hosted by groups,
+    wards and public initiatives in turn, half the events still to come, 5 replies a
+    conversation on average and a few long threads (up to 400) among them.
+    """
+    from grassroots.conversations.models import Conversation, Post
+    from grassroots.events.models import Event, Venue
+    from grassroots.groups.models import Group, GroupMembership
+
+    day = datetime.timedelta(days=1)
+    rng = random.Random(f"{seed}:community")
+    councils, wards = sizes.councils, sizes.wards
+    groups = councils * 50
+    group_council = array("i", [0] * (groups + 1))
+    group_rows: list[tuple[Any, ...]] = []
+    for g in range(1, groups + 1):
+        council = (g - 1) % councils + 1
+        group_council[g] = council
+        group_rows.append(
+            (
+                g,
+                council,
+                f"{PLACES[g % len(PLACES)]} {WORDS[g % len(WORDS)]} group {g}",
+                f"group-{g}",
+                _sentence(rng, 20),
+                "open" if g % 4 else "invite",
+                *[today - day * rng.randrange(30, 900)] * 2,
+            )
+        )
+    loader.copy(
+        Group,
+        ["id", "council", "name", "slug", "description", "joining", "created_at", "updated_at"],
+        group_rows,
+    )
+
+    def membership_rows() -> Iterator[tuple[Any, ...]]:
+        n = 0
+        for g in range(1, groups + 1):
+            chosen = {rng.randrange(1, residents + 1) for _ in range(5)}
+            for k, user in enumerate(sorted(chosen)):
+                n += 1
+                role = "organiser" if k == 0 else "member"
+                joined = today - day * rng.randrange(1, 600)
+                yield (n, g, user, role, "active", joined, joined)
+
+    loader.copy(
+        GroupMembership,
+        ["id", "group", "user", "role", "status", "created_at", "updated_at"],
+        membership_rows(),
+    )
+    venues = max(1, wards // 3)
+    loader.copy(
+        Venue,
+        ["id", "council", "ward", "name", "step_free", "created_at", "updated_at"],
+        (
+            (v, ward_council[3 * v - 2], 3 * v - 2, f"Hall {v}", True, today, today)
+            for v in range(1, venues + 1)
+        ),
+    )
+    initiatives = len(init_private) - 1
+    public = [i for i in range(1, initiatives + 1) if not init_private[i]]
+
+    def host(n: int) -> tuple[int | None, int | None, int | None]:
+        """(group, initiative, ward): one in three of each."""
+        if n % 3 == 0:
+            return (rng.randrange(1, groups + 1), None, None)
+        if n % 3 == 1:
+            return (None, public[rng.randrange(len(public))], None)
+        return (None, None, rng.randrange(1, wards + 1))
+
+    def event_rows() -> Iterator[tuple[Any, ...]]:
+        for e in range(1, initiatives // 2 + 1):
+            group, initiative, ward = host(e)
+            starts = today + day * rng.randrange(-200, 200) + datetime.timedelta(hours=18)
+            venue = rng.randrange(1, venues + 1)
+            yield (
+                e,
+                group,
+                initiative,
+                ward,
+                ("meeting", "activity")[e % 2],
+                f"{_sentence(rng, 3)[:-1]} meeting",
+                _sentence(rng, 20),
+                starts,
+                starts + datetime.timedelta(hours=2),
+                venue,
+                uuid.UUID(int=rng.getrandbits(128)),
+                starts - 30 * day,
+                starts - 30 * day,
+            )
+
+    loader.copy(
+        Event,
+        [
+            "id",
+            "group",
+            "initiative",
+            "ward",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "uid",
+            "created_at",
+            "updated_at",
+        ],
+        event_rows(),
+    )
+    conversations = initiatives // 2
+    replies = array("i", [0] * (conversations + 1))
+    started = [today] * (conversations + 1)
+    for c in range(1, conversations + 1):
+        replies[c] = 400 if c % 5000 == 1 else rng.randrange(0, 10)
+        started[c] = today - day * rng.randrange(1, 400)
+
+    def conversation_rows() -> Iterator[tuple[Any, ...]]:
+        for c in range(1, conversations + 1):
+            group, initiative, ward = host(c)
+            last = started[c] + day * min(replies[c], 30) if replies[c] else None
+            yield (
+                c,
+                group,
+                initiative,
+                ward,
+                f"{_sentence(rng, 6)[:-1]}?",
+                _sentence(rng, 25),
+                "everyone",
+                rng.randrange(1, residents + 1),
+                started[c],
+                last,
+                replies[c],
+            )
+
+    loader.copy(
+        Conversation,
+        [
+            "id",
+            "group",
+            "initiative",
+            "ward",
+            "question",
+            "description",
+            "audience",
+            "started_by",
+            "created_at",
+            "last_reply_at",
+            "reply_count",
+        ],
+        conversation_rows(),
+    )
+
+    def post_rows() -> Iterator[tuple[Any, ...]]:
+        n = 0
+        for c in range(1, conversations + 1):
+            top = 0
+            top_path = ""
+            for r in range(replies[c]):
+                n += 1
+                answer = top and r % 3 == 2  # every third reply answers the last top-level one
+                path = f"{n:012d}" if not answer else f"{top_path}.{n:012d}"
+                yield (
+                    n,
+                    c,
+                    top if answer else None,
+                    path,
+                    1 if answer else 0,
+                    rng.randrange(1, residents + 1),
+                    _sentence(rng, 30),
+                    started[c] + datetime.timedelta(minutes=37 * (r + 1)),
+                )
+                if not answer:
+                    top, top_path = n, path
+
+    loader.copy(
+        Post,
+        ["id", "conversation", "parent", "path", "depth", "author", "body", "created_at"],
+        post_rows(),
+    )
 
 
 # --- Database housekeeping -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -85,9 +86,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the database: where this request's reads go (core/db_router.py).
+    "grassroots.core.db_router.ReplicaReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "grassroots.core.pagecache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -122,26 +126,60 @@ TEMPLATES = [
 
 # --- Database: SQLite file by default, anything dj-database-url understands via DATABASE_URL.
 VAR_DIR.mkdir(exist_ok=True)
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'grassroots.sqlite3'}"),
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web process and the task worker share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+
+
+def _database(url: str, *, connect_timeout: int) -> dict[str, Any]:
+    """One database's settings from its URL, with the options every connection of ours uses."""
+    db: dict[str, Any] = dict(env.db_url_config(url))
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL and a busy timeout let the web process and the task worker share the file.
+        db.setdefault("OPTIONS", {}).update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+        return db
+    db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    db["CONN_HEALTH_CHECKS"] = True
+    db.setdefault("OPTIONS", {}).setdefault("connect_timeout", connect_timeout)
+    if db["ENGINE"] == "django.db.backends.postgresql":
         # PostgreSQL's JIT compiles small, cheap queries whose cost it overestimates (the unread
         # count took ~220 ms with it, 3 ms without, in bench/load.py): our pages never need it.
-        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+        db["OPTIONS"].setdefault("options", "-c jit=off")
+    return db
+
+
+DATABASES = {
+    "default": _database(
+        env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'grassroots.sqlite3'}"),
+        connect_timeout=5,
+    ),
+}
+# A streaming replica of the primary (docs/operations.md, decisions/0011): reads that may be a
+# few seconds stale go there through grassroots.core.db_router; unset, there is one database.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+# After a request that wrote (any POST, or a write in a GET), that browser reads the primary for
+# this long, so a person always sees their own change.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+# A replica further behind than this is treated as down (reads go to the primary). Above the pin
+# window, somebody could come back from the window to a replica that has not caught up.
+REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=5)
+if REPLICA_MAX_LAG_SECONDS > REPLICA_PIN_SECONDS:
+    raise environ.ImproperlyConfigured(
+        "REPLICA_MAX_LAG_SECONDS must not be above REPLICA_PIN_SECONDS: a person would not be "
+        "sure to see their own writes once the pin window ends."
+    )
+# A replica that did not answer (or lagged) is left alone for this long, then tried again.
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=15)
+if DATABASE_REPLICA_URL:
+    # A short connect timeout: a replica that does not answer costs a request this much once
+    # per REPLICA_RETRY_SECONDS and process, then reads go to the primary.
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL, connect_timeout=2)
+    # Tests run against the primary's test database: a standby cannot create one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["grassroots.core.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -171,6 +209,13 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for signed-out visitors (grassroots/core/pagecache.py): how long one may be kept.
+# Any committed change to what public pages show makes every stored page out of date at once;
+# this bounds the age of a page only when the cache was unreachable during a change. 0: off.
+# On only with Redis: the counter that marks pages out of date must be shared by every process
+# that writes (web servers and task workers); a process's local memory is not.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL and not TESTING else 0)
 
 # --- Background tasks (Django's Tasks API through the django-tasks backport).
 TASK_BACKEND = env.str("TASK_BACKEND", default="immediate" if TESTING else "database")

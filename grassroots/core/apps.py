@@ -6,9 +6,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from grassroots.core import request_cache
+        from grassroots.core import pagecache, request_cache
+
+        # Every committed write to a public table marks stored signed-out pages out of date.
+        connection_created.connect(pagecache.install, dispatch_uid="pagecache.install")
 
         # Any write through the ORM forgets what this request remembered.
         for signal in (post_save, post_delete, m2m_changed):

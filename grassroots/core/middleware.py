@@ -46,5 +46,8 @@ class SiteErrorPagesMiddleware:
             return views.permission_denied(request, exception)
         if isinstance(exception, BadRequest | SuspiciousOperation):
             return views.bad_request(request, exception)
+        if views.database_unavailable(exception):
+            logger.error("Service Unavailable: %s", request.path, exc_info=exception)
+            return views.service_unavailable(request)
         logger.error("Internal Server Error: %s", request.path, exc_info=exception)
         return views.server_error(request)

@@ -14,6 +14,7 @@ from pytest_django.fixtures import DjangoAssertNumQueries
 
 from grassroots import urls as site_urls
 from grassroots.core.tests.browser import assert_accessible
+from grassroots.core.views import service_unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,8 @@ urlpatterns = [
     path("test-only/forbidden", _forbidden),
     path("test-only/suspicious", _suspicious),
     path("test-only/broken", _broken),
+    # The page a database outage gets (core/tests/test_database_unavailable.py causes a real one).
+    path("test-only/unavailable", service_unavailable),
     *site_urls.urlpatterns,
 ]
 handler400 = site_urls.handler400
@@ -140,6 +143,7 @@ def test_error_pages_keep_the_security_headers(client: Client, url: str) -> None
         ("/test-only/suspicious", 400),
         ("/test-only/forbidden", 403),
         ("/test-only/broken", 500),
+        ("/test-only/unavailable", 503),
     ],
 )
 def test_error_pages_are_accessible(browser: Any, live_server: Any, url: str, status: int) -> None:

@@ -1,0 +1,240 @@
+"""Whole pages for signed-out visitors, kept in the shared cache (Redis in production).
+
+What may be stored is decided by the request and the response, never by a list of views:
+
+- the request is a GET or HEAD that carries no cookie but the CSRF and language ones, and no
+  `Authorization` header: whoever sent it is signed out and has nothing personal waiting
+  (messages, a session). A signed-in person's page, and so an insider's view of a
+  safeguarded initiative, is never stored and never served from here;
+- the response is a 200 that sets no cookie (a page with a form carrying a CSRF token sets
+  one) and has not said `private`, `no-cache` or `no-store`.
+
+The key is the host, scheme, language and full path. Every stored page carries the
+*generation* it was drawn at. The generation is one counter in the cache, moved on by every
+committed write to a table that a public page may show: `watch_writes` sees the SQL of every
+INSERT, UPDATE, DELETE, COPY and TRUNCATE sent through Django (services, the admin, imports,
+`QuerySet.update`, raw SQL) and moves it on when the transaction commits. A page drawn before
+the write is then never served again, so a change shows at once, on every web server, without
+any view or service having to name the pages it affects. Tables that no public page shows
+(sessions, notifications, audit entries, tasks, sign-in records) are listed in
+`PRIVATE_TABLES`: writing them keeps the cache.
+
+Responses to signed-in people (anything sent with a session cookie) are marked
+`Cache-Control: private, no-store`, and every HTML page varies on `Cookie` and
+`Accept-Language`, so no shared cache in front of the site (a proxy, a CDN) stores one
+person's page for another.
+
+A page that may be stored is drawn from the primary database, even when other reads go to a
+replica: a replica a moment behind would otherwise store an old page under the new generation.
+
+When the cache does not answer (Redis stopped), pages are drawn as if nothing were stored;
+after an outage a page is at most `PAGE_CACHE_SECONDS` old.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from grassroots.core.db_router import primary_reads
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+HEADER = "X-Page-Cache"
+
+# Cookies a signed-out visitor may carry and still be served a stored page: the CSRF token
+# (no stored page contains one) and the language choice (part of the key).
+NEUTRAL_COOKIES = frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
+
+# Tables no signed-out visitor's page shows anything of.
+PRIVATE_TABLES = frozenset(
+    {
+        "django_session",
+        "django_admin_log",
+        "core_auditentry",
+        "django_tasks_database_dbtaskresult",
+        "core_taskoutbox",
+        "core_taskrun",
+        "core_sentemail",
+        "notifications_notification",
+        "notifications_preference",
+        "account_emailaddress",
+        "account_emailconfirmation",
+        "mfa_authenticator",
+        "moderation_report",
+        "directory_introduction",
+        "learning_completion",
+        "learning_reflection",
+        "learning_selfassessment",
+    }
+)
+_WRITE = re.compile(
+    r"""^\s*(?:(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY|TRUNCATE(?:\s+TABLE)?)\s+"?([\w.]+)"?"""
+    r"""|(WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b))""",
+    re.IGNORECASE | re.DOTALL,
+)
+# Signing in records the time on the user row; no public page shows it.
+_LAST_LOGIN_ONLY = re.compile(
+    r'^\s*UPDATE\s+"accounts_user"\s+SET\s+"last_login"\s*=\s*\S+\s+WHERE'
+)
+
+
+def seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 0))
+
+
+# --- The generation ---------------------------------------------------------------------------
+
+
+def generation() -> int | None:
+    """The current generation, or None when the cache does not answer."""
+    try:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            # A random start: a counter lost from the cache (evicted, Redis restarted) never
+            # comes back at a value some stored page was drawn at.
+            cache.add(GENERATION_KEY, random.getrandbits(62), timeout=None)
+            value = cache.get(GENERATION_KEY)
+    except Exception:  # any cache failure means "nothing stored"
+        logger.warning("Page cache unavailable: reading the generation failed", exc_info=True)
+        return None
+    return int(value) if value is not None else None
+
+
+def bump() -> None:
+    """Move the generation on: every page stored so far is out of date."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no counter yet: start one (nothing stored can match it)
+        generation()
+    except Exception:  # the cache is down: pages expire by themselves
+        logger.warning("Page cache unavailable: could not mark pages out of date", exc_info=True)
+
+
+def is_public_write(sql: str) -> bool:
+    match = _WRITE.match(sql)
+    if match is None:
+        return False
+    table = match.group(1)
+    if table is None:  # a WITH … INSERT/UPDATE/DELETE: count it
+        return True
+    table = table.rsplit(".", 1)[-1].lower()
+    if table in PRIVATE_TABLES:
+        return False
+    return not (table == "accounts_user" and _LAST_LOGIN_ONLY.match(sql))
+
+
+def watch_writes(
+    execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """A database execute wrapper: after a write to a public table, bump at commit."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and is_public_write(sql):
+        connection: BaseDatabaseWrapper = context["connection"]
+        if not any(entry[1] is bump for entry in connection.run_on_commit):
+            transaction.on_commit(bump, using=connection.alias)
+    return result
+
+
+def install(connection: BaseDatabaseWrapper, **_: Any) -> None:
+    """For the `connection_created` signal: watch every connection's writes."""
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+# --- The middleware ---------------------------------------------------------------------------
+
+
+def signed_out_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or "Authorization" in request.headers:
+        return False
+    return all(name in NEUTRAL_COOKIES for name in request.COOKIES)
+
+
+def storable(response: HttpResponseBase) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-cache", "no-store")):
+        return False
+    return bool(response.get("Content-Type", "").startswith("text/html"))
+
+
+def key_for(request: HttpRequest) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+    return f"pagecache:page:{translation.get_language()}:{digest}"
+
+
+class PublicPageCacheMiddleware:
+    """Serve signed-out visitors' pages from the cache; mark signed-in pages private."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if seconds() <= 0 or not signed_out_request(request):
+            return self.personal(request, self.get_response(request))
+        key = key_for(request)
+        current = generation()
+        entry = None
+        if current is not None:
+            try:
+                entry = cache.get(key)
+            except Exception:  # a cache that does not answer holds nothing
+                logger.warning("Page cache unavailable: reading a page failed", exc_info=True)
+        if entry is not None and entry[0] == current:
+            _, status, headers, content = entry
+            stored = HttpResponse(content, status=status)
+            for name, value in headers:
+                stored[name] = value
+            stored[HEADER] = "hit"
+            return stored
+        if current is None:
+            response = self.get_response(request)
+        else:
+            with primary_reads():  # what is stored must be as new as its generation
+                response = self.get_response(request)
+        self.public(response)
+        if current is not None and storable(response) and isinstance(response, HttpResponse):
+            headers = [(k, v) for k, v in response.items() if k != HEADER]
+            try:
+                cache.set(
+                    key, (current, response.status_code, headers, response.content), seconds()
+                )
+            except Exception:  # a cache that does not answer holds nothing
+                logger.warning("Page cache unavailable: storing a page failed", exc_info=True)
+            response[HEADER] = "miss"
+        return response
+
+    @staticmethod
+    def public(response: HttpResponseBase) -> None:
+        if response.get("Content-Type", "").startswith("text/html"):
+            patch_vary_headers(response, ("Cookie", "Accept-Language"))
+
+    @classmethod
+    def personal(cls, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        """A response to someone who may be signed in is for them alone."""
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or (
+            getattr(request, "user", None) is not None and request.user.is_authenticated
+        ):
+            control = response.get("Cache-Control", "").lower()
+            if "private" not in control and "public" not in control:
+                patch_cache_control(response, private=True, no_store=True)
+            patch_vary_headers(response, ("Cookie",))
+        else:
+            cls.public(response)
+        return response
