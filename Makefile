@@ -8,6 +8,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # pytest-xdist: one worker per CPU (each gets its own test database); PYTEST_ARGS= runs serially.
 PYTEST_ARGS ?= -n auto
+# The browser journeys and the demo crawl (@pytest.mark.browser) run once, on PostgreSQL, the
+# production engine; every other test runs on both (docs/decisions/0016-browser-tests-once.md).
+# SQLITE_MARKERS= runs them on SQLite too.
+SQLITE_MARKERS ?= not browser
 
 .PHONY: setup run test lint layers typecheck checks test-sqlite test-postgres bench lock clean
 
@@ -49,7 +53,7 @@ checks: setup
 	scripts/check-deploy.sh
 
 test-sqlite: setup
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest $(PYTEST_ARGS) -m "$(SQLITE_MARKERS)"
 
 test-postgres: setup
 	DATABASE_URL=$(PG_TEST_URL) scripts/require-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)

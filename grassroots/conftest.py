@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 
 from grassroots.accounts.models import User
 from grassroots.testing import snapshots
@@ -37,6 +39,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # Before the test's fixtures: open or close the worlds built once per module
     # (grassroots/testing/snapshots.py) as this test needs.
     snapshots.before_test(item)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """PostgreSQL: a commit in the tests does not wait for its WAL to reach the disk.
+
+    A test database need not outlive a crash of the server, and what any session sees is the
+    same (`synchronous_commit` only delays durability). It saves a disk flush on each commit of
+    the tests with real commits (the browser journeys build their world one service call, one
+    commit, at a time), of the migrations and of the flushes between those tests.
+    """
+    database = settings.DATABASES[DEFAULT_DB_ALIAS]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
 @pytest.fixture(autouse=True)

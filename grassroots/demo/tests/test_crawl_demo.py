@@ -14,7 +14,8 @@ pattern) and checks, across everything it reached:
 Django's admin (reached by the site admin) is crawled for server errors and broken links only:
 its markup is Django's, and it shows site admins every row, safeguarded or not.
 
-It runs once per database (it is one test), and prints the crawl's figures at the end. When it
+It is one test, marked `browser`, so `make test` runs it once, on PostgreSQL (docs/decisions/
+0016-browser-tests-once.md), and it prints the crawl's figures at the end. When it
 fails, the message lists every problem found, each with the page whose link led there.
 """
 

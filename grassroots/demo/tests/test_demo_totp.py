@@ -21,11 +21,9 @@ from grassroots.demo.borough import (
     RESIDENT_DOMAIN,
     SIGN_IN_EMAILS,
     TOTP_ROLES,
-    Borough,
     demo_totp_code,
     demo_totp_secret,
 )
-from grassroots.demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +32,6 @@ pytestmark = pytest.mark.django_db
 def _debug_on(settings: Any) -> None:
     # The command runs only on development sites; Django's test runner turns DEBUG off.
     settings.DEBUG = True
-
-
-@pytest.fixture
-def seeded() -> Borough:
-    return seed_demo()
 
 
 def _demo_totp(email: str) -> tuple[str, str]:
@@ -64,8 +57,8 @@ def test_it_prints_a_code_that_the_account_accepts(role: str) -> None:
     assert demo_totp_secret(email) in err
 
 
+@pytest.mark.usefixtures("seeded")
 def test_the_code_follows_the_clock() -> None:
-    seed_demo()
     email = SIGN_IN_EMAILS["councillor"]
     codes = {demo_totp_code(email, now=1_800_000_000 + 30 * n).code for n in range(5)}
     assert len(codes) > 1

@@ -13,6 +13,7 @@ from freezegun import freeze_time
 
 from grassroots.actions.selectors import your_actions
 from grassroots.core.models import AuditEntry
+from grassroots.demo.borough import Borough
 from grassroots.demo.seed import seed_demo
 from grassroots.events.models import Event, EventKind, Minutes, Rsvp, Venue
 from grassroots.events.selectors import event_list
@@ -42,8 +43,10 @@ def _content() -> list[tuple[object, ...]]:
 
 
 @override_settings(DEBUG=True)
-def test_the_demo_has_events_of_every_kind_and_is_the_same_on_a_second_run() -> None:
-    borough = seed_demo()
+def test_the_demo_has_events_of_every_kind_and_is_the_same_on_a_second_run(
+    seeded: Borough,
+) -> None:
+    borough = seeded
     venues = Venue.objects.filter(council=borough.council)
     assert venues.count() >= 4
     assert venues.filter(step_free=True).exists()
@@ -77,8 +80,8 @@ def test_the_demo_has_events_of_every_kind_and_is_the_same_on_a_second_run() -> 
     assert _content() == first
 
 
-def test_it_puts_on_venues_and_events_as_the_people_who_would() -> None:
-    borough = seed_demo()
+def test_it_puts_on_venues_and_events_as_the_people_who_would(seeded: Borough) -> None:
+    borough = seeded
     venues = Venue.objects.filter(council=borough.council).select_related("created_by", "group")
     for venue in venues:
         assert venue.created_by is not None

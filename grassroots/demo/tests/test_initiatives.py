@@ -7,7 +7,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from grassroots.core.slugs import is_slug
-from grassroots.demo.borough import COUNCIL_GSS
+from grassroots.demo.borough import COUNCIL_GSS, Borough
 from grassroots.demo.seed import seed_demo
 from grassroots.initiatives.models import (
     Initiative,
@@ -44,8 +44,7 @@ def _content() -> list[tuple[object, ...]]:
 
 
 @override_settings(DEBUG=True)
-def test_the_demo_has_every_stage_theme_support_and_case_status() -> None:
-    seed_demo()
+def test_the_demo_has_every_stage_theme_support_and_case_status(seeded: Borough) -> None:
     initiatives = Initiative.objects.all()
     assert {i.stage for i in initiatives} == set(Stage)
     assert {i.theme for i in initiatives} == set(Theme)
@@ -66,21 +65,21 @@ def test_the_demo_has_every_stage_theme_support_and_case_status() -> None:
     assert {c.status for c in cases} == set(CaseStatus)
     assert {c.decision for c in cases if c.decision} == set(Decision)
     # The demo councillor has support to show on their record.
-    councillor = seed_demo().accounts["councillor"]
+    councillor = seeded.accounts["councillor"]
     assert Support.objects.filter(councillor__user=councillor).exists()
 
 
 @override_settings(DEBUG=True)
+@pytest.mark.usefixtures("seeded")
 def test_running_the_demo_twice_gives_the_same_initiatives() -> None:
-    seed_demo()
     first = _content()
     seed_demo()
     assert _content() == first
 
 
 @override_settings(DEBUG=True)
-def test_the_safeguarded_demo_initiative_grows_by_invitation() -> None:
-    borough = seed_demo()
+def test_the_safeguarded_demo_initiative_grows_by_invitation(seeded: Borough) -> None:
+    borough = seeded
     safeguarded = Initiative.objects.get(visibility=Visibility.SAFEGUARDED)
     rows = Membership.objects.filter(initiative=safeguarded)
     waiting = rows.get(status=MembershipStatus.INVITED)
@@ -106,8 +105,8 @@ def test_the_safeguarded_demo_initiative_grows_by_invitation() -> None:
 
 
 @override_settings(DEBUG=True)
+@pytest.mark.usefixtures("seeded")
 def test_the_demo_is_believable() -> None:
-    seed_demo()
     ward_names = set(
         Ward.objects.filter(council__gss_code=COUNCIL_GSS).values_list("name", flat=True)
     )
@@ -139,15 +138,15 @@ def test_the_demo_is_believable() -> None:
 
 
 @override_settings(DEBUG=True)
+@pytest.mark.usefixtures("seeded")
 def test_the_demo_leads_live_in_their_initiatives_wards() -> None:
-    seed_demo()
     for initiative in Initiative.objects.prefetch_related("wards").select_related("created_by"):
         assert initiative.created_by.ward in set(initiative.wards.all()), initiative.title
 
 
 @override_settings(DEBUG=True)
+@pytest.mark.usefixtures("seeded")
 def test_every_demo_list_and_page_opens(client: Client) -> None:
-    seed_demo()
     pages = ["/initiatives/", "/initiatives/map/", "/initiatives/feed.atom", "/sitemap.xml"]
     pages += [f"/sitemap-{section}.xml" for section in SITEMAPS]
     pages += ["/api/initiatives", "/initiatives/export.csv"]

@@ -79,11 +79,6 @@ def dataset() -> DemoDataset:
     return build_dataset()
 
 
-@pytest.fixture
-def seeded(db: None, dataset: DemoDataset) -> Borough:
-    return seed_demo(dataset)
-
-
 # --- The generated dataset, before it touches the database. ------------------------------------
 
 
@@ -395,8 +390,8 @@ def test_two_builds_on_empty_databases_are_identical() -> None:
 
 
 @pytest.mark.django_db
-def test_a_rerun_repairs_what_people_changed() -> None:
-    borough = seed_demo()
+def test_a_rerun_repairs_what_people_changed(seeded: Borough) -> None:
+    borough = seeded
     before = _natural_snapshot()
     ward = next(iter(borough.wards.values()))
     Ward.objects.filter(pk=ward.pk).update(name="Renamed", geometry=None)
