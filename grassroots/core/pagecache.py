@@ -140,9 +140,10 @@ def is_public_write(sql: str) -> bool:
 def watch_writes(
     execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
-    """A database execute wrapper: after a write to a public table, bump at commit."""
+    """A database execute wrapper: after a write to a public table, bump at commit (while the
+    page cache is on: with it off nothing is stored, so there is nothing to mark)."""
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and is_public_write(sql):
+    if seconds() > 0 and isinstance(sql, str) and is_public_write(sql):
         connection: BaseDatabaseWrapper = context["connection"]
         if not any(entry[1] is bump for entry in connection.run_on_commit):
             transaction.on_commit(bump, using=connection.alias)
