@@ -190,13 +190,15 @@ class PublicPageCacheMiddleware:
         if seconds() <= 0 or not signed_out_request(request):
             return self.personal(request, self.get_response(request))
         key = key_for(request)
-        current = generation()
-        entry = None
-        if current is not None:
-            try:
-                entry = cache.get(key)
-            except Exception:  # a cache that does not answer holds nothing
-                logger.warning("Page cache unavailable: reading a page failed", exc_info=True)
+        try:  # the counter and the page in one round trip
+            found = cache.get_many([GENERATION_KEY, key])
+        except Exception:  # a cache that does not answer holds nothing
+            logger.warning("Page cache unavailable: reading a page failed", exc_info=True)
+            found = {}
+        current = found.get(GENERATION_KEY)
+        if current is None:
+            current = generation()  # no counter yet (or no cache): start one, or say so
+        entry = found.get(key) if current is not None else None
         if entry is not None and entry[0] == current:
             _, status, headers, content = entry
             stored = HttpResponse(content, status=status)
