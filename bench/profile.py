@@ -15,6 +15,7 @@ read as multiples of it.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import time
@@ -90,8 +91,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if collect_static(environment(url)):
         os.environ["BENCH_STATIC_STORAGE"] = PLAIN_STATIC_STORAGE
     setup_django(url)
-    import importlib
-
     importlib.import_module("bench.refapp")
     chosen = plan()
     try:
