@@ -27,7 +27,7 @@ from bench.load import HOST, PLAIN_STATIC_STORAGE, REFERENCE_PATH, Target, colle
 from bench.national import DEFAULT_URL, environment, setup_django
 
 
-def profile_page(target: Target, cookie: str, explain: int, top: int) -> None:
+def profile_page(target: Target, cookie: str, explain: int, top: int, tree: bool = False) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -64,6 +64,15 @@ def profile_page(target: Target, cookie: str, explain: int, top: int) -> None:
 
         if root is not None:
             walk(root)
+        if tree:
+            # The call tree, our frames only (Django's and the libraries' folded into them).
+            print(
+                profiler.output_text(
+                    show_all=False,
+                    time="percent_of_total",
+                    processor_options={"hide_regex": r".*/(site-packages|lib/python[0-9.]+)/.*"},
+                )
+            )
         spent = sum(own.values()) or 1
         for module, seconds in own.most_common(top):
             print(f"   {100 * seconds / spent:5.1f}%  {module}")
@@ -84,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="profile only pages whose name has one of these")
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN the N slowest queries")
     parser.add_argument("--top", type=int, default=8, help="modules shown a page (8)")
+    parser.add_argument("--tree", action="store_true", help="print the call tree of our code")
     args = parser.parse_args(argv)
     url = os.environ.get("BENCH_NATIONAL_URL", DEFAULT_URL)
     os.environ["SECURE_SSL_REDIRECT"] = "false"
@@ -98,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             wanted = not args.only or any(o in target.name for o in args.only)
             if not wanted and target.path != REFERENCE_PATH:
                 continue
-            profile_page(target, chosen.cookie, args.explain, args.top)
+            profile_page(target, chosen.cookie, args.explain, args.top, args.tree)
     finally:
         chosen.cleanup()
     return 0

@@ -31,10 +31,12 @@ from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from grassroots.accounts.selectors import user_roles, without_required_mfa_q
 from grassroots.accounts.types import Viewer
 from grassroots.conversations.models import Conversation, ConversationAccess
+from grassroots.core import pagecache
 from grassroots.core import visibility as core
 from grassroots.core.request_cache import cached, remember, scoped
 from grassroots.groups.models import GroupMembership, GroupMembershipStatus, GroupRole
@@ -103,6 +105,35 @@ def visible_conversations(
         initiative__in=Initiative.objects.filter(initiatives.insider_condition(viewer)).values("pk")
     )
     return qs.filter(elsewhere | (of_visible & (Q(is_safeguarded=False) | inside)))
+
+
+def restricted_q() -> Q:
+    """The conversations not everybody sees: safeguarded ones, and those of an initiative that
+    is not public (safeguarded, or hidden by a moderator). Every other conversation is visible
+    to every visitor, signed in or not."""
+    return (
+        Q(is_safeguarded=True)
+        | Q(initiative__visibility=Visibility.SAFEGUARDED)
+        | Q(initiative__hidden_at__isnull=False)
+    )
+
+
+def restricted_visible_ids(viewer: Viewer | None) -> tuple[int, ...]:
+    """The restricted conversations (`restricted_q()`) that `viewer` may see, in id order; none
+    for signed-out visitors. With the rest, exactly `visible_conversations(viewer)`: the key
+    for sharing what is drawn for one person with another (as
+    `initiatives.visibility.restricted_visible_ids`, kept for the generation the same way)."""
+    if viewer is None or not _signed_in(viewer):
+        return ()
+    assert not isinstance(viewer, AnonymousUser)
+    roles = user_roles(viewer)
+    parts = (viewer.pk, roles.may_be_inside, roles.moderator, timezone.localdate().isoformat())
+
+    def draw() -> tuple[int, ...]:
+        seen = visible_conversations(viewer, Conversation.objects.filter(restricted_q()))
+        return tuple(seen.order_by("pk").values_list("pk", flat=True))
+
+    return pagecache.shared("conversations.restricted_visible", parts, draw)
 
 
 # --- One person, one conversation ------------------------------------------------------------

@@ -38,7 +38,7 @@ import logging
 import random
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,8 +49,11 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from grassroots.core.db_router import primary_reads
+from grassroots.core.request_cache import cached
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 GENERATION_KEY = "pagecache:generation"
 HEADER = "X-Page-Cache"
@@ -122,6 +125,55 @@ def bump() -> None:
         generation()
     except Exception:  # the cache is down: pages expire by themselves
         logger.warning("Page cache unavailable: could not mark pages out of date", exc_info=True)
+
+
+# --- Values shared by everyone who would see the same -----------------------------------------
+
+# What a key's parts may hold: their repr() is the same in every process.
+Part = str | int | bool | None | tuple["Part", ...]
+
+
+def shared(name: str, parts: tuple[Part, ...], compute: Callable[[], T]) -> T:
+    """The value of `compute()`, kept in the cache for the current generation and shared by
+    every web process and every request that asks with the same `name` and `parts`.
+
+    For what is drawn from public tables only (`PRIVATE_TABLES` aside), the same for everyone
+    whose `parts` are the same: `parts` must hold everything the value depends on besides
+    those tables (the host's key, and for something that depends on who is looking, what
+    their view depends on, such as `initiatives.visibility.signature()`; never a person's id
+    for a value shared across people). It is then right by construction: a committed write
+    to any public table moves the generation on and the value is drawn again. With the page
+    cache off, or the cache not answering, it is computed each time (once a request).
+    Values are pickled, so keep them small: ids, counts and short lists of rows."""
+    return cached(("pagecache.shared", name, parts), lambda: _shared(name, parts, compute))
+
+
+def _shared(name: str, parts: tuple[Part, ...], compute: Callable[[], T]) -> T:
+    if seconds() <= 0:
+        return compute()
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key = f"pagecache:shared:{name}:{digest}"
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+    except Exception:  # a cache that does not answer holds nothing
+        logger.warning("Page cache unavailable: reading a shared value failed", exc_info=True)
+        return compute()
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        current = generation()
+        if current is None:
+            return compute()
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        value: T = entry[1]
+        return value
+    with primary_reads():  # what is kept must be as new as its generation
+        value = compute()
+    try:
+        cache.set(key, (current, value), seconds())
+    except Exception:
+        logger.warning("Page cache unavailable: storing a shared value failed", exc_info=True)
+    return value
 
 
 def is_public_write(sql: str) -> bool:

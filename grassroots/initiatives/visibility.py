@@ -31,11 +31,13 @@ from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.accounts.rules import is_moderator
 from grassroots.accounts.selectors import moderator_q, user_roles, without_required_mfa_q
 from grassroots.accounts.types import Viewer
+from grassroots.core import pagecache
 from grassroots.core import visibility as core
 from grassroots.core.request_cache import cached, remember, scoped
 from grassroots.initiatives.models import (
@@ -145,6 +147,29 @@ def of_visible(viewer: Viewer | None, field: str = "initiative") -> Q:
         return public
     restricted = visible_initiatives(viewer, Initiative.objects.filter(restricted_q()))
     return public | Q(**{f"{field}__in": restricted.values("pk")})
+
+
+def restricted_visible_ids(viewer: Viewer | None) -> tuple[int, ...]:
+    """The restricted initiatives (`restricted_q()`: safeguarded, or hidden by a moderator)
+    that `viewer` may see, in id order; none for signed-out visitors.
+
+    With the public ones they are exactly `visible_initiatives(viewer)`, since every signed-in
+    person sees every public initiative. So two people with the same answer see the same
+    initiatives everywhere, and the answer is what a list drawn for one person may be shared
+    under (`core.pagecache.shared`). Kept for the generation: it depends on public tables, the
+    person's roles (two-factor authentication lives in a private table, so the roles are in
+    the key) and today's date (councillors' terms)."""
+    if viewer is None or not _signed_in(viewer):
+        return ()
+    assert not isinstance(viewer, AnonymousUser)
+    roles = user_roles(viewer)
+    parts = (viewer.pk, roles.may_be_inside, roles.moderator, timezone.localdate().isoformat())
+
+    def draw() -> tuple[int, ...]:
+        seen = visible_initiatives(viewer, Initiative.objects.filter(restricted_q()))
+        return tuple(seen.order_by("pk").values_list("pk", flat=True))
+
+    return pagecache.shared("initiatives.restricted_visible", parts, draw)
 
 
 # --- One person, one initiative --------------------------------------------------------------
