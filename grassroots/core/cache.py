@@ -35,7 +35,8 @@ from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
-# Errors that mean "Redis is not there", not "this call was wrong".
+# Errors that mean "Redis is not there", not "this call was wrong" (the task queue's too:
+# core.taskqueue falls back to the database on these).
 UNAVAILABLE = (RedisError, OSError)
 
 

@@ -29,14 +29,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.base import Task
-from redis.exceptions import RedisError
 
+from grassroots.core.cache import UNAVAILABLE
 from grassroots.core.models import SentEmail, TaskOutbox, TaskRun
 
 logger = logging.getLogger(__name__)
 
-# Errors that mean "Redis is not there" rather than "this task is wrong".
-UNAVAILABLE = (RedisError, OSError)
 # Keys longer than this are stored as their hash.
 MAX_KEY_LENGTH = 150
 # How many outbox rows one relay hands over at most (a cron run or a worker's turn).
