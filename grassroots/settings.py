@@ -173,6 +173,9 @@ if REPLICA_MAX_LAG_SECONDS > REPLICA_PIN_SECONDS:
     )
 # A replica that did not answer (or lagged) is left alone for this long, then tried again.
 REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=15)
+# A primary that refused a connection is not asked again for this long, per process; meanwhile a
+# signed-out page missing from the page cache is drawn from the replica (core/pagecache.py).
+PRIMARY_RETRY_SECONDS = env.int("PRIMARY_RETRY_SECONDS", default=5)
 if DATABASE_REPLICA_URL:
     # A short connect timeout: a replica that does not answer costs a request this much once
     # per REPLICA_RETRY_SECONDS and process, then reads go to the primary.

@@ -14,6 +14,10 @@ read goes to the replica when all of these hold, and to the primary otherwise:
   answer, or lagged, is left alone by this process for `REPLICA_RETRY_SECONDS`.
 
 Writes always go to the primary.
+
+The primary's health is remembered too, for one caller: the signed-out page cache, which draws
+a page it will keep from the primary, asks `primary_unavailable()` first, and while the primary
+is away draws the page from the replica instead and does not keep it.
 """
 
 from __future__ import annotations
@@ -217,6 +221,53 @@ def replica_down_for_now() -> bool:
     return time.monotonic() < _health.down_until
 
 
+@dataclass
+class _PrimaryHealth:
+    """This process's view of the primary: it refused, so it is left alone until then."""
+
+    down_until: float = 0.0
+
+
+_primary_health = _PrimaryHealth()
+
+
+def mark_primary_down() -> None:
+    """Do not ask the primary again for PRIMARY_RETRY_SECONDS (`primary_unavailable`)."""
+    _primary_health.down_until = time.monotonic() + settings.PRIMARY_RETRY_SECONDS
+
+
+def forget_primary_health() -> None:
+    """Ask the primary again on the next `primary_unavailable()` (tests, operators)."""
+    _primary_health.down_until = 0.0
+
+
+def primary_unavailable() -> bool:
+    """Whether the primary is away: it refused within PRIMARY_RETRY_SECONDS, or refuses now.
+
+    Asking makes (or, with CONN_HEALTH_CHECKS, checks) the connection the request's first query
+    would make anyway, so while the primary is up it costs nothing. A refusal is remembered, so
+    a primary that does not answer at all costs its connect timeout once per
+    PRIMARY_RETRY_SECONDS and process, not on every request.
+    """
+    if time.monotonic() < _primary_health.down_until:
+        return True
+    conn = connections[PRIMARY]
+    try:
+        conn.close_if_health_check_failed()
+        conn.ensure_connection()
+    except DatabaseError as exc:
+        logger.warning("Database primary unavailable: %s", exc)
+        mark_primary_down()
+        return True
+    return False
+
+
+def reads_may_use_replica() -> bool:
+    """Whether reads here may go to the replica (a request or block that opted in, still fit)."""
+    reads = _reads.get()
+    return reads is not None and reads.replica
+
+
 @contextmanager
 def replica_reads() -> Iterator[None]:
     """Let the reads in this block go to the replica, as a GET request's do.
@@ -236,7 +287,8 @@ def primary_reads() -> Iterator[None]:
     """Read the primary in this block, whatever the request would otherwise do.
 
     The signed-out page cache draws a page it will keep here: a replica a moment behind would
-    otherwise store, under the newest generation, a page from before the latest write.
+    otherwise store, under the newest generation, a page from before the latest write. (While
+    the primary is away it draws from the replica and keeps nothing: `primary_unavailable`.)
     """
     token = _reads.set(_Reads(replica=False))
     try:

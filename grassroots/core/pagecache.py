@@ -26,6 +26,10 @@ person's page for another.
 
 A page that may be stored is drawn from the primary database, even when other reads go to a
 replica: a replica a moment behind would otherwise store an old page under the new generation.
+While the primary is away (`db_router.primary_unavailable`) a page missing from the cache is
+drawn from the replica instead, for a request that may read it, and served but never stored:
+`X-Page-Cache: miss` with `Cache-Control: no-store`, so no proxy keeps it either. Pages already
+stored go on being served; once the primary answers again, pages are stored as before.
 
 When the cache does not answer (Redis stopped), pages are drawn as if nothing were stored;
 after an outage a page is at most `PAGE_CACHE_SECONDS` old.
@@ -48,7 +52,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from grassroots.core.db_router import primary_reads
+from grassroots.core import db_router
 from grassroots.core.request_cache import cached
 
 logger = logging.getLogger(__name__)
@@ -167,7 +171,7 @@ def _shared(name: str, parts: tuple[Part, ...], compute: Callable[[], T]) -> T:
     if entry is not None and entry[0] == current:
         value: T = entry[1]
         return value
-    with primary_reads():  # what is kept must be as new as its generation
+    with db_router.primary_reads():  # what is kept must be as new as its generation
         value = compute()
     try:
         cache.set(key, (current, value), seconds())
@@ -260,8 +264,17 @@ class PublicPageCacheMiddleware:
             return stored
         if current is None:
             response = self.get_response(request)
+        elif db_router.reads_may_use_replica() and db_router.primary_unavailable():
+            # The replica stands in: its copy may be older than the generation, so it is
+            # served and kept by nobody, neither here nor in a proxy.
+            response = self.get_response(request)
+            self.public(response)
+            if storable(response):
+                response[HEADER] = "miss"
+            patch_cache_control(response, no_store=True)
+            return response
         else:
-            with primary_reads():  # what is stored must be as new as its generation
+            with db_router.primary_reads():  # what is stored must be as new as its generation
                 response = self.get_response(request)
         self.public(response)
         if current is not None and storable(response) and isinstance(response, HttpResponse):

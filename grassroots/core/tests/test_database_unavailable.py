@@ -15,6 +15,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -85,21 +86,26 @@ def test_pages_answer_503_with_the_sites_page_when_the_database_is_away(
     assert "Service Unavailable: /initiatives/" in (tmp_path / "server.log").read_text()
 
 
-@pytest.fixture
-def primary_away(django_db_blocker: Any) -> Iterator[None]:
+@contextmanager
+def primary_at_a_closed_port() -> Iterator[None]:
     """This process's connection to the test database, pointed at a closed port for a while."""
     if connection.vendor != "postgresql":
         pytest.skip("the SQLite test database lives in this process's memory: closing it loses it")
     saved = dict(connection.settings_dict)
-    with django_db_blocker.unblock():
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
+    try:
+        yield
+    finally:
         connection.close()
-        connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
-        try:
-            yield
-        finally:
-            connection.close()
-            connection.settings_dict.clear()
-            connection.settings_dict.update(saved)
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+
+
+@pytest.fixture
+def primary_away(django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock(), primary_at_a_closed_port():
+        yield
 
 
 @pytest.mark.usefixtures("primary_away")

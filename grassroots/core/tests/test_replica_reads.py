@@ -4,7 +4,9 @@ decides money, votes and permissions read the primary; a replica that is away is
 The `replica` alias here is a real second connection, configured as a test mirror of the test
 database (what DATABASE_REPLICA_URL sets up, pointed at the same database), so every query
 below really runs on the connection the router chose. "Replica down" is a replica alias at a
-port (PostgreSQL) or a file (SQLite) where nothing answers: a real failed connection.
+port (PostgreSQL) or a file (SQLite) where nothing answers: a real failed connection. "Primary
+down" is this process's primary connection at a closed port while the replica alias still
+reaches the test database (PostgreSQL only, as in test_database_unavailable.py).
 Tests commit (transaction=True): a second connection cannot see a test's open transaction.
 """
 
@@ -28,7 +30,11 @@ from django.test.utils import CaptureQueriesContext
 from grassroots.accounts.tests.factories import PASSWORD, UserFactory
 from grassroots.core import db_router
 from grassroots.core.db_router import PRIMARY, REPLICA, replica_reads
+from grassroots.core.pagecache import HEADER
+from grassroots.core.tests.test_database_unavailable import UNAVAILABLE, primary_at_a_closed_port
+from grassroots.core.tests.test_error_pages import assert_in_site_design
 from grassroots.initiatives.models import Initiative
+from grassroots.initiatives.tests.factories import InitiativeFactory
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import CouncilFactory
 
@@ -57,8 +63,10 @@ def _replica_alias(django_db_setup: None) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fresh_health() -> Iterator[None]:
     db_router.forget_replica_health()
+    db_router.forget_primary_health()
     yield
     db_router.forget_replica_health()
+    db_router.forget_primary_health()
 
 
 def _swap_replica(settings_dict: dict[str, Any]) -> None:
@@ -93,15 +101,16 @@ def bring_replica_back() -> None:
 
 
 class Queries:
-    """The SQL each alias ran inside the block (the primary's only, while the replica is down:
-    capturing connects)."""
+    """The SQL each alias ran inside the block (only the one that answers while the other is
+    down: capturing connects)."""
 
-    def __init__(self, *, replica: bool = True) -> None:
-        self.primary = CaptureQueriesContext(connections[PRIMARY])
+    def __init__(self, *, primary: bool = True, replica: bool = True) -> None:
+        self.primary = CaptureQueriesContext(connections[PRIMARY]) if primary else None
         self.replica = CaptureQueriesContext(connections[REPLICA]) if replica else None
 
     def __enter__(self) -> Queries:
-        self.primary.__enter__()
+        if self.primary is not None:
+            self.primary.__enter__()
         if self.replica is not None:
             self.replica.__enter__()
         return self
@@ -114,7 +123,8 @@ class Queries:
     ) -> None:
         if self.replica is not None:
             self.replica.__exit__(kind, value, tb)
-        self.primary.__exit__(kind, value, tb)
+        if self.primary is not None:
+            self.primary.__exit__(kind, value, tb)
 
     @staticmethod
     def _touch(captured: CaptureQueriesContext | None, table: str) -> bool:
@@ -354,3 +364,99 @@ def test_a_replica_further_behind_than_the_limit_is_treated_as_down(settings: An
         assert Client().get("/initiatives/").status_code == 200
     assert queries.on_primary(INITIATIVES)
     assert not queries.on_replica(INITIATIVES)
+
+
+# --- The primary away: signed-out pages the page cache misses come from the replica, unkept.
+
+
+@pytest.fixture
+def page_cache(settings: Any) -> None:
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+def visit(client: Client | None = None) -> tuple[int, str, str, str]:
+    """The status, `X-Page-Cache`, `Cache-Control` and text of the initiatives list."""
+    response = (client or Client(raise_request_exception=False)).get("/initiatives/")
+    return (
+        response.status_code,
+        response.get(HEADER, ""),
+        response.get("Cache-Control", ""),
+        response.content.decode(),
+    )
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_with_the_primary_away_a_page_not_in_the_cache_comes_from_the_replica_unkept(
+    settings: Any,
+) -> None:
+    settings.PRIMARY_RETRY_SECONDS = 0  # each request asks the primary again
+    InitiativeFactory(title="Canal clean-up")
+    with primary_at_a_closed_port():
+        for _ in range(2):  # the second is drawn again: the first was not kept
+            with Queries(primary=False) as queries:
+                status, state, control, page = visit()
+            assert (status, state) == (200, "miss")
+            assert "Canal clean-up" in page
+            assert "no-store" in control  # nor kept by a proxy
+            assert queries.on_replica(INITIATIVES)
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_once_the_primary_is_back_pages_are_drawn_from_it_and_kept_again(settings: Any) -> None:
+    settings.PRIMARY_RETRY_SECONDS = 0
+    InitiativeFactory(title="Canal clean-up")
+    with primary_at_a_closed_port():
+        assert visit()[:2] == (200, "miss")
+    with Queries() as queries:
+        status, state, control, _ = visit()
+    assert (status, state) == (200, "miss")
+    assert "no-store" not in control
+    assert queries.on_primary(INITIATIVES)
+    assert not queries.on_replica(INITIATIVES)
+    assert visit()[1] == "hit"
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_a_primary_that_refused_is_not_asked_again_until_the_retry_time(settings: Any) -> None:
+    settings.PRIMARY_RETRY_SECONDS = 3600
+    InitiativeFactory(title="Canal clean-up")
+    with primary_at_a_closed_port():
+        assert visit()[:2] == (200, "miss")
+    # Back, but this process leaves it alone for now: still the replica's copy, still unkept.
+    with Queries() as queries:
+        assert visit()[:2] == (200, "miss")
+    assert queries.on_replica(INITIATIVES)
+    assert not queries.on_primary(INITIATIVES)
+    assert visit()[1] == "miss"
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_with_the_primary_away_a_page_in_the_cache_is_still_served_from_it() -> None:
+    InitiativeFactory(title="Canal clean-up")
+    assert visit()[1] == "miss"
+    with primary_at_a_closed_port(), Queries(primary=False) as queries:
+        status, state, _, page = visit()
+    assert (status, state) == (200, "hit")
+    assert "Canal clean-up" in page
+    assert not queries.on_replica(INITIATIVES)
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_with_the_primary_away_signed_in_people_still_get_the_unavailable_page() -> None:
+    InitiativeFactory(title="Canal clean-up")
+    person = Client(raise_request_exception=False)
+    person.force_login(UserFactory())
+    with primary_at_a_closed_port():
+        status, state, control, page = visit(person)
+    assert status == 503
+    assert_in_site_design(page.encode(), UNAVAILABLE)
+    assert state == ""
+    assert "no-store" in control
+
+
+@pytest.mark.usefixtures("page_cache", "dead_replica")
+def test_with_the_primary_and_the_replica_away_a_visitor_gets_the_unavailable_page() -> None:
+    with primary_at_a_closed_port():
+        status, state, _, page = visit()
+    assert (status, state) == (503, "")
+    assert_in_site_design(page.encode(), UNAVAILABLE)
