@@ -638,6 +638,9 @@ class Sample:
     status: int  # 0: no answer (connection refused, reset, timed out)
     kind: str  # what answered: "ok", "site-503", "site-500", "proxy-502", ...
     took: float = 0.0  # seconds
+    # The signed-out page cache: "hit", "miss" (drawn and stored), "unkept" (drawn from the
+    # replica while the primary was away, not stored), "" (not a page it takes).
+    page: str = ""
 
 
 def classify(status: int, body: str) -> str:
@@ -651,6 +654,13 @@ def classify(status: int, body: str) -> str:
     if "Grassroots" in body or "govuk-" in body:
         return f"site-{status}"
     return f"other-{status}"
+
+
+def page_cache_state(response: http.client.HTTPResponse) -> str:
+    state = response.getheader("X-Page-Cache", "")
+    if state == "miss" and "no-store" in response.getheader("Cache-Control", ""):
+        return "unkept"
+    return state
 
 
 @dataclass
@@ -740,6 +750,7 @@ class Load:
                     response.status,
                     classify(response.status, body),
                     time.monotonic() - began,
+                    page_cache_state(response),
                 )
                 if response.getheader("Connection", "").lower() == "close":
                     conn.close()
@@ -988,10 +999,20 @@ def drill_primary() -> None:
         down_kinds += [s for s in signed_in.samples if stopped <= s.at < started_at]
     site_503 = sum(1 for s in down_kinds if s.kind == "site-503")
     served = sum(1 for s in down_kinds if s.kind == "ok")
+    from_cache = sum(1 for s in down_kinds if s.kind == "ok" and s.page == "hit")
     say(
-        f"  while down, of {len(down_kinds)} page requests: {served} answered (from the replica),"
-        f" {site_503} the site's own 503 page, {len(down_kinds) - served - site_503} anything else"
+        f"  while down, of {len(down_kinds)} page requests: {served} answered ({from_cache}"
+        f" from the page cache, {served - from_cache} drawn from the replica), {site_503} the"
+        f" site's own 503 page, {len(down_kinds) - served - site_503} anything else"
     )
+    with load.lock:
+        unkept = [s.at for s in load.samples if s.page == "unkept"]
+    if unkept:
+        say(
+            f"  signed-out pages drawn from the replica and not stored: {len(unkept)}, from"
+            f" {unkept[0] - stopped:.1f} s after the primary stopped to"
+            f" {unkept[-1] - started:.1f} s after it was back"
+        )
     prober.report()
     # Every reply the site acknowledged is there whole (the post, its audit record, the count);
     # one whose answer was lost is either whole or absent.
