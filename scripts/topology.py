@@ -1010,8 +1010,7 @@ def drill_primary() -> None:
     if unkept:
         say(
             f"  signed-out pages drawn from the replica and not stored: {len(unkept)}, from"
-            f" {unkept[0] - stopped:.1f} s after the primary stopped to"
-            f" {unkept[-1] - started:.1f} s after it was back"
+            f" {unkept[0]:.1f} s to {unkept[-1]:.1f} s"
         )
     prober.report()
     # Every reply the site acknowledged is there whole (the post, its audit record, the count);
