@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 
 from grassroots.accounts.models import User
-from grassroots.testing import snapshots
+from grassroots.testing import emptying, snapshots
 from grassroots.testing.worlds import Town, build_town
 
 if TYPE_CHECKING:
@@ -32,6 +32,11 @@ def require(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (required when CI=true)")
     pytest.skip(reason)
+
+
+# Tests with real commits end by emptying only the tables they filled, not with a flush of
+# every table (grassroots/testing/emptying.py).
+emptying.install()
 
 
 @pytest.hookimpl(tryfirst=True)
