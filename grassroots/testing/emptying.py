@@ -100,7 +100,8 @@ def empty(alias: str) -> None:
 def install() -> None:
     """Make `TransactionTestCase` (and so pytest-django's tests with real commits) end with
     `empty()` instead of a flush of every table."""
-    django_teardown = TransactionTestCase._fixture_teardown
+    # Private in Django, so not in its type stubs.
+    django_teardown = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
 
     def _fixture_teardown(self: TransactionTestCase) -> None:
         if self.available_apps is not None or self.serialized_rollback:
@@ -109,4 +110,4 @@ def install() -> None:
         for alias in self._databases_names(include_mirrors=False):  # type: ignore[attr-defined]
             empty(alias)
 
-    TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[method-assign]
+    TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[attr-defined]
