@@ -53,7 +53,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     A test database need not outlive a crash of the server, and what any session sees is the
     same (`synchronous_commit` only delays durability). It saves a disk flush on each commit of
     the tests with real commits (the browser journeys build their world one service call, one
-    commit, at a time), of the migrations and of the flushes between those tests.
+    commit, at a time), of the migrations and of the emptying after each of those tests.
     """
     database = settings.DATABASES[DEFAULT_DB_ALIAS]
     if database["ENGINE"] == "django.db.backends.postgresql":
