@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 
 from grassroots.accounts.models import User
-from grassroots.testing import snapshots
+from grassroots.testing import emptying, snapshots
 from grassroots.testing.worlds import Town, build_town
 
 if TYPE_CHECKING:
@@ -34,6 +34,11 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+# Tests with real commits end by emptying only the tables they filled, not with a flush of
+# every table (grassroots/testing/emptying.py).
+emptying.install()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # Before the test's fixtures: open or close the worlds built once per module
@@ -48,7 +53,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     A test database need not outlive a crash of the server, and what any session sees is the
     same (`synchronous_commit` only delays durability). It saves a disk flush on each commit of
     the tests with real commits (the browser journeys build their world one service call, one
-    commit, at a time), of the migrations and of the flushes between those tests.
+    commit, at a time), of the migrations and of the emptying after each of those tests.
     """
     database = settings.DATABASES[DEFAULT_DB_ALIAS]
     if database["ENGINE"] == "django.db.backends.postgresql":

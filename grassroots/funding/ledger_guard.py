@@ -3,8 +3,9 @@
 - Append-only: on PostgreSQL a row trigger refuses every UPDATE and DELETE of `funding_entry`
   and `funding_transaction`; on SQLite every UPDATE (not DELETE: Django empties SQLite test
   databases with DELETE, while PostgreSQL's flush is a TRUNCATE, which row triggers do not
-  see). The one update let through is the database's own `SET NULL` when the person who
-  recorded a transaction is deleted.
+  see; the tests' own emptying, grassroots/testing/emptying.py, deletes under
+  `WIPE_SETTING`). The one update let through is the database's own `SET NULL` when the
+  person who recorded a transaction is deleted.
 - Balanced: on PostgreSQL a constraint trigger, deferred to COMMIT, refuses a transaction
   whose entries do not sum to zero or that has fewer than two entries.
 - The decision record: a closed `Motion` is never updated (its withdrawal reason included,
