@@ -104,11 +104,10 @@ def _coming_events(user: Viewer, ward: Ward | None) -> Section:
     def draw() -> tuple[Event, ...]:
         return tuple(event_selectors.event_list(user, ward=ward, now=since)[:wanted])
 
-    parts = (
-        ward.pk if ward is not None else None,
-        since.isoformat(),
-        event_visibility.sharing_key(user),
-    )
+    def parts() -> tuple[pagecache.Part, ...]:
+        ward_id = ward.pk if ward is not None else None
+        return (ward_id, since.isoformat(), event_visibility.sharing_key(user))
+
     kept = pagecache.shared("home.events", parts, draw)
     rows = [event for event in kept if event.ends_at >= now]
     if len(rows) < SECTION_SIZE and len(kept) == wanted:
@@ -129,10 +128,10 @@ def _open_conversations(user: Viewer, ward: Ward | None) -> Section:
         )
         return tuple(listed[:SECTION_SIZE])
 
-    parts = (
-        ward.pk if ward is not None else None,
-        conversation_visibility.restricted_visible_ids(user),
-    )
+    def parts() -> tuple[pagecache.Part, ...]:
+        ward_id = ward.pk if ward is not None else None
+        return (ward_id, conversation_visibility.restricted_visible_ids(user))
+
     rows = list(pagecache.shared("home.conversations", parts, draw))
     return Section(rows, len(rows))
 

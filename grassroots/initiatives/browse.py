@@ -320,17 +320,16 @@ def initiative_page(
     filters = filters or ListFilters()
     count_limit = COUNT_LIMIT if count_limit is None else count_limit
     page_number = _page_number(number)
-    parts = (
-        _filters_key(filters),
-        page_number,
-        per_page,
-        count_limit,
-        geometry,
-        restricted_visible_ids(user),
-    )
     found = pagecache.shared(
         "initiatives.page",
-        parts,
+        lambda: (
+            _filters_key(filters),
+            page_number,
+            per_page,
+            count_limit,
+            geometry,
+            restricted_visible_ids(user),
+        ),
         lambda: _find(user, filters, page_number, per_page, count_limit, keep_rows=not geometry),
     )
     paginator = ListPaginator(found.count, per_page, limit=found.limit)
