@@ -4,12 +4,13 @@
     python -m bench.profile --only "ward page" --explain 3
 
 For each page, in this process (Django's test client, production settings, the page cache
-off so the page is drawn), after one warm-up request: the request's wall time, the time in
-SQL (summed from Django's query log) and so the time in Python, the number of queries, and
-pyinstrument's view of the Python time (the frames with the most time of their own, by
-module). `--explain N` also runs `EXPLAIN (ANALYZE, BUFFERS)` on the N slowest queries and
-prints each plan's first lines. The reference view's figures are printed first, so the rest
-read as multiples of it.
+off so the page is drawn; with `--shared` on, so that what signed-in pages keep in
+`pagecache.shared` is kept from the warm-up request), after one warm-up request: the
+request's wall time, the time in SQL (summed from Django's query log) and so the time in
+Python, the number of queries, and pyinstrument's view of the Python time (the frames with
+the most time of their own, by module). `--explain N` also runs `EXPLAIN (ANALYZE, BUFFERS)`
+on the N slowest queries and prints each plan's first lines. The reference view's figures are
+printed first, so the rest read as multiples of it.
 """
 
 from __future__ import annotations
@@ -41,15 +42,17 @@ def profile_page(target: Target, cookie: str, explain: int, top: int, tree: bool
     profiler = Profiler(interval=0.0005)
     with CaptureQueriesContext(connection) as queries:
         profiler.start()
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         response = client.get(target.path)
         total = (time.perf_counter() - began) * 1000
+        cpu = (time.process_time() - began_cpu) * 1000
         profiler.stop()
     sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
     print(
         f"\n== {target.name} ({response.status_code}) {target.path}\n"
         f"   {total:.1f} ms: SQL {sql_ms:.1f} ms in {len(queries.captured_queries)} queries, "
-        f"Python {total - sql_ms:.1f} ms"
+        f"Python {total - sql_ms:.1f} ms; this process's CPU {cpu:.1f} ms (steadier on a busy "
+        "machine)"
     )
     own: Counter[str] = Counter()
     session = profiler.last_session
@@ -94,10 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN the N slowest queries")
     parser.add_argument("--top", type=int, default=8, help="modules shown a page (8)")
     parser.add_argument("--tree", action="store_true", help="print the call tree of our code")
+    parser.add_argument(
+        "--shared",
+        action="store_true",
+        help="keep pagecache.shared values from the warm-up request, as a running site does "
+        "(the page cache on, in this process's memory: signed-out pages are then served whole)",
+    )
     args = parser.parse_args(argv)
     url = os.environ.get("BENCH_NATIONAL_URL", DEFAULT_URL)
     os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ["PAGE_CACHE_SECONDS"] = "0"
+    os.environ["PAGE_CACHE_SECONDS"] = "300" if args.shared else "0"
+    if args.shared:
+        os.environ.pop("REDIS_URL", None)  # this process's own cache: nobody else's values
     if collect_static(environment(url)):
         os.environ["BENCH_STATIC_STORAGE"] = PLAIN_STATIC_STORAGE
     setup_django(url)

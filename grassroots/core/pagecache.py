@@ -137,7 +137,11 @@ def bump() -> None:
 Part = str | int | bool | None | tuple["Part", ...]
 
 
-def shared(name: str, parts: tuple[Part, ...], compute: Callable[[], T]) -> T:
+def shared(
+    name: str,
+    parts: tuple[Part, ...] | Callable[[], tuple[Part, ...]],
+    compute: Callable[[], T],
+) -> T:
     """The value of `compute()`, kept in the cache for the current generation and shared by
     every web process and every request that asks with the same `name` and `parts`.
 
@@ -148,8 +152,15 @@ def shared(name: str, parts: tuple[Part, ...], compute: Callable[[], T]) -> T:
     for a value shared across people). It is then right by construction: a committed write
     to any public table moves the generation on and the value is drawn again. With the page
     cache off, or the cache not answering, it is computed each time (once a request).
-    Values are pickled, so keep them small: ids, counts and short lists of rows."""
-    return cached(("pagecache.shared", name, parts), lambda: _shared(name, parts, compute))
+    Values are pickled, so keep them small: ids, counts and short lists of rows.
+
+    `parts` may be a function giving them, for a key that costs a query to know (such as a
+    visibility answer): it is called only while the page cache is on. With it off, the value
+    is then computed at each call (not once a request), and the key's query is never made."""
+    if callable(parts) and seconds() <= 0:
+        return compute()
+    key = parts() if callable(parts) else parts
+    return cached(("pagecache.shared", name, key), lambda: _shared(name, key, compute))
 
 
 def _shared(name: str, parts: tuple[Part, ...], compute: Callable[[], T]) -> T:

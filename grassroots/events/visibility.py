@@ -36,6 +36,17 @@ def visible_events(
     return qs.filter(Q(hidden_at__isnull=True) & (Q(initiative__isnull=True) | of_visible))
 
 
+def sharing_key(viewer: Viewer | None) -> tuple[int, ...]:
+    """What the events `viewer` sees depend on besides the tables themselves: the restricted
+    initiatives they may see (`initiatives.restricted_visible_ids`). An event is seen by
+    everybody unless hidden (then by nobody in lists) or put on by an initiative, and then
+    exactly when its initiative is seen; so `visible_events(viewer)` is every event not hidden
+    whose initiative is none, public, or one of these. Two people with the same key see the
+    same events, and a list drawn for one may be shared with the other under it
+    (`core.pagecache.shared`)."""
+    return initiatives.restricted_visible_ids(viewer)
+
+
 @scoped
 def can_view(viewer: Viewer | None, event: Event) -> bool:
     if event.hidden_at is not None:

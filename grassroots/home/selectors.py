@@ -7,16 +7,21 @@ conversation_list, events.visibility.visible_events through event_list), never r
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Viewer
 from grassroots.conversations import selectors as conversation_selectors
+from grassroots.conversations import visibility as conversation_visibility
 from grassroots.conversations.models import Conversation
+from grassroots.core import pagecache
 from grassroots.events import selectors as event_selectors
+from grassroots.events import visibility as event_visibility
 from grassroots.events.models import Event
 from grassroots.groups import selectors as group_selectors
 from grassroots.groups.models import Group
@@ -40,15 +45,16 @@ class Section:
     capped: bool = False
 
 
-def _section(queryset: QuerySet[Any], size: int = SECTION_SIZE, *, count: bool = True) -> Section:
+def _section(queryset: QuerySet[Any], size: int = SECTION_SIZE) -> Section:
     rows = list(queryset[:size])
-    if len(rows) < size or not count:
+    if len(rows) < size:
         return Section(rows, len(rows))
     total = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     return Section(rows, min(total, COUNT_LIMIT), capped=total > COUNT_LIMIT)
 
 
 def _initiatives(user: Viewer, filters: browse.ListFilters) -> Section:
+    # The page is kept in the shared cache by browse itself (under the initiatives' answer).
     page = browse.initiative_page(user, filters, 1, per_page=SECTION_SIZE, count_limit=COUNT_LIMIT)
     return Section(
         list(page),
@@ -65,22 +71,84 @@ class NearYou:
     conversations: Section
 
 
+# The home page's sections are the same for everybody in one ward who sees the same things, so
+# each is kept in the shared cache (core.pagecache.shared) for the page generation, keyed by the
+# ward and by the visibility answer of its kind; nothing about the person asking is in them.
+
+# Coming events are drawn for the start of a quarter hour (in the key), with spares: what has
+# ended since is dropped when the section is read, so the list is right at any moment.
+EVENTS_EVERY = datetime.timedelta(minutes=15)
+EVENT_SPARES = SECTION_SIZE
+
+
+def _ward(ward_id: int | None) -> Ward | None:
+    """The ward (with its council) for its heading and links: its boundary is not needed."""
+    if ward_id is None:
+        return None
+
+    def draw() -> Ward | None:
+        wards = Ward.objects.current().select_related("council").defer("geometry")
+        return wards.filter(pk=ward_id).first()
+
+    return pagecache.shared("home.ward", (ward_id,), draw)
+
+
+def _coming_events(user: Viewer, ward: Ward | None) -> Section:
+    now = timezone.now()
+    since = datetime.datetime.fromtimestamp(
+        now.timestamp() // EVENTS_EVERY.total_seconds() * EVENTS_EVERY.total_seconds(),
+        tz=datetime.UTC,
+    )
+    wanted = SECTION_SIZE + EVENT_SPARES
+
+    def draw() -> tuple[Event, ...]:
+        return tuple(event_selectors.event_list(user, ward=ward, now=since)[:wanted])
+
+    def parts() -> tuple[pagecache.Part, ...]:
+        ward_id = ward.pk if ward is not None else None
+        return (ward_id, since.isoformat(), event_visibility.sharing_key(user))
+
+    kept = pagecache.shared("home.events", parts, draw)
+    rows = [event for event in kept if event.ends_at >= now]
+    if len(rows) < SECTION_SIZE and len(kept) == wanted:
+        # More than the spares have ended since the quarter began: ask again, as it is now.
+        rows = list(event_selectors.event_list(user, ward=ward, now=now)[:SECTION_SIZE])
+    return Section(rows[:SECTION_SIZE], len(rows[:SECTION_SIZE]))
+
+
+def _open_conversations(user: Viewer, ward: Ward | None) -> Section:
+    def draw() -> tuple[Conversation, ...]:
+        listed = conversation_selectors.conversation_list(
+            user, conversation_selectors.ListFilters(ward=ward, status="open")
+        )
+        # Without the starter's account row (the list shows its host, not who started it): a
+        # shared value holds nothing about a person.
+        listed = listed.select_related(None).select_related(
+            "initiative", "ward", "ward__council", "group"
+        )
+        return tuple(listed[:SECTION_SIZE])
+
+    def parts() -> tuple[pagecache.Part, ...]:
+        ward_id = ward.pk if ward is not None else None
+        return (ward_id, conversation_visibility.restricted_visible_ids(user))
+
+    rows = list(pagecache.shared("home.conversations", parts, draw))
+    return Section(rows, len(rows))
+
+
 def near_you(user: Viewer) -> NearYou:
     """What is happening in the signed-in person's ward, or across the site's area otherwise.
 
-    A person's ward comes from their private postcode; it is never shown to anyone else.
+    A person's ward comes from their private postcode; it is never shown to anyone else. It
+    is in the key of each section kept for the ward, so only people of the same ward share
+    them (and a ward's sections say nothing about who lives there).
     """
-    ward: Ward | None = None
-    if isinstance(user, User) and user.ward_id is not None:
-        ward = Ward.objects.current().select_related("council").filter(pk=user.ward_id).first()
-    conversations = conversation_selectors.conversation_list(
-        user, conversation_selectors.ListFilters(ward=ward, status="open")
-    )
+    ward = _ward(user.ward_id if isinstance(user, User) else None)
     return NearYou(
         ward=ward,
         initiatives=_initiatives(user, browse.ListFilters(ward=ward)),
-        events=_section(event_selectors.event_list(user, ward=ward), count=False),
-        conversations=_section(conversations, count=False),
+        events=_coming_events(user, ward),
+        conversations=_open_conversations(user, ward),
     )
 
 

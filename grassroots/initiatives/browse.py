@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Qu
 from django.db.models.functions import Coalesce
 
 from grassroots.accounts.types import Viewer
+from grassroots.core import pagecache
 from grassroots.initiatives import search
 from grassroots.initiatives.models import (
     Backing,
@@ -24,7 +25,7 @@ from grassroots.initiatives.models import (
     Need,
     NeedStatus,
 )
-from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.initiatives.visibility import restricted_visible_ids, visible_initiatives
 from grassroots.places.models import Ward
 
 
@@ -270,6 +271,33 @@ def _page_number(value: Any) -> int:
         return 1
 
 
+def _filters_key(filters: ListFilters) -> tuple[pagecache.Part, ...]:
+    """Everything in `filters` that chooses initiatives, as a shared value's key (each choice
+    list as a set: the order they were ticked in chooses nothing)."""
+    return (
+        filters.text,
+        filters.ward.pk if filters.ward is not None else None,
+        tuple(sorted(filters.themes)),
+        tuple(sorted(filters.stages)),
+        tuple(sorted(filters.need_kinds)),
+    )
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One page of the list as everybody who sees the same initiatives gets it: small enough
+    to keep in the shared cache (`rows` only for pages without ward boundaries)."""
+
+    ids: tuple[int, ...]
+    number: int
+    count: int
+    limit: int
+    more_after_current: bool
+    ranked: bool
+    too_many_to_rank: bool
+    rows: tuple[Initiative, ...] | None
+
+
 def initiative_page(
     user: Viewer,
     filters: ListFilters | None = None,
@@ -279,22 +307,73 @@ def initiative_page(
     count_limit: int | None = None,
     geometry: bool = False,
 ) -> ListPage:
-    """Page `number` of the initiatives `user` may see, filtered: 4 queries whatever the size.
+    """Page `number` of the initiatives `user` may see, filtered: 4 queries whatever the size
+    (see `_find`), or none while the page is kept in the shared cache.
+
+    Two people who see the same initiatives (`restricted_visible_ids()`: everybody signed out
+    and most residents) get the same page, so it is kept under that answer and the filters for
+    the page generation (`core.pagecache.shared`): the first to ask draws it, and any change to
+    an initiative, a backing, a need or a ward draws it again. Nothing in it is about the
+    person asking. The map's rows, with their wards' boundaries, are too big to keep: for it
+    only the ids and counts are kept and the rows fetched each time (2 queries).
+    """
+    filters = filters or ListFilters()
+    count_limit = COUNT_LIMIT if count_limit is None else count_limit
+    page_number = _page_number(number)
+    found = pagecache.shared(
+        "initiatives.page",
+        lambda: (
+            _filters_key(filters),
+            page_number,
+            per_page,
+            count_limit,
+            geometry,
+            restricted_visible_ids(user),
+        ),
+        lambda: _find(user, filters, page_number, per_page, count_limit, keep_rows=not geometry),
+    )
+    paginator = ListPaginator(found.count, per_page, limit=found.limit)
+    paginator.current = found.number
+    paginator.more_after_current = found.more_after_current
+    rows = list(found.rows) if found.rows is not None else _rows(user, found.ids, geometry)
+    page = ListPage(rows, found.number, paginator, ranked=found.ranked)
+    page.too_many_to_rank = found.too_many_to_rank
+    return page
+
+
+def _rows(user: Viewer, ids: Sequence[int], geometry: bool) -> list[Initiative]:
+    """The rows of `ids`, in that order, with their backers, open needs and wards (2 queries).
+    Visibility again on the page's own rows: cheap, and the rule holds even if this changes."""
+    by_id = {
+        row.pk: row
+        for row in with_list_shape(
+            visible_initiatives(user, Initiative.objects.filter(pk__in=ids)), geometry=geometry
+        )
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _find(
+    user: Viewer,
+    filters: ListFilters,
+    number: int,
+    per_page: int,
+    count_limit: int,
+    *,
+    keep_rows: bool,
+) -> _Found:
+    """Page `number` (already a number) of the initiatives `user` may see, filtered:
 
     1. the count, up to count_limit + 1 (which also tells whether a search can be ranked);
     2. the ids of the page and one more (is there a next page?), with the page's offset, so
        even a deep page walks an index of ids rather than whole rows with their counts;
-    3. those rows with their backers and open needs; 4. their wards (with their boundaries
-    when `geometry`, for the map).
+    3. with `keep_rows`, those rows with their backers and open needs; 4. their wards.
     A bad page number gives page 1 and one past the end the last page, as Paginator.get_page.
     """
-    filters = filters or ListFilters()
-    count_limit = COUNT_LIMIT if count_limit is None else count_limit
     matches = _filter(visible_initiatives(user), filters)
     count = search.count_up_to(matches, count_limit)
     ranked = search.can_rank(filters.text, count)
     paginator = ListPaginator(count, per_page, limit=count_limit)
-    number = _page_number(number)
     if not paginator.capped:
         number = min(number, paginator.num_pages)
 
@@ -318,17 +397,14 @@ def initiative_page(
         paginator = ListPaginator(total, per_page, limit=max(count_limit, total))
         number = paginator.num_pages
         ids = ids_from(number)
-    paginator.current = number
-    paginator.more_after_current = len(ids) > per_page
-    ids = ids[:per_page]
-    # Visibility again on the page's own rows: cheap, and the rule holds even if this changes.
-    by_id = {
-        row.pk: row
-        for row in with_list_shape(
-            visible_initiatives(user, Initiative.objects.filter(pk__in=ids)), geometry=geometry
-        )
-    }
-    rows = [by_id[pk] for pk in ids if pk in by_id]
-    page = ListPage(rows, number, paginator, ranked=ranked)
-    page.too_many_to_rank = search.can_rank(filters.text, 0) and not ranked
-    return page
+    page_ids = tuple(ids[:per_page])
+    return _Found(
+        ids=page_ids,
+        number=number,
+        count=paginator.count,
+        limit=paginator.limit,
+        more_after_current=len(ids) > per_page,
+        ranked=ranked,
+        too_many_to_rank=search.can_rank(filters.text, 0) and not ranked,
+        rows=tuple(_rows(user, page_ids, geometry=False)) if keep_rows else None,
+    )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from grassroots.core import pagecache
 from grassroots.initiatives import browse
 from grassroots.initiatives.models import Initiative, NeedKind, Stage, Theme
 from grassroots.initiatives.visibility import is_public
@@ -113,16 +114,25 @@ class InitiativeFilterForm(forms.Form):
         field = self.fields["ward"]
         assert isinstance(field, WardChoiceField)
         chosen = self.cleaned_data.get("ward") if hasattr(self, "cleaned_data") else None
-        wards = (
-            field.queryset.filter(council_id=chosen.council_id)  # type: ignore[union-attr]
-            if chosen is not None
-            # Unordered, the query stops at the limit's worth of wards; ordered, it had to find
-            # every ward with an initiative first (0.27 s of every list page at national scale).
-            else field.queryset.order_by()[: WARD_CHOICES_LIMIT + 1]  # type: ignore[union-attr]
-        )
-        # Plain tuples: building 151 wards and councils only to find there are too many was
-        # a good part of the page's time.
-        rows = sorted(wards.values_list("pk", "name", "council__name"), key=lambda w: (w[2], w[1]))
+        council_id = chosen.council_id if chosen is not None else None
+
+        def draw() -> list[tuple[int, str, str]]:
+            wards = (
+                field.queryset.filter(council_id=council_id)  # type: ignore[union-attr]
+                if council_id is not None
+                # Unordered, the query stops at the limit's worth of wards; ordered, it had to
+                # find every ward with an initiative first (0.27 s of every list page at
+                # national scale).
+                else field.queryset.order_by()[: WARD_CHOICES_LIMIT + 1]  # type: ignore[union-attr]
+            )
+            # Plain tuples: building 151 wards and councils only to find there are too many
+            # was a good part of the page's time.
+            found = wards.values_list("pk", "name", "council__name")
+            return sorted(found, key=lambda w: (w[2], w[1]))
+
+        # The choices count public initiatives only, so they are the same for everybody: kept
+        # for the page generation (core.pagecache.shared), for each council chosen.
+        rows = pagecache.shared("initiatives.ward_choices", (council_id, WARD_CHOICES_LIMIT), draw)
         self.too_many_wards = chosen is None and len(rows) > WARD_CHOICES_LIMIT
         if self.too_many_wards:
             rows = []

@@ -125,3 +125,31 @@ def test_restricted_conversations_seen_are_those_of_the_rule() -> None:
             )
         rule = conversations.visible_conversations(viewer).values_list("pk", flat=True)
         assert by_ids == set(rule)
+
+
+def test_a_key_given_as_a_function_is_asked_only_with_the_cache_on(
+    settings: pytest.FixtureRequest,
+) -> None:
+    asked: list[str] = []
+
+    def parts() -> tuple[str]:
+        asked.append("asked")
+        return ("all",)
+
+    drawn: list[str] = []
+
+    def draw() -> str:
+        drawn.append("drawn")
+        return "value"
+
+    with scope():
+        assert pagecache.shared("test.lazy", parts, draw) == "value"
+    with scope():
+        assert pagecache.shared("test.lazy", parts, draw) == "value"
+    assert (len(asked), len(drawn)) == (2, 1)
+
+    settings.PAGE_CACHE_SECONDS = 0  # type: ignore[attr-defined]
+    asked.clear()
+    with scope():
+        assert pagecache.shared("test.lazy", parts, draw) == "value"
+    assert (len(asked), len(drawn)) == (0, 2)
