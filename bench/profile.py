@@ -4,12 +4,13 @@
     python -m bench.profile --only "ward page" --explain 3
 
 For each page, in this process (Django's test client, production settings, the page cache
-off so the page is drawn), after one warm-up request: the request's wall time, the time in
-SQL (summed from Django's query log) and so the time in Python, the number of queries, and
-pyinstrument's view of the Python time (the frames with the most time of their own, by
-module). `--explain N` also runs `EXPLAIN (ANALYZE, BUFFERS)` on the N slowest queries and
-prints each plan's first lines. The reference view's figures are printed first, so the rest
-read as multiples of it.
+off so the page is drawn; with `--shared` on, in this process's memory, so that signed-in
+pages are drawn with the shared values the warm-up kept), after one warm-up request: the
+request's wall time, the time in SQL (summed from Django's query log) and so the time in
+Python, the number of queries, and pyinstrument's view of the Python time (the frames with
+the most time of their own, by module). `--explain N` also runs `EXPLAIN (ANALYZE, BUFFERS)`
+on the N slowest queries and prints each plan's first lines. The reference view's figures
+are printed first, so the rest read as multiples of it.
 """
 
 from __future__ import annotations
@@ -94,10 +95,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN the N slowest queries")
     parser.add_argument("--top", type=int, default=8, help="modules shown a page (8)")
     parser.add_argument("--tree", action="store_true", help="print the call tree of our code")
+    parser.add_argument(
+        "--shared",
+        action="store_true",
+        help="page cache on (this process's memory): after the warm-up, signed-out pages come "
+        "whole from it and signed-in pages are drawn with the shared values kept, as under load",
+    )
     args = parser.parse_args(argv)
     url = os.environ.get("BENCH_NATIONAL_URL", DEFAULT_URL)
     os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ["PAGE_CACHE_SECONDS"] = "0"
+    os.environ["PAGE_CACHE_SECONDS"] = "300" if args.shared else "0"
+    os.environ.pop("REDIS_URL", None)  # the local-memory cache: nothing shared with anyone else
     if collect_static(environment(url)):
         os.environ["BENCH_STATIC_STORAGE"] = PLAIN_STATIC_STORAGE
     setup_django(url)
