@@ -129,6 +129,16 @@ def moderator_ids(user_ids: Iterable[int]) -> set[int]:
     return set(User.objects.filter(pk__in=ids).filter(moderator_q()).values_list("pk", flat=True))
 
 
+# What no shared value (`core.pagecache.shared`) keeps of a person: a row kept there is shown
+# on other people's pages, which show nobody's sign-in details or postcode.
+PRIVATE_USER_FIELDS = ("password", "email", "postcode")
+
+
+def private_user_fields(*relations: str) -> list[str]:
+    """For `QuerySet.defer()`: the private fields of the users at each of `relations`."""
+    return [f"{relation}__{name}" for relation in relations for name in PRIVATE_USER_FIELDS]
+
+
 def user_roles(user: Viewer) -> Roles:
     """The roles `user` holds today (remembered for the rest of the request)."""
     if not isinstance(user, User) or not user.is_active:  # nobody signed in, or deleted

@@ -37,7 +37,13 @@ from grassroots.conversations.models import (
     Reaction,
 )
 from grassroots.conversations.rules import edit_window
-from grassroots.conversations.visibility import remember_visible, visible_conversations
+from grassroots.conversations.visibility import (
+    remember_visible,
+    restricted_q,
+    restricted_visible_ids,
+    visible_conversations,
+)
+from grassroots.core import pagecache
 from grassroots.groups.models import Group, GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.initiatives.models import Initiative, InitiativeWard
 from grassroots.places.models import Council, Ward
@@ -469,19 +475,34 @@ def conversations_for(
     group: Group | None = None,
     limit: int = HOST_LIST_LIMIT,
 ) -> tuple[list[Conversation], int]:
-    """The latest conversations a host holds that `user` may see, and how many there are."""
-    qs = _listed(user)
+    """The latest conversations a host holds that `user` may see, and how many there are.
+
+    Shared (`pagecache.shared`) with everyone who sees the same restricted conversations
+    (`visibility.restricted_visible_ids`): the public ones and those ids are exactly what
+    `user` may see, so the rows depend on the host, the limit and that answer alone. Nothing
+    personal is in them; what `user` may do with the host is asked by the caller."""
     if initiative is not None:
-        qs = qs.filter(initiative=initiative)
+        host: tuple[str, int] = ("initiative", initiative.pk)
+        of_host = Q(initiative=initiative)
     elif ward is not None:
-        qs = qs.filter(ward=ward)
+        host, of_host = ("ward", ward.pk), Q(ward=ward)
     elif group is not None:
-        qs = qs.filter(group=group)
+        host, of_host = ("group", group.pk), Q(group=group)
     else:
         return [], 0
-    rows = list(qs[:limit])
-    total = len(rows) if len(rows) < limit else qs.count()
-    return rows, total
+    seen = restricted_visible_ids(user)
+
+    def draw() -> tuple[list[Conversation], int]:
+        visible = ~restricted_q() | Q(pk__in=seen) if seen else ~restricted_q()
+        qs = Conversation.objects.filter(of_host, visible, hidden_at__isnull=True)
+        # What the rows show (no person's row: nothing of anyone's account is kept).
+        qs = qs.select_related("initiative", "ward", "ward__council", "group").order_by(
+            Coalesce("last_reply_at", "created_at").desc(), "-id"
+        )
+        rows = list(qs[:limit])
+        return rows, len(rows) if len(rows) < limit else qs.count()
+
+    return pagecache.shared("conversations.of_host", (*host, limit, seen), draw)
 
 
 def ward_conversation_ids(ward: Ward) -> QuerySet[Conversation, Any]:

@@ -14,7 +14,7 @@ from grassroots.home.forms import SearchForm
 from grassroots.places import maps
 from grassroots.places import selectors as places_selectors
 from grassroots.places.forms import FindAreaForm
-from grassroots.support.selectors import councillor_record, ward_support
+from grassroots.support.selectors import councillor_record
 
 # The kinds whose full list of matches lives on the search page itself (the initiatives and
 # groups lists have their own search box, so their "see all" links go there).
@@ -84,8 +84,6 @@ def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
             "terms": terms,
             "some_not_on_site": any(not t.councillor.uses_site for t in terms),  # type: ignore[attr-defined]
             "map": maps.ward_map([ward]),
-            # Initiatives by stage, open needs and waiting help requests (visible ones only).
-            "activity": ward_support(request.user, ward),
         },
     )
 

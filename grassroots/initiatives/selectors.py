@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from grassroots.accounts.models import User
+from grassroots.accounts.selectors import private_user_fields
 from grassroots.accounts.types import Viewer
+from grassroots.core import pagecache
 from grassroots.core.request_cache import remember
 from grassroots.initiatives.models import (
     Initiative,
@@ -21,7 +23,12 @@ from grassroots.initiatives.models import (
     Update,
 )
 from grassroots.initiatives.rules import membership_key
-from grassroots.initiatives.visibility import remember_visible, visible_initiatives
+from grassroots.initiatives.visibility import (
+    is_public,
+    remember_visible,
+    restricted_visible_ids,
+    visible_initiatives,
+)
 from grassroots.places.models import Ward
 
 
@@ -46,35 +53,18 @@ class People:
 
 
 def initiative_detail(user: Viewer, slug: str) -> Initiative | None:
-    """Everything the detail page shows, in a fixed number of queries."""
-    initiative = (
-        visible_initiatives(user, Initiative.objects.filter(slug=slug))
-        .select_related("outcome", "outcome__recorded_by")
-        .annotate(backers_count=Count("backings", distinct=True))
-        .prefetch_related(
-            Prefetch("wards", queryset=Ward.objects.select_related("council")),
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("user", "invited_by").order_by(
-                    "requested_at", "id"
-                ),
-            ),
-            Prefetch("needs", queryset=Need.objects.order_by("status", "created_at", "id")),
-            Prefetch(
-                "updates",
-                queryset=Update.objects.select_related("author").order_by("-created_at", "-id"),
-            ),
-            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id")),
-            Prefetch(
-                "stage_changes",
-                queryset=StageChange.objects.select_related("changed_by").order_by(
-                    "changed_at", "id"
-                ),
-            ),
-        )
-        .first()
-    )
+    """Everything the detail page shows, in a fixed number of queries (none while the page's
+    rows are shared), if `user` may see the initiative (None exactly as for a missing slug).
+
+    The rows are drawn for the slug alone, the same whoever asks (`_detail_rows`), and shared
+    (`pagecache.shared`) by everyone; whether `user` may see them is decided here, for each
+    request, by the visibility rule's own answers: public, or one of the restricted
+    initiatives `user` may see (`restricted_visible_ids`, which with the public ones is
+    exactly `visible_initiatives(user)`)."""
+    initiative = pagecache.shared("initiatives.detail", (slug,), lambda: _detail_rows(slug))
     if initiative is None:
+        return None
+    if not is_public(initiative) and initiative.pk not in restricted_visible_ids(user):
         return None
     remember_visible(user, initiative)
     # The rules look memberships up here instead of asking the database once per question.
@@ -84,6 +74,41 @@ def initiative_detail(user: Viewer, slug: str) -> Initiative | None:
     for user_id, membership in by_user.items():
         remember(membership_key(initiative.pk, user_id), membership)
     return initiative
+
+
+def _detail_rows(slug: str) -> Initiative | None:
+    """The initiative with `slug` and the rows its page shows, whoever may see it. People's
+    rows carry their public names, not their private fields (`private_user_fields`)."""
+    return (
+        Initiative.objects.filter(slug=slug)
+        .select_related("outcome", "outcome__recorded_by")
+        .defer(*private_user_fields("outcome__recorded_by"))
+        .annotate(backers_count=Count("backings", distinct=True))
+        .prefetch_related(
+            Prefetch("wards", queryset=Ward.objects.select_related("council")),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("user", "invited_by")
+                .defer(*private_user_fields("user", "invited_by"))
+                .order_by("requested_at", "id"),
+            ),
+            Prefetch("needs", queryset=Need.objects.order_by("status", "created_at", "id")),
+            Prefetch(
+                "updates",
+                queryset=Update.objects.select_related("author")
+                .defer(*private_user_fields("author"))
+                .order_by("-created_at", "-id"),
+            ),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id")),
+            Prefetch(
+                "stage_changes",
+                queryset=StageChange.objects.select_related("changed_by")
+                .defer(*private_user_fields("changed_by"))
+                .order_by("changed_at", "id"),
+            ),
+        )
+        .first()
+    )
 
 
 def people(initiative: Initiative) -> People:

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Viewer
+from grassroots.core import pagecache
 from grassroots.groups.models import Group
 from grassroots.opinions.computing import next_statement_id
 from grassroots.opinions.models import (
@@ -45,9 +46,20 @@ def map_list(viewer: Viewer) -> QuerySet[OpinionMap]:
 
 
 def maps_of(viewer: Viewer, host: Ward | Group) -> list[OpinionMap]:
-    qs = visible_maps(viewer).filter(hidden_at__isnull=True)
-    qs = qs.filter(ward=host) if isinstance(host, Ward) else qs.filter(group=host)
-    return list(with_counts(qs)[:20])
+    """The maps a ward's or a group's page lists: those not hidden, the same for everyone.
+
+    `visible_maps()` only ever restricts hidden maps (everybody sees every map that is not
+    hidden), so once hidden ones are left out the list depends on the host alone, and is
+    shared (`pagecache.shared`) by every viewer. `viewer` stays for the rule's sake: the list
+    is what `visible_maps(viewer)` gives for it, whoever it is."""
+    kind = "ward" if isinstance(host, Ward) else "group"
+
+    def draw() -> list[OpinionMap]:
+        qs = visible_maps(None).filter(hidden_at__isnull=True)
+        qs = qs.filter(ward=host) if isinstance(host, Ward) else qs.filter(group=host)
+        return list(with_counts(qs)[:20])
+
+    return pagecache.shared("opinions.maps_of", (kind, host.pk), draw)
 
 
 def map_detail(viewer: Viewer, pk: int) -> OpinionMap | None:

@@ -8,6 +8,7 @@ breakdowns by ward and by age pass through `suppress()`, so no group of fewer th
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from collections import defaultdict
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.types import Viewer
+from grassroots.core import pagecache
 from grassroots.core.models import AuditEntry
 from grassroots.groups.models import Group
 from grassroots.places.models import Ward
@@ -32,7 +34,7 @@ from grassroots.priorities.models import (
     Status,
     Support,
 )
-from grassroots.priorities.visibility import visible_exercises
+from grassroots.priorities.visibility import restricted_visible_ids, visible_exercises
 
 MIN_GROUP = 10
 PER_PAGE = 20
@@ -71,8 +73,38 @@ def exercises_of_group(viewer: Viewer, group: Group, *, limit: int = 5) -> list[
 
 
 def exercises_of_ward(viewer: Viewer, ward: Ward, *, limit: int = 5) -> list[Exercise]:
-    qs = visible_exercises(viewer).filter(wards=ward).distinct()
-    return list(qs.select_related("group", "organiser_ward")[:limit])
+    """The ward's latest exercises `viewer` may see: the published ones and the drafts of
+    `restricted_visible_ids(viewer)`, shared (`pagecache.shared`) by everyone with the same
+    drafts (nearly everyone has none).
+
+    Which exercises are published changes with the clock as well as with writes: a draft of
+    the ward opening since a value was drawn makes it out of date, and it is drawn again under
+    a key holding that opening (once for everyone, not once a request)."""
+    seen = restricted_visible_ids(viewer)
+    parts: tuple[pagecache.Part, ...] = (ward.pk, limit, seen)
+
+    def draw() -> tuple[list[Exercise], datetime.datetime | None]:
+        # One query: the exercises shown, and the next draft this viewer does not see yet,
+        # to know when it opens (drafts come first in the list's order, the latest first).
+        now = timezone.now()
+        of_ward = Exercise.objects.filter(wards=ward)
+        next_draft = (
+            of_ward.filter(suggest_opens__gt=now).exclude(pk__in=seen).order_by("suggest_opens")
+        )
+        wanted = Q(suggest_opens__lte=now) | Q(pk__in=seen) | Q(pk__in=next_draft.values("pk")[:1])
+        found = list(
+            of_ward.filter(wanted).distinct().select_related("group", "organiser_ward")[: limit + 1]
+        )
+        shown = [e for e in found if e.suggest_opens <= now or e.pk in seen]
+        # Not among them: it sorts after `limit` shown ones, and opening will not change them.
+        opening = next((e.suggest_opens for e in found if e not in shown), None)
+        return shown[:limit], opening
+
+    rows, opening = pagecache.shared("priorities.of_ward", parts, draw)
+    while opening is not None and opening <= timezone.now():
+        parts = (*parts, opening.isoformat())
+        rows, opening = pagecache.shared("priorities.of_ward", parts, draw)
+    return rows
 
 
 def ballot_priorities(exercise: Exercise) -> list[Priority]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from grassroots.accounts.models import User
 from grassroots.accounts.rules import is_site_admin
 from grassroots.accounts.types import Viewer
+from grassroots.core import pagecache
 from grassroots.core import visibility as core
 from grassroots.groups.models import GroupMembership, GroupMembershipStatus, GroupRole
 from grassroots.priorities.models import Exercise
@@ -46,6 +47,26 @@ def visible_exercises(
             return qs
         return qs.filter(_published_q() | _organiser_q(viewer))
     return qs.filter(_published_q())
+
+
+def restricted_visible_ids(viewer: Viewer | None) -> tuple[int, ...]:
+    """The drafts `viewer` may see, in id order (none for signed-out visitors and for almost
+    every resident): with the published exercises, exactly `visible_exercises(viewer)`.
+
+    The key under which what is drawn for one person may be shared with another, as
+    `initiatives.visibility.restricted_visible_ids`, and kept for the generation the same way.
+    It stays right as time passes: a draft only ever becomes published, and an id of one
+    that has opened adds nothing to the published ones. It depends on public tables and on
+    whether the person is a site admin (their user row), which is in the key."""
+    if viewer is None or not isinstance(viewer, User) or not viewer.is_active:
+        return ()
+    parts = (viewer.pk, is_site_admin(viewer))
+
+    def draw() -> tuple[int, ...]:
+        drafts = visible_exercises(viewer, Exercise.objects.exclude(_published_q()))
+        return tuple(drafts.order_by("pk").values_list("pk", flat=True))
+
+    return pagecache.shared("priorities.restricted_visible", parts, draw)
 
 
 def can_view(viewer: Viewer | None, exercise: Exercise) -> bool:

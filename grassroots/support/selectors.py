@@ -17,8 +17,9 @@ from django.utils.translation import gettext, ngettext
 from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.accounts.selectors import user_roles
 from grassroots.accounts.types import Actor, Viewer
+from grassroots.core import pagecache
 from grassroots.initiatives.models import Initiative, InitiativeWard, Need, NeedStatus, Stage
-from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.initiatives.visibility import public_q, visible_initiatives
 from grassroots.places.models import Councillor, CouncillorTerm, Ward
 from grassroots.places.selectors import councillor_id_for, uses_site
 from grassroots.support.models import (
@@ -90,6 +91,10 @@ class InitiativeSupport:
 
 def initiative_support(initiative: Initiative) -> InitiativeSupport:
     """Support, help requests and case summaries for one (already visible) initiative."""
+    return _on_page_of(_initiative_support_rows(initiative), initiative)
+
+
+def _initiative_support_rows(initiative: Initiative) -> InitiativeSupport:
     supports = list(
         Support.objects.filter(initiative=initiative)
         .exclude(status=SupportStatus.WITHDRAWN)
@@ -105,7 +110,6 @@ def initiative_support(initiative: Initiative) -> InitiativeSupport:
     today = timezone.localdate()
     cases = []
     for support in supports:
-        support.initiative = initiative  # the same row: no query per support
         with contextlib.suppress(AdvocacyCase.DoesNotExist):
             cases.append(support.case)
     return InitiativeSupport(
@@ -114,6 +118,28 @@ def initiative_support(initiative: Initiative) -> InitiativeSupport:
         taken=[r for r in requests if r.status == HelpRequestStatus.TAKEN],
         cases=cases,
     )
+
+
+def _on_page_of(data: InitiativeSupport, initiative: Initiative) -> InitiativeSupport:
+    """Point every row at the page's own initiative row: no query per row."""
+    for support in data.supports:
+        support.initiative = initiative
+    for request in [w.request for w in data.waiting] + data.taken:
+        request.initiative = initiative
+    return data
+
+
+def shared_initiative_support(initiative: Initiative) -> InitiativeSupport:
+    """`initiative_support()`, shared (`pagecache.shared`) by everyone who may see the
+    initiative: its rows depend on the initiative and today's date alone (how long a request
+    has waited), never on who is looking. What a viewer may do with each row is asked of the
+    rules by the caller, for each request."""
+
+    parts = (initiative.pk, timezone.localdate().isoformat())
+    data = pagecache.shared(
+        "support.initiative", parts, lambda: _initiative_support_rows(initiative)
+    )
+    return _on_page_of(data, initiative)
 
 
 @dataclass
@@ -319,9 +345,15 @@ class WardSupport:
 WARD_LIST_LIMIT = 200
 
 
-def ward_support(viewer: Viewer, ward: Ward) -> WardSupport:
-    """Visible initiatives in the ward by stage, their open needs and waiting help requests."""
-    in_ward = visible_initiatives(viewer, Initiative.objects.filter(wards=ward))
+def ward_support(ward: Ward, seen: tuple[int, ...]) -> WardSupport:
+    """Initiatives in the ward by stage, their open needs and waiting help requests, as seen by
+    whoever sees the restricted initiatives `seen` besides the public ones
+    (`initiatives.visibility.restricted_visible_ids(viewer)`, which with the public ones is
+    exactly what they may see): the same for everyone with that answer, so it may be shared
+    between them. It also depends on today's date (how long a
+    request has waited) and the language (the stages' names)."""
+    visible = public_q() | Q(pk__in=seen) if seen else public_q()
+    in_ward = Initiative.objects.filter(visible, wards=ward)
     initiatives = list(in_ward.order_by("title", "pk")[:WARD_LIST_LIMIT])
     by_stage = []
     for value, label in Stage.choices:

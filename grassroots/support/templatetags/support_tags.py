@@ -1,6 +1,8 @@
 """{% initiative_support initiative %}: the support section of an initiative's page.
+{% ward_activity ward %}: a ward page's initiatives by stage, open needs and help requests.
 
-Costs a fixed number of queries whatever the number of supports, requests and cases.
+Each costs a fixed number of queries whatever the number of supports, requests and cases, and
+none once the rows are shared (`pagecache.shared`) for the current generation.
 """
 
 from __future__ import annotations
@@ -9,12 +11,17 @@ import datetime
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from grassroots.accounts.types import Viewer, viewer_in
+from grassroots.core import pagecache
 from grassroots.initiatives.models import Initiative
-from grassroots.places.models import Councillor
+from grassroots.initiatives.visibility import restricted_visible_ids
+from grassroots.places.models import Councillor, Ward
 from grassroots.support import selectors
 from grassroots.support.forms import HelpRequestForm, InviteForm, OfferForm
 from grassroots.support.rules import councillor_id_of
@@ -23,7 +30,7 @@ register = template.Library()
 
 
 def build_context(user: Viewer, initiative: Initiative) -> dict[str, Any]:
-    data = selectors.initiative_support(initiative)
+    data = selectors.shared_initiative_support(initiative)
     councillor_id = councillor_id_of(user)
     is_lead = user.has_perm("support.decide_support", initiative)
     rows = []
@@ -77,6 +84,29 @@ def initiative_support(context: template.Context, initiative: Initiative) -> dic
     result["csrf_token"] = context.get("csrf_token")
     result["SITE_NAME"] = context.get("SITE_NAME")
     return result
+
+
+@register.simple_tag(takes_context=True)
+def ward_activity(context: template.Context, ward: Ward) -> SafeString:
+    """The ward's initiatives by stage, open needs and waiting help requests, as HTML.
+
+    The HTML holds nothing about the viewer (no form, no permission, no name of theirs): only
+    what they may see, which is decided by `restricted_visible_ids()` alone. So it is shared
+    (`pagecache.shared`) by everyone with the same answer (every signed-out visitor and most
+    residents), for the ward, the language and today's date (how long a request has waited)."""
+    seen = restricted_visible_ids(viewer_in(context))
+
+    def draw() -> SafeString:
+        activity = selectors.ward_support(ward, seen)
+        return SafeString(
+            render_to_string(
+                "support/includes/ward_activity.html", {"activity": activity, "ward": ward}
+            )
+        )
+
+    language = translation.get_language()
+    parts = (ward.pk, seen, language, timezone.localdate().isoformat())
+    return pagecache.shared("support.ward_activity", parts, draw)
 
 
 @register.filter
