@@ -12,8 +12,9 @@ from django.urls import NoReverseMatch
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Viewer
 from grassroots.actions.models import ActionItem, ActionStatus
+from grassroots.conversations import visibility as conversations
 from grassroots.conversations.models import Conversation
-from grassroots.conversations.visibility import visible_conversations
+from grassroots.core.request_cache import scoped
 from grassroots.events.models import Event, RsvpStatus
 from grassroots.events.rules import host_of
 from grassroots.events.visibility import visible_events
@@ -61,6 +62,7 @@ class YourAction:
     item: ActionItem | None  # set when it is moved on from the dashboard (an event's)
 
 
+@scoped
 def your_actions(user: Viewer) -> list[YourAction]:
     """The open actions `user` owns, from meetings and conversations they may still see,
     soonest due first (one query)."""
@@ -71,10 +73,7 @@ def your_actions(user: Viewer) -> list[YourAction]:
         .exclude(status=ActionStatus.DONE)
         .filter(
             Q(event__in=visible_events(user).values("pk"))
-            | Q(
-                conversation__hidden_at__isnull=True,
-                conversation__in=visible_conversations(user).values("pk"),
-            )
+            | (Q(conversation__hidden_at__isnull=True) & conversations.of_visible(user))
         )
         .select_related("event", "conversation")
     )

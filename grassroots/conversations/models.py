@@ -89,6 +89,11 @@ class Conversation(Hideable):
                 condition=Q(hidden_at__isnull=True),
                 name="conversation_activity_idx",
             ),
+            # The few safeguarded conversations: the visibility rule reads them alone to find
+            # the ones a signed-in viewer sees (`visibility.restricted_visible_ids`).
+            models.Index(
+                fields=["id"], condition=Q(is_safeguarded=True), name="conversation_safeguarded_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -19,7 +19,11 @@ moderators still see them), and they come back when it is restored. The initiati
 
 Everybody else gets what they would get for a conversation that does not exist: a 404, no row
 in any list, count, feed or digest, and no notification. The three forms of the rule (see
-`core.visibility`): `can_view()`, `visible_conversations()`, `viewers()` / `viewers_of()`.
+`core.visibility`): `can_view()`, `visible_conversations()` (and `of_visible()`, the same as
+a condition on a row that refers to a conversation), `viewers()` / `viewers_of()`. As for
+initiatives, the insider grants are asked once for each signed-in person, over the restricted
+conversations only (`restricted_visible_ids()`), and the list forms for a signed-in viewer are
+flat: `public_q()`, or one of those ids (the subquery instead, for a very long list).
 A conversation a moderator has hidden itself is left to the callers (lists drop it; its page is
 kept for its starter and the moderators).
 """
@@ -81,19 +85,19 @@ def _signed_in(viewer: Viewer | None) -> bool:
     return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
 
 
-@scoped
-def visible_conversations(
-    viewer: Viewer | None, queryset: QuerySet[Conversation] | None = None
-) -> QuerySet[Conversation]:
-    """The conversations `viewer` may know exist (anonymous visitors: ordinary ones only)."""
-    qs = queryset if queryset is not None else Conversation.objects.all()
+# Beyond this many restricted conversations seen, the flat forms put the subquery that finds
+# them into the SQL instead of their ids (as `initiatives.visibility.MAX_LISTED_IDS`).
+MAX_LISTED_IDS = initiatives.MAX_LISTED_IDS
+
+
+def _by_rule(viewer: Viewer, queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """The rule itself, for a signed-in `viewer`, with the group and initiative insider grants
+    as `Exists` conditions. Read only to draw `restricted_visible_ids()` and for viewers who see
+    too many of them."""
+    assert not isinstance(viewer, AnonymousUser)
     # The host initiative's rule as a condition on its joined row (see initiatives.of_visible):
     # IN over every visible initiative made PostgreSQL gather them all for each list.
     of_visible = initiatives.of_visible(viewer, "initiative")
-    ordinary = Q(is_safeguarded=False) & ~Q(initiative__visibility=Visibility.SAFEGUARDED)
-    if viewer is None or not _signed_in(viewer):
-        return qs.filter(ordinary & (Q(initiative__isnull=True) | of_visible))
-    assert not isinstance(viewer, AnonymousUser)
     if user_roles(viewer).may_be_inside:
         via_group = Q(group__isnull=False) & _group_insider(viewer, core.outer())
     else:
@@ -104,7 +108,57 @@ def visible_conversations(
     inside = Q(
         initiative__in=Initiative.objects.filter(initiatives.insider_condition(viewer)).values("pk")
     )
-    return qs.filter(elsewhere | (of_visible & (Q(is_safeguarded=False) | inside)))
+    return queryset.filter(elsewhere | (of_visible & (Q(is_safeguarded=False) | inside)))
+
+
+def _public(prefix: str = "") -> Q:
+    ordinary = Q(**{f"{prefix}is_safeguarded": False})
+    # A host initiative everybody sees: the initiatives rule for a signed-out visitor.
+    public_host = initiatives.of_visible(None, f"{prefix}initiative")
+    return ordinary & (Q(**{f"{prefix}initiative__isnull": True}) | public_host)
+
+
+def public_q() -> Q:
+    """What every visitor sees, signed in or not: ordinary conversations hosted by a ward, a
+    group or a public initiative (everything `restricted_q()` leaves out)."""
+    return _public()
+
+
+def _or_restricted_seen(public: Q, viewer: Viewer, field: str) -> Q:
+    """`public`, or `field` is one of the restricted conversations `viewer` sees: a short IN
+    list of their ids, or, for a very long list, the subquery that finds them."""
+    ids = restricted_visible_ids(viewer)
+    if not ids:
+        return public
+    if len(ids) > MAX_LISTED_IDS:
+        restricted = _by_rule(viewer, Conversation.objects.filter(restricted_q()))
+        return public | Q(**{f"{field}__in": restricted.values("pk")})
+    return public | Q(**{f"{field}__in": ids})
+
+
+@scoped
+def visible_conversations(
+    viewer: Viewer | None, queryset: QuerySet[Conversation] | None = None
+) -> QuerySet[Conversation]:
+    """The conversations `viewer` may know exist (anonymous visitors: `public_q()` only).
+
+    For a signed-in viewer a flat condition: public, or one of `restricted_visible_ids()`."""
+    qs = queryset if queryset is not None else Conversation.objects.all()
+    if viewer is None or not _signed_in(viewer):
+        return qs.filter(public_q())
+    return qs.filter(_or_restricted_seen(public_q(), viewer, "pk"))
+
+
+@scoped
+def of_visible(viewer: Viewer | None, field: str = "conversation") -> Q:
+    """Q on a model with a foreign key `field` to Conversation: that conversation is one
+    `viewer` may see (the same answer as `field__in=visible_conversations(viewer)`), as
+    conditions on the joined rows and a short IN list of ids. A NULL `field` matches neither
+    part."""
+    public = _public(f"{field}__")
+    if viewer is None or not _signed_in(viewer):
+        return public
+    return _or_restricted_seen(public, viewer, field)
 
 
 def restricted_q() -> Q:
@@ -120,9 +174,11 @@ def restricted_q() -> Q:
 
 def restricted_visible_ids(viewer: Viewer | None) -> tuple[int, ...]:
     """The restricted conversations (`restricted_q()`) that `viewer` may see, in id order; none
-    for signed-out visitors. With the rest, exactly `visible_conversations(viewer)`: the key
-    for sharing what is drawn for one person with another (as
-    `initiatives.visibility.restricted_visible_ids`, kept for the generation the same way)."""
+    for signed-out visitors. With the public ones, exactly what the rule shows `viewer`: the
+    list forms and `can_view()` read them rather than the rule's conditions (one query a
+    request, or none while the page cache keeps them), and they are the key for sharing what
+    is drawn for one person with another (as `initiatives.visibility.restricted_visible_ids`,
+    kept for the generation the same way)."""
     if viewer is None or not _signed_in(viewer):
         return ()
     assert not isinstance(viewer, AnonymousUser)
@@ -130,10 +186,24 @@ def restricted_visible_ids(viewer: Viewer | None) -> tuple[int, ...]:
     parts = (viewer.pk, roles.may_be_inside, roles.moderator, timezone.localdate().isoformat())
 
     def draw() -> tuple[int, ...]:
-        seen = visible_conversations(viewer, Conversation.objects.filter(restricted_q()))
+        seen = _by_rule(viewer, Conversation.objects.filter(restricted_q() & _may_be_seen(viewer)))
         return tuple(seen.order_by("pk").values_list("pk", flat=True))
 
     return pagecache.shared("conversations.restricted_visible", parts, draw)
+
+
+def _may_be_seen(viewer: Viewer) -> Q:
+    """Where the restricted conversations `viewer` sees are to be found, read from indexes
+    rather than the whole table: a safeguarded one (`conversation_safeguarded_idx`), or one
+    hosted by a restricted initiative the viewer sees (a conversation of an initiative they
+    may not see is never visible). The rule still decides among them."""
+    hosts = initiatives.restricted_visible_ids(viewer)
+    if not hosts:
+        return Q(is_safeguarded=True)
+    if len(hosts) > MAX_LISTED_IDS:
+        every_host = Initiative.objects.filter(initiatives.restricted_q()).values("pk")
+        return Q(is_safeguarded=True) | Q(initiative__in=every_host)
+    return Q(is_safeguarded=True) | Q(initiative__in=hosts)
 
 
 # --- One person, one conversation ------------------------------------------------------------
@@ -151,8 +221,7 @@ def can_view(viewer: Viewer | None, conversation: Conversation) -> bool:
         return False
     pk = conversation.pk
     return cached(
-        ("conversations.can_view", viewer.pk, pk),
-        lambda: visible_conversations(viewer, Conversation.objects.filter(pk=pk)).exists(),
+        ("conversations.can_view", viewer.pk, pk), lambda: pk in restricted_visible_ids(viewer)
     )
 
 

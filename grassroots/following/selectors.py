@@ -10,10 +10,13 @@ from django.db.models import Model, Q, QuerySet
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor, Viewer
+from grassroots.conversations import visibility as conversations
 from grassroots.conversations.visibility import visible_conversations
+from grassroots.core.request_cache import scoped
 from grassroots.directory.models_assets import Asset
 from grassroots.following.models import Follow
 from grassroots.groups.models import Group
+from grassroots.initiatives import visibility as initiatives
 from grassroots.initiatives.visibility import visible_initiatives
 from grassroots.places.models import Ward
 
@@ -85,21 +88,14 @@ def is_following(user: Viewer, target: Model) -> bool:
     return Follow.objects.filter(user=user, **{kind_of(target): target}).exists()
 
 
+@scoped
 def follows_of(user: Actor) -> list[Follow]:
     """What `user` follows, in one query, leaving out anything they can no longer see."""
+    listed = Q(conversation__hidden_at__isnull=True) & conversations.of_visible(user)
     return list(
         Follow.objects.filter(user=user)
-        .filter(
-            Q(initiative__isnull=True) | Q(initiative__in=visible_initiatives(user).values("pk"))
-        )
-        .filter(
-            Q(conversation__isnull=True)
-            | Q(
-                conversation__in=visible_conversations(user)
-                .filter(hidden_at__isnull=True)
-                .values("pk")
-            )
-        )
+        .filter(Q(initiative__isnull=True) | initiatives.of_visible(user))
+        .filter(Q(conversation__isnull=True) | listed)
         .select_related("initiative", "ward__council", "group", "conversation", "asset")
         .order_by("-created_at", "-id")
     )

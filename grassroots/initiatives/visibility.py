@@ -22,6 +22,13 @@ page (404), no row in any list, count, search, map, feed, sitemap, API answer, e
 notification. The three forms of the rule (see `core.visibility`) are `can_view()` for one
 person and one initiative, `visible_initiatives()` for lists, and `viewers()` /
 `viewers_of()` for the people a notification may reach. Never test `visibility` by hand.
+
+The insider grants are `Exists` conditions, costly to build and to run in every list. So the
+rule is asked of them once for each signed-in person, over the few restricted initiatives
+only (`restricted_visible_ids()`, kept for the page generation), and the list forms for a
+signed-in viewer are flat: public, or one of those ids (`visible_initiatives()`,
+`of_visible()`). Someone who sees very many restricted initiatives (a moderator) gets the
+subquery instead of the ids, so the SQL stays short.
 """
 
 from __future__ import annotations
@@ -112,20 +119,45 @@ def insider_condition(viewer: Viewer) -> Q:
     return _inside(viewer, core.outer())
 
 
-@scoped
-def visible_initiatives(
-    viewer: Viewer | None, queryset: QuerySet[Initiative] | None = None
-) -> QuerySet[Initiative]:
-    """The initiatives `viewer` may know exist (anonymous visitors: public ones only)."""
-    qs = queryset if queryset is not None else Initiative.objects.all()
-    if viewer is None or not _signed_in(viewer):
-        return qs.filter(public_q())
+# Beyond this many restricted initiatives seen (a moderator sees every hidden one), the flat
+# forms below put the subquery that finds them into the SQL instead of their ids.
+MAX_LISTED_IDS = 2000
+
+
+def _by_rule(viewer: Viewer, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """The rule itself, for a signed-in `viewer`: the insider grants as `Exists` conditions.
+    Read only to draw `restricted_visible_ids()` and for viewers who see too many of them."""
     assert not isinstance(viewer, AnonymousUser)
     public = Q(visibility=Visibility.PUBLIC)
     seen = public | (Q(visibility=Visibility.SAFEGUARDED) & insider_condition(viewer))
     if not is_moderator(viewer):
         seen &= Q(hidden_at__isnull=True) | _lead(viewer, core.outer())
-    return qs.filter(seen)
+    return queryset.filter(seen)
+
+
+def _or_restricted_seen(public: Q, viewer: Viewer, field: str) -> Q:
+    """`public`, or `field` is one of the restricted initiatives `viewer` sees: a short IN list
+    of their ids, or, for a very long list, the subquery that finds them."""
+    ids = restricted_visible_ids(viewer)
+    if not ids:
+        return public
+    if len(ids) > MAX_LISTED_IDS:
+        restricted = _by_rule(viewer, Initiative.objects.filter(restricted_q()))
+        return public | Q(**{f"{field}__in": restricted.values("pk")})
+    return public | Q(**{f"{field}__in": ids})
+
+
+@scoped
+def visible_initiatives(
+    viewer: Viewer | None, queryset: QuerySet[Initiative] | None = None
+) -> QuerySet[Initiative]:
+    """The initiatives `viewer` may know exist (anonymous visitors: public ones only).
+
+    For a signed-in viewer a flat condition: public, or one of `restricted_visible_ids()`."""
+    qs = queryset if queryset is not None else Initiative.objects.all()
+    if viewer is None or not _signed_in(viewer):
+        return qs.filter(public_q())
+    return qs.filter(_or_restricted_seen(public_q(), viewer, "pk"))
 
 
 def restricted_q() -> Q:
@@ -134,27 +166,29 @@ def restricted_q() -> Q:
     return ~public_q()
 
 
+@scoped
 def of_visible(viewer: Viewer | None, field: str = "initiative") -> Q:
     """Q on a model with a foreign key `field` to Initiative: that initiative is one `viewer`
     may see (the same answer as `field__in=visible_initiatives(viewer)`).
 
     Written for the planner: the public part is a condition on the joined initiative row (a
-    primary-key probe for each row the query reaches, no subquery), and only the few
-    restricted initiatives go through the insider conditions, as a short IN list. A NULL
-    `field` matches neither part."""
+    primary-key probe for each row the query reaches, no subquery), and the few restricted
+    initiatives the viewer sees are a short IN list of ids (`restricted_visible_ids()`). A
+    NULL `field` matches neither part."""
     public = Q(**{f"{field}__visibility": Visibility.PUBLIC, f"{field}__hidden_at__isnull": True})
     if viewer is None or not _signed_in(viewer):
         return public
-    restricted = visible_initiatives(viewer, Initiative.objects.filter(restricted_q()))
-    return public | Q(**{f"{field}__in": restricted.values("pk")})
+    return _or_restricted_seen(public, viewer, field)
 
 
 def restricted_visible_ids(viewer: Viewer | None) -> tuple[int, ...]:
     """The restricted initiatives (`restricted_q()`: safeguarded, or hidden by a moderator)
     that `viewer` may see, in id order; none for signed-out visitors.
 
-    With the public ones they are exactly `visible_initiatives(viewer)`, since every signed-in
-    person sees every public initiative. So two people with the same answer see the same
+    With the public ones they are exactly what the rule shows `viewer`, since every signed-in
+    person sees every public initiative: `visible_initiatives()`, `of_visible()` and
+    `can_view()` read them rather than the rule's own conditions (one query a request, or
+    none while the page cache keeps them). So two people with the same answer see the same
     initiatives everywhere, and the answer is what a list drawn for one person may be shared
     under (`core.pagecache.shared`). Kept for the generation: it depends on public tables, the
     person's roles (two-factor authentication lives in a private table, so the roles are in
@@ -166,7 +200,7 @@ def restricted_visible_ids(viewer: Viewer | None) -> tuple[int, ...]:
     parts = (viewer.pk, roles.may_be_inside, roles.moderator, timezone.localdate().isoformat())
 
     def draw() -> tuple[int, ...]:
-        seen = visible_initiatives(viewer, Initiative.objects.filter(restricted_q()))
+        seen = _by_rule(viewer, Initiative.objects.filter(restricted_q()))
         return tuple(seen.order_by("pk").values_list("pk", flat=True))
 
     return pagecache.shared("initiatives.restricted_visible", parts, draw)
@@ -188,8 +222,7 @@ def can_view(viewer: Viewer | None, initiative: Initiative) -> bool:
         return False
     pk = initiative.pk
     return cached(
-        ("initiatives.can_view", viewer.pk, pk),
-        lambda: visible_initiatives(viewer, Initiative.objects.filter(pk=pk)).exists(),
+        ("initiatives.can_view", viewer.pk, pk), lambda: pk in restricted_visible_ids(viewer)
     )
 
 

@@ -9,23 +9,24 @@ from django.db.models import Q, QuerySet
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor, Viewer
-from grassroots.conversations.visibility import visible_conversations
-from grassroots.initiatives.visibility import visible_initiatives
+from grassroots.conversations import visibility as conversations
+from grassroots.core.request_cache import scoped
+from grassroots.initiatives import visibility as initiatives
 from grassroots.notifications.models import Delivery, Kind, Notification, Preference
 
 
+@scoped
 def inbox(user: Actor) -> QuerySet[Notification]:
     """The user's notifications, newest first, leaving out any about an initiative the user can
-    no longer see (for example a safeguarded one they have left)."""
+    no longer see (for example a safeguarded one they have left).
+
+    The rules' flat forms (`of_visible()`): conditions on the joined initiative and
+    conversation, and the short lists of restricted ones the user sees, so the unread count in
+    the header is one plain query."""
     return (
         Notification.objects.filter(recipient=user)
-        .filter(
-            Q(initiative__isnull=True) | Q(initiative__in=visible_initiatives(user).values("pk"))
-        )
-        .filter(
-            Q(conversation__isnull=True)
-            | Q(conversation__in=visible_conversations(user).values("pk"))
-        )
+        .filter(Q(initiative__isnull=True) | initiatives.of_visible(user, "initiative"))
+        .filter(Q(conversation__isnull=True) | conversations.of_visible(user, "conversation"))
         .order_by("-created_at", "-id")
     )
 

@@ -16,7 +16,7 @@ from grassroots.testing.people import make_resident
 
 pytestmark = pytest.mark.django_db
 
-VOTING_PAGE_QUERIES = 10
+VOTING_PAGE_QUERIES = 12  # +2: the restricted initiative and conversation ids
 LIST_QUERIES = 3
 
 
