@@ -502,7 +502,9 @@ def conversations_for(
         rows = list(qs[:limit])
         return rows, len(rows) if len(rows) < limit else qs.count()
 
-    return pagecache.shared("conversations.of_host", (*host, limit, seen), draw)
+    return pagecache.shared(
+        "conversations.of_host", (*host, limit, seen), draw, keep=lambda _: not seen
+    )
 
 
 def ward_conversation_ids(ward: Ward) -> QuerySet[Conversation, Any]:

@@ -189,7 +189,9 @@ def restricted_visible_ids(viewer: Viewer | None) -> tuple[int, ...]:
         seen = _by_rule(viewer, Conversation.objects.filter(restricted_q() & _may_be_seen(viewer)))
         return tuple(seen.order_by("pk").values_list("pk", flat=True))
 
-    return pagecache.shared("conversations.restricted_visible", parts, draw)
+    return pagecache.shared(
+        "conversations.restricted_visible", parts, draw, keep=lambda ids: not ids
+    )
 
 
 def _may_be_seen(viewer: Viewer) -> Q:

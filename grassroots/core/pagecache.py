@@ -141,6 +141,8 @@ def shared(
     name: str,
     parts: tuple[Part, ...] | Callable[[], tuple[Part, ...]],
     compute: Callable[[], T],
+    *,
+    keep: Callable[[T], bool] | None = None,
 ) -> T:
     """The value of `compute()`, kept in the cache for the current generation and shared by
     every web process and every request that asks with the same `name` and `parts`.
@@ -148,22 +150,33 @@ def shared(
     For what is drawn from public tables only (`PRIVATE_TABLES` aside), the same for everyone
     whose `parts` are the same: `parts` must hold everything the value depends on besides
     those tables (the host's key, and for something that depends on who is looking, what
-    their view depends on, such as `initiatives.visibility.signature()`; never a person's id
-    for a value shared across people). It is then right by construction: a committed write
-    to any public table moves the generation on and the value is drawn again. With the page
-    cache off, or the cache not answering, it is computed each time (once a request).
+    their view depends on, such as `initiatives.visibility.restricted_visible_ids()`; never a
+    person's id for a value shared across people). It is then right by construction: a
+    committed write to any public table moves the generation on and the value is drawn again.
+    With the page cache off, or the cache not answering, it is computed each time (once a
+    request).
     Values are pickled, so keep them small: ids, counts and short lists of rows.
 
     `parts` may be a function giving them, for a key that costs a query to know (such as a
     visibility answer): it is called only while the page cache is on. With it off, the value
-    is then computed at each call (not once a request), and the key's query is never made."""
+    is then computed at each call (not once a request), and the key's query is never made.
+
+    Nothing restricted is kept: `keep(value)` says whether a drawn value may be stored, and
+    callers say no for anything drawn for someone who sees more than the public (a non-empty
+    visibility answer) or holding a safeguarded or hidden thing. Such a value is drawn for each
+    request (and remembered for the rest of it), never put in the cache."""
     if callable(parts) and seconds() <= 0:
         return compute()
     key = parts() if callable(parts) else parts
-    return cached(("pagecache.shared", name, key), lambda: _shared(name, key, compute))
+    return cached(("pagecache.shared", name, key), lambda: _shared(name, key, compute, keep))
 
 
-def _shared(name: str, parts: tuple[Part, ...], compute: Callable[[], T]) -> T:
+def _shared(
+    name: str,
+    parts: tuple[Part, ...],
+    compute: Callable[[], T],
+    keep: Callable[[T], bool] | None = None,
+) -> T:
     if seconds() <= 0:
         return compute()
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
@@ -184,6 +197,8 @@ def _shared(name: str, parts: tuple[Part, ...], compute: Callable[[], T]) -> T:
         return value
     with db_router.primary_reads():  # what is kept must be as new as its generation
         value = compute()
+    if keep is not None and not keep(value):
+        return value
     try:
         cache.set(key, (current, value), seconds())
     except Exception:

@@ -108,7 +108,9 @@ def _coming_events(user: Viewer, ward: Ward | None) -> Section:
         ward_id = ward.pk if ward is not None else None
         return (ward_id, since.isoformat(), event_visibility.sharing_key(user))
 
-    kept = pagecache.shared("home.events", parts, draw)
+    kept = pagecache.shared(
+        "home.events", parts, draw, keep=lambda _: not event_visibility.sharing_key(user)
+    )
     rows = [event for event in kept if event.ends_at >= now]
     if len(rows) < SECTION_SIZE and len(kept) == wanted:
         # More than the spares have ended since the quarter began: ask again, as it is now.
@@ -132,7 +134,14 @@ def _open_conversations(user: Viewer, ward: Ward | None) -> Section:
         ward_id = ward.pk if ward is not None else None
         return (ward_id, conversation_visibility.restricted_visible_ids(user))
 
-    rows = list(pagecache.shared("home.conversations", parts, draw))
+    rows = list(
+        pagecache.shared(
+            "home.conversations",
+            parts,
+            draw,
+            keep=lambda _: not conversation_visibility.restricted_visible_ids(user),
+        )
+    )
     return Section(rows, len(rows))
 
 

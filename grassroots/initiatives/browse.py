@@ -331,6 +331,7 @@ def initiative_page(
             restricted_visible_ids(user),
         ),
         lambda: _find(user, filters, page_number, per_page, count_limit, keep_rows=not geometry),
+        keep=lambda _: not restricted_visible_ids(user),
     )
     paginator = ListPaginator(found.count, per_page, limit=found.limit)
     paginator.current = found.number

@@ -61,7 +61,12 @@ def initiative_detail(user: Viewer, slug: str) -> Initiative | None:
     request, by the visibility rule's own answers: public, or one of the restricted
     initiatives `user` may see (`restricted_visible_ids`, which with the public ones is
     exactly `visible_initiatives(user)`)."""
-    initiative = pagecache.shared("initiatives.detail", (slug,), lambda: _detail_rows(slug))
+    initiative = pagecache.shared(
+        "initiatives.detail",
+        (slug,),
+        lambda: _detail_rows(slug),
+        keep=lambda found: found is None or is_public(found),
+    )
     if initiative is None:
         return None
     if not is_public(initiative) and initiative.pk not in restricted_visible_ids(user):

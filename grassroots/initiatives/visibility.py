@@ -203,7 +203,7 @@ def restricted_visible_ids(viewer: Viewer | None) -> tuple[int, ...]:
         seen = _by_rule(viewer, Initiative.objects.filter(restricted_q()))
         return tuple(seen.order_by("pk").values_list("pk", flat=True))
 
-    return pagecache.shared("initiatives.restricted_visible", parts, draw)
+    return pagecache.shared("initiatives.restricted_visible", parts, draw, keep=lambda ids: not ids)
 
 
 # --- One person, one initiative --------------------------------------------------------------

@@ -100,10 +100,10 @@ def exercises_of_ward(viewer: Viewer, ward: Ward, *, limit: int = 5) -> list[Exe
         opening = next((e.suggest_opens for e in found if e not in shown), None)
         return shown[:limit], opening
 
-    rows, opening = pagecache.shared("priorities.of_ward", parts, draw)
+    rows, opening = pagecache.shared("priorities.of_ward", parts, draw, keep=lambda _: not seen)
     while opening is not None and opening <= timezone.now():
         parts = (*parts, opening.isoformat())
-        rows, opening = pagecache.shared("priorities.of_ward", parts, draw)
+        rows, opening = pagecache.shared("priorities.of_ward", parts, draw, keep=lambda _: not seen)
     return rows
 
 

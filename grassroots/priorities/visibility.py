@@ -66,7 +66,7 @@ def restricted_visible_ids(viewer: Viewer | None) -> tuple[int, ...]:
         drafts = visible_exercises(viewer, Exercise.objects.exclude(_published_q()))
         return tuple(drafts.order_by("pk").values_list("pk", flat=True))
 
-    return pagecache.shared("priorities.restricted_visible", parts, draw)
+    return pagecache.shared("priorities.restricted_visible", parts, draw, keep=lambda ids: not ids)
 
 
 def can_view(viewer: Viewer | None, exercise: Exercise) -> bool:

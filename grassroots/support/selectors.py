@@ -19,7 +19,7 @@ from grassroots.accounts.selectors import user_roles
 from grassroots.accounts.types import Actor, Viewer
 from grassroots.core import pagecache
 from grassroots.initiatives.models import Initiative, InitiativeWard, Need, NeedStatus, Stage
-from grassroots.initiatives.visibility import public_q, visible_initiatives
+from grassroots.initiatives.visibility import is_public, public_q, visible_initiatives
 from grassroots.places.models import Councillor, CouncillorTerm, Ward
 from grassroots.places.selectors import councillor_id_for, uses_site
 from grassroots.support.models import (
@@ -137,7 +137,10 @@ def shared_initiative_support(initiative: Initiative) -> InitiativeSupport:
 
     parts = (initiative.pk, timezone.localdate().isoformat())
     data = pagecache.shared(
-        "support.initiative", parts, lambda: _initiative_support_rows(initiative)
+        "support.initiative",
+        parts,
+        lambda: _initiative_support_rows(initiative),
+        keep=lambda _: is_public(initiative),
     )
     return _on_page_of(data, initiative)
 

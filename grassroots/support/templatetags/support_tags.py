@@ -106,7 +106,7 @@ def ward_activity(context: template.Context, ward: Ward) -> SafeString:
 
     language = translation.get_language()
     parts = (ward.pk, seen, language, timezone.localdate().isoformat())
-    return pagecache.shared("support.ward_activity", parts, draw)
+    return pagecache.shared("support.ward_activity", parts, draw, keep=lambda _: not seen)
 
 
 @register.filter
