@@ -6,7 +6,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -67,6 +67,13 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def page_cache_on(settings: Any) -> None:
+    """Whole signed-out pages and shared values kept in the cache, as in production
+    (`core/pagecache.py`); tests otherwise run with it off, to read `response.context`."""
+    settings.PAGE_CACHE_SECONDS = 300
 
 
 @pytest.fixture

@@ -85,11 +85,6 @@ def _signed_in(viewer: Viewer | None) -> bool:
     return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
 
 
-# Beyond this many restricted conversations seen, the flat forms put the subquery that finds
-# them into the SQL instead of their ids (as `initiatives.visibility.MAX_LISTED_IDS`).
-MAX_LISTED_IDS = initiatives.MAX_LISTED_IDS
-
-
 def _by_rule(viewer: Viewer, queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
     """The rule itself, for a signed-in `viewer`, with the group and initiative insider grants
     as `Exists` conditions. Read only to draw `restricted_visible_ids()` and for viewers who see
@@ -127,13 +122,12 @@ def public_q() -> Q:
 def _or_restricted_seen(public: Q, viewer: Viewer, field: str) -> Q:
     """`public`, or `field` is one of the restricted conversations `viewer` sees: a short IN
     list of their ids, or, for a very long list, the subquery that finds them."""
-    ids = restricted_visible_ids(viewer)
-    if not ids:
-        return public
-    if len(ids) > MAX_LISTED_IDS:
-        restricted = _by_rule(viewer, Conversation.objects.filter(restricted_q()))
-        return public | Q(**{f"{field}__in": restricted.values("pk")})
-    return public | Q(**{f"{field}__in": ids})
+    return core.public_or_seen(
+        public,
+        field,
+        restricted_visible_ids(viewer),
+        lambda: _by_rule(viewer, Conversation.objects.filter(restricted_q())),
+    )
 
 
 @scoped
@@ -199,13 +193,12 @@ def _may_be_seen(viewer: Viewer) -> Q:
     rather than the whole table: a safeguarded one (`conversation_safeguarded_idx`), or one
     hosted by a restricted initiative the viewer sees (a conversation of an initiative they
     may not see is never visible). The rule still decides among them."""
-    hosts = initiatives.restricted_visible_ids(viewer)
-    if not hosts:
-        return Q(is_safeguarded=True)
-    if len(hosts) > MAX_LISTED_IDS:
-        every_host = Initiative.objects.filter(initiatives.restricted_q()).values("pk")
-        return Q(is_safeguarded=True) | Q(initiative__in=every_host)
-    return Q(is_safeguarded=True) | Q(initiative__in=hosts)
+    return core.public_or_seen(
+        Q(is_safeguarded=True),
+        "initiative",
+        initiatives.restricted_visible_ids(viewer),
+        lambda: Initiative.objects.filter(initiatives.restricted_q()),
+    )
 
 
 # --- One person, one conversation ------------------------------------------------------------

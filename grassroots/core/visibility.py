@@ -22,10 +22,10 @@ Answers are remembered for the rest of a request in `core.request_cache`, never 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Case, Model, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Model, OuterRef, Q, QuerySet, Value, When
 
 PersonT = TypeVar("PersonT")
 ThingT = TypeVar("ThingT")
@@ -54,6 +54,24 @@ def key(ref: Ref) -> OuterRef | int:
 def nothing() -> Q:
     """A condition no row meets."""
     return Q(pk__in=[])
+
+
+# Past this many restricted things seen (a moderator sees every hidden initiative), the flat
+# forms put the subquery that finds them into the SQL instead of a list of their ids.
+MAX_LISTED_IDS = 2000
+
+
+def public_or_seen(
+    public: Q, field: str, ids: tuple[int, ...], restricted: Callable[[], QuerySet[Any]]
+) -> Q:
+    """`public`, or `field` is one of `ids`: the restricted things a person sees (a kind's
+    `restricted_visible_ids()`), as a short IN list, or past `MAX_LISTED_IDS` as the subquery
+    `restricted()` that finds them."""
+    if not ids:
+        return public
+    if len(ids) > MAX_LISTED_IDS:
+        return public | Q(**{f"{field}__in": restricted().values("pk")})
+    return public | Q(**{f"{field}__in": ids})
 
 
 def any_grant(grants: Iterable[Grant[PersonT, ThingT]], person: PersonT, thing: ThingT) -> Q:

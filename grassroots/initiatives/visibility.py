@@ -119,11 +119,6 @@ def insider_condition(viewer: Viewer) -> Q:
     return _inside(viewer, core.outer())
 
 
-# Beyond this many restricted initiatives seen (a moderator sees every hidden one), the flat
-# forms below put the subquery that finds them into the SQL instead of their ids.
-MAX_LISTED_IDS = 2000
-
-
 def _by_rule(viewer: Viewer, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
     """The rule itself, for a signed-in `viewer`: the insider grants as `Exists` conditions.
     Read only to draw `restricted_visible_ids()` and for viewers who see too many of them."""
@@ -138,13 +133,12 @@ def _by_rule(viewer: Viewer, queryset: QuerySet[Initiative]) -> QuerySet[Initiat
 def _or_restricted_seen(public: Q, viewer: Viewer, field: str) -> Q:
     """`public`, or `field` is one of the restricted initiatives `viewer` sees: a short IN list
     of their ids, or, for a very long list, the subquery that finds them."""
-    ids = restricted_visible_ids(viewer)
-    if not ids:
-        return public
-    if len(ids) > MAX_LISTED_IDS:
-        restricted = _by_rule(viewer, Initiative.objects.filter(restricted_q()))
-        return public | Q(**{f"{field}__in": restricted.values("pk")})
-    return public | Q(**{f"{field}__in": ids})
+    return core.public_or_seen(
+        public,
+        field,
+        restricted_visible_ids(viewer),
+        lambda: _by_rule(viewer, Initiative.objects.filter(restricted_q())),
+    )
 
 
 @scoped

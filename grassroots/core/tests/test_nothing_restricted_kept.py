@@ -5,10 +5,8 @@ either, and what insiders see is drawn for each of their requests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test import Client
@@ -23,17 +21,9 @@ from grassroots.initiatives import visibility
 from grassroots.initiatives.models import Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_on")]
 
 SECRETS = ("Refuge garden", "Who holds the keys?")
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings: pytest.FixtureRequest) -> Iterator[None]:
-    settings.PAGE_CACHE_SECONDS = 300  # type: ignore[attr-defined]
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def kept_bytes() -> list[bytes]:

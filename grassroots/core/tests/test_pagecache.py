@@ -3,10 +3,7 @@ ever stored or reaches anyone else, through our cache or a proxy's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -19,17 +16,9 @@ from grassroots.initiatives.models import Initiative, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
 from grassroots.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_on")]
 
 LIST = "/initiatives/"
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings: pytest.FixtureRequest) -> Iterator[None]:
-    settings.PAGE_CACHE_SECONDS = 300  # type: ignore[attr-defined]
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def get(client: Client, path: str) -> tuple[str, str]:

@@ -3,10 +3,7 @@ visibility answers that say which people may share them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.core.cache import cache
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations import visibility as conversations
@@ -19,15 +16,7 @@ from grassroots.initiatives.models import Initiative, Membership, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
 from grassroots.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings: pytest.FixtureRequest) -> Iterator[None]:
-    settings.PAGE_CACHE_SECONDS = 300  # type: ignore[attr-defined]
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_on")]
 
 
 def count_titles() -> tuple[int, list[str]]:

@@ -5,11 +5,9 @@ outsider in the same ward (nor the other way round)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from freezegun import freeze_time
@@ -24,15 +22,7 @@ from grassroots.initiatives.tests.factories import InitiativeFactory, Membership
 from grassroots.places.models import Ward
 from grassroots.places.tests.factories import CouncilFactory, WardFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings: pytest.FixtureRequest) -> Iterator[None]:
-    settings.PAGE_CACHE_SECONDS = 300  # type: ignore[attr-defined]
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_on")]
 
 
 @pytest.fixture

@@ -6,10 +6,8 @@ values kept costs a few queries for the person looking."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -34,15 +32,7 @@ from grassroots.priorities.models import Exercise
 from grassroots.priorities.tests.factories import DAY, build_place, open_exercise, set_phase
 from grassroots.testing.people import make_councillor
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings: pytest.FixtureRequest) -> Iterator[None]:
-    settings.PAGE_CACHE_SECONDS = 300  # type: ignore[attr-defined]
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_on")]
 
 
 def page(user: User | None, ward: Ward) -> str:

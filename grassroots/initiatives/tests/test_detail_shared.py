@@ -5,10 +5,7 @@ what is personal (what the viewer may do, their own backing) stays theirs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -26,15 +23,7 @@ from grassroots.support import services
 from grassroots.support.models import SupportKind
 from grassroots.testing.people import make_councillor
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings: pytest.FixtureRequest) -> Iterator[None]:
-    settings.PAGE_CACHE_SECONDS = 300  # type: ignore[attr-defined]
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_on")]
 
 
 def visit(user: User | None, initiative: Initiative) -> tuple[int, str]:

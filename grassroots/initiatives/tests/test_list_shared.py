@@ -4,11 +4,9 @@ safeguarded initiative never reaches someone outside it, nor the other way round
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from grassroots.accounts.models import User
@@ -17,17 +15,9 @@ from grassroots.initiatives.models import Backing, Initiative, Visibility
 from grassroots.initiatives.tests.factories import InitiativeFactory, MembershipFactory
 from grassroots.places.tests.factories import WardFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_on")]
 
 LIST = "/initiatives/"
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings: pytest.FixtureRequest) -> Iterator[None]:
-    settings.PAGE_CACHE_SECONDS = 300  # type: ignore[attr-defined]
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def browser_for(user: User) -> Client:

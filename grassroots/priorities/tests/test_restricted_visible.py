@@ -3,10 +3,7 @@ rule lets each person see, so a ward's list may be shared between people with th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from grassroots.accounts.models import User
@@ -15,15 +12,7 @@ from grassroots.priorities import visibility
 from grassroots.priorities.models import Exercise, Phase
 from grassroots.priorities.tests.factories import Place, build_place, open_exercise, set_phase
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings: pytest.FixtureRequest) -> Iterator[None]:
-    settings.PAGE_CACHE_SECONDS = 300  # type: ignore[attr-defined]
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_on")]
 
 
 def by_rule(viewer: User | None) -> set[int]:
