@@ -195,6 +195,10 @@ def _shared(
     if entry is not None and entry[0] == current:
         value: T = entry[1]
         return value
+    if db_router.reads_may_use_replica() and db_router.primary_unavailable():
+        # The replica stands in, as for whole pages: its copy may be older than the
+        # generation, so the value is used for this request and not kept.
+        return compute()
     with db_router.primary_reads():  # what is kept must be as new as its generation
         value = compute()
     if keep is not None and not keep(value):

@@ -64,8 +64,11 @@ PER_ROUTE = 3
 ADMIN_PER_ROUTE = 1
 # Most database queries a page may make; a page over it has an N+1 or a missing join. The
 # demo's pages make 7 to 15 (a little headroom above each), the initiative page 22.
-QUERY_BUDGET = 18
-ROUTE_BUDGETS: dict[str, int] = {"initiatives:initiatives/<slug:slug>/": 25}
+# With the page cache off, as in tests, a signed-in page asks for the visibility answers of
+# initiatives, conversations and priority drafts (up to 3 queries; kept in the cache in
+# production, docs/decisions/0018-shared-values-for-signed-in-pages.md).
+QUERY_BUDGET = 21
+ROUTE_BUDGETS: dict[str, int] = {"initiatives:initiatives/<slug:slug>/": 28}
 ADMIN_QUERY_BUDGET = 60  # the admin's change forms load each inline's choices
 
 

@@ -486,4 +486,5 @@ def test_taking_a_help_request_costs_a_fixed_number_of_queries(
     assert response.status_code == 302
     assert HelpRequest.objects.get(pk=request.pk).status == HelpRequestStatus.TAKEN
     # A safeguarded initiative costs two more: the councillors' grant needs the waiting request.
-    assert len(queries) <= {"public": 17, "safeguarded": 19}[which]
+    # One of each is the initiatives' visibility answer (kept in the cache in production).
+    assert len(queries) <= {"public": 18, "safeguarded": 19}[which]
