@@ -39,7 +39,6 @@ from grassroots.conversations.models import (
 from grassroots.conversations.rules import edit_window
 from grassroots.conversations.visibility import (
     remember_visible,
-    restricted_q,
     restricted_visible_ids,
     visible_conversations,
 )
@@ -493,8 +492,9 @@ def conversations_for(
     seen = restricted_visible_ids(user)
 
     def draw() -> tuple[list[Conversation], int]:
-        visible = ~restricted_q() | Q(pk__in=seen) if seen else ~restricted_q()
-        qs = Conversation.objects.filter(of_host, visible, hidden_at__isnull=True)
+        qs = visible_conversations(
+            user, Conversation.objects.filter(of_host, hidden_at__isnull=True)
+        )
         # What the rows show (no person's row: nothing of anyone's account is kept).
         qs = qs.select_related("initiative", "ward", "ward__council", "group").order_by(
             Coalesce("last_reply_at", "created_at").desc(), "-id"
