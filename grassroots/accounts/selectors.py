@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import OfficerPost, User
 from grassroots.accounts.types import Actor, Viewer
+from grassroots.core import compiled
 from grassroots.core.request_cache import cached
 from grassroots.core.text import skeleton
 from grassroots.places.models import Councillor, CouncillorTerm
@@ -146,8 +148,8 @@ def user_roles(user: Viewer) -> Roles:
     return cached(("accounts.roles", user.pk), lambda: _roles_of(user.pk))
 
 
-def _roles_of(user_id: int) -> Roles:
-    row = (
+def _roles_query(user_id: int) -> QuerySet[Any, Any]:
+    return (
         User.objects.filter(pk=user_id)
         .annotate(
             _cllr=_sits_as_councillor(),
@@ -165,10 +167,17 @@ def _roles_of(user_id: int) -> Roles:
             "is_moderator",
             "is_editor",
         )
-        .first()
+        .order_by()[:1]
     )
-    if row is None:
+
+
+def _roles_of(user_id: int) -> Roles:
+    # Asked on every signed-in request: compiled once a day (the posts held today), as
+    # building the four conditions cost more than answering them (core/compiled.py).
+    found = compiled.fetch("accounts.roles", timezone.localdate(), User, _roles_query, user_id)
+    if not found:
         return NO_ROLES
+    row = {name: bool(value) for name, value in found[0].items()}
     return Roles(
         councillor=row["_cllr"],
         officer=row["_officer"],

@@ -5,11 +5,14 @@ Who may be told about something is its kind's visibility rule (`<app>/visibility
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
 
 from grassroots.accounts.models import User
 from grassroots.accounts.types import Actor, Viewer
 from grassroots.conversations import visibility as conversations
+from grassroots.core import compiled
 from grassroots.core.request_cache import scoped
 from grassroots.initiatives import visibility as initiatives
 from grassroots.notifications.models import Delivery, Kind, Notification, Preference
@@ -31,10 +34,30 @@ def inbox(user: Actor) -> QuerySet[Notification]:
     )
 
 
+def _unread_of_public(user_id: int) -> QuerySet[Any, Any]:
+    """`user_id`'s unread notifications about nothing restricted, counted: `inbox()` for
+    someone who sees only what is public."""
+    return (
+        Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+        .filter(Q(initiative__isnull=True) | initiatives.of_visible(None, "initiative"))
+        .filter(Q(conversation__isnull=True) | conversations.of_visible(None, "conversation"))
+        .order_by()
+        .values("recipient_id")
+        .annotate(unread=Count("pk"))
+        .values("unread")
+    )
+
+
 def unread_count(user: Viewer) -> int:
+    """How many of `inbox(user)` are unread: the number in the header of every page."""
     if not isinstance(user, User):  # nobody signed in
         return 0
-    return inbox(user).filter(read_at__isnull=True).count()
+    if initiatives.restricted_visible_ids(user) or conversations.restricted_visible_ids(user):
+        return inbox(user).filter(read_at__isnull=True).count()
+    # Most people see nothing restricted, so their inbox is the public form of the rules:
+    # the same query for all of them, compiled once (core/compiled.py).
+    found = compiled.fetch("notifications.unread", (), Notification, _unread_of_public, user.pk)
+    return int(found[0]["unread"]) if found else 0
 
 
 def deliveries(user: Actor) -> dict[str, str]:
