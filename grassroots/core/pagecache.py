@@ -53,7 +53,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from grassroots.core import db_router
-from grassroots.core.request_cache import cached
+from grassroots.core.request_cache import cached, remember
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +194,7 @@ def _shared(
     entry = found.get(key)
     if entry is not None and entry[0] == current:
         value: T = entry[1]
+        remember(("pagecache.generation_of", name, parts), current)
         return value
     if db_router.reads_may_use_replica() and db_router.primary_unavailable():
         # The replica stands in, as for whole pages: its copy may be older than the
@@ -203,11 +204,21 @@ def _shared(
         value = compute()
     if keep is not None and not keep(value):
         return value
+    remember(("pagecache.generation_of", name, parts), current)
     try:
         cache.set(key, (current, value), seconds())
     except Exception:
         logger.warning("Page cache unavailable: storing a shared value failed", exc_info=True)
     return value
+
+
+def generation_of(name: str, parts: tuple[Part, ...]) -> int | None:
+    """The generation of the value that `shared(name, parts, ...)` gave in this request, if it
+    was kept (or could have been): something drawn from that value may be kept under a key
+    holding it, and is never mistaken for a drawing of a later generation's value. None when
+    the value was not kept, or not asked for in this request."""
+    found: int | None = cached(("pagecache.generation_of", name, parts), lambda: None)
+    return found
 
 
 def is_public_write(sql: str) -> bool:

@@ -237,6 +237,11 @@ class ListPage(Sequence[Initiative]):
         self.rank_limit = search.RANK_LIMIT
         # Newest first because a search matched too many to rank (PostgreSQL only).
         self.too_many_to_rank = False
+        # The key under which the page is kept for everybody who sees the same initiatives
+        # (`initiative_page()`) and the generation it was drawn at, so what is drawn from it
+        # (its rows' HTML) may be kept under them too; None when nothing drawn from it may be
+        # kept (the page cache is off, or the person asking sees restricted initiatives).
+        self.shared_as: tuple[pagecache.Part, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.object_list)
@@ -320,16 +325,23 @@ def initiative_page(
     filters = filters or ListFilters()
     count_limit = COUNT_LIMIT if count_limit is None else count_limit
     page_number = _page_number(number)
-    found = pagecache.shared(
-        "initiatives.page",
-        lambda: (
+    asked: list[tuple[pagecache.Part, ...]] = []
+
+    def parts() -> tuple[pagecache.Part, ...]:
+        key = (
             _filters_key(filters),
             page_number,
             per_page,
             count_limit,
             geometry,
             restricted_visible_ids(user),
-        ),
+        )
+        asked.append(key)
+        return key
+
+    found = pagecache.shared(
+        "initiatives.page",
+        parts,
         lambda: _find(user, filters, page_number, per_page, count_limit, keep_rows=not geometry),
         keep=lambda _: not restricted_visible_ids(user),
     )
@@ -339,6 +351,9 @@ def initiative_page(
     rows = list(found.rows) if found.rows is not None else _rows(user, found.ids, geometry)
     page = ListPage(rows, found.number, paginator, ranked=found.ranked)
     page.too_many_to_rank = found.too_many_to_rank
+    kept_at = pagecache.generation_of("initiatives.page", asked[0]) if asked else None
+    if kept_at is not None:
+        page.shared_as = (*asked[0], kept_at)
     return page
 
 

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations.tests.factories import ConversationFactory
-from grassroots.initiatives.models import Initiative, Visibility
+from grassroots.initiatives.models import Initiative, Stage, Visibility
+from grassroots.initiatives.services import lifecycle, progress
 from grassroots.initiatives.tests.factories import (
     BackingFactory,
     InitiativeFactory,
@@ -141,3 +142,39 @@ def test_a_signed_in_initiative_page_with_the_rows_kept_costs_few_queries() -> N
     for table in ("initiatives_initiative", "initiatives_membership", "support_support"):
         assert not any(q.startswith(f'SELECT "{table}"."id"') for q in resident)
     assert not any(q.startswith('SELECT "conversations_conversation"."id"') for q in resident)
+
+
+def story_drawn(user: User | None, initiative: Initiative, **extra: str) -> bool:
+    """Whether the updates and timeline were drawn for this request (else their kept HTML)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(initiative.get_absolute_url(), **extra)
+    assert response.status_code == 200
+    return "initiatives/includes/story.html" in [t.name for t in response.templates]
+
+
+def test_the_updates_are_drawn_once_and_a_new_update_or_stage_shows_at_once() -> None:
+    initiative = InitiativeFactory(title="Canal clean-up")
+    lead = MembershipFactory(initiative=initiative, role="lead").user
+    reader, other = UserFactory(), UserFactory()
+    assert story_drawn(reader, initiative)
+    assert not story_drawn(reader, initiative)
+    assert not story_drawn(other, initiative)
+    assert story_drawn(other, initiative, HTTP_ACCEPT_LANGUAGE="cy")
+    progress.update_create(initiative=initiative, author=lead, text="Forty bags collected.")
+    assert "Forty bags collected." in page(other, initiative)
+    lifecycle.initiative_change_stage(
+        initiative=initiative, actor=lead, to_stage=Stage.GATHERING_SUPPORT, note="Off we go."
+    )
+    assert "Off we go." in page(reader, initiative)
+    assert not story_drawn(other, initiative)
+
+
+def test_a_safeguarded_initiatives_updates_are_drawn_for_each_request() -> None:
+    initiative = InitiativeFactory(title="Refuge circle", visibility=Visibility.SAFEGUARDED)
+    lead = MembershipFactory(initiative=initiative, role="lead").user
+    progress.update_create(initiative=initiative, author=lead, text="We met on Tuesday.")
+    assert "We met on Tuesday." in page(lead, initiative)
+    assert story_drawn(lead, initiative)
+    assert story_drawn(lead, initiative)

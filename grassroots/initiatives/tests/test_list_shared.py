@@ -124,3 +124,43 @@ def test_with_the_page_kept_another_reader_s_list_costs_few_queries(
         with django_assert_max_num_queries(7):
             page = listed(second, query)
         assert page.count('class="gr-initiative-row"') == 20
+
+
+def rows_drawn(browser: Client, query: dict[str, Any] | None = None, **extra: Any) -> bool:
+    """Whether the page's rows were drawn for this request (else their kept HTML was used)."""
+    response = browser.get(LIST, query or {}, **extra)
+    assert response.status_code == 200
+    return "initiatives/includes/initiative_row.html" in [t.name for t in response.templates]
+
+
+def test_the_rows_are_drawn_once_and_a_renamed_initiative_shows_at_once() -> None:
+    initiative = InitiativeFactory(title="Canal clean-up")
+    reader, other = browser_for(UserFactory()), browser_for(UserFactory())
+    assert rows_drawn(reader)
+    assert not rows_drawn(reader)
+    assert not rows_drawn(other)  # the same rows for everyone who sees the same initiatives
+    Initiative.objects.filter(pk=initiative.pk).update(title="Canal and towpath clean-up")
+    assert "Canal and towpath clean-up" in listed(other)
+    assert not rows_drawn(reader)
+
+
+def test_each_language_and_each_page_has_its_own_rows() -> None:
+    InitiativeFactory(title="Canal clean-up")
+    InitiativeFactory(title="Hill fort walk")
+    reader = browser_for(UserFactory())
+    assert rows_drawn(reader)
+    assert rows_drawn(reader, HTTP_ACCEPT_LANGUAGE="cy")
+    assert not rows_drawn(reader, HTTP_ACCEPT_LANGUAGE="cy")
+    assert rows_drawn(reader, {"q": "fort"})
+    assert not rows_drawn(reader, {"q": "fort"})
+    assert not rows_drawn(reader)
+
+
+def test_an_insiders_rows_are_drawn_for_each_request() -> None:
+    _, member = refuge()
+    inside = browser_for(member)
+    assert "Refuge support circle" in listed(inside)
+    assert rows_drawn(inside)
+    assert rows_drawn(inside)
+    outsider = browser_for(UserFactory())
+    assert "Refuge support circle" not in listed(outsider)
