@@ -3,17 +3,22 @@ councillor pages."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from grassroots.accounts.selectors import private_user_fields
+from grassroots.core import pagecache
 from grassroots.home import selectors
 from grassroots.home.forms import SearchForm
 from grassroots.places import maps
 from grassroots.places import selectors as places_selectors
 from grassroots.places.forms import FindAreaForm
+from grassroots.places.models import CouncillorTerm, Ward
 from grassroots.support.selectors import councillor_record
 
 # The kinds whose full list of matches lives on the search page itself (the initiatives and
@@ -70,20 +75,41 @@ def search(request: HttpRequest) -> HttpResponse:
 # Their addresses keep the names `places:ward` and `places:councillor` (see grassroots/urls.py).
 
 
-@require_safe
-def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
+@dataclass(frozen=True)
+class _WardPage:
+    ward: Ward
+    terms: list[CouncillorTerm]
+    map: maps.WardMap | None
+
+
+def _ward_page(council: str, slug: str) -> _WardPage | None:
     ward = places_selectors.ward_detail(council_slug=council, slug=slug)
     if ward is None:
+        return None
+    terms = places_selectors.ward_current_terms(ward, defer=private_user_fields("councillor__user"))
+    return _WardPage(ward, terms, maps.ward_map([ward]))
+
+
+@require_safe
+def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
+    # The ward, its sitting councillors and its map are public and the same for everyone, so
+    # they are kept for the page generation and the day (`pagecache.shared`); the blocks below
+    # them keep their own, by what the reader may see.
+    found = pagecache.shared(
+        "home.ward_page",
+        (council, slug, timezone.localdate().isoformat()),
+        lambda: _ward_page(council, slug),
+    )
+    if found is None:
         raise Http404
-    terms = places_selectors.ward_current_terms(ward)
     return render(
         request,
         "home/ward_detail.html",
         {
-            "ward": ward,
-            "terms": terms,
-            "some_not_on_site": any(not t.councillor.uses_site for t in terms),  # type: ignore[attr-defined]
-            "map": maps.ward_map([ward]),
+            "ward": found.ward,
+            "terms": found.terms,
+            "some_not_on_site": any(not t.councillor.uses_site for t in found.terms),  # type: ignore[attr-defined]
+            "map": found.map,
         },
     )
 

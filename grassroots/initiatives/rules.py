@@ -20,6 +20,7 @@ import rules
 from django.utils import timezone
 
 from grassroots.accounts.models import User
+from grassroots.accounts.selectors import user_roles
 from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import cached
 from grassroots.initiatives.models import (
@@ -56,7 +57,8 @@ def membership_key(initiative_id: int, user_id: int) -> tuple[str, int, int]:
 
 def represented_ward_ids(user: Viewer) -> frozenset[int]:
     """Wards the user represents as a councillor today (whatever their MFA)."""
-    if not _signed_in(user):
+    if not _signed_in(user) or not user_roles(user).councillor:
+        # The roles are known for every signed-in request: no term today, no wards to ask for.
         return frozenset()
     return cached(
         ("initiatives.represented_wards", user.pk),

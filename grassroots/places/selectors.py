@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -190,13 +191,15 @@ def uses_site(councillor: Councillor) -> bool:
     return councillor.user_id is not None and bool(councillor.user and councillor.user.is_active)
 
 
-def ward_current_terms(ward: Ward) -> list[CouncillorTerm]:
+def ward_current_terms(ward: Ward, *, defer: Sequence[str] = ()) -> list[CouncillorTerm]:
     """The terms of the ward's sitting councillors today, one per councillor, by name; each
-    councillor's `uses_site` says whether they have an account here."""
+    councillor's `uses_site` says whether they have an account here. `defer`: fields of the
+    councillors' accounts not to read (for rows kept for everybody)."""
     terms = (
         CouncillorTerm.objects.current(timezone.localdate())
         .filter(ward=ward)
         .select_related("councillor__user")
+        .defer(*defer)
         .order_by("councillor__name", "-starts_on")
     )
     seen: set[int] = set()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -143,11 +145,43 @@ def test_a_signed_in_ward_page_with_the_blocks_kept_costs_few_queries() -> None:
         ConversationFactory(ward=place.ward_a)
     OpinionMap.objects.create(ward=place.ward_a, question="Buses?", started_by=place.councillor)
     resident_queries = queries_of(place.resident, place.ward_a)
-    # The person's session, account and roles, the ward and its councillors, and what is
-    # theirs alone (their unread count, following, what they may start): no block's rows.
-    assert len(resident_queries) <= 9, "\n".join(resident_queries)
-    for table in ("conversations_conversation", "initiatives_need", "initiatives_initiative"):
+    # The person's session, account and roles, and what is theirs alone (their unread count,
+    # following, what they may start): no block's rows, nor the ward's or its councillors'.
+    assert len(resident_queries) <= 7, "\n".join(resident_queries)
+    for table in (
+        "conversations_conversation",
+        "initiatives_need",
+        "initiatives_initiative",
+        "places_ward",
+        "places_councillorterm",
+    ):
         assert not any(q.startswith(f'SELECT "{table}"."id"') for q in resident_queries)
     councillor = make_councillor(place.ward_a)
     assert len(queries_of(councillor, place.ward_a)) <= 12
     assert Conversation.objects.filter(ward=place.ward_a).count() == 3
+
+
+def test_a_new_councillor_and_a_new_ward_name_show_at_once() -> None:
+    ward = WardFactory(name="Riverside")
+    resident = UserFactory()
+    assert "Alex Ash" not in page(resident, ward)
+    make_councillor(ward, name="Alex Ash")
+    html = page(resident, ward)
+    assert "Alex Ash" in html
+    Ward.objects.filter(pk=ward.pk).update(name="Riverside and Docks")
+    assert "Riverside and Docks" in page(resident, ward)
+
+
+def test_the_kept_ward_page_holds_no_councillors_private_details() -> None:
+    ward = WardFactory()
+    councillor = make_councillor(ward, name="Alex Ash")
+    User.objects.filter(pk=councillor.pk).update(
+        email="alex.private@example.org", postcode="ZZ9 9ZZ"
+    )
+    assert "Alex Ash" in page(UserFactory(), ward)
+    backend = caches["default"]
+    assert isinstance(backend, LocMemCache), "the tests' cache is this process's memory"
+    stored = b"".join(getattr(backend, "_cache").values())  # noqa: B009 - as stored (pickled)
+    assert b"Alex Ash" in stored, "the ward page was not kept"
+    assert b"alex.private@example.org" not in stored
+    assert b"ZZ9 9ZZ" not in stored

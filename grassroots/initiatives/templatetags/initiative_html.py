@@ -54,4 +54,6 @@ def initiative_updates(
 
     if shared_as is None:
         return draw()
-    return pagecache.shared("initiatives.updates_html", (shared_as, translation.get_language()), draw)
+    return pagecache.shared(
+        "initiatives.updates_html", (shared_as, translation.get_language()), draw
+    )

@@ -5,6 +5,8 @@ what is personal (what the viewer may do, their own backing) stays theirs."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -144,7 +146,7 @@ def test_a_signed_in_initiative_page_with_the_rows_kept_costs_few_queries() -> N
     assert not any(q.startswith('SELECT "conversations_conversation"."id"') for q in resident)
 
 
-def story_drawn(user: User | None, initiative: Initiative, **extra: str) -> bool:
+def story_drawn(user: User | None, initiative: Initiative, **extra: Any) -> bool:
     """Whether the updates and timeline were drawn for this request (else their kept HTML)."""
     client = Client()
     if user is not None:
