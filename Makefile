@@ -8,10 +8,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # pytest-xdist: one worker per CPU (each gets its own test database); PYTEST_ARGS= runs serially.
 PYTEST_ARGS ?= -n auto
-# The browser journeys and the demo crawl (@pytest.mark.browser) run once, on PostgreSQL, the
-# production engine; every other test runs on both (docs/decisions/0016-browser-tests-once.md).
-# SQLITE_MARKERS= runs them on SQLite too.
-SQLITE_MARKERS ?= not browser
+# The slowest tests run once (docs/decisions/0016-browser-tests-once.md, 0019-slow-tests-once.md):
+# the browser journeys and the demo crawl (@pytest.mark.browser) and the data-migration tests
+# (@pytest.mark.data_migration) on PostgreSQL, the production engine; the demo's seeding tests
+# (@pytest.mark.demo_seed) on SQLite, the engine of `make run`. Every other test runs on both.
+# Everything on both: make test SQLITE_MARKERS= POSTGRES_MARKERS=
+SQLITE_MARKERS ?= not browser and not data_migration
+POSTGRES_MARKERS ?= not demo_seed
 
 .PHONY: setup run test lint layers typecheck checks test-sqlite test-postgres bench lock clean
 
@@ -56,7 +59,7 @@ test-sqlite: setup
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest $(PYTEST_ARGS) -m "$(SQLITE_MARKERS)"
 
 test-postgres: setup
-	DATABASE_URL=$(PG_TEST_URL) scripts/require-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_TEST_URL) scripts/require-postgres.sh $(BIN)/pytest $(PYTEST_ARGS) -m "$(POSTGRES_MARKERS)"
 
 test: lint layers typecheck checks test-sqlite test-postgres
 

@@ -39,6 +39,25 @@ def require(condition: bool, reason: str) -> None:
 emptying.install()
 
 
+# The longest test of a run (minutes): started first, so that the other worker is not left
+# waiting for it at the end (docs/decisions/0019-slow-tests-once.md).
+FIRST_MODULES = ("grassroots.demo.tests.test_crawl_demo",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The demo crawl first. pytest-xdist hands a worker its tests in collection order, and
+    every worker must collect the same list: a stable sort on a fixed key keeps it so."""
+
+    def later(item: pytest.Item) -> bool:
+        module = getattr(item, "module", None)
+        return not (
+            item.get_closest_marker("browser") is not None
+            and getattr(module, "__name__", "") in FIRST_MODULES
+        )
+
+    items.sort(key=later)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # Before the test's fixtures: open or close the worlds built once per module

@@ -3,8 +3,9 @@
 This is what Django's `TestCase.setUpTestData` does, for pytest. `shared_world(build)` makes two
 fixtures from a builder such as `build_town`:
 
-- a module-scoped one that opens a transaction, runs `build()` once and keeps the result (the
-  "snapshot"); when the module's tests are done, the transaction is rolled back;
+- a module-scoped one (or package-scoped, `scope="package"`) that opens a transaction, runs
+  `build()` once and keeps the result (the "snapshot"); when the module's (package's) tests are
+  done, the transaction is rolled back;
 - a function-scoped one that hands each test `copy.deepcopy()` of the snapshot, so a test may
   change its instances, their cached relations and dictionaries (`town.users`...) freely.
 
@@ -40,7 +41,7 @@ from __future__ import annotations
 import copy
 import inspect
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import pytest
 from django.core import mail
@@ -166,11 +167,17 @@ def before_test(item: pytest.Item) -> None:
             snapshot.close()
 
 
-def shared_world(build: Callable[[], T], *, name: str) -> tuple[Any, Any]:
+def shared_world(
+    build: Callable[[], T], *, name: str, scope: Literal["module", "package"] = "module"
+) -> tuple[Any, Any]:
     """Two fixtures: `<name>_snapshot` (module scope: `build()` once) and `name` (a copy of it
     per test; a fresh `build()` for tests that need real commits). Assign both in a conftest:
 
         town_snapshot, town = shared_world(build_support_town, name="town")
+
+    `scope="package"` keeps one snapshot for every module of the conftest's package, for a world
+    that many modules read (the demo borough): it is still rolled back and built again whenever
+    a database test that does not ask for it runs in between (`before_test`).
     """
 
     snapshot_name = f"{name}_snapshot"
@@ -201,6 +208,6 @@ def shared_world(build: Callable[[], T], *, name: str) -> tuple[Any, Any]:
         ]
     )
     return (
-        pytest.fixture(scope="module", name=snapshot_name)(snapshot_fixture),
+        pytest.fixture(scope=scope, name=snapshot_name)(snapshot_fixture),
         pytest.fixture(name=name)(world_fixture),
     )

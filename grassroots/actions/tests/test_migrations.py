@@ -11,6 +11,10 @@ from django.utils import timezone
 
 from grassroots.core.tests.migrations import migrate, migrate_to_latest
 
+# It migrates the test database back and forward: make test runs it once, on PostgreSQL
+# (docs/decisions/0019-slow-tests-once.md).
+pytestmark = pytest.mark.data_migration
+
 # The new table exists, empty; the old ones still hold the rows.
 BEFORE = [
     ("actions", "0001_initial"),

@@ -2,7 +2,10 @@
 
 A test that migrates backwards must end with `migrate_to_latest()`: going back also unapplies
 every later migration that depends on the target (in any app), and the tests that run after it
-on the same database need the whole schema."""
+on the same database need the whole schema.
+
+Mark a module of such tests `pytestmark = pytest.mark.data_migration`: migrating takes tens of
+seconds, and `make test` runs them once, on PostgreSQL (docs/decisions/0019-slow-tests-once.md)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,10 @@ import pytest
 from grassroots.core.slugs import is_slug
 from grassroots.core.tests.migrations import migrate, migrate_to_latest
 
+# It migrates the test database back and forward: make test runs it once, on PostgreSQL
+# (docs/decisions/0019-slow-tests-once.md).
+pytestmark = pytest.mark.data_migration
+
 BEFORE = [
     ("places", "0001_initial"),
     ("groups", "0003_group_archived_at"),

@@ -5,16 +5,17 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from grassroots.demo.borough import Borough
 from grassroots.demo.seed import seed_demo
 from grassroots.learning.models_cases import CaseStatus, CaseStudy, CaseTheme
 from grassroots.learning.selectors_cases import editor_queue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_seed]
 
 
 @override_settings(DEBUG=True)
-def test_the_demo_case_studies() -> None:
-    borough = seed_demo()
+def test_the_demo_case_studies(seeded: Borough) -> None:
+    borough = seeded
     cases = CaseStudy.objects.filter(council=borough.council)
     published = cases.filter(status=CaseStatus.PUBLISHED)
     assert published.count() == 8

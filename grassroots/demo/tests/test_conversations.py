@@ -9,12 +9,14 @@ from django.urls import reverse
 
 from grassroots.conversations.models import Conversation, Post, Reaction
 from grassroots.conversations.visibility import can_view
+from grassroots.demo.borough import Borough
 from grassroots.demo.conversations import seed_conversations
 from grassroots.demo.groups import seed_groups
 from grassroots.demo.seed import STEPS as DEMO_STEPS
 from grassroots.demo.seed import seed_demo
+from grassroots.testing.snapshots import shared_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_seed]
 
 BEFORE = [
     s
@@ -33,6 +35,16 @@ BEFORE = [
 STEPS = [*BEFORE, seed_groups, seed_conversations]
 
 
+def _seed_up_to_conversations() -> Borough:
+    return seed_demo(steps=STEPS)
+
+
+# The borough up to its conversations, seeded once for this module's tests.
+partly_seeded_snapshot, partly_seeded = shared_world(
+    _seed_up_to_conversations, name="partly_seeded"
+)
+
+
 def _content() -> list[tuple[object, ...]]:
     return sorted(
         (
@@ -48,8 +60,8 @@ def _content() -> list[tuple[object, ...]]:
 
 
 @override_settings(DEBUG=True)
-def test_the_demo_has_every_kind_of_conversation() -> None:
-    borough = seed_demo(steps=STEPS)
+def test_the_demo_has_every_kind_of_conversation(partly_seeded: Borough) -> None:
+    borough = partly_seeded
     conversations = Conversation.objects.all()
     assert conversations.filter(ward__isnull=False).exists()
     assert conversations.filter(initiative__isnull=False, is_safeguarded=False).exists()
@@ -80,16 +92,16 @@ def test_the_demo_has_every_kind_of_conversation() -> None:
 
 
 @override_settings(DEBUG=True)
+@pytest.mark.usefixtures("partly_seeded")
 def test_running_the_demo_twice_gives_the_same_conversations() -> None:
-    seed_demo(steps=STEPS)
     first = _content()
     seed_demo(steps=STEPS)
     assert _content() == first
     assert len(first) >= 4
 
 
+@pytest.mark.usefixtures("partly_seeded")
 def test_the_demo_has_a_busy_thread_to_open_on_its_own_page(client: Client) -> None:
-    seed_demo(steps=STEPS)
     conversation = Conversation.objects.get(question="What should happen to the old bandstand?")
     start = Post.objects.filter(conversation=conversation, parent__isnull=True).order_by("path")[0]
     page = client.get(conversation.get_absolute_url(), secure=True)

@@ -15,8 +15,10 @@ Django's admin (reached by the site admin) is crawled for server errors and brok
 its markup is Django's, and it shows site admins every row, safeguarded or not.
 
 It is one test, marked `browser`, so `make test` runs it once, on PostgreSQL (docs/decisions/
-0016-browser-tests-once.md), and it prints the crawl's figures at the end. When it
-fails, the message lists every problem found, each with the page whose link led there.
+0016-browser-tests-once.md), collected before every other test so that a worker starts on it at
+once (grassroots/conftest.py, 0019-slow-tests-once.md), and it prints the crawl's figures at the
+end. When it fails, the message lists every problem found, each with the page whose link led
+there.
 """
 
 from __future__ import annotations

@@ -40,6 +40,14 @@ def _demo_totp(email: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+# First: the tests after it share one seeded borough (demo/tests/conftest.py), which a test
+# without it in between would roll back.
+def test_it_refuses_before_the_demo_is_seeded() -> None:
+    with pytest.raises(CommandError, match="seed_demo"):
+        _demo_totp(SIGN_IN_EMAILS["councillor"])
+
+
+@pytest.mark.demo_seed
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize("role", sorted(TOTP_ROLES))
 def test_it_prints_a_code_that_the_account_accepts(role: str) -> None:
@@ -57,6 +65,7 @@ def test_it_prints_a_code_that_the_account_accepts(role: str) -> None:
     assert demo_totp_secret(email) in err
 
 
+@pytest.mark.demo_seed
 @pytest.mark.usefixtures("seeded")
 def test_the_code_follows_the_clock() -> None:
     email = SIGN_IN_EMAILS["councillor"]
@@ -65,6 +74,7 @@ def test_the_code_follows_the_clock() -> None:
     assert demo_totp_code(email, now=1_800_000_000).seconds_left == 30 - 1_800_000_000 % 30
 
 
+@pytest.mark.demo_seed
 @pytest.mark.usefixtures("seeded")
 def test_it_refuses_an_account_outside_the_demo(mfa_totp: Any) -> None:
     stranger = UserFactory(email="councillor@example.org")
@@ -73,6 +83,7 @@ def test_it_refuses_an_account_outside_the_demo(mfa_totp: Any) -> None:
         _demo_totp("councillor@example.org")
 
 
+@pytest.mark.demo_seed
 @pytest.mark.usefixtures("seeded")
 def test_it_refuses_a_generated_resident_and_the_password_only_sign_ins() -> None:
     with pytest.raises(CommandError, match="not a demo sign-in"):
@@ -82,6 +93,7 @@ def test_it_refuses_a_generated_resident_and_the_password_only_sign_ins() -> Non
             _demo_totp(SIGN_IN_EMAILS[role])
 
 
+@pytest.mark.demo_seed
 @pytest.mark.usefixtures("seeded")
 def test_it_refuses_when_the_account_has_its_own_authenticator(mfa_totp: Any) -> None:
     user = User.objects.get(email=SIGN_IN_EMAILS["officer"])
@@ -91,11 +103,7 @@ def test_it_refuses_when_the_account_has_its_own_authenticator(mfa_totp: Any) ->
         _demo_totp(user.email)
 
 
-def test_it_refuses_before_the_demo_is_seeded() -> None:
-    with pytest.raises(CommandError, match="seed_demo"):
-        _demo_totp(SIGN_IN_EMAILS["councillor"])
-
-
+@pytest.mark.demo_seed
 @pytest.mark.usefixtures("seeded")
 def test_it_refuses_when_debug_is_off(settings: Any) -> None:
     settings.DEBUG = False

@@ -19,7 +19,7 @@ from grassroots.events.models import Event, EventKind, Minutes, Rsvp, Venue
 from grassroots.events.selectors import event_list
 from grassroots.events.visibility import visible_events
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_seed]
 
 
 def _content() -> list[tuple[object, ...]]:
@@ -92,8 +92,8 @@ def test_it_puts_on_venues_and_events_as_the_people_who_would(seeded: Borough) -
     assert AuditEntry.objects.filter(action="events.event_cancelled").exists()
 
 
+@pytest.mark.usefixtures("seeded")
 def test_it_keeps_its_events_and_moves_them_on_when_rerun_on_a_later_day() -> None:
-    seed_demo()
     before = {e.uid: e.pk for e in Event.objects.filter(initiative__isnull=True)}
     later = timezone.now() + datetime.timedelta(days=20)
     with freeze_time(later):

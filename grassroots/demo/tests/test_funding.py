@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from grassroots.demo.borough import Borough
 from grassroots.demo.seed import seed_demo
 from grassroots.funding import ledger
 from grassroots.funding.constitution import standing
@@ -45,9 +46,13 @@ def _content() -> list[tuple[object, ...]]:
     )
 
 
-@pytest.mark.django_db
-def test_the_demo_fund_has_grants_at_every_stage_and_is_the_same_on_a_second_run() -> None:
-    borough = seed_demo()
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_seed]
+
+
+def test_the_demo_fund_has_grants_at_every_stage_and_is_the_same_on_a_second_run(
+    seeded: Borough,
+) -> None:
+    borough = seeded
     fund = Fund.objects.get(council=borough.council)
     assert fund.total_pence == 100_000_000
     assert fund.funder_org_id == "GB-CHC-1147511"

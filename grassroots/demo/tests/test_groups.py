@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from grassroots.demo.borough import Borough
 from grassroots.demo.seed import seed_demo
 from grassroots.groups import selectors
 from grassroots.groups.models import Group, GroupMembership, Joining
 from grassroots.notifications.models import Kind, Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_seed]
 
 
 def _content() -> list[tuple[object, ...]]:
@@ -32,8 +33,10 @@ def _content() -> list[tuple[object, ...]]:
 
 
 @override_settings(DEBUG=True)
-def test_the_demo_has_groups_of_both_kinds_and_is_the_same_on_a_second_run() -> None:
-    borough = seed_demo()
+def test_the_demo_has_groups_of_both_kinds_and_is_the_same_on_a_second_run(
+    seeded: Borough,
+) -> None:
+    borough = seeded
     groups = Group.objects.filter(council=borough.council)
     assert 3 <= groups.count() <= 4
     assert {g.joining for g in groups} == {Joining.OPEN, Joining.INVITE}

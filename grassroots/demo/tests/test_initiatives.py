@@ -33,7 +33,7 @@ from grassroots.support.models import (
     SupportStatus,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_seed]
 
 
 def _content() -> list[tuple[object, ...]]:

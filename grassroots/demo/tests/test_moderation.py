@@ -6,8 +6,8 @@ import pytest
 from django.test import override_settings
 
 from grassroots.conversations.models import Conversation, Post
+from grassroots.demo.borough import Borough
 from grassroots.demo.moderation import HIDDEN_REASON, seed_moderation
-from grassroots.demo.seed import seed_demo
 from grassroots.moderation.models import (
     ConcernStatus,
     Report,
@@ -17,7 +17,7 @@ from grassroots.moderation.models import (
 from grassroots.moderation.selectors import queue
 from grassroots.moderation.tests.factories import make_post
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_seed]
 
 
 def _state() -> list[tuple[object, ...]]:
@@ -28,8 +28,8 @@ def _state() -> list[tuple[object, ...]]:
 
 
 @override_settings(DEBUG=True)
-def test_the_demo_moderation_is_there_and_rerunnable() -> None:
-    borough = seed_demo()
+def test_the_demo_moderation_is_there_and_rerunnable(seeded: Borough) -> None:
+    borough = seeded
     ward = next(iter(borough.wards.values()))
     conversation = Conversation.objects.create(ward=ward, question="Bins on Tuesdays?")
     for n in range(5):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from grassroots.demo.opinions import QUESTION
-from grassroots.demo.seed import seed_demo
 from grassroots.opinions import selectors
 from grassroots.opinions.models import OpinionMap, Participant, StatementStatus
 
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_seed]
 
-@pytest.mark.django_db
+
+@pytest.mark.usefixtures("seeded")
 def test_the_demo_map_is_computed_with_three_groups_and_people_part_way() -> None:
-    seed_demo()
     opinion_map = OpinionMap.objects.get(question=QUESTION)
     assert opinion_map.ward is not None
     assert opinion_map.result is not None

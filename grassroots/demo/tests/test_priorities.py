@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from grassroots.demo.borough import Borough
 from grassroots.demo.seed import seed_demo
 from grassroots.priorities import selectors
 from grassroots.priorities.models import Ballot, Exercise, Phase, Priority, Status
@@ -23,9 +24,13 @@ def _content() -> list[tuple[object, ...]]:
     )
 
 
-@pytest.mark.django_db
-def test_the_demo_has_an_exercise_in_each_phase_and_is_the_same_on_a_second_run() -> None:
-    borough = seed_demo()
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_seed]
+
+
+def test_the_demo_has_an_exercise_in_each_phase_and_is_the_same_on_a_second_run(
+    seeded: Borough,
+) -> None:
+    borough = seeded
     exercises = {e.phase: e for e in Exercise.objects.filter(council=borough.council)}
     assert set(exercises) == {Phase.SUGGEST, Phase.VOTE, Phase.RESULTS}
     suggesting = exercises[Phase.SUGGEST]

@@ -159,6 +159,7 @@ def test_demo_postcodes_never_clash_with_factory_postcodes() -> None:
 # --- What seed_demo writes. ----------------------------------------------------------------------
 
 
+@pytest.mark.demo_seed
 def test_the_borough_has_twelve_current_wards_with_their_boxes(seeded: Borough) -> None:
     council = Council.objects.get(gss_code=COUNCIL_GSS)
     assert council.name == "Brookmere Borough Council"
@@ -173,6 +174,7 @@ def test_the_borough_has_twelve_current_wards_with_their_boxes(seeded: Borough) 
     assert union.symmetric_difference(shape(seeded.dataset.outline)).area < 1e-12
 
 
+@pytest.mark.demo_seed
 def test_every_demo_postcode_resolves_to_the_ward_that_contains_it(seeded: Borough) -> None:
     rows = list(Postcode.objects.filter(council_code=COUNCIL_GSS))
     assert len(rows) == len(seeded.dataset.postcodes)
@@ -196,6 +198,7 @@ def test_every_demo_postcode_resolves_to_the_ward_that_contains_it(seeded: Borou
         assert point_ward.pk == result.ward.pk
 
 
+@pytest.mark.demo_seed
 def test_each_ward_has_two_or_three_councillors_in_office(seeded: Borough) -> None:
     terms = CouncillorTerm.objects.current().filter(ward__council__gss_code=COUNCIL_GSS)
     per_ward = Counter(terms.values_list("ward__gss_code", flat=True))
@@ -210,6 +213,7 @@ def test_each_ward_has_two_or_three_councillors_in_office(seeded: Borough) -> No
     assert CouncillorTerm.objects.filter(ward__council__gss_code=COUNCIL_GSS).exclude(pk__in=terms)
 
 
+@pytest.mark.demo_seed
 def test_departments_residents_and_roles(seeded: Borough) -> None:
     names = set(Department.objects.filter(council=seeded.council).values_list("name", flat=True))
     assert {"Parks and Green Spaces", "Community Safety"} <= names
@@ -245,6 +249,56 @@ def test_departments_residents_and_roles(seeded: Borough) -> None:
     assert OfficerPost.objects.current().get(user=accounts["officer"]).department.name == (
         "Parks and Green Spaces"
     )
+
+
+# --- Signing in as the demo accounts. -----------------------------------------------------------
+
+
+def _sign_in(client: Client, email: str) -> Any:
+    return client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+
+
+@pytest.mark.demo_seed
+@pytest.mark.usefixtures("seeded")
+def test_the_demo_resident_signs_in_with_the_password(client: Client) -> None:
+    response = _sign_in(client, SIGN_IN_EMAILS["resident"])
+    assert response.status_code == 302
+    assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
+    assert client.get(reverse("home")).status_code == 200
+    assert client.session["_auth_user_id"] == str(
+        User.objects.get(email=SIGN_IN_EMAILS["resident"]).pk
+    )
+
+
+@pytest.mark.demo_seed
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize("role", ["councillor", "officer", "site admin"])
+def test_role_holders_sign_in_with_password_and_demo_code(client: Client, role: str) -> None:
+    email = SIGN_IN_EMAILS[role]
+    # Freeze the clock mid-period, so the code cannot roll over between printing and use.
+    moment = (int(time.time()) // 30) * 30 + 5.0
+    with mock.patch("time.time", return_value=moment):
+        response = _sign_in(client, email)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_authenticate")
+        assert "_auth_user_id" not in client.session
+        code = demo_totp_code(email).code
+        response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302, response.content
+    user = User.objects.get(email=email)
+    assert client.session["_auth_user_id"] == str(user.pk)
+    # The MFA middleware lets them through to the site.
+    assert client.get(reverse("home")).status_code == 200
+    roles = user_roles(user)
+    assert roles.needs_mfa
+    assert roles.has_totp
+    assert roles.councillor == (role == "councillor")
+
+
+@pytest.mark.demo_seed
+@pytest.mark.usefixtures("seeded")
+def test_a_generated_resident_can_sign_in(client: Client) -> None:
+    assert client.login(email=f"resident042@{RESIDENT_DOMAIN}", password=DEMO_PASSWORD)
 
 
 def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
@@ -366,9 +420,10 @@ def _ward_geometry_checksum() -> str:
     return geometry_checksum(ward.geometry for ward in wards if ward.geometry)
 
 
-@pytest.mark.django_db
+@pytest.mark.demo_seed
+@pytest.mark.usefixtures("seeded")
 def test_running_twice_changes_nothing() -> None:
-    call_command("seed_demo", verbosity=0)
+    # The first run is the seeded borough; the second, the command on top of it.
     before = _snapshot()
     checksum = _ward_geometry_checksum()
     call_command("seed_demo", verbosity=0)
@@ -378,9 +433,10 @@ def test_running_twice_changes_nothing() -> None:
     assert _ward_geometry_checksum() == checksum
 
 
-@pytest.mark.django_db
+@pytest.mark.demo_seed
+@pytest.mark.usefixtures("seeded")
 def test_two_builds_on_empty_databases_are_identical() -> None:
-    seed_demo()
+    # The first build is the seeded borough, built on an empty database.
     first = _natural_snapshot()
     _wipe_demo()
     assert not Council.objects.exists()
@@ -389,6 +445,7 @@ def test_two_builds_on_empty_databases_are_identical() -> None:
     assert _natural_snapshot() == first
 
 
+@pytest.mark.demo_seed
 @pytest.mark.django_db
 def test_a_rerun_repairs_what_people_changed(seeded: Borough) -> None:
     borough = seeded
@@ -410,6 +467,7 @@ def test_a_rerun_repairs_what_people_changed(seeded: Borough) -> None:
     assert Client().login(email=SIGN_IN_EMAILS["resident"], password=DEMO_PASSWORD)
 
 
+@pytest.mark.demo_seed
 @pytest.mark.django_db
 def test_it_leaves_other_councils_alone() -> None:
     other_term = CouncillorTermFactory()
@@ -451,6 +509,7 @@ def test_it_refuses_to_take_over_another_councils_codes() -> None:
     assert not User.objects.filter(**DEMO_USERS).exists()
 
 
+@pytest.mark.demo_seed
 @pytest.mark.django_db
 def test_it_refuses_without_force_when_debug_is_off(settings: Any) -> None:
     settings.DEBUG = False
@@ -462,6 +521,7 @@ def test_it_refuses_without_force_when_debug_is_off(settings: Any) -> None:
     assert Council.objects.filter(gss_code=COUNCIL_GSS).exists()
 
 
+@pytest.mark.demo_seed
 @pytest.mark.django_db
 def test_it_prints_the_demo_sign_ins() -> None:
     out = StringIO()
@@ -478,6 +538,7 @@ def test_it_prints_the_demo_sign_ins() -> None:
     assert resident.postcode in text
 
 
+@pytest.mark.demo_seed
 def test_the_password_is_hashed_once(db: None) -> None:
     with mock.patch(
         "grassroots.demo.borough.make_password", wraps=hashers.make_password
@@ -486,50 +547,3 @@ def test_the_password_is_hashed_once(db: None) -> None:
     assert hashing.call_count == 1
     hashes = set(User.objects.filter(**DEMO_USERS).values_list("password", flat=True))
     assert len(hashes) == 1
-
-
-# --- Signing in as the demo accounts. -----------------------------------------------------------
-
-
-def _sign_in(client: Client, email: str) -> Any:
-    return client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
-
-
-@pytest.mark.usefixtures("seeded")
-def test_the_demo_resident_signs_in_with_the_password(client: Client) -> None:
-    response = _sign_in(client, SIGN_IN_EMAILS["resident"])
-    assert response.status_code == 302
-    assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
-    assert client.get(reverse("home")).status_code == 200
-    assert client.session["_auth_user_id"] == str(
-        User.objects.get(email=SIGN_IN_EMAILS["resident"]).pk
-    )
-
-
-@pytest.mark.usefixtures("seeded")
-@pytest.mark.parametrize("role", ["councillor", "officer", "site admin"])
-def test_role_holders_sign_in_with_password_and_demo_code(client: Client, role: str) -> None:
-    email = SIGN_IN_EMAILS[role]
-    # Freeze the clock mid-period, so the code cannot roll over between printing and use.
-    moment = (int(time.time()) // 30) * 30 + 5.0
-    with mock.patch("time.time", return_value=moment):
-        response = _sign_in(client, email)
-        assert response.status_code == 302
-        assert response["Location"] == reverse("mfa_authenticate")
-        assert "_auth_user_id" not in client.session
-        code = demo_totp_code(email).code
-        response = client.post(reverse("mfa_authenticate"), {"code": code})
-    assert response.status_code == 302, response.content
-    user = User.objects.get(email=email)
-    assert client.session["_auth_user_id"] == str(user.pk)
-    # The MFA middleware lets them through to the site.
-    assert client.get(reverse("home")).status_code == 200
-    roles = user_roles(user)
-    assert roles.needs_mfa
-    assert roles.has_totp
-    assert roles.councillor == (role == "councillor")
-
-
-@pytest.mark.usefixtures("seeded")
-def test_a_generated_resident_can_sign_in(client: Client) -> None:
-    assert client.login(email=f"resident042@{RESIDENT_DOMAIN}", password=DEMO_PASSWORD)

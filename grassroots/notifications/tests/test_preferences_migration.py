@@ -6,6 +6,10 @@ import pytest
 
 from grassroots.core.tests.migrations import migrate, migrate_to_latest
 
+# It migrates the test database back and forward: make test runs it once, on PostgreSQL
+# (docs/decisions/0019-slow-tests-once.md).
+pytestmark = pytest.mark.data_migration
+
 BEFORE = [("notifications", "0004_preference_add_delivery_notification_digest_fields")]
 AFTER = [("notifications", "0005_preference_backfill_delivery_from_email")]
 

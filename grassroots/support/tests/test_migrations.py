@@ -8,6 +8,10 @@ import pytest
 from grassroots.core.tests.migrations import migrate, migrate_to_latest
 from grassroots.support.tests.conftest import build_support_town
 
+# It migrates the test database back and forward: make test runs it once, on PostgreSQL
+# (docs/decisions/0019-slow-tests-once.md).
+pytestmark = pytest.mark.data_migration
+
 BEFORE = [("support", "0002_support_description_may_wait")]
 LATEST = [("support", "0004_case_transfer_and_note_department")]
 
