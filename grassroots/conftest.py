@@ -13,6 +13,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
+from django.utils import timezone
+from freezegun import freeze_time
 
 from grassroots.accounts.models import User
 from grassroots.testing import emptying, snapshots
@@ -86,6 +88,16 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def held_clock() -> Iterator[None]:
+    """The clock held still for the test. Rate limits count requests in fixed windows
+    (django-ratelimit, each ending at a moment of its own), so on a slow machine a window could
+    end between a test's requests and let one more through: with the clock held, they all
+    fall in one window."""
+    with freeze_time(timezone.now()):
+        yield
 
 
 @pytest.fixture

@@ -115,6 +115,7 @@ def test_without_trusted_proxies_the_header_is_ignored(settings: Any) -> None:
     assert BLOCKED in _fail(visitor("192.0.2.99", behind_proxy=True), "guess-more@example.org")
 
 
+@pytest.mark.usefixtures("held_clock")
 def test_too_many_password_resets_get_a_gov_uk_page(client: Client) -> None:
     UserFactory(email="sam@example.org")
     for _ in range(3):
@@ -136,12 +137,14 @@ def _sign_up(client: Client, email: str) -> int:
     return response.status_code
 
 
+@pytest.mark.usefixtures("held_clock")
 def test_too_many_sign_ups_from_one_ip_address_are_refused(client: Client) -> None:
     for n in range(10):
         assert _sign_up(client, f"new{n}@example.org") == 302
     assert _sign_up(client, "one-more@example.org") == 429
 
 
+@pytest.mark.usefixtures("held_clock")
 def test_behind_the_proxy_one_visitors_sign_ups_do_not_block_another(settings: Any) -> None:
     settings.TRUSTED_PROXY_COUNT = 1
     a = visitor("203.0.113.10", behind_proxy=True)

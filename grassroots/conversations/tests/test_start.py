@@ -182,6 +182,7 @@ def test_a_safeguarded_conversation_is_never_announced_to_outside_followers(
     assert not Notification.objects.filter(recipient=world.person("member")).exists()
 
 
+@pytest.mark.usefixtures("held_clock")
 def test_starting_conversations_in_a_burst_is_refused(
     client: Any, world: Town, settings: Any
 ) -> None:

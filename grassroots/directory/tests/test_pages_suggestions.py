@@ -246,6 +246,7 @@ def test_rejecting_needs_a_reason(client: Any) -> None:
     assert suggestion.status == SuggestionStatus.PENDING
 
 
+@pytest.mark.usefixtures("held_clock")
 @override_settings(GRASSROOTS_RATE_LIMITS={"listing_suggestion": ["2/m"]})
 def test_suggestions_are_rate_limited(client: Any) -> None:
     centre_postcode()

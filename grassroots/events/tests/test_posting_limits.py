@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
         ("venue", "/events/venues/new", "Your venue has not been added."),
     ],
 )
+@pytest.mark.usefixtures("held_clock")
 def test_a_burst_is_refused_per_person(
     client: Client, settings: Any, action: str, path: str, words: str
 ) -> None:

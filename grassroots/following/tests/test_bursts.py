@@ -102,6 +102,7 @@ def test_people_who_chose_a_weekly_digest_are_not_sent_a_daily_one(
     assert len(_emails_to(weekly)) == 1
 
 
+@pytest.mark.usefixtures("held_clock")
 def test_posting_updates_in_a_burst_is_refused_with_nothing_saved(
     world: Town, client: Client
 ) -> None:

@@ -188,6 +188,7 @@ def test_bad_proposal_input(
     assert not Proposal.objects.exists()
 
 
+@pytest.mark.usefixtures("held_clock")
 def test_proposals_are_rate_limited(place: PBPlace, client: Client) -> None:
     for _n in range(5):
         assert _propose(client, place) == ""

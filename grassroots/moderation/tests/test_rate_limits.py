@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
@@ -14,6 +15,7 @@ from grassroots.moderation.tests.factories import items, login
 from grassroots.testing.worlds import Town
 
 
+@pytest.mark.usefixtures("held_clock")
 def test_reporting_too_often_is_refused_with_a_clear_page(
     client: Client, town: Town, settings: Any
 ) -> None:
@@ -39,6 +41,7 @@ def test_reporting_too_often_is_refused_with_a_clear_page(
     assert ok.status_code == 302
 
 
+@pytest.mark.usefixtures("held_clock")
 def test_the_posting_limit_stops_the_view_running(town: Town, settings: Any) -> None:
     settings.GRASSROOTS_RATE_LIMITS = {"post": ["2/m"]}
     calls: list[int] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from grassroots.accounts.tests.factories import UserFactory
@@ -49,6 +50,7 @@ def test_a_new_accounts_first_reply_waits_for_a_moderator_then_is_approved(
     assert not Post.objects.get(body="My second reply").held_for_review
 
 
+@pytest.mark.usefixtures("held_clock")
 def test_replying_too_often_gets_a_429_and_saves_nothing(
     client: Client, town: Town, settings: Any
 ) -> None:

@@ -300,6 +300,7 @@ def test_maps_on_the_ward_and_group_pages(place: Place) -> None:
     assert Participant.objects.count() == 0
 
 
+@pytest.mark.usefixtures("held_clock")
 def test_statements_are_rate_limited(place: Place) -> None:
     opinion_map = start_map(place)
     add = reverse("opinions:add_statement", kwargs={"pk": opinion_map.pk})

@@ -62,6 +62,7 @@ def test_suggestions_close_with_their_phase(place: Place, client: Client) -> Non
     assert not Priority.objects.exists()
 
 
+@pytest.mark.usefixtures("held_clock")
 @override_settings(GRASSROOTS_RATE_LIMITS={"suggestion": ["2/m"]})
 def test_suggestions_are_rate_limited(place: Place, client: Client) -> None:
     exercise = open_exercise(place)
