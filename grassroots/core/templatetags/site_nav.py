@@ -1,14 +1,20 @@
 """The header's main sections: where people find their area, councils, initiatives,
 conversations, events and groups. The section a page belongs to is marked, as GOV.UK's service
-navigation asks: `aria-current="page"` on the section's own page, `"true"` anywhere within it."""
+navigation asks: `aria-current="page"` on the section's own page, `"true"` anywhere within it.
+
+`{% site_url "name" %}` is `{% url "name" %}` for the header's and footer's routes, which take
+no arguments: their addresses are worked out once per URL configuration and script prefix,
+not on every request."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -19,6 +25,17 @@ class Section:
     url: str
     label: str
     current: str  # "page", "true" or ""
+
+
+@lru_cache(maxsize=256)
+def _fixed_url(name: str, urlconf: str, prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@register.simple_tag
+def site_url(name: str) -> str:
+    """The address of the route `name`, which takes no arguments."""
+    return _fixed_url(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 def _sections() -> list[tuple[str, str, tuple[str, ...]]]:
@@ -43,7 +60,7 @@ def site_nav(context: template.Context) -> dict[str, Any]:
     path = getattr(request, "path", "")
     sections: list[Section] = []
     for name, label, prefixes in _sections():
-        url = reverse(name)
+        url = site_url(name)
         if path == url:
             current = "page"
         elif any(path.startswith(prefix) for prefix in prefixes):
