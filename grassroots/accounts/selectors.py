@@ -22,6 +22,7 @@ from grassroots.core import compiled
 from grassroots.core.request_cache import cached
 from grassroots.core.text import skeleton
 from grassroots.places.models import Councillor, CouncillorTerm
+from grassroots.places.selectors import councillor_id_subquery, know_councillor_id
 
 
 @dataclass(frozen=True)
@@ -156,12 +157,14 @@ def _roles_query(user_id: int) -> QuerySet[Any, Any]:
             _officer=_holds_officer_post(),
             _totp=_has_totp(),
             _safeguarding=_safeguarding_contact(),
+            _councillor_id=councillor_id_subquery(OuterRef("pk")),
         )
         .values(
             "_cllr",
             "_officer",
             "_totp",
             "_safeguarding",
+            "_councillor_id",
             "is_superuser",
             "is_staff",
             "is_moderator",
@@ -177,6 +180,8 @@ def _roles_of(user_id: int) -> Roles:
     found = compiled.fetch("accounts.roles", timezone.localdate(), User, _roles_query, user_id)
     if not found:
         return NO_ROLES
+    # The same query answers which councillor the account is (places asks it on many pages).
+    know_councillor_id(user_id, found[0].pop("_councillor_id"))
     row = {name: bool(value) for name, value in found[0].items()}
     return Roles(
         councillor=row["_cllr"],

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from grassroots.core.request_cache import cached
+from grassroots.core.request_cache import cached, remember
 from grassroots.core.types import Someone
 from grassroots.places import geometry
 from grassroots.places.models import Council, Councillor, CouncillorTerm, Postcode, Ward
@@ -150,15 +151,32 @@ def example_postcode() -> str | None:
     return value
 
 
+def _councillor_ids(user_id: Any) -> QuerySet[Councillor, int]:
+    return (
+        Councillor.objects.filter(user_id=user_id)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def councillor_id_for(user: Someone) -> int | None:
     """The Councillor linked to a signed-in `user`, if any; remembered for the request."""
     user_id = user.pk
     if not user.is_authenticated or user_id is None:
         return None
-    return cached(
-        ("places.councillor_id", user_id),
-        lambda: Councillor.objects.filter(user_id=user_id).values_list("pk", flat=True).first(),
-    )
+    return cached(("places.councillor_id", user_id), lambda: _councillor_ids(user_id).first())
+
+
+def councillor_id_subquery(user_ref: OuterRef) -> Subquery:
+    """`councillor_id_for()` as a subquery, for a query about the user at `user_ref` that is
+    asked anyway (the roles asked on every signed-in request); `know_councillor_id()` then
+    saves the look-up."""
+    return Subquery(_councillor_ids(user_ref)[:1])
+
+
+def know_councillor_id(user_id: int, councillor_id: int | None) -> None:
+    """What `councillor_id_subquery()` answered for `user_id`, remembered for the request."""
+    remember(("places.councillor_id", user_id), councillor_id)
 
 
 def councils_list() -> QuerySet[Council]:

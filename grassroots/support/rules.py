@@ -17,7 +17,8 @@ from grassroots.accounts.models import OfficerPost, User
 from grassroots.accounts.rules import is_councillor, is_officer
 from grassroots.accounts.types import Viewer
 from grassroots.core.request_cache import cached
-from grassroots.initiatives.models import Initiative, MemberRole, Membership, MembershipStatus
+from grassroots.initiatives.models import Initiative, MemberRole, MembershipStatus
+from grassroots.initiatives.rules import membership_of
 from grassroots.initiatives.visibility import can_view
 from grassroots.places.models import CouncillorTerm
 from grassroots.places.selectors import councillor_id_for
@@ -61,15 +62,14 @@ def _sees(user: Viewer, initiative: Initiative) -> bool:
 
 
 def _leads(user: User, initiative: Initiative) -> bool:
-    cache = _cache(user, "leads")
-    if initiative.pk not in cache:
-        cache[initiative.pk] = Membership.objects.filter(
-            initiative=initiative,
-            user=user,
-            role=MemberRole.LEAD,
-            status=MembershipStatus.APPROVED,
-        ).exists()
-    return bool(cache[initiative.pk])
+    # The person's membership row, which the initiative's own rules keep for the request (its
+    # page has read it already).
+    mine = membership_of(user, initiative)
+    return (
+        mine is not None
+        and mine.role == MemberRole.LEAD
+        and mine.status == MembershipStatus.APPROVED
+    )
 
 
 def councillor_id_of(user: Viewer) -> int | None:
