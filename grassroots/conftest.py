@@ -17,6 +17,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from grassroots.accounts.models import User
+from grassroots.core import pagecache
 from grassroots.testing import emptying, snapshots
 from grassroots.testing.worlds import Town, build_town
 
@@ -86,8 +87,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 def _clear_cache() -> Iterator[None]:
     # Rate limits live in the cache: each test starts with a clean slate.
     cache.clear()
+    pagecache.forget_near()
     yield
     cache.clear()
+    pagecache.forget_near()
 
 
 @pytest.fixture

@@ -39,8 +39,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import random
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -51,6 +54,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import SafeString
 
 from grassroots.core import db_router
 from grassroots.core.request_cache import cached, remember
@@ -137,6 +141,57 @@ def bump() -> None:
 Part = str | int | bool | None | tuple["Part", ...]
 
 
+class _NearCache:
+    """The shared values this process has read or drawn lately, by key, each with its
+    generation: a value is found here only for the generation current in the cache, which
+    each request reads once (`_request_generation`), so a write anywhere makes every entry
+    here out of date as it does in Redis. It saves a round trip to Redis per value (a dozen
+    on some pages). Values are kept pickled, as Redis keeps them."""
+
+    def __init__(self, entries: int, largest: int) -> None:
+        self.entries = entries
+        self.largest = largest
+        self.kept: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, current: int) -> bytes | None:
+        with self.lock:
+            found = self.kept.get(key)
+            if found is None or found[0] != current:
+                return None
+            self.kept.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, current: int, pickled: bytes) -> None:
+        if len(pickled) > self.largest:
+            return
+        with self.lock:
+            self.kept[key] = (current, pickled)
+            self.kept.move_to_end(key)
+            while len(self.kept) > self.entries:
+                self.kept.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.kept.clear()
+
+
+_near = _NearCache(
+    entries=getattr(settings, "PAGE_CACHE_NEAR_ENTRIES", 2000),
+    largest=getattr(settings, "PAGE_CACHE_NEAR_LARGEST", 256 * 1024),
+)
+
+
+def forget_near() -> None:
+    """Empty this process's near copies (tests start each from an empty cache)."""
+    _near.clear()
+
+
+def _request_generation() -> int | None:
+    """The generation, read from the cache once a request (again after a write in it)."""
+    return cached(("pagecache.generation",), generation)
+
+
 def shared(
     name: str,
     parts: tuple[Part, ...] | Callable[[], tuple[Part, ...]],
@@ -180,20 +235,25 @@ def _shared(
     if seconds() <= 0:
         return compute()
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    key = f"pagecache:shared:{name}:{digest}"
-    try:
-        found = cache.get_many([GENERATION_KEY, key])
-    except Exception:  # a cache that does not answer holds nothing
-        logger.warning("Page cache unavailable: reading a shared value failed", exc_info=True)
+    # "v2": entries hold the value pickled (a process of an earlier release kept it bare).
+    key = f"pagecache:shared:v2:{name}:{digest}"
+    current = _request_generation()
+    if current is None:  # a cache that does not answer holds nothing
         return compute()
-    current = found.get(GENERATION_KEY)
-    if current is None:
-        current = generation()
-        if current is None:
+    pickled = _near.get(key, current)
+    if pickled is None:
+        try:
+            entry = cache.get(key)
+        except Exception:
+            logger.warning("Page cache unavailable: reading a shared value failed", exc_info=True)
             return compute()
-    entry = found.get(key)
-    if entry is not None and entry[0] == current:
-        value: T = entry[1]
+        if entry is not None and entry[0] == current:
+            pickled = entry[1]
+            _near.put(key, current, pickled)
+    if pickled is not None:
+        # Each request unpickles its own copy: nothing one request sets on a kept object
+        # (a permission, a form) can reach another.
+        value: T = pickle.loads(pickled)  # noqa: S301 - written by this site's processes only
         remember(("pagecache.generation_of", name, parts), current)
         return value
     if db_router.reads_may_use_replica() and db_router.primary_unavailable():
@@ -205,8 +265,10 @@ def _shared(
     if keep is not None and not keep(value):
         return value
     remember(("pagecache.generation_of", name, parts), current)
+    pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    _near.put(key, current, pickled)
     try:
-        cache.set(key, (current, value), seconds())
+        cache.set(key, (current, pickled), seconds())
     except Exception:
         logger.warning("Page cache unavailable: storing a shared value failed", exc_info=True)
     return value
@@ -219,6 +281,28 @@ def generation_of(name: str, parts: tuple[Part, ...]) -> int | None:
     the value was not kept, or not asked for in this request."""
     found: int | None = cached(("pagecache.generation_of", name, parts), lambda: None)
     return found
+
+
+def kept_as(name: str, parts: tuple[Part, ...]) -> tuple[Part, ...] | None:
+    """`(name, parts, generation)` when `shared(name, parts, ...)`'s value was kept in this
+    request, for `kept_html()`; None otherwise."""
+    kept_at = generation_of(name, parts)
+    return None if kept_at is None else (name, parts, kept_at)
+
+
+def kept_html(name: str, source: tuple[Part, ...] | None, draw: Callable[[], str]) -> SafeString:
+    """HTML that `draw()` makes from a kept value, kept beside it in each language.
+
+    `source` is what `kept_as()` said of that value (with anything else the HTML depends on,
+    such as the ids of the rows it shows): its generation is in the key, so HTML drawn from a
+    value read just before a write is never found after it. `draw()` may also read public
+    tables itself: what it reads is at least as new as that generation, and a write to them
+    moves the generation on. With `source` None (the value was not kept: the page cache is
+    off, or the reader sees restricted things), the HTML is drawn for the request. `draw()`
+    must use nothing about the reader: no form, name or permission."""
+    if source is None:
+        return SafeString(draw())
+    return shared(name, (*source, translation.get_language()), lambda: SafeString(draw()))
 
 
 def is_public_write(sql: str) -> bool:

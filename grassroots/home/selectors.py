@@ -43,6 +43,9 @@ class Section:
     rows: list[Any] = field(default_factory=list)
     count: int = 0
     capped: bool = False
+    # How the rows were kept for everybody in the same ward who sees the same things
+    # (`pagecache.kept_as`, with the ids shown), so their HTML may be kept beside them.
+    kept_as: tuple[pagecache.Part, ...] | None = None
 
 
 def _section(queryset: QuerySet[Any], size: int = SECTION_SIZE) -> Section:
@@ -60,6 +63,7 @@ def _initiatives(user: Viewer, filters: browse.ListFilters) -> Section:
         list(page),
         min(page.paginator.count, COUNT_LIMIT),
         capped=page.paginator.capped,
+        kept_as=page.kept_as,
     )
 
 
@@ -104,18 +108,25 @@ def _coming_events(user: Viewer, ward: Ward | None) -> Section:
     def draw() -> tuple[Event, ...]:
         return tuple(event_selectors.event_list(user, ward=ward, now=since)[:wanted])
 
+    asked: list[tuple[pagecache.Part, ...]] = []
+
     def parts() -> tuple[pagecache.Part, ...]:
         ward_id = ward.pk if ward is not None else None
-        return (ward_id, since.isoformat(), event_visibility.sharing_key(user))
+        asked.append((ward_id, since.isoformat(), event_visibility.sharing_key(user)))
+        return asked[-1]
 
     kept = pagecache.shared(
         "home.events", parts, draw, keep=lambda _: not event_visibility.sharing_key(user)
     )
-    rows = [event for event in kept if event.ends_at >= now]
+    rows = [event for event in kept if event.ends_at >= now][:SECTION_SIZE]
+    kept_as = pagecache.kept_as("home.events", asked[0]) if asked else None
     if len(rows) < SECTION_SIZE and len(kept) == wanted:
         # More than the spares have ended since the quarter began: ask again, as it is now.
         rows = list(event_selectors.event_list(user, ward=ward, now=now)[:SECTION_SIZE])
-    return Section(rows[:SECTION_SIZE], len(rows[:SECTION_SIZE]))
+        kept_as = None
+    if kept_as is not None:
+        kept_as = (*kept_as, tuple(event.pk for event in rows))
+    return Section(rows, len(rows), kept_as=kept_as)
 
 
 def _open_conversations(user: Viewer, ward: Ward | None) -> Section:
@@ -130,9 +141,12 @@ def _open_conversations(user: Viewer, ward: Ward | None) -> Section:
         )
         return tuple(listed[:SECTION_SIZE])
 
+    asked: list[tuple[pagecache.Part, ...]] = []
+
     def parts() -> tuple[pagecache.Part, ...]:
         ward_id = ward.pk if ward is not None else None
-        return (ward_id, conversation_visibility.restricted_visible_ids(user))
+        asked.append((ward_id, conversation_visibility.restricted_visible_ids(user)))
+        return asked[-1]
 
     rows = list(
         pagecache.shared(
@@ -142,7 +156,8 @@ def _open_conversations(user: Viewer, ward: Ward | None) -> Section:
             keep=lambda _: not conversation_visibility.restricted_visible_ids(user),
         )
     )
-    return Section(rows, len(rows))
+    kept_as = pagecache.kept_as("home.conversations", asked[0]) if asked else None
+    return Section(rows, len(rows), kept_as=kept_as)
 
 
 def near_you(user: Viewer) -> NearYou:

@@ -95,11 +95,8 @@ def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
     # The ward, its sitting councillors and its map are public and the same for everyone, so
     # they are kept for the page generation and the day (`pagecache.shared`); the blocks below
     # them keep their own, by what the reader may see.
-    found = pagecache.shared(
-        "home.ward_page",
-        (council, slug, timezone.localdate().isoformat()),
-        lambda: _ward_page(council, slug),
-    )
+    parts = (council, slug, timezone.localdate().isoformat())
+    found = pagecache.shared("home.ward_page", parts, lambda: _ward_page(council, slug))
     if found is None:
         raise Http404
     return render(
@@ -110,6 +107,7 @@ def ward_detail(request: HttpRequest, council: str, slug: str) -> HttpResponse:
             "terms": found.terms,
             "some_not_on_site": any(not t.councillor.uses_site for t in found.terms),  # type: ignore[attr-defined]
             "map": found.map,
+            "kept_as": pagecache.kept_as("home.ward_page", parts),
         },
     )
 

@@ -237,11 +237,11 @@ class ListPage(Sequence[Initiative]):
         self.rank_limit = search.RANK_LIMIT
         # Newest first because a search matched too many to rank (PostgreSQL only).
         self.too_many_to_rank = False
-        # The key under which the page is kept for everybody who sees the same initiatives
-        # (`initiative_page()`) and the generation it was drawn at, so what is drawn from it
-        # (its rows' HTML) may be kept under them too; None when nothing drawn from it may be
-        # kept (the page cache is off, or the person asking sees restricted initiatives).
-        self.shared_as: tuple[pagecache.Part, ...] | None = None
+        # How the page was kept for everybody who sees the same initiatives
+        # (`initiative_page()`; `pagecache.kept_as`), so its rows' HTML may be kept beside it;
+        # None when nothing drawn from it may be kept (the page cache is off, or the person
+        # asking sees restricted initiatives).
+        self.kept_as: tuple[pagecache.Part, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.object_list)
@@ -351,9 +351,7 @@ def initiative_page(
     rows = list(found.rows) if found.rows is not None else _rows(user, found.ids, geometry)
     page = ListPage(rows, found.number, paginator, ranked=found.ranked)
     page.too_many_to_rank = found.too_many_to_rank
-    kept_at = pagecache.generation_of("initiatives.page", asked[0]) if asked else None
-    if kept_at is not None:
-        page.shared_as = (*asked[0], kept_at)
+    page.kept_as = pagecache.kept_as("initiatives.page", asked[0]) if asked else None
     return page
 
 

@@ -81,13 +81,12 @@ def initiative_detail(user: Viewer, slug: str) -> Initiative | None:
     return initiative
 
 
-def detail_shared_as(slug: str) -> tuple[pagecache.Part, ...] | None:
-    """The key and generation under which `initiative_detail(slug)`'s rows were kept for
-    everybody in this request, so that what is drawn from them alone (the updates and the
-    timeline, as HTML) may be kept under it too; None when they were not kept (the page cache
+def detail_kept_as(slug: str) -> tuple[pagecache.Part, ...] | None:
+    """How `initiative_detail(slug)`'s rows were kept for everybody in this request
+    (`pagecache.kept_as`), so that what is drawn from them alone (the updates and the
+    timeline, as HTML) may be kept beside them; None when they were not kept (the page cache
     is off, or the initiative is not public)."""
-    kept_at = pagecache.generation_of("initiatives.detail", (slug,))
-    return None if kept_at is None else (slug, kept_at)
+    return pagecache.kept_as("initiatives.detail", (slug,))
 
 
 def _detail_rows(slug: str) -> Initiative | None:

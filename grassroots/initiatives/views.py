@@ -200,7 +200,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "outcome": getattr(initiative, "outcome", None),
             "needs": _with_amounts(list(initiative.needs.all())),
             "milestones": initiative.milestones.all(),
-            "story_shared_as": selectors.detail_shared_as(slug),
+            "detail_kept_as": selectors.detail_kept_as(slug),
             "Stage": Stage,
             "NeedKind": NeedKind,
             "NeedStatus": NeedStatus,

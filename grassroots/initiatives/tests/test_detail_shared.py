@@ -153,7 +153,7 @@ def story_drawn(user: User | None, initiative: Initiative, **extra: Any) -> bool
         client.force_login(user)
     response = client.get(initiative.get_absolute_url(), **extra)
     assert response.status_code == 200
-    return "initiatives/includes/story.html" in [t.name for t in response.templates]
+    return "initiatives/includes/updates.html" in [t.name for t in response.templates]
 
 
 def test_the_updates_are_drawn_once_and_a_new_update_or_stage_shows_at_once() -> None:
