@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
-from django.utils.html import Urlizer
+from django.utils.html import Urlizer, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
 
@@ -25,6 +26,11 @@ class _UserLinks(Urlizer):
 
 _urlize = _UserLinks()
 
+# What every address Django's urlize links has somewhere in it: a scheme's "://", "www.", an
+# email's "@" or one of the seven top-level domains it recognises alone. Text with none of
+# them has no link to make, and urlize would only escape it, word by word.
+_MAY_LINK = re.compile(r"://|www\.|@|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
+
 
 @register.filter(is_safe=True)
 def user_text(value: Any) -> SafeString:
@@ -37,5 +43,8 @@ def user_text(value: Any) -> SafeString:
         return mark_safe("")
     # Slicing gives a plain str, so text marked safe somewhere upstream is still escaped.
     text = normalize_newlines(str(value)[:])
-    linked = _urlize(text, nofollow=False, autoescape=True)
+    if _MAY_LINK.search(text) is None:
+        linked = escape(text)
+    else:
+        linked = _urlize(text, nofollow=False, autoescape=True)
     return mark_safe(linked.replace("\n", "<br>"))  # noqa: S308 - escaped by urlize above

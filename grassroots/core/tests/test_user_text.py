@@ -8,6 +8,11 @@ from html.parser import HTMLParser
 import pytest
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
+from django.utils.text import normalize_newlines
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from grassroots.core.templatetags.gr_text import _urlize, user_text
 
 
 def render(text: object) -> str:
@@ -72,3 +77,48 @@ def test_text_marked_safe_upstream_is_still_escaped() -> None:
 def test_nothing_gives_nothing() -> None:
     assert render(None) == ""
     assert render("") == ""
+
+
+# Words and pieces of addresses, so that drawn texts often hold a link and often come close.
+_PIECES = st.sampled_from(
+    [
+        "garden",
+        "Canal",
+        "www",
+        "http",
+        "https",
+        "://",
+        "@",
+        ".",
+        ".com",
+        ".ORG",
+        ".uk",
+        "/",
+        "&",
+        "<b>",
+        '"',
+        "'",
+        " ",
+        "\n",
+        "(",
+        ")",
+        ",",
+        "example",
+        "mailto:",
+        "x@y.org",
+        ";",
+        "www.",
+    ]
+)
+
+
+@given(st.lists(_PIECES | st.text(max_size=6), max_size=25).map("".join))
+@example("Write to jo@garden.uk, not to Jo.")
+@example("Open http://localhost:8000/garden today")
+@example("See WWW.Example.co.uk.")
+@example("Visit garden-club.com or the-council.GOV today")
+@example("Plain words, a full stop. And (brackets); & <b>tags</b>.")
+def test_text_without_an_address_is_escaped_as_urlize_would_escape_it(text: str) -> None:
+    # The quick path (no link possible) must give exactly what Django's urlize gives.
+    expected = _urlize(normalize_newlines(text), nofollow=False, autoescape=True)
+    assert user_text(text) == expected.replace("\n", "<br>")
