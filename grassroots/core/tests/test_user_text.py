@@ -116,7 +116,8 @@ _PIECES = st.sampled_from(
 @example("Write to jo@garden.uk, not to Jo.")
 @example("Open http://localhost:8000/garden today")
 @example("See WWW.Example.co.uk.")
-@example("Visit garden-club.com or the-council.GOV today")
+@example("Visit garden-club.com today")
+@example("Or the-council.GOV, for the forms")
 @example("Plain words, a full stop. And (brackets); & <b>tags</b>.")
 def test_text_without_an_address_is_escaped_as_urlize_would_escape_it(text: str) -> None:
     # The quick path (no link possible) must give exactly what Django's urlize gives.
