@@ -52,6 +52,7 @@ def build_context(user: Viewer, initiative: Initiative) -> dict[str, Any]:
     may_take = bool(data.waiting) and user.has_perm(
         "support.take_help_request", data.waiting[0].request
     )
+    may_offer = user.has_perm("support.offer_support", initiative)
     return {
         "initiative": initiative,
         "rows": rows,
@@ -65,12 +66,13 @@ def build_context(user: Viewer, initiative: Initiative) -> dict[str, Any]:
         "invitations": selectors.councillor_invitations(initiative) if is_lead else [],
         # Who a request would reach (and who not): only the leads, who may ask, need it.
         "recipients": selectors.help_recipients(initiative) if is_lead else None,
-        "may_offer": user.has_perm("support.offer_support", initiative),
+        "may_offer": may_offer,
         "may_take": may_take,
-        # Own id prefixes: several forms share field names on one page.
-        "offer_form": OfferForm(auto_id="offer_%s"),
-        "invite_form": InviteForm(auto_id="invite_%s"),
-        "help_form": HelpRequestForm(auto_id="help_%s"),
+        # Only the forms the person may use (most readers none). Own id prefixes: several
+        # forms share field names on one page.
+        "offer_form": OfferForm(auto_id="offer_%s") if may_offer else None,
+        "invite_form": InviteForm(auto_id="invite_%s") if is_lead else None,
+        "help_form": HelpRequestForm(auto_id="help_%s") if is_lead else None,
     }
 
 
