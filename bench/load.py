@@ -17,9 +17,11 @@ case's department, signed in through a session created with Django's SessionStor
 holding a TOTP authenticator (roles need one); the session is removed at the end, the
 authenticator kept (overlapping runs share the officer).
 
-Prints p50/p95/p99 latency (ms), requests a second and errors per page, with the SQL
-queries and time of one request to the same page made beforehand in this process (Django's
-test client, same settings), and writes the same as JSON to var/bench/. Only loopback
+Prints p50/p95/p99 latency (ms), requests a second and errors per page; the CPU time each
+request cost the machine (gunicorn, PostgreSQL's processes for the bench's database, Redis and
+the clients), a figure that holds when the machine is shared, where requests a second do not;
+and the SQL queries and time of one request to the same page made beforehand in this process
+(Django's test client, same settings). It writes the same as JSON to var/bench/. Only loopback
 addresses are used; every loop is bounded.
 """
 
@@ -71,6 +73,10 @@ class Result:
     queries: int | None = None  # SQL queries for one request, counted in this process
     single_ms: float = 0.0  # that one request's time, with no other load from the benchmark
     cached: int = 0  # answers served from the signed-out page cache (X-Page-Cache: hit)
+    # CPU time a request cost the machine (gunicorn, the database's server processes for the
+    # bench's database, Redis and the clients), warm-up included: unlike requests a second,
+    # it holds when other work shares the machine (`ServerCPU`).
+    cpu_ms: float = 0.0
 
     def percentile(self, p: float) -> float:
         if not self.latencies_ms:
@@ -349,6 +355,71 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+# --- CPU time ---------------------------------------------------------------------------------
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu(pid: int) -> float | None:
+    """Seconds of CPU that process `pid` has used (user and system), or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+
+
+def _proc_line(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError), open(f"/proc/{entry}/stat", encoding="ascii") as s:
+                if int(s.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+    return found
+
+
+class ServerCPU:
+    """The CPU used by everything that answers the benchmark's requests: gunicorn and its
+    workers, PostgreSQL's processes serving the bench's database (their title names it),
+    redis-server, and this process (the clients). Linux only (/proc); elsewhere it reads 0."""
+
+    def __init__(self, gunicorn: int, database: str) -> None:
+        self.gunicorn = gunicorn
+        self.database = database
+
+    def _pids(self) -> list[int]:
+        if not os.path.isdir("/proc"):
+            return []
+        pids = [self.gunicorn, *_children(self.gunicorn)]
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                line = _proc_line(int(entry))
+                ours = line.startswith("postgres: ") and f" {self.database} " in line
+                if ours or line.startswith("redis-server"):
+                    pids.append(int(entry))
+        return pids
+
+    def snapshot(self) -> dict[int, float]:
+        used = {pid: _proc_cpu(pid) for pid in self._pids()}
+        used[0] = time.process_time()  # this process: the clients
+        return {pid: seconds for pid, seconds in used.items() if seconds is not None}
+
+    def since(self, before: dict[int, float]) -> float:
+        """Seconds used since `before` (a process that started since counts whole)."""
+        now = self.snapshot()
+        return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+
+
 # --- The clients ------------------------------------------------------------------------------
 
 
@@ -371,8 +442,10 @@ def run_target(
     duration: float,
     warmup: float,
     max_requests: int,
+    cpu: ServerCPU | None = None,
 ) -> Result:
     result = Result(target.name, target.path, target.signed_in)
+    answered = [0]  # every request, warm-up included, for the CPU time per request
     headers = {"Cookie": cookie} if target.signed_in and cookie else {}
     lock = threading.Lock()
     sizes: list[int] = []
@@ -408,6 +481,8 @@ def run_target(
                 ok, body, hit = False, b"", False
                 conn.close()
             elapsed = (time.perf_counter() - began) * 1000
+            with lock:
+                answered[0] += 1
             if measured:
                 if ok:
                     latencies.append(elapsed)
@@ -423,10 +498,13 @@ def run_target(
             result.cached += cached
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    before = cpu.snapshot() if cpu else {}
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=warmup + duration + 120)
+    if cpu and answered[0]:
+        result.cpu_ms = cpu.since(before) * 1000 / answered[0]
     result.seconds = max(0.0, min(duration, time.monotonic() - start_at))
     result.requests = len(result.latencies_ms) + result.errors
     result.bytes_per_response = round(sum(sizes) / len(sizes)) if sizes else 0
@@ -467,7 +545,7 @@ def preflight(port: int, target: Target, cookie: str) -> str:
 def print_table(results: Sequence[Result], out: Callable[[str], None] = print) -> None:
     out(
         f"{'page':<26}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
-        f"{'p99 ms':>8}{'KB':>6}{'queries':>8}{'1 req ms':>9}{'cached':>7}  path"
+        f"{'p99 ms':>8}{'KB':>6}{'queries':>8}{'1 req ms':>9}{'cached':>7}{'CPU ms':>8}  path"
     )
     for r in results:
         if not r.requests:
@@ -479,6 +557,7 @@ def print_table(results: Sequence[Result], out: Callable[[str], None] = print) -
             f"{r.bytes_per_response / 1024:>6.0f}"
             f"{'' if r.queries is None else r.queries:>8}{r.single_ms:>9.0f}"
             f"{100 * r.cached / max(1, r.requests - r.errors):>6.0f}%"
+            f"{r.cpu_ms:>8.2f}"
             f"  {r.path}  {r.note}".rstrip()
         )
 
@@ -557,6 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if static_note:
         print(f"NOTE: {static_note}", flush=True)
     server = start_gunicorn(url, port, args.workers, args.threads, static_note, args.pgoptions)
+    cpu = ServerCPU(server.pid, database_name(url))
     try:
         for target in targets:
             note = preflight(port, target, chosen.cookie)
@@ -572,6 +652,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 duration=args.duration,
                 warmup=args.warmup,
                 max_requests=args.max_requests,
+                cpu=cpu,
             )
             result.queries, result.single_ms = single[target.name]
             results.append(result)
