@@ -290,6 +290,15 @@ def kept_as(name: str, parts: tuple[Part, ...]) -> tuple[Part, ...] | None:
     return None if kept_at is None else (name, parts, kept_at)
 
 
+def unchanging(name: str) -> tuple[Part, ...] | None:
+    """A `kept_html()` source for HTML that depends on nothing but the language (a blank form
+    with no token in it), so it is drawn once a generation; None while the page cache is off."""
+    if seconds() <= 0:
+        return None
+    current = _request_generation()
+    return None if current is None else (name, current)
+
+
 def kept_html(name: str, source: tuple[Part, ...] | None, draw: Callable[[], str]) -> SafeString:
     """HTML that `draw()` makes from a kept value, kept beside it in each language.
 

@@ -35,6 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "form": FindAreaForm(),
             "search_form": SearchForm(),
+            # The two blank forms and the text around them are the same for everyone.
+            "forms_kept_as": pagecache.unchanging("home.forms"),
             "near": selectors.near_you(request.user),
         },
     )

@@ -43,8 +43,9 @@ def user_text(value: Any) -> SafeString:
         return mark_safe("")
     # Slicing gives a plain str, so text marked safe somewhere upstream is still escaped.
     text = normalize_newlines(str(value)[:])
+    linked: str
     if _MAY_LINK.search(text) is None:
         linked = escape(text)
     else:
         linked = _urlize(text, nofollow=False, autoescape=True)
-    return mark_safe(linked.replace("\n", "<br>"))  # noqa: S308 - escaped by urlize above
+    return mark_safe(linked.replace("\n", "<br>"))  # noqa: S308 - escaped above

@@ -178,3 +178,25 @@ def test_with_the_sections_kept_a_neighbour_s_page_costs_few_queries(
     assert page.count("Riverside initiative") == 5
     assert page.count("Riverside event") == 5
     assert page.count("Riverside conversation") == 5
+
+
+def drawn_templates(browser: Client, path: str, data: dict[str, str] | None = None) -> list[str]:
+    response = browser.get(path, data or {})
+    return [t.name for t in response.templates if t.name]
+
+
+def test_the_blank_forms_are_drawn_once_and_a_form_with_a_mistake_each_time(
+    riverside: Ward,
+) -> None:
+    resident, neighbour = Client(), Client()
+    resident.force_login(UserFactory(ward=riverside))
+    neighbour.force_login(UserFactory(ward=riverside))
+    assert "includes/field.html" in drawn_templates(resident, "/")
+    assert "includes/field.html" not in drawn_templates(neighbour, "/")
+    # The postcode search with a mistake shows it, and the home page stays as it was.
+    response = neighbour.get("/find-your-area", {"postcode": "not a postcode"})
+    assert "There is a problem" in response.content.decode()
+    page = home(UserFactory(ward=riverside))
+    assert "There is a problem" not in page
+    assert 'name="postcode"' in page
+    assert 'name="q"' in page
