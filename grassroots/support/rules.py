@@ -104,6 +104,12 @@ def _invited(user: Viewer, initiative: Initiative) -> bool:
     return bool(cache[initiative.pk])
 
 
+def know_officer_of(user: Viewer, department_id: int, holds_post: bool) -> None:
+    """What a query that was asked anyway said of `_officer_of(user, department_id)`
+    (`selectors.case_by_id` asks it beside the case), remembered for the request."""
+    _cache(user, "officer_of")[department_id] = holds_post
+
+
 def _officer_of(user: User, department_id: int) -> bool:
     cache = _cache(user, "officer_of")
     if department_id not in cache:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
@@ -38,6 +38,7 @@ from grassroots.support.models import (
     SupportStatus,
     overdue_condition,
 )
+from grassroots.support.rules import know_officer_of
 from grassroots.support.workdays import working_days_between
 
 
@@ -210,13 +211,26 @@ def councillor_invitations(initiative: Initiative) -> list[Invitation]:
     )
 
 
-def case_by_id(pk: int) -> AdvocacyCase | None:
-    """A case with what its page shows; the caller checks support.view_case (404 otherwise)."""
-    return (
+def case_by_id(pk: int, viewer: Viewer | None = None) -> AdvocacyCase | None:
+    """A case with what its page shows; the caller checks support.view_case (404 otherwise).
+
+    The same query says whether the case was ever passed on (`case_transfers` then needs no
+    query when it was not) and, given a signed-in `viewer`, whether they hold a post in its
+    department today (which the officers' permissions ask)."""
+    cases = (
         AdvocacyCase.objects.filter(pk=pk)
         .select_related("support__initiative", "support__councillor", "department__council")
-        .first()
+        .annotate(_passed_on=Exists(CaseTransfer.objects.filter(case=OuterRef("pk"))))
     )
+    if isinstance(viewer, User):
+        posts = OfficerPost.objects.current(timezone.localdate()).filter(
+            user=viewer, department=OuterRef("department")
+        )
+        cases = cases.annotate(_viewer_officer=Exists(posts))
+    case = cases.first()
+    if case is not None and isinstance(viewer, User):
+        know_officer_of(viewer, case.department_id, case._viewer_officer)  # type: ignore[attr-defined]
+    return case
 
 
 def case_thread(case: AdvocacyCase, *, with_internal: bool) -> list[CaseMessage]:
@@ -231,7 +245,10 @@ def case_thread(case: AdvocacyCase, *, with_internal: bool) -> list[CaseMessage]
 
 
 def case_transfers(case: AdvocacyCase) -> list[CaseTransfer]:
-    """The case's moves between departments, oldest first (its history; one query)."""
+    """The case's moves between departments, oldest first (its history; one query, none for a
+    case that `case_by_id` found was never passed on)."""
+    if getattr(case, "_passed_on", True) is False:
+        return []
     return list(
         CaseTransfer.objects.filter(case=case)
         .select_related("from_department", "to_department", "by")

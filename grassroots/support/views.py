@@ -61,7 +61,7 @@ def _help_request(request: HttpRequest, pk: int) -> HelpRequest:
 
 
 def _case(request: HttpRequest, pk: int) -> AdvocacyCase:
-    case = selectors.case_by_id(pk)
+    case = selectors.case_by_id(pk, request.user)
     if case is None or not request.user.has_perm("support.view_case", case):
         raise Http404
     return case
