@@ -466,6 +466,15 @@ def _listed(user: Viewer) -> QuerySet[Conversation]:
     return _shaped(qs).order_by(Coalesce("last_reply_at", "created_at").desc(), "-id")
 
 
+@dataclasses.dataclass
+class HostList:
+    rows: list[Conversation]
+    total: int
+    # How they were kept for everybody who sees the same (`pagecache.kept_as`), so HTML drawn
+    # from them may be kept beside them; None for an insider.
+    kept_as: tuple[pagecache.Part, ...] | None = None
+
+
 def conversations_for(
     *,
     user: Viewer,
@@ -473,7 +482,7 @@ def conversations_for(
     ward: Ward | None = None,
     group: Group | None = None,
     limit: int = HOST_LIST_LIMIT,
-) -> tuple[list[Conversation], int]:
+) -> HostList:
     """The latest conversations a host holds that `user` may see, and how many there are.
 
     Shared (`pagecache.shared`) with everyone who sees the same restricted conversations
@@ -488,7 +497,7 @@ def conversations_for(
     elif group is not None:
         host, of_host = ("group", group.pk), Q(group=group)
     else:
-        return [], 0
+        return HostList([], 0)
     seen = restricted_visible_ids(user)
 
     def draw() -> tuple[list[Conversation], int]:
@@ -502,9 +511,9 @@ def conversations_for(
         rows = list(qs[:limit])
         return rows, len(rows) if len(rows) < limit else qs.count()
 
-    return pagecache.shared(
-        "conversations.of_host", (*host, limit, seen), draw, keep=lambda _: not seen
-    )
+    parts = (*host, limit, seen)
+    rows, total = pagecache.shared("conversations.of_host", parts, draw, keep=lambda _: not seen)
+    return HostList(rows, total, pagecache.kept_as("conversations.of_host", parts))
 
 
 def ward_conversation_ids(ward: Ward) -> QuerySet[Conversation, Any]:

@@ -17,6 +17,7 @@ from grassroots.accounts.types import viewer_in
 from grassroots.conversations import selectors
 from grassroots.conversations.models import Conversation
 from grassroots.conversations.selectors import conversations_for
+from grassroots.core import pagecache
 from grassroots.groups.models import Group
 from grassroots.initiatives.models import Initiative
 from grassroots.places.models import Ward
@@ -28,6 +29,7 @@ register = template.Library()
 class HostConversations:
     rows: list[Conversation]
     total: int
+    kept_as: tuple[pagecache.Part, ...] | None
     all_url: str
     can_start: bool
     start_url: str
@@ -39,23 +41,23 @@ def host_conversations(context: template.Context, host: object) -> HostConversat
     user = viewer_in(context)
     list_url = reverse("conversations:list")
     if isinstance(host, Initiative):
-        rows, total = conversations_for(user=user, initiative=host)
+        found = conversations_for(user=user, initiative=host)
         all_url = f"{list_url}?{urlencode({'initiative': host.slug})}"
         kind, key = "initiative", host.slug
     elif isinstance(host, Group):
-        rows, total = conversations_for(user=user, group=host)
+        found = conversations_for(user=user, group=host)
         all_url = f"{list_url}?{urlencode({'group': host.slug})}"
         kind, key = "group", host.slug
     elif isinstance(host, Ward):
-        rows, total = conversations_for(user=user, ward=host)
+        found = conversations_for(user=user, ward=host)
         query = {"council": host.council.slug, "ward": host.slug}
         all_url = f"{list_url}?{urlencode(query)}"
         kind, key = "ward", str(host.pk)
     else:
-        return HostConversations([], 0, list_url, False, "")
+        return HostConversations([], 0, None, list_url, False, "")
     can_start = user.has_perm("conversations.start", host)
     start_url = reverse("conversations:start", kwargs={"kind": kind, "key": key})
-    return HostConversations(rows, total, all_url, can_start, start_url)
+    return HostConversations(found.rows, found.total, found.kept_as, all_url, can_start, start_url)
 
 
 @register.simple_tag(takes_context=True)
