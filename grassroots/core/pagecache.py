@@ -146,11 +146,13 @@ class _NearCache:
     generation: a value is found here only for the generation current in the cache, which
     each request reads once (`_request_generation`), so a write anywhere makes every entry
     here out of date as it does in Redis. It saves a round trip to Redis per value (a dozen
-    on some pages). Values are kept pickled, as Redis keeps them."""
+    on some pages). Values are kept pickled, as Redis keeps them, in at most `size` bytes, the
+    least lately used going first; none larger than `largest`."""
 
-    def __init__(self, entries: int, largest: int) -> None:
-        self.entries = entries
+    def __init__(self, size: int, largest: int) -> None:
+        self.size = size
         self.largest = largest
+        self.used = 0
         self.kept: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -166,20 +168,23 @@ class _NearCache:
         if len(pickled) > self.largest:
             return
         with self.lock:
+            old = self.kept.pop(key, None)
+            if old is not None:
+                self.used -= len(old[1])
             self.kept[key] = (current, pickled)
-            self.kept.move_to_end(key)
-            while len(self.kept) > self.entries:
-                self.kept.popitem(last=False)
+            self.used += len(pickled)
+            while self.used > self.size:
+                _, (_, dropped) = self.kept.popitem(last=False)
+                self.used -= len(dropped)
 
     def clear(self) -> None:
         with self.lock:
             self.kept.clear()
+            self.used = 0
 
 
-_near = _NearCache(
-    entries=getattr(settings, "PAGE_CACHE_NEAR_ENTRIES", 2000),
-    largest=getattr(settings, "PAGE_CACHE_NEAR_LARGEST", 256 * 1024),
-)
+# 32 MB a process (a gunicorn worker): a national site's busiest pages' values and blocks.
+_near = _NearCache(size=32 * 1024 * 1024, largest=256 * 1024)
 
 
 def forget_near() -> None:

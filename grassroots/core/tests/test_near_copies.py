@@ -91,11 +91,19 @@ def test_each_request_gets_its_own_copy() -> None:
     assert drawn == ["test.rows"]
 
 
-def test_near_copies_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    near = pagecache._NearCache(entries=3, largest=100)
+def test_near_copies_are_bounded() -> None:
+    near = pagecache._NearCache(size=30, largest=20)
     for n in range(5):
-        near.put(f"key{n}", 7, b"x")
-    near.put("big", 7, b"x" * 101)
-    assert [near.get(f"key{n}", 7) for n in range(5)] == [None, None, b"x", b"x", b"x"]
+        near.put(f"key{n}", 7, b"x" * 10)
+    near.put("key4", 7, b"y" * 10)  # kept again: counted once
+    near.put("big", 7, b"x" * 21)
+    assert [near.get(f"key{n}", 7) for n in range(5)] == [
+        None,
+        None,
+        b"x" * 10,
+        b"x" * 10,
+        b"y" * 10,
+    ]
     assert near.get("big", 7) is None
     assert near.get("key4", 8) is None  # another generation
+    assert near.used == 30
