@@ -41,9 +41,10 @@ class KeptNode(Node):
         self.body = body
 
     def render(self, context: template.Context) -> str:
-        found = self.source.resolve(context)
+        # A source missing from the context (a view that keeps nothing) is None, not "".
+        found = self.source.resolve(context, ignore_failures=True)
         source = None
-        if found is not None:
+        if found:
             extra = (_part(part.resolve(context)) for part in self.parts)
             source = (*(_part(item) for item in found), *extra)
         return pagecache.kept_html(self.name, source, lambda: self.body.render(context))

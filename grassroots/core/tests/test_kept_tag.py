@@ -52,6 +52,19 @@ def test_without_a_source_it_is_drawn_for_each_request() -> None:
     assert render("For another", source=False) == "<p>For another</p>"
 
 
+def test_a_source_the_view_did_not_give_draws_it_for_each_request() -> None:
+    # core/home.html is also the page of a postcode search with a mistake, which keeps nothing.
+    template = Template('{% load kept %}{% kept "test.block" absent %}{{ title }}{% endkept %}')
+    with scope():
+        assert template.render(Context({"title": "Enter a full postcode"})) == (
+            "Enter a full postcode"
+        )
+    with scope():
+        assert template.render(Context({"title": "Enter a real postcode"})) == (
+            "Enter a real postcode"
+        )
+
+
 def test_with_the_cache_off_it_is_drawn_each_time(settings: pytest.FixtureRequest) -> None:
     settings.PAGE_CACHE_SECONDS = 0  # type: ignore[attr-defined]
     assert render("Canal clean-up") == "<p>Canal clean-up</p>"
