@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from grassroots.accounts.types import actor_of
+from grassroots.core import pagecache
 from grassroots.core.files import serve_private_file
 from grassroots.core.forms import invited_message
 from grassroots.core.ratelimits import rate_limited
@@ -158,6 +159,20 @@ def _with_amounts(needs: list[Need]) -> list[Need]:
     return needs
 
 
+def _kept_blocks(
+    kept_as: tuple[pagecache.Part, ...] | None, can: dict[str, bool]
+) -> dict[str, tuple[pagecache.Part, ...] | None]:
+    """How each block of an initiative's page may be kept (`{% kept %}`): those that show the
+    same to everybody always, while its rows are kept; the needs, milestones and members only
+    for readers without the buttons that manage them."""
+    return {
+        "detail_kept_as": kept_as,
+        "needs_kept_as": None if can["manage_needs"] else kept_as,
+        "milestones_kept_as": None if can["manage_milestones"] else kept_as,
+        "people_kept_as": None if can["make_lead"] else kept_as,
+    }
+
+
 @require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = selectors.initiative_detail(request.user, slug)
@@ -200,7 +215,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "outcome": getattr(initiative, "outcome", None),
             "needs": _with_amounts(list(initiative.needs.all())),
             "milestones": initiative.milestones.all(),
-            "detail_kept_as": selectors.detail_kept_as(slug),
+            **_kept_blocks(selectors.detail_kept_as(slug), can),
             "Stage": Stage,
             "NeedKind": NeedKind,
             "NeedStatus": NeedStatus,

@@ -5,6 +5,7 @@ what is personal (what the viewer may do, their own backing) stays theirs."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -15,12 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from grassroots.accounts.models import User
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.conversations.tests.factories import ConversationFactory
-from grassroots.initiatives.models import Initiative, Stage, Visibility
+from grassroots.initiatives.models import Initiative, Milestone, Stage, Visibility
 from grassroots.initiatives.services import lifecycle, progress
 from grassroots.initiatives.tests.factories import (
     BackingFactory,
     InitiativeFactory,
     MembershipFactory,
+    NeedFactory,
 )
 from grassroots.support import services
 from grassroots.support.models import SupportKind
@@ -117,6 +119,30 @@ def test_what_the_viewer_may_do_and_their_backing_stay_theirs() -> None:
         assert "Stop backing this" in backer_page
         assert "Stop backing this" not in stranger_page
         assert "1 person backs this" in stranger_page
+
+
+@pytest.mark.parametrize("lead_first", [True, False])
+def test_the_buttons_that_manage_needs_milestones_and_members_stay_with_the_leads(
+    lead_first: bool,
+) -> None:
+    initiative = InitiativeFactory(title="Canal clean-up")
+    lead = initiative.created_by
+    NeedFactory(initiative=initiative, description="Spades and gloves")
+    Milestone.objects.create(
+        initiative=initiative, title="First dig", due_on=datetime.date(2027, 3, 1)
+    )
+    MembershipFactory(initiative=initiative, user=UserFactory(display_name="Sam Member"))
+    order = [lead, UserFactory()] if lead_first else [UserFactory(), lead]
+    for _round in range(2):
+        for viewer in order:
+            html = page(viewer, initiative)
+            assert "Spades and gloves" in html
+            assert "First dig" in html
+            assert "Sam Member" in html
+            for button in ("Mark as met", "Mark as done", "Make a lead"):
+                assert (button in html) is (viewer == lead), (button, viewer == lead)
+    NeedFactory(initiative=initiative, description="A wheelbarrow")
+    assert "A wheelbarrow" in page(UserFactory(), initiative)
 
 
 def queries_of(user: User, initiative: Initiative) -> list[str]:
