@@ -219,7 +219,9 @@ def case_by_id(pk: int, viewer: Viewer | None = None) -> AdvocacyCase | None:
     department today (which the officers' permissions ask)."""
     cases = (
         AdvocacyCase.objects.filter(pk=pk)
-        .select_related("support__initiative", "support__councillor", "department__council")
+        # Not the department's council: the page names the department only, and each table
+        # joined here doubled what PostgreSQL spent planning the query.
+        .select_related("support__initiative", "support__councillor", "department")
         .annotate(_passed_on=Exists(CaseTransfer.objects.filter(case=OuterRef("pk"))))
     )
     if isinstance(viewer, User):

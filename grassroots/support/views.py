@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from grassroots.accounts.types import actor_of
+from grassroots.core import pagecache
 from grassroots.core.services import ServiceError
 from grassroots.initiatives.models import Initiative
 from grassroots.support import selectors, services
@@ -433,6 +434,7 @@ def _case_page(
     user = request.user
     officer = user.has_perm("support.move_case", case)
     internal = user.has_perm("support.view_internal_notes", case)
+    allow_internal = user.has_perm("support.post_internal_note", case)
     form = message_form or move_form or decide_form
     return render(
         request,
@@ -445,8 +447,11 @@ def _case_page(
             "is_officer": officer,
             "may_transfer": case.status in OPEN_CASE_STATUSES
             and user.has_perm("support.transfer_case", case),
-            "message_form": message_form
-            or CaseMessageForm(allow_internal=user.has_perm("support.post_internal_note", case)),
+            "message_form": message_form or CaseMessageForm(allow_internal=allow_internal),
+            # Blank forms' fields are the same for everyone (with or without the internal box):
+            # kept as HTML once a generation; a form sent back with a mistake is drawn.
+            "blank_fields_kept_as": None if form else pagecache.unchanging("support.case_fields"),
+            "allow_internal": allow_internal,
             "move_form": move_form or CaseMoveForm(),
             "decide_form": decide_form or DecideForm(),
             "form": form,

@@ -173,6 +173,30 @@ def test_internal_notes_are_seen_only_by_the_departments_officers(
     assert internal_told == 1
 
 
+@pytest.mark.usefixtures("page_cache_on")
+def test_the_blank_forms_are_kept_and_a_message_with_a_mistake_is_drawn(town: Town) -> None:
+    case = town.case()
+    url = reverse("support:case", kwargs={"pk": case.pk})
+    browsers = {}
+    for role in ("officer", "ward councillor"):
+        browsers[role] = Client()
+        browsers[role].force_login(town.person(role))
+    internal_box = 'name="internal"'
+    first = browsers["officer"].get(url)
+    assert "includes/field.html" in [t.name for t in first.templates]
+    assert internal_box in first.content.decode()
+    # The councillor's blank form has no internal box: kept apart from the officers' one.
+    assert internal_box not in browsers["ward councillor"].get(url).content.decode()
+    again = browsers["officer"].get(url)
+    assert "includes/field.html" not in [t.name for t in again.templates]
+    assert internal_box in again.content.decode()
+    sent = browsers["officer"].post(url, {"text": ""}).content.decode()
+    assert "Enter a message" in sent
+    assert "govuk-textarea--error" in sent  # the field itself says so, not only the summary
+    assert "govuk-textarea--error" not in browsers["officer"].get(url).content.decode()
+    assert not CaseMessage.objects.filter(case=case).exists()
+
+
 def test_a_councillor_cannot_post_an_internal_note_by_adding_the_field(
     client: Client, town: Town
 ) -> None:
