@@ -77,11 +77,12 @@ test-postgres: setup
 	DATABASE_URL=$(PG_TEST_URL) TEST_DB_TEMPLATE=$(TEST_DB_TEMPLATE) scripts/require-postgres.sh \
 		$(BIN)/pytest $(PYTEST_ARGS) -m "$(POSTGRES_MARKERS)"
 
-# The checks run on one core at a time: the test databases are migrated beside them, two jobs
-# at once (the migrations first, as the longest), then the two pytest runs copy them.
+# The checks use one core at a time: two jobs at once, the type check (the longest, a minute or
+# more from a fresh clone) on one core while the test databases are migrated and the other
+# checks run on the other; then the two pytest runs copy those databases.
 test: setup
-	$(MAKE) --jobs=2 --output-sync=target template-sqlite template-postgres \
-		lint layers typecheck checks
+	$(MAKE) --jobs=2 --output-sync=target typecheck template-sqlite template-postgres \
+		lint layers checks
 	$(MAKE) test-sqlite test-postgres TEST_DB_TEMPLATE=1
 	DATABASE_URL=$(PG_TEST_URL) scripts/require-postgres.sh \
 		$(BIN)/python -m grassroots.testing.template_db drop
