@@ -71,8 +71,7 @@ def build() -> str:
     connection = connections[DEFAULT_DB_ALIAS]
     name = template_name(connection)
     connection.settings_dict.setdefault("TEST", {})["NAME"] = name
-    if _is_sqlite(connection):
-        Path(name).unlink(missing_ok=True)
+    drop()  # an old template, so that Django need not fail to create it first
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     connection.close()
     return name
