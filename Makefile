@@ -15,8 +15,13 @@ PYTEST_ARGS ?= -n auto
 # Everything on both: make test SQLITE_MARKERS= POSTGRES_MARKERS=
 SQLITE_MARKERS ?= not browser and not data_migration
 POSTGRES_MARKERS ?= not demo_seed
+SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
+# 1: each pytest-xdist worker copies the test database migrated once for the run (make test
+# builds it beside the checks; docs/decisions/0022-migrate-once-per-run.md). Empty: each
+# worker migrates its own, as `make test-sqlite` or `make test-postgres` alone do.
+TEST_DB_TEMPLATE ?=
 
-.PHONY: setup run test lint layers typecheck checks test-sqlite test-postgres bench lock clean
+.PHONY: setup run test lint layers typecheck checks template-sqlite template-postgres test-sqlite test-postgres bench lock clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,13 +60,32 @@ checks: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	scripts/check-deploy.sh
 
+# Each run's test database, migrated once (grassroots/testing/template_db.py).
+template-sqlite: setup
+	mkdir -p var
+	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/python -m grassroots.testing.template_db build
+
+template-postgres: setup
+	DATABASE_URL=$(PG_TEST_URL) scripts/require-postgres.sh \
+		$(BIN)/python -m grassroots.testing.template_db build
+
 test-sqlite: setup
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest $(PYTEST_ARGS) -m "$(SQLITE_MARKERS)"
+	DATABASE_URL=$(SQLITE_TEST_URL) TEST_DB_TEMPLATE=$(TEST_DB_TEMPLATE) \
+		$(BIN)/pytest $(PYTEST_ARGS) -m "$(SQLITE_MARKERS)"
 
 test-postgres: setup
-	DATABASE_URL=$(PG_TEST_URL) scripts/require-postgres.sh $(BIN)/pytest $(PYTEST_ARGS) -m "$(POSTGRES_MARKERS)"
+	DATABASE_URL=$(PG_TEST_URL) TEST_DB_TEMPLATE=$(TEST_DB_TEMPLATE) scripts/require-postgres.sh \
+		$(BIN)/pytest $(PYTEST_ARGS) -m "$(POSTGRES_MARKERS)"
 
-test: lint layers typecheck checks test-sqlite test-postgres
+# The checks use one core at a time: two jobs at once, the type check (the longest, a minute or
+# more from a fresh clone) on one core while the test databases are migrated and the other
+# checks run on the other; then the two pytest runs copy those databases.
+test: setup
+	$(MAKE) --jobs=2 --output-sync=target typecheck template-sqlite template-postgres \
+		lint layers checks
+	$(MAKE) test-sqlite test-postgres TEST_DB_TEMPLATE=1
+	DATABASE_URL=$(PG_TEST_URL) scripts/require-postgres.sh \
+		$(BIN)/python -m grassroots.testing.template_db drop
 
 bench: setup
 	$(BIN)/python -m bench

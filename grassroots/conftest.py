@@ -18,7 +18,7 @@ from freezegun import freeze_time
 
 from grassroots.accounts.models import User
 from grassroots.core import pagecache
-from grassroots.testing import emptying, snapshots
+from grassroots.testing import emptying, snapshots, template_db
 from grassroots.testing.worlds import Town, build_town
 
 if TYPE_CHECKING:
@@ -81,6 +81,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     if database["ENGINE"] == "django.db.backends.postgresql":
         options = database.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+    # Under `make test`, each worker's test database is a copy of one migrated once for the run
+    # (grassroots/testing/template_db.py); otherwise each worker migrates its own.
+    template_db.install()
 
 
 @pytest.fixture(autouse=True)

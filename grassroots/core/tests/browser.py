@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,22 @@ AXE_JS = Path(__file__).resolve().parents[3] / "build" / "test" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+# Whether a browser context runs its pages' JavaScript is fixed when it is made
+# (`browser.new_context(java_script_enabled=...)`), so it is found out once per context: with
+# scripts off, finding out means waiting for a timer that never fires (about 20 round trips to
+# Chromium), and a journey checks a dozen pages or more in the same context.
+_SCRIPTS_RUN: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
 def scripts_run(page: Any) -> bool:
     """False when the page's JavaScript is switched off (its timers never fire)."""
+    known = _SCRIPTS_RUN.get(page.context)
+    if known is None:
+        known = _SCRIPTS_RUN[page.context] = _timer_fires(page)
+    return known
+
+
+def _timer_fires(page: Any) -> bool:
     page.evaluate(
         "() => { window.__grTimer = false; setTimeout(() => { window.__grTimer = true; }); }"
     )
@@ -60,12 +75,19 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     return _run_axe(page)
 
 
+# axe-core runs every rule either way. `resultTypes: ["violations"]` keeps every node of the
+# violations and trims the passes, the incomplete and the inapplicable to one node each before
+# axe describes them (a selector and the HTML of each node: most of a run's time on a long
+# page); only the violations are sent back from the browser, the one part read here.
+_AXE_RUN = """async (tags) => (await axe.run(document, {
+  runOnly: {type: "tag", values: tags},
+  resultTypes: ["violations"],
+})).violations"""
+
+
 def _run_axe(page: Any) -> list[dict[str, Any]]:
-    result: dict[str, Any] = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_TAGS,
-    )
-    return list(result["violations"])
+    violations: list[dict[str, Any]] = page.evaluate(_AXE_RUN, WCAG_TAGS)
+    return list(violations)
 
 
 def assert_accessible(page: Any) -> None:
