@@ -128,6 +128,11 @@ TEMPLATES = [
 VAR_DIR.mkdir(exist_ok=True)
 
 
+# psycopg prepares a query after this many runs on a server-binding cursor, and at once when
+# asked; only core/compiled.py's cursor binds on the server, and it asks.
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
+
 def _database(url: str, *, connect_timeout: int) -> dict[str, Any]:
     """One database's settings from its URL, with the options every connection of ours uses."""
     db: dict[str, Any] = dict(env.db_url_config(url))
@@ -148,6 +153,11 @@ def _database(url: str, *, connect_timeout: int) -> dict[str, Any]:
         # PostgreSQL's JIT compiles small, cheap queries whose cost it overestimates (the unread
         # count took ~220 ms with it, 3 ms without, in bench/load.py): our pages never need it.
         db["OPTIONS"].setdefault("options", "-c jit=off")
+        # The queries kept compiled (core/compiled.py) run as prepared statements; psycopg
+        # prepares nothing else (Django's cursors bind on the client), and none at all if this
+        # is None, as a pooler that shares server sessions needs (decisions/0023).
+        if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+            db["OPTIONS"].setdefault("prepare_threshold", PREPARE_ONLY_WHEN_ASKED)
     return db
 
 
