@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 from grassroots.accounts.models import Department, OfficerPost, User
 from grassroots.accounts.selectors import user_roles
 from grassroots.accounts.types import Actor, Viewer
-from grassroots.core import pagecache
+from grassroots.core import compiled, pagecache
 from grassroots.initiatives.models import Initiative, InitiativeWard, Need, NeedStatus, Stage
 from grassroots.initiatives.visibility import is_public, public_q, visible_initiatives
 from grassroots.places.models import Councillor, CouncillorTerm, Ward
@@ -211,39 +211,57 @@ def councillor_invitations(initiative: Initiative) -> list[Invitation]:
     )
 
 
-def case_by_id(pk: int, viewer: Viewer | None = None) -> AdvocacyCase | None:
-    """A case with what its page shows; the caller checks support.view_case (404 otherwise).
-
-    The same query says whether the case was ever passed on (`case_transfers` then needs no
-    query when it was not) and, given a signed-in `viewer`, whether they hold a post in its
-    department today (which the officers' permissions ask)."""
+def _case_query(pk: int, viewer_id: int | None = None) -> QuerySet[AdvocacyCase]:
     cases = (
         AdvocacyCase.objects.filter(pk=pk)
         # Not the department's council: the page names the department only, and each table
         # joined here doubled what PostgreSQL spent planning the query.
         .select_related("support__initiative", "support__councillor", "department")
         .annotate(_passed_on=Exists(CaseTransfer.objects.filter(case=OuterRef("pk"))))
+        .order_by()
     )
-    if isinstance(viewer, User):
+    if viewer_id is not None:
         posts = OfficerPost.objects.current(timezone.localdate()).filter(
-            user=viewer, department=OuterRef("department")
+            user_id=viewer_id, department=OuterRef("department")
         )
         cases = cases.annotate(_viewer_officer=Exists(posts))
-    case = cases.first()
+    return cases
+
+
+def case_by_id(pk: int, viewer: Viewer | None = None) -> AdvocacyCase | None:
+    """A case with what its page shows; the caller checks support.view_case (404 otherwise).
+
+    The same query says whether the case was ever passed on (`case_transfers` then needs no
+    query when it was not) and, given a signed-in `viewer`, whether they hold a post in its
+    department today (which the officers' permissions ask). It is asked on every visit to a
+    case and its forms, so it is compiled once a day (core/compiled.py)."""
+    if isinstance(viewer, User):
+        shape = ("officer", timezone.localdate())
+        found = compiled.objects("support.case", shape, AdvocacyCase, _case_query, pk, viewer.pk)
+    else:
+        found = compiled.objects("support.case", (), AdvocacyCase, _case_query, pk)
+    case = found[0] if found else None
     if case is not None and isinstance(viewer, User):
         know_officer_of(viewer, case.department_id, case._viewer_officer)  # type: ignore[attr-defined]
     return case
 
 
+def _thread_query(case_id: int, department_id: int | None = None) -> QuerySet[CaseMessage]:
+    messages = CaseMessage.objects.filter(case_id=case_id).select_related("author")
+    if department_id is not None:
+        messages = messages.filter(Q(internal=False) | Q(department_id=department_id))
+    else:
+        messages = messages.filter(internal=False)
+    return messages.order_by("created_at", "pk")
+
+
 def case_thread(case: AdvocacyCase, *, with_internal: bool) -> list[CaseMessage]:
     """The messages; with_internal adds the internal notes of the department the case is with
     now (never another department's, from before the case was passed on)."""
-    messages = CaseMessage.objects.filter(case=case).select_related("author")
     if with_internal:
-        messages = messages.filter(Q(internal=False) | Q(department_id=case.department_id))
-    else:
-        messages = messages.filter(internal=False)
-    return list(messages.order_by("created_at", "pk"))
+        values = (case.pk, case.department_id)
+        return compiled.objects("support.thread", "internal", CaseMessage, _thread_query, *values)
+    return compiled.objects("support.thread", "public", CaseMessage, _thread_query, case.pk)
 
 
 def case_transfers(case: AdvocacyCase) -> list[CaseTransfer]:
