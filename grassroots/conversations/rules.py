@@ -24,10 +24,11 @@ asks many questions about one conversation costs a fixed number of queries.
 from __future__ import annotations
 
 import datetime
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 import rules
 from django.conf import settings
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from grassroots.accounts.rules import is_councillor, is_moderator, is_officer
 from grassroots.accounts.types import Viewer
 from grassroots.conversations.models import Audience, Conversation, Post
 from grassroots.conversations.visibility import can_view
+from grassroots.core import compiled
 from grassroots.core.request_cache import cached
 from grassroots.groups.models import Group
 from grassroots.groups.selectors import is_member, is_organiser
@@ -116,15 +118,25 @@ def _initiative_member(user: Viewer, initiative: Initiative) -> bool:
     return bool(cache[initiative.pk])
 
 
-def _officer_council_ids(user: User) -> frozenset[int]:
-    return cached(
-        ("conversations.rules", "officer_councils", user.pk),
-        lambda: frozenset(
-            OfficerPost.objects.current(timezone.localdate())
-            .filter(user=user)
-            .values_list("department__council_id", flat=True)
-        ),
+def _officer_councils_query(user_id: int) -> QuerySet[Any, Any]:
+    return (
+        OfficerPost.objects.current(timezone.localdate())
+        .filter(user_id=user_id)
+        .order_by()
+        .values(council=F("department__council_id"))
     )
+
+
+def _officer_council_ids(user: User) -> frozenset[int]:
+    # Asked on many pages for officers: compiled once a day (core/compiled.py).
+    def councils() -> frozenset[int]:
+        day = timezone.localdate()
+        rows = compiled.fetch(
+            "conversations.officer_councils", day, OfficerPost, _officer_councils_query, user.pk
+        )
+        return frozenset(row["council"] for row in rows)
+
+    return cached(("conversations.rules", "officer_councils", user.pk), councils)
 
 
 def _leads_initiative(user: Viewer, initiative: Initiative) -> bool:

@@ -14,14 +14,16 @@ page that asks many questions about one initiative costs a fixed number of queri
 
 from __future__ import annotations
 
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 import rules
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.accounts.selectors import user_roles
 from grassroots.accounts.types import Viewer
+from grassroots.core import compiled
 from grassroots.core.request_cache import cached
 from grassroots.initiatives.models import (
     ASK_AGAIN_STATUSES,
@@ -60,13 +62,24 @@ def represented_ward_ids(user: Viewer) -> frozenset[int]:
     if not _signed_in(user) or not user_roles(user).councillor:
         # The roles are known for every signed-in request: no term today, no wards to ask for.
         return frozenset()
-    return cached(
-        ("initiatives.represented_wards", user.pk),
-        lambda: frozenset(
-            CouncillorTerm.objects.current(timezone.localdate())
-            .filter(councillor__user=user)
-            .values_list("ward_id", flat=True)
-        ),
+
+    # Asked on most pages for councillors: compiled once a day (core/compiled.py).
+    def wards() -> frozenset[int]:
+        day = timezone.localdate()
+        rows = compiled.fetch(
+            "initiatives.represented_wards", day, CouncillorTerm, _represented_query, user.pk
+        )
+        return frozenset(row["ward_id"] for row in rows)
+
+    return cached(("initiatives.represented_wards", user.pk), wards)
+
+
+def _represented_query(user_id: int) -> QuerySet[Any, Any]:
+    return (
+        CouncillorTerm.objects.current(timezone.localdate())
+        .filter(councillor__user_id=user_id)
+        .order_by()
+        .values("ward_id")
     )
 
 

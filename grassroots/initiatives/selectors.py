@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from grassroots.accounts.models import User
 from grassroots.accounts.selectors import private_user_fields
 from grassroots.accounts.types import Viewer
-from grassroots.core import pagecache
+from grassroots.core import compiled, pagecache
 from grassroots.core.request_cache import remember
 from grassroots.initiatives.models import (
+    Backing,
     Initiative,
     InitiativeWard,
     MemberRole,
@@ -151,10 +153,18 @@ def pending_invitations(user: Viewer) -> QuerySet[Membership]:
     )
 
 
+def _backing_query(user_id: int, initiative_id: int) -> QuerySet[Any, Any]:
+    found = Backing.objects.filter(user_id=user_id, initiative_id=initiative_id)
+    return found.order_by().values("pk")[:1]
+
+
 def backs(user: Viewer, initiative: Initiative) -> bool:
+    """Whether `user` backs `initiative` (asked on every visit to its page: compiled once,
+    core/compiled.py)."""
     if not isinstance(user, User):
         return False
-    return initiative.backings.filter(user=user).exists()
+    values = (user.pk, initiative.pk)
+    return bool(compiled.fetch("initiatives.backs", (), Backing, _backing_query, *values))
 
 
 def ward_choices(*, user: Viewer, initiative: Initiative | None = None) -> QuerySet[Ward]:
