@@ -54,7 +54,7 @@ class _Kept:
     params: tuple[Any, ...]
     # For each parameter that is a stand-in: its position, and which value goes there.
     at: tuple[tuple[int, int], ...]
-    # Kept for objects(): what it read off the query to make model instances of the rows.
+    # The compiler, which knows the columns: objects() makes model instances with it.
     compiler: SQLCompiler | None
 
     def bind(self, values: Sequence[int]) -> list[Any]:
@@ -175,8 +175,8 @@ def objects(
     """The model instances of `build(*values)`, as iterating the query set would give them
     (with its `select_related` objects and annotations), compiled once as `fetch()` is.
 
-    The query must give model instances of `model` itself: no `values()`, `only()`/`defer()`
-    are fine, no `prefetch_related()` (it would need queries of its own)."""
+    The query must give instances of `model` itself (not `values()`; `only()` and `defer()`
+    are fine) and must not prefetch (`prefetch_related()` needs queries of its own)."""
     alias = router.db_for_read(model)
     key = ("objects", name, shape, alias, connections[alias].vendor)
 
