@@ -165,6 +165,22 @@ def fetch(
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
+def exists(
+    name: str,
+    shape: Hashable,
+    model: type[Model],
+    build: Callable[..., QuerySet[Any]],
+    *values: int,
+) -> bool:
+    """Whether `build(*values)` finds any row, compiled once as `fetch()` is (a lookup of one
+    row, such as "does this person follow this ward", asked on every visit to a page)."""
+
+    def first(*stand_ins: int) -> QuerySet[Any]:
+        return build(*stand_ins).order_by().values("pk")[:1]
+
+    return bool(fetch(name, shape, model, first, *values))
+
+
 def objects(
     name: str,
     shape: Hashable,

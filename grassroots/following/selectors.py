@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -83,22 +83,22 @@ def followable(user: Viewer, kind: str, pk: int) -> Model | None:
     return None
 
 
-def _following_query(kind: str) -> Callable[[int, int], QuerySet[Any, Any]]:
-    def query(user_id: int, target_id: int) -> QuerySet[Any, Any]:
-        found = Follow.objects.filter(user_id=user_id, **{f"{kind}_id": target_id})
-        return found.order_by().values("pk")[:1]
-
-    return query
-
-
 def is_following(user: Viewer, target: Model) -> bool:
     """Whether `user` follows `target` (asked on every page with a follow button: compiled
     once, core/compiled.py)."""
     if not isinstance(user, User):  # nobody signed in
         return False
     kind = kind_of(target)
-    query = _following_query(kind)
-    return bool(compiled.fetch("following.is_following", kind, Follow, query, user.pk, target.pk))
+    return compiled.exists(
+        "following.is_following",
+        kind,
+        Follow,
+        lambda user_id, target_id: Follow.objects.filter(
+            user_id=user_id, **{f"{kind}_id": target_id}
+        ),
+        user.pk,
+        target.pk,
+    )
 
 
 @scoped

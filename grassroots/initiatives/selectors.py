@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -153,18 +152,21 @@ def pending_invitations(user: Viewer) -> QuerySet[Membership]:
     )
 
 
-def _backing_query(user_id: int, initiative_id: int) -> QuerySet[Any, Any]:
-    found = Backing.objects.filter(user_id=user_id, initiative_id=initiative_id)
-    return found.order_by().values("pk")[:1]
-
-
 def backs(user: Viewer, initiative: Initiative) -> bool:
     """Whether `user` backs `initiative` (asked on every visit to its page: compiled once,
     core/compiled.py)."""
     if not isinstance(user, User):
         return False
-    values = (user.pk, initiative.pk)
-    return bool(compiled.fetch("initiatives.backs", (), Backing, _backing_query, *values))
+    return compiled.exists(
+        "initiatives.backs",
+        (),
+        Backing,
+        lambda user_id, initiative_id: Backing.objects.filter(
+            user_id=user_id, initiative_id=initiative_id
+        ),
+        user.pk,
+        initiative.pk,
+    )
 
 
 def ward_choices(*, user: Viewer, initiative: Initiative | None = None) -> QuerySet[Ward]:

@@ -163,6 +163,23 @@ def test_objects_put_each_value_in_its_own_place() -> None:
     ) == [mine]
 
 
+def test_exists_says_whether_the_query_finds_a_row(django_assert_num_queries: Any) -> None:
+    backed, other = BackingFactory(), InitiativeFactory()
+
+    def backing(user_id: int, initiative_id: int) -> QuerySet[Backing]:
+        return Backing.objects.filter(user_id=user_id, initiative_id=initiative_id)
+
+    with django_assert_num_queries(1):
+        assert compiled.exists(
+            "test.backs", (), Backing, backing, backed.user_id, backed.initiative_id
+        )
+    assert not compiled.exists("test.backs", (), Backing, backing, backed.user_id, other.pk)
+    # Each value in its own place: the same two ids swapped find nothing.
+    assert not compiled.exists(
+        "test.backs", (), Backing, backing, backed.initiative_id, backed.user_id
+    )
+
+
 def test_objects_refuse_what_they_cannot_make() -> None:
     mine = MembershipFactory()
     with pytest.raises(ValueError, match="instances"):
