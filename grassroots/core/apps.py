@@ -9,7 +9,9 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from grassroots.core import pagecache, request_cache
+        from grassroots.core import pagecache, request_cache, translations
+
+        translations.install()
 
         # Every committed write to a public table marks stored signed-out pages out of date.
         connection_created.connect(pagecache.install, dispatch_uid="pagecache.install")

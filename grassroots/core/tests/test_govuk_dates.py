@@ -7,6 +7,9 @@ import datetime
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.formats import date_format
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grassroots.core.times import govuk_date, govuk_datetime, govuk_time, govuk_time_range
 
@@ -83,3 +86,20 @@ def test_the_template_filters_match_and_leave_nothing_for_nothing() -> None:
         "4 December 2026 at 1:12pm|Friday 4 December 2026 at 1:12pm|1:12pm|4 December 2026||"
         "1:12pm to 2pm"
     )
+
+
+@settings(max_examples=200)
+@given(
+    day=st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31)),
+    language=st.sampled_from(["en-gb", "cy"]),
+    weekday=st.booleans(),
+)
+def test_a_date_reads_as_djangos_own_date_format_would_write_it(
+    day: datetime.date, language: str, weekday: bool
+) -> None:
+    # govuk_date builds the text itself, for speed: the same month and day names, in the
+    # reader's language, as Django's "j F Y" and "l j F Y".
+    with translation.override(language):
+        assert govuk_date(day, weekday=weekday) == date_format(
+            day, "l j F Y" if weekday else "j F Y"
+        )

@@ -8,10 +8,10 @@ nothing for everybody else; for those it shows, the waiting counts cost one quer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import rules
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -29,18 +29,18 @@ class NavLink:
     active: bool
 
 
-@register.inclusion_tag("moderation/includes/nav_items.html", takes_context=True)
-def moderation_nav(context: template.Context) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def moderation_nav(context: template.Context) -> str:
     request = context.get("request")
     user = getattr(request, "user", None)
     if request is None or user is None or not user.is_authenticated:
-        return {"links": []}
+        return ""
     # The rules themselves, not user.has_perm: Django's ModelBackend would read the
     # permission tables for everybody who is neither.
     may_moderate = rules.has_perm("moderation.view_queue", user)
     may_see_concerns = rules.has_perm("moderation.view_concerns", user)
     if not (may_moderate or may_see_concerns):
-        return {"links": []}
+        return ""  # most people: nothing to draw
     waiting = selectors.waiting_counts(user, queue=may_moderate, concerns=may_see_concerns)
     path = request.path
     links: list[NavLink] = []
@@ -58,4 +58,4 @@ def moderation_nav(context: template.Context) -> dict[str, Any]:
                 active=path.startswith(url),
             )
         )
-    return {"links": links}
+    return render_to_string("moderation/includes/nav_items.html", {"links": links})
