@@ -1,9 +1,9 @@
 """Quicker lookups of translated text, giving the same answers (decision 24).
 
 Django makes one catalogue object a language (`trans_real.translation`). For "en-gb", Python's
-`gettext` also loads the empty "en" catalogue that Django and several packages ship, and chains
-each one behind the British English catalogue. Our text is written in British English, so
-nearly every message misses the catalogue and then walks seven empty ones before its own text
+`gettext` also loads the empty "en" catalogue beside each British English one that Django and
+its contrib apps ship, and chains them behind. Our text is written in British English, so
+nearly every message misses the catalogue and then walks six empty ones before its own text
 comes back: about 8 microseconds a message, and a signed-in page asks for 30 to 60.
 
 `install()` (from `CoreConfig.ready`) wraps `trans_real.translation`, so that each catalogue

@@ -22,7 +22,8 @@ def test_a_file_is_named_by_its_content_and_renamed_when_collected_again(tmp_pat
     storage = StaticFilesStorage(location=str(tmp_path), base_url="/static/")
     collected(storage, "css/site.css", b"body { color: #0b0c0c; }")
     first = storage.url("css/site.css")
-    assert first.startswith("/static/css/site.") and first.endswith(".css")
+    assert first.startswith("/static/css/site.")
+    assert first.endswith(".css")
     assert first != "/static/css/site.css"
     assert storage.url("css/site.css") == first  # the kept answer
 

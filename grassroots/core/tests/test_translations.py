@@ -8,7 +8,7 @@ import gettext as gettext_module
 import pytest
 from django.conf import settings
 from django.utils import translation
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import trans_real
 
 from grassroots.core import translations
@@ -62,7 +62,7 @@ def test_the_catalogue_in_use_is_the_quick_one_without_empty_fallbacks() -> None
 def test_a_message_marked_safe_once_does_not_make_the_plain_one_safe() -> None:
     text = "<b>not a message anywhere, bold</b>"
     with translation.override("en-gb"):
-        assert isinstance(translation.gettext(mark_safe(text)), SafeData)
+        assert isinstance(translation.gettext(SafeString(text)), SafeData)
         plain = translation.gettext(text)
     assert plain == text
     assert not isinstance(plain, SafeData)
