@@ -13,8 +13,8 @@ from django.utils.translation import trans_real
 
 from grassroots.core import translations
 
-# Django's own messages (translated into Welsh in its catalogue), ours (not translated yet),
-# one with a context and one that only differs from another by its context.
+# Django's own messages (translated into Welsh in its catalogue), ours (not translated yet)
+# and one in no catalogue at all. Messages with a context and plurals are checked below.
 MESSAGES = [
     "This field is required.",
     "Enter a valid email address.",
