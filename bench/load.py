@@ -313,6 +313,8 @@ def start_gunicorn(
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        "python:grassroots.gunicorn_conf",
         "bench.refapp:application",
         "--bind",
         f"{HOST}:{port}",

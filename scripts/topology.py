@@ -381,6 +381,8 @@ def up_web(port: int) -> None:
             PYTHON,
             "-m",
             "gunicorn",
+            "--config",
+            "python:grassroots.gunicorn_conf",
             "grassroots.wsgi:application",
             "--bind",
             f"{HOST}:{port}",

@@ -130,6 +130,8 @@ def proxied_site(tmp_path: Path) -> Iterator[int]:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "--config",
+                "python:grassroots.gunicorn_conf",
                 "grassroots.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{upstream}",

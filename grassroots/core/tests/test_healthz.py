@@ -59,6 +59,8 @@ def production_server(database_url: str, log: Path) -> Iterator[str]:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "--config",
+                "python:grassroots.gunicorn_conf",
                 "grassroots.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{port}",
