@@ -2,16 +2,19 @@
 
     python -m bench.national --scale 0.01    # first: the data set (or at 1.0, the whole country)
     python -m bench.load                      # then: 8 clients, 15 s a page
-    python -m bench.load --clients 16 --duration 30 --workers 3 --threads 4
+    python -m bench.load --clients 16 --duration 30 --workers 6
+    python -m bench.load --worker-class gthread --workers 2 --threads 4 --proxy
 
 It migrates the national database (BENCH_NATIONAL_URL, as bench.national), picks the busiest
 ward, initiative, councillor and advocacy case in it, starts gunicorn on a free port of
 127.0.0.1 with production settings (DEBUG off, a SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, no SSL
-redirect; gthread workers) serving bench.refapp - the product unchanged, plus /bench/ok, a
-minimal Django view returning "ok" through the same middleware, measured in the same run as
-the reference. Each page is then fetched for a fixed time by several concurrent clients
-(threads, each with its own keep-alive connection; http.client, no other dependency), after
-a short warm-up, and at most --max-requests times. A page whose URL is not built yet (no
+redirect; grassroots/gunicorn_conf.py's sync workers, 4 of them) serving bench.refapp - the
+product unchanged, plus /bench/ok, a minimal Django view returning "ok" through the same
+middleware, measured in the same run as the reference. With --proxy the clients go through
+nginx, configured as scripts/topology.py configures the production proxy. Each page is then
+fetched for a fixed time by several concurrent clients (threads, each with its own connection,
+kept alive when the server allows it; http.client, no other dependency), after a short
+warm-up, and at most --max-requests times. A page whose URL is not built yet (no
 route, or a 404) is skipped with a note. The case page is fetched as an officer of the
 case's department, signed in through a session created with Django's SessionStore and
 holding a TOTP authenticator (roles need one); the session is removed at the end, the
@@ -20,9 +23,10 @@ authenticator kept (overlapping runs share the officer).
 Prints p50/p95/p99 latency (ms), requests a second and errors per page; the CPU time each
 request cost the machine (gunicorn, PostgreSQL's processes for the bench's database, Redis and
 the clients), a figure that holds when the machine is shared, where requests a second do not;
-and the SQL queries and time of one request to the same page made beforehand in this process
-(Django's test client, same settings). It writes the same as JSON to var/bench/. Only loopback
-addresses are used; every loop is bounded.
+the SQL queries and time of one request to the same page made beforehand in this process
+(Django's test client, same settings); and how the connections were spread over gunicorn's
+workers half way through (a kept-alive connection stays with the worker that took it). It
+writes the same as JSON to var/bench/. Only loopback addresses are used; every loop is bounded.
 """
 
 from __future__ import annotations
@@ -32,15 +36,18 @@ import contextlib
 import datetime
 import http.client
 import importlib
+import importlib.util
 import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -50,6 +57,20 @@ HOST = "127.0.0.1"
 REFERENCE_PATH = "/bench/ok"
 # The cache, as in production; this Redis database is emptied when gunicorn starts.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
+@dataclass(frozen=True)
+class Server:
+    """How gunicorn runs: by default as grassroots/gunicorn_conf.py and the README run it."""
+
+    workers: int = 4
+    worker_class: str = "sync"
+    threads: int = 1  # gthread only
+
+    def __str__(self) -> str:
+        if self.worker_class == "gthread":
+            return f"{self.workers} workers x {self.threads} threads (gthread)"
+        return f"{self.workers} {self.worker_class} workers"
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,9 @@ class Result:
     # bench's database, Redis and the clients), warm-up included: unlike requests a second,
     # it holds when other work shares the machine (`ServerCPU`).
     cpu_ms: float = 0.0
+    # How the clients' keep-alive connections were spread over gunicorn's workers, busiest
+    # first (for example [5, 3]), read half way through the run (`connections_by_worker`).
+    spread: list[int] = field(default_factory=list)
 
     def percentile(self, p: float) -> float:
         if not self.latencies_ms:
@@ -307,7 +331,7 @@ def server_environment(url: str, static_note: str, pgoptions: str = "") -> dict[
 
 
 def start_gunicorn(
-    url: str, port: int, workers: int, threads: int, static_note: str, pgoptions: str
+    url: str, port: int, server: Server, static_note: str, pgoptions: str
 ) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
@@ -319,16 +343,14 @@ def start_gunicorn(
         "--bind",
         f"{HOST}:{port}",
         "--workers",
-        str(workers),
+        str(server.workers),
         "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "30",
+        server.worker_class,
         "--log-level",
         "warning",
     ]
+    if server.worker_class == "gthread":
+        command += ["--threads", str(server.threads), "--keep-alive", "30"]
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()  # nothing cached by an earlier run
@@ -346,6 +368,33 @@ def start_gunicorn(
         time.sleep(0.5)
     process.terminate()
     raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def start_proxy(port: int, upstream: int, directory: str) -> subprocess.Popen[bytes]:
+    """nginx on `port` in front of gunicorn on `upstream`, configured as scripts/topology.py
+    configures the production proxy (keep-alive connections to gunicorn)."""
+    spec = importlib.util.spec_from_file_location("topology", ROOT / "scripts" / "topology.py")
+    assert spec is not None
+    assert spec.loader is not None
+    topology = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, topology)  # its dataclasses look their module up
+    spec.loader.exec_module(topology)
+    folder = Path(directory)
+    (folder / "temp").mkdir()
+    conf = folder / "nginx.conf"
+    conf.write_text(topology.nginx_conf(port, (upstream,), folder, folder))
+    base = [topology.NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(conf)]
+    process = subprocess.Popen([*base, "-g", "daemon off;"])
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if fetch_once(port, REFERENCE_PATH, "")[0] == 200:
+                return process
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    stop(process)
+    raise SystemExit(f"nginx did not answer: see {folder / 'error.log'}")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -390,19 +439,51 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def connections_by_worker(
+    gunicorn: int, port: int, client_ports: Sequence[int] | None
+) -> list[int]:
+    """How many of the clients' connections (by their local ports; None: every connection,
+    such as the proxy's) each worker of `gunicorn` holds, busiest first. Linux only: a
+    connection's socket inode, read from /proc/net/tcp, is matched to the worker holding that
+    socket open; elsewhere it reads []."""
+    owner: dict[str, int] = {}
+    for pid in _children(gunicorn):
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                    if link.startswith("socket:["):
+                        owner[link[8:-1]] = pid
+    wanted = None if client_ports is None else set(client_ports)
+    held: dict[int, int] = dict.fromkeys(_children(gunicorn), 0)
+    with contextlib.suppress(OSError), open("/proc/net/tcp", encoding="ascii") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            local, remote, inode = fields[1], fields[2], fields[9]
+            ours = int(local.rsplit(":", 1)[1], 16) == port
+            theirs = wanted is None or int(remote.rsplit(":", 1)[1], 16) in wanted
+            if ours and theirs and inode in owner:
+                held[owner[inode]] += 1
+    return sorted(held.values(), reverse=True) if any(held.values()) else []
+
+
 class ServerCPU:
     """The CPU used by everything that answers the benchmark's requests: gunicorn and its
     workers, PostgreSQL's processes serving the bench's database (their title names it),
-    redis-server, and this process (the clients). Linux only (/proc); elsewhere it reads 0."""
+    redis-server, the proxy's nginx with --proxy, and this process (the clients). Linux only
+    (/proc); elsewhere it reads 0."""
 
-    def __init__(self, gunicorn: int, database: str) -> None:
+    def __init__(self, gunicorn: int, database: str, proxy: int | None = None) -> None:
         self.gunicorn = gunicorn
         self.database = database
+        self.proxy = proxy
 
     def _pids(self) -> list[int]:
         if not os.path.isdir("/proc"):
             return []
         pids = [self.gunicorn, *_children(self.gunicorn)]
+        if self.proxy:
+            pids += [self.proxy, *_children(self.proxy)]
         for entry in os.listdir("/proc"):
             if entry.isdigit():
                 line = _proc_line(int(entry))
@@ -445,7 +526,10 @@ def run_target(
     warmup: float,
     max_requests: int,
     cpu: ServerCPU | None = None,
+    upstream: int | None = None,
 ) -> Result:
+    """Fetch `target` from `port` for `duration` seconds; `upstream` is gunicorn's port when
+    `port` is a proxy's (the connections counted in `Result.spread` are then the proxy's)."""
     result = Result(target.name, target.path, target.signed_in)
     answered = [0]  # every request, warm-up included, for the CPU time per request
     headers = {"Cookie": cookie} if target.signed_in and cookie else {}
@@ -454,6 +538,8 @@ def run_target(
     start_at = time.monotonic() + warmup
     stop_at = start_at + duration
     budget = [max_requests]
+
+    ports: dict[int, int] = {}  # each client's current connection, by its local port
 
     def client() -> None:
         conn = http.client.HTTPConnection(HOST, port, timeout=60)
@@ -473,6 +559,8 @@ def run_target(
             began = time.perf_counter()
             try:
                 conn.request("GET", target.path, headers=headers)
+                if conn.sock is not None:
+                    ports[threading.get_ident()] = conn.sock.getsockname()[1]
                 response = conn.getresponse()
                 body = response.read()
                 ok = response.status == 200
@@ -503,6 +591,12 @@ def run_target(
     before = cpu.snapshot() if cpu else {}
     for thread in threads:
         thread.start()
+    if cpu:
+        time.sleep(max(0.0, start_at + duration / 2 - time.monotonic()))
+        if upstream:
+            result.spread = connections_by_worker(cpu.gunicorn, upstream, None)
+        else:
+            result.spread = connections_by_worker(cpu.gunicorn, port, list(ports.values()))
     for thread in threads:
         thread.join(timeout=warmup + duration + 120)
     if cpu and answered[0]:
@@ -547,7 +641,8 @@ def preflight(port: int, target: Target, cookie: str) -> str:
 def print_table(results: Sequence[Result], out: Callable[[str], None] = print) -> None:
     out(
         f"{'page':<26}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
-        f"{'p99 ms':>8}{'KB':>6}{'queries':>8}{'1 req ms':>9}{'cached':>7}{'CPU ms':>8}  path"
+        f"{'p99 ms':>8}{'KB':>6}{'queries':>8}{'1 req ms':>9}{'cached':>7}{'CPU ms':>8}"
+        f"{'spread':>8}  path"
     )
     for r in results:
         if not r.requests:
@@ -559,7 +654,7 @@ def print_table(results: Sequence[Result], out: Callable[[str], None] = print) -
             f"{r.bytes_per_response / 1024:>6.0f}"
             f"{'' if r.queries is None else r.queries:>8}{r.single_ms:>9.0f}"
             f"{100 * r.cached / max(1, r.requests - r.errors):>6.0f}%"
-            f"{r.cpu_ms:>8.2f}"
+            f"{r.cpu_ms:>8.2f}{'/'.join(map(str, r.spread)):>8}"
             f"  {r.path}  {r.note}".rstrip()
         )
 
@@ -592,9 +687,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=15.0, help="seconds a page (15)")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds not measured (2)")
     parser.add_argument("--max-requests", type=int, default=50_000, help="cap a page (50,000)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
-    parser.add_argument("--threads", type=int, default=4, help="threads a worker (4)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument(
+        "--worker-class",
+        choices=("sync", "gthread"),
+        default="sync",
+        help="gunicorn's worker class (sync, as grassroots/gunicorn_conf.py sets it)",
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads a gthread worker (4)")
     parser.add_argument("--only", nargs="*", help="measure only pages whose name has one of these")
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="clients go through nginx, configured as scripts/topology.py's proxy",
+    )
     parser.add_argument(
         "--pgoptions",
         default="",
@@ -637,8 +743,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     port = free_port()
     if static_note:
         print(f"NOTE: {static_note}", flush=True)
-    server = start_gunicorn(url, port, args.workers, args.threads, static_note, args.pgoptions)
-    cpu = ServerCPU(server.pid, database_name(url))
+    threads = args.threads if args.worker_class == "gthread" else 1
+    shape = Server(args.workers, args.worker_class, threads)
+    server = start_gunicorn(url, port, shape, static_note, args.pgoptions)
+    proxy: subprocess.Popen[bytes] | None = None
+    folder = tempfile.TemporaryDirectory(prefix="bench-proxy-")
+    upstream = None
+    if args.proxy:
+        upstream, port = port, free_port()
+        proxy = start_proxy(port, upstream, folder.name)
+    cpu = ServerCPU(server.pid, database_name(url), proxy.pid if proxy else None)
     try:
         for target in targets:
             note = preflight(port, target, chosen.cookie)
@@ -655,11 +769,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 warmup=args.warmup,
                 max_requests=args.max_requests,
                 cpu=cpu,
+                upstream=upstream,
             )
             result.queries, result.single_ms = single[target.name]
             results.append(result)
             print_table([result])
     finally:
+        if proxy:
+            stop(proxy)
+        folder.cleanup()
         stop(server)
         chosen.cleanup()
     results += chosen.skipped
@@ -668,8 +786,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sized = ", ".join(f"{table} ~{n:,}" for table, n in counts.items())
     print()
     print(
-        f"Load on {database_name(url)} ({sized}); gunicorn {args.workers} workers x "
-        f"{args.threads} threads (gthread), {args.clients} clients, {args.duration:.0f} s a page "
+        f"Load on {database_name(url)} ({sized}); gunicorn {shape}"
+        + (" behind nginx" if args.proxy else "")
+        + f", {args.clients} clients, {args.duration:.0f} s a page "
         f"after {args.warmup:.0f} s warm-up; {os.cpu_count()} CPUs shared by server, clients "
         f"and PostgreSQL; load average now {load}"
         + (f"; PGOPTIONS={args.pgoptions}" if args.pgoptions else "")
@@ -689,7 +808,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "clients": args.clients,
                 "duration_s": args.duration,
                 "warmup_s": args.warmup,
-                "gunicorn": {"workers": args.workers, "threads": args.threads},
+                "gunicorn": asdict(shape),
+                "proxy": args.proxy,
                 "pgoptions": args.pgoptions,
                 "cpus": os.cpu_count(),
                 "note": static_note,
