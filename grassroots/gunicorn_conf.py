@@ -22,7 +22,23 @@ from __future__ import annotations
 
 import gc
 import itertools
+import os
 from typing import Any
+
+# One request at a time in each worker process, and as many processes as the cores can keep
+# busy (docs/decisions/0026-one-request-per-web-process.md). A sync worker takes a connection
+# only when it is free and closes it after the response, so each request goes to a free worker.
+# Threaded workers keep each keep-alive connection, a proxy's included, in the worker that
+# accepted it: measured behind nginx, one worker of two served every request while the other
+# idled, and a page's p95 rose with how the connections happened to fall. The command line's
+# --workers and --worker-class still win; WEB_CONCURRENCY sets the number of workers too.
+worker_class = "sync"
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (_CORES or 1))
+# A sync worker busy past `timeout` seconds is stopped with its request. The longest request
+# known is the whole country's initiative list as CSV (/initiatives/export.csv, 196,000 rows):
+# 85 s on the 2-core bench machine with nothing else running.
+timeout = 180
 
 # Requests a worker serves before its second freeze: enough for the busy pages to have been
 # drawn, few enough to come within seconds of a start at busy times.
@@ -40,8 +56,8 @@ def post_worker_init(worker: Any) -> None:
 def post_request(worker: Any, req: Any, environ: dict[str, Any], resp: Any) -> None:
     """After each request: freeze once more when this worker reaches its FREEZE_AGAIN_AFTER'th.
 
-    `next()` on an itertools.count is one step under the GIL, so two threads of a worker never
-    take the same number and the freeze happens exactly once.
+    `next()` on an itertools.count is one step under the GIL, so even a threaded worker's
+    threads never take the same number and the freeze happens exactly once.
     """
     if next(_served) == FREEZE_AGAIN_AFTER:
         gc.freeze()

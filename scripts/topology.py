@@ -50,9 +50,8 @@ REPLICA_PORT = 5441
 REDIS_PORT = 6390
 WORKERS = ("worker-1", "worker-2")
 DB_NAME = "grassroots_topology"
-# Each gunicorn instance: gthread workers, as bench/load.py measures them.
+# Each gunicorn instance: sync workers (grassroots/gunicorn_conf.py), one request at a time each.
 WEB_WORKERS = int(os.environ.get("TOPOLOGY_WEB_WORKERS", "2"))
-WEB_THREADS = int(os.environ.get("TOPOLOGY_WEB_THREADS", "4"))
 
 PG_DIR = STATE / "pg"
 PRIMARY_DATA = PG_DIR / "primary"
@@ -388,16 +387,8 @@ def up_web(port: int) -> None:
             f"{HOST}:{port}",
             "--workers",
             str(WEB_WORKERS),
-            "--threads",
-            str(WEB_THREADS),
-            "--worker-class",
-            "gthread",
-            "--timeout",
-            "30",
             "--graceful-timeout",
             "10",
-            "--keep-alive",
-            "30",
             "--access-logfile",
             str(LOG_DIR / f"web-{port}-access.log"),
         ],
@@ -440,15 +431,14 @@ http {{
         # Passive health: an instance that refuses or drops a connection once is left out
         # for fail_timeout, then tried again.
 {servers}
-        keepalive 32;
     }}
     server {{
         listen {HOST}:{proxy_port};
         client_max_body_size 10m;
         location / {{
+            # A new connection for each request: gunicorn's sync workers close theirs after
+            # each answer, so the next request goes to whichever worker is free.
             proxy_pass http://grassroots;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;

@@ -7,7 +7,9 @@ start it with this configuration, so they show that it loads and that the site s
 from __future__ import annotations
 
 import gc
+import importlib
 import itertools
+import os
 import weakref
 from collections.abc import Iterator
 
@@ -78,3 +80,20 @@ def test_it_freezes_again_at_its_five_hundredth_request_and_only_then() -> None:
     serve(gunicorn_conf.FREEZE_AGAIN_AFTER)
     assert gc.get_freeze_count() == frozen
     assert collected_from(later)
+
+
+def test_web_processes_answer_one_request_at_a_time_two_a_core_unless_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    try:
+        monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+        importlib.reload(gunicorn_conf)
+        assert gunicorn_conf.worker_class == "sync"
+        assert gunicorn_conf.workers == 2 * len(os.sched_getaffinity(0))
+
+        monkeypatch.setenv("WEB_CONCURRENCY", "3")
+        importlib.reload(gunicorn_conf)
+        assert gunicorn_conf.workers == 3
+    finally:
+        monkeypatch.undo()
+        importlib.reload(gunicorn_conf)

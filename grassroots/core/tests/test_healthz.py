@@ -6,6 +6,7 @@ DATABASE_URL pointing at a database that cannot be reached: nothing is mocked.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
@@ -42,7 +43,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def production_server(database_url: str, log: Path) -> Iterator[str]:
+def production_server(database_url: str, log: Path, workers: int = 1) -> Iterator[str]:
     """Run the site under gunicorn with production settings; yield its base URL."""
     port = _free_port()
     env = {
@@ -65,7 +66,7 @@ def production_server(database_url: str, log: Path) -> Iterator[str]:
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
-                "1",
+                str(workers),
                 "--timeout",
                 "30",
             ],
@@ -121,6 +122,25 @@ def test_the_production_server_answers_200_with_a_database(tmp_path: Path) -> No
         status, content_type, body = get(base + "/healthz")
     assert (status, content_type) == (200, "application/json")
     assert body == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_the_production_server_hands_each_request_to_a_free_worker(tmp_path: Path) -> None:
+    """A connection kept open by a visitor or a proxy never ties its next requests to one busy
+    worker: each worker answers one request and closes the connection (decision 0026)."""
+    database = f"sqlite:///{tmp_path / 'up.sqlite3'}"
+    with production_server(database, tmp_path / "server.log", workers=2) as base:
+        conn = http.client.HTTPConnection(base.removeprefix("http://"), timeout=20)
+        try:
+            for _ in range(2):
+                conn.request("GET", "/healthz", headers={"Connection": "keep-alive"})
+                response = conn.getresponse()
+                response.read()
+                assert response.status == 200
+                assert response.getheader("Connection") == "close"
+                assert response.will_close
+        finally:
+            conn.close()
 
 
 @pytest.mark.django_db
