@@ -98,8 +98,8 @@ class Result:
     # bench's database, Redis and the clients), warm-up included: unlike requests a second,
     # it holds when other work shares the machine (`ServerCPU`).
     cpu_ms: float = 0.0
-    # How the clients' keep-alive connections were spread over gunicorn's workers, busiest
-    # first (for example [5, 3]), read half way through the run (`connections_by_worker`).
+    # How the clients' connections (the proxy's, with --proxy) were spread over gunicorn's
+    # workers, busiest first (for example [5, 3]), read half way through the run.
     spread: list[int] = field(default_factory=list)
 
     def percentile(self, p: float) -> float:
@@ -372,7 +372,7 @@ def start_gunicorn(
 
 def start_proxy(port: int, upstream: int, directory: str) -> subprocess.Popen[bytes]:
     """nginx on `port` in front of gunicorn on `upstream`, configured as scripts/topology.py
-    configures the production proxy (keep-alive connections to gunicorn)."""
+    configures the production proxy."""
     spec = importlib.util.spec_from_file_location("topology", ROOT / "scripts" / "topology.py")
     assert spec is not None
     assert spec.loader is not None
@@ -747,13 +747,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     shape = Server(args.workers, args.worker_class, threads)
     server = start_gunicorn(url, port, shape, static_note, args.pgoptions)
     proxy: subprocess.Popen[bytes] | None = None
-    folder = tempfile.TemporaryDirectory(prefix="bench-proxy-")
+    folder = tempfile.TemporaryDirectory(prefix="bench-proxy-") if args.proxy else None
     upstream = None
-    if args.proxy:
-        upstream, port = port, free_port()
-        proxy = start_proxy(port, upstream, folder.name)
-    cpu = ServerCPU(server.pid, database_name(url), proxy.pid if proxy else None)
     try:
+        if folder:
+            upstream, port = port, free_port()
+            proxy = start_proxy(port, upstream, folder.name)
+        cpu = ServerCPU(server.pid, database_name(url), proxy.pid if proxy else None)
         for target in targets:
             note = preflight(port, target, chosen.cookie)
             if note:
@@ -777,7 +777,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if proxy:
             stop(proxy)
-        folder.cleanup()
+        if folder:
+            folder.cleanup()
         stop(server)
         chosen.cleanup()
     results += chosen.skipped

@@ -1,4 +1,5 @@
-"""gunicorn's hooks keep what a worker loaded out of Python's cycle collections.
+"""gunicorn's configuration: sync workers, two a core, and hooks that keep what a worker
+loaded out of Python's cycle collections.
 
 The tests that run the site under a real gunicorn (test_healthz.py, test_behind_proxy.py)
 start it with this configuration, so they show that it loads and that the site serves with it.
