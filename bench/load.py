@@ -446,8 +446,9 @@ def connections_by_worker(
     such as the proxy's) each worker of `gunicorn` holds, busiest first. Linux only: a
     connection's socket inode, read from /proc/net/tcp, is matched to the worker holding that
     socket open; elsewhere it reads []."""
+    workers = _children(gunicorn)
     owner: dict[str, int] = {}
-    for pid in _children(gunicorn):
+    for pid in workers:
         with contextlib.suppress(OSError):
             for fd in os.listdir(f"/proc/{pid}/fd"):
                 with contextlib.suppress(OSError):
@@ -455,7 +456,7 @@ def connections_by_worker(
                     if link.startswith("socket:["):
                         owner[link[8:-1]] = pid
     wanted = None if client_ports is None else set(client_ports)
-    held: dict[int, int] = dict.fromkeys(_children(gunicorn), 0)
+    held: dict[int, int] = dict.fromkeys(workers, 0)
     with contextlib.suppress(OSError), open("/proc/net/tcp", encoding="ascii") as table:
         for line in table.readlines()[1:]:
             fields = line.split()

@@ -1,19 +1,20 @@
-"""gunicorn's hooks for Grassroots: `gunicorn -c python:grassroots.gunicorn_conf grassroots.wsgi`.
+"""gunicorn's settings and hooks for Grassroots: `gunicorn -c python:grassroots.gunicorn_conf
+grassroots.wsgi`.
 
 Python's cycle collector now and then walks every object the process holds (a collection of
 its oldest generation). A worker that has loaded the site holds about 260,000 objects, and
 some 50,000 more once it has drawn its pages; on the 2-core bench machine one such walk took
-180 to 280 ms, in the middle of whichever request set it off, while every other thread of the
-worker waited for it. `gc.freeze()` moves the objects alive at that moment out of the
-collector's sight for good: what the site loaded once (modules, URL patterns, compiled
-templates, message catalogues) is never garbage, so nothing is lost by not walking it, and
-each later walk covers only what came after (docs/decisions/0025-frozen-start-up-objects.md).
+180 to 280 ms, in the middle of whichever request set it off. `gc.freeze()` moves the
+objects alive at that moment out of the collector's sight for good: what the site loaded
+once (modules, URL patterns, compiled templates, message catalogues) is never garbage, so
+nothing is lost by not walking it, and each later walk covers only what came after
+(docs/decisions/0025-frozen-start-up-objects.md).
 
 The freeze happens twice in each worker. The first, once the site is loaded and before the
 worker's first request, follows a full collection (no one waits for it), so that no garbage
 of the moment is kept for good. The second, after the worker's first `FREEZE_AGAIN_AFTER`
 requests, takes in what drawing the busy pages added (compiled templates, filled caches); it
-does not collect first, which would keep the worker's other threads waiting, and so may keep
+does not collect first, which would keep the requests waiting for this worker, and so may keep
 what little garbage is waiting at that moment for a collection: since the first freeze, full
 collections walk only the objects that came after it, so they come often and leave little.
 """
@@ -25,13 +26,10 @@ import itertools
 import os
 from typing import Any
 
-# One request at a time in each worker process, and as many processes as the cores can keep
-# busy (docs/decisions/0026-one-request-per-web-process.md). A sync worker takes a connection
-# only when it is free and closes it after the response, so each request goes to a free worker.
-# Threaded workers keep each keep-alive connection, a proxy's included, in the worker that
-# accepted it: measured behind nginx, one worker of two served every request while the other
-# idled, and a page's p95 rose with how the connections happened to fall. The command line's
-# --workers and --worker-class still win; WEB_CONCURRENCY sets the number of workers too.
+# One request at a time in each worker process, two processes a core: a sync worker takes a
+# connection only when it is free and closes it after the answer, so each request goes to a
+# free worker (docs/decisions/0026-one-request-per-web-process.md says why not threads). The
+# command line's --workers and --worker-class still win; WEB_CONCURRENCY sets the workers too.
 worker_class = "sync"
 _CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (_CORES or 1))
